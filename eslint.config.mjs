@@ -1,0 +1,42 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Pure logic (allocation, Merkle proofs, policy) may not reach I/O libraries.
+            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'],
+              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
+            { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
+            { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform', 'scope:app'] },
+            // The testing lib is for tests only.
+            { sourceTag: 'type:domain', notDependOnLibsWithTags: ['type:testing'] },
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

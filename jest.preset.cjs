@@ -1,0 +1,28 @@
+// Shared jest settings. NestJS 12 (and a few of its dependencies) ship ESM only; jest's CommonJS
+// loader cannot require() them on Node 20, so @swc/jest transforms those packages too.
+const path = require('node:path');
+const { pathsToModuleNameMapper } = require('./tools/jest-paths.cjs');
+
+const esmPackages = [
+  '@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras',
+  '@borewit', 'load-esm', 'openai', '@apollo', '@as-integrations', '@graphql-tools', '@whatwg-node',
+  'uid', 'iterare', 'path-to-regexp', 'fast-check', 'pure-rand',
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        target: 'es2023',
+        keepClassNames: true,
+      },
+      module: { type: 'commonjs' },
+    }],
+  },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  moduleNameMapper: pathsToModuleNameMapper(path.join(__dirname, 'tsconfig.base.json')),
+};

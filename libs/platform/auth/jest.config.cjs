@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../../../jest.preset.cjs'),
+  displayName: 'auth',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  passWithNoTests: false,
+};
