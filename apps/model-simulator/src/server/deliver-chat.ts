@@ -1,0 +1,105 @@
+import { chatCompletionBody } from '../chat/chat-completion-body';
+import type { ChatCompletionPlan } from '../chat/chat-completion-plan';
+import { chatStreamEvents } from '../chat/chat-stream-events';
+import type { InferenceExchange } from './inference-exchange';
+
+export interface DeliveryTiming {
+  readonly ttftMs: number;
+  readonly interTokenMs: number;
+  /** Data events to send before stalling (0: before the status line), or null to finish normally. */
+  readonly stallAfter: number | null;
+}
+
+/**
+ * A non-streaming completion is answered when a real model would have generated all of it:
+ * after ttft + (tokens - 1) * inter-token delay. A stall at N >= 1 sends the status line and
+ * headers, never the body.
+ */
+export function deliverChatCompletion(exchange: InferenceExchange, plan: ChatCompletionPlan, timing: DeliveryTiming): void {
+  if (timing.stallAfter === 0) {
+    exchange.stall();
+    return;
+  }
+  const generationMs = timing.ttftMs + timing.interTokenMs * (plan.pieces.length - 1);
+  exchange.after(generationMs, () => {
+    if (timing.stallAfter !== null) {
+      sendHeadersThenStall(exchange, 'application/json');
+      return;
+    }
+    exchange.sendJson(200, chatCompletionBody(plan), 'chat');
+  });
+}
+
+const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
+
+/**
+ * Streams the events of chatStreamEvents(): the status line, role chunk and first token at ttft,
+ * each further token one inter-token delay later, and the finish/usage/[DONE] events right
+ * after the last token.
+ */
+export function streamChatCompletion(
+  exchange: InferenceExchange,
+  plan: ChatCompletionPlan,
+  includeUsage: boolean,
+  timing: DeliveryTiming,
+): void {
+  const stopAt = timing.stallAfter ?? Number.POSITIVE_INFINITY;
+  if (stopAt === 0) {
+    exchange.stall();
+    return;
+  }
+  const response = exchange.response;
+  const events = chatStreamEvents(plan, includeUsage);
+  const lastTokenEvent = plan.pieces.length;
+  let next = 0;
+
+  // Writes events up to and including `last`; false once the stall point is reached.
+  const writeThrough = (last: number): boolean => {
+    response.cork();
+    try {
+      while (next <= last) {
+        if (next === stopAt) return false;
+        response.write(events[next++]);
+      }
+      return true;
+    } finally {
+      response.uncork();
+    }
+  };
+
+  const step = (): void => {
+    // The first step sends the role chunk with the first token; the last token carries the tail.
+    const token = Math.max(next, 1);
+    const last = timing.interTokenMs === 0 || token >= lastTokenEvent ? events.length - 1 : token;
+    if (!writeThrough(last)) {
+      exchange.stall();
+      return;
+    }
+    if (next < events.length) {
+      exchange.after(timing.interTokenMs, step);
+      return;
+    }
+    if (timing.stallAfter !== null) {
+      // A stall point past the last event: everything went out, but the response never ends.
+      exchange.stall();
+      return;
+    }
+    exchange.completeWith('chatStream');
+    response.end();
+  };
+
+  exchange.after(timing.ttftMs, () => {
+    response.writeHead(200, {
+      'content-type': SSE_CONTENT_TYPE,
+      'cache-control': 'no-cache',
+      'x-request-id': exchange.requestId,
+    });
+    step();
+  });
+}
+
+export function sendHeadersThenStall(exchange: InferenceExchange, contentType: string): void {
+  exchange.response.writeHead(200, { 'content-type': contentType, 'x-request-id': exchange.requestId });
+  exchange.response.flushHeaders();
+  exchange.stall();
+}
