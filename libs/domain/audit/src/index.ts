@@ -1,1 +1,2 @@
-export {};
+export * from './database-audit-sink';
+export * from './audit.module';

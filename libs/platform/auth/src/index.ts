@@ -1,1 +1,10 @@
-export {};
+export * from './auth-errors';
+export * from './token-verifier';
+export * from './keycloak-token-verifier';
+export * from './principal-from-claims';
+export * from './authenticator';
+export * from './decorators';
+export * from './auth.guard';
+export * from './authentication.middleware';
+export * from './auth.module';
+export * from './request-of';

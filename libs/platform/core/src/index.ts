@@ -1,1 +1,6 @@
-export {};
+export * from './domain-error';
+export * from './principal';
+export * from './tenant-scope';
+export * from './request-context';
+export * from './ports';
+export * from './tenant-access';

@@ -1,1 +1,6 @@
-export {};
+export * from './graphql-errors';
+export * from './query-limits';
+export * from './query-cost';
+export * from './graphql-plugins';
+export * from './batch-limit.middleware';
+export * from './pagination';

@@ -1,1 +1,2 @@
-export {};
+export * from './json-logger';
+export * from './request-context.middleware';

@@ -1,0 +1,58 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { DataSource } from 'typeorm';
+import { ConfigModule, type AppConfig } from '@ai-commons/config';
+import { DatabaseModule } from '@ai-commons/database';
+import { AuthModule, type TokenVerifier } from '@ai-commons/auth';
+import { AuditModule } from '@ai-commons/audit';
+import { TenancyModule } from '@ai-commons/tenancy';
+import type { JsonLogger } from '@ai-commons/observability';
+import {
+  aliasLimitRule,
+  costLimitPlugin,
+  depthLimitRule,
+  formatGraphQLError,
+  hideSuggestionsFromAnonymousPlugin,
+  DEFAULT_PAGE_SIZE,
+} from '@ai-commons/graphql';
+import { HealthController } from './health.controller';
+
+export interface ControlPlaneDependencies {
+  config: AppConfig;
+  dataSource: DataSource;
+  verifier: TokenVerifier;
+  logger: JsonLogger;
+}
+
+@Module({})
+export class ControlPlaneModule {
+  static forRoot({ config, dataSource, verifier, logger }: ControlPlaneDependencies): DynamicModule {
+    return {
+      module: ControlPlaneModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(dataSource),
+        AuthModule.forRoot(verifier),
+        AuditModule,
+        TenancyModule,
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: config.GRAPHQL_INTROSPECTION,
+          playground: false,
+          graphiql: false,
+          allowBatchedHttpRequests: true,
+          context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH), aliasLimitRule(config.GRAPHQL_MAX_ALIASES)],
+          plugins: [costLimitPlugin(config.GRAPHQL_MAX_COST, DEFAULT_PAGE_SIZE), hideSuggestionsFromAnonymousPlugin()],
+          formatError: (formatted, error) =>
+            formatGraphQLError(formatted, error, (unexpected) => logger.error(unexpected as Error, 'GraphQL')),
+        }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

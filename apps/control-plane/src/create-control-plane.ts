@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import type { AppConfig } from '@ai-commons/config';
+import { createAppDataSource, runMigrations } from '@ai-commons/database';
+import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
+import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
+import { graphqlBodyLimits } from '@ai-commons/graphql';
+import { TENANCY_ENTITIES } from '@ai-commons/tenancy';
+import { ALL_MIGRATIONS } from '@ai-commons/migrations';
+import { ControlPlaneModule } from './app.module';
+
+export interface ControlPlane {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ControlPlaneOverrides {
+  verifier?: TokenVerifier;
+  logger?: JsonLogger;
+  /** Listen on this port instead of the configured one (0 = any free port). */
+  port?: number;
+}
+
+/** Builds, migrates and starts the control plane. Used by main.ts and by the e2e tests. */
+export async function createControlPlane(config: AppConfig, overrides: ControlPlaneOverrides = {}): Promise<ControlPlane> {
+  const logger = overrides.logger ?? new JsonLogger('control-plane', config.LOG_LEVEL);
+  if (config.MIGRATE_ON_START) {
+    const applied = await runMigrations(config.DATABASE_URL, ALL_MIGRATIONS);
+    if (applied.length) logger.event('info', 'db.migrated', { applied });
+  }
+  const dataSource = await createAppDataSource({
+    url: config.DATABASE_APP_URL,
+    entities: [...TENANCY_ENTITIES],
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: 'ai-commons-control-plane',
+  }).initialize();
+
+  const verifier =
+    overrides.verifier ??
+    new KeycloakTokenVerifier({
+      url: config.KEYCLOAK_URL,
+      realm: config.KEYCLOAK_REALM,
+      audience: config.KEYCLOAK_AUDIENCE,
+      minTimeBetweenJwksRequestsS: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+      keyFetchTimeoutMs: config.KEYCLOAK_KEY_FETCH_TIMEOUT_MS,
+    });
+
+  const app = await NestFactory.create(ControlPlaneModule.forRoot({ config, dataSource, verifier, logger }), {
+    logger,
+    bodyParser: true,
+  });
+  app.use(requestContextMiddleware(logger));
+  app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
+  app.use(authenticationMiddleware(app.get(Authenticator)));
+  app.enableShutdownHooks();
+  await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
+  return { app, url, close: () => app.close() };
+}

@@ -1,0 +1,20 @@
+import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Principal, Role } from '@ai-commons/core';
+import { requestOf } from './request-of';
+
+export const PUBLIC_KEY = 'ai-commons:public';
+export const ROLES_KEY = 'ai-commons:roles';
+
+/** The route or resolver needs no authentication (health checks). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/** The caller must hold at least one of these realm roles. */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+
+/** Injects the authenticated principal (the guard has already ensured there is one). */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal | undefined => {
+    const authentication = requestOf(context).authentication;
+    return authentication?.status === 'authenticated' ? authentication.principal : undefined;
+  },
+);

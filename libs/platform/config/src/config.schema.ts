@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every setting the platform reads from the environment, validated once at boot. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  CONTROL_PLANE_HOST: z.string().default('127.0.0.1'),
+  CONTROL_PLANE_PORT: port.default(4000),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+
+  /** Connection for migrations, as the schema owner. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  /** Connection for the application, as a role that owns nothing and cannot bypass RLS. */
+  DATABASE_APP_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  MIGRATE_ON_START: booleanFromEnv.default(true),
+
+  KEYCLOAK_URL: z.url({ error: 'must be an http(s) URL' }).default('http://localhost:18080'),
+  KEYCLOAK_REALM: z.string().min(1).default('ai-commons'),
+  /** Client id that tokens must name in `aud`. */
+  KEYCLOAK_AUDIENCE: z.string().min(1).default('ai-commons-api'),
+  /** Cooldown between JWKS refetches for an unknown key id (seconds). */
+  KEYCLOAK_JWKS_MIN_INTERVAL_S: z.coerce.number().positive().default(10),
+  KEYCLOAK_KEY_FETCH_TIMEOUT_MS: positiveInt.default(3_000),
+
+  GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(8),
+  GRAPHQL_MAX_COST: positiveInt.default(5_000),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  GRAPHQL_MAX_BATCH: positiveInt.default(5),
+  GRAPHQL_MAX_PAGE_SIZE: positiveInt.default(100),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;

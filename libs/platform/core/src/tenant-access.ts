@@ -1,0 +1,26 @@
+import { DomainError } from './domain-error';
+import { hasAnyRole, type Principal } from './principal';
+import type { TenantScope } from './tenant-scope';
+
+export class TenantAccessError extends DomainError {
+  readonly module = 'core';
+}
+
+/**
+ * The scope a read runs in: platform admins and regulators read across institutions in the
+ * explicit cross-tenant mode (audited by the database layer); everyone else keeps the tenant
+ * scope that authentication set, and has none if authentication set none.
+ */
+export function readScopeFor(principal: Principal, current: TenantScope | undefined, reason: string): TenantScope {
+  if (hasAnyRole(principal, ['platform-admin', 'regulator'])) return { kind: 'cross-tenant', access: 'read', reason };
+  if (current) return current;
+  throw new TenantAccessError('TENANT_SCOPE_REQUIRED', 'The caller is not attached to an institution', 'forbidden');
+}
+
+/** Write scope for platform operations (create/suspend institutions…): platform admins only. */
+export function adminScopeFor(principal: Principal, reason: string): TenantScope {
+  if (!hasAnyRole(principal, ['platform-admin'])) {
+    throw new TenantAccessError('PLATFORM_ADMIN_REQUIRED', 'Only platform admins may do this', 'forbidden');
+  }
+  return { kind: 'cross-tenant', access: 'admin', reason };
+}

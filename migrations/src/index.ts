@@ -1,0 +1,4 @@
+import { TenancyFoundation1764400000000 } from './1764400000000-tenancy-foundation';
+
+/** Every migration, in order. Landed migrations are never edited: add a new one instead. */
+export const ALL_MIGRATIONS = [TenancyFoundation1764400000000];
