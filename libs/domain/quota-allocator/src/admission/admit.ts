@@ -1,0 +1,195 @@
+import { DIMENSIONS, type Dimension, type PerDimension, perDimension } from '../dimensions';
+import { amountsOf, budgetRefusal, notAMemberRefusal, tooLargeRefusal } from './admission-limits';
+import { type AdmissionPolicy, policyMember } from './admission-policy';
+import type { AdmissionRefusal, AdmissionRequest, AdmissionStep, RefusalReason } from './admission-types';
+import { budgetPeriodAt } from './budget-period';
+import { checkDimension, type DimensionVerdict, type MemberView } from './dimension-check';
+import { type LimiterState, type MemberLimiterState, memberStateOf, withMember } from './limiter-state';
+import { retryAfterMs } from './retry-after';
+import { bucketAt, countedUsage } from './usage';
+import { addToRing } from './window-ring';
+
+type Refused = Extract<DimensionVerdict, { admitted: false }>;
+
+/**
+ * Decides one request at `nowMs` and returns the next state with the decision. Admission reserves
+ * the estimate in the token window, one request in the request window and one concurrency lease;
+ * `reconcile` settles the tokens, `release` / `reconcile` / `expireLeases` free the lease.
+ *
+ * Checks, in order: membership, request size (can it ever fit), period budget, then every dimension
+ * (see `checkDimension`). When several dimensions refuse, the one with the longest wait is reported,
+ * since retrying earlier would fail anyway.
+ *
+ * @throws RangeError when `nowMs` or `estimatedTokens` is not a finite non-negative number.
+ */
+export function admit(policy: AdmissionPolicy, state: LimiterState, request: AdmissionRequest, nowMs: number): AdmissionStep {
+  assertNonNegative('nowMs', nowMs);
+  assertNonNegative('estimatedTokens', request.estimatedTokens);
+  const quota = policyMember(policy, request.institutionId);
+  if (quota === undefined) return { state, decision: notAMemberRefusal(request) };
+
+  const bucket = bucketAt(policy, state, nowMs);
+  const self = memberStateOf(state, request.institutionId, policy.slotCount);
+  const amounts = amountsOf(request);
+  const views = policy.memberIds.map((id) => viewOf(policy, state, id, bucket));
+  const selfView = views[policy.memberIds.indexOf(request.institutionId)]!;
+
+  const tooLarge = tooLargeRefusal(policy, quota, amounts, selfView.used);
+  if (tooLarge !== undefined) return { state, decision: tooLarge };
+  const period = budgetPeriodAt(nowMs, policy.budgetUtcOffsetMinutes);
+  const periodUsedTokens = self.periodStartMs === period.startMs ? self.periodUsedTokens : 0;
+  const overBudget = budgetRefusal(quota, period, periodUsedTokens, request.estimatedTokens, nowMs);
+  if (overBudget !== undefined) return { state, decision: overBudget };
+
+  const poolUsed = countedUsage(state.pool, bucket);
+  const others = views.filter((view) => view !== selfView);
+  const verdicts = perDimension((dimension) => checkDimension({
+    dimension, amount: amounts[dimension], capacity: policy.capacity[dimension], poolUsed: poolUsed[dimension],
+    hysteresis: policy.hysteresis, nowMs,
+  }, selfView, others));
+
+  const refused = DIMENSIONS.filter((dimension) => !verdicts[dimension].admitted);
+  if (refused.length === 0) {
+    return commitAdmission({ policy, state, request, nowMs, bucket, self, selfView, amounts, verdicts, periodStartMs: period.startMs, periodUsedTokens });
+  }
+  const refusal = worstRefusal(policy, state, request, bucket, nowMs, refused, verdicts);
+  return { state: recordDemand(policy, state, request.institutionId, self, refused, verdicts, nowMs), decision: refusal };
+}
+
+interface Commit {
+  readonly policy: AdmissionPolicy;
+  readonly state: LimiterState;
+  readonly request: AdmissionRequest;
+  readonly nowMs: number;
+  readonly bucket: number;
+  readonly self: MemberLimiterState;
+  readonly selfView: MemberView;
+  readonly amounts: PerDimension<number>;
+  readonly verdicts: PerDimension<DimensionVerdict>;
+  readonly periodStartMs: number;
+  readonly periodUsedTokens: number;
+}
+
+function commitAdmission(commit: Commit): AdmissionStep {
+  const { policy, state, request, nowMs, bucket, self, selfView, amounts } = commit;
+  const id = String(state.nextReservationSeq);
+  const expiresAtMs = nowMs + policy.leaseTtlMs;
+  const member: MemberLimiterState = {
+    ...self,
+    usage: {
+      tokens: addToRing(self.usage.tokens, bucket, request.estimatedTokens),
+      requests: addToRing(self.usage.requests, bucket, 1),
+      leases: self.usage.leases + 1,
+    },
+    periodStartMs: commit.periodStartMs,
+    periodUsedTokens: commit.periodUsedTokens + request.estimatedTokens,
+    ownerClaimUntilMs: perDimension((dimension) =>
+      keepsClaim(policy, selfView, commit.verdicts[dimension], dimension, amounts[dimension], nowMs)
+        ? nowMs + policy.claimHoldMs
+        : self.ownerClaimUntilMs[dimension]),
+    open: [...self.open, {
+      id, estimatedTokens: request.estimatedTokens, bucket, periodStartMs: commit.periodStartMs, leaseHeld: true, expiresAtMs,
+    }],
+    ledger: { ...self.ledger, reservedTokens: self.ledger.reservedTokens + request.estimatedTokens },
+  };
+  return {
+    state: {
+      nextReservationSeq: state.nextReservationSeq + 1,
+      pool: {
+        tokens: addToRing(state.pool.tokens, bucket, request.estimatedTokens),
+        requests: addToRing(state.pool.requests, bucket, 1),
+        leases: state.pool.leases + 1,
+      },
+      members: withMember(state, request.institutionId, member),
+    },
+    decision: {
+      admitted: true,
+      reservation: { id, institutionId: request.institutionId, estimatedTokens: request.estimatedTokens, admittedAtMs: nowMs, expiresAtMs },
+    },
+  };
+}
+
+/**
+ * Hysteresis for claims: an owner that claimed its guarantee keeps the claim while it uses most of
+ * it — at least (1 − h) of it, or all but one request's worth — so the claim does not lapse between
+ * refusals while the owner is busy, and borrowers cannot take the space back and force a new reclaim.
+ */
+function keepsClaim(policy: AdmissionPolicy, view: MemberView, verdict: DimensionVerdict, dimension: Dimension, amount: number, nowMs: number): boolean {
+  if (!verdict.admitted || !verdict.withinGuarantee || view.claimUntilMs[dimension] <= nowMs) return false;
+  const guaranteed = view.quota.guaranteed[dimension];
+  return view.used[dimension] + amount >= Math.min((1 - policy.hysteresis) * guaranteed, guaranteed - amount);
+}
+
+function worstRefusal(
+  policy: AdmissionPolicy,
+  state: LimiterState,
+  request: AdmissionRequest,
+  bucket: number,
+  nowMs: number,
+  refused: readonly Dimension[],
+  verdicts: PerDimension<DimensionVerdict>,
+): AdmissionRefusal {
+  const context = { policy, state, institutionId: request.institutionId, bucket, nowMs };
+  let worst: AdmissionRefusal | undefined;
+  for (const dimension of refused) {
+    const verdict = verdicts[dimension] as Refused;
+    const candidate: AdmissionRefusal = {
+      admitted: false,
+      reason: reasonFor(dimension, verdict),
+      retryAfterMs: retryAfterMs(context, dimension, verdict.drain),
+      limit: { dimension, bound: verdict.bound, limit: verdict.limit, used: verdict.used, requested: amountsOf(request)[dimension] },
+    };
+    if (worst === undefined || waitOf(candidate) > waitOf(worst)) worst = candidate;
+  }
+  return worst!;
+}
+
+function waitOf(refusal: AdmissionRefusal): number {
+  return refusal.retryAfterMs ?? Infinity;
+}
+
+function reasonFor(dimension: Dimension, verdict: Refused): RefusalReason {
+  if (verdict.bound === 'hard_cap') return 'hard_cap';
+  if (dimension === 'tokensPerMinute') return 'rate_tokens';
+  return dimension === 'requestsPerMinute' ? 'rate_requests' : 'concurrency';
+}
+
+/**
+ * Refusals are the demand signal. Only a request that nothing but the pool's state stands in the way
+ * of records demand: if the member's own limits refuse it too, more capacity would not help.
+ */
+function recordDemand(
+  policy: AdmissionPolicy,
+  state: LimiterState,
+  institutionId: string,
+  self: MemberLimiterState,
+  refused: readonly Dimension[],
+  verdicts: PerDimension<DimensionVerdict>,
+  nowMs: number,
+): LimiterState {
+  const signals = refused.map((dimension) => (verdicts[dimension] as Refused).signal);
+  if (signals.some((signal) => signal === null)) return state;
+  const signalOf = (dimension: Dimension) => (refused.includes(dimension) ? (verdicts[dimension] as Refused).signal : null);
+  const member: MemberLimiterState = {
+    ...self,
+    ownerClaimUntilMs: perDimension((dimension) =>
+      signalOf(dimension) === 'owner_claim' ? nowMs + policy.claimHoldMs : self.ownerClaimUntilMs[dimension]),
+    borrowDemandUntilMs: perDimension((dimension) =>
+      signalOf(dimension) === 'borrow_demand' ? nowMs + policy.contentionHoldMs : self.borrowDemandUntilMs[dimension]),
+  };
+  return { ...state, members: withMember(state, institutionId, member) };
+}
+
+function viewOf(policy: AdmissionPolicy, state: LimiterState, institutionId: string, bucket: number): MemberView {
+  const member = memberStateOf(state, institutionId, policy.slotCount);
+  return {
+    quota: policy.members[institutionId]!,
+    used: countedUsage(member.usage, bucket),
+    claimUntilMs: member.ownerClaimUntilMs,
+    contendUntilMs: member.borrowDemandUntilMs,
+  };
+}
+
+function assertNonNegative(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} ${value} must be a finite non-negative number`);
+}
