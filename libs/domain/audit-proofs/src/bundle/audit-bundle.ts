@@ -1,0 +1,19 @@
+/** events.jsonl lines, either in memory or streamed (an async item may be one line or a batch of lines). */
+export type EventLineSource = Iterable<string> | AsyncIterable<string | readonly string[]>;
+
+/**
+ * The contents of a bundle directory, as the pure verifier consumes them. Files stay raw text so
+ * that an unreadable file is reported as a verification failure, not an exception.
+ */
+export interface AuditBundle {
+  /** manifest.json */
+  readonly manifest: string;
+  /** tree-heads.jsonl, one signed tree head per line */
+  readonly treeHeads: readonly string[];
+  /** proofs.json */
+  readonly proofs: string;
+  /** public-key.pem, or null when the bundle has none */
+  readonly publicKeyPem: string | null;
+  /** events.jsonl, one canonical event line per item, without line terminators */
+  readonly events: EventLineSource;
+}

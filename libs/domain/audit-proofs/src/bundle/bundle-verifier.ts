@@ -1,0 +1,184 @@
+import { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { isAuditProofError } from '../errors';
+import { importPublicKey, keyIdOf } from '../tree-head/signing-keys';
+import { AuditBundle, EventLineSource } from './audit-bundle';
+import { BundleManifest, BundleScope, parseManifest } from './bundle-manifest';
+import { BundleProofs, parseProofs } from './bundle-proofs';
+import { EventStreamChecker, EventStreamSummary } from './event-stream-checks';
+import { FailureCollector } from './failure-collector';
+import { checkConsistencyChain, checkTreeHeads, CheckedTreeHead } from './tree-head-checks';
+import { VerificationCheck, VerificationCheckId, VerificationReport } from './verification-report';
+
+export interface VerifyBundleOptions {
+  /** Failures listed in the report; further ones are only counted. Default 100. */
+  readonly maxReportedFailures?: number;
+}
+
+/**
+ * Verifies an export bundle offline against a pinned Ed25519 public key (never the bundle's own key).
+ *
+ * Full bundles (a gap-free leaf range) are checked by recomputing the tree from the events and
+ * comparing with the signed roots — about one hash per event. Filtered bundles (one institution's
+ * events, with global leaf indexes) are checked event by event with inclusion proofs against the
+ * latest signed head. Either way every signed head is checked and each one must extend the previous.
+ */
+export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, options: VerifyBundleOptions = {}): Promise<VerificationReport> {
+  const started = performance.now();
+  const collector = new FailureCollector(options.maxReportedFailures ?? 100);
+  const pinnedKeyId = keyIdOf(pinnedKey);
+
+  const manifest = parseOrFail(() => parseManifest(bundle.manifest), (message) => collector.fail('MANIFEST_MALFORMED', message));
+  const proofs = parseOrFail(() => parseProofs(bundle.proofs), (message) => collector.fail('PROOFS_MALFORMED', message));
+  const scope: BundleScope = manifest?.scope ?? (proofs?.range ? 'full' : 'filtered');
+  checkBundledPublicKey(bundle.publicKeyPem, manifest, pinnedKeyId, collector);
+
+  const heads = checkTreeHeads(bundle.treeHeads, pinnedKey, collector);
+  const latest = heads[heads.length - 1];
+  if (proofs !== null) checkProofsShape(proofs, scope, latest, collector);
+  const consistencyProofsVerified = proofs === null ? 0 : checkConsistencyChain(heads, proofs, collector);
+
+  const events = new EventStreamChecker(scope, heads, proofs, collector);
+  await forEachLine(bundle.events, (line) => events.accept(line));
+  const summary = events.finish();
+  if (manifest !== null) checkManifestAgainstContents(manifest, summary, bundle.treeHeads.length, latest, collector);
+
+  const checks = describeChecks(scope, collector, heads, summary, consistencyProofsVerified, pinnedKeyId);
+  return {
+    ok: !collector.hasFailures,
+    scope,
+    institution: manifest?.institution ?? null,
+    pinnedKeyId,
+    latestTreeSize: latest?.head.treeSize ?? null,
+    checks,
+    failures: collector.failures,
+    suppressedFailureCount: collector.suppressedFailureCount,
+    warnings: collector.warnings,
+    counts: {
+      events: summary.events,
+      treeHeads: bundle.treeHeads.length,
+      signaturesVerified: heads.filter((h) => h.signatureValid).length,
+      consistencyProofsVerified,
+      inclusionProofsVerified: summary.inclusionProofsVerified,
+      treeRootsRecomputed: summary.treeRootsRecomputed,
+    },
+    durationMs: performance.now() - started,
+  };
+}
+
+async function forEachLine(source: EventLineSource, visit: (line: string) => void): Promise<void> {
+  if (Symbol.asyncIterator in source) {
+    for await (const item of source) {
+      if (typeof item === 'string') visit(item);
+      else for (const line of item) visit(line);
+    }
+  } else {
+    for (const line of source) visit(line);
+  }
+}
+
+function parseOrFail<T>(parse: () => T, fail: (message: string) => void): T | null {
+  try {
+    return parse();
+  } catch (error) {
+    if (!isAuditProofError(error)) throw error;
+    fail(error.message);
+    return null;
+  }
+}
+
+function checkBundledPublicKey(pem: string | null, manifest: BundleManifest | null, pinnedKeyId: string, collector: FailureCollector): void {
+  if (pem === null) {
+    collector.warn({ code: 'PUBLIC_KEY_MISSING', message: 'the bundle has no public-key.pem; the pinned key was used' });
+  } else {
+    try {
+      const bundledKeyId = keyIdOf(importPublicKey(pem));
+      if (bundledKeyId !== pinnedKeyId) {
+        collector.warn({
+          code: 'PUBLIC_KEY_MISMATCH',
+          message: `public-key.pem (key ${bundledKeyId}) is not the pinned key (${pinnedKeyId}); signatures were checked with the pinned key`,
+        });
+      }
+    } catch (error) {
+      if (!isAuditProofError(error)) throw error;
+      collector.warn({ code: 'PUBLIC_KEY_UNREADABLE', message: `public-key.pem is unreadable: ${error.message}` });
+    }
+  }
+  if (manifest !== null && manifest.publicKeyId !== pinnedKeyId) {
+    collector.warn({ code: 'PUBLIC_KEY_MISMATCH', message: `the manifest names signing key ${manifest.publicKeyId}, not the pinned key ${pinnedKeyId}` });
+  }
+}
+
+function checkProofsShape(proofs: BundleProofs, scope: BundleScope, latest: CheckedTreeHead | undefined, collector: FailureCollector): void {
+  if (latest !== undefined && proofs.treeSize !== latest.head.treeSize) {
+    collector.fail('PROOFS_MALFORMED', `proofs.json refers to tree size ${proofs.treeSize}, but the latest tree head has size ${latest.head.treeSize}`);
+  }
+  if (scope === 'full' && proofs.inclusion.length > 0) collector.fail('PROOFS_MALFORMED', 'a full bundle carries a range proof, not inclusion proofs');
+  if (scope === 'filtered' && proofs.range !== null) collector.fail('PROOFS_MALFORMED', 'a filtered bundle carries inclusion proofs, not a range proof');
+}
+
+function checkManifestAgainstContents(
+  manifest: BundleManifest,
+  summary: EventStreamSummary,
+  treeHeadCount: number,
+  latest: CheckedTreeHead | undefined,
+  collector: FailureCollector,
+): void {
+  const expectations: [string, unknown, unknown][] = [
+    ['eventCount', manifest.eventCount, summary.events],
+    ['treeHeadCount', manifest.treeHeadCount, treeHeadCount],
+    ['firstLeafIndex', manifest.firstLeafIndex, summary.firstLeafIndex],
+    ['lastLeafIndex', manifest.lastLeafIndex, summary.lastLeafIndex],
+    ['latestTreeSize', manifest.latestTreeSize, latest?.head.treeSize ?? null],
+  ];
+  for (const [field, declared, actual] of expectations) {
+    if (declared !== actual) collector.fail('MANIFEST_MISMATCH', `manifest ${field} is ${String(declared)} but the bundle has ${String(actual)}`);
+  }
+}
+
+const CHECK_TITLES: Readonly<Record<VerificationCheckId, string>> = {
+  manifest: 'Manifest is readable and matches the bundle',
+  'public-key': 'Bundled public key matches the pinned key',
+  'tree-head-signatures': 'Tree heads are signed by the pinned key',
+  'tree-head-order': 'Tree heads are in chronological order',
+  'proofs-document': 'Proof document is well-formed',
+  consistency: 'Each tree head extends the previous one (consistency proofs)',
+  'event-encoding': 'Events are canonical JSON (RFC 8785)',
+  'leaf-order': 'Leaf indexes strictly increase',
+  inclusion: 'Every event is included in the latest tree head (inclusion proofs)',
+  'tree-root': 'Events recompute the signed tree roots',
+};
+
+function describeChecks(
+  scope: BundleScope,
+  collector: FailureCollector,
+  heads: readonly CheckedTreeHead[],
+  summary: EventStreamSummary,
+  consistencyProofsVerified: number,
+  pinnedKeyId: string,
+): VerificationCheck[] {
+  const latest = heads[heads.length - 1];
+  const latestNote = latest !== undefined && !latest.signatureValid ? ' (the latest head itself is not authentic)' : '';
+  const leafSpan = summary.firstLeafIndex === null ? 'no events' : `leaves ${summary.firstLeafIndex}…${summary.lastLeafIndex}`;
+  const details: Record<VerificationCheckId, string> = {
+    manifest: 'counts, leaf range and latest tree size agree with the files',
+    'public-key': collector.warnings.length === 0 ? `pinned key ${pinnedKeyId}` : collector.warnings.map((w) => w.message).join('; '),
+    'tree-head-signatures': `${heads.filter((h) => h.signatureValid).length} of ${heads.length} tree heads verified with pinned key ${pinnedKeyId.slice(0, 16)}…`,
+    'tree-head-order': `${heads.length} tree heads, sizes ${heads[0]?.head.treeSize ?? '–'}…${latest?.head.treeSize ?? '–'}`,
+    'proofs-document': scope === 'full' ? 'range proof for a full export' : 'inclusion proofs for a filtered export',
+    consistency: `${consistencyProofsVerified} of ${Math.max(heads.length - 1, 0)} consistency proofs verified`,
+    'event-encoding': `${summary.events} events`,
+    'leaf-order': scope === 'full' ? `${leafSpan}, without gaps` : `${leafSpan}, strictly increasing`,
+    inclusion: `${summary.inclusionProofsVerified} of ${summary.events} inclusion proofs verified against tree size ${latest?.head.treeSize ?? '–'}${latestNote}`,
+    'tree-root': `${summary.treeRootsRecomputed} signed roots matched by recomputation from ${summary.events} events${latestNote}`,
+  };
+  const ids: VerificationCheckId[] = [
+    'manifest', 'public-key', 'tree-head-signatures', 'tree-head-order', 'proofs-document', 'consistency', 'event-encoding', 'leaf-order',
+    scope === 'full' ? 'tree-root' : 'inclusion',
+  ];
+  return ids.map((id) => {
+    const failureCount = collector.failureCount(id);
+    const status = failureCount > 0 ? 'fail' : id === 'public-key' && collector.warnings.length > 0 ? 'warn' : 'pass';
+    return { id, title: CHECK_TITLES[id], status, details: details[id], failureCount };
+  });
+}

@@ -1,0 +1,254 @@
+import { bytesEqual, fromHex } from '../encoding';
+import { isAuditProofError } from '../errors';
+import { leafHashOfUtf8 } from '../merkle/hashing';
+import { InclusionBatchVerifier } from '../merkle/inclusion-batch-verifier';
+import { verifyConsistency } from '../merkle/proof-verification';
+import { StreamingTreeBuilder } from '../merkle/streaming-tree-builder';
+import { BundleScope } from './bundle-manifest';
+import { BundleProofs, InclusionProofEntry, RangeProof } from './bundle-proofs';
+import { decodeEventLine } from './event-line';
+import { FailureCollector } from './failure-collector';
+import { CheckedTreeHead } from './tree-head-checks';
+
+/** What the per-leaf check (root recomputation or inclusion proofs) does with each event. */
+interface LeafCheck {
+  accept(leafIndex: number, leafHash: Uint8Array, line: number): void;
+  finish(): void;
+  readonly verifiedCount: number;
+}
+
+export interface EventStreamSummary {
+  readonly events: number;
+  readonly firstLeafIndex: number | null;
+  readonly lastLeafIndex: number | null;
+  readonly inclusionProofsVerified: number;
+  readonly treeRootsRecomputed: number;
+}
+
+/**
+ * Consumes events.jsonl one line at a time: decodes and canonical-checks each event, checks leaf
+ * order, hashes the event and hands the leaf to the scope's check. Memory is O(log n) for full
+ * bundles; filtered bundles hold their (already parsed) inclusion proofs.
+ */
+export class EventStreamChecker {
+  private readonly leafCheck: LeafCheck | null;
+  private lineNumber = 0;
+  private count = 0;
+  private first: number | null = null;
+  private previous: number | null = null;
+
+  constructor(
+    private readonly scope: BundleScope,
+    private readonly heads: readonly CheckedTreeHead[],
+    proofs: BundleProofs | null,
+    private readonly collector: FailureCollector,
+  ) {
+    const latest = heads[heads.length - 1];
+    this.leafCheck = latest === undefined || proofs === null ? null : createLeafCheck(scope, heads, latest, proofs, collector);
+  }
+
+  accept(line: string): void {
+    const lineNumber = ++this.lineNumber;
+    let decoded;
+    try {
+      decoded = decodeEventLine(line);
+    } catch (error) {
+      if (!isAuditProofError(error)) throw error;
+      this.collector.fail('EVENT_MALFORMED', `events.jsonl line ${lineNumber}: ${error.message}`, { line: lineNumber });
+      return;
+    }
+    const { leafIndex } = decoded;
+    if (!decoded.isCanonical) {
+      this.collector.fail('EVENT_NOT_CANONICAL', `events.jsonl line ${lineNumber} is not in canonical (RFC 8785) form`, {
+        leafIndex,
+        line: lineNumber,
+      });
+    }
+    this.checkOrder(leafIndex, lineNumber);
+    this.count++;
+    this.first ??= leafIndex;
+    this.previous = leafIndex;
+    this.leafCheck?.accept(leafIndex, leafHashOfUtf8(decoded.canonicalEvent), lineNumber);
+  }
+
+  finish(): EventStreamSummary {
+    this.leafCheck?.finish();
+    const verified = this.leafCheck?.verifiedCount ?? 0;
+    return {
+      events: this.count,
+      firstLeafIndex: this.first,
+      lastLeafIndex: this.previous,
+      inclusionProofsVerified: this.scope === 'filtered' ? verified : 0,
+      treeRootsRecomputed: this.scope === 'full' ? verified : 0,
+    };
+  }
+
+  private checkOrder(leafIndex: number, line: number): void {
+    const latestSize = this.heads[this.heads.length - 1]?.head.treeSize;
+    if (latestSize !== undefined && leafIndex >= latestSize) {
+      this.collector.fail('LEAF_INDEX_OUT_OF_RANGE', `leaf ${leafIndex} is beyond the latest tree head (size ${latestSize})`, { leafIndex, line });
+    }
+    if (this.previous === null) return;
+    if (leafIndex <= this.previous) {
+      this.collector.fail('LEAF_INDEX_NOT_INCREASING', `leaf ${leafIndex} on line ${line} does not come after leaf ${this.previous}`, {
+        leafIndex,
+        line,
+      });
+    } else if (this.scope === 'full' && leafIndex !== this.previous + 1) {
+      this.collector.fail('LEAF_INDEX_GAP', `leaves ${this.previous + 1}…${leafIndex - 1} are missing from a full export`, { leafIndex, line });
+    }
+  }
+}
+
+function createLeafCheck(
+  scope: BundleScope,
+  heads: readonly CheckedTreeHead[],
+  latest: CheckedTreeHead,
+  proofs: BundleProofs,
+  collector: FailureCollector,
+): LeafCheck | null {
+  if (scope === 'filtered') return new InclusionCheck(latest, proofs.inclusion, collector);
+  if (proofs.range === null) return null;
+  try {
+    return new RootRecomputation(heads, latest, proofs.range, collector);
+  } catch (error) {
+    if (!isAuditProofError(error)) throw error;
+    collector.fail('RANGE_PROOF_INVALID', `range proof is unusable: ${error.message}`);
+    return null;
+  }
+}
+
+/**
+ * Full bundles: rebuild the tree over the exported range and compare with every signed head whose
+ * size falls inside it, then prove the range's end consistent with the latest head. About one node
+ * hash per event instead of a log2(n)-hash proof per event.
+ */
+class RootRecomputation implements LeafCheck {
+  private readonly builder: StreamingTreeBuilder;
+  private nextHead = 0;
+  private compared = 0;
+
+  constructor(
+    private readonly heads: readonly CheckedTreeHead[],
+    private readonly latest: CheckedTreeHead,
+    private readonly range: RangeProof,
+    private readonly collector: FailureCollector,
+  ) {
+    this.builder = new StreamingTreeBuilder(range.startSize, range.startFrontier.map((hex) => fromHex(hex)));
+    this.compareHeadsAtCurrentSize();
+  }
+
+  get verifiedCount(): number {
+    return this.compared;
+  }
+
+  accept(leafIndex: number, leafHash: Uint8Array, line: number): void {
+    if (this.builder.treeSize === this.range.startSize && leafIndex !== this.range.startSize) {
+      this.collector.fail('RANGE_PROOF_INVALID', `the export starts at leaf ${leafIndex} but its range proof at leaf ${this.range.startSize}`, {
+        leafIndex,
+        line,
+      });
+    }
+    this.builder.append(leafHash);
+    if (this.builder.treeSize === this.nextHeadSize()) this.compareHeadsAtCurrentSize();
+  }
+
+  finish(): void {
+    const { startSize, endSize, endToLatest } = this.range;
+    if (this.builder.treeSize !== endSize) {
+      this.collector.fail(
+        'RANGE_PROOF_INVALID',
+        `the events cover leaves [${startSize}, ${this.builder.treeSize}) but the range proof covers [${startSize}, ${endSize})`,
+      );
+      return;
+    }
+    // A head of exactly endSize was compared directly while streaming.
+    if (endSize === this.latest.head.treeSize) return;
+    try {
+      verifyConsistency({
+        fromSize: endSize,
+        toSize: this.latest.head.treeSize,
+        fromRoot: this.builder.rootHash(),
+        toRoot: this.latest.rootHash,
+        proof: endToLatest.map((hex) => fromHex(hex)),
+      });
+      this.compared++;
+    } catch (error) {
+      if (!isAuditProofError(error)) throw error;
+      this.collector.fail(
+        'TREE_ROOT_MISMATCH',
+        `the tree recomputed from leaves [${startSize}, ${endSize}) is not a prefix of the latest tree head (size ${this.latest.head.treeSize}): ${error.message}`,
+        { treeSize: this.latest.head.treeSize },
+      );
+    }
+  }
+
+  private nextHeadSize(): number | undefined {
+    while (this.nextHead < this.heads.length && this.heads[this.nextHead]!.head.treeSize < this.builder.treeSize) this.nextHead++;
+    return this.heads[this.nextHead]?.head.treeSize;
+  }
+
+  private compareHeadsAtCurrentSize(): void {
+    const size = this.builder.treeSize;
+    if (this.nextHeadSize() !== size) return;
+    const root = this.builder.rootHash();
+    while (this.nextHead < this.heads.length && this.heads[this.nextHead]!.head.treeSize === size) {
+      const head = this.heads[this.nextHead++]!;
+      this.compared++;
+      if (!bytesEqual(root, head.rootHash)) {
+        this.collector.fail(
+          'TREE_ROOT_MISMATCH',
+          `the root recomputed from the exported events differs from the signed tree head of size ${size} (line ${head.line})`,
+          { treeSize: size, line: head.line },
+        );
+      }
+    }
+  }
+}
+
+/** Filtered bundles: each event's own inclusion proof against the latest head. */
+class InclusionCheck implements LeafCheck {
+  private readonly verifier: InclusionBatchVerifier;
+  private readonly pending: Map<number, InclusionProofEntry>;
+  private verified = 0;
+
+  constructor(
+    private readonly latest: CheckedTreeHead,
+    proofs: readonly InclusionProofEntry[],
+    private readonly collector: FailureCollector,
+  ) {
+    this.verifier = new InclusionBatchVerifier(latest.head.treeSize, latest.rootHash);
+    this.pending = new Map(proofs.map((entry) => [entry.leafIndex, entry]));
+  }
+
+  get verifiedCount(): number {
+    return this.verified;
+  }
+
+  accept(leafIndex: number, leafHash: Uint8Array, line: number): void {
+    const entry = this.pending.get(leafIndex);
+    if (entry === undefined) {
+      this.collector.fail('INCLUSION_PROOF_MISSING', `leaf ${leafIndex} (line ${line}) has no inclusion proof`, { leafIndex, line });
+      return;
+    }
+    this.pending.delete(leafIndex);
+    try {
+      // parseProofs already checked every element is 64 hex digits.
+      this.verifier.verify(leafIndex, leafHash, entry.proof.map((hex) => Buffer.from(hex, 'hex')));
+      this.verified++;
+    } catch (error) {
+      if (!isAuditProofError(error)) throw error;
+      this.collector.fail(
+        'INCLUSION_PROOF_INVALID',
+        `event at leaf ${leafIndex} (line ${line}) is not included in tree head ${this.latest.head.treeSize}: ${error.message}`,
+        { leafIndex, line },
+      );
+    }
+  }
+
+  finish(): void {
+    for (const leafIndex of this.pending.keys()) {
+      this.collector.fail('EVENT_MISSING', `the bundle proves leaf ${leafIndex} but does not contain its event`, { leafIndex });
+    }
+  }
+}
