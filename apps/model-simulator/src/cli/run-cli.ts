@@ -33,14 +33,6 @@ export async function runCli(cli: CliProcess): Promise<ModelSimulator | null> {
 
   const logLine = (event: Record<string, unknown>): void => cli.stdout(JSON.stringify({ time: new Date().toISOString(), ...event }));
   const simulator = await startModelSimulator({ ...configuration.options, log: logLine });
-  logLine({
-    level: 'info',
-    msg: 'model-simulator listening',
-    url: simulator.url,
-    port: simulator.port,
-    pid: process.pid,
-    settings: redactSettings(simulator.settings()),
-  });
 
   const shutDown = (signal: string): void => {
     logLine({ level: 'info', msg: 'model-simulator shutting down', signal, inFlight: simulator.stats().inFlight });
@@ -55,7 +47,16 @@ export async function runCli(cli: CliProcess): Promise<ModelSimulator | null> {
         cli.exit(1);
       });
   };
+  // Handlers go in before the listening line: whoever reads that line may signal right away.
   cli.onSignal('SIGTERM', () => shutDown('SIGTERM'));
   cli.onSignal('SIGINT', () => shutDown('SIGINT'));
+  logLine({
+    level: 'info',
+    msg: 'model-simulator listening',
+    url: simulator.url,
+    port: simulator.port,
+    pid: process.pid,
+    settings: redactSettings(simulator.settings()),
+  });
   return simulator;
 }

@@ -101,6 +101,8 @@ async function shutDown(server: Server, active: Set<InferenceExchange>, stats: S
   }
   server.closeAllConnections();
   await closed;
+  // Responses cut above report 'close' on a later tick; let them reach the counters.
+  for (let tick = 0; tick < 100 && stats.inFlightCount > 0; tick++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL. */
