@@ -10,14 +10,13 @@ export interface AdmissionOptions {
   /** Width of one window bucket; must divide 60 000. Smaller: less capacity forgotten late, bigger state. Default 5 000. */
   readonly bucketMs?: number;
   /**
-   * Hysteresis h in [0, 1). An owner keeps its claim while using ≥ (1 − h) of its guarantee; a
-   * borrower yields to a contender only when its weighted share is more than (1 + h) times the
-   * contender's. Default 0.1.
+   * Hysteresis h in [0, 1) between borrowers: a borrower yields to a refused contender only when its
+   * weighted share would exceed (1 + h) times the contender's. Default 0.1.
    */
   readonly hysteresis?: number;
-  /** How long an owner's claim on its guarantee lasts after its last refusal or near-guarantee admission. Default 60 000. */
+  /** How long an owner's claim on its guarantee outlives its last refusal (from the retry time) or admission within its guarantee. Default 60 000. */
   readonly claimHoldMs?: number;
-  /** How long a refused borrower counts as wanting more (for fair-share ordering). Default 10 000. */
+  /** How long a refused borrower counts as wanting more (for fair-share ordering), from its retry time. Default 10 000. */
   readonly contentionHoldMs?: number;
   /** A reservation not reconciled within this time is settled at its estimate and its lease freed. Default 600 000. */
   readonly leaseTtlMs?: number;

@@ -31,7 +31,7 @@ export function admit(policy: AdmissionPolicy, state: LimiterState, request: Adm
   const bucket = bucketAt(policy, state, nowMs);
   const self = memberStateOf(state, request.institutionId, policy.slotCount);
   const amounts = amountsOf(request);
-  const views = policy.memberIds.map((id) => viewOf(policy, state, id, bucket));
+  const views = policy.memberIds.map((id, order) => viewOf(policy, state, id, order, bucket));
   const selfView = views[policy.memberIds.indexOf(request.institutionId)]!;
 
   const tooLarge = tooLargeRefusal(policy, quota, amounts, selfView.used);
@@ -50,10 +50,11 @@ export function admit(policy: AdmissionPolicy, state: LimiterState, request: Adm
 
   const refused = DIMENSIONS.filter((dimension) => !verdicts[dimension].admitted);
   if (refused.length === 0) {
-    return commitAdmission({ policy, state, request, nowMs, bucket, self, selfView, amounts, verdicts, periodStartMs: period.startMs, periodUsedTokens });
+    return commitAdmission({ policy, state, request, nowMs, bucket, self, verdicts, periodStartMs: period.startMs, periodUsedTokens });
   }
   const refusal = worstRefusal(policy, state, request, bucket, nowMs, refused, verdicts);
-  return { state: recordDemand(policy, state, request.institutionId, self, refused, verdicts, nowMs), decision: refusal };
+  const demand = { nowMs, retryAt: nowMs + (refusal.retryAfterMs ?? 0) };
+  return { state: recordDemand(policy, state, request.institutionId, self, refused, verdicts, demand), decision: refusal };
 }
 
 interface Commit {
@@ -63,15 +64,13 @@ interface Commit {
   readonly nowMs: number;
   readonly bucket: number;
   readonly self: MemberLimiterState;
-  readonly selfView: MemberView;
-  readonly amounts: PerDimension<number>;
   readonly verdicts: PerDimension<DimensionVerdict>;
   readonly periodStartMs: number;
   readonly periodUsedTokens: number;
 }
 
 function commitAdmission(commit: Commit): AdmissionStep {
-  const { policy, state, request, nowMs, bucket, self, selfView, amounts } = commit;
+  const { policy, state, request, nowMs, bucket, self } = commit;
   const id = String(state.nextReservationSeq);
   const expiresAtMs = nowMs + policy.leaseTtlMs;
   const member: MemberLimiterState = {
@@ -84,7 +83,7 @@ function commitAdmission(commit: Commit): AdmissionStep {
     periodStartMs: commit.periodStartMs,
     periodUsedTokens: commit.periodUsedTokens + request.estimatedTokens,
     ownerClaimUntilMs: perDimension((dimension) =>
-      keepsClaim(policy, selfView, commit.verdicts[dimension], dimension, amounts[dimension], nowMs)
+      keepsClaim(commit.verdicts[dimension], self.ownerClaimUntilMs[dimension], nowMs)
         ? nowMs + policy.claimHoldMs
         : self.ownerClaimUntilMs[dimension]),
     open: [...self.open, {
@@ -110,14 +109,13 @@ function commitAdmission(commit: Commit): AdmissionStep {
 }
 
 /**
- * Hysteresis for claims: an owner that claimed its guarantee keeps the claim while it uses most of
- * it — at least (1 − h) of it, or all but one request's worth — so the claim does not lapse between
- * refusals while the owner is busy, and borrowers cannot take the space back and force a new reclaim.
+ * Hysteresis for claims: once an owner has claimed its guarantee back, every admission within its
+ * guarantee renews the claim. The claim lapses only after the owner has been quiet (no refusal, no
+ * admission within its guarantee) for claimHoldMs, so lending resumes at most once per quiet period
+ * and an owner using part of its guarantee is not refused again each time borrowers refill the pool.
  */
-function keepsClaim(policy: AdmissionPolicy, view: MemberView, verdict: DimensionVerdict, dimension: Dimension, amount: number, nowMs: number): boolean {
-  if (!verdict.admitted || !verdict.withinGuarantee || view.claimUntilMs[dimension] <= nowMs) return false;
-  const guaranteed = view.quota.guaranteed[dimension];
-  return view.used[dimension] + amount >= Math.min((1 - policy.hysteresis) * guaranteed, guaranteed - amount);
+function keepsClaim(verdict: DimensionVerdict, claimUntilMs: number, nowMs: number): boolean {
+  return verdict.admitted && verdict.withinGuarantee && claimUntilMs > nowMs;
 }
 
 function worstRefusal(
@@ -157,6 +155,8 @@ function reasonFor(dimension: Dimension, verdict: Refused): RefusalReason {
 /**
  * Refusals are the demand signal. Only a request that nothing but the pool's state stands in the way
  * of records demand: if the member's own limits refuse it too, more capacity would not help.
+ * The signal lasts from the suggested retry time on (`retryAt`), so it is still standing when the
+ * refused member comes back, plus the hold.
  */
 function recordDemand(
   policy: AdmissionPolicy,
@@ -165,7 +165,7 @@ function recordDemand(
   self: MemberLimiterState,
   refused: readonly Dimension[],
   verdicts: PerDimension<DimensionVerdict>,
-  nowMs: number,
+  { nowMs, retryAt }: { nowMs: number; retryAt: number },
 ): LimiterState {
   const signals = refused.map((dimension) => (verdicts[dimension] as Refused).signal);
   if (signals.some((signal) => signal === null)) return state;
@@ -173,19 +173,23 @@ function recordDemand(
   const member: MemberLimiterState = {
     ...self,
     ownerClaimUntilMs: perDimension((dimension) =>
-      signalOf(dimension) === 'owner_claim' ? nowMs + policy.claimHoldMs : self.ownerClaimUntilMs[dimension]),
+      signalOf(dimension) === 'owner_claim' ? Math.max(retryAt + policy.claimHoldMs, self.ownerClaimUntilMs[dimension]) : self.ownerClaimUntilMs[dimension]),
+    ownerClaimSinceMs: perDimension((dimension) =>
+      signalOf(dimension) === 'owner_claim' && self.ownerClaimUntilMs[dimension] <= nowMs ? nowMs : self.ownerClaimSinceMs[dimension]),
     borrowDemandUntilMs: perDimension((dimension) =>
-      signalOf(dimension) === 'borrow_demand' ? nowMs + policy.contentionHoldMs : self.borrowDemandUntilMs[dimension]),
+      signalOf(dimension) === 'borrow_demand' ? Math.max(retryAt + policy.contentionHoldMs, self.borrowDemandUntilMs[dimension]) : self.borrowDemandUntilMs[dimension]),
   };
   return { ...state, members: withMember(state, institutionId, member) };
 }
 
-function viewOf(policy: AdmissionPolicy, state: LimiterState, institutionId: string, bucket: number): MemberView {
+function viewOf(policy: AdmissionPolicy, state: LimiterState, institutionId: string, order: number, bucket: number): MemberView {
   const member = memberStateOf(state, institutionId, policy.slotCount);
   return {
     quota: policy.members[institutionId]!,
+    order,
     used: countedUsage(member.usage, bucket),
     claimUntilMs: member.ownerClaimUntilMs,
+    claimSinceMs: member.ownerClaimSinceMs,
     contendUntilMs: member.borrowDemandUntilMs,
   };
 }

@@ -5,8 +5,11 @@ import type { LimitBound } from './admission-types';
 /** A member as one decision sees it. */
 export interface MemberView {
   readonly quota: ResolvedMember;
+  /** Position in the policy's member list: breaks ties between claims started in the same ms. */
+  readonly order: number;
   readonly used: PerDimension<number>;
   readonly claimUntilMs: PerDimension<number>;
+  readonly claimSinceMs: PerDimension<number>;
   readonly contendUntilMs: PerDimension<number>;
 }
 
@@ -46,11 +49,12 @@ export interface DimensionCheck {
  * One dimension of one admission decision. With g the guarantee, u the member's usage, a the amount
  * requested, U the pool's usage and C its capacity:
  * - hard cap: u + a ≤ hardCap;
- * - owner request (u + a ≤ g): U + a + claimed ≤ C, where claimed is the unused guarantee of other
- *   members currently claiming theirs back. Refusal starts/extends this member's claim;
+ * - owner request (u + a ≤ g): U + a + claimed ≤ C, where claimed is the unused guarantee of
+ *   members whose claim on their guarantee is older than this member's (all claims, if it has none).
+ *   Refusal starts/extends this member's claim;
  * - borrowing request (u + a > g): u + a − g ≤ borrowingLimit, then
- *   U + a + claimed + unlendable ≤ C (unlendable: others' unused guarantee beyond their lending
- *   limit), then fair share: (u + a)/w ≤ (1 + h) · min over contending borrowers k of u_k/w_k.
+ *   U + a + claimed + unlendable ≤ C (claimed: every claimant's unused guarantee; unlendable:
+ *   non-claimants' unused guarantee beyond their lending limit), then fair share: (u + a)/w ≤ (1 + h) · min over contending borrowers k of u_k/w_k.
  *   Capacity and fair-share refusals mark this member as contending.
  */
 export function checkDimension(check: DimensionCheck, self: MemberView, others: readonly MemberView[]): DimensionVerdict {
@@ -58,35 +62,47 @@ export function checkDimension(check: DimensionCheck, self: MemberView, others: 
   const guaranteed = self.quota.guaranteed[dimension];
   const used = self.used[dimension];
   const hardCap = self.quota.hardCap[dimension];
-  if (used + amount > hardCap) {
+  // A limit equal to capacity is "unlimited"; the pool check reports that case as what it is.
+  if (used + amount > hardCap && hardCap < capacity) {
     return refuse('hard_cap', hardCap, used, null, { kind: 'member', excess: used + amount - hardCap });
   }
 
-  let claimed = 0;
+  // Owners yield only to claims older than their own (a member not claiming yields to every claim);
+  // borrowers yield to all claims. So a newer claim never delays an older one.
+  const selfClaimRank = isClaiming(self, check) ? self.claimSinceMs[dimension] : Infinity;
+  let claimedBefore = 0;
+  let claimedAll = 0;
   let unlendable = 0;
+  const earlierClaimantIds: string[] = [];
   const claimantIds: string[] = [];
   for (const other of others) {
     const unused = Math.max(0, other.quota.guaranteed[dimension] - other.used[dimension]);
-    if (other.claimUntilMs[dimension] > check.nowMs) {
-      claimed += unused;
+    if (isClaiming(other, check)) {
+      claimedAll += unused;
       claimantIds.push(other.quota.institutionId);
+      const since = other.claimSinceMs[dimension];
+      if (since < selfClaimRank || (since === selfClaimRank && other.order < self.order)) {
+        claimedBefore += unused;
+        earlierClaimantIds.push(other.quota.institutionId);
+      }
     } else {
       unlendable += Math.max(0, unused - other.quota.lendingLimit[dimension]);
     }
   }
 
   if (used + amount <= guaranteed) {
-    const excess = poolUsed + amount + claimed - capacity;
+    const excess = poolUsed + amount + claimedBefore - capacity;
     if (excess <= 0) return { admitted: true, withinGuarantee: true };
-    return refuse('pool_capacity', capacity, poolUsed, 'owner_claim', { kind: 'pool', excess, claimantIds });
+    const bound = poolUsed + amount <= capacity ? 'reclaim' : 'pool_capacity';
+    return refuse(bound, capacity, poolUsed, 'owner_claim', { kind: 'pool', excess, claimantIds: earlierClaimantIds });
   }
 
   const borrowingLimit = self.quota.borrowingLimit[dimension];
-  if (used + amount - guaranteed > borrowingLimit) {
+  if (used + amount - guaranteed > borrowingLimit && borrowingLimit < capacity) {
     return refuse('borrowing_limit', borrowingLimit, Math.max(0, used - guaranteed), null,
       { kind: 'member', excess: used + amount - guaranteed - borrowingLimit });
   }
-  const excess = poolUsed + amount + claimed + unlendable - capacity;
+  const excess = poolUsed + amount + claimedAll + unlendable - capacity;
   if (excess > 0) {
     const bound = poolUsed + amount + unlendable <= capacity ? 'reclaim' : 'pool_capacity';
     return refuse(bound, capacity, poolUsed, 'borrow_demand', { kind: 'pool', excess, claimantIds });
@@ -115,6 +131,10 @@ function fairShareVerdict(check: DimensionCheck, self: MemberView, others: reado
   const allowedUse = weight > 0 ? tolerance * lowestShare * weight : 0;
   return refuse('fair_share', allowedUse, used, 'borrow_demand',
     { kind: 'fair_share', excess: used + amount - allowedUse, contentionEndsAtMs });
+}
+
+function isClaiming(view: MemberView, check: DimensionCheck): boolean {
+  return view.claimUntilMs[check.dimension] > check.nowMs;
 }
 
 /** Usage per unit of weight; a weight-0 member (best effort) ranks behind everyone who invested. */

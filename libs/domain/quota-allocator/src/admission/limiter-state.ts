@@ -31,6 +31,8 @@ export interface MemberLimiterState {
   readonly periodUsedTokens: number;
   /** Until when this member claims its unused guarantee back (reclaim), per dimension. */
   readonly ownerClaimUntilMs: PerDimension<number>;
+  /** When the current claim started; older claims take precedence. Meaningless while not claiming. */
+  readonly ownerClaimSinceMs: PerDimension<number>;
   /** Until when this member counts as a refused borrower wanting more, per dimension. */
   readonly borrowDemandUntilMs: PerDimension<number>;
   /** Reservations not yet reconciled or expired. */
@@ -74,6 +76,7 @@ export function emptyMemberState(slotCount: number): MemberLimiterState {
     periodStartMs: 0,
     periodUsedTokens: 0,
     ownerClaimUntilMs: perDimension(() => 0),
+    ownerClaimSinceMs: perDimension(() => 0),
     borrowDemandUntilMs: perDimension(() => 0),
     open: [],
     ledger: { reservedTokens: 0, refundedTokens: 0, chargedTokens: 0 },
