@@ -66,6 +66,18 @@ describe('health, runtime configuration and error routes', () => {
     expect(body.error).toMatchObject({ type: 'invalid_request_error', param, code });
   });
 
+  it('refuses a body over maxBodyBytes with 413 and counts it as rejected', async () => {
+    const small = await startTestSimulator({ maxBodyBytes: 256 });
+    try {
+      const { status, body } = await postJson(small, '/v1/embeddings', { model: 'gpt-4o-mini', input: 'x'.repeat(300) });
+      expect(status).toBe(413);
+      expect(body.error.code).toBe('request_too_large');
+      expect(small.stats()).toMatchObject({ started: 1, rejected: 1, inFlight: 0 });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers unknown URLs and methods with the OpenAI 404', async () => {
     const { status, body } = await getJson(simulator, '/v1/chat/completions');
     expect(status).toBe(404);

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { InvalidSettingsError, parseSettingsPatch, type SimulatorSettingsPatch } from '../settings/simulator-settings';
+import {
+  DEFAULT_SIMULATOR_SETTINGS,
+  InvalidSettingsError,
+  parseSettingsPatch,
+  type SimulatorSettings,
+  type SimulatorSettingsPatch,
+} from '../settings/simulator-settings';
 import type { ModelSimulatorOptions } from '../server/start-model-simulator';
 
 type OptionKey = Exclude<keyof ModelSimulatorOptions, 'log'> | 'shutdownGraceMs';
@@ -22,7 +28,7 @@ export const CLI_OPTIONS: readonly OptionSpec[] = [
   { key: 'outputTokens', flag: 'output-tokens', env: 'MODEL_SIM_OUTPUT_TOKENS', kind: 'integer', help: 'completion length in tokens' },
   { key: 'embeddingDimension', flag: 'embedding-dimension', env: 'MODEL_SIM_EMBEDDING_DIMENSION', kind: 'integer', help: 'embedding vector length' },
   { key: 'errorRate', flag: 'error-rate', env: 'MODEL_SIM_ERROR_RATE', kind: 'number', help: 'probability 0..1 of an injected error' },
-  { key: 'errorStatus', flag: 'error-status', env: 'MODEL_SIM_ERROR_STATUS', kind: 'integer', help: 'HTTP status of injected errors (default 500)' },
+  { key: 'errorStatus', flag: 'error-status', env: 'MODEL_SIM_ERROR_STATUS', kind: 'integer', help: 'HTTP status of injected errors' },
   { key: 'stallRate', flag: 'stall-rate', env: 'MODEL_SIM_STALL_RATE', kind: 'number', help: 'probability 0..1 of an injected stall' },
   { key: 'stallAfterChunks', flag: 'stall-after-chunks', env: 'MODEL_SIM_STALL_AFTER_CHUNKS', kind: 'integer', help: 'events sent before a stall, 0 = before headers' },
   { key: 'apiKey', flag: 'api-key', env: 'MODEL_SIM_API_KEY', kind: 'optional-string', help: 'expected API key; empty = no authentication' },
@@ -84,7 +90,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
 }
 
 export function cliUsage(): string {
-  const lines = CLI_OPTIONS.map((spec) => `  --${spec.flag.padEnd(20)} ${spec.env.padEnd(30)} ${spec.help}`);
+  const lines = CLI_OPTIONS.map((spec) => `  --${spec.flag.padEnd(20)} ${spec.env.padEnd(30)} ${spec.help}${settingDefault(spec.key)}`);
   return [
     'Usage: node dist/apps/model-simulator/src/main.js [options]',
     '',
@@ -94,6 +100,12 @@ export function cliUsage(): string {
     ...lines,
     `  --${'help'.padEnd(20)} ${''.padEnd(30)} show this text`,
   ].join('\n');
+}
+
+function settingDefault(key: OptionKey): string {
+  if (!(key in DEFAULT_SIMULATOR_SETTINGS)) return '';
+  const value = DEFAULT_SIMULATOR_SETTINGS[key as keyof SimulatorSettings];
+  return ` (default ${Array.isArray(value) ? value.join(',') : value === null ? 'none' : String(value)})`;
 }
 
 function convert(spec: OptionSpec, raw: string, source: string): unknown {

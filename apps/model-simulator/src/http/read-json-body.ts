@@ -16,16 +16,16 @@ export function readJsonBody(request: IncomingMessage, maxBytes: number): Promis
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const fail = (error: Error): void => {
+    const fail = (error: () => Error): void => {
       if (settled) return;
       settled = true;
-      reject(error);
+      reject(error());
     };
     request.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
       if (size > maxBytes) {
-        fail(new OpenAiError(413, `Request body exceeds the simulator limit of ${maxBytes} bytes.`, 'invalid_request_error', null, 'request_too_large'));
+        fail(() => new OpenAiError(413, `Request body exceeds the simulator limit of ${maxBytes} bytes.`, 'invalid_request_error', null, 'request_too_large'));
         return;
       }
       chunks.push(chunk);
@@ -39,8 +39,10 @@ export function readJsonBody(request: IncomingMessage, maxBytes: number): Promis
         reject(error);
       }
     });
-    request.on('error', () => fail(new ClientGoneError()));
-    request.on('close', () => fail(new ClientGoneError()));
+    // 'close' also follows a normal 'end'; the error is only built when it matters.
+    const clientGone = (): void => fail(() => new ClientGoneError());
+    request.on('error', clientGone);
+    request.on('close', clientGone);
   });
 }
 
