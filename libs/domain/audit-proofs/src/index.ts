@@ -19,3 +19,4 @@ export * from './bundle/event-line';
 export * from './bundle/bundle-builder';
 export * from './bundle/verification-report';
 export * from './bundle/bundle-verifier';
+export * from './log/in-memory-audit-log';
