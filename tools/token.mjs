@@ -3,6 +3,8 @@
 //
 //   node tools/token.mjs <username> [password]            password grant via client ai-commons-cli
 //   node tools/token.mjs --client svc-hanbit-bank [secret]  client_credentials for a service account
+//   node tools/token.mjs --admin                            master-realm admin token (admin REST API;
+//                                                           KEYCLOAK_ADMIN_USER/_PASSWORD, default kcadmin)
 //
 // Options:
 //   --decode            print the decoded payload JSON instead of the token
@@ -13,13 +15,17 @@
 //
 // Base URL: KEYCLOAK_URL or http://localhost:18080. Defaults: password DEMO_PASSWORD or demo-password;
 // service secret SVC_SECRET_<CLIENT WITHOUT svc-, upper snake> or <client without svc->-demo-secret.
-// No dependencies: plain fetch (Node 18+).
+// No dependencies: plain fetch (Node 18+). Importable: exports fetchToken and decodeJwtPayload.
+
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const USAGE = `usage: node tools/token.mjs [--decode|--json] [--realm R] [--via CLIENT] <username> [password]
-       node tools/token.mjs [--decode|--json] [--realm R] --client <svc-client-id> [secret]`;
+       node tools/token.mjs [--decode|--json] [--realm R] --client <svc-client-id> [secret]
+       node tools/token.mjs [--decode|--json] --admin`;
 
 function parseArgs(argv) {
-  const opts = { decode: false, json: false, realm: 'ai-commons', via: 'ai-commons-cli', client: null, positional: [] };
+  const opts = { decode: false, json: false, realm: 'ai-commons', via: 'ai-commons-cli', client: null, admin: false, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -32,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--realm') opts.realm = value();
     else if (a === '--via') opts.via = value();
     else if (a === '--client') opts.client = value();
+    else if (a === '--admin') opts.admin = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else opts.positional.push(a);
@@ -85,7 +92,17 @@ async function main() {
   }
   const baseUrl = (process.env.KEYCLOAK_URL || 'http://localhost:18080').replace(/\/+$/, '');
   let form;
-  if (opts.client) {
+  let realm = opts.realm;
+  if (opts.admin) {
+    if (opts.positional.length > 0 || opts.client) throw new Error(USAGE);
+    realm = 'master';
+    form = {
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: process.env.KEYCLOAK_ADMIN_USER || 'kcadmin',
+      password: process.env.KEYCLOAK_ADMIN_PASSWORD || 'kcadmin',
+    };
+  } else if (opts.client) {
     if (opts.positional.length > 1) throw new Error(USAGE);
     form = {
       grant_type: 'client_credentials',
@@ -102,13 +119,16 @@ async function main() {
       scope: 'openid',
     };
   }
-  const body = await fetchToken({ baseUrl, realm: opts.realm, form });
+  const body = await fetchToken({ baseUrl, realm, form });
   if (opts.json) console.log(JSON.stringify(body, null, 2));
   else if (opts.decode) console.log(JSON.stringify(decodeJwtPayload(body.access_token), null, 2));
   else console.log(body.access_token);
 }
 
-main().catch((err) => {
-  console.error(`token.mjs: ${err.message}`);
-  process.exit(1);
-});
+// Run as a command; importing the module (tests) only gets the helpers above.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(`token.mjs: ${err.message}`);
+    process.exit(1);
+  });
+}

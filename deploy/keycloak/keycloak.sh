@@ -77,6 +77,8 @@ our_pid() {
   pid="$(cat "$PID_FILE" 2>/dev/null)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
+  # Guard against a recycled pid: kc.sh and the JVM it execs both name the distribution directory.
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "keycloak-$KC_VERSION" || return 1
   echo "$pid"
 }
 
@@ -144,11 +146,13 @@ cmd_wait() {
       die "Keycloak exited before becoming ready"
     fi
     if (($(date +%s) >= deadline)); then
-      if [[ -f "$LOG_FILE" ]]; then
+      if [[ -z "${KEYCLOAK_URL:-}" && -f "$LOG_FILE" ]]; then
         log "log tail ($LOG_FILE):"
         tail -n 60 "$LOG_FILE" >&2 || true
       fi
-      die "Keycloak not ready after ${WAIT_TIMEOUT}s (health: $(health_ready && echo up || echo down), realm $REALM: $(realm_answers && echo up || echo down))"
+      local health=n/a
+      [[ -n "$MGMT_URL" ]] && { health_ready && health=up || health=down; }
+      die "Keycloak not ready after ${WAIT_TIMEOUT}s at $BASE_URL (health: $health, realm $REALM: $(realm_answers && echo up || echo down))"
     fi
     sleep 1
   done
@@ -161,6 +165,13 @@ cmd_start() {
     log "KEYCLOAK_URL=$BASE_URL set: not starting one, only waiting"
     cmd_wait
     return 0
+  fi
+  # One start at a time per data dir (parallel test runs would otherwise race for the port and the
+  # pid file). The lock is released when this script exits; the server must not inherit it (9>&-).
+  mkdir -p "$DATA_DIR"
+  exec 9>"$DATA_DIR/start.lock"
+  if ! flock -w "$WAIT_TIMEOUT" 9; then
+    die "another 'keycloak.sh start' holds $DATA_DIR/start.lock for more than ${WAIT_TIMEOUT}s"
   fi
   if realm_answers; then
     if pid="$(our_pid)"; then
@@ -198,11 +209,15 @@ cmd_start() {
     --http-port="$PORT" \
     --http-management-port="$MGMT_PORT" \
     --hostname="http://localhost:$PORT" \
-    </dev/null >>"$LOG_FILE" 2>&1 &
+    </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
   log "pid $pid"
-  cmd_wait
+  if ! (cmd_wait); then
+    log "start failed: stopping what we started (log kept at $LOG_FILE)"
+    cmd_stop
+    exit 1
+  fi
   log "start took $(elapsed "$t0")"
 }
 
