@@ -8,23 +8,24 @@
 // account or bank keyword within a few characters (계좌, 입금, 은행, account, …). Unseparated
 // account numbers are not matched: without the bank's grouping they are indistinguishable from
 // amounts and ids. 3-2-5 is a business registration number (사업자등록번호), not an account.
-import { hasGroupLengths, type CandidateMatcher, type MaskLayout } from './candidate';
+import { shapes, type Detector, type MaskLayout } from './candidate';
 import { hasKeywordNear } from './context-keywords';
 import { HYPHEN, spanStart } from './digit-chain';
 
-const ACCOUNT_SHAPES: readonly (readonly number[])[] = [
-  [3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4],
-  [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3],
-];
 const ACCOUNT_KEYWORDS = /계좌|입금|송금|이체|예금주|은행|뱅크|통장|농협|신한|우체국|새마을|수협|신협|account|acct|bank|a\/c/i;
 
 /** The last four stay, as on bank statements: `***-***-**6789`. */
 export const BANK_ACCOUNT_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
 
-export const matchBankAccount: CandidateMatcher = (chain, first, groupCount, separator) => {
-  if (separator !== HYPHEN || (first === 0 && chain.international)) return undefined;
-  if (!ACCOUNT_SHAPES.some((shape) => shape.length === groupCount && hasGroupLengths(chain, first, shape))) return undefined;
-  const start = spanStart(chain, first);
-  const end = chain.groupEnds[first + groupCount - 1];
-  return hasKeywordNear(chain.text, start, end, ACCOUNT_KEYWORDS) ? BANK_ACCOUNT_MASK : undefined;
+export const BANK_ACCOUNT_DETECTOR: Detector = {
+  id: 'bankAccount',
+  shapes: shapes([HYPHEN],
+    [3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4],
+    [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3]),
+  match(chain, first, groupCount) {
+    if (first === 0 && chain.international) return undefined;
+    const start = spanStart(chain, first);
+    const end = chain.groupEnds[first + groupCount - 1];
+    return hasKeywordNear(chain.text, start, end, ACCOUNT_KEYWORDS) ? BANK_ACCOUNT_MASK : undefined;
+  },
 };

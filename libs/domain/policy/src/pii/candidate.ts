@@ -1,5 +1,5 @@
 import type { DigitChain } from './digit-chain';
-import type { PiiScanSettings } from './pii-settings';
+import type { PiiDetector, PiiScanSettings } from './pii-settings';
 
 /** Which digits of a match survive masking; every other digit becomes '*', separators stay. */
 export interface MaskLayout {
@@ -8,8 +8,17 @@ export interface MaskLayout {
 }
 
 /**
- * Groups first..first+groupCount-1 of a chain, all joined by `separator` (0 for a single group).
- * Returns how to mask the candidate if the detector claims it.
+ * Group lengths and the separator joining them (0 for a single group). The scanner calls a
+ * detector only for candidates with one of its shapes, so a matcher checks meaning, not layout.
+ */
+export interface CandidateShape {
+  readonly separators: readonly number[];
+  readonly lengths: readonly number[];
+}
+
+/**
+ * Groups first..first+groupCount-1 of a chain, all joined by `separator`, laid out as one of the
+ * detector's shapes. Returns how to mask the candidate if the detector claims it.
  */
 export type CandidateMatcher = (
   chain: DigitChain,
@@ -19,10 +28,13 @@ export type CandidateMatcher = (
   settings: PiiScanSettings,
 ) => MaskLayout | undefined;
 
-/** Whether the groups are exactly these lengths. */
-export function hasGroupLengths(chain: DigitChain, first: number, lengths: readonly number[]): boolean {
-  for (let index = 0; index < lengths.length; index++) {
-    if (chain.groupEnds[first + index] - chain.groupStarts[first + index] !== lengths[index]) return false;
-  }
-  return true;
+export interface Detector {
+  readonly id: PiiDetector;
+  readonly shapes: readonly CandidateShape[];
+  readonly match: CandidateMatcher;
+}
+
+/** Every shape with `lengths` joined by any of `separators`; a single group takes no separator. */
+export function shapes(separators: readonly number[], ...layouts: readonly (readonly number[])[]): CandidateShape[] {
+  return layouts.map((lengths) => ({ separators: lengths.length === 1 ? [0] : separators, lengths }));
 }

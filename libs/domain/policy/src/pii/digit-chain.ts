@@ -1,7 +1,8 @@
 // A digit chain is a maximal run of digit groups joined by single separators ("010-1234-5678",
 // "4111 1111 1111 1111", "2024.01.15"), optionally led by a Korean country code ("+82 10 ...").
 // Detectors look only at chains, so the scan is one left-to-right pass over the text with no
-// regular expression on the hot path and nothing that can backtrack.
+// pattern that can backtrack: the only regular expression on the hot path is a one-character
+// class used to jump to the next digit.
 
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -13,29 +14,44 @@ export const HYPHEN = 0x2d;
 export const SPACE = 0x20;
 export const DOT = 0x2e;
 
+/** Global so that test() resumes from lastIndex and reports a match without allocating one. */
+const NEXT_DIGIT = /[0-9]/g;
+
 export interface DigitChain {
   text: string;
   /** Group i covers text[groupStarts[i], groupEnds[i]). */
-  readonly groupStarts: number[];
-  readonly groupEnds: number[];
+  groupStarts: Int32Array;
+  groupEnds: Int32Array;
   /** separators[i] is the character code joining group i and group i + 1. */
-  readonly separators: number[];
+  separators: Int32Array;
   groupCount: number;
   /** First character of the chain: the '+' of a country code, otherwise the first digit. */
   start: number;
   end: number;
   /** Led by "+82": the first group is a national number without (or with) its trunk '0'. */
   international: boolean;
-  /** Nothing word-like touches the chain's start / end (see isBoundary), so it may be matched there. */
+  /** Nothing word-like touches the chain's start / end (see isBoundary), so a match may begin / end there. */
   leftBounded: boolean;
   rightBounded: boolean;
 }
 
-export function createDigitChain(): DigitChain {
+export function createDigitChain(capacity = 64): DigitChain {
   return {
-    text: '', groupStarts: [], groupEnds: [], separators: [], groupCount: 0,
-    start: 0, end: 0, international: false, leftBounded: false, rightBounded: false,
+    text: '', groupStarts: new Int32Array(capacity), groupEnds: new Int32Array(capacity), separators: new Int32Array(capacity),
+    groupCount: 0, start: 0, end: 0, international: false, leftBounded: false, rightBounded: false,
   };
+}
+
+function grow(chain: DigitChain): void {
+  const capacity = chain.groupStarts.length * 2;
+  const copy = (from: Int32Array) => {
+    const to = new Int32Array(capacity);
+    to.set(from);
+    return to;
+  };
+  chain.groupStarts = copy(chain.groupStarts);
+  chain.groupEnds = copy(chain.groupEnds);
+  chain.separators = copy(chain.separators);
 }
 
 export function isDigit(code: number): boolean {
@@ -81,34 +97,32 @@ function nationalNumberStart(text: string, at: number): number {
  * Cost is linear in the characters consumed.
  */
 export function readDigitChain(text: string, from: number, chain: DigitChain): boolean {
+  NEXT_DIGIT.lastIndex = from;
+  if (!NEXT_DIGIT.test(text)) return false;
+  const at = NEXT_DIGIT.lastIndex - 1;
   const length = text.length;
-  let at = from;
-  while (at < length && !isDigit(text.charCodeAt(at))) at++;
-  if (at >= length) return false;
 
   chain.text = text;
-  chain.groupCount = 0;
-  chain.groupStarts.length = 0;
-  chain.groupEnds.length = 0;
-  chain.separators.length = 0;
-
   const national = nationalNumberStart(text, at);
   chain.international = national >= 0;
   chain.start = chain.international ? at - 1 : at;
   let groupStart = chain.international ? national : at;
+  let groupCount = 0;
 
   for (;;) {
-    let groupEnd = groupStart;
+    let groupEnd = groupStart + 1;
     while (groupEnd < length && isDigit(text.charCodeAt(groupEnd))) groupEnd++;
-    chain.groupStarts.push(groupStart);
-    chain.groupEnds.push(groupEnd);
-    chain.groupCount++;
+    if (groupCount === chain.groupStarts.length) grow(chain);
+    chain.groupStarts[groupCount] = groupStart;
+    chain.groupEnds[groupCount] = groupEnd;
     const separator = text.charCodeAt(groupEnd);
     if (groupEnd + 1 < length && isSeparator(separator) && isDigit(text.charCodeAt(groupEnd + 1))) {
-      chain.separators.push(separator);
+      chain.separators[groupCount] = separator;
+      groupCount++;
       groupStart = groupEnd + 1;
       continue;
     }
+    chain.groupCount = groupCount + 1;
     chain.end = groupEnd;
     break;
   }
@@ -120,14 +134,6 @@ export function readDigitChain(text: string, from: number, chain: DigitChain): b
 
 export function groupLength(chain: DigitChain, group: number): number {
   return chain.groupEnds[group] - chain.groupStarts[group];
-}
-
-/** The integer value of `count` digits of a group starting `offset` digits in. */
-export function groupPrefixValue(chain: DigitChain, group: number, offset: number, count: number): number {
-  let value = 0;
-  const start = chain.groupStarts[group] + offset;
-  for (let index = start; index < start + count; index++) value = value * 10 + (chain.text.charCodeAt(index) - ZERO);
-  return value;
 }
 
 /** Digits of groups first..first+groupCount-1 as one string (used only once a shape fits). */

@@ -1,15 +1,15 @@
 // Korean phone numbers:
 //   mobile    010-XXXX-XXXX, 011/016/017/018/019-XXX(X)-XXXX (separators '-', ' ' or '.', or none)
 //   Seoul     02-XXX(X)-XXXX
-//   area      031–033, 041–044, 051–055, 061–064 -XXX(X)-XXXX, the exchange part starting 2–9
+//   area      031–033, 041–044, 051–055, 061–064 -XXX(X)-XXXX
 //   internet  070-XXXX-XXXX
-//   with +82  the same without the trunk '0' (+82 10-1234-5678, +82-2-123-4567, +821012345678);
+//   with +82  the same without the trunk '0' (+82 10-1234-5678, +82-2-312-4567, +821012345678);
 //             "+82 010-…", a common slip, is accepted too.
-// Landline and internet numbers must be separated ('-' or ' '): an unseparated 9–11-digit number
-// starting with 0 is as often a zero-padded id. Representative numbers (1588-XXXX) are a business's,
-// not a person's, and are not matched.
-import type { CandidateMatcher, MaskLayout } from './candidate';
-import { DOT, groupLength, spanDigits } from './digit-chain';
+// Landline exchanges start with 2–9 (1XX are service numbers). Landline and internet numbers must
+// be separated ('-' or ' '): an unseparated 9–11-digit number starting with 0 is as often a
+// zero-padded id. Representative numbers (1588-XXXX) are a business's, not a person's: not matched.
+import { shapes, type Detector, type MaskLayout } from './candidate';
+import { DOT, HYPHEN, SPACE, spanDigits } from './digit-chain';
 
 type PrefixKind = 'mobile-010' | 'mobile-legacy' | 'area' | 'internet';
 
@@ -39,17 +39,10 @@ function fitsExchange(kind: PrefixKind, exchange: string): boolean {
     case 'internet':
       return exchange.length === 4;
     case 'mobile-legacy':
-      return exchange.length === 3 || exchange.length === 4;
+      return true;
     case 'area':
-      return (exchange.length === 3 || exchange.length === 4) && exchange[0] !== '0' && exchange[0] !== '1';
+      return exchange[0] !== '0' && exchange[0] !== '1';
   }
-}
-
-function matchGrouped(written: string, exchange: string, subscriber: string, separator: number, international: boolean): boolean {
-  const prefix = nationalPrefix(written, international);
-  const kind = prefix === undefined ? undefined : prefixKind(prefix);
-  if (kind === undefined || subscriber.length !== 4 || !fitsExchange(kind, exchange)) return false;
-  return separator !== DOT || kind === 'mobile-010' || kind === 'mobile-legacy';
 }
 
 /** Unseparated numbers are matched for mobiles only; returns the written prefix length or 0. */
@@ -63,20 +56,25 @@ function unseparatedMobilePrefixLength(digits: string, international: boolean): 
   return fits ? (trunk ? 3 : 2) : 0;
 }
 
-export const matchPhone: CandidateMatcher = (chain, first, groupCount, separator) => {
-  const international = first === 0 && chain.international;
-  const countryCodeDigits = international ? 2 : 0;
-  if (groupCount === 1) {
-    const length = groupLength(chain, first);
-    if (length < 9 || length > 11) return undefined;
-    const prefixLength = unseparatedMobilePrefixLength(spanDigits(chain, first, 1), international);
-    return prefixLength === 0 ? undefined : MASKS_BY_KEPT_PREFIX[countryCodeDigits + prefixLength];
-  }
-  if (groupCount !== 3 || groupLength(chain, first) > 3) return undefined;
-  const text = chain.text;
-  const written = text.slice(chain.groupStarts[first], chain.groupEnds[first]);
-  const exchange = text.slice(chain.groupStarts[first + 1], chain.groupEnds[first + 1]);
-  const subscriber = text.slice(chain.groupStarts[first + 2], chain.groupEnds[first + 2]);
-  if (!matchGrouped(written, exchange, subscriber, separator, international)) return undefined;
-  return MASKS_BY_KEPT_PREFIX[countryCodeDigits + written.length];
+export const PHONE_DETECTOR: Detector = {
+  id: 'phone',
+  shapes: shapes([HYPHEN, SPACE, DOT],
+    [1, 3, 4], [1, 4, 4], [2, 3, 4], [2, 4, 4], [3, 3, 4], [3, 4, 4],
+    [9], [10], [11]),
+  match(chain, first, groupCount, separator) {
+    const international = first === 0 && chain.international;
+    const countryCodeDigits = international ? 2 : 0;
+    if (groupCount === 1) {
+      const prefixLength = unseparatedMobilePrefixLength(spanDigits(chain, first, 1), international);
+      return prefixLength === 0 ? undefined : MASKS_BY_KEPT_PREFIX[countryCodeDigits + prefixLength];
+    }
+    const text = chain.text;
+    const written = text.slice(chain.groupStarts[first], chain.groupEnds[first]);
+    const exchange = text.slice(chain.groupStarts[first + 1], chain.groupEnds[first + 1]);
+    const prefix = nationalPrefix(written, international);
+    const kind = prefix === undefined ? undefined : prefixKind(prefix);
+    if (kind === undefined || !fitsExchange(kind, exchange)) return undefined;
+    if (separator === DOT && kind !== 'mobile-010' && kind !== 'mobile-legacy') return undefined;
+    return MASKS_BY_KEPT_PREFIX[countryCodeDigits + written.length];
+  },
 };

@@ -5,9 +5,9 @@
 //   C, the check digit: (11 − Σ wᵢdᵢ mod 11) mod 10 with weights 2..9,2..5. Older foreign
 //   registration numbers used (13 − Σ mod 11) mod 10; sources disagree, so for G 5–8 either passes.
 //   Numbers issued since October 2020 have a random last digit: see PiiScanSettings.rrn.
-import { hasGroupLengths, type CandidateMatcher, type MaskLayout } from './candidate';
+import { shapes, type Detector, type MaskLayout } from './candidate';
 import { hasKeywordNear } from './context-keywords';
-import { HYPHEN, groupLength, spanDigits, spanStart } from './digit-chain';
+import { HYPHEN, spanDigits, spanStart } from './digit-chain';
 
 const CHECK_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -52,18 +52,17 @@ export function isValidRrn(digits: string, validateChecksum: boolean): boolean {
 }
 
 /** "YYMMDD-GNNNNNC", or the same 13 digits unseparated. */
-export const matchRrn: CandidateMatcher = (chain, first, groupCount, separator, settings) => {
-  if (first === 0 && chain.international) return undefined;
-  if (groupCount === 2) {
-    if (separator !== HYPHEN || !hasGroupLengths(chain, first, [6, 7])) return undefined;
-  } else if (groupCount !== 1 || groupLength(chain, first) !== 13) {
-    return undefined;
-  }
-  if (!isValidRrn(spanDigits(chain, first, groupCount), settings.rrn.validateChecksum)) return undefined;
-  // Without the check digit, a valid date and G digit alone are too weak for a bare 13-digit run.
-  if (groupCount === 1 && !settings.rrn.validateChecksum) {
-    const start = spanStart(chain, first);
-    if (!hasKeywordNear(chain.text, start, chain.groupEnds[first], RRN_KEYWORDS)) return undefined;
-  }
-  return RRN_MASK;
+export const RRN_DETECTOR: Detector = {
+  id: 'rrn',
+  shapes: shapes([HYPHEN], [6, 7], [13]),
+  match(chain, first, groupCount, _separator, settings) {
+    if (first === 0 && chain.international) return undefined;
+    if (!isValidRrn(spanDigits(chain, first, groupCount), settings.rrn.validateChecksum)) return undefined;
+    // Without the check digit, a valid date and G digit alone are too weak for a bare 13-digit run.
+    if (groupCount === 1 && !settings.rrn.validateChecksum) {
+      const start = spanStart(chain, first);
+      if (!hasKeywordNear(chain.text, start, chain.groupEnds[first], RRN_KEYWORDS)) return undefined;
+    }
+    return RRN_MASK;
+  },
 };

@@ -1,10 +1,11 @@
-import { matchBankAccount } from './bank-account';
-import { matchCard } from './card';
-import type { CandidateMatcher, MaskLayout } from './candidate';
+import { BANK_ACCOUNT_DETECTOR } from './bank-account';
+import { CARD_DETECTOR } from './card';
+import type { Detector, MaskLayout } from './candidate';
 import { SPACE, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
-import { matchPhone } from './phone';
+import { PHONE_DETECTOR } from './phone';
 import { PII_DETECTORS, type PiiDetector, type PiiScanSettings } from './pii-settings';
-import { matchRrn } from './rrn';
+import { RRN_DETECTOR } from './rrn';
+import { GROUP_SHIFTS, MAX_GROUPS, MAX_GROUP_LENGTH, buildShapeTable, separatorKey } from './shape-table';
 
 /** What an audit record may hold about a prompt: which detectors fired and how often, never the text. */
 export interface PiiFindingCount {
@@ -21,24 +22,37 @@ export interface PromptScan {
   readonly blocked: boolean;
 }
 
-/** The longest candidate has five groups (a 19-digit card written 4-4-4-4-3). */
-const MAX_GROUPS = 5;
-const MASK_CHARACTER = '*';
-
 /** In priority order: where shapes overlap (13 unseparated digits), the earlier detector claims the number. */
-const MATCHERS: Readonly<Record<PiiDetector, CandidateMatcher>> = {
-  rrn: matchRrn,
-  card: matchCard,
-  bankAccount: matchBankAccount,
-  phone: matchPhone,
-};
+const DETECTORS: readonly Detector[] = [RRN_DETECTOR, CARD_DETECTOR, BANK_ACCOUNT_DETECTOR, PHONE_DETECTOR];
+
+/** One table per set of enabled detectors (at most 16), built on first use, so a scan never asks a disabled one. */
+const SHAPE_TABLES = new Map<string, ReturnType<typeof buildShapeTable>>();
+
+function shapeTableFor(enabled: readonly PiiDetector[]): ReturnType<typeof buildShapeTable> {
+  const key = enabled.join(',');
+  let table = SHAPE_TABLES.get(key);
+  if (table === undefined) {
+    table = buildShapeTable(DETECTORS.filter((detector) => enabled.includes(detector.id)));
+    SHAPE_TABLES.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * Scratch space reused by every scan. scanPrompt is synchronous and calls no outside code, so no
+ * two scans can ever use it at once.
+ */
+const SCRATCH_CHAIN = createDigitChain();
+const SCRATCH_KEYS = new Int32Array(MAX_GROUPS);
 
 const NOTHING_FOUND: PromptScan = Object.freeze({ findings: Object.freeze([]), blocked: false });
 
+const MASK_CHARACTER = '*';
+
+/** text[start, end) with every digit outside the layout's kept ones replaced by '*'. */
 export function maskSpan(text: string, start: number, end: number, layout: MaskLayout): string {
   let digitCount = 0;
   for (let index = start; index < end; index++) if (isDigit(text.charCodeAt(index))) digitCount++;
-  const maskedFrom = layout.keepLeading;
   const maskedTo = digitCount - layout.keepTrailing;
   let masked = '';
   let digitIndex = 0;
@@ -48,7 +62,7 @@ export function maskSpan(text: string, start: number, end: number, layout: MaskL
       masked += character;
       continue;
     }
-    masked += digitIndex >= maskedFrom && digitIndex < maskedTo ? MASK_CHARACTER : character;
+    masked += digitIndex >= layout.keepLeading && digitIndex < maskedTo ? MASK_CHARACTER : character;
     digitIndex++;
   }
   return masked;
@@ -58,7 +72,7 @@ export function maskSpan(text: string, start: number, end: number, layout: MaskL
 interface ScanState {
   readonly text: string;
   readonly settings: PiiScanSettings;
-  readonly detectors: readonly PiiDetector[];
+  readonly shapeTable: ReturnType<typeof buildShapeTable>;
   readonly counts: Record<PiiDetector, number>;
   masked: string;
   maskedUpTo: number;
@@ -89,7 +103,7 @@ function canEndAt(chain: DigitChain, group: number): boolean {
 
 /**
  * Tries every allowed start once, longest candidate first, so a chain of g groups costs at most
- * 5g shape checks whatever its content.
+ * 5g shape-table lookups whatever its content; detectors run only on candidates of their shapes.
  */
 function scanChain(state: ScanState, chain: DigitChain): void {
   let first = 0;
@@ -97,24 +111,39 @@ function scanChain(state: ScanState, chain: DigitChain): void {
     let claimedGroups = 0;
     if (canStartAt(chain, first)) {
       const separator = first + 1 < chain.groupCount ? chain.separators[first] : 0;
-      let consistentGroups = 1;
-      while (consistentGroups < MAX_GROUPS && first + consistentGroups < chain.groupCount
-        && chain.separators[first + consistentGroups - 1] === separator) consistentGroups++;
-
-      for (let groupCount = consistentGroups; groupCount >= 1 && claimedGroups === 0; groupCount--) {
+      const joinedBy = separatorKey(separator);
+      // Keys of the 1..n-group candidates starting here, n limited by separator consistency.
+      let lengths = 0;
+      let candidates = 0;
+      while (candidates < MAX_GROUPS && first + candidates < chain.groupCount) {
+        if (candidates > 0 && chain.separators[first + candidates - 1] !== separator) break;
+        const length = chain.groupEnds[first + candidates] - chain.groupStarts[first + candidates];
+        if (length > MAX_GROUP_LENGTH) break;
+        lengths += length * GROUP_SHIFTS[candidates];
+        SCRATCH_KEYS[candidates] = candidates === 0 ? lengths : lengths + joinedBy;
+        candidates++;
+      }
+      for (let groupCount = candidates; groupCount >= 1 && claimedGroups === 0; groupCount--) {
+        const claimants = state.shapeTable.get(SCRATCH_KEYS[groupCount - 1]);
+        if (claimants === undefined) continue;
         const last = first + groupCount - 1;
         if (!canEndAt(chain, last)) continue;
-        for (const detector of state.detectors) {
-          const layout = MATCHERS[detector](chain, first, groupCount, groupCount > 1 ? separator : 0, state.settings);
-          if (layout === undefined) continue;
-          record(state, detector, spanStart(chain, first), chain.groupEnds[last], layout);
-          claimedGroups = groupCount;
-          break;
-        }
+        claimedGroups = claim(state, claimants, chain, first, groupCount, groupCount > 1 ? separator : 0);
       }
     }
     first += claimedGroups > 0 ? claimedGroups : 1;
   }
+}
+
+/** The first detector that accepts the candidate records it; returns the groups claimed. */
+function claim(state: ScanState, claimants: readonly Detector[], chain: DigitChain, first: number, groupCount: number, separator: number): number {
+  for (const detector of claimants) {
+    const layout = detector.match(chain, first, groupCount, separator, state.settings);
+    if (layout === undefined) continue;
+    record(state, detector.id, spanStart(chain, first), chain.groupEnds[first + groupCount - 1], layout);
+    return groupCount;
+  }
+  return 0;
 }
 
 /**
@@ -126,12 +155,13 @@ export function scanPrompt(text: string, settings: PiiScanSettings): PromptScan 
   if (detectors.length === 0) return NOTHING_FOUND;
 
   const state: ScanState = {
-    text, settings, detectors,
+    text, settings, shapeTable: shapeTableFor(detectors),
     counts: { rrn: 0, card: 0, bankAccount: 0, phone: 0 },
     masked: '', maskedUpTo: 0, anyMasked: false, blocked: false,
   };
-  const chain = createDigitChain();
+  const chain = SCRATCH_CHAIN;
   for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
+  chain.text = '';
 
   const findings = detectors.filter((detector) => state.counts[detector] > 0)
     .map((detector) => ({ detector, count: state.counts[detector] }));
