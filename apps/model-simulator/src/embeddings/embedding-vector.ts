@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { SeededRandom } from '../text/seeded-random';
 import { StableHasher } from '../text/stable-hash';
 import type { EmbeddingInput } from './embedding-request';
@@ -26,8 +27,11 @@ export function embeddingVector(model: string, input: EmbeddingInput, dimension:
   return vector;
 }
 
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
 /** OpenAI's `encoding_format: "base64"`: the little-endian float32 bytes, base64 encoded. */
 export function vectorToBase64(vector: Float32Array): string {
+  if (LITTLE_ENDIAN_HOST) return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
   const bytes = Buffer.allocUnsafe(vector.length * 4);
   for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index], index * 4);
   return bytes.toString('base64');

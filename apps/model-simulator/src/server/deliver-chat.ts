@@ -53,18 +53,16 @@ export function streamChatCompletion(
   const lastTokenEvent = plan.pieces.length;
   let next = 0;
 
-  // Writes events up to and including `last`; false once the stall point is reached.
+  // Writes events up to and including `last` as one chunk; false once the stall point is reached.
   const writeThrough = (last: number): boolean => {
-    response.cork();
-    try {
-      while (next <= last) {
-        if (next === stopAt) return false;
-        response.write(events[next++]);
-      }
-      return true;
-    } finally {
-      response.uncork();
+    const end = Math.min(last + 1, stopAt);
+    if (end > next) {
+      let batch = events[next];
+      for (let index = next + 1; index < end; index++) batch += events[index];
+      response.write(batch);
+      next = end;
     }
+    return next > last;
   };
 
   const step = (): void => {
