@@ -44,4 +44,26 @@ describe('scanPrompt modes', () => {
     expect(scanPrompt('4222222222222', allDetectors('mask')).findings).toEqual([{ detector: 'card', count: 1 }]);
     expect(scanPrompt('9001011234568', allDetectors('mask')).findings).toEqual([{ detector: 'rrn', count: 1 }]);
   });
+
+  it('gives a number both an RRN and a card to RRN, and to card when RRN is off', () => {
+    // 450101-1000059 is a valid RRN (born 1945-01-01) and a Luhn-valid Visa number.
+    expect(scanPrompt('4501011000059', allDetectors('mask')).findings).toEqual([{ detector: 'rrn', count: 1 }]);
+    const rrnOff: PiiScanSettings = { ...allDetectors('mask'), rrn: { mode: 'off', validateChecksum: true } };
+    expect(scanPrompt('4501011000059', rrnOff)).toEqual({ findings: [{ detector: 'card', count: 1 }], blocked: false, maskedText: '*********0059' });
+  });
+});
+
+describe('scanPrompt on long chains', () => {
+  it('finds a number at the end of a space-separated run of hundreds of groups', () => {
+    const longRun = Array.from({ length: 300 }, (_, index) => String(index % 10)).join(' ');
+    const scan = scanPrompt(`${longRun} 4111 1111 1111 1111`, allDetectors('mask'));
+    expect(scan.findings).toEqual([{ detector: 'card', count: 1 }]);
+    expect(scan.maskedText?.endsWith(' **** **** **** 1111')).toBe(true);
+  });
+
+  it('gives the same answer for a prompt whether or not a long chain was scanned before it', () => {
+    const before = scanPrompt(PROMPT, allDetectors('mask'));
+    scanPrompt(Array.from({ length: 2000 }, () => '1').join('-'), allDetectors('mask'));
+    expect(scanPrompt(PROMPT, allDetectors('mask'))).toEqual(before);
+  });
 });

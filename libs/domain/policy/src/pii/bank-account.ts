@@ -15,7 +15,7 @@ import { HYPHEN, spanStart } from './digit-chain';
 const ACCOUNT_KEYWORDS = /계좌|입금|송금|이체|예금주|은행|뱅크|통장|농협|신한|우체국|새마을|수협|신협|account|acct|bank|a\/c/i;
 
 /** The last four stay, as on bank statements: `***-***-**6789`. */
-export const BANK_ACCOUNT_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
+const BANK_ACCOUNT_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
 
 export const BANK_ACCOUNT_DETECTOR: Detector = {
   id: 'bankAccount',

@@ -11,7 +11,7 @@ import { HYPHEN, SPACE, isDigit, spanStart } from './digit-chain';
 const CARD_KEYWORDS = /카드|card|결제|신용|체크|visa|master|amex|jcb|unionpay/i;
 
 /** PCI DSS allows the last four to be shown: `**** **** **** 1234`. */
-export const CARD_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
+const CARD_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
 
 /** Luhn over the digits of text[start, end), skipping separators; no copy of the number is made. */
 function luhnOverText(text: string, start: number, end: number): boolean {
@@ -79,17 +79,11 @@ export const CARD_DETECTOR: Detector = {
     const start = spanStart(chain, first);
     const end = chain.groupEnds[first + groupCount - 1];
     if (!luhnOverText(text, start, end)) return undefined;
-    const digitCount = groupCount === 1 ? end - start : 0;
-    const knownIin = isKnownIin(leadingFour(text, start), digitCount === 0 ? countDigits(text, start, end) : digitCount);
+    // Groups are joined by single-character separators.
+    const knownIin = isKnownIin(leadingFour(text, start), end - start - (groupCount - 1));
     if (settings.card.requireKnownIin && !knownIin) return undefined;
     // Unseparated runs are as often order or transaction ids: need a brand prefix or a keyword.
     if (groupCount === 1 && !knownIin && !hasKeywordNear(text, start, end, CARD_KEYWORDS)) return undefined;
     return CARD_MASK;
   },
 };
-
-function countDigits(text: string, start: number, end: number): number {
-  let count = 0;
-  for (let index = start; index < end; index++) if (isDigit(text.charCodeAt(index))) count++;
-  return count;
-}

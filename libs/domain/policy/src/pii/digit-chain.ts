@@ -132,10 +132,6 @@ export function readDigitChain(text: string, from: number, chain: DigitChain): b
   return true;
 }
 
-export function groupLength(chain: DigitChain, group: number): number {
-  return chain.groupEnds[group] - chain.groupStarts[group];
-}
-
 /** Digits of groups first..first+groupCount-1 as one string (used only once a shape fits). */
 export function spanDigits(chain: DigitChain, first: number, groupCount: number): string {
   let digits = '';

@@ -14,7 +14,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const RRN_KEYWORDS = /주민|외국인등록|resident|registration|rrn/i;
 
 /** Birth date and gender digit stay visible (`900101-1******`), the usual Korean convention. */
-export const RRN_MASK: MaskLayout = { keepLeading: 7, keepTrailing: 0 };
+const RRN_MASK: MaskLayout = { keepLeading: 7, keepTrailing: 0 };
 
 function centuryOf(genderDigit: number): number | undefined {
   if (genderDigit === 1 || genderDigit === 2 || genderDigit === 5 || genderDigit === 6) return 1900;

@@ -50,7 +50,7 @@ const NOTHING_FOUND: PromptScan = Object.freeze({ findings: Object.freeze([]), b
 const MASK_CHARACTER = '*';
 
 /** text[start, end) with every digit outside the layout's kept ones replaced by '*'. */
-export function maskSpan(text: string, start: number, end: number, layout: MaskLayout): string {
+function maskSpan(text: string, start: number, end: number, layout: MaskLayout): string {
   let digitCount = 0;
   for (let index = start; index < end; index++) if (isDigit(text.charCodeAt(index))) digitCount++;
   const maskedTo = digitCount - layout.keepTrailing;
