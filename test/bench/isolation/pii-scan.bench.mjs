@@ -143,7 +143,14 @@ function measure(scanPrompt, settings, inputs, runs) {
 const loadBefore = os.loadavg()[0];
 const { lib, cleanup } = compilePolicyLib();
 try {
-  const { scanPrompt, DEFAULT_POLICY } = lib;
+  const { scanPrompt, decideRequest, DEFAULT_POLICY } = lib;
+  const gatewayRequest = {
+    classification: 'personal-credit', institutionCeiling: 'personal-credit',
+    endpoint: { hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal' },
+  };
+  const now = new Date();
+  // decideRequest has scanPrompt's shape for measure(): (prompt, _) → result with findings.
+  const decide = (prompt) => decideRequest(DEFAULT_POLICY, gatewayRequest, [prompt], now).decision;
   const settings = DEFAULT_POLICY.pii.defaults;
   const permissive = { ...settings, rrn: { mode: 'mask', validateChecksum: false } };
   const prompts = Array.from({ length: DISTINCT_PROMPTS }, realisticPrompt);
@@ -154,6 +161,7 @@ try {
     [`realistic prompts (${PROMPT_COUNT} scans, ${DISTINCT_PROMPTS} distinct, ${Math.round((100 * withPii) / DISTINCT_PROMPTS)}% with PII), default settings`,
       measure(scanPrompt, settings, prompts, PROMPT_COUNT)],
     ['realistic prompts, RRN checksum off', measure(scanPrompt, permissive, prompts, PROMPT_COUNT)],
+    ['realistic prompts, whole `decideRequest` (policy + scan + decision record)', measure(decide, undefined, prompts, PROMPT_COUNT)],
   ];
   const pathological = Object.entries(PATHOLOGICAL).map(([name, text]) => [`pathological: ${name}`, measure(scanPrompt, settings, [text], PATHOLOGICAL_RUNS)]);
   const rows = [...realistic, ...pathological];
