@@ -1,5 +1,8 @@
+/** One events.jsonl line without its terminator, as text or as the UTF-8 bytes read from the file. */
+export type EventLine = string | Uint8Array;
+
 /** events.jsonl lines, either in memory or streamed (an async item may be one line or a batch of lines). */
-export type EventLineSource = Iterable<string> | AsyncIterable<string | readonly string[]>;
+export type EventLineSource = Iterable<EventLine> | AsyncIterable<EventLine | readonly EventLine[]>;
 
 /**
  * The contents of a bundle directory, as the pure verifier consumes them. Files stay raw text so

@@ -2,7 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isAuditProofError } from '../errors';
 import { importPublicKey, keyIdOf } from '../tree-head/signing-keys';
-import { AuditBundle, EventLineSource } from './audit-bundle';
+import { AuditBundle, EventLine, EventLineSource } from './audit-bundle';
 import { BundleManifest, BundleScope, parseManifest } from './bundle-manifest';
 import { BundleProofs, parseProofs } from './bundle-proofs';
 import { EventStreamChecker, EventStreamSummary } from './event-stream-checks';
@@ -66,10 +66,10 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, op
   };
 }
 
-async function forEachLine(source: EventLineSource, visit: (line: string) => void): Promise<void> {
+async function forEachLine(source: EventLineSource, visit: (line: EventLine) => void): Promise<void> {
   if (Symbol.asyncIterator in source) {
     for await (const item of source) {
-      if (typeof item === 'string') visit(item);
+      if (typeof item === 'string' || item instanceof Uint8Array) visit(item);
       else for (const line of item) visit(line);
     }
   } else {

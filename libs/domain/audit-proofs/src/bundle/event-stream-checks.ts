@@ -1,12 +1,15 @@
+import { isUtf8 } from 'node:buffer';
 import { bytesEqual, fromHex } from '../encoding';
+import { malformed } from './json-shape';
 import { isAuditProofError } from '../errors';
-import { leafHashOfUtf8 } from '../merkle/hashing';
+import { leafHashOfRange, leafHashOfUtf8 } from '../merkle/hashing';
 import { InclusionBatchVerifier } from '../merkle/inclusion-batch-verifier';
 import { verifyConsistency } from '../merkle/proof-verification';
 import { StreamingTreeBuilder } from '../merkle/streaming-tree-builder';
 import { BundleScope } from './bundle-manifest';
 import { BundleProofs, InclusionProofEntry, RangeProof } from './bundle-proofs';
-import { decodeEventLine } from './event-line';
+import { EventLine } from './audit-bundle';
+import { decodeEventLine, scanCanonicalEventLine } from './event-line';
 import { FailureCollector } from './failure-collector';
 import { CheckedTreeHead } from './tree-head-checks';
 
@@ -47,28 +50,38 @@ export class EventStreamChecker {
     this.leafCheck = latest === undefined || proofs === null ? null : createLeafCheck(scope, heads, latest, proofs, collector);
   }
 
-  accept(line: string): void {
+  accept(line: EventLine): void {
     const lineNumber = ++this.lineNumber;
+    const bytes = typeof line === 'string' ? textBytes(line) : line;
+    const canonical = bytes === null ? null : scanCanonicalEventLine(bytes);
+    if (canonical !== null) {
+      this.acceptLeaf(canonical.leafIndex, leafHashOfRange(bytes!, canonical.eventStart, canonical.eventEnd), lineNumber);
+      return;
+    }
+    // Slow path, only for lines that are not canonical: parse to tell malformed from re-formatted.
     let decoded;
     try {
-      decoded = decodeEventLine(line);
+      decoded = decodeEventLine(lineText(line));
     } catch (error) {
       if (!isAuditProofError(error)) throw error;
       this.collector.fail('EVENT_MALFORMED', `events.jsonl line ${lineNumber}: ${error.message}`, { line: lineNumber });
       return;
     }
-    const { leafIndex } = decoded;
     if (!decoded.isCanonical) {
       this.collector.fail('EVENT_NOT_CANONICAL', `events.jsonl line ${lineNumber} is not in canonical (RFC 8785) form`, {
-        leafIndex,
+        leafIndex: decoded.leafIndex,
         line: lineNumber,
       });
     }
+    this.acceptLeaf(decoded.leafIndex, leafHashOfUtf8(decoded.canonicalEvent), lineNumber);
+  }
+
+  private acceptLeaf(leafIndex: number, leafHash: Uint8Array, lineNumber: number): void {
     this.checkOrder(leafIndex, lineNumber);
     this.count++;
     this.first ??= leafIndex;
     this.previous = leafIndex;
-    this.leafCheck?.accept(leafIndex, leafHashOfUtf8(decoded.canonicalEvent), lineNumber);
+    this.leafCheck?.accept(leafIndex, leafHash, lineNumber);
   }
 
   finish(): EventStreamSummary {
@@ -251,4 +264,17 @@ class InclusionCheck implements LeafCheck {
       this.collector.fail('EVENT_MISSING', `the bundle proves leaf ${leafIndex} but does not contain its event`, { leafIndex });
     }
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** UTF-8 of an in-memory line, or null when it has no UTF-8 form (lone surrogates). */
+function textBytes(line: string): Buffer | null {
+  return LONE_SURROGATE.test(line) ? null : Buffer.from(line, 'utf8');
+}
+
+function lineText(line: EventLine): string {
+  if (typeof line === 'string') return line;
+  if (!isUtf8(line)) throw malformed('event line is not valid UTF-8');
+  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
 }

@@ -6,6 +6,11 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 // In a /u regex a surrogate pair is one code point, so this only matches unpaired surrogates,
 // which I-JSON (RFC 7493 §2.1), and so JCS, forbids.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+// Without /u this matches any surrogate half, paired or not, plus everything JSON must escape.
+const NEEDS_ESCAPE_OR_SURROGATE = /[\u0000-\u001f"\\\uD800-\uDFFF]/;
+
+// Far beyond any audit event; stops hostile input from overflowing the stack.
+const MAX_DEPTH = 1000;
 
 /** Carries the JSON-pointer segments of the offending value up through the recursion. */
 class Rejection {
@@ -18,7 +23,7 @@ class Rejection {
  * formatting, JSON.stringify string escaping, no whitespace.
  *
  * Only plain JSON data is accepted. undefined, functions, symbols, bigints, NaN/±Infinity, lone
- * surrogates, sparse arrays, cycles and class instances (Date, Map, Buffer, …) throw
+ * surrogates, sparse arrays, cycles, nesting deeper than 1000 and class instances (Date, Map, Buffer, …) throw
  * AuditProofError('NON_CANONICALIZABLE_VALUE') naming the JSON pointer of the value, instead of
  * being dropped or coerced the way JSON.stringify would — a silently different event would
  * hash to a different leaf.
@@ -59,6 +64,8 @@ function serialize(value: unknown, ancestors: Set<object>): string {
 }
 
 function serializeString(text: string): string {
+  // Most audit strings need no escaping and hold no surrogates: quote them directly.
+  if (!NEEDS_ESCAPE_OR_SURROGATE.test(text)) return `"${text}"`;
   if (LONE_SURROGATE.test(text)) throw new Rejection('string contains an unpaired UTF-16 surrogate');
   // JSON.stringify's escaping (ES2019 well-formed) is the one RFC 8785 §3.2.2.2 prescribes.
   return JSON.stringify(text);
@@ -66,6 +73,7 @@ function serializeString(text: string): string {
 
 function serializeContainer(container: object, ancestors: Set<object>): string {
   if (ancestors.has(container)) throw new Rejection('cyclic reference');
+  if (ancestors.size >= MAX_DEPTH) throw new Rejection(`nested deeper than ${MAX_DEPTH} levels`);
   ancestors.add(container);
   try {
     if (Array.isArray(container)) return serializeArray(container, ancestors);

@@ -16,12 +16,21 @@ export function sha256(data: Uint8Array | string): Buffer {
   return hash('sha256', data, 'buffer');
 }
 
+// Grown on demand; reused so hashing a stream of events does not allocate an input per leaf.
+let leafInput = Buffer.alloc(4096);
+
 /** RFC 9162 §2.1.1: MTH({d0}) = SHA-256(0x00 ‖ d0). */
 export function leafHash(leafBytes: Uint8Array): Buffer {
-  const input = Buffer.allocUnsafe(leafBytes.length + 1);
-  input[0] = LEAF_PREFIX;
-  input.set(leafBytes, 1);
-  return hash('sha256', input, 'buffer');
+  return leafHashOfRange(leafBytes, 0, leafBytes.length);
+}
+
+/** leafHash of bytes[start, end), e.g. an event inside a line of events.jsonl, without copying it out first. */
+export function leafHashOfRange(bytes: Uint8Array, start: number, end: number): Buffer {
+  const length = end - start + 1;
+  if (leafInput.length < length) leafInput = Buffer.alloc(2 ** Math.ceil(Math.log2(length)));
+  leafInput[0] = LEAF_PREFIX;
+  leafInput.set(bytes.subarray(start, end), 1);
+  return hash('sha256', leafInput.subarray(0, length), 'buffer');
 }
 
 /**

@@ -1,0 +1,50 @@
+export interface VerifierArguments {
+  readonly bundleDir: string;
+  readonly publicKeyPath: string;
+  readonly json: boolean;
+}
+
+export type ParsedArguments = { readonly kind: 'run'; readonly args: VerifierArguments } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
+
+export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--json]
+
+Verifies an ai-commons audit export bundle offline against a pinned Ed25519 public key.
+
+  --bundle <dir>        bundle directory (manifest.json, events.jsonl, tree-heads.jsonl, proofs.json)
+  --public-key <file>   the log's public key obtained out of band (SPKI PEM or raw base64);
+                        the bundle's own public-key.pem is never trusted
+  --json                print the verification report as JSON
+  --help                show this help
+
+Exit codes: 0 verified, 1 verification failed, 2 usage error or unreadable input.`;
+
+const VALUE_OPTIONS = new Set(['--bundle', '--public-key']);
+
+export function parseArguments(argv: readonly string[]): ParsedArguments {
+  const values = new Map<string, string>();
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    if (argument === '--help' || argument === '-h') return { kind: 'help' };
+    if (argument === '--json') {
+      json = true;
+      continue;
+    }
+    const [name, inlineValue] = splitOption(argument);
+    if (!VALUE_OPTIONS.has(name)) return { kind: 'error', message: `unknown argument "${argument}"` };
+    const value = inlineValue ?? argv[++i];
+    if (value === undefined || value === '' || value.startsWith('--')) return { kind: 'error', message: `${name} needs a value` };
+    if (values.has(name)) return { kind: 'error', message: `${name} given twice` };
+    values.set(name, value);
+  }
+  const bundleDir = values.get('--bundle');
+  const publicKeyPath = values.get('--public-key');
+  if (bundleDir === undefined) return { kind: 'error', message: '--bundle is required' };
+  if (publicKeyPath === undefined) return { kind: 'error', message: '--public-key is required (pin the key; the bundle’s own key is not trusted)' };
+  return { kind: 'run', args: { bundleDir, publicKeyPath, json } };
+}
+
+function splitOption(argument: string): [string, string | undefined] {
+  const equals = argument.indexOf('=');
+  return equals > 0 ? [argument.slice(0, equals), argument.slice(equals + 1)] : [argument, undefined];
+}
