@@ -117,6 +117,29 @@ describe('fault injection', () => {
     await eventually(() => simulator.stats().inFlight === 0);
   });
 
+  it('stalls embeddings before headers (client timeout) or after headers (no body)', async () => {
+    const client = openAiClient(simulator, { timeoutMs: 100 });
+    const beforeHeaders = await client.embeddings
+      .create({ model: 'gpt-4o-mini', input: 'x' }, { headers: { [SIMULATOR_HEADERS.stall]: 'before-headers' } })
+      .catch((caught: unknown) => caught);
+    expect(beforeHeaders).toBeInstanceOf(APIConnectionTimeoutError);
+
+    const abort = new AbortController();
+    const response = await fetch(`${simulator.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIMULATOR_HEADERS.stall]: 'after-first-chunk' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', input: 'x' }),
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const body = response.text().catch((error: unknown) => error);
+    await eventually(() => simulator.stats().stalled === 2);
+    abort.abort();
+    expect(await body).toMatchObject({ name: 'AbortError' });
+    await eventually(() => simulator.stats().inFlight === 0);
+    expect(simulator.stats()).toMatchObject({ aborted: 2, served: { embeddings: 0 } });
+  });
+
   it('rejects a malformed override header with 400 naming the header', async () => {
     const { status, body } = await postJson(
       simulator,

@@ -23,7 +23,7 @@ export function deliverChatCompletion(exchange: InferenceExchange, plan: ChatCom
   const generationMs = timing.ttftMs + timing.interTokenMs * (plan.pieces.length - 1);
   exchange.after(generationMs, () => {
     if (timing.stallAfter !== null) {
-      sendHeadersThenStall(exchange, 'application/json');
+      exchange.sendHeadersThenStall('application/json');
       return;
     }
     exchange.sendJson(200, chatCompletionBody(plan), 'chat');
@@ -94,10 +94,4 @@ export function streamChatCompletion(
     });
     step();
   });
-}
-
-export function sendHeadersThenStall(exchange: InferenceExchange, contentType: string): void {
-  exchange.response.writeHead(200, { 'content-type': contentType, 'x-request-id': exchange.requestId });
-  exchange.response.flushHeaders();
-  exchange.stall();
 }

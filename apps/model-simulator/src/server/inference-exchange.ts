@@ -50,6 +50,13 @@ export class InferenceExchange {
     this.stats.stallInjected();
   }
 
+  /** A stall after N >= 1 chunks of a non-streamed response: status line and headers, no body. */
+  sendHeadersThenStall(contentType: string): void {
+    this.response.writeHead(200, { 'content-type': contentType, 'x-request-id': this.requestId });
+    this.response.flushHeaders();
+    this.stall();
+  }
+
   sendJson(status: number, body: string, outcome: Outcome): void {
     this.outcome = outcome;
     this.response.writeHead(status, {
