@@ -44,6 +44,9 @@ async function collectStderr(child: ChildProcessWithoutNullStreams): Promise<str
   return text;
 }
 
+// Each test starts a node process that compiles the sources on load; allow for a busy machine.
+jest.setTimeout(20_000);
+
 describe('the command-line entry point', () => {
   it('logs one JSON line when listening, serves requests and stops gracefully on SIGTERM', async () => {
     const cli = runCli(['--port', '0', '--output-tokens', '3', '--inter-token-ms', '40'], { MODEL_SIM_MODELS: 'bank-llm, bank-embed' });

@@ -168,16 +168,17 @@ describe('latency simulation', () => {
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(performance.now() - started);
 
     expect(arrivals).toHaveLength(4);
-    expect(arrivals[0]).toBeGreaterThanOrEqual(55);
-    // Timers may fire late on a busy machine, never early.
-    expect(arrivals[3] - arrivals[0]).toBeGreaterThanOrEqual(3 * 20 - 5);
+    // Timers may fire late on a busy machine, never early; arrival gaps can shrink when the
+    // client reads late, so only lower bounds from the request start are reliable.
+    expect(arrivals[0]).toBeGreaterThanOrEqual(60 - 2);
+    expect(arrivals[3]).toBeGreaterThanOrEqual(60 + 3 * 20 - 2);
   });
 
   it('answers a non-streaming request after the whole generation time', async () => {
     const client = openAiClient(simulator);
     const started = performance.now();
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: USER_HELLO });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(60 + 3 * 20 - 5);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(60 + 3 * 20 - 2);
   });
 
   it('takes per-request timing and length overrides from headers', async () => {
@@ -187,7 +188,8 @@ describe('latency simulation', () => {
       { model: 'gpt-4o-mini', messages: USER_HELLO },
       { headers: { [SIMULATOR_HEADERS.ttftMs]: '0', [SIMULATOR_HEADERS.interTokenMs]: '0', [SIMULATOR_HEADERS.outputTokens]: '7' } },
     );
-    expect(performance.now() - started).toBeLessThan(60);
+    // Without the overrides it could not finish before 60 + 3 * 20 ms.
+    expect(performance.now() - started).toBeLessThan(120);
     expect(completion.usage?.completion_tokens).toBe(7);
     expect(completion.choices[0].finish_reason).toBe('stop');
   });
