@@ -9,9 +9,9 @@ const NEWLINE = 0x0a;
  * batches keep the cost of async iteration out of its per-line loop. A final newline does not
  * produce an empty line.
  */
-export async function* readLineBatches(path: string): AsyncGenerator<readonly Buffer[]> {
+export async function* readLineBatches(path: string, chunkSize = CHUNK_SIZE): AsyncGenerator<readonly Buffer[]> {
   let carried: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_SIZE })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkSize })) {
     const buffer = carried.length === 0 ? (chunk as Buffer) : Buffer.concat([carried, chunk as Buffer]);
     const lines: Buffer[] = [];
     let start = 0;
