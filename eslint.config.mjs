@@ -21,11 +21,14 @@ export default [
               bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'] },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
-            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
-            { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform', 'scope:app'] },
+            // Shells compose domain and platform modules into a runnable server; apps only start them.
+            { sourceTag: 'scope:shell', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
+            { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
             // The testing lib is for tests only.
             { sourceTag: 'type:domain', notDependOnLibsWithTags: ['type:testing'] },
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:testing'] },
+            { sourceTag: 'type:shell', notDependOnLibsWithTags: ['type:testing'] },
           ],
         },
       ],

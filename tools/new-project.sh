@@ -30,7 +30,7 @@ module.exports = {
   displayName: '$name',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  passWithNoTests: false,
+  
 };
 JS
 [ -f "$dir/src/index.ts" ] || [[ $dir == apps/* ]] || echo "export {};" > "$dir/src/index.ts"

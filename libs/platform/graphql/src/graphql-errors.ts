@@ -48,7 +48,9 @@ export function formatGraphQLError(
   }
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // Apollo's and our own limit errors: keep their extensions (code, reason…), never a stack trace.
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   onUnexpected(original);
   return {

@@ -1,1 +1,4 @@
-export {};
+export * from './test-postgres';
+export * from './keycloak-tokens';
+export * from './test-config';
+export * from './graphql-client';

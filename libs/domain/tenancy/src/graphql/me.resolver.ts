@@ -1,6 +1,6 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '@ai-commons/auth';
-import type { Principal } from '@ai-commons/core';
+import { RequestContext, hasAnyRole, TENANT_ROLES, type Principal } from '@ai-commons/core';
 import { InstitutionService } from '../institution.service';
 import { MeType } from './institution.types';
 
@@ -16,7 +16,11 @@ export class MeResolver {
       roles: principal.roles,
       authMethod: principal.authMethod,
       clientId: principal.clientId,
-      institution: principal.institutionId ? await this.institutions.get(principal, principal.institutionId) : null,
+      // Only members acting for their institution (tenant roles) may read it.
+      institution:
+        principal.institutionId && hasAnyRole(principal, TENANT_ROLES) && RequestContext.current()?.tenantScope
+          ? await this.institutions.get(principal, principal.institutionId)
+          : null,
     };
   }
 }

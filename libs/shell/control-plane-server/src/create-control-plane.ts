@@ -6,9 +6,9 @@ import { createAppDataSource, runMigrations } from '@ai-commons/database';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { graphqlBodyLimits } from '@ai-commons/graphql';
-import { TENANCY_ENTITIES } from '@ai-commons/tenancy';
+import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
 import { ALL_MIGRATIONS } from '@ai-commons/migrations';
-import { ControlPlaneModule } from './app.module';
+import { ControlPlaneModule } from './control-plane.module';
 
 export interface ControlPlane {
   app: INestApplication;
@@ -56,6 +56,11 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
   app.use(authenticationMiddleware(app.get(Authenticator)));
   app.enableShutdownHooks();
+  await app.init();
+  if (config.SEED_DEMO_CONSORTIUM) {
+    const created = await seedDemoConsortium(app.get(InstitutionService));
+    if (created.length) logger.event('info', 'demo-consortium.seeded', { created });
+  }
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;

@@ -1,7 +1,0 @@
-module.exports = {
-  ...require('../../../jest.preset.cjs'),
-  displayName: 'testing',
-  rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  passWithNoTests: false,
-};

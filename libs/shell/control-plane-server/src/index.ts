@@ -1,0 +1,2 @@
+export * from './create-control-plane';
+export * from './control-plane.module';

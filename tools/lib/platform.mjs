@@ -1,0 +1,48 @@
+// The platform's processes and what `npm start` prints once they are ready.
+export const PORTS = { controlPlane: 4000, gateway: 4100, simulator: 18090 };
+
+export function services({ database, keycloakUrl }) {
+  const common = { DATABASE_URL: database.ownerUrl, DATABASE_APP_URL: database.appUrl, KEYCLOAK_URL: keycloakUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  return [
+    {
+      name: 'model-simulator',
+      entry: 'dist/apps/model-simulator/src/main.js',
+      env: { ARGS: ['--port', String(PORTS.simulator)] },
+      readyUrl: `http://127.0.0.1:${PORTS.simulator}/healthz`,
+      needsKeycloak: false,
+    },
+    {
+      name: 'control-plane',
+      entry: 'dist/apps/control-plane/src/main.js',
+      env: { ...common, CONTROL_PLANE_PORT: String(PORTS.controlPlane), SEED_DEMO_CONSORTIUM: 'true', GRAPHQL_INTROSPECTION: 'true' },
+      readyUrl: `http://127.0.0.1:${PORTS.controlPlane}/health/ready`,
+      needsKeycloak: true,
+    },
+  ];
+}
+
+export function printBanner({ keycloakUrl, seconds }) {
+  console.log(`
+✔ ai-commons is ready (${seconds} s)
+
+  Control plane (GraphQL)  http://127.0.0.1:${PORTS.controlPlane}/graphql
+  Health                   http://127.0.0.1:${PORTS.controlPlane}/health/ready
+  Model simulator          http://127.0.0.1:${PORTS.simulator}/v1/models
+  Keycloak                 ${keycloakUrl}  (admin console: kcadmin / kcadmin)
+  Logs                     .data/logs/*.log
+
+  Demo users (password: demo-password)
+    platform-admin                         platform admin
+    regulator                              regulator (read-only, all institutions)
+    hanbit-bank-admin / -analyst           한빛은행 (weight 50%)
+    nuri-insurance-admin / -analyst        누리생명보험 (weight 30%)
+    gaon-securities-admin / -analyst       가온증권 (weight 20%)
+  Service accounts: svc-hanbit-bank, svc-nuri-insurance, svc-gaon-securities (secret <slug>-demo-secret)
+
+  Get a token:   npm run token -- hanbit-bank-admin          (or: npm run token -- --client svc-hanbit-bank)
+  Try it:        curl -s http://127.0.0.1:${PORTS.controlPlane}/graphql -H "authorization: Bearer $(npm run -s token -- platform-admin)" \\
+                   -H 'content-type: application/json' -d '{"query":"{ me { username roles } institutions { edges { node { slug nameKo investmentWeight } } } }"}'
+
+  Ctrl-C stops everything.
+`);
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm start`: installs if needed, builds, and runs the whole platform on its embedded defaults:
+// embedded PostgreSQL (or DATABASE_URL), local Keycloak (or KEYCLOAK_URL), the model simulator,
+// the control plane and the gateway, with the demo consortium seeded. Ctrl-C stops everything.
+import { spawn } from 'node:child_process';
+import { mkdirSync, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { ensureInstalled, mustRun, repoRoot, run, seconds } from './lib/process.mjs';
+
+const started = performance.now();
+await ensureInstalled();
+await mustRun('node', ['tools/build.mjs']);
+const { resolveDatabase } = await import('./lib/database.mjs');
+const { services, printBanner } = await import('./lib/platform.mjs');
+
+const logs = path.join(repoRoot, '.data', 'logs');
+mkdirSync(logs, { recursive: true });
+const keycloakExternal = Boolean(process.env.KEYCLOAK_URL);
+const keycloakUrl = process.env.KEYCLOAK_URL ?? 'http://localhost:18080';
+const keycloakStart = keycloakExternal ? Promise.resolve(0) : run('bash', ['deploy/keycloak/keycloak.sh', 'start']);
+
+const database = await resolveDatabase();
+console.log(`» PostgreSQL: ${database.embedded ? `embedded (${database.dataDir ?? 'already running'})` : 'DATABASE_URL'}`);
+
+const children = [];
+function startService({ name, entry, env, readyUrl }) {
+  const log = createWriteStream(path.join(logs, `${name}.log`), { flags: 'a' });
+  const child = spawn('node', ['--enable-source-maps', entry, ...(env.ARGS ?? [])], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`✘ ${name} exited (${code}); see .data/logs/${name}.log`);
+      void stop(1);
+    }
+  });
+  children.push({ name, child });
+  return waitFor(readyUrl, name);
+}
+
+async function waitFor(url, name, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not become ready at ${url}; see .data/logs/${name}.log`);
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\n» stopping');
+  for (const { child } of children.reverse()) child.kill('SIGTERM');
+  await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))));
+  if (!keycloakExternal && process.env.KEEP_KEYCLOAK !== 'true') await run('bash', ['deploy/keycloak/keycloak.sh', 'stop']);
+  await database.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  const list = services({ database, keycloakUrl });
+  // The simulator needs nothing else; the control plane needs Keycloak's keys only for requests.
+  for (const service of list.filter((s) => !s.needsKeycloak)) await startService(service);
+  if ((await keycloakStart) !== 0) throw new Error('Keycloak did not start; see .data/keycloak/keycloak.log');
+  for (const service of list.filter((s) => s.needsKeycloak)) await startService(service);
+  printBanner({ keycloakUrl, seconds: seconds(started) });
+} catch (error) {
+  console.error(`✘ ${error.message}`);
+  await stop(1);
+}

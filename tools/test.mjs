@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite. Installs if needed; starts the local Keycloak in the background
+// (unless KEYCLOAK_URL is set) while lint, typecheck and unit tests run; then the integration tests
+// on real PostgreSQL and real Keycloak tokens. Stops the Keycloak it started.
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ensureInstalled, repoRoot, run, seconds } from './lib/process.mjs';
+
+const started = performance.now();
+await ensureInstalled();
+const results = path.join(repoRoot, '.data', 'test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const external = Boolean(process.env.KEYCLOAK_URL);
+const alreadyRunning = !external && (await run('bash', ['deploy/keycloak/keycloak.sh', 'status'], { stdio: 'ignore' })) === 0;
+const keycloak = external || alreadyRunning ? Promise.resolve(0) : run('bash', ['deploy/keycloak/keycloak.sh', 'start']);
+
+const steps = [];
+async function step(name, command, args) {
+  const t = performance.now();
+  console.log(`\n» ${name}`);
+  const code = await run(command, args);
+  steps.push({ name, ok: code === 0, seconds: seconds(t) });
+  return code === 0;
+}
+
+const jestBin = 'node_modules/.bin/jest';
+const nx = ['node_modules/.bin/nx', 'run-many', '--outputStyle=static', '--parallel=2'];
+await step('lint (eslint, module boundaries)', 'node', [...nx, '-t', 'lint']);
+await step('typecheck', 'node', [...nx, '-t', 'typecheck']);
+await step('unit tests', 'node', [jestBin, '-c', 'jest.config.cjs', '--json', `--outputFile=${results}/unit.json`]);
+const keycloakCode = await keycloak;
+if (keycloakCode !== 0) {
+  steps.push({ name: 'keycloak start', ok: false, seconds: '-' });
+} else {
+  await step('integration tests (PostgreSQL + Keycloak)', 'node', [jestBin, '-c', 'test/e2e/jest.config.cjs', '--json', `--outputFile=${results}/e2e.json`]);
+}
+if (!external && !alreadyRunning) await run('bash', ['deploy/keycloak/keycloak.sh', 'stop']);
+
+let passed = 0;
+let failed = 0;
+for (const file of ['unit.json', 'e2e.json']) {
+  const full = path.join(results, file);
+  if (!existsSync(full)) continue;
+  const report = JSON.parse(readFileSync(full, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+}
+console.log('\nsummary');
+for (const s of steps) console.log(`  ${s.ok ? '✔' : '✘'} ${s.name} (${s.seconds} s)`);
+console.log(`  wall time ${seconds(started)} s`);
+const ok = steps.every((s) => s.ok) && steps.length === 4;
+if (!ok && failed === 0) failed = steps.filter((s) => !s.ok).length;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);
