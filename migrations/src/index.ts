@@ -1,4 +1,5 @@
 import { TenancyFoundation1764400000000 } from './1764400000000-tenancy-foundation';
+import { CatalogEndpointsUsage1764500000000 } from './1764500000000-catalog-endpoints-usage';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
-export const ALL_MIGRATIONS = [TenancyFoundation1764400000000];
+export const ALL_MIGRATIONS = [TenancyFoundation1764400000000, CatalogEndpointsUsage1764500000000];

@@ -9,7 +9,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 /** Every setting the platform reads from the environment, validated once at boot. */
-export const configSchema = z.object({
+export const configSchema = z
+  .object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
@@ -35,12 +36,28 @@ export const configSchema = z.object({
   KEYCLOAK_JWKS_MIN_INTERVAL_S: z.coerce.number().positive().default(10),
   KEYCLOAK_KEY_FETCH_TIMEOUT_MS: positiveInt.default(3_000),
 
+  /**
+   * Key-encryption key for upstream credentials: 32 bytes, base64. Required in production; in
+   * development and tests a fixed, publicly known key is used when it is missing.
+   */
+  CREDENTIAL_KEK: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_COST: positiveInt.default(5_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_BATCH: positiveInt.default(5),
   GRAPHQL_MAX_PAGE_SIZE: positiveInt.default(100),
-});
+  })
+  .refine((config) => config.NODE_ENV !== 'production' || config.CREDENTIAL_KEK !== undefined, {
+    path: ['CREDENTIAL_KEK'],
+    message: 'is required in production',
+  });
 
 export type AppConfig = z.infer<typeof configSchema>;
+
+/** Development/test key-encryption key (never for production: the config refuses it there). */
+export const DEVELOPMENT_CREDENTIAL_KEK = Buffer.alloc(32, 'ai-commons-development-kek').toString('base64');

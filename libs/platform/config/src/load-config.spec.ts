@@ -34,3 +34,11 @@ describe('loadConfig', () => {
     expect(message).toContain('GRAPHQL_INTROSPECTION');
   });
 });
+
+describe('CREDENTIAL_KEK', () => {
+  it('must be 32 bytes and is required in production', () => {
+    expect(() => loadConfig({ ...minimal, CREDENTIAL_KEK: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);
+    expect(() => loadConfig({ ...minimal, NODE_ENV: 'production' })).toThrow(/CREDENTIAL_KEK: is required in production/);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'production', CREDENTIAL_KEK: Buffer.alloc(32, 1).toString('base64') }).CREDENTIAL_KEK).toBeDefined();
+  });
+});

@@ -21,7 +21,9 @@ export class TenantDatabase {
     try {
       return await this.dataSource.transaction(async (tx) => {
         await applyTenantScope(tx, scope);
-        if (scope.kind === 'cross-tenant' && this.auditSink) {
+        // Reads and writes across institutions by people are audited; the platform's own services
+        // (`system`) record what they do in their own audit events instead of one per transaction.
+        if (scope.kind === 'cross-tenant' && scope.access !== 'system' && this.auditSink) {
           await this.auditSink.record(
             {
               action: 'cross-tenant.access',
