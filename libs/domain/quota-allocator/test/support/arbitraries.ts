@@ -25,12 +25,23 @@ export interface ScenarioShape {
   readonly maxMembers?: number;
   /** Generate lending/borrowing limits and hard caps (each dimension independently optional). */
   readonly withLimits?: boolean;
+  readonly pool?: fc.Arbitrary<PoolConfig>;
 }
+
+/** Small pools, so that short random streams actually contend for every dimension. */
+export const smallPoolArb: fc.Arbitrary<PoolConfig> = fc.record({
+  capacity: fc.record({
+    tokensPerMinute: fc.integer({ min: 1_000, max: 50_000 }),
+    requestsPerMinute: fc.integer({ min: 5, max: 120 }),
+    concurrentRequests: fc.integer({ min: 1, max: 12 }),
+  }),
+  headroom: fc.double({ min: 0, max: 0.5, noNaN: true }),
+});
 
 /** A valid pool: weights from random capital (some zero), limits optional, hard caps ≥ guarantee. */
 export function scenarioArb(shape: ScenarioShape = {}): fc.Arbitrary<PoolScenario> {
   const { minMembers = 1, maxMembers = 6, withLimits = true } = shape;
-  return poolArb.chain((pool) =>
+  return (shape.pool ?? poolArb).chain((pool) =>
     fc.array(fc.bigInt({ min: 0n, max: 10n ** 13n }), { minLength: minMembers, maxLength: maxMembers })
       .filter((capitals) => capitals.some((capital) => capital > 0n))
       .chain((capitals) => {
