@@ -1,0 +1,2 @@
+export * from './credential-cipher';
+export * from './local-kek-cipher';
