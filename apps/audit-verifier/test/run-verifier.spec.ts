@@ -8,8 +8,10 @@ import {
   generateSigningKeyPair,
   inclusionProofFromNodeLookup,
   keyIdOf,
+  parseProofs,
   publicKeyToPem,
   publicKeyToRaw,
+  serializeProofs,
   SignedTreeHead,
   signTreeHead,
   toHex,
@@ -159,13 +161,17 @@ describe('audit-verifier CLI', () => {
       const { log } = sampleLog();
       const proofForLeaf2 = inclusionProofFromNodeLookup(2, log.treeSize, log.nodes).map(toHex);
       await editFile(dir, BUNDLE_FILES.proofs, (text) => {
-        const proofs = JSON.parse(text) as BundleProofs;
-        return JSON.stringify({ ...proofs, inclusion: [{ leafIndex: 2, proof: proofForLeaf2 }, ...proofs.inclusion].sort((a, b) => a.leafIndex - b.leafIndex) });
+        const proofs = parseProofs(text);
+        return serializeProofs({ ...proofs, inclusion: [{ leafIndex: 2, proof: proofForLeaf2 }, ...proofs.inclusion].sort((a, b) => a.leafIndex - b.leafIndex) });
       });
       const forged = canonicalJson({ event: { id: 'evt-forged', institution: 'shinhan', action: 'model.invoke' }, leafIndex: 2 });
-      await editLines(dir, BUNDLE_FILES.events, (lines) => [forged, ...lines]);
+      const leafOf = (line: string): number => (JSON.parse(line) as { leafIndex: number }).leafIndex;
+      await editLines(dir, BUNDLE_FILES.events, (lines) => [forged, ...lines].sort((a, b) => leafOf(a) - leafOf(b)));
       const { report } = await verifyJson(dir);
-      expect(report.failures).toContainEqual(expect.objectContaining({ code: 'INCLUSION_PROOF_INVALID', leafIndex: 2 }));
+      expect(report.failures).toEqual([
+        expect.objectContaining({ code: 'INCLUSION_PROOF_INVALID', leafIndex: 2, line: 2 }),
+        expect.objectContaining({ code: 'MANIFEST_MISMATCH', message: 'manifest eventCount is 38 but the bundle has 39' }),
+      ]);
     });
 
     it('detects a forged event appended to a full export', async () => {

@@ -29,6 +29,7 @@ export function fromBase64(text: string, what = 'value'): Buffer {
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) return false;

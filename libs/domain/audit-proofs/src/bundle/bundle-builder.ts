@@ -11,7 +11,7 @@ import { rootPlan } from '../merkle/proof-plans';
 import { keyIdOf, publicKeyToPem } from '../tree-head/signing-keys';
 import { SignedTreeHead } from '../tree-head/tree-head';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BundleManifest, BundleScope } from './bundle-manifest';
-import { BundleProofs, ConsistencyProofEntry, RangeProof } from './bundle-proofs';
+import { BundleProofs, ConsistencyProofEntry, RangeProof, serializeProofs } from './bundle-proofs';
 import { AuditBundle } from './audit-bundle';
 import { BundleEvent, encodeEventLine } from './event-line';
 
@@ -74,7 +74,7 @@ export function buildBundle(input: BundleBuildInput): AuditBundle {
   return {
     manifest: `${JSON.stringify(manifest, null, 2)}\n`,
     treeHeads: input.treeHeads.map((head) => canonicalJson(head)),
-    proofs: JSON.stringify(proofs),
+    proofs: serializeProofs(proofs),
     publicKeyPem: publicKeyToPem(input.publicKey),
     events: input.events.map(encodeEventLine),
   };

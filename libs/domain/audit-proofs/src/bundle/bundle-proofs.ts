@@ -38,6 +38,36 @@ export interface BundleProofs {
   readonly range: RangeProof | null;
 }
 
+/**
+ * An inclusion proof as stored in proofs.json. Consecutive events of an export share the upper part
+ * of their proofs, so each record may say that its last `fromPrevious` elements are the last
+ * `fromPrevious` elements of the previous record's (expanded) proof, and list only the others.
+ */
+interface InclusionProofRecord {
+  readonly leafIndex: number;
+  readonly proof: readonly string[];
+  readonly fromPrevious?: number;
+}
+
+/** proofs.json text for `proofs`, with shared proof tails written once (see InclusionProofRecord). */
+export function serializeProofs(proofs: BundleProofs): string {
+  const inclusion: InclusionProofRecord[] = proofs.inclusion.map((entry, i) => {
+    const previous = proofs.inclusion[i - 1]?.proof ?? [];
+    let shared = 0;
+    while (
+      shared < entry.proof.length &&
+      shared < previous.length &&
+      entry.proof[entry.proof.length - 1 - shared] === previous[previous.length - 1 - shared]
+    ) {
+      shared++;
+    }
+    const own = entry.proof.slice(0, entry.proof.length - shared);
+    return shared === 0 ? { leafIndex: entry.leafIndex, proof: own } : { leafIndex: entry.leafIndex, proof: own, fromPrevious: shared };
+  });
+  return JSON.stringify({ ...proofs, inclusion });
+}
+
+/** Parses and validates proofs.json, expanding shared proof tails (the elements are shared strings). */
 export function parseProofs(text: string): BundleProofs {
   const record = asRecord(parseJson(text, 'proofs.json'), 'proofs', ['treeSize', 'consistency', 'inclusion', 'range']);
   const consistency = asArray(record['consistency'], 'consistency').map((item, i) => {
@@ -48,13 +78,17 @@ export function parseProofs(text: string): BundleProofs {
       proof: asHashHexList(entry['proof'], `consistency[${i}].proof`),
     };
   });
-  let previousLeaf = -1;
-  const inclusion = asArray(record['inclusion'], 'inclusion').map((item, i) => {
-    const entry = asRecord(item, `inclusion[${i}]`, ['leafIndex', 'proof']);
+  let previous: InclusionProofEntry | undefined;
+  const inclusion = asArray(record['inclusion'], 'inclusion').map((item, i): InclusionProofEntry => {
+    const entry = asRecord(item, `inclusion[${i}]`, ['leafIndex', 'proof', 'fromPrevious']);
     const leafIndex = asCount(entry['leafIndex'], `inclusion[${i}].leafIndex`);
-    if (leafIndex <= previousLeaf) throw malformed('inclusion proofs must be sorted by strictly increasing leafIndex');
-    previousLeaf = leafIndex;
-    return { leafIndex, proof: asHashHexList(entry['proof'], `inclusion[${i}].proof`) };
+    if (previous !== undefined && leafIndex <= previous.leafIndex) throw malformed('inclusion proofs must be sorted by strictly increasing leafIndex');
+    const own = asHashHexList(entry['proof'], `inclusion[${i}].proof`);
+    const shared = entry['fromPrevious'] === undefined ? 0 : asCount(entry['fromPrevious'], `inclusion[${i}].fromPrevious`);
+    const previousProof = previous?.proof ?? [];
+    if (shared > previousProof.length) throw malformed(`inclusion[${i}].fromPrevious exceeds the previous proof's length`);
+    previous = { leafIndex, proof: shared === 0 ? own : [...own, ...previousProof.slice(previousProof.length - shared)] };
+    return previous;
   });
   return {
     treeSize: asCount(record['treeSize'], 'treeSize'),

@@ -224,6 +224,9 @@ class InclusionCheck implements LeafCheck {
   private readonly verifier: InclusionBatchVerifier;
   private readonly pending: Map<number, InclusionProofEntry>;
   private verified = 0;
+  // Consecutive proofs end in the same elements (parseProofs even shares the strings): decode those once.
+  private previousHex: readonly string[] = [];
+  private previousBytes: readonly Buffer[] = [];
 
   constructor(
     private readonly latest: CheckedTreeHead,
@@ -246,8 +249,7 @@ class InclusionCheck implements LeafCheck {
     }
     this.pending.delete(leafIndex);
     try {
-      // parseProofs already checked every element is 64 hex digits.
-      this.verifier.verify(leafIndex, leafHash, entry.proof.map((hex) => Buffer.from(hex, 'hex')));
+      this.verifier.verify(leafIndex, leafHash, this.decode(entry.proof));
       this.verified++;
     } catch (error) {
       if (!isAuditProofError(error)) throw error;
@@ -257,6 +259,22 @@ class InclusionCheck implements LeafCheck {
         { leafIndex, line },
       );
     }
+  }
+
+  private decode(proof: readonly string[]): Buffer[] {
+    const bytes = new Array<Buffer>(proof.length);
+    let fromEnd = 0;
+    for (; fromEnd < proof.length && fromEnd < this.previousHex.length; fromEnd++) {
+      const i = proof.length - 1 - fromEnd;
+      const j = this.previousHex.length - 1 - fromEnd;
+      if (proof[i] !== this.previousHex[j]) break;
+      bytes[i] = this.previousBytes[j]!;
+    }
+    // parseProofs already checked every element is 64 hex digits.
+    for (let i = 0; i < proof.length - fromEnd; i++) bytes[i] = Buffer.from(proof[i]!, 'hex');
+    this.previousHex = proof;
+    this.previousBytes = bytes;
+    return bytes;
   }
 
   finish(): void {
