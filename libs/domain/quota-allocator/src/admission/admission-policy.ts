@@ -14,7 +14,7 @@ export interface AdmissionOptions {
    * weighted share would exceed (1 + h) times the contender's. Default 0.1.
    */
   readonly hysteresis?: number;
-  /** How long an owner's claim on its guarantee outlives its last refusal (from the retry time) or admission within its guarantee. Default 60 000. */
+  /** How long an owner's claim on its guarantee outlives the owner's last request (a refusal's hold counts from its retry time). Default 60 000. */
   readonly claimHoldMs?: number;
   /** How long a refused borrower counts as wanting more (for fair-share ordering), from its retry time. Default 10 000. */
   readonly contentionHoldMs?: number;

@@ -82,10 +82,7 @@ function commitAdmission(commit: Commit): AdmissionStep {
     },
     periodStartMs: commit.periodStartMs,
     periodUsedTokens: commit.periodUsedTokens + request.estimatedTokens,
-    ownerClaimUntilMs: perDimension((dimension) =>
-      keepsClaim(commit.verdicts[dimension], self.ownerClaimUntilMs[dimension], nowMs)
-        ? nowMs + policy.claimHoldMs
-        : self.ownerClaimUntilMs[dimension]),
+    ownerClaimUntilMs: perDimension((dimension) => renewedClaimUntil(policy, self, dimension, nowMs)),
     open: [...self.open, {
       id, estimatedTokens: request.estimatedTokens, bucket, periodStartMs: commit.periodStartMs, leaseHeld: true, expiresAtMs,
     }],
@@ -109,13 +106,14 @@ function commitAdmission(commit: Commit): AdmissionStep {
 }
 
 /**
- * Hysteresis for claims: once an owner has claimed its guarantee back, every admission within its
- * guarantee renews the claim. The claim lapses only after the owner has been quiet (no refusal, no
- * admission within its guarantee) for claimHoldMs, so lending resumes at most once per quiet period
- * and an owner using part of its guarantee is not refused again each time borrowers refill the pool.
+ * Hysteresis for claims: a claim lasts while its owner keeps asking. Every admission or refusal of
+ * a claiming member renews it, so it lapses only after the member has been quiet for claimHoldMs.
+ * Lending therefore resumes at most once per quiet period, and an owner using part of its
+ * guarantee is not refused again each time borrowers refill the pool.
  */
-function keepsClaim(verdict: DimensionVerdict, claimUntilMs: number, nowMs: number): boolean {
-  return verdict.admitted && verdict.withinGuarantee && claimUntilMs > nowMs;
+function renewedClaimUntil(policy: AdmissionPolicy, self: MemberLimiterState, dimension: Dimension, nowMs: number): number {
+  const until = self.ownerClaimUntilMs[dimension];
+  return until > nowMs ? Math.max(until, nowMs + policy.claimHoldMs) : until;
 }
 
 function worstRefusal(
@@ -156,7 +154,7 @@ function reasonFor(dimension: Dimension, verdict: Refused): RefusalReason {
  * Refusals are the demand signal. Only a request that nothing but the pool's state stands in the way
  * of records demand: if the member's own limits refuse it too, more capacity would not help.
  * The signal lasts from the suggested retry time on (`retryAt`), so it is still standing when the
- * refused member comes back, plus the hold.
+ * refused member comes back, plus the hold. Claims the member already holds are renewed either way.
  */
 function recordDemand(
   policy: AdmissionPolicy,
@@ -167,17 +165,20 @@ function recordDemand(
   verdicts: PerDimension<DimensionVerdict>,
   { nowMs, retryAt }: { nowMs: number; retryAt: number },
 ): LimiterState {
-  const signals = refused.map((dimension) => (verdicts[dimension] as Refused).signal);
-  if (signals.some((signal) => signal === null)) return state;
-  const signalOf = (dimension: Dimension) => (refused.includes(dimension) ? (verdicts[dimension] as Refused).signal : null);
+  const capacityOnly = refused.every((dimension) => (verdicts[dimension] as Refused).signal !== null);
+  const signalOf = (dimension: Dimension) =>
+    (capacityOnly && refused.includes(dimension) ? (verdicts[dimension] as Refused).signal : null);
   const member: MemberLimiterState = {
     ...self,
-    ownerClaimUntilMs: perDimension((dimension) =>
-      signalOf(dimension) === 'owner_claim' ? Math.max(retryAt + policy.claimHoldMs, self.ownerClaimUntilMs[dimension]) : self.ownerClaimUntilMs[dimension]),
-    ownerClaimSinceMs: perDimension((dimension) =>
-      signalOf(dimension) === 'owner_claim' && self.ownerClaimUntilMs[dimension] <= nowMs ? nowMs : self.ownerClaimSinceMs[dimension]),
-    borrowDemandUntilMs: perDimension((dimension) =>
-      signalOf(dimension) === 'borrow_demand' ? Math.max(retryAt + policy.contentionHoldMs, self.borrowDemandUntilMs[dimension]) : self.borrowDemandUntilMs[dimension]),
+    ownerClaimUntilMs: perDimension((dimension) => (signalOf(dimension) === 'owner_claim'
+      ? Math.max(retryAt + policy.claimHoldMs, self.ownerClaimUntilMs[dimension])
+      : renewedClaimUntil(policy, self, dimension, nowMs))),
+    ownerClaimSinceMs: perDimension((dimension) => (signalOf(dimension) === 'owner_claim' && self.ownerClaimUntilMs[dimension] <= nowMs
+      ? nowMs
+      : self.ownerClaimSinceMs[dimension])),
+    borrowDemandUntilMs: perDimension((dimension) => (signalOf(dimension) === 'borrow_demand'
+      ? Math.max(retryAt + policy.contentionHoldMs, self.borrowDemandUntilMs[dimension])
+      : self.borrowDemandUntilMs[dimension])),
   };
   return { ...state, members: withMember(state, institutionId, member) };
 }
