@@ -43,7 +43,7 @@ describe('verifyBundle on genuine bundles', () => {
       signaturesVerified: 7,
       consistencyProofsVerified: 6,
       inclusionProofsVerified: 0,
-      treeRootsRecomputed: 7,
+      treeRootsMatched: 7,
     });
   });
 
@@ -52,7 +52,7 @@ describe('verifyBundle on genuine bundles', () => {
     const report = await verifyBundle(bundle, publicKey);
     expect(report.failures).toEqual([]);
     // Heads of sizes 45, 46, 110 and 133 lie inside [13, 150]; leaf 150's tree is proven a prefix of the latest head.
-    expect(report.counts.treeRootsRecomputed).toBe(5);
+    expect(report.counts.treeRootsMatched).toBe(5);
   });
 
   it('accepts one institution’s filtered export through per-event inclusion proofs', async () => {
@@ -117,6 +117,15 @@ describe('verifyBundle on damaged bundles', () => {
     const report = await verifyBundle({ ...full, ...damage }, publicKey);
     expect(report.ok).toBe(false);
     expect(codes(report)).toContain(code);
+  });
+
+  it('never passes events it could not tie to a signed root', async () => {
+    const withoutRange = full.proofs.replace(/"range":\{.*\}\}$/, '"range":null}');
+    expect(withoutRange).not.toBe(full.proofs);
+    const report = await verifyBundle({ ...full, proofs: withoutRange }, publicKey);
+    expect(report.failures).toEqual([expect.objectContaining({ code: 'RANGE_PROOF_INVALID', message: '246 events could not be verified: the full bundle has no usable range proof' })]);
+    const headless = await verifyBundle({ ...filtered, treeHeads: [] }, publicKey);
+    expect(codes(headless)).toEqual(['INCLUSION_PROOF_MISSING', 'MANIFEST_MISMATCH', 'NO_TREE_HEADS']);
   });
 
   it('reports tree heads out of chronological order', async () => {

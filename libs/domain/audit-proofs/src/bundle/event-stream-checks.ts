@@ -25,7 +25,7 @@ export interface EventStreamSummary {
   readonly firstLeafIndex: number | null;
   readonly lastLeafIndex: number | null;
   readonly inclusionProofsVerified: number;
-  readonly treeRootsRecomputed: number;
+  readonly treeRootsMatched: number;
 }
 
 /**
@@ -86,13 +86,18 @@ export class EventStreamChecker {
 
   finish(): EventStreamSummary {
     this.leafCheck?.finish();
+    if (this.leafCheck === null && this.count > 0) {
+      // Never let events pass unchecked: say why they could not be tied to a signed root.
+      const reason = this.heads.length === 0 ? 'there is no tree head' : this.scope === 'full' ? 'the full bundle has no usable range proof' : 'proofs.json is unusable';
+      this.collector.fail(this.scope === 'full' ? 'RANGE_PROOF_INVALID' : 'INCLUSION_PROOF_MISSING', `${this.count} events could not be verified: ${reason}`);
+    }
     const verified = this.leafCheck?.verifiedCount ?? 0;
     return {
       events: this.count,
       firstLeafIndex: this.first,
       lastLeafIndex: this.previous,
       inclusionProofsVerified: this.scope === 'filtered' ? verified : 0,
-      treeRootsRecomputed: this.scope === 'full' ? verified : 0,
+      treeRootsMatched: this.scope === 'full' ? verified : 0,
     };
   }
 
@@ -108,7 +113,8 @@ export class EventStreamChecker {
         line,
       });
     } else if (this.scope === 'full' && leafIndex !== this.previous + 1) {
-      this.collector.fail('LEAF_INDEX_GAP', `leaves ${this.previous + 1}…${leafIndex - 1} are missing from a full export`, { leafIndex, line });
+      const missing = leafIndex - 1 === this.previous + 1 ? `leaf ${leafIndex - 1} is` : `leaves ${this.previous + 1}…${leafIndex - 1} are`;
+      this.collector.fail('LEAF_INDEX_GAP', `${missing} missing from a full export`, { leafIndex, line });
     }
   }
 }
@@ -139,7 +145,7 @@ function createLeafCheck(
 class RootRecomputation implements LeafCheck {
   private readonly builder: StreamingTreeBuilder;
   private nextHead = 0;
-  private compared = 0;
+  private matched = 0;
 
   constructor(
     private readonly heads: readonly CheckedTreeHead[],
@@ -152,7 +158,7 @@ class RootRecomputation implements LeafCheck {
   }
 
   get verifiedCount(): number {
-    return this.compared;
+    return this.matched;
   }
 
   accept(leafIndex: number, leafHash: Uint8Array, line: number): void {
@@ -185,7 +191,7 @@ class RootRecomputation implements LeafCheck {
         toRoot: this.latest.rootHash,
         proof: endToLatest.map((hex) => fromHex(hex)),
       });
-      this.compared++;
+      this.matched++;
     } catch (error) {
       if (!isAuditProofError(error)) throw error;
       this.collector.fail(
@@ -207,8 +213,9 @@ class RootRecomputation implements LeafCheck {
     const root = this.builder.rootHash();
     while (this.nextHead < this.heads.length && this.heads[this.nextHead]!.head.treeSize === size) {
       const head = this.heads[this.nextHead++]!;
-      this.compared++;
-      if (!bytesEqual(root, head.rootHash)) {
+      if (bytesEqual(root, head.rootHash)) {
+        this.matched++;
+      } else {
         this.collector.fail(
           'TREE_ROOT_MISMATCH',
           `the root recomputed from the exported events differs from the signed tree head of size ${size} (line ${head.line})`,

@@ -88,7 +88,7 @@ export interface VerificationCounts {
   readonly signaturesVerified: number;
   readonly consistencyProofsVerified: number;
   readonly inclusionProofsVerified: number;
-  readonly treeRootsRecomputed: number;
+  readonly treeRootsMatched: number;
 }
 
 export interface VerificationReport {
