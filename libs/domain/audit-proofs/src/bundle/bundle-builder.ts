@@ -38,6 +38,9 @@ export function buildBundle(input: BundleBuildInput): AuditBundle {
   if (latest === undefined) throw new AuditProofError('INVALID_ARGUMENT', 'a bundle needs at least one signed tree head');
   const first = input.events[0]?.leafIndex ?? null;
   const last = input.events[input.events.length - 1]?.leafIndex ?? null;
+  if (last !== null && last >= latest.treeSize) {
+    throw new AuditProofError('INVALID_ARGUMENT', `leaf ${last} is not covered by the latest tree head (size ${latest.treeSize})`);
+  }
   input.events.forEach((entry, i) => {
     const previous = input.events[i - 1];
     if (previous === undefined) return;

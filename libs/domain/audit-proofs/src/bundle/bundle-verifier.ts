@@ -8,7 +8,8 @@ import { BundleProofs, parseProofs } from './bundle-proofs';
 import { EventStreamChecker, EventStreamSummary } from './event-stream-checks';
 import { FailureCollector } from './failure-collector';
 import { checkConsistencyChain, checkTreeHeads, CheckedTreeHead } from './tree-head-checks';
-import { VerificationCheck, VerificationCheckId, VerificationReport } from './verification-report';
+import { VerificationReport } from './verification-report';
+import { describeChecks } from './check-summaries';
 
 export interface VerifyBundleOptions {
   /** Failures listed in the report; further ones are only counted. Default 100. */
@@ -134,52 +135,4 @@ function checkManifestAgainstContents(
   for (const [field, declared, actual] of expectations) {
     if (declared !== actual) collector.fail('MANIFEST_MISMATCH', `manifest ${field} is ${String(declared)} but the bundle has ${String(actual)}`);
   }
-}
-
-const CHECK_TITLES: Readonly<Record<VerificationCheckId, string>> = {
-  manifest: 'Manifest is readable and matches the bundle',
-  'public-key': 'Bundled public key matches the pinned key',
-  'tree-head-signatures': 'Tree heads are signed by the pinned key',
-  'tree-head-order': 'Tree heads are in chronological order',
-  'proofs-document': 'Proof document is well-formed',
-  consistency: 'Each tree head extends the previous one (consistency proofs)',
-  'event-encoding': 'Events are canonical JSON (RFC 8785)',
-  'leaf-order': 'Leaf indexes strictly increase',
-  inclusion: 'Every event is included in the latest tree head (inclusion proofs)',
-  'tree-root': 'Events recompute the signed tree roots',
-};
-
-function describeChecks(
-  scope: BundleScope,
-  collector: FailureCollector,
-  heads: readonly CheckedTreeHead[],
-  summary: EventStreamSummary,
-  consistencyProofsVerified: number,
-  pinnedKeyId: string,
-): VerificationCheck[] {
-  const latest = heads[heads.length - 1];
-  const latestNote = latest !== undefined && !latest.signatureValid ? ' (the latest head itself is not authentic)' : '';
-  const leafSpan = summary.firstLeafIndex === null ? 'no events' : `leaves ${summary.firstLeafIndex}…${summary.lastLeafIndex}`;
-  const failed = (id: VerificationCheckId): boolean => collector.failureCount(id) > 0;
-  const details: Record<VerificationCheckId, string> = {
-    manifest: failed('manifest') ? 'the manifest does not describe this bundle' : 'counts, leaf range and latest tree size agree with the files',
-    'public-key': collector.warnings.length === 0 ? `pinned key ${pinnedKeyId}` : collector.warnings.map((w) => w.message).join('; '),
-    'tree-head-signatures': `${heads.filter((h) => h.signatureValid).length} of ${heads.length} tree heads verified with pinned key ${pinnedKeyId.slice(0, 16)}…`,
-    'tree-head-order': `${heads.length} tree heads, sizes ${heads[0]?.head.treeSize ?? '–'}…${latest?.head.treeSize ?? '–'}`,
-    'proofs-document': scope === 'full' ? 'range proof for a full export' : 'inclusion proofs for a filtered export',
-    consistency: `${consistencyProofsVerified} of ${Math.max(heads.length - 1, 0)} consistency proofs verified`,
-    'event-encoding': `${summary.events} events`,
-    'leaf-order': `${leafSpan}${scope === 'full' ? ' (a full export may have no gaps)' : ''}`,
-    inclusion: `${summary.inclusionProofsVerified} of ${summary.events} inclusion proofs verified against tree size ${latest?.head.treeSize ?? '–'}${latestNote}`,
-    'tree-root': `${summary.treeRootsMatched} signed roots reproduced from ${summary.events} events${latestNote}`,
-  };
-  const ids: VerificationCheckId[] = [
-    'manifest', 'public-key', 'tree-head-signatures', 'tree-head-order', 'proofs-document', 'consistency', 'event-encoding', 'leaf-order',
-    scope === 'full' ? 'tree-root' : 'inclusion',
-  ];
-  return ids.map((id) => {
-    const failureCount = collector.failureCount(id);
-    const status = failureCount > 0 ? 'fail' : id === 'public-key' && collector.warnings.length > 0 ? 'warn' : 'pass';
-    return { id, title: CHECK_TITLES[id], status, details: details[id], failureCount };
-  });
 }

@@ -1,24 +1,16 @@
 import { isUtf8 } from 'node:buffer';
-import { bytesEqual, fromHex } from '../encoding';
-import { malformed } from './json-shape';
 import { isAuditProofError } from '../errors';
 import { leafHashOfRange, leafHashOfUtf8 } from '../merkle/hashing';
-import { InclusionBatchVerifier } from '../merkle/inclusion-batch-verifier';
-import { verifyConsistency } from '../merkle/proof-verification';
-import { StreamingTreeBuilder } from '../merkle/streaming-tree-builder';
-import { BundleScope } from './bundle-manifest';
-import { BundleProofs, InclusionProofEntry, RangeProof } from './bundle-proofs';
 import { EventLine } from './audit-bundle';
+import { BundleScope } from './bundle-manifest';
+import { BundleProofs } from './bundle-proofs';
 import { decodeEventLine, scanCanonicalEventLine } from './event-line';
 import { FailureCollector } from './failure-collector';
+import { InclusionCheck } from './inclusion-check';
+import { malformed } from './json-shape';
+import { LeafCheck } from './leaf-check';
+import { RootRecomputation } from './root-recomputation';
 import { CheckedTreeHead } from './tree-head-checks';
-
-/** What the per-leaf check (root recomputation or inclusion proofs) does with each event. */
-interface LeafCheck {
-  accept(leafIndex: number, leafHash: Uint8Array, line: number): void;
-  finish(): void;
-  readonly verifiedCount: number;
-}
 
 export interface EventStreamSummary {
   readonly events: number;
@@ -134,160 +126,6 @@ function createLeafCheck(
     if (!isAuditProofError(error)) throw error;
     collector.fail('RANGE_PROOF_INVALID', `range proof is unusable: ${error.message}`);
     return null;
-  }
-}
-
-/**
- * Full bundles: rebuild the tree over the exported range and compare with every signed head whose
- * size falls inside it, then prove the range's end consistent with the latest head. About one node
- * hash per event instead of a log2(n)-hash proof per event.
- */
-class RootRecomputation implements LeafCheck {
-  private readonly builder: StreamingTreeBuilder;
-  private nextHead = 0;
-  private matched = 0;
-
-  constructor(
-    private readonly heads: readonly CheckedTreeHead[],
-    private readonly latest: CheckedTreeHead,
-    private readonly range: RangeProof,
-    private readonly collector: FailureCollector,
-  ) {
-    this.builder = new StreamingTreeBuilder(range.startSize, range.startFrontier.map((hex) => fromHex(hex)));
-    this.compareHeadsAtCurrentSize();
-  }
-
-  get verifiedCount(): number {
-    return this.matched;
-  }
-
-  accept(leafIndex: number, leafHash: Uint8Array, line: number): void {
-    if (this.builder.treeSize === this.range.startSize && leafIndex !== this.range.startSize) {
-      this.collector.fail('RANGE_PROOF_INVALID', `the export starts at leaf ${leafIndex} but its range proof at leaf ${this.range.startSize}`, {
-        leafIndex,
-        line,
-      });
-    }
-    this.builder.append(leafHash);
-    if (this.builder.treeSize === this.nextHeadSize()) this.compareHeadsAtCurrentSize();
-  }
-
-  finish(): void {
-    const { startSize, endSize, endToLatest } = this.range;
-    if (this.builder.treeSize !== endSize) {
-      this.collector.fail(
-        'RANGE_PROOF_INVALID',
-        `the events cover leaves [${startSize}, ${this.builder.treeSize}) but the range proof covers [${startSize}, ${endSize})`,
-      );
-      return;
-    }
-    // A head of exactly endSize was compared directly while streaming.
-    if (endSize === this.latest.head.treeSize) return;
-    try {
-      verifyConsistency({
-        fromSize: endSize,
-        toSize: this.latest.head.treeSize,
-        fromRoot: this.builder.rootHash(),
-        toRoot: this.latest.rootHash,
-        proof: endToLatest.map((hex) => fromHex(hex)),
-      });
-      this.matched++;
-    } catch (error) {
-      if (!isAuditProofError(error)) throw error;
-      this.collector.fail(
-        'TREE_ROOT_MISMATCH',
-        `the tree recomputed from leaves [${startSize}, ${endSize}) is not a prefix of the latest tree head (size ${this.latest.head.treeSize}): ${error.message}`,
-        { treeSize: this.latest.head.treeSize },
-      );
-    }
-  }
-
-  private nextHeadSize(): number | undefined {
-    while (this.nextHead < this.heads.length && this.heads[this.nextHead]!.head.treeSize < this.builder.treeSize) this.nextHead++;
-    return this.heads[this.nextHead]?.head.treeSize;
-  }
-
-  private compareHeadsAtCurrentSize(): void {
-    const size = this.builder.treeSize;
-    if (this.nextHeadSize() !== size) return;
-    const root = this.builder.rootHash();
-    while (this.nextHead < this.heads.length && this.heads[this.nextHead]!.head.treeSize === size) {
-      const head = this.heads[this.nextHead++]!;
-      if (bytesEqual(root, head.rootHash)) {
-        this.matched++;
-      } else {
-        this.collector.fail(
-          'TREE_ROOT_MISMATCH',
-          `the root recomputed from the exported events differs from the signed tree head of size ${size} (line ${head.line})`,
-          { treeSize: size, line: head.line },
-        );
-      }
-    }
-  }
-}
-
-/** Filtered bundles: each event's own inclusion proof against the latest head. */
-class InclusionCheck implements LeafCheck {
-  private readonly verifier: InclusionBatchVerifier;
-  private readonly pending: Map<number, InclusionProofEntry>;
-  private verified = 0;
-  // Consecutive proofs end in the same elements (parseProofs even shares the strings): decode those once.
-  private previousHex: readonly string[] = [];
-  private previousBytes: readonly Buffer[] = [];
-
-  constructor(
-    private readonly latest: CheckedTreeHead,
-    proofs: readonly InclusionProofEntry[],
-    private readonly collector: FailureCollector,
-  ) {
-    this.verifier = new InclusionBatchVerifier(latest.head.treeSize, latest.rootHash);
-    this.pending = new Map(proofs.map((entry) => [entry.leafIndex, entry]));
-  }
-
-  get verifiedCount(): number {
-    return this.verified;
-  }
-
-  accept(leafIndex: number, leafHash: Uint8Array, line: number): void {
-    const entry = this.pending.get(leafIndex);
-    if (entry === undefined) {
-      this.collector.fail('INCLUSION_PROOF_MISSING', `leaf ${leafIndex} (line ${line}) has no inclusion proof`, { leafIndex, line });
-      return;
-    }
-    this.pending.delete(leafIndex);
-    try {
-      this.verifier.verify(leafIndex, leafHash, this.decode(entry.proof));
-      this.verified++;
-    } catch (error) {
-      if (!isAuditProofError(error)) throw error;
-      this.collector.fail(
-        'INCLUSION_PROOF_INVALID',
-        `event at leaf ${leafIndex} (line ${line}) is not included in tree head ${this.latest.head.treeSize}: ${error.message}`,
-        { leafIndex, line },
-      );
-    }
-  }
-
-  private decode(proof: readonly string[]): Buffer[] {
-    const bytes = new Array<Buffer>(proof.length);
-    let fromEnd = 0;
-    for (; fromEnd < proof.length && fromEnd < this.previousHex.length; fromEnd++) {
-      const i = proof.length - 1 - fromEnd;
-      const j = this.previousHex.length - 1 - fromEnd;
-      if (proof[i] !== this.previousHex[j]) break;
-      bytes[i] = this.previousBytes[j]!;
-    }
-    // parseProofs already checked every element is 64 hex digits.
-    for (let i = 0; i < proof.length - fromEnd; i++) bytes[i] = Buffer.from(proof[i]!, 'hex');
-    this.previousHex = proof;
-    this.previousBytes = bytes;
-    return bytes;
-  }
-
-  finish(): void {
-    for (const leafIndex of this.pending.keys()) {
-      this.collector.fail('EVENT_MISSING', `the bundle proves leaf ${leafIndex} but does not contain its event`, { leafIndex });
-    }
   }
 }
 
