@@ -17,7 +17,11 @@
 #   KEYCLOAK_WAIT_TIMEOUT     seconds to wait for readiness (default 180)
 #   AI_COMMONS_CACHE          download cache (default ~/.cache/ai-commons); dist goes to <cache>/keycloak/
 #   AI_COMMONS_DATA           pid file and log go to <data>/keycloak/ (default <repo>/.data)
-#   JAVA_HOME                 honoured if set; otherwise temurin-25 if present, else the default java
+#   KEYCLOAK_JAVA_HOME        JDK for Keycloak; default: temurin-25 if present, else $JAVA_HOME, else the
+#                             java on PATH (Keycloak 26.7 runs on 17, deprecated there, 21 and 25)
+#   KEYCLOAK_JAVA_OPTS_APPEND JVM options added to Keycloak's (default: C1-only JIT and, on Java 19+, an
+#                             auto-created AppCDS archive in the cache: ~40% less CPU to start on 2 cores;
+#                             set it to an empty string for Keycloak's plain defaults)
 set -euo pipefail
 
 KC_VERSION=26.7.3
@@ -85,15 +89,35 @@ our_pid() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pick_java_home() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    echo "$JAVA_HOME"
+  if [[ -n "${KEYCLOAK_JAVA_HOME:-}" ]]; then
+    [[ -x "$KEYCLOAK_JAVA_HOME/bin/java" ]] || die "KEYCLOAK_JAVA_HOME=$KEYCLOAK_JAVA_HOME has no bin/java"
+    echo "$KEYCLOAK_JAVA_HOME"
   elif [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
     echo /usr/lib/jvm/temurin-25-jdk-amd64
+  elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+    echo "$JAVA_HOME"
   else
     local java
     java="$(command -v java)" || die "no java found (need 17+, 21 or 25 recommended)"
     dirname "$(dirname "$(readlink -f "$java")")"
   fi
+}
+
+java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]); exit }'
+}
+
+# Start-up is CPU-bound (about 55 CPU-seconds with the defaults): a C1-only JIT avoids most of the C2
+# compile work that a short-lived test server never pays back, and a dynamic AppCDS archive (written at
+# the first clean shutdown, rebuilt by the JVM if the JDK or classpath changes) saves class loading.
+default_java_opts() {
+  local major opts="-XX:TieredStopAtLevel=1"
+  major="$(java_major "$1")"
+  if [[ "$major" =~ ^[0-9]+$ ]] && ((major >= 19)); then
+    opts+=" -XX:SharedArchiveFile=$CACHE_DIR/keycloak-$KC_VERSION-java$major.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off"
+  fi
+  echo "$opts"
 }
 
 cmd_fetch() {
@@ -159,7 +183,7 @@ cmd_wait() {
 }
 
 cmd_start() {
-  local t0 pid java_home
+  local t0 pid java_home java_opts
   t0=$(now_ms)
   if [[ -n "${KEYCLOAK_URL:-}" ]]; then
     log "KEYCLOAK_URL=$BASE_URL set: not starting one, only waiting"
@@ -196,10 +220,13 @@ cmd_start() {
   rm -f "$DIST_DIR"/data/import/*.json
   cp "$REALMS_DIR"/*-realm.json "$DIST_DIR/data/import/"
   java_home="$(pick_java_home)"
+  java_opts="${KEYCLOAK_JAVA_OPTS_APPEND-$(default_java_opts "$java_home")}"
   log "starting Keycloak $KC_VERSION on $BASE_URL (management $MGMT_URL), JAVA_HOME=$java_home, log $LOG_FILE"
+  log "JAVA_OPTS_APPEND=$java_opts"
   : >"$LOG_FILE"
   # setsid: own process group, so stop can end kc.sh and the JVM together, and it survives this shell.
   JAVA_HOME="$java_home" \
+    JAVA_OPTS_APPEND="$java_opts" \
     KC_HEALTH_ENABLED=true \
     KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER" \
     KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
