@@ -1,2 +1,3 @@
 export * from './credential-cipher';
 export * from './local-kek-cipher';
+export * from './credential-cipher.provider';

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
+import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import type { DataClassification } from '@ai-commons/tenancy';
+import { auditSuccess } from '../shared/audit-writer';
+import { CatalogError } from '../shared/catalog-errors';
+import { CatalogScopes } from '../shared/catalog-scopes';
+import { isUuid } from '../shared/field-validation';
+import type { Page } from '../shared/page';
+import { apiKeyPrefix, generateApiKeySecret, hashApiKey } from './api-key-secret';
+import { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyFilter, ApiKeyRecord, CreateApiKeyCommand, CreatedApiKey } from './api-key.model';
+import { assertWithinCeiling, unknownEndpoint, validApiKeyName, validEndpointScope, validExpiry } from './api-key-validation';
+
+/**
+ * API keys for the gateway. Tenant admins create and revoke their institution's keys in their own
+ * tenant scope (RLS); platform admins and regulators list every institution's. The secret is
+ * returned once by `create` and stored only as its SHA-256 hash.
+ */
+@Injectable()
+export class ApiKeyService {
+  constructor(
+    private readonly scopes: CatalogScopes,
+    @Inject(AUDIT_SINK) private readonly audit: AuditSink,
+  ) {}
+
+  list(principal: Principal, filter: ApiKeyFilter, size: number, after?: unknown[], now = new Date()): Promise<Page<ApiKeyRecord>> {
+    if (filter.institutionId !== undefined && !isUuid(filter.institutionId)) return Promise.resolve({ rows: [], size });
+    return this.scopes.read(principal, 'list API keys', async (tx) => {
+      const query = tx
+        .getRepository(ApiKeyEntity)
+        .createQueryBuilder('k')
+        .orderBy('k.created_at', 'ASC')
+        .addOrderBy('k.id', 'ASC')
+        .limit(size + 1);
+      if (filter.institutionId) query.andWhere('k.tenant_id = :tenantId', { tenantId: filter.institutionId });
+      if (filter.status === 'revoked') query.andWhere('k.revoked_at is not null');
+      if (filter.status === 'expired') query.andWhere('k.revoked_at is null and k.expires_at <= :now', { now });
+      if (filter.status === 'active') {
+        query.andWhere('k.revoked_at is null and (k.expires_at is null or k.expires_at > :now)', { now });
+      }
+      if (after) query.andWhere('(k.created_at, k.id) > (:at, :afterId)', { at: String(after[0]), afterId: String(after[1]) });
+      return { rows: (await query.getMany()).map(toApiKeyRecord), size };
+    });
+  }
+
+  get(principal: Principal, id: string): Promise<ApiKeyRecord> {
+    if (!isUuid(id)) throw apiKeyNotFound(id);
+    return this.scopes.read(principal, `read API key ${id}`, async (tx) => {
+      const row = await tx.getRepository(ApiKeyEntity).findOneBy({ id });
+      if (!row) throw apiKeyNotFound(id);
+      return toApiKeyRecord(row);
+    });
+  }
+
+  create(principal: Principal, command: CreateApiKeyCommand, now = new Date()): Promise<CreatedApiKey> {
+    const name = validApiKeyName(command.name);
+    const endpointIds = validEndpointScope(command.endpointIds);
+    const expiresAt = validExpiry(command.expiresAt, now);
+    const classification: DataClassification = command.defaultClassification ?? 'internal';
+    return this.scopes.tenant(async (tx, tenantId) => {
+      assertWithinCeiling(classification, await institutionCeiling(tx, tenantId));
+      if (endpointIds) await assertOwnEndpoints(tx, endpointIds);
+      const secret = generateApiKeySecret();
+      const id = randomUUID();
+      try {
+        await tx.getRepository(ApiKeyEntity).insert({
+          tenantId,
+          id,
+          name,
+          keyPrefix: apiKeyPrefix(secret),
+          secretHash: hashApiKey(secret),
+          endpointIds,
+          defaultClassification: classification,
+          expiresAt,
+          createdBy: principal.subject,
+        });
+      } catch (error) {
+        if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'api_keys_name_key') {
+          throw new CatalogError('API_KEY_NAME_TAKEN', `The institution already has an API key named "${name}"`, { name });
+        }
+        throw error;
+      }
+      const row = await tx.getRepository(ApiKeyEntity).findOneByOrFail({ id });
+      await auditSuccess(this.audit, tx, {
+        action: 'api-key.create',
+        resourceType: 'api-key',
+        resourceId: id,
+        tenantId,
+        details: {
+          name,
+          keyPrefix: row.keyPrefix,
+          endpointIds,
+          defaultClassification: classification,
+          expiresAt: expiresAt?.toISOString() ?? null,
+        },
+      });
+      return { apiKey: toApiKeyRecord(row), secret };
+    });
+  }
+
+  revoke(principal: Principal, id: string): Promise<ApiKeyRecord> {
+    if (!isUuid(id)) throw apiKeyNotFound(id);
+    return this.scopes.tenant(async (tx, tenantId) => {
+      const repository = tx.getRepository(ApiKeyEntity);
+      const row = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw apiKeyNotFound(id);
+      if (row.revokedAt !== null) {
+        throw new CatalogError('API_KEY_ALREADY_REVOKED', `API key ${row.keyPrefix}… was revoked at ${row.revokedAt.toISOString()}`, {
+          id,
+          revokedAt: row.revokedAt.toISOString(),
+        });
+      }
+      await tx.query('update api_keys set revoked_at = now() where tenant_id = $1 and id = $2', [tenantId, id]);
+      await auditSuccess(this.audit, tx, {
+        action: 'api-key.revoke',
+        resourceType: 'api-key',
+        resourceId: id,
+        tenantId,
+        details: { name: row.name, keyPrefix: row.keyPrefix, revokedBy: principal.subject },
+      });
+      return toApiKeyRecord(await repository.findOneByOrFail({ id }));
+    });
+  }
+}
+
+async function institutionCeiling(tx: EntityManager, tenantId: string): Promise<DataClassification> {
+  const rows: { ceiling: DataClassification }[] = await tx.query(
+    'select data_classification_ceiling as ceiling from institutions where id = $1',
+    [tenantId],
+  );
+  // Authentication resolved the institution; RLS shows the caller its own row.
+  return rows[0]?.ceiling ?? 'public';
+}
+
+/** Every id must be an endpoint visible in the tenant scope (RLS hides other institutions'). */
+async function assertOwnEndpoints(tx: EntityManager, ids: string[]): Promise<void> {
+  const rows: { id: string; state: string }[] = await tx.query('select id, state from endpoints where id = any($1::uuid[])', [ids]);
+  const found = new Map(rows.map((row) => [row.id, row.state]));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw unknownEndpoint(missing);
+  const retired = ids.filter((id) => found.get(id) === 'retired');
+  if (retired.length > 0) {
+    throw new CatalogError('ENDPOINT_RETIRED', 'endpointIds names a retired endpoint', { endpointIds: retired });
+  }
+}
+
+export function toApiKeyRecord(row: ApiKeyEntity): ApiKeyRecord {
+  return {
+    id: row.id,
+    institutionId: row.tenantId,
+    name: row.name,
+    keyPrefix: row.keyPrefix,
+    endpointIds: row.endpointIds,
+    defaultClassification: row.defaultClassification,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+  };
+}
+
+export function apiKeyNotFound(id: string): CatalogError {
+  return new CatalogError('API_KEY_NOT_FOUND', `No API key with id ${id}`, { id });
+}

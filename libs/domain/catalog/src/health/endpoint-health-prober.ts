@@ -1,0 +1,160 @@
+import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import { AUDIT_SINK, type AuditSink } from '@ai-commons/core';
+import { CREDENTIAL_CIPHER, type CredentialCipher } from '../credentials';
+import { openEndpointCredential } from '../endpoints/endpoint-credential';
+import type { EndpointHealth, UpstreamDriver } from '../endpoints/endpoint.model';
+import { CatalogScopes } from '../shared/catalog-scopes';
+import { outcomeOfError, outcomeOfResponse, probeHeaders, probeUrl, type ProbeOutcome } from './probe-request';
+
+export const HEALTH_PROBE_TIMEOUT_MS = 5_000;
+const CONCURRENCY = 8;
+
+export interface ProbeResult extends ProbeOutcome {
+  tenantId: string;
+  endpointId: string;
+  previous: EndpointHealth;
+}
+
+interface ProbeRow {
+  tenant_id: string;
+  id: string;
+  driver: UpstreamDriver;
+  upstream_url: string;
+  azure_api_version: string | null;
+  health: EndpointHealth;
+  credential_ciphertext: Buffer | null;
+  credential_key_id: string | null;
+}
+
+/**
+ * Periodically checks every endpoint that is not retired: a platform service running in the
+ * `system` cross-tenant scope. It reads the endpoints, probes their upstreams outside any
+ * transaction (with the endpoint's own credential, never logged), then records health,
+ * health_checked_at and health_detail in one statement; a change of health is audited.
+ */
+@Injectable()
+export class EndpointHealthProber implements BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private abort?: AbortController;
+  private rounds = 0;
+
+  constructor(
+    private readonly scopes: CatalogScopes,
+    @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+  ) {}
+
+  /** Probes now and then every `intervalMs` (0 disables it). Idempotent. */
+  start(intervalMs: number, onError: (error: unknown) => void = () => undefined): void {
+    if (this.timer || intervalMs <= 0) return;
+    const tick = () => {
+      if (this.running) return; // a slow round is never overlapped
+      this.running = this.probeAll()
+        .catch(onError)
+        .finally(() => (this.running = undefined));
+    };
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+    tick();
+  }
+
+  /** Stops the schedule, cancels probes in flight and waits for the round to finish. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.abort?.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  get isRunning(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** One round over every endpoint that is not retired. */
+  async probeAll(timeoutMs = HEALTH_PROBE_TIMEOUT_MS): Promise<ProbeResult[]> {
+    const round = ++this.rounds;
+    const rows = await this.scopes.system(`health-probe-${round}`, 'endpoint health probe', (tx) =>
+      tx.query(
+        `select tenant_id, id, driver, upstream_url, azure_api_version, health, credential_ciphertext, credential_key_id
+         from endpoints where state <> 'retired' order by tenant_id, id`,
+      ) as Promise<ProbeRow[]>,
+    );
+    if (rows.length === 0) return [];
+    const abort = new AbortController();
+    this.abort = abort;
+    const results: ProbeResult[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length && !abort.signal.aborted) {
+        const row = rows[next++];
+        results.push({ tenantId: row.tenant_id, endpointId: row.id, previous: row.health, ...(await this.probe(row, timeoutMs, abort.signal)) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rows.length) }, worker));
+    if (abort.signal.aborted) return results;
+    await this.record(round, results);
+    return results;
+  }
+
+  private async probe(row: ProbeRow, timeoutMs: number, stop: AbortSignal): Promise<ProbeOutcome> {
+    let credential: string | undefined;
+    if (row.credential_ciphertext && row.credential_key_id) {
+      try {
+        credential = openEndpointCredential(this.cipher, row.tenant_id, row.id, {
+          ciphertext: row.credential_ciphertext,
+          keyId: row.credential_key_id,
+        });
+      } catch {
+        return { health: 'unhealthy', detail: 'stored credential could not be decrypted' };
+      }
+    }
+    const started = performance.now();
+    try {
+      const response = await fetch(probeUrl({ driver: row.driver, upstreamUrl: row.upstream_url, azureApiVersion: row.azure_api_version }), {
+        method: 'GET',
+        headers: probeHeaders(row.driver, credential),
+        redirect: 'manual',
+        signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      return outcomeOfResponse(response.status, performance.now() - started);
+    } catch (error) {
+      return outcomeOfError(error, timeoutMs);
+    }
+  }
+
+  private async record(round: number, results: ProbeResult[]): Promise<void> {
+    await this.scopes.system(`health-probe-${round}`, 'endpoint health probe results', async (tx) => {
+      await tx.query(
+        `update endpoints e set health = r.health, health_detail = r.detail, health_checked_at = now()
+         from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as r(tenant_id, id, health, detail)
+         where e.tenant_id = r.tenant_id and e.id = r.id and e.state <> 'retired'`,
+        [
+          results.map((result) => result.tenantId),
+          results.map((result) => result.endpointId),
+          results.map((result) => result.health),
+          results.map((result) => result.detail),
+        ],
+      );
+      if (!this.audit) return;
+      for (const result of results.filter((r) => r.health !== r.previous)) {
+        // tenant_id stays empty: the system scope appends platform events only.
+        await this.audit.record(
+          {
+            action: 'endpoint.health-change',
+            resourceType: 'endpoint',
+            resourceId: result.endpointId,
+            outcome: 'success',
+            details: { institutionId: result.tenantId, from: result.previous, to: result.health, detail: result.detail },
+          },
+          tx,
+        );
+      }
+    });
+  }
+}
