@@ -8,6 +8,7 @@ import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
 import { CatalogScopes } from '../shared/catalog-scopes';
 import { isUuid } from '../shared/field-validation';
+import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { apiKeyPrefix, generateApiKeySecret, hashApiKey } from './api-key-secret';
 import { ApiKeyEntity } from './api-key.entity';
@@ -32,7 +33,7 @@ export class ApiKeyService {
       const query = tx
         .getRepository(ApiKeyEntity)
         .createQueryBuilder('k')
-        .orderBy('k.created_at', 'ASC')
+        .orderBy(millisecondsOf('k.created_at'), 'ASC')
         .addOrderBy('k.id', 'ASC')
         .limit(size + 1);
       if (filter.institutionId) query.andWhere('k.tenant_id = :tenantId', { tenantId: filter.institutionId });
@@ -41,7 +42,7 @@ export class ApiKeyService {
       if (filter.status === 'active') {
         query.andWhere('k.revoked_at is null and (k.expires_at is null or k.expires_at > :now)', { now });
       }
-      if (after) query.andWhere('(k.created_at, k.id) > (:at, :afterId)', { at: String(after[0]), afterId: String(after[1]) });
+      if (after) query.andWhere(`(${millisecondsOf('k.created_at')}, k.id) > (:at, :afterId)`, { at: String(after[0]), afterId: String(after[1]) });
       return { rows: (await query.getMany()).map(toApiKeyRecord), size };
     });
   }

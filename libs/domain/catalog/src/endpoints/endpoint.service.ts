@@ -8,6 +8,7 @@ import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
 import { CatalogScopes } from '../shared/catalog-scopes';
 import { isUuid, validReason } from '../shared/field-validation';
+import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { sealEndpointCredential } from './endpoint-credential';
 import { EndpointEntity, EndpointStateChangeEntity } from './endpoint.entity';
@@ -59,10 +60,10 @@ export class EndpointService {
         .getRepository(EndpointStateChangeEntity)
         .createQueryBuilder('h')
         .where('h.endpoint_id = :endpointId', { endpointId })
-        .orderBy('h.changed_at', 'ASC')
+        .orderBy(millisecondsOf('h.changed_at'), 'ASC')
         .addOrderBy('h.id', 'ASC')
         .limit(size + 1);
-      if (after) query.andWhere('(h.changed_at, h.id) > (:at, :afterId)', { at: String(after[0]), afterId: String(after[1]) });
+      if (after) query.andWhere(`(${millisecondsOf('h.changed_at')}, h.id) > (:at, :afterId)`, { at: String(after[0]), afterId: String(after[1]) });
       return { rows: await query.getMany(), size };
     });
   }

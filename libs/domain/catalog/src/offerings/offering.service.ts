@@ -6,6 +6,7 @@ import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
 import { CatalogScopes } from '../shared/catalog-scopes';
 import { isUuid, validReason } from '../shared/field-validation';
+import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { OfferingEntity } from './offering.entity';
 import type { OfferingFilter, OfferingRecord, RegisterOfferingCommand } from './offering.model';
@@ -27,7 +28,7 @@ export class OfferingService {
         .getRepository(OfferingEntity)
         .createQueryBuilder('o')
         .innerJoinAndSelect('o.model', 'm')
-        .orderBy('o.created_at', 'ASC')
+        .orderBy(millisecondsOf('o.created_at'), 'ASC')
         .addOrderBy('o.id', 'ASC')
         .limit(size + 1);
       if (filter.modelId) query.andWhere('o.model_id = :modelId', { modelId: filter.modelId });
@@ -36,7 +37,7 @@ export class OfferingService {
       if (filter.region) query.andWhere('o.region = :region', { region: filter.region.trim().toUpperCase() });
       if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
       if (after) {
-        query.andWhere('(o.created_at, o.id) > (:at, :afterId)', { at: String(after[0]), afterId: String(after[1]) });
+        query.andWhere(`(${millisecondsOf('o.created_at')}, o.id) > (:at, :afterId)`, { at: String(after[0]), afterId: String(after[1]) });
       }
       return { rows: (await query.getMany()).map(toOfferingRecord), size };
     });
