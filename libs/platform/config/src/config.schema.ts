@@ -45,6 +45,11 @@ export const configSchema = z
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
 
+  /** Upstream URL of the demo endpoints that SEED_DEMO_CONSORTIUM creates (the model simulator). */
+  DEMO_SIMULATOR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:18090'),
+  /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
+  CATALOG_HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_COST: positiveInt.default(5_000),

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@ai-commons/database';
 import { AuthModule, type TokenVerifier } from '@ai-commons/auth';
 import { AuditModule } from '@ai-commons/audit';
 import { TenancyModule } from '@ai-commons/tenancy';
+import { CatalogModule } from '@ai-commons/catalog';
 import type { JsonLogger } from '@ai-commons/observability';
 import {
   aliasLimitRule,
@@ -36,6 +37,7 @@ export class ControlPlaneModule {
         AuthModule.forRoot(verifier),
         AuditModule,
         TenancyModule,
+        CatalogModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

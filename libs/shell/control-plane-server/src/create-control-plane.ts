@@ -8,6 +8,14 @@ import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability'
 import { graphqlBodyLimits } from '@ai-commons/graphql';
 import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
 import { ALL_MIGRATIONS } from '@ai-commons/migrations';
+import {
+  CATALOG_ENTITIES,
+  EndpointHealthProber,
+  EndpointService,
+  ModelService,
+  OfferingService,
+  seedDemoCatalog,
+} from '@ai-commons/catalog';
 import { ControlPlaneModule } from './control-plane.module';
 
 export interface ControlPlane {
@@ -32,7 +40,7 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   }
   const dataSource = await createAppDataSource({
     url: config.DATABASE_APP_URL,
-    entities: [...TENANCY_ENTITIES],
+    entities: [...TENANCY_ENTITIES, ...CATALOG_ENTITIES],
     poolSize: config.DATABASE_POOL_SIZE,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: 'ai-commons-control-plane',
@@ -60,9 +68,30 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   if (config.SEED_DEMO_CONSORTIUM) {
     const created = await seedDemoConsortium(app.get(InstitutionService));
     if (created.length) logger.event('info', 'demo-consortium.seeded', { created });
+    const catalog = await seedDemoCatalog(
+      {
+        institutions: app.get(InstitutionService),
+        models: app.get(ModelService),
+        offerings: app.get(OfferingService),
+        endpoints: app.get(EndpointService),
+      },
+      config.DEMO_SIMULATOR_URL,
+    );
+    if (catalog.models.length + catalog.offerings.length + catalog.endpoints.length) {
+      logger.event('info', 'demo-catalog.seeded', { ...catalog });
+    }
   }
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
-  return { app, url, close: () => app.close() };
+  const prober = app.get(EndpointHealthProber);
+  prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
+  return {
+    app,
+    url,
+    close: async () => {
+      await prober.stop();
+      await app.close();
+    },
+  };
 }
