@@ -27,6 +27,8 @@ export interface GreedyRun {
   readonly durationsMs: readonly number[];
   /** Rotates which client goes first in each tick. */
   readonly orderSeed: number;
+  /** Called after every tick with whether every active client's last attempt in it was refused. */
+  readonly onTick?: (state: LimiterState, nowMs: number, saturated: boolean) => void;
 }
 
 /** Runs greedy clients on a virtual clock; calls are reconciled at their estimate when they end. */
@@ -40,6 +42,7 @@ export function runGreedy(policy: AdmissionPolicy, clients: readonly GreedyClien
     running = running.filter((call) => call.endMs > nowMs);
     for (const call of finished) state = reconcile(policy, state, call.reservation, call.reservation.estimatedTokens, nowMs).state;
 
+    let saturated = true;
     for (let turn = 0; turn < clients.length; turn += 1) {
       const client = clients[(turn + tick + run.orderSeed) % clients.length]!;
       if (nowMs < client.startMs) continue;
@@ -49,11 +52,13 @@ export function runGreedy(policy: AdmissionPolicy, clients: readonly GreedyClien
         state = step.state;
         attempts.push({ atMs: nowMs, institutionId: client.institutionId, usedBefore, decision: step.decision });
         if (!step.decision.admitted) break;
+        if (sent === client.maxPerTick - 1) saturated = false;
         const durationMs = run.durationsMs[admittedCount % run.durationsMs.length]!;
         admittedCount += 1;
         running.push({ reservation: step.decision.reservation, endMs: nowMs + durationMs });
       }
     }
+    run.onTick?.(state, nowMs, saturated);
   }
   return { attempts, state };
 }
