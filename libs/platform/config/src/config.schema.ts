@@ -45,6 +45,21 @@ export const configSchema = z
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
 
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(4100),
+  /** Upper bound on any request body; endpoints may set a lower one. */
+  GATEWAY_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
+  /** Usage records are written in batches: at most this often and this many per statement. */
+  GATEWAY_USAGE_FLUSH_MS: positiveInt.default(200),
+  GATEWAY_USAGE_BATCH_SIZE: positiveInt.default(500),
+  /** Safety-net full reload of the routing table (changes also arrive by LISTEN/NOTIFY). */
+  GATEWAY_ROUTING_REFRESH_MS: positiveInt.default(60_000),
+  /** Circuit breaker per endpoint: consecutive failures that open it, and how long it stays open. */
+  GATEWAY_BREAKER_FAILURES: positiveInt.default(5),
+  GATEWAY_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
+  /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet). */
+  GATEWAY_CONNECT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+
   /** Upstream URL of the demo endpoints that SEED_DEMO_CONSORTIUM creates (the model simulator). */
   DEMO_SIMULATOR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:18090'),
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */

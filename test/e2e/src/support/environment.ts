@@ -1,3 +1,4 @@
+import { createGateway, type Gateway, type GatewayOverrides } from '@ai-commons/gateway-server';
 import type { TestDatabase } from '@ai-commons/testing';
 import { testConfig } from '@ai-commons/testing';
 import { createControlPlane, type ControlPlane, type ControlPlaneOverrides } from '@ai-commons/control-plane-server';
@@ -23,4 +24,22 @@ export async function startControlPlane(
   const controlPlane = await createControlPlane(config, { logger, port: 0, ...overrides });
   await seedDemoConsortium(controlPlane.app.get(InstitutionService));
   return controlPlane;
+}
+
+export const capturedGatewayLogLines: string[] = [];
+
+/** Starts an in-process gateway on a free port against the e2e database. */
+export async function startGateway(env: Record<string, string> = {}, overrides: GatewayOverrides = {}): Promise<Gateway> {
+  const config = testConfig(e2eDatabase(), { GATEWAY_USAGE_FLUSH_MS: '50', ...env });
+  const logger = new JsonLogger('gateway', 'debug', (line) => capturedGatewayLogLines.push(line));
+  return createGateway(config, { logger, port: 0, ...overrides });
+}
+
+/** Waits until `condition` holds (routing reloads arrive asynchronously by NOTIFY). */
+export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

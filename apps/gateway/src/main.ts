@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { ConfigValidationError, loadConfig } from '@ai-commons/config';
+import { JsonLogger } from '@ai-commons/observability';
+import { createGateway } from '@ai-commons/gateway-server';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`gateway: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = new JsonLogger('gateway', config.LOG_LEVEL);
+  const gateway = await createGateway(config, { logger });
+  logger.event('info', 'gateway.ready', { url: gateway.url, openaiBaseUrl: `${gateway.url}/v1` });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.event('info', 'gateway.stopping', { signal, pendingUsage: gateway.usage.pending });
+    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS);
+    force.unref();
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.event('error', 'gateway.stop_failed', { error: (error as Error).message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

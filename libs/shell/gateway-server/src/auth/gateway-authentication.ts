@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { TENANT_ROLES, hasAnyRole, type InstitutionDirectory, type Principal } from '@ai-commons/core';
+import { Authenticator, type TokenVerifier } from '@ai-commons/auth';
+import { GatewayError } from '../http/openai-error';
+import type { RouteApiKey, RoutingTable } from '../routing/routing-table';
+
+export interface GatewayCaller {
+  tenantId: string;
+  principal: Principal;
+  apiKey?: RouteApiKey;
+}
+
+const API_KEY_PREFIX = 'aic_';
+
+function unauthenticated(code: string, message: string): GatewayError {
+  return new GatewayError(401, 'authentication_error', code, message);
+}
+
+/**
+ * Authenticates gateway callers entirely from memory: ai-commons API keys against the routing
+ * table's hashes, Keycloak service-account (or user) tokens with the cached signing keys. Only
+ * credentials that act for an institution may call models.
+ */
+export class GatewayAuthentication {
+  private readonly tokens: Authenticator;
+
+  constructor(verifier: TokenVerifier, private readonly table: () => RoutingTable) {
+    const directory: InstitutionDirectory = {
+      findBySlug: async (slug) => {
+        const institution = this.table().institutionBySlug(slug);
+        return institution && { id: institution.id, slug: institution.slug, status: institution.status };
+      },
+    };
+    this.tokens = new Authenticator(verifier, directory);
+  }
+
+  async authenticate(req: IncomingMessage): Promise<GatewayCaller> {
+    const header = req.headers.authorization;
+    const azureKey = req.headers['api-key'];
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const credential = bearer ?? (typeof azureKey === 'string' ? azureKey.trim() : undefined);
+    if (!credential) {
+      throw unauthenticated('missing_api_key', 'You didn\'t provide an API key. Send "Authorization: Bearer <key or token>".');
+    }
+    return credential.startsWith(API_KEY_PREFIX) ? this.byApiKey(credential) : this.byToken(credential);
+  }
+
+  private byApiKey(secret: string): GatewayCaller {
+    const hash = createHash('sha256').update(secret, 'utf8').digest('hex');
+    const key = this.table().apiKey(hash);
+    if (!key) throw unauthenticated('invalid_api_key', 'Incorrect API key provided.');
+    if (key.revoked) throw unauthenticated('api_key_revoked', 'This API key has been revoked.');
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthenticated('api_key_expired', 'This API key has expired.');
+    const institution = this.table().institution(key.tenantId);
+    if (!institution || institution.status !== 'active') {
+      throw new GatewayError(403, 'permission_error', 'institution_not_active', `The institution is ${institution?.status ?? 'unknown'}.`);
+    }
+    return {
+      tenantId: key.tenantId,
+      apiKey: key,
+      principal: {
+        subject: `api-key:${key.id}`,
+        username: `api-key:${key.id}`,
+        roles: ['tenant-member'],
+        authMethod: 'api-key',
+        clientId: key.id,
+        institutionSlug: institution.slug,
+        institutionId: institution.id,
+      },
+    };
+  }
+
+  private async byToken(token: string): Promise<GatewayCaller> {
+    const result = await this.tokens.authenticate(`Bearer ${token}`);
+    if (result.status === 'failed') {
+      const error = result.error;
+      if (error.kind === 'forbidden') throw new GatewayError(403, 'permission_error', error.code.toLowerCase(), error.message);
+      if (error.kind === 'unavailable') throw new GatewayError(503, 'api_error', error.code.toLowerCase(), error.message);
+      throw unauthenticated(error.code.toLowerCase(), error.message);
+    }
+    if (result.status !== 'authenticated') throw unauthenticated('missing_api_key', 'No credential provided.');
+    const { principal, tenantScope } = result;
+    if (!hasAnyRole(principal, TENANT_ROLES) || tenantScope?.kind !== 'tenant') {
+      throw new GatewayError(403, 'permission_error', 'institution_credential_required', 'Only credentials of a member institution may call models.');
+    }
+    return { tenantId: tenantScope.tenantId, principal };
+  }
+}

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
+import { DEVELOPMENT_CREDENTIAL_KEK, type AppConfig } from '@ai-commons/config';
+import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
+import { LocalKekCipher } from '@ai-commons/catalog';
+import { JsonLogger } from '@ai-commons/observability';
+import { GatewayAuthentication } from './auth/gateway-authentication';
+import { RoutingLoader } from './routing/routing-loader';
+import { CircuitBreakers } from './upstream/circuit-breaker';
+import { UsageRecorder } from './usage/usage-recorder';
+import { NO_REQUEST_HOOKS, type RequestHooks } from './pipeline/request-hooks';
+import { createGatewayServer } from './gateway-server';
+
+export interface Gateway {
+  url: string;
+  server: Server;
+  routing: RoutingLoader;
+  usage: UsageRecorder;
+  /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface GatewayOverrides {
+  verifier?: TokenVerifier;
+  logger?: JsonLogger;
+  hooks?: RequestHooks;
+  port?: number;
+}
+
+export async function createGateway(config: AppConfig, overrides: GatewayOverrides = {}): Promise<Gateway> {
+  const logger = overrides.logger ?? new JsonLogger('gateway', config.LOG_LEVEL);
+  const dataSource = await createAppDataSource({
+    url: config.DATABASE_APP_URL,
+    entities: [],
+    poolSize: Math.min(config.DATABASE_POOL_SIZE, 5),
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: 'ai-commons-gateway',
+  }).initialize();
+  const db = new TenantDatabase(dataSource);
+  const cipher = new LocalKekCipher(Buffer.from(config.CREDENTIAL_KEK ?? DEVELOPMENT_CREDENTIAL_KEK, 'base64'));
+  const routing = new RoutingLoader(db, cipher, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
+  await routing.start();
+  const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
+  usage.start();
+
+  const verifier =
+    overrides.verifier ??
+    new KeycloakTokenVerifier({
+      url: config.KEYCLOAK_URL,
+      realm: config.KEYCLOAK_REALM,
+      audience: config.KEYCLOAK_AUDIENCE,
+      minTimeBetweenJwksRequestsS: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+      keyFetchTimeoutMs: config.KEYCLOAK_KEY_FETCH_TIMEOUT_MS,
+    });
+  const table = () => routing.table();
+  const server = createGatewayServer({
+    authentication: new GatewayAuthentication(verifier, table),
+    table,
+    breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
+    usage,
+    hooks: overrides.hooks ?? NO_REQUEST_HOOKS,
+    connectRetries: config.GATEWAY_CONNECT_RETRIES,
+    maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    logger,
+    ready: async () => {
+      const checks: Record<string, unknown> = { routing: routing.loaded ? { status: 'up', ...table().size } : { status: 'down' } };
+      try {
+        await db.ping();
+        checks.database = { status: 'up' };
+      } catch {
+        checks.database = { status: 'down' };
+      }
+      return { ok: routing.loaded && (checks.database as { status: string }).status === 'up', checks };
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await usage.stop();
+      await routing.stop();
+      await dataSource.destroy();
+    })());
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, usage, close };
+}

@@ -1,0 +1,93 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { RequestContext } from '@ai-commons/core';
+import { requestIdFrom, type JsonLogger } from '@ai-commons/observability';
+import { GatewayError, sendError } from './http/openai-error';
+import { parseJsonObject, readBody } from './http/read-body';
+import { validateChatRequest, validateEmbeddingsRequest } from './http/request-validation';
+import type { GatewayAuthentication } from './auth/gateway-authentication';
+import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
+
+export interface GatewayServerDependencies extends ProxyDependencies {
+  authentication: GatewayAuthentication;
+  maxBodyBytes: number;
+  ready: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
+  logger: JsonLogger;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, requestId: string): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+  res.end(body);
+}
+
+/**
+ * The data plane: plain node:http, because every microsecond here is added to every model call.
+ * Routes: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health/{live,ready}.
+ */
+export function createGatewayServer(deps: GatewayServerDependencies): http.Server {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health/live') return sendJson(res, 200, { status: 'ok' }, requestId);
+    if (req.method === 'GET' && path === '/health/ready') {
+      const readiness = await deps.ready();
+      return sendJson(res, readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not-ready', checks: readiness.checks }, requestId);
+    }
+    const route =
+      path === '/v1/chat/completions' ? 'chat' : path === '/v1/embeddings' ? 'embeddings' : path === '/v1/models' ? 'models' : undefined;
+    if (!route) throw new GatewayError(404, 'invalid_request_error', 'unknown_url', `Unknown request URL: ${req.method} ${path}`);
+    const expectedMethod = route === 'models' ? 'GET' : 'POST';
+    if (req.method !== expectedMethod) {
+      throw new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `Use ${expectedMethod} for ${path}`, null, { allow: expectedMethod });
+    }
+
+    const caller = await deps.authentication.authenticate(req);
+    const context = RequestContext.current();
+    if (context) context.principal = caller.principal;
+
+    if (route === 'models') {
+      const data = deps
+        .table()
+        .endpointsOf(caller.tenantId)
+        .filter((endpoint) => endpoint.state === 'active' && (!caller.apiKey?.endpointIds || caller.apiKey.endpointIds.includes(endpoint.id)))
+        .map((endpoint) => ({ id: endpoint.name, object: 'model', created: Math.floor(endpoint.createdAt.getTime() / 1000), owned_by: caller.principal.institutionSlug ?? 'ai-commons' }));
+      return sendJson(res, 200, { object: 'list', data }, requestId);
+    }
+
+    const contentType = req.headers['content-type'] ?? '';
+    if (!contentType.includes('application/json')) {
+      throw new GatewayError(415, 'invalid_request_error', 'unsupported_media_type', 'Send the request body as application/json');
+    }
+    const raw = await readBody(req, deps.maxBodyBytes);
+    const body = parseJsonObject(raw);
+    if (route === 'chat') {
+      const summary = validateChatRequest(body);
+      return proxyCall(
+        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, promptCharacters: summary.promptCharacters, startedAt },
+        req, res, deps,
+      );
+    }
+    const summary = validateEmbeddingsRequest(body);
+    return proxyCall(
+      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, promptCharacters: summary.promptCharacters, startedAt },
+      req, res, deps,
+    );
+  }
+
+  const server = http.createServer((req, res) => {
+    const startedAt = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
+      handle(req, res, requestId, startedAt).catch((error: unknown) => {
+        if (error instanceof GatewayError) {
+          if (error.status >= 500) deps.logger.event('warn', 'gateway.error', { status: error.status, code: error.code });
+          return sendError(res, error, requestId);
+        }
+        deps.logger.event('error', 'gateway.unexpected', { error: (error as Error).message, stack: (error as Error).stack });
+        sendError(res, new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly'), requestId);
+      });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}

@@ -1,0 +1,257 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JsonLogger } from '@ai-commons/observability';
+import { GatewayError, modelNotFound } from '../http/openai-error';
+import type { GatewayCaller } from '../auth/gateway-authentication';
+import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
+import type { CircuitBreakers } from '../upstream/circuit-breaker';
+import { buildUpstreamRequest, type UpstreamOperation } from '../upstream/upstream-request';
+import { callUpstream, readAll } from '../upstream/upstream-client';
+import { SseEventSplitter, inspectSseEvent, usageFrom, type TokenUsage } from '../upstream/sse-events';
+import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
+import type { Admission, RequestHooks } from '../pipeline/request-hooks';
+
+export interface ProxyDependencies {
+  table: () => RoutingTable;
+  breakers: CircuitBreakers;
+  usage: UsageRecorder;
+  hooks: RequestHooks;
+  connectRetries: number;
+  logger: JsonLogger;
+}
+
+export interface ProxyCall {
+  requestId: string;
+  caller: GatewayCaller;
+  operation: UpstreamOperation;
+  body: Record<string, unknown>;
+  bodyBytes: number;
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+  requestedMaxTokens?: number;
+  promptCharacters: number;
+  startedAt: number;
+}
+
+const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
+
+/** The caller's own endpoint for `model`, or the same 404 whether it is someone else's or absent. */
+export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, model: string): RouteEndpoint {
+  const endpoint = table.endpoint(caller.tenantId, model);
+  if (!endpoint) throw modelNotFound(model);
+  if (caller.apiKey?.endpointIds && !caller.apiKey.endpointIds.includes(endpoint.id)) {
+    throw new GatewayError(403, 'permission_error', 'model_not_allowed_for_key', `This API key may not use the model \`${model}\`.`, 'model');
+  }
+  if (endpoint.state !== 'active') {
+    throw new GatewayError(503, 'api_error', 'endpoint_draining', `The model \`${model}\` is being drained and takes no new requests.`, 'model', { 'retry-after': '30' });
+  }
+  return endpoint;
+}
+
+/**
+ * One model call through the gateway: resolve the endpoint, check limits, pass the admission seam,
+ * call the upstream (with connect retries and the endpoint's circuit breaker), relay the answer —
+ * streamed chunk by chunk when asked — and record usage.
+ */
+export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: ServerResponse, deps: ProxyDependencies): Promise<void> {
+  const endpoint = resolveEndpoint(deps.table(), call.caller, call.model);
+  if (call.bodyBytes > endpoint.maxRequestBytes) {
+    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
+  }
+  if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
+    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `max_tokens may be at most ${endpoint.maxOutputTokens} for this model`, 'max_tokens');
+  }
+  const breaker = deps.breakers.for(endpoint.id);
+  const permit = breaker.tryAcquire(Date.now());
+  if (!permit.allowed) {
+    const seconds = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
+    throw new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
+      'retry-after': String(seconds),
+      'retry-after-ms': String(permit.retryAfterMs),
+    });
+  }
+
+  const body = { ...call.body };
+  const outputTokens = call.operation === 'chat' ? call.requestedMaxTokens ?? endpoint.defaultMaxTokens : 0;
+  if (call.operation === 'chat') {
+    if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
+    // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.
+    if (call.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  }
+
+  let admission: Admission;
+  try {
+    admission = await deps.hooks.admit({
+      requestId: call.requestId,
+      caller: call.caller,
+      endpoint,
+      operation: call.operation,
+      // Conservative: about 2 characters per token (Korean text runs close to 1); reconciled after.
+      estimatedTokens: Math.ceil(call.promptCharacters / 2) + outputTokens,
+      body: call.body,
+      startedAt: call.startedAt,
+    });
+  } catch (error) {
+    breaker.recordNeutral();
+    throw error;
+  }
+
+  let outcome: UsageOutcome = 'upstream_error';
+  let usage = NO_USAGE;
+  let httpStatus = 502;
+  const finish = () => {
+    const latencyMs = performance.now() - call.startedAt;
+    const charged = outcome === 'success' ? usage : NO_USAGE;
+    admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
+    deps.usage.record({
+      tenantId: call.caller.tenantId,
+      requestId: call.requestId,
+      endpointId: endpoint.id,
+      endpointName: endpoint.name,
+      model: endpoint.upstreamModel,
+      apiKeyId: call.caller.apiKey?.id ?? null,
+      principalSubject: call.caller.principal.subject,
+      promptTokens: charged.promptTokens,
+      completionTokens: charged.completionTokens,
+      latencyMs,
+      httpStatus,
+      outcome,
+      streamed: call.stream,
+      occurredAt: new Date(),
+    });
+  };
+
+  const abort = new AbortController();
+  const onClientGone = () => {
+    if (!res.writableEnded) abort.abort();
+  };
+  res.once('close', onClientGone);
+  const totalTimer = setTimeout(
+    () => abort.abort(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not finish within ${endpoint.requestTimeoutMs} ms`)),
+    endpoint.requestTimeoutMs,
+  );
+
+  try {
+    const upstream = await callUpstream(
+      buildUpstreamRequest(endpoint, call.operation, body, call.requestId),
+      { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
+      deps.connectRetries,
+      abort.signal,
+    );
+    // Nothing reaches the caller before the admission's durable records are committed.
+    if (admission.readyToRespond) await admission.readyToRespond;
+    const status = upstream.statusCode ?? 502;
+    if (status >= 500 || status === 429) {
+      await readAll(upstream).catch(() => undefined);
+      breaker.recordFailure(Date.now());
+      throw new GatewayError(status === 429 ? 503 : 502, 'upstream_error', status === 429 ? 'upstream_overloaded' : 'upstream_error', `The model endpoint answered ${status}`);
+    }
+    if (status >= 400) {
+      // The caller's mistake as judged by the model server: relay it as is.
+      const payload = await readAll(upstream);
+      breaker.recordSuccess();
+      outcome = 'client_error';
+      httpStatus = status;
+      res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': call.requestId });
+      res.end(payload);
+      return;
+    }
+    if (call.stream) {
+      await relayStream(upstream, res, call, endpoint, (observed) => (usage = observed));
+    } else {
+      const payload = await readAll(upstream);
+      usage = usageFrom((safeJson(payload) as { usage?: { prompt_tokens?: number; completion_tokens?: number } } | undefined)?.usage) ?? NO_USAGE;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, 'x-request-id': call.requestId });
+      res.end(payload);
+    }
+    breaker.recordSuccess();
+    outcome = 'success';
+    httpStatus = 200;
+  } catch (error) {
+    if (abort.signal.aborted && !(abort.signal.reason instanceof GatewayError)) {
+      outcome = 'cancelled';
+      httpStatus = 499;
+      breaker.recordNeutral();
+      return;
+    }
+    const failure =
+      abort.signal.reason instanceof GatewayError ? abort.signal.reason : error instanceof GatewayError ? error : upstreamBroke(error);
+    if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
+    httpStatus = failure.status;
+    if (res.headersSent) {
+      // Mid-stream: the status is gone, so say it in the stream and end it.
+      if (!res.writableEnded) res.end(`data: ${failure.body()}\n\n`);
+      return;
+    }
+    throw failure;
+  } finally {
+    clearTimeout(totalTimer);
+    res.off('close', onClientGone);
+    finish();
+  }
+}
+
+function upstreamBroke(error: unknown): GatewayError {
+  return new GatewayError(502, 'upstream_error', 'upstream_connection_error', `The model endpoint connection broke (${(error as Error).message})`);
+}
+
+function safeJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Passes SSE events through as they arrive; reads usage; drops the usage chunk unless asked for. */
+function relayStream(
+  upstream: IncomingMessage,
+  res: ServerResponse,
+  call: ProxyCall,
+  endpoint: RouteEndpoint,
+  onUsage: (usage: TokenUsage) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': call.requestId,
+    });
+    res.flushHeaders();
+    const splitter = new SseEventSplitter();
+    let sawDone = false;
+    // A stream that goes quiet for longer than the first-byte timeout is treated as stalled.
+    let idle = setTimeout(() => upstream.destroy(stalled()), endpoint.firstByteTimeoutMs);
+    const stalled = () => new GatewayError(504, 'timeout_error', 'upstream_stalled', `The model stopped sending for ${endpoint.firstByteTimeoutMs} ms`);
+    upstream.on('data', (chunk: Buffer) => {
+      clearTimeout(idle);
+      idle = setTimeout(() => upstream.destroy(stalled()), endpoint.firstByteTimeoutMs);
+      let out = '';
+      for (const event of splitter.push(chunk)) {
+        const info = inspectSseEvent(event);
+        if (info.usage) onUsage(info.usage);
+        if (info.done) sawDone = true;
+        if (info.usageOnly && !call.includeUsage) continue;
+        out += event;
+      }
+      if (out) res.write(out);
+    });
+    upstream.once('end', () => {
+      clearTimeout(idle);
+      const rest = splitter.rest();
+      if (rest) res.write(rest);
+      if (!sawDone) return reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream ended early'));
+      res.end();
+      resolve();
+    });
+    upstream.once('error', (error) => {
+      clearTimeout(idle);
+      reject(error instanceof GatewayError ? error : upstreamBroke(error));
+    });
+    upstream.once('aborted', () => {
+      clearTimeout(idle);
+      reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream was cut off'));
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import { invalidRequest } from './openai-error';
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+export interface ChatRequestSummary {
+  model: string;
+  stream: boolean;
+  /** What the caller asked for (max_completion_tokens wins over max_tokens), if anything. */
+  maxTokens?: number;
+  includeUsage: boolean;
+  /** Characters of message text, for the quota estimate. */
+  promptCharacters: number;
+}
+
+export interface EmbeddingsRequestSummary {
+  model: string;
+  promptCharacters: number;
+}
+
+function requireModel(body: Record<string, unknown>): string {
+  if (body.model === undefined) throw invalidRequest('you must provide a model parameter', 'model', 'missing_required_parameter');
+  if (typeof body.model !== 'string' || body.model.length === 0 || body.model.length > 256) {
+    throw invalidRequest('model must be a non-empty string', 'model', 'invalid_type');
+  }
+  return body.model;
+}
+
+function optionalPositiveInteger(body: Record<string, unknown>, field: string): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalidRequest(`${field} must be a positive integer`, field, 'invalid_type');
+  }
+  return value;
+}
+
+function contentCharacters(content: unknown, index: number): number {
+  if (content === null || content === undefined) return 0;
+  if (typeof content === 'string') return content.length;
+  if (Array.isArray(content)) {
+    let characters = 0;
+    for (const part of content) {
+      if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') {
+        characters += (part as { text: string }).text.length;
+      } else if (!part || typeof part !== 'object' || typeof (part as { type?: unknown }).type !== 'string') {
+        throw invalidRequest(`messages[${index}].content has an invalid part`, `messages[${index}].content`, 'invalid_type');
+      }
+    }
+    return characters;
+  }
+  throw invalidRequest(`messages[${index}].content must be a string or an array of parts`, `messages[${index}].content`, 'invalid_type');
+}
+
+/** Checks the fields the gateway relies on; everything else passes through to the upstream. */
+export function validateChatRequest(body: Record<string, unknown>): ChatRequestSummary {
+  const model = requireModel(body);
+  const messages = body.messages;
+  if (messages === undefined) throw invalidRequest('you must provide a messages parameter', 'messages', 'missing_required_parameter');
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw invalidRequest('messages must be a non-empty array', 'messages', 'invalid_type');
+  }
+  let promptCharacters = 0;
+  messages.forEach((message: unknown, index) => {
+    if (!message || typeof message !== 'object') throw invalidRequest(`messages[${index}] must be an object`, `messages[${index}]`, 'invalid_type');
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string' || !ROLES.has(role)) {
+      throw invalidRequest(`messages[${index}].role must be one of ${[...ROLES].join(', ')}`, `messages[${index}].role`, 'invalid_value');
+    }
+    promptCharacters += contentCharacters(content, index);
+  });
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    throw invalidRequest('stream must be a boolean', 'stream', 'invalid_type');
+  }
+  const streamOptions = body.stream_options;
+  if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
+    throw invalidRequest('stream_options must be an object', 'stream_options', 'invalid_type');
+  }
+  const maxTokens = optionalPositiveInteger(body, 'max_completion_tokens') ?? optionalPositiveInteger(body, 'max_tokens');
+  return {
+    model,
+    stream: body.stream === true,
+    maxTokens,
+    includeUsage: (streamOptions as { include_usage?: unknown } | undefined)?.include_usage === true,
+    promptCharacters,
+  };
+}
+
+export function validateEmbeddingsRequest(body: Record<string, unknown>): EmbeddingsRequestSummary {
+  const model = requireModel(body);
+  const input = body.input;
+  if (input === undefined) throw invalidRequest('you must provide an input parameter', 'input', 'missing_required_parameter');
+  let promptCharacters = 0;
+  if (typeof input === 'string') {
+    promptCharacters = input.length;
+  } else if (Array.isArray(input) && input.length > 0 && input.length <= 2048) {
+    for (const item of input) {
+      if (typeof item === 'string') promptCharacters += item.length;
+      else if (typeof item === 'number' && Number.isInteger(item)) promptCharacters += 4;
+      else if (Array.isArray(item) && item.every((token) => typeof token === 'number' && Number.isInteger(token))) promptCharacters += item.length * 4;
+      else throw invalidRequest('input must be a string, an array of strings or an array of token arrays', 'input', 'invalid_type');
+    }
+  } else {
+    throw invalidRequest('input must be a non-empty string or array (at most 2048 items)', 'input', 'invalid_type');
+  }
+  if (promptCharacters === 0) throw invalidRequest('input must not be empty', 'input', 'invalid_value');
+  return { model, promptCharacters };
+}

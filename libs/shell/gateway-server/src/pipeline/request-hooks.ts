@@ -1,0 +1,71 @@
+import type { GatewayCaller } from '../auth/gateway-authentication';
+import type { RouteEndpoint } from '../routing/routing-table';
+import type { TokenUsage } from '../upstream/sse-events';
+import type { UsageOutcome } from '../usage/usage-recorder';
+
+export interface AdmissionRequest {
+  requestId: string;
+  caller: GatewayCaller;
+  endpoint: RouteEndpoint;
+  operation: 'chat' | 'embeddings';
+  /** Prompt estimate + the output tokens the call may produce: what quota admission reserves. */
+  estimatedTokens: number;
+  /** The request body as parsed (policy checks read the prompt; never stored). */
+  body: Record<string, unknown>;
+  startedAt: number;
+}
+
+export interface CallResult {
+  httpStatus: number;
+  outcome: UsageOutcome;
+  usage: TokenUsage;
+  latencyMs: number;
+}
+
+/** What a granted admission owes afterwards: reconcile the reservation, write the completion record. */
+export interface Admission {
+  /**
+   * Resolves when whatever must be durable before the caller hears back (the audit admission
+   * record, group-committed) is durable. The upstream call runs meanwhile; the response waits.
+   */
+  readyToRespond?: Promise<void>;
+  complete(result: CallResult): void;
+}
+
+/**
+ * The seam where data-handling policy, quota admission (before the upstream call) and the audit
+ * record (around it) plug in. `admit` may refuse with a GatewayError (403 policy, 429 quota); the
+ * gateway does not call the upstream, nor answer the caller, before it resolves.
+ */
+export interface RequestHooks {
+  admit(request: AdmissionRequest): Promise<Admission>;
+}
+
+export const NO_REQUEST_HOOKS: RequestHooks = {
+  admit: async () => ({ complete: () => undefined }),
+};
+
+/**
+ * Runs hooks in order (e.g. data policy, then quota, then audit). If a later hook refuses, the
+ * earlier admissions are completed as `rejected` so reservations are released.
+ */
+export function composeHooks(...hooks: RequestHooks[]): RequestHooks {
+  return {
+    async admit(request) {
+      const granted: Admission[] = [];
+      try {
+        for (const hook of hooks) granted.push(await hook.admit(request));
+      } catch (error) {
+        const latencyMs = performance.now() - request.startedAt;
+        const status = (error as { status?: number }).status ?? 500;
+        for (const admission of granted) admission.complete({ httpStatus: status, outcome: 'rejected', usage: { promptTokens: 0, completionTokens: 0 }, latencyMs });
+        throw error;
+      }
+      const waits = granted.map((admission) => admission.readyToRespond).filter((wait): wait is Promise<void> => wait !== undefined);
+      return {
+        readyToRespond: waits.length ? Promise.all(waits).then(() => undefined) : undefined,
+        complete: (result) => granted.forEach((admission) => admission.complete(result)),
+      };
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { Client } from 'pg';
+import { RequestContext, type InstitutionStatus } from '@ai-commons/core';
+import { TenantDatabase } from '@ai-commons/database';
+import { endpointCredentialContext, type CredentialCipher } from '@ai-commons/catalog';
+import type { JsonLogger } from '@ai-commons/observability';
+import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type UpstreamDriver } from './routing-table';
+
+const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
+
+interface EndpointRow {
+  tenant_id: string; id: string; name: string; state: RouteEndpoint['state']; driver: UpstreamDriver;
+  upstream_url: string; upstream_model: string; azure_deployment: string | null; azure_api_version: string | null;
+  credential_ciphertext: Buffer | null; credential_key_id: string | null;
+  max_request_bytes: number; max_output_tokens: number; default_max_tokens: number;
+  connect_timeout_ms: number; first_byte_timeout_ms: number; request_timeout_ms: number;
+  hosting: string; region: string; network_zone: string; authority_confirmation_expires_at: Date | null; created_at: Date;
+}
+
+/**
+ * Loads the routing table in the platform's `system` scope and keeps it current: a LISTEN on
+ * `ai_commons_changes` triggers a (debounced) reload, and a periodic reload is the safety net. A
+ * failed reload keeps serving the last good table.
+ */
+export class RoutingLoader {
+  private current?: RoutingTable;
+  private listener?: Client;
+  private refreshTimer?: NodeJS.Timeout;
+  private debounce?: NodeJS.Timeout;
+  private reloading?: Promise<void>;
+  private pendingReload = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly cipher: CredentialCipher,
+    private readonly listenUrl: string,
+    private readonly refreshMs: number,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  table(): RoutingTable {
+    if (!this.current) throw new Error('routing table not loaded');
+    return this.current;
+  }
+
+  get loaded(): boolean {
+    return this.current !== undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.reload();
+    await this.listen();
+    this.refreshTimer = setInterval(() => void this.reload().catch(() => undefined), this.refreshMs);
+    this.refreshTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    clearTimeout(this.debounce);
+    await this.listener?.end().catch(() => undefined);
+    await this.reloading;
+  }
+
+  /** Reloads now; concurrent calls coalesce into one extra reload. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.pendingReload = true;
+      return this.reloading;
+    }
+    this.reloading = this.load()
+      .then((table) => {
+        this.current = table;
+        this.logger.event('debug', 'routing.reloaded', table.size);
+      })
+      .catch((error: unknown) => {
+        this.logger.event('error', 'routing.reload_failed', { error: (error as Error).message });
+        throw error;
+      })
+      .finally(() => {
+        this.reloading = undefined;
+        if (this.pendingReload && !this.closed) {
+          this.pendingReload = false;
+          void this.reload().catch(() => undefined);
+        }
+      });
+    return this.reloading;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new Client({ connectionString: this.listenUrl });
+    client.on('notification', () => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => void this.reload().catch(() => undefined), 20);
+    });
+    client.on('error', (error) => {
+      this.logger.event('warn', 'routing.listen_lost', { error: error.message });
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      // Reconnect with a reload, so nothing that changed meanwhile is missed.
+      setTimeout(() => void this.listen().then(() => this.reload()).catch(() => undefined), 1_000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query('listen ai_commons_changes');
+      this.listener = client;
+    } catch (error) {
+      this.logger.event('warn', 'routing.listen_failed', { error: (error as Error).message });
+      setTimeout(() => void this.listen().then(() => this.reload()).catch(() => undefined), 2_000).unref();
+    }
+  }
+
+  private load(): Promise<RoutingTable> {
+    return RequestContext.run({ requestId: 'routing-load', tenantScope: LOAD_SCOPE }, () =>
+      this.db.transaction(async (tx) => {
+        const endpointRows: EndpointRow[] = await tx.query(`
+          select e.*, o.hosting, o.region, o.network_zone, o.authority_confirmation_expires_at
+          from endpoints e join model_offerings o on o.id = e.offering_id
+          where e.state in ('active', 'draining')`);
+        const keyRows: { tenant_id: string; id: string; secret_hash: Buffer; endpoint_ids: string[] | null; default_classification: string; expires_at: Date | null; revoked_at: Date | null }[] =
+          await tx.query('select tenant_id, id, secret_hash, endpoint_ids, default_classification, expires_at, revoked_at from api_keys');
+        const institutionRows: { id: string; slug: string; status: InstitutionStatus; data_classification_ceiling: string }[] =
+          await tx.query('select id, slug, status, data_classification_ceiling from institutions');
+
+        const endpoints: RouteEndpoint[] = [];
+        for (const row of endpointRows) {
+          let credential: string | null = null;
+          if (row.credential_ciphertext && row.credential_key_id) {
+            try {
+              credential = this.cipher.decrypt(
+                { ciphertext: row.credential_ciphertext, keyId: row.credential_key_id },
+                endpointCredentialContext(row.tenant_id, row.id),
+              );
+            } catch (error) {
+              // An endpoint whose credential cannot be read is left out rather than called without it.
+              this.logger.event('error', 'routing.credential_unreadable', { endpointId: row.id, error: (error as Error).message });
+              continue;
+            }
+          }
+          endpoints.push({
+            tenantId: row.tenant_id, id: row.id, name: row.name, state: row.state, driver: row.driver,
+            upstreamUrl: new URL(row.upstream_url), upstreamModel: row.upstream_model,
+            azureDeployment: row.azure_deployment, azureApiVersion: row.azure_api_version, credential,
+            maxRequestBytes: row.max_request_bytes, maxOutputTokens: row.max_output_tokens, defaultMaxTokens: row.default_max_tokens,
+            connectTimeoutMs: row.connect_timeout_ms, firstByteTimeoutMs: row.first_byte_timeout_ms, requestTimeoutMs: row.request_timeout_ms,
+            hosting: row.hosting, region: row.region, networkZone: row.network_zone,
+            authorityConfirmationExpiresAt: row.authority_confirmation_expires_at, createdAt: row.created_at,
+          });
+        }
+        const apiKeys = keyRows.map((row) => ({
+          hashHex: row.secret_hash.toString('hex'),
+          key: {
+            tenantId: row.tenant_id, id: row.id, endpointIds: row.endpoint_ids, defaultClassification: row.default_classification,
+            expiresAt: row.expires_at, revoked: row.revoked_at !== null,
+          } satisfies RouteApiKey,
+        }));
+        const institutions: RouteInstitution[] = institutionRows.map((row) => ({
+          id: row.id, slug: row.slug, status: row.status, dataClassificationCeiling: row.data_classification_ceiling,
+        }));
+        return new RoutingTable(endpoints, apiKeys, institutions);
+      }),
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import type { InstitutionStatus } from '@ai-commons/core';
+
+export type UpstreamDriver = 'openai-compatible' | 'azure-openai' | 'simulator';
+
+export interface RouteEndpoint {
+  tenantId: string;
+  id: string;
+  name: string;
+  state: 'provisioning' | 'active' | 'draining' | 'retired';
+  driver: UpstreamDriver;
+  upstreamUrl: URL;
+  upstreamModel: string;
+  azureDeployment: string | null;
+  azureApiVersion: string | null;
+  /** Decrypted when the table is loaded, so decryption never sits on the request path. */
+  credential: string | null;
+  maxRequestBytes: number;
+  maxOutputTokens: number;
+  defaultMaxTokens: number;
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  requestTimeoutMs: number;
+  hosting: string;
+  region: string;
+  networkZone: string;
+  authorityConfirmationExpiresAt: Date | null;
+  createdAt: Date;
+}
+
+export interface RouteApiKey {
+  tenantId: string;
+  id: string;
+  endpointIds: string[] | null;
+  defaultClassification: string;
+  expiresAt: Date | null;
+  revoked: boolean;
+}
+
+export interface RouteInstitution {
+  id: string;
+  slug: string;
+  status: InstitutionStatus;
+  dataClassificationCeiling: string;
+}
+
+/**
+ * Everything the gateway needs to authenticate and route a request, in memory. Rebuilt as a whole
+ * and swapped atomically when the database reports a change, so readers never see a half update.
+ */
+export class RoutingTable {
+  private readonly endpointsByTenant = new Map<string, Map<string, RouteEndpoint>>();
+  private readonly apiKeysByHash = new Map<string, RouteApiKey>();
+  private readonly institutionsById = new Map<string, RouteInstitution>();
+  private readonly institutionsBySlug = new Map<string, RouteInstitution>();
+
+  constructor(
+    endpoints: RouteEndpoint[],
+    apiKeys: { hashHex: string; key: RouteApiKey }[],
+    institutions: RouteInstitution[],
+    readonly loadedAt = new Date(),
+  ) {
+    for (const endpoint of endpoints) {
+      let byName = this.endpointsByTenant.get(endpoint.tenantId);
+      if (!byName) this.endpointsByTenant.set(endpoint.tenantId, (byName = new Map()));
+      byName.set(endpoint.name, endpoint);
+    }
+    for (const { hashHex, key } of apiKeys) this.apiKeysByHash.set(hashHex, key);
+    for (const institution of institutions) {
+      this.institutionsById.set(institution.id, institution);
+      this.institutionsBySlug.set(institution.slug, institution);
+    }
+  }
+
+  /** The caller's own endpoint by name; another institution's endpoints are simply not there. */
+  endpoint(tenantId: string, name: string): RouteEndpoint | undefined {
+    return this.endpointsByTenant.get(tenantId)?.get(name);
+  }
+
+  endpointsOf(tenantId: string): RouteEndpoint[] {
+    return [...(this.endpointsByTenant.get(tenantId)?.values() ?? [])];
+  }
+
+  apiKey(hashHex: string): RouteApiKey | undefined {
+    return this.apiKeysByHash.get(hashHex);
+  }
+
+  institution(id: string): RouteInstitution | undefined {
+    return this.institutionsById.get(id);
+  }
+
+  institutionBySlug(slug: string): RouteInstitution | undefined {
+    return this.institutionsBySlug.get(slug);
+  }
+
+  get size(): { endpoints: number; apiKeys: number; institutions: number } {
+    let endpoints = 0;
+    for (const byName of this.endpointsByTenant.values()) endpoints += byName.size;
+    return { endpoints, apiKeys: this.apiKeysByHash.size, institutions: this.institutionsById.size };
+  }
+}

@@ -1,0 +1,30 @@
+import { SseEventSplitter, inspectSseEvent } from './sse-events';
+
+describe('SSE events', () => {
+  it('splits events across arbitrary chunk boundaries', () => {
+    const stream = 'data: {"a":1}\n\ndata: {"b":2}\n\ndata: [DONE]\n\n';
+    for (let cut = 1; cut < stream.length; cut++) {
+      const splitter = new SseEventSplitter();
+      const events = [...splitter.push(Buffer.from(stream.slice(0, cut))), ...splitter.push(Buffer.from(stream.slice(cut)))];
+      expect(events).toEqual(['data: {"a":1}\n\n', 'data: {"b":2}\n\n', 'data: [DONE]\n\n']);
+      expect(splitter.rest()).toBe('');
+    }
+  });
+
+  it('keeps multi-byte characters intact when split inside them', () => {
+    const bytes = Buffer.from('data: {"t":"한빛"}\n\n');
+    const splitter = new SseEventSplitter();
+    // Splitting a UTF-8 sequence must not corrupt it: feed byte by byte.
+    const events = [...bytes].flatMap((byte) => splitter.push(Buffer.from([byte])));
+    expect(events.join('')).toBe('data: {"t":"한빛"}\n\n');
+  });
+
+  it('reads usage and recognises the usage-only chunk', () => {
+    expect(inspectSseEvent('data: {"choices":[{"delta":{"content":"hi"}}]}\n\n')).toEqual({ usageOnly: false, done: false });
+    expect(inspectSseEvent('data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3}}\n\n')).toEqual({
+      usage: { promptTokens: 7, completionTokens: 3 }, usageOnly: true, done: false,
+    });
+    expect(inspectSseEvent('data: {"choices":[{"delta":{}}],"usage":null}\n\n').usage).toBeUndefined();
+    expect(inspectSseEvent('data: [DONE]\n\n').done).toBe(true);
+  });
+});

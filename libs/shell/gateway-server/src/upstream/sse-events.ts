@@ -1,0 +1,67 @@
+import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * Splits a byte stream of server-sent events into whole events (each ending with a blank line) and
+ * reads token usage from them. Only events that mention "usage" are parsed as JSON, so the cost per
+ * chunk is a substring search.
+ */
+export class SseEventSplitter {
+  private pending = '';
+  // A chunk may end inside a multi-byte character; the decoder holds the partial bytes back.
+  private readonly decoder = new StringDecoder('utf8');
+
+  push(chunk: Buffer): string[] {
+    this.pending += this.decoder.write(chunk);
+    const events: string[] = [];
+    let boundary: number;
+    while ((boundary = this.pending.indexOf('\n\n')) !== -1) {
+      events.push(this.pending.slice(0, boundary + 2));
+      this.pending = this.pending.slice(boundary + 2);
+    }
+    return events;
+  }
+
+  /** What is left when the stream ends (an unterminated last event). */
+  rest(): string {
+    const rest = this.pending + this.decoder.end();
+    this.pending = '';
+    return rest;
+  }
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface SseEventInfo {
+  usage?: TokenUsage;
+  /** A chunk that carries only usage (no choices): the one `stream_options.include_usage` adds. */
+  usageOnly: boolean;
+  done: boolean;
+}
+
+export function inspectSseEvent(event: string): SseEventInfo {
+  if (event.startsWith('data: [DONE]')) return { usageOnly: false, done: true };
+  if (!event.includes('"usage"')) return { usageOnly: false, done: false };
+  const data = event
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trimStart())
+    .join('\n');
+  try {
+    const parsed = JSON.parse(data) as { usage?: { prompt_tokens?: number; completion_tokens?: number } | null; choices?: unknown[] };
+    const usage = parsed.usage ? usageFrom(parsed.usage) : undefined;
+    return { usage, usageOnly: usage !== undefined && (!parsed.choices || parsed.choices.length === 0), done: false };
+  } catch {
+    return { usageOnly: false, done: false };
+  }
+}
+
+export function usageFrom(raw: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage | undefined {
+  if (!raw) return undefined;
+  const promptTokens = Number(raw.prompt_tokens ?? 0);
+  const completionTokens = Number(raw.completion_tokens ?? 0);
+  if (!Number.isFinite(promptTokens) || !Number.isFinite(completionTokens)) return undefined;
+  return { promptTokens: Math.max(0, Math.trunc(promptTokens)), completionTokens: Math.max(0, Math.trunc(completionTokens)) };
+}

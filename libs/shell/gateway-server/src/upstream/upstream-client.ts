@@ -1,0 +1,106 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { GatewayError } from '../http/openai-error';
+import type { UpstreamRequest } from './upstream-request';
+
+export interface UpstreamTimeouts {
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+}
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
+
+/** Nothing reached the upstream: safe to try again. */
+class ConnectFailure extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const isHttps = request.url.protocol === 'https:';
+    const req = (isHttps ? https : http).request(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      agent: isHttps ? httpsAgent : httpAgent,
+      signal,
+    });
+    let connectTimer: NodeJS.Timeout | undefined;
+    let firstByteTimer: NodeJS.Timeout | undefined;
+    const clear = () => {
+      clearTimeout(connectTimer);
+      clearTimeout(firstByteTimer);
+    };
+    req.once('socket', (socket) => {
+      if (socket.connecting) {
+        connectTimer = setTimeout(() => req.destroy(new ConnectFailure('connect timeout')), timeouts.connectTimeoutMs);
+        socket.once('connect', () => clearTimeout(connectTimer));
+      }
+    });
+    firstByteTimer = setTimeout(
+      () => req.destroy(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not answer within ${timeouts.firstByteTimeoutMs} ms`)),
+      timeouts.connectTimeoutMs + timeouts.firstByteTimeoutMs,
+    );
+    req.once('response', (response) => {
+      clear();
+      resolve(response);
+    });
+    req.once('error', (error: NodeJS.ErrnoException) => {
+      clear();
+      if (error instanceof ConnectFailure || error instanceof GatewayError) return reject(error);
+      const code = error.code ?? '';
+      // A kept-alive socket the upstream had already closed: the request never arrived.
+      if (CONNECT_CODES.has(code) || (req.reusedSocket && code === 'ECONNRESET')) return reject(new ConnectFailure(code));
+      reject(error);
+    });
+    req.end(request.body);
+  });
+}
+
+/**
+ * Sends the request and resolves when the upstream's response headers arrive. Connection failures
+ * are retried (nothing was delivered to the upstream and nothing has been sent to the caller yet);
+ * anything after that is not, since the upstream may have done the work.
+ */
+export async function callUpstream(
+  request: UpstreamRequest,
+  timeouts: UpstreamTimeouts,
+  retries: number,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  for (let attemptNumber = 0; ; attemptNumber++) {
+    try {
+      return await attempt(request, timeouts, signal);
+    } catch (error) {
+      if (error instanceof ConnectFailure) {
+        if (attemptNumber < retries && !signal.aborted) {
+          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attemptNumber));
+          continue;
+        }
+        throw new GatewayError(502, 'upstream_error', 'upstream_unreachable', `The model endpoint could not be reached (${error.reason})`);
+      }
+      if (error instanceof GatewayError) throw error;
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new GatewayError(502, 'upstream_error', 'upstream_connection_error', `The connection to the model endpoint failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+}
+
+export function readAll(stream: IncomingMessage, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) stream.destroy(new Error('upstream response too large'));
+      else chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks, size)));
+    stream.once('error', reject);
+    stream.once('aborted', () => reject(new Error('upstream response aborted')));
+  });
+}

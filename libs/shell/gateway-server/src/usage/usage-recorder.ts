@@ -1,0 +1,113 @@
+import { RequestContext } from '@ai-commons/core';
+import type { TenantDatabase } from '@ai-commons/database';
+import type { JsonLogger } from '@ai-commons/observability';
+
+export type UsageOutcome = 'success' | 'upstream_error' | 'client_error' | 'rejected' | 'cancelled';
+
+export interface UsageRecord {
+  tenantId: string;
+  requestId: string;
+  endpointId: string | null;
+  endpointName: string;
+  model: string;
+  apiKeyId: string | null;
+  principalSubject: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  httpStatus: number;
+  outcome: UsageOutcome;
+  streamed: boolean;
+  occurredAt: Date;
+}
+
+const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway usage recorder' } as const;
+// Held back in memory while the database is unreachable; beyond this the oldest are dropped (and logged).
+const MAX_BUFFERED = 200_000;
+
+/**
+ * Records gateway usage durably in batches (group commit): requests only append to a buffer; a
+ * timer writes it with one INSERT … SELECT FROM unnest(…) per batch. A failed write keeps the
+ * records for the next attempt; stop() writes everything left before the process exits.
+ */
+export class UsageRecorder {
+  private buffer: UsageRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly flushMs: number,
+    private readonly batchSize: number,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushMs);
+    this.timer.unref();
+  }
+
+  record(record: UsageRecord): void {
+    this.buffer.push(record);
+    if (this.buffer.length > MAX_BUFFERED) {
+      const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+      this.logger.event('error', 'usage.dropped', { count: dropped.length });
+    }
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes everything buffered so far; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.writeAll().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (let attempt = 0; attempt < 5 && (this.buffer.length > 0 || this.flushing); attempt++) {
+      try {
+        await this.flush();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    }
+    if (this.buffer.length) this.logger.event('error', 'usage.unwritten_at_shutdown', { count: this.buffer.length });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.batchSize);
+      try {
+        await this.write(batch);
+      } catch (error) {
+        this.buffer.unshift(...batch);
+        this.logger.event('warn', 'usage.write_failed', { error: (error as Error).message, pending: this.buffer.length });
+        throw error;
+      }
+    }
+  }
+
+  private write(batch: UsageRecord[]): Promise<void> {
+    const column = <K extends keyof UsageRecord>(key: K) => batch.map((record) => record[key]);
+    return RequestContext.run({ requestId: 'usage-flush', tenantScope: SYSTEM_SCOPE }, () =>
+      this.db.transaction(async (tx) => {
+        await tx.query(
+          `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
+             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at)
+           select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[])`,
+          [
+            column('tenantId'), column('requestId'), column('endpointId'), column('endpointName'), column('model'),
+            column('apiKeyId'), column('principalSubject'), column('promptTokens'), column('completionTokens'),
+            batch.map((record) => Math.round(record.latencyMs)), column('httpStatus'), column('outcome'), column('streamed'),
+            column('occurredAt'),
+          ],
+        );
+      }),
+    );
+  }
+}
