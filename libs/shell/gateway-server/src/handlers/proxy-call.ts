@@ -96,6 +96,9 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     throw error;
   }
 
+  // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
+  admission.readyToRespond?.catch(() => undefined);
+
   let outcome: UsageOutcome = 'upstream_error';
   let usage = NO_USAGE;
   let httpStatus = 502;
