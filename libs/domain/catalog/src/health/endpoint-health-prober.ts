@@ -35,9 +35,10 @@ interface ProbeRow {
 @Injectable()
 export class EndpointHealthProber implements BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private abort?: AbortController;
-  private rounds = 0;
+  private scheduled?: Promise<unknown>;
+  /** Rounds in flight (scheduled or called directly), each with its way to cancel its probes. */
+  private readonly rounds = new Map<Promise<unknown>, AbortController>();
+  private roundCount = 0;
 
   constructor(
     private readonly scopes: CatalogScopes,
@@ -49,22 +50,22 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
   start(intervalMs: number, onError: (error: unknown) => void = () => undefined): void {
     if (this.timer || intervalMs <= 0) return;
     const tick = () => {
-      if (this.running) return; // a slow round is never overlapped
-      this.running = this.probeAll()
+      if (this.scheduled) return; // a slow round is never overlapped
+      this.scheduled = this.probeAll()
         .catch(onError)
-        .finally(() => (this.running = undefined));
+        .finally(() => (this.scheduled = undefined));
     };
     this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
     tick();
   }
 
-  /** Stops the schedule, cancels probes in flight and waits for the round to finish. */
+  /** Stops the schedule, cancels probes in flight and waits for their rounds to finish. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.abort?.abort();
-    await this.running?.catch(() => undefined);
+    for (const abort of this.rounds.values()) abort.abort();
+    await Promise.allSettled([...this.rounds.keys()]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -75,28 +76,33 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
     return this.timer !== undefined;
   }
 
-  /** One round over every endpoint that is not retired. */
-  async probeAll(timeoutMs = HEALTH_PROBE_TIMEOUT_MS): Promise<ProbeResult[]> {
-    const round = ++this.rounds;
+  /** One round over every endpoint that is not retired; cancelled (and not recorded) by `stop`. */
+  probeAll(timeoutMs = HEALTH_PROBE_TIMEOUT_MS): Promise<ProbeResult[]> {
+    const abort = new AbortController();
+    const round = this.round(++this.roundCount, timeoutMs, abort.signal);
+    this.rounds.set(round, abort);
+    void round.catch(() => undefined).finally(() => this.rounds.delete(round));
+    return round;
+  }
+
+  private async round(round: number, timeoutMs: number, stop: AbortSignal): Promise<ProbeResult[]> {
     const rows = await this.scopes.system(`health-probe-${round}`, 'endpoint health probe', (tx) =>
       tx.query(
         `select tenant_id, id, driver, upstream_url, azure_api_version, health, credential_ciphertext, credential_key_id
          from endpoints where state <> 'retired' order by tenant_id, id`,
       ) as Promise<ProbeRow[]>,
     );
-    if (rows.length === 0) return [];
-    const abort = new AbortController();
-    this.abort = abort;
+    if (rows.length === 0 || stop.aborted) return [];
     const results: ProbeResult[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < rows.length && !abort.signal.aborted) {
+      while (next < rows.length && !stop.aborted) {
         const row = rows[next++];
-        results.push({ tenantId: row.tenant_id, endpointId: row.id, previous: row.health, ...(await this.probe(row, timeoutMs, abort.signal)) });
+        results.push({ tenantId: row.tenant_id, endpointId: row.id, previous: row.health, ...(await this.probe(row, timeoutMs, stop)) });
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rows.length) }, worker));
-    if (abort.signal.aborted) return results;
+    if (stop.aborted) return results;
     await this.record(round, results);
     return results;
   }
