@@ -224,12 +224,16 @@ function relayStream(
     res.flushHeaders();
     const splitter = new SseEventSplitter();
     let sawDone = false;
+    let stall: GatewayError | undefined;
     // A stream that goes quiet for longer than the first-byte timeout is treated as stalled.
-    let idle = setTimeout(() => upstream.destroy(stalled()), endpoint.firstByteTimeoutMs);
-    const stalled = () => new GatewayError(504, 'timeout_error', 'upstream_stalled', `The model stopped sending for ${endpoint.firstByteTimeoutMs} ms`);
+    const onIdle = () => {
+      stall = new GatewayError(504, 'timeout_error', 'upstream_stalled', `The model stopped sending for ${endpoint.firstByteTimeoutMs} ms`);
+      upstream.destroy(stall);
+    };
+    let idle = setTimeout(onIdle, endpoint.firstByteTimeoutMs);
     upstream.on('data', (chunk: Buffer) => {
       clearTimeout(idle);
-      idle = setTimeout(() => upstream.destroy(stalled()), endpoint.firstByteTimeoutMs);
+      idle = setTimeout(onIdle, endpoint.firstByteTimeoutMs);
       let out = '';
       for (const event of splitter.push(chunk)) {
         const info = inspectSseEvent(event);
@@ -250,11 +254,11 @@ function relayStream(
     });
     upstream.once('error', (error) => {
       clearTimeout(idle);
-      reject(error instanceof GatewayError ? error : upstreamBroke(error));
+      reject(stall ?? (error instanceof GatewayError ? error : upstreamBroke(error)));
     });
     upstream.once('aborted', () => {
       clearTimeout(idle);
-      reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream was cut off'));
+      reject(stall ?? new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream was cut off'));
     });
   });
 }

@@ -1,0 +1,115 @@
+import net from 'node:net';
+import OpenAI from 'openai';
+import { withPg } from '@ai-commons/testing';
+import type { Gateway } from '@ai-commons/gateway-server';
+import type { ControlPlane } from '@ai-commons/control-plane-server';
+import { e2eDatabase, startControlPlane, startGateway } from './support/environment';
+import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
+import { createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('gateway under upstream faults', () => {
+  let controlPlane: ControlPlane;
+  let faulty: SimulatorProcess;
+  let gateway: Gateway;
+  let key: string;
+
+  beforeAll(async () => {
+    controlPlane = await startControlPlane();
+    faulty = await startSimulatorProcess(['--models', 'sim-faulty', '--output-tokens', '8', '--inter-token-ms', '5']);
+    const limits = { first_byte_timeout_ms: 400, connect_timeout_ms: 300 };
+    await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-down', upstreamUrl: `http://127.0.0.1:${await closedPort()}`, upstreamModel: 'x', limits });
+    await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-faulty', upstreamUrl: faulty.url, upstreamModel: 'sim-faulty', limits });
+    key = (await createApiKeyFixture('gaon-securities')).secret;
+    gateway = await startGateway({ GATEWAY_BREAKER_FAILURES: '3', GATEWAY_BREAKER_COOLDOWN_MS: '500', GATEWAY_CONNECT_RETRIES: '1' });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await faulty.stop();
+    await controlPlane.close();
+  });
+  beforeEach(() => faulty.configure({ errorRate: 0, stallRate: 0, stallAfterChunks: 0 }));
+
+  const openai = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0, timeout: 10_000 });
+  const ask = (model: string, requestId: string, stream = false) =>
+    openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'fault?' }], stream }, { headers: { 'x-request-id': requestId } });
+
+  async function usageOf(requestId: string) {
+    await gateway.usage.flush();
+    const rows = await withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query('select * from usage_records where request_id = $1', [requestId])).rows);
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  }
+
+  it('an unreachable upstream gives 502 and charges nothing', async () => {
+    await expect(ask('gw-down', 'fault-down')).rejects.toMatchObject({ status: 502, code: 'upstream_unreachable' });
+    expect(await usageOf('fault-down')).toMatchObject({ outcome: 'upstream_error', http_status: 502, prompt_tokens: 0, completion_tokens: 0 });
+  });
+
+  it('an upstream that stalls before answering gives 504 and charges nothing', async () => {
+    await faulty.configure({ stallRate: 1, stallAfterChunks: 0 });
+    await expect(ask('gw-faulty', 'fault-stall')).rejects.toMatchObject({ status: 504, code: 'upstream_timeout' });
+    expect(await usageOf('fault-stall')).toMatchObject({ outcome: 'upstream_error', http_status: 504, completion_tokens: 0 });
+  });
+
+  it('a stream that stalls midway ends with an error event and charges nothing', async () => {
+    await faulty.configure({ stallRate: 1, stallAfterChunks: 2 });
+    const stream = await ask('gw-faulty', 'fault-midstream', true);
+    const consume = async () => {
+      for await (const _chunk of stream) {
+        // read until the gateway reports the stall
+      }
+    };
+    await expect(consume()).rejects.toThrow(/stopped sending/);
+    expect(await usageOf('fault-midstream')).toMatchObject({ outcome: 'upstream_error', streamed: true, completion_tokens: 0 });
+  });
+
+  it('upstream errors give 502, then the circuit opens (503 with Retry-After) and recovers', async () => {
+    // Earlier stalls counted as failures: let the breaker cool down and close on a success first.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await ask('gw-faulty', 'fault-before-500');
+    await faulty.configure({ errorRate: 1, errorStatus: 500 });
+    for (let i = 0; i < 3; i++) {
+      await expect(ask('gw-faulty', `fault-500-${i}`)).rejects.toMatchObject({ status: 502, code: 'upstream_error' });
+    }
+    const served = (await faulty.stats()).started;
+    const open = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gw-faulty', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(open.status).toBe(503);
+    expect(Number(open.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await open.json()) as any).error.code).toBe('upstream_unavailable');
+    expect((await faulty.stats()).started).toBe(served); // the open circuit did not call the upstream
+
+    await faulty.configure({ errorRate: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const recovered = await ask('gw-faulty', 'fault-recovered');
+    expect(recovered.choices[0].message.content).toEqual(expect.any(String));
+    expect(await usageOf('fault-500-0')).toMatchObject({ outcome: 'upstream_error', http_status: 502, completion_tokens: 0 });
+  });
+
+  it('graceful shutdown writes every usage record before the process ends', async () => {
+    const second = await startGateway({ GATEWAY_USAGE_FLUSH_MS: '60000' });
+    const client = new OpenAI({ baseURL: `${second.url}/v1`, apiKey: key, maxRetries: 0 });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client.chat.completions.create({ model: 'gw-faulty', messages: [{ role: 'user', content: `n${i}` }] }, { headers: { 'x-request-id': `shutdown-${i}` } }),
+      ),
+    );
+    expect(second.usage.pending).toBe(20);
+    await second.close();
+    const count = await withPg(e2eDatabase().superuserUrl, async (pg) =>
+      (await pg.query(`select count(*)::int as n from usage_records where request_id like 'shutdown-%' and outcome = 'success'`)).rows[0].n,
+    );
+    expect(count).toBe(20);
+  });
+});
