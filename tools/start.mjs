@@ -17,6 +17,9 @@ const logs = path.join(repoRoot, '.data', 'logs');
 mkdirSync(logs, { recursive: true });
 const keycloakExternal = Boolean(process.env.KEYCLOAK_URL);
 const keycloakUrl = process.env.KEYCLOAK_URL ?? 'http://localhost:18080';
+// Only a Keycloak this run starts is stopped again on exit; a running one is reused and left alone.
+const keycloakWasRunning =
+  !keycloakExternal && (await run('bash', ['deploy/keycloak/keycloak.sh', 'status'], { stdio: 'ignore' })) === 0;
 const keycloakStart = keycloakExternal ? Promise.resolve(0) : run('bash', ['deploy/keycloak/keycloak.sh', 'start']);
 
 const database = await resolveDatabase();
@@ -62,7 +65,9 @@ async function stop(code = 0) {
   console.log('\n» stopping');
   for (const { child } of children.reverse()) child.kill('SIGTERM');
   await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))));
-  if (!keycloakExternal && process.env.KEEP_KEYCLOAK !== 'true') await run('bash', ['deploy/keycloak/keycloak.sh', 'stop']);
+  if (!keycloakExternal && !keycloakWasRunning && process.env.KEEP_KEYCLOAK !== 'true') {
+    await run('bash', ['deploy/keycloak/keycloak.sh', 'stop']);
+  }
   await database.stop();
   process.exit(code);
 }

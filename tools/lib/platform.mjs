@@ -7,7 +7,7 @@ export function services({ database, keycloakUrl }) {
     {
       name: 'model-simulator',
       entry: 'dist/apps/model-simulator/src/main.js',
-      env: { ARGS: ['--port', String(PORTS.simulator)] },
+      env: { ARGS: ['--port', String(PORTS.simulator), '--models', 'llama-3.1-70b-instruct,exaone-3.5-32b,gpt-4o,text-embedding-3-small', '--ttft-ms', '150', '--inter-token-ms', '20', '--output-tokens', '48'] },
       readyUrl: `http://127.0.0.1:${PORTS.simulator}/healthz`,
       needsKeycloak: false,
     },
@@ -16,6 +16,13 @@ export function services({ database, keycloakUrl }) {
       entry: 'dist/apps/control-plane/src/main.js',
       env: { ...common, CONTROL_PLANE_PORT: String(PORTS.controlPlane), SEED_DEMO_CONSORTIUM: 'true', GRAPHQL_INTROSPECTION: 'true' },
       readyUrl: `http://127.0.0.1:${PORTS.controlPlane}/health/ready`,
+      needsKeycloak: true,
+    },
+    {
+      name: 'gateway',
+      entry: 'dist/apps/gateway/src/main.js',
+      env: { ...common, GATEWAY_PORT: String(PORTS.gateway) },
+      readyUrl: `http://127.0.0.1:${PORTS.gateway}/health/ready`,
       needsKeycloak: true,
     },
   ];
@@ -27,6 +34,7 @@ export function printBanner({ keycloakUrl, seconds }) {
 
   Control plane (GraphQL)  http://127.0.0.1:${PORTS.controlPlane}/graphql
   Health                   http://127.0.0.1:${PORTS.controlPlane}/health/ready
+  Gateway (OpenAI API)     http://127.0.0.1:${PORTS.gateway}/v1
   Model simulator          http://127.0.0.1:${PORTS.simulator}/v1/models
   Keycloak                 ${keycloakUrl}  (admin console: kcadmin / kcadmin)
   Logs                     .data/logs/*.log
@@ -42,6 +50,9 @@ export function printBanner({ keycloakUrl, seconds }) {
   Get a token:   npm run token -- hanbit-bank-admin          (or: npm run token -- --client svc-hanbit-bank)
   Try it:        curl -s http://127.0.0.1:${PORTS.controlPlane}/graphql -H "authorization: Bearer $(npm run -s token -- platform-admin)" \\
                    -H 'content-type: application/json' -d '{"query":"{ me { username roles } institutions { edges { node { slug nameKo investmentWeight } } } }"}'
+
+  Call a model:  curl -s http://127.0.0.1:${PORTS.gateway}/v1/chat/completions -H "authorization: Bearer $(npm run -s token -- --client svc-hanbit-bank)" \
+                   -H 'content-type: application/json' -d '{"model":"llama-3.1-70b","messages":[{"role":"user","content":"안녕하세요"}]}'
 
   Ctrl-C stops everything.
 `);
