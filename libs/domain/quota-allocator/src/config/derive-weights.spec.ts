@@ -75,5 +75,8 @@ describe('deriveWeights', () => {
     expect(codesOf(() => deriveWeights(rows, new Map([['a', 0.5]])))).toEqual(['NO_CAPITAL_FOR_REMAINDER']);
     expect(codesOf(() => deriveWeights([{ institutionId: 'a', investedCapitalKrw: 0n }]))).toEqual(['NO_CAPITAL_FOR_REMAINDER']);
     expect(codesOf(() => deriveWeights(rows, new Map([['a', 0.5], ['b', 0.5]])))).toEqual([]);
+    // 0.1 + 0.2 + 0.7 is 1.0000000000000002 in floats: still exactly one.
+    const three = [...rows, { institutionId: 'c', investedCapitalKrw: 0n }];
+    expect([...deriveWeights(three, new Map([['a', 0.1], ['b', 0.2], ['c', 0.7]])).values()]).toEqual([0.1, 0.2, 0.7]);
   });
 });

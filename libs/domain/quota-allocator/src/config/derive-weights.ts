@@ -17,6 +17,7 @@ const WEIGHT_UNITS = 1_000_000_000_000_000n;
  * - Without overrides, weight = capital / total capital.
  * - An override fixes that member's weight. The members without an override share the remainder
  *   (1 − Σ overrides) in proportion to their capital. Capital of overridden members is ignored.
+ *   Overrides summing to 1 within 10⁻⁹ count as exactly 1 (the rounding excess comes off the largest).
  *
  * The split is exact (bigint, largest-remainder rounding to 10⁻¹⁵, ties to the earlier member) and
  * the result sums to 1 within float rounding. The map keeps the order of `investments`.
@@ -33,10 +34,7 @@ export function deriveWeights(
   const issues = investmentIssues(investments, overrides);
   if (issues.length > 0) throw new QuotaConfigError(issues);
 
-  const overrideUnits = new Map<string, bigint>();
-  for (const [institutionId, weight] of overrides) {
-    overrideUnits.set(institutionId, BigInt(Math.round(weight * Number(WEIGHT_UNITS))));
-  }
+  const overrideUnits = overridesInUnits(overrides);
   const overriddenTotal = [...overrideUnits.values()].reduce((sum, units) => sum + units, 0n);
   const remainderUnits = WEIGHT_UNITS - overriddenTotal;
   if (remainderUnits < 0n) {
@@ -58,6 +56,20 @@ export function deriveWeights(
     weights.set(institutionId, Number(units) / Number(WEIGHT_UNITS));
   }
   return weights;
+}
+
+/** Float overrides that sum to 1 may round to a few units more; those come off the largest override. */
+const OVERRIDE_ROUNDING_UNITS = 1_000_000n; // 10⁻⁹, the weight-sum tolerance of validatePoolConfig
+
+function overridesInUnits(overrides: ReadonlyMap<string, number>): Map<string, bigint> {
+  const units = new Map<string, bigint>();
+  for (const [institutionId, weight] of overrides) units.set(institutionId, BigInt(Math.round(weight * Number(WEIGHT_UNITS))));
+  const excess = [...units.values()].reduce((sum, value) => sum + value, 0n) - WEIGHT_UNITS;
+  if (excess > 0n && excess <= OVERRIDE_ROUNDING_UNITS) {
+    const [largestId, largest] = [...units].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+    units.set(largestId, largest - excess);
+  }
+  return units;
 }
 
 /**
