@@ -65,6 +65,30 @@ export const configSchema = z
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
   CATALOG_HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 
+  /**
+   * Ed25519 key that signs audit tree heads: PKCS#8 PEM, or the 32-byte seed in base64. The audit
+   * log refuses to start without it in production; elsewhere a fixed, publicly known key is used.
+   */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /**
+   * Secret from which each institution's key for prompt digests (HMAC-SHA256) is derived with
+   * HKDF: at least 32 bytes, base64. Required in production like AUDIT_SIGNING_KEY.
+   */
+  AUDIT_CONTENT_HMAC_SECRET: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded')
+    .optional(),
+  /** Run the audit sequencer in this process (only the holder of its advisory lock works). */
+  AUDIT_SEQUENCER_ENABLED: booleanFromEnv.default(true),
+  /** How often the sequencer gives new audit events their leaf indexes (ms). */
+  AUDIT_SEQUENCER_INTERVAL_MS: positiveInt.default(250),
+  /** A tree head is signed at most this long after new events (ms, at most 60 s). */
+  AUDIT_TREE_HEAD_INTERVAL_MS: positiveInt.max(60_000).default(10_000),
+  /** …and at least this often even when nothing happened (ms, at most an hour). */
+  AUDIT_TREE_HEAD_HEARTBEAT_MS: positiveInt.max(3_600_000).default(3_600_000),
+  /** Audit records nobody waits for (request completions, refusals) are written this often (ms). */
+  AUDIT_WRITE_FLUSH_MS: positiveInt.default(200),
+
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_COST: positiveInt.default(5_000),
@@ -81,3 +105,7 @@ export type AppConfig = z.infer<typeof configSchema>;
 
 /** Development/test key-encryption key (never for production: the config refuses it there). */
 export const DEVELOPMENT_CREDENTIAL_KEK = Buffer.alloc(32, 'ai-commons-development-kek').toString('base64');
+
+/** Development/test audit signing key seed and digest secret: publicly known, refused in production. */
+export const DEVELOPMENT_AUDIT_SIGNING_SEED = Buffer.alloc(32, 'ai-commons-development-audit-signing').toString('base64');
+export const DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET = Buffer.alloc(32, 'ai-commons-development-audit-hmac').toString('base64');

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
-import { createAppDataSource, runMigrations } from '@ai-commons/database';
+import { createAppDataSource, runMigrations, TenantDatabase } from '@ai-commons/database';
+import { AuditKeys, auditAuthenticationFailures, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { graphqlBodyLimits } from '@ai-commons/graphql';
@@ -21,6 +22,8 @@ import { ControlPlaneModule } from './control-plane.module';
 export interface ControlPlane {
   app: INestApplication;
   url: string;
+  /** Audit batch writer and sequencer of this process. */
+  audit: AuditRuntime;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,14 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   app.use(requestContextMiddleware(logger));
   app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
   app.use(authenticationMiddleware(app.get(Authenticator)));
+  const audit = startAuditRuntime({
+    config,
+    db: app.get(TenantDatabase),
+    logger,
+    keys: app.get(AuditKeys),
+    applicationName: 'ai-commons-control-plane',
+  });
+  app.use(auditAuthenticationFailures(audit.writer));
   app.enableShutdownHooks();
   await app.init();
   if (config.SEED_DEMO_CONSORTIUM) {
@@ -89,8 +100,10 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   return {
     app,
     url,
+    audit,
     close: async () => {
       await prober.stop();
+      await audit.stop();
       await app.close();
     },
   };

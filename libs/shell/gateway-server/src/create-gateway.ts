@@ -4,19 +4,23 @@ import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
 import { DEVELOPMENT_CREDENTIAL_KEK, type AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { LocalKekCipher } from '@ai-commons/catalog';
+import { gatewayAuditHooks, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { JsonLogger } from '@ai-commons/observability';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { CircuitBreakers } from './upstream/circuit-breaker';
 import { UsageRecorder } from './usage/usage-recorder';
-import { NO_REQUEST_HOOKS, type RequestHooks } from './pipeline/request-hooks';
+import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from './pipeline/request-hooks';
 import { createGatewayServer } from './gateway-server';
+import { GatewayError } from './http/openai-error';
 
 export interface Gateway {
   url: string;
   server: Server;
   routing: RoutingLoader;
   usage: UsageRecorder;
+  /** Audit batch writer and sequencer (the admission record of every answered request is durable). */
+  audit: AuditRuntime;
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
   close(): Promise<void>;
 }
@@ -44,6 +48,14 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
   usage.start();
 
+  const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway' });
+  // Last in the chain: only requests every other hook admitted get an admission record; the others
+  // are recorded as refused, by onRefused.
+  const auditHooks = gatewayAuditHooks(
+    audit,
+    () => new GatewayError(503, 'api_error', 'audit_unavailable', 'The request could not be recorded in the audit log, so its answer is withheld.'),
+  );
+
   const verifier =
     overrides.verifier ??
     new KeycloakTokenVerifier({
@@ -59,7 +71,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     table,
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
-    hooks: overrides.hooks ?? NO_REQUEST_HOOKS,
+    hooks: composeHooks(overrides.hooks ?? NO_REQUEST_HOOKS, auditHooks),
+    onRefused: (refusal) => auditHooks.recordRefusal(refusal),
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     logger,
@@ -85,8 +98,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
         server.closeIdleConnections();
       });
       await usage.stop();
+      await audit.stop();
       await routing.stop();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, usage, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, usage, audit, close };
 }

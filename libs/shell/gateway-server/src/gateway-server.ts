@@ -12,6 +12,8 @@ export interface GatewayServerDependencies extends ProxyDependencies {
   maxBodyBytes: number;
   ready: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   logger: JsonLogger;
+  /** Told about every request answered with an error (the audit log records those not admitted). */
+  onRefused?: (refusal: { status: number; code: string; method?: string; path?: string }) => void;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, requestId: string): void {
@@ -78,12 +80,17 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     const requestId = requestIdFrom(req.headers['x-request-id']);
     RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
       handle(req, res, requestId, startedAt).catch((error: unknown) => {
+        const refused = (failure: GatewayError) =>
+          deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path: (req.url ?? '/').split('?')[0] });
         if (error instanceof GatewayError) {
           if (error.status >= 500) deps.logger.event('warn', 'gateway.error', { status: error.status, code: error.code });
+          refused(error);
           return sendError(res, error, requestId);
         }
         deps.logger.event('error', 'gateway.unexpected', { error: (error as Error).message, stack: (error as Error).stack });
-        sendError(res, new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly'), requestId);
+        const failure = new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly');
+        refused(failure);
+        sendError(res, failure, requestId);
       });
     });
   });

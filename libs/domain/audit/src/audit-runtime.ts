@@ -1,0 +1,59 @@
+import type { AppConfig } from '@ai-commons/config';
+import type { TenantDatabase } from '@ai-commons/database';
+import { SILENT_LOGGER, type AuditLogger } from './audit-logger';
+import { GatewayAuditHooks } from './gateway/gateway-audit-hooks';
+import { AuditKeys } from './keys/audit-keys';
+import { AuditSequencer } from './sequencer/audit-sequencer';
+import { AuditBatchWriter } from './writer/audit-batch-writer';
+
+/** The audit log's background parts in one server process. */
+export interface AuditRuntime {
+  keys: AuditKeys;
+  /** Group-committed writer for records outside business transactions. */
+  writer: AuditBatchWriter;
+  /** Undefined when AUDIT_SEQUENCER_ENABLED is false. */
+  sequencer?: AuditSequencer;
+  /** Writes what is queued and stops the sequencer (releasing its lock). */
+  stop(): Promise<void>;
+}
+
+export interface AuditRuntimeOptions {
+  config: AppConfig;
+  db: TenantDatabase;
+  logger?: AuditLogger;
+  keys?: AuditKeys;
+  applicationName: string;
+}
+
+/** Starts the batch writer and (if enabled) the sequencer of a control plane or gateway. */
+export function startAuditRuntime({ config, db, logger = SILENT_LOGGER, keys, applicationName }: AuditRuntimeOptions): AuditRuntime {
+  const auditKeys = keys ?? AuditKeys.fromConfig(config);
+  const writer = AuditBatchWriter.forDatabase(db, { flushMs: config.AUDIT_WRITE_FLUSH_MS, logger });
+  writer.start();
+  const sequencer = config.AUDIT_SEQUENCER_ENABLED
+    ? new AuditSequencer({
+        connectionString: config.DATABASE_APP_URL,
+        signingKey: auditKeys.signingKey,
+        intervalMs: config.AUDIT_SEQUENCER_INTERVAL_MS,
+        treeHeadIntervalMs: config.AUDIT_TREE_HEAD_INTERVAL_MS,
+        heartbeatMs: config.AUDIT_TREE_HEAD_HEARTBEAT_MS,
+        logger,
+        applicationName: `${applicationName}-audit-sequencer`,
+      })
+    : undefined;
+  sequencer?.start();
+  return {
+    keys: auditKeys,
+    writer,
+    sequencer,
+    stop: async () => {
+      await writer.stop();
+      await sequencer?.stop();
+    },
+  };
+}
+
+/** The gateway's audit hooks over a runtime; `unavailable` maps a failed admission write to the gateway's error. */
+export function gatewayAuditHooks(runtime: AuditRuntime, unavailable?: (error: unknown) => Error): GatewayAuditHooks {
+  return new GatewayAuditHooks(runtime.writer, runtime.keys, unavailable);
+}

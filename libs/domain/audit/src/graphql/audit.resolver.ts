@@ -1,0 +1,103 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
+import type { Principal } from '@ai-commons/core';
+import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import type { StoredAuditEvent } from '../events/audit-event';
+import { AuditKeys } from '../keys/audit-keys';
+import { AuditLogService } from '../read/audit-log.service';
+import {
+  AuditEventConnection,
+  AuditEventFilterInput,
+  AuditEventType,
+  AuditEventWithProofType,
+  AuditPublicKeyType,
+  ConsistencyProofArgs,
+  ConsistencyProofType,
+  SignedTreeHeadType,
+} from './audit.types';
+
+/** Who reads audit events: tenant admins their institution's, platform admins and regulators all. */
+export const AUDIT_READERS = ['tenant-admin', 'platform-admin', 'regulator'] as const;
+
+@Resolver(() => AuditEventType)
+export class AuditResolver {
+  constructor(
+    private readonly auditLog: AuditLogService,
+    private readonly keys: AuditKeys,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Roles(...AUDIT_READERS)
+  @Query(() => AuditEventConnection, {
+    description: "Audit events in time order (oldest first unless newestFirst): your institution's, or all for platform admins and regulators (whose reads are audited)",
+  })
+  async auditEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Args() page: PageArgs,
+    @Args('filter', { type: () => AuditEventFilterInput, nullable: true }) filter?: AuditEventFilterInput,
+    @Args('newestFirst', { type: () => Boolean, nullable: true }) newestFirst?: boolean,
+  ) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const result = await this.auditLog.list(
+      principal,
+      {
+        institutionId: filter?.institutionId ?? undefined,
+        actorSubject: filter?.actor ?? undefined,
+        action: filter?.action ?? undefined,
+        resourceType: filter?.resourceType ?? undefined,
+        resourceId: filter?.resourceId ?? undefined,
+        outcome: filter?.outcome ?? undefined,
+        from: filter?.from ?? undefined,
+        to: filter?.to ?? undefined,
+        newestFirst: newestFirst ?? false,
+      },
+      request.size,
+      request.after,
+    );
+    const connection = toConnection(result.rows, result.size, (row: StoredAuditEvent) => [row.cursorTimestamp, row.id]);
+    return { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: toGraphQL(edge.node) })) };
+  }
+
+  @Roles(...AUDIT_READERS)
+  @Query(() => AuditEventWithProofType, { description: 'One audit event with its inclusion proof against the latest signed tree head' })
+  async auditEvent(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    const found = await this.auditLog.get(principal, id);
+    return { event: toGraphQL(found.event), inclusionProof: found.inclusionProof };
+  }
+
+  @Query(() => SignedTreeHeadType, { nullable: true, description: 'The latest signed tree head of the audit log' })
+  latestTreeHead(@CurrentPrincipal() principal: Principal) {
+    return this.auditLog.latestTreeHead(principal);
+  }
+
+  @Query(() => AuditPublicKeyType, { description: 'The Ed25519 key that signs tree heads' })
+  auditPublicKey(): AuditPublicKeyType {
+    return { pem: this.keys.publicKeyPem, base64: this.keys.publicKeyBase64, keyId: this.keys.keyId };
+  }
+
+  @Query(() => ConsistencyProofType, { description: 'Proof that the log of toSize leaves extends the log of fromSize leaves' })
+  consistencyProof(@CurrentPrincipal() principal: Principal, @Args() args: ConsistencyProofArgs) {
+    return this.auditLog.consistencyProof(principal, args.fromSize, args.toSize);
+  }
+}
+
+function toGraphQL(event: StoredAuditEvent): AuditEventType {
+  const actor = event.actor as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    ...event,
+    outcome: event.outcome as AuditEventType['outcome'],
+    actor: {
+      subject: text(actor['subject']) ?? 'unknown',
+      username: text(actor['username']),
+      institutionId: text(actor['institutionId']),
+      roles: Array.isArray(actor['roles']) ? actor['roles'].filter((role): role is string => typeof role === 'string') : [],
+      clientId: text(actor['clientId']),
+      authMethod: text(actor['authMethod']),
+      sourceAddress: text(actor['sourceAddress']),
+    },
+    details: JSON.stringify(event.details),
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal, Public, Roles } from '@ai-commons/auth';
+import type { Principal } from '@ai-commons/core';
+import { AuditError } from '../audit-errors';
+import { tarDirectory } from '../export/tar';
+import { AUDIT_READERS } from '../graphql/audit.resolver';
+import { AuditKeys } from '../keys/audit-keys';
+import { AuditLogService } from '../read/audit-log.service';
+import { DomainErrorHttpFilter } from './domain-error.filter';
+
+/** Directory name inside the archive: `tar -xf <file>` creates it. */
+export const EXPORT_BUNDLE_DIRECTORY = 'audit-bundle';
+
+/**
+ * GET /audit/export?institutionId=&from=&to= — an export bundle as a tar download
+ * (`tar -xf <file>` gives the `audit-bundle/` directory the offline verifier reads).
+ * Without institutionId (platform admins, regulators): a full, gap-free bundle of every event.
+ * GET /audit/public-key.pem — the signing key, for convenience (pin a copy obtained out of band).
+ */
+@Controller('audit')
+@UseFilters(DomainErrorHttpFilter)
+export class AuditExportController {
+  constructor(
+    private readonly auditLog: AuditLogService,
+    private readonly keys: AuditKeys,
+  ) {}
+
+  @Public()
+  @Get('public-key.pem')
+  publicKey(@Res() res: Response): void {
+    res.type('application/x-pem-file').send(this.keys.publicKeyPem);
+  }
+
+  @Roles(...AUDIT_READERS)
+  @Get('export')
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+    @Query('institutionId') institutionId?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ): Promise<void> {
+    const range = { from: instant(from, 'from') ?? new Date(0), to: instant(to, 'to') ?? new Date() };
+    const workDirectory = await mkdtemp(join(tmpdir(), 'ai-commons-audit-export-'));
+    try {
+      const bundle = join(workDirectory, EXPORT_BUNDLE_DIRECTORY);
+      const manifest = await this.auditLog.export(principal, { institutionId: institutionId || null, ...range }, bundle);
+      const name = `ai-commons-audit-${manifest.institution ?? 'all'}-${compact(manifest.timeRange.from)}-${compact(manifest.timeRange.to)}.tar`;
+      res.status(200).set({
+        'content-type': 'application/x-tar',
+        'content-disposition': `attachment; filename="${name}"`,
+        'x-audit-scope': manifest.scope,
+        'x-audit-event-count': String(manifest.eventCount),
+        'x-audit-latest-tree-size': String(manifest.latestTreeSize),
+      });
+      await pipeline(tarDirectory(bundle, EXPORT_BUNDLE_DIRECTORY), res);
+    } finally {
+      await rm(workDirectory, { recursive: true, force: true });
+    }
+  }
+}
+
+function instant(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw new AuditError('INVALID_TIME_RANGE', `${name} is not an ISO 8601 instant`);
+  return parsed;
+}
+
+function compact(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}

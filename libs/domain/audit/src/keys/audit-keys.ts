@@ -1,0 +1,83 @@
+import { createHmac, hkdfSync, type KeyObject } from 'node:crypto';
+import {
+  importPrivateKey,
+  keyIdOf,
+  privateKeyFromSeed,
+  publicKeyOf,
+  publicKeyToPem,
+  publicKeyToRaw,
+} from '@ai-commons/audit-proofs';
+import {
+  DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET,
+  DEVELOPMENT_AUDIT_SIGNING_SEED,
+  type AppConfig,
+} from '@ai-commons/config';
+import { AuditError } from '../audit-errors';
+
+const HKDF_SALT = Buffer.from('ai-commons/audit/content-hmac/v1', 'utf8');
+
+/**
+ * The audit log's keys: the Ed25519 key that signs tree heads, and the secret from which each
+ * institution's HMAC key for prompt digests is derived (HKDF-SHA256, info = institution id), so an
+ * institution's key can be handed to it without revealing anyone else's.
+ */
+export class AuditKeys {
+  readonly publicKey: KeyObject;
+  readonly keyId: string;
+  readonly publicKeyPem: string;
+  private readonly contentKeys = new Map<string, Buffer>();
+
+  constructor(
+    readonly signingKey: KeyObject,
+    private readonly contentSecret: Buffer,
+  ) {
+    this.publicKey = publicKeyOf(signingKey);
+    this.keyId = keyIdOf(this.publicKey);
+    this.publicKeyPem = publicKeyToPem(this.publicKey);
+  }
+
+  /** From AUDIT_SIGNING_KEY / AUDIT_CONTENT_HMAC_SECRET; the published development keys outside production. */
+  static fromConfig(config: Pick<AppConfig, 'NODE_ENV' | 'AUDIT_SIGNING_KEY' | 'AUDIT_CONTENT_HMAC_SECRET'>): AuditKeys {
+    if (config.NODE_ENV === 'production') {
+      for (const name of ['AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'] as const) {
+        if (!config[name]) throw new AuditError('AUDIT_KEY_MISSING', `${name} is required in production`);
+      }
+    }
+    const signing = config.AUDIT_SIGNING_KEY ?? DEVELOPMENT_AUDIT_SIGNING_SEED;
+    const secret = Buffer.from(config.AUDIT_CONTENT_HMAC_SECRET ?? DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET, 'base64');
+    return new AuditKeys(parseSigningKey(signing), secret);
+  }
+
+  /** The raw 32-byte public key in base64 (the verifier's --public-key accepts it as well as the PEM). */
+  get publicKeyBase64(): string {
+    return publicKeyToRaw(this.publicKey).toString('base64');
+  }
+
+  /** The institution's 32-byte content key. */
+  contentKey(institutionId: string): Buffer {
+    let key = this.contentKeys.get(institutionId);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.contentSecret, HKDF_SALT, Buffer.from(institutionId, 'utf8'), 32));
+      this.contentKeys.set(institutionId, key);
+    }
+    return key;
+  }
+
+  /** Lowercase hex HMAC-SHA256 of `content` under the institution's content key. */
+  contentHmac(institutionId: string, content: string | Uint8Array): string {
+    return createHmac('sha256', this.contentKey(institutionId)).update(content).digest('hex');
+  }
+}
+
+/** PKCS#8 PEM, or the 32-byte RFC 8032 seed in base64. */
+export function parseSigningKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('-----BEGIN')) return importPrivateKey(trimmed);
+    const seed = Buffer.from(trimmed, 'base64');
+    if (seed.length !== 32) throw new Error('the seed must be 32 bytes, base64-encoded');
+    return privateKeyFromSeed(seed);
+  } catch (error) {
+    throw new AuditError('AUDIT_KEY_INVALID', `AUDIT_SIGNING_KEY is not an Ed25519 key: ${(error as Error).message}`);
+  }
+}

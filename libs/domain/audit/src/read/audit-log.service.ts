@@ -1,0 +1,238 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  assembleProof,
+  consistencyProofPlan,
+  inclusionProofPlan,
+  rootFromNodeLookup,
+  rootPlan,
+  toHex,
+  type BundleManifest,
+  type SignedTreeHead,
+} from '@ai-commons/audit-proofs';
+import {
+  AUDIT_SINK,
+  RequestContext,
+  hasAnyRole,
+  readScopeFor,
+  type AuditSink,
+  type Principal,
+  type TenantScope,
+} from '@ai-commons/core';
+import { TenantDatabase } from '@ai-commons/database';
+import { AuditError } from '../audit-errors';
+import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
+import { exportBundle, type BundleExportRequest } from '../export/bundle-export';
+import { AuditKeys } from '../keys/audit-keys';
+import { queryableOf } from '../storage/queryable';
+import { fetchNodes, latestTreeHead, sequencedSize } from '../storage/tree-store';
+
+export interface AuditEventFilter {
+  institutionId?: string;
+  actorSubject?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  outcome?: AuditOutcome;
+  from?: Date;
+  to?: Date;
+  newestFirst?: boolean;
+}
+
+export interface AuditEventPage {
+  rows: StoredAuditEvent[];
+  size: number;
+}
+
+export interface InclusionProofRecord {
+  leafIndex: number;
+  treeSize: number;
+  /** Lowercase hex SHA-256(0x00 ‖ canonicalEvent). */
+  leafHash: string;
+  /** The RFC 8785 canonical JSON the leaf commits to. */
+  canonicalEvent: string;
+  proof: string[];
+  treeHead: SignedTreeHead;
+}
+
+export interface AuditEventWithProof {
+  event: StoredAuditEvent;
+  /** Null until the event is sequenced and covered by a signed tree head. */
+  inclusionProof: InclusionProofRecord | null;
+}
+
+export interface ConsistencyProofRecord {
+  fromSize: number;
+  toSize: number;
+  fromRootHash: string;
+  toRootHash: string;
+  proof: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A scope naming no institution: the log's public parts (tree heads, proofs) without any event. */
+const NO_TENANT: TenantScope = { kind: 'tenant', tenantId: '00000000-0000-0000-0000-000000000000' };
+
+/**
+ * The audit log's read side. Members read their own institution's events (RLS); regulators and
+ * platform admins read all of them in the cross-tenant read mode, which the database layer audits
+ * (`cross-tenant.access`, with the reason given here) — regulators' reads are in the log too.
+ */
+@Injectable()
+export class AuditLogService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly keys: AuditKeys,
+    @Inject(AUDIT_SINK) private readonly audit: AuditSink,
+  ) {}
+
+  async list(principal: Principal, filter: AuditEventFilter, size: number, after?: unknown[]): Promise<AuditEventPage> {
+    const institutionId = this.allowedInstitution(principal, filter.institutionId);
+    return this.read(principal, `audit events ${describe({ ...filter, institutionId })}`, async (tx) => {
+      const conditions: string[] = [];
+      const parameters: unknown[] = [];
+      const add = (sql: string, value: unknown) => {
+        parameters.push(value);
+        conditions.push(sql.replace('?', `$${parameters.length}`));
+      };
+      if (institutionId) add('e.tenant_id = ?::uuid', institutionId);
+      if (filter.actorSubject) add('e.actor_subject = ?', filter.actorSubject);
+      if (filter.action) add('e.action = ?', filter.action);
+      if (filter.resourceType) add('e.resource_type = ?', filter.resourceType);
+      if (filter.resourceId) add('e.resource_id = ?', filter.resourceId);
+      if (filter.outcome) add('e.outcome = ?', filter.outcome);
+      if (filter.from) add('e.occurred_at >= ?', filter.from);
+      if (filter.to) add('e.occurred_at < ?', filter.to);
+      const direction = filter.newestFirst ? 'desc' : 'asc';
+      if (after) {
+        const [at, id] = after;
+        if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(at))) {
+          throw new AuditError('INVALID_ID', 'The cursor is not one this server issued');
+        }
+        parameters.push(at, id);
+        conditions.push(`(e.occurred_at, e.id) ${filter.newestFirst ? '<' : '>'} ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
+      }
+      parameters.push(size + 1);
+      const rows = (await tx.query(
+        `select ${EVENT_COLUMNS}, l.leaf_index from audit_events e left join audit_leaves l on l.event_id = e.id
+          ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+          order by e.occurred_at ${direction}, e.id ${direction} limit $${parameters.length}`,
+        parameters,
+      )) as AuditEventRow[];
+      return { rows: rows.map(storedEventFromRow), size };
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<AuditEventWithProof> {
+    if (!UUID.test(id)) throw new AuditError('INVALID_ID', 'Not an audit event id');
+    return this.read(principal, `audit event ${id} with inclusion proof`, async (tx) => {
+      const query = queryableOf(tx);
+      const [row] = await query<AuditEventRow>(
+        `select ${EVENT_COLUMNS}, l.leaf_index from audit_events e left join audit_leaves l on l.event_id = e.id where e.id = $1`,
+        [id],
+      );
+      if (!row) throw new AuditError('AUDIT_EVENT_NOT_FOUND', `No audit event ${id}`);
+      const event = storedEventFromRow(row);
+      const head = await latestTreeHead(query);
+      if (event.leafIndex === null || !head || event.leafIndex >= head.treeSize) return { event, inclusionProof: null };
+      const plan = inclusionProofPlan(event.leafIndex, head.treeSize);
+      const proof = assembleProof(plan, await fetchNodes(query, plan.nodes)).map(toHex);
+      const leaf = leafOf(event, event.leafIndex);
+      return {
+        event,
+        inclusionProof: { leafIndex: event.leafIndex, treeSize: head.treeSize, leafHash: toHex(leaf.hash), canonicalEvent: leaf.canonical, proof, treeHead: head },
+      };
+    });
+  }
+
+  latestTreeHead(principal: Principal): Promise<SignedTreeHead | null> {
+    return this.publicRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
+  }
+
+  consistencyProof(principal: Principal, fromSize: number, toSize: number): Promise<ConsistencyProofRecord> {
+    if (!Number.isSafeInteger(fromSize) || !Number.isSafeInteger(toSize) || fromSize < 0 || fromSize > toSize) {
+      throw new AuditError('INVALID_TREE_SIZE', 'Need 0 ≤ fromSize ≤ toSize');
+    }
+    return this.publicRead(principal, `audit consistency proof ${fromSize} → ${toSize}`, async (tx) => {
+      const query = queryableOf(tx);
+      const size = await sequencedSize(query);
+      if (toSize > size) throw new AuditError('INVALID_TREE_SIZE', `The log has ${size} leaves`, { treeSize: size });
+      const plan = consistencyProofPlan(fromSize, toSize);
+      const nodes = await fetchNodes(query, [...plan.nodes, ...rootPlan(fromSize), ...rootPlan(toSize)]);
+      return {
+        fromSize,
+        toSize,
+        fromRootHash: toHex(rootFromNodeLookup(fromSize, nodes)),
+        toRootHash: toHex(rootFromNodeLookup(toSize, nodes)),
+        proof: assembleProof(plan, nodes).map(toHex),
+      };
+    });
+  }
+
+  /**
+   * Writes an export bundle into `directory` in one transaction, and logs the export itself
+   * (`audit.export`, visible to the institution exported).
+   */
+  async export(principal: Principal, request: BundleExportRequest, directory: string): Promise<BundleManifest> {
+    const institutionId = this.allowedInstitution(principal, request.institutionId ?? undefined) ?? null;
+    if (institutionId === null && !hasAnyRole(principal, ['platform-admin', 'regulator'])) {
+      throw new AuditError('WRONG_INSTITUTION', 'Only platform admins and regulators export every institution’s events');
+    }
+    const scoped = { ...request, institutionId };
+    return this.read(principal, `audit export ${describe(scoped)}`, async (tx) => {
+      const manifest = await exportBundle(queryableOf(tx), this.keys, scoped, directory);
+      await this.audit.record(
+        {
+          action: 'audit.export',
+          resourceType: 'audit-log',
+          resourceId: institutionId ?? undefined,
+          tenantId: institutionId ?? undefined,
+          outcome: 'success',
+          details: {
+            scope: manifest.scope,
+            from: manifest.timeRange.from,
+            to: manifest.timeRange.to,
+            eventCount: manifest.eventCount,
+            firstLeafIndex: manifest.firstLeafIndex,
+            lastLeafIndex: manifest.lastLeafIndex,
+            latestTreeSize: manifest.latestTreeSize,
+          },
+        },
+        tx,
+      );
+      return manifest;
+    });
+  }
+
+  /** Members may only name their own institution; a member's default is its own. */
+  private allowedInstitution(principal: Principal, requested: string | undefined): string | undefined {
+    if (requested !== undefined && !UUID.test(requested)) throw new AuditError('INVALID_ID', 'institutionId is not an id');
+    if (hasAnyRole(principal, ['platform-admin', 'regulator'])) return requested;
+    const scope = RequestContext.current()?.tenantScope;
+    const own = scope?.kind === 'tenant' ? scope.tenantId : undefined;
+    if (requested !== undefined && requested !== own) {
+      throw new AuditError('WRONG_INSTITUTION', 'Members read only their own institution’s audit events');
+    }
+    return own;
+  }
+
+  private read<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const scope = readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
+    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
+  }
+
+  /** Tree heads and proofs carry no institution's data: any authenticated caller may read them. */
+  private publicRead<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const current = RequestContext.current()?.tenantScope;
+    const attached = current !== undefined || hasAnyRole(principal, ['platform-admin', 'regulator']);
+    const scope = attached ? readScopeFor(principal, current, reason) : NO_TENANT;
+    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
+  }
+}
+
+function describe(filter: object): string {
+  const parts = Object.entries(filter)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key, value]) => `${key}=${value instanceof Date ? value.toISOString() : String(value)}`);
+  return parts.length ? parts.join(' ') : '(all)';
+}

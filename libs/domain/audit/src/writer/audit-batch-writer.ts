@@ -1,0 +1,184 @@
+import { RequestContext } from '@ai-commons/core';
+import type { TenantDatabase } from '@ai-commons/database';
+import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
+import type { AuditEventInput } from '../events/audit-event';
+
+const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'audit batch writer' } as const;
+// Records nobody waits for are kept in memory while the database is unreachable; beyond this the
+// oldest are dropped (and that is logged): the process must not run out of memory.
+const MAX_BUFFERED = 200_000;
+
+interface Pending {
+  event: AuditEventInput;
+  settle?: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+export interface AuditBatchWriterOptions {
+  /** How often records nobody waits for are written. */
+  flushMs: number;
+  /** Rows per INSERT statement. */
+  maxBatch?: number;
+  logger?: AuditLogger;
+}
+
+/** Where batches go; TenantDatabase in the servers, anything transactional in tests. */
+export type AuditBatchStore = (events: AuditEventInput[]) => Promise<void>;
+
+/**
+ * Group commit for audit events written outside a business transaction (the gateway's request
+ * records, authentication failures). `appendDurable` resolves once the event's batch has
+ * committed; while one batch is being written, new events queue up and go together in the next —
+ * so under load one commit serves many requests, and idle a record costs one round trip.
+ * `append` (nobody waits) is written with the next batch or by the timer. A failed write rejects
+ * the waiters of that batch and keeps every record for the next attempt (ids are fixed, and the
+ * insert ignores ids already present, so a retry never duplicates an event).
+ */
+export class AuditBatchWriter {
+  private queue: Pending[] = [];
+  private urgent = 0;
+  private writing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private readonly maxBatch: number;
+  private readonly logger: AuditLogger;
+
+  constructor(
+    private readonly store: AuditBatchStore,
+    private readonly options: AuditBatchWriterOptions,
+  ) {
+    this.maxBatch = options.maxBatch ?? 1_000;
+    this.logger = options.logger ?? SILENT_LOGGER;
+  }
+
+  static forDatabase(db: TenantDatabase, options: AuditBatchWriterOptions): AuditBatchWriter {
+    return new AuditBatchWriter((events) => insertAuditEvents(db, events), options);
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush().catch(() => undefined), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  /** Queues an event and resolves when it has committed (rejects if its batch could not be written). */
+  appendDurable(event: AuditEventInput): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ event, settle: { resolve, reject } });
+      this.urgent++;
+      if (!this.writing) this.kick();
+    });
+  }
+
+  /** Queues an event that nobody waits for. */
+  append(event: AuditEventInput): void {
+    this.queue.push({ event });
+    if (this.queue.length > MAX_BUFFERED) {
+      const dropped = this.queue.splice(0, this.queue.length - MAX_BUFFERED);
+      for (const item of dropped) item.settle?.reject(new Error('audit buffer overflow'));
+      this.logger.event('error', 'audit.records_dropped', { count: dropped.length });
+    }
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Writes everything queued so far. */
+  async flush(): Promise<void> {
+    for (;;) {
+      while (this.writing) await this.writing;
+      if (this.queue.length === 0) return;
+      await this.writeNext();
+    }
+  }
+
+  /** Stops the timer and writes what is left (a few attempts while the database is down). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (let attempt = 0; attempt < 5 && (this.queue.length > 0 || this.writing); attempt++) {
+      try {
+        await this.flush();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    }
+    if (this.queue.length) this.logger.event('error', 'audit.unwritten_at_shutdown', { count: this.queue.length });
+  }
+
+  private kick(): void {
+    // Let the current tick's requests join the batch, then write.
+    setImmediate(() => {
+      if (!this.writing && this.urgent > 0) void this.writeNext().catch(() => undefined);
+    });
+  }
+
+  private writeNext(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
+    const waiting = batch.filter((item) => item.settle).length;
+    this.urgent -= waiting;
+    const write = (async () => {
+      try {
+        await this.store(batch.map((item) => item.event));
+        for (const item of batch) item.settle?.resolve();
+      } catch (error) {
+        // Keep every record for a later attempt; whoever waited learns it is not durable yet.
+        this.queue.unshift(...batch.map((item) => ({ event: item.event })));
+        for (const item of batch) item.settle?.reject(error);
+        this.logger.event('warn', 'audit.write_failed', { error: (error as Error).message, pending: this.queue.length });
+        throw error;
+      }
+    })();
+    this.writing = write.catch(() => undefined).finally(() => {
+      this.writing = undefined;
+      if (this.urgent > 0) this.kick();
+    });
+    return write;
+  }
+}
+
+/** One multi-row INSERT … SELECT FROM unnest(…), in the platform's own (system) scope. */
+export function insertAuditEvents(db: TenantDatabase, events: AuditEventInput[]): Promise<void> {
+  const column = <T>(pick: (event: AuditEventInput) => T) => events.map(pick);
+  return RequestContext.run({ requestId: 'audit-batch', tenantScope: SYSTEM_SCOPE }, () =>
+    db.transaction(async (tx) => {
+      await tx.query(
+        `insert into audit_events (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome,
+           details, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
+           policy_decision, prompt_hmac)
+         select id, tenant_id, occurred_at, request_id, actor::jsonb, action, resource_type, resource_id, outcome,
+           details::jsonb, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
+           policy_decision, prompt_hmac
+         from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[], $16::int[], $17::int[],
+           $18::text[], $19::text[])
+           as t (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint,
+             model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac)
+         on conflict (id) do nothing`,
+        [
+          column((e) => e.id),
+          column((e) => e.tenantId),
+          column((e) => e.occurredAt),
+          column((e) => e.requestId),
+          column((e) => JSON.stringify(e.actor)),
+          column((e) => e.action),
+          column((e) => e.resourceType),
+          column((e) => e.resourceId),
+          column((e) => e.outcome),
+          column((e) => JSON.stringify(e.details)),
+          column((e) => e.endpoint ?? null),
+          column((e) => e.model ?? null),
+          column((e) => e.dataClassification ?? null),
+          column((e) => integerOrNull(e.promptTokens)),
+          column((e) => integerOrNull(e.completionTokens)),
+          column((e) => integerOrNull(e.latencyMs)),
+          column((e) => integerOrNull(e.httpStatus)),
+          column((e) => e.policyDecision ?? null),
+          column((e) => e.promptHmac ?? null),
+        ],
+      );
+    }),
+  );
+}
+
+function integerOrNull(value: number | null | undefined): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value);
+}
