@@ -1,5 +1,5 @@
-// jest applies moduleNameMapper to test files but not to globalSetup/globalTeardown: resolve the
-// @ai-commons/* aliases for them here (jest's transformer still compiles the TypeScript sources).
+// jest applies moduleNameMapper to test files but not to globalSetup/globalTeardown (which load in
+// jest's own process): test/e2e/jest.config.cjs requires this so they resolve @ai-commons/* too.
 const Module = require('node:module');
 const path = require('node:path');
 const { pathsToModuleNameMapper } = require('./jest-paths.cjs');

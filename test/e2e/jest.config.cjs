@@ -1,4 +1,7 @@
 // Integration tests: real PostgreSQL (127.0.0.1:5432 or embedded) and real Keycloak tokens.
+// jest applies moduleNameMapper to tests but not to globalSetup/globalTeardown, which load in this
+// process: let this process resolve the @ai-commons/* aliases itself.
+require('../../tools/jest-global-aliases.cjs');
 module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'e2e',

@@ -38,8 +38,10 @@ describe('gateway under upstream faults', () => {
   beforeEach(() => faulty.configure({ errorRate: 0, stallRate: 0, stallAfterChunks: 0 }));
 
   const openai = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0, timeout: 10_000 });
-  const ask = (model: string, requestId: string, stream = false) =>
-    openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'fault?' }], stream }, { headers: { 'x-request-id': requestId } });
+  const ask = (model: string, requestId: string) =>
+    openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'fault?' }] }, { headers: { 'x-request-id': requestId } });
+  const askStream = (model: string, requestId: string) =>
+    openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'fault?' }], stream: true }, { headers: { 'x-request-id': requestId } });
 
   async function usageOf(requestId: string) {
     await gateway.usage.flush();
@@ -61,7 +63,7 @@ describe('gateway under upstream faults', () => {
 
   it('a stream that stalls midway ends with an error event and charges nothing', async () => {
     await faulty.configure({ stallRate: 1, stallAfterChunks: 2 });
-    const stream = await ask('gw-faulty', 'fault-midstream', true);
+    const stream = await askStream('gw-faulty', 'fault-midstream');
     const consume = async () => {
       for await (const _chunk of stream) {
         // read until the gateway reports the stall

@@ -84,3 +84,8 @@ export async function createApiKeyFixture(
     return { secret, id: inserted.rows[0].id };
   });
 }
+
+/** The gateway learns about new keys by notification; wait until this one is in its table. */
+export function apiKeyHashHex(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

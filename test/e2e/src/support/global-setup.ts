@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createTestDatabase, resolveTestPostgres, waitForKeycloak } from '@ai-commons/testing';
 
 /**
  * Once per run: pick the PostgreSQL server (local at :5432, else embedded), create a fresh,
@@ -6,8 +7,6 @@ import path from 'node:path';
  */
 export default async function globalSetup(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '../../../..');
-  require(path.join(repoRoot, 'tools/jest-global-aliases.cjs'));
-  const { createTestDatabase, resolveTestPostgres, waitForKeycloak } = await import('@ai-commons/testing');
   const { adminUrl, embedded } = await resolveTestPostgres(repoRoot);
   const database = await createTestDatabase(adminUrl, `ai_commons_e2e_${process.pid}`);
   process.env.E2E_DATABASE = JSON.stringify(database);

@@ -30,7 +30,10 @@ function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: A
       signal,
     });
     let connectTimer: NodeJS.Timeout | undefined;
-    let firstByteTimer: NodeJS.Timeout | undefined;
+    const firstByteTimer = setTimeout(
+      () => req.destroy(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not answer within ${timeouts.firstByteTimeoutMs} ms`)),
+      timeouts.connectTimeoutMs + timeouts.firstByteTimeoutMs,
+    );
     const clear = () => {
       clearTimeout(connectTimer);
       clearTimeout(firstByteTimer);
@@ -41,10 +44,6 @@ function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: A
         socket.once('connect', () => clearTimeout(connectTimer));
       }
     });
-    firstByteTimer = setTimeout(
-      () => req.destroy(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not answer within ${timeouts.firstByteTimeoutMs} ms`)),
-      timeouts.connectTimeoutMs + timeouts.firstByteTimeoutMs,
-    );
     req.once('response', (response) => {
       clear();
       resolve(response);
