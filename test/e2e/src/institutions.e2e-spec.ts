@@ -190,6 +190,21 @@ describe('member institutions over GraphQL', () => {
         'active', 'suspended', 'active', 'offboarded',
       ]);
 
+      // Paging one by one yields the same sequence: no row repeated or skipped across pages.
+      const paged: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: any = await gql(
+          `query($id: ID!, $after: String) { institution(id: $id) { statusHistory(first: 1, after: $after) { edges { node { toStatus } } pageInfo { hasNextPage endCursor } } } }`,
+          'regulator',
+          { id: created.id, after },
+        );
+        const connection = page.data.institution.statusHistory;
+        paged.push(...connection.edges.map((edge: any) => edge.node.toStatus));
+        after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+      } while (after);
+      expect(paged).toEqual(['active', 'suspended', 'active', 'offboarded']);
+
       // A suspended member's users are refused at authentication time.
       const suspend = await gql(`mutation($id: ID!) { suspendInstitution(id: $id, reason: "incident response") { status } }`, 'platform-admin', { id: ids['nuri-insurance'] });
       expect(suspend.data.suspendInstitution.status).toBe('suspended');

@@ -77,11 +77,13 @@ export class InstitutionService {
         .getRepository(InstitutionStatusChangeEntity)
         .createQueryBuilder('h')
         .where('h.tenant_id = :id', { id })
-        .orderBy('h.changed_at', 'ASC')
+        // Cursors carry JavaScript dates (milliseconds) while PostgreSQL keeps microseconds: order
+        // and compare at the cursor's precision so pages neither repeat nor skip rows.
+        .orderBy(`date_trunc('milliseconds', h.changed_at)`, 'ASC')
         .addOrderBy('h.id', 'ASC')
         .limit(size + 1);
       if (after) {
-        query.andWhere('(h.changed_at, h.id) > (:at, :afterId)', { at: String(after[0]), afterId: String(after[1]) });
+        query.andWhere(`(date_trunc('milliseconds', h.changed_at), h.id) > (:at, :afterId)`, { at: String(after[0]), afterId: String(after[1]) });
       }
       return { rows: await query.getMany(), size };
     });
