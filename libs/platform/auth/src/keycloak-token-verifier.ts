@@ -1,6 +1,7 @@
 import KeycloakConnect from 'keycloak-connect';
 import { AuthError, type UnauthenticatedReason } from './auth-errors';
 import type { TokenVerifier, VerifiedTokenClaims } from './token-verifier';
+import type { AppConfig } from '@ai-commons/config';
 
 export interface KeycloakVerifierOptions {
   /** Base URL exactly as in the tokens' issuer, e.g. http://localhost:18080. */
@@ -63,6 +64,17 @@ export class KeycloakTokenVerifier implements TokenVerifier {
     if (options.jwksBaseUrl) {
       this.grantManager.rotation.realmUrl = `${options.jwksBaseUrl}/realms/${options.realm}`;
     }
+  }
+
+  /** The verifier every service builds from its validated configuration. */
+  static fromConfig(config: AppConfig): KeycloakTokenVerifier {
+    return new KeycloakTokenVerifier({
+      url: config.KEYCLOAK_URL,
+      realm: config.KEYCLOAK_REALM,
+      audience: config.KEYCLOAK_AUDIENCE,
+      minTimeBetweenJwksRequestsS: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
+      keyFetchTimeoutMs: config.KEYCLOAK_KEY_FETCH_TIMEOUT_MS,
+    });
   }
 
   async verify(token: string): Promise<VerifiedTokenClaims> {

@@ -49,15 +49,7 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
     applicationName: 'ai-commons-control-plane',
   }).initialize();
 
-  const verifier =
-    overrides.verifier ??
-    new KeycloakTokenVerifier({
-      url: config.KEYCLOAK_URL,
-      realm: config.KEYCLOAK_REALM,
-      audience: config.KEYCLOAK_AUDIENCE,
-      minTimeBetweenJwksRequestsS: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
-      keyFetchTimeoutMs: config.KEYCLOAK_KEY_FETCH_TIMEOUT_MS,
-    });
+  const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
 
   const app = await NestFactory.create(ControlPlaneModule.forRoot({ config, dataSource, verifier, logger }), {
     logger,
