@@ -41,6 +41,17 @@ export interface BundleExportOptions {
 }
 
 const CURSOR = 'audit_bundle_export';
+/**
+ * Stands in for a stored hash that is gone (someone deleted rows): the export must not stop there.
+ * Nothing hashes to it, so the offline verifier reports every proof that needed it.
+ */
+const MISSING_NODE = Buffer.alloc(32);
+
+export interface ExportedBundle {
+  manifest: BundleManifest;
+  /** Stored tree hashes the proofs needed but that were not found (0 unless the tables were tampered with). */
+  missingNodes: number;
+}
 
 /**
  * Writes an export bundle (apps/audit-verifier/README.md, format 1) into `directory`, reading
@@ -63,7 +74,7 @@ export async function exportBundle(
   request: BundleExportRequest,
   directory: string,
   options: BundleExportOptions = {},
-): Promise<BundleManifest> {
+): Promise<ExportedBundle> {
   if (!(request.from < request.to)) throw new AuditError('INVALID_TIME_RANGE', '`from` must be before `to`');
   const pageSize = options.pageSize ?? 5_000;
   const latest = await latestTreeHead(query);
@@ -86,7 +97,12 @@ export async function exportBundle(
   await mkdir(directory, { recursive: true });
   const consistencyNodes = heads.slice(1).flatMap((head, i) => consistencyProofPlan(heads[i]!.treeSize, head.treeSize).nodes);
   const rangeNodes = leafRange ? [...rootPlan(leafRange.start), ...consistencyProofPlan(leafRange.end, latest.treeSize).nodes] : [];
-  const treeNodes = await fetchNodes(query, uniqueNodes([...consistencyNodes, ...rangeNodes]));
+  let missingNodes = 0;
+  const missing = (): Uint8Array => {
+    missingNodes++;
+    return MISSING_NODE;
+  };
+  const treeNodes = await fetchNodes(query, uniqueNodes([...consistencyNodes, ...rangeNodes]), missing);
   const consistency = consistencyBetweenHeads(heads, treeNodes);
   const range = leafRange ? rangeProof(leafRange.start, leafRange.end, latest.treeSize, treeNodes) : null;
 
@@ -122,7 +138,7 @@ export async function exportBundle(
       await eventsFile.write(lines.join(''));
       if (scope === 'filtered') {
         const plans = leaves.map((leaf) => inclusionProofPlan(leaf, latest.treeSize));
-        const nodes = await fetchNodes(query, uniqueNodes(plans.flatMap((plan) => plan.nodes)));
+        const nodes = await fetchNodes(query, uniqueNodes(plans.flatMap((plan) => plan.nodes)), missing);
         for (const [i, plan] of plans.entries()) {
           await proofs.inclusion({ leafIndex: leaves[i]!, proof: assembleProof(plan, nodes).map(toHex) });
         }
@@ -155,7 +171,7 @@ export async function exportBundle(
   await writeFile(join(directory, BUNDLE_FILES.treeHeads), heads.map((head) => `${canonicalJson(head)}\n`).join(''));
   await writeFile(join(directory, BUNDLE_FILES.publicKey), keys.publicKeyPem);
   await writeFile(join(directory, BUNDLE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  return { manifest, missingNodes };
 }
 
 function dedupe(heads: SignedTreeHead[]): SignedTreeHead[] {

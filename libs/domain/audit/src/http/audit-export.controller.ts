@@ -49,7 +49,7 @@ export class AuditExportController {
     const workDirectory = await mkdtemp(join(tmpdir(), 'ai-commons-audit-export-'));
     try {
       const bundle = join(workDirectory, EXPORT_BUNDLE_DIRECTORY);
-      const manifest = await this.auditLog.export(principal, { institutionId: institutionId || null, ...range }, bundle);
+      const { manifest, missingNodes } = await this.auditLog.export(principal, { institutionId: institutionId || null, ...range }, bundle);
       const name = `ai-commons-audit-${manifest.institution ?? 'all'}-${compact(manifest.timeRange.from)}-${compact(manifest.timeRange.to)}.tar`;
       res.status(200).set({
         'content-type': 'application/x-tar',
@@ -57,6 +57,8 @@ export class AuditExportController {
         'x-audit-scope': manifest.scope,
         'x-audit-event-count': String(manifest.eventCount),
         'x-audit-latest-tree-size': String(manifest.latestTreeSize),
+        // Non-zero only when stored tree hashes are gone: the log's tables were tampered with.
+        'x-audit-missing-tree-nodes': String(missingNodes),
       });
       await pipeline(tarDirectory(bundle, EXPORT_BUNDLE_DIRECTORY), res);
     } finally {

@@ -7,7 +7,6 @@ import {
   rootFromNodeLookup,
   rootPlan,
   toHex,
-  type BundleManifest,
   type SignedTreeHead,
 } from '@ai-commons/audit-proofs';
 import {
@@ -22,7 +21,7 @@ import {
 import { TenantDatabase } from '@ai-commons/database';
 import { AuditError } from '../audit-errors';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
-import { exportBundle, type BundleExportRequest } from '../export/bundle-export';
+import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../export/bundle-export';
 import { AuditKeys } from '../keys/audit-keys';
 import { queryableOf } from '../storage/queryable';
 import { fetchNodes, latestTreeHead, sequencedSize } from '../storage/tree-store';
@@ -173,14 +172,15 @@ export class AuditLogService {
    * Writes an export bundle into `directory` in one transaction, and logs the export itself
    * (`audit.export`, visible to the institution exported).
    */
-  async export(principal: Principal, request: BundleExportRequest, directory: string): Promise<BundleManifest> {
+  async export(principal: Principal, request: BundleExportRequest, directory: string): Promise<ExportedBundle> {
     const institutionId = this.allowedInstitution(principal, request.institutionId ?? undefined) ?? null;
     if (institutionId === null && !hasAnyRole(principal, ['platform-admin', 'regulator'])) {
       throw new AuditError('WRONG_INSTITUTION', 'Only platform admins and regulators export every institution’s events');
     }
     const scoped = { ...request, institutionId };
     return this.read(principal, `audit export ${describe(scoped)}`, async (tx) => {
-      const manifest = await exportBundle(queryableOf(tx), this.keys, scoped, directory);
+      const exported = await exportBundle(queryableOf(tx), this.keys, scoped, directory);
+      const { manifest } = exported;
       await this.audit.record(
         {
           action: 'audit.export',
@@ -196,11 +196,12 @@ export class AuditLogService {
             firstLeafIndex: manifest.firstLeafIndex,
             lastLeafIndex: manifest.lastLeafIndex,
             latestTreeSize: manifest.latestTreeSize,
+            ...(exported.missingNodes > 0 ? { missingTreeNodes: exported.missingNodes } : {}),
           },
         },
         tx,
       );
-      return manifest;
+      return exported;
     });
   }
 

@@ -1,4 +1,5 @@
 import {
+  isAuditProofError,
   nodeLookupFrom,
   parseSignedTreeHead,
   toHex,
@@ -14,7 +15,20 @@ import type { Queryable } from './queryable';
  * perfect subtrees are in `audit_tree_nodes`. Any root, inclusion or consistency proof needs
  * O(log n) of them, fetched here in a single statement.
  */
-export async function fetchNodes(query: Queryable, nodes: readonly NodeId[]): Promise<NodeLookup> {
+export async function fetchNodes(query: Queryable, nodes: readonly NodeId[], onMissing?: (node: NodeId) => Uint8Array): Promise<NodeLookup> {
+  const lookup = await fetchStoredNodes(query, nodes);
+  if (!onMissing) return lookup;
+  return (node) => {
+    try {
+      return lookup(node);
+    } catch (error) {
+      if (isAuditProofError(error) && error.code === 'NODE_NOT_FOUND') return onMissing(node);
+      throw error;
+    }
+  };
+}
+
+async function fetchStoredNodes(query: Queryable, nodes: readonly NodeId[]): Promise<NodeLookup> {
   if (nodes.length === 0) return nodeLookupFrom([]);
   const leaves: number[] = [];
   const levels: number[] = [];
