@@ -13,11 +13,15 @@ import { UsageRecorder } from './usage/usage-recorder';
 import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from './pipeline/request-hooks';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
+import { PolicyStore } from './policy/policy-store';
+import { POLICY_REFUSAL_CODES, PolicyHook } from './policy/policy-hook';
 
 export interface Gateway {
   url: string;
   server: Server;
   routing: RoutingLoader;
+  /** The data-handling policy and institutions' PII settings in memory. */
+  policy: PolicyStore;
   usage: UsageRecorder;
   /** Audit batch writer and sequencer (the admission record of every answered request is durable). */
   audit: AuditRuntime;
@@ -48,6 +52,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
   usage.start();
 
+  const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
+  await policy.start();
+
   const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
   // are recorded as refused, by onRefused.
@@ -71,8 +78,12 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     table,
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
-    hooks: composeHooks(overrides.hooks ?? NO_REQUEST_HOOKS, auditHooks),
-    onRefused: (refusal) => auditHooks.recordRefusal(refusal),
+    // The data-handling policy first (a denied request reserves no quota), the audit record last.
+    hooks: composeHooks(new PolicyHook(() => policy.snapshot(), table, audit.writer), overrides.hooks ?? NO_REQUEST_HOOKS, auditHooks),
+    // Policy refusals are recorded by the policy hook itself, with the rule that denied.
+    onRefused: (refusal) => {
+      if (!POLICY_REFUSAL_CODES.has(refusal.code)) auditHooks.recordRefusal(refusal);
+    },
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     logger,
@@ -100,7 +111,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await usage.stop();
       await audit.stop();
       await routing.stop();
+      await policy.stop();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, usage, audit, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, close };
 }

@@ -61,16 +61,18 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     }
     const raw = await readBody(req, deps.maxBodyBytes);
     const body = parseJsonObject(raw);
+    const classificationHeader = req.headers['x-data-classification'];
+    const dataClassificationHeader = Array.isArray(classificationHeader) ? classificationHeader.join(',') : classificationHeader;
     if (route === 'chat') {
       const summary = validateChatRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, promptCharacters: summary.promptCharacters, startedAt },
+        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }
     const summary = validateEmbeddingsRequest(body);
     return proxyCall(
-      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, promptCharacters: summary.promptCharacters, startedAt },
+      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
       req, res, deps,
     );
   }

@@ -31,6 +31,7 @@ export interface ProxyCall {
   requestedMaxTokens?: number;
   promptCharacters: number;
   startedAt: number;
+  dataClassificationHeader?: string;
 }
 
 const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
@@ -71,13 +72,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     });
   }
 
-  const body = { ...call.body };
   const outputTokens = call.operation === 'chat' ? call.requestedMaxTokens ?? endpoint.defaultMaxTokens : 0;
-  if (call.operation === 'chat') {
-    if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
-    // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.
-    if (call.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
-  }
 
   let admission: Admission;
   try {
@@ -90,6 +85,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       estimatedTokens: Math.ceil(call.promptCharacters / 2) + outputTokens,
       body: call.body,
       startedAt: call.startedAt,
+      dataClassificationHeader: call.dataClassificationHeader,
     });
   } catch (error) {
     breaker.recordNeutral();
@@ -98,6 +94,14 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
 
   // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
   admission.readyToRespond?.catch(() => undefined);
+
+  // Built after admission: the data-policy hook may have masked prompt text in `call.body`.
+  const body = { ...call.body };
+  if (call.operation === 'chat') {
+    if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
+    // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.
+    if (call.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  }
 
   let outcome: UsageOutcome = 'upstream_error';
   let usage = NO_USAGE;

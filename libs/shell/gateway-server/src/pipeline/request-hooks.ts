@@ -13,6 +13,8 @@ export interface AdmissionRequest {
   /** The request body as parsed (policy checks read the prompt; never stored). */
   body: Record<string, unknown>;
   startedAt: number;
+  /** The caller's `x-data-classification` header, if sent (the data-policy hook resolves it). */
+  dataClassificationHeader?: string;
 }
 
 export interface CallResult {
