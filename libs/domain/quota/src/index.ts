@@ -1,1 +1,2 @@
-export {};
+export * from './config/quota-errors';
+export * from './config/quota-pool-definition';

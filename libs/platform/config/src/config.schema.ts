@@ -60,6 +60,22 @@ export const configSchema = z
   /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet). */
   GATEWAY_CONNECT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
 
+  /**
+   * Where quota counters live: `memory` (this gateway process only, the single-instance default) or
+   * `redis` (shared by every gateway instance; needs REDIS_URL).
+   */
+  QUOTA_STORE: z.enum(['memory', 'redis']).default('memory'),
+  /** Redis for the shared quota store, e.g. redis://127.0.0.1:6379/0. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+  /** Key prefix of the quota state in Redis (separate prefixes = separate deployments on one Redis). */
+  QUOTA_REDIS_PREFIX: z.string().min(1).default('aic:quota'),
+  /** Width of a quota window bucket (ms, divides 60 000): usage is forgotten at most this late. */
+  QUOTA_BUCKET_MS: positiveInt.refine((value) => 60_000 % value === 0, 'must divide 60000').default(5_000),
+  /** A reservation not reconciled within this time is settled at its estimate and its slot freed (ms). */
+  QUOTA_LEASE_TTL_MS: positiveInt.default(600_000),
+  /** Periodic reload of the quota pools besides change notifications (ms). */
+  QUOTA_REFRESH_MS: positiveInt.default(60_000),
+
   /** Upstream URL of the demo endpoints that SEED_DEMO_CONSORTIUM creates (the model simulator). */
   DEMO_SIMULATOR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:18090'),
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
@@ -95,6 +111,10 @@ export const configSchema = z
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_BATCH: positiveInt.default(5),
   GRAPHQL_MAX_PAGE_SIZE: positiveInt.default(100),
+  })
+  .refine((config) => config.QUOTA_STORE !== 'redis' || config.REDIS_URL !== undefined, {
+    path: ['REDIS_URL'],
+    message: 'is required when QUOTA_STORE=redis',
   })
   .refine((config) => config.NODE_ENV !== 'production' || config.CREDENTIAL_KEK !== undefined, {
     path: ['CREDENTIAL_KEK'],
