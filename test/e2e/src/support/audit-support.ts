@@ -108,3 +108,45 @@ export async function tamper(superuserUrl: string, statements: (client: import('
     await client.query('commit');
   });
 }
+
+export interface GatewayProcess {
+  url: string;
+  process: import('node:child_process').ChildProcess;
+  /** Resolves with the exit signal or code. */
+  exited: Promise<string>;
+}
+
+/** Runs apps/gateway/src/main.ts as a real process (TypeScript sources via tools/register-ts.cjs) on a free port. */
+export async function startGatewayProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools/register-ts.cjs'), path.join(repoRoot, 'apps/gateway/src/main.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: database.ownerUrl,
+      DATABASE_APP_URL: database.appUrl,
+      KEYCLOAK_URL: process.env.KEYCLOAK_URL ?? 'http://localhost:18080',
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: '0',
+      ...env,
+    },
+  });
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { event?: string; url?: string };
+        if (entry.event === 'gateway.ready' && entry.url) resolve(entry.url);
+      } catch {
+        // not a JSON line
+      }
+    });
+    void exited.then((how) => reject(new Error(`gateway exited before it was ready (${how})`)));
+  });
+  return { url, process: child, exited };
+}
