@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { AuditBatchWriter } from '../src/writer/audit-batch-writer';
+import type { AuditEventInput } from '../src/events/audit-event';
+
+function event(action = 'test.event'): AuditEventInput {
+  return {
+    id: randomUUID(),
+    tenantId: null,
+    occurredAt: new Date(),
+    requestId: null,
+    actor: { subject: 'tester' },
+    action,
+    resourceType: 'test',
+    resourceId: null,
+    outcome: 'success',
+    details: {},
+  };
+}
+
+/** A store whose writes complete when the test says so. */
+function manualStore() {
+  const writes: { events: AuditEventInput[]; resolve: () => void; reject: (error: Error) => void }[] = [];
+  const store = (events: AuditEventInput[]) =>
+    new Promise<void>((resolve, reject) => {
+      writes.push({ events, resolve, reject });
+    });
+  return { writes, store };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const ticks = async (n: number) => {
+  for (let i = 0; i < n; i++) await tick();
+};
+
+describe('AuditBatchWriter (group commit)', () => {
+  it('resolves a durable append only after its batch is written', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000 });
+    let durable = false;
+    const pending = writer.appendDurable(event()).then(() => (durable = true));
+    await tick();
+    expect(writes).toHaveLength(1);
+    expect(durable).toBe(false);
+    writes[0]!.resolve();
+    await pending;
+    expect(durable).toBe(true);
+  });
+
+  it('writes everything that arrived during a write as the next single batch', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000 });
+    const first = writer.appendDurable(event('first'));
+    await tick();
+    expect(writes).toHaveLength(1);
+    // While the first batch is being written, 50 requests and 3 non-urgent records queue up.
+    const waiting = Array.from({ length: 50 }, (_, i) => writer.appendDurable(event(`waiting-${i}`)));
+    for (let i = 0; i < 3; i++) writer.append(event(`completion-${i}`));
+    await tick();
+    expect(writes).toHaveLength(1);
+    writes[0]!.resolve();
+    await first;
+    await ticks(3);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]!.events.map((e) => e.action)).toEqual([...Array.from({ length: 50 }, (_, i) => `waiting-${i}`), 'completion-0', 'completion-1', 'completion-2']);
+    writes[1]!.resolve();
+    await Promise.all(waiting);
+    expect(writer.pending).toBe(0);
+  });
+
+  it('leaves records nobody waits for to the timer or flush()', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000 });
+    writer.append(event());
+    await tick();
+    expect(writes).toHaveLength(0);
+    const flushed = writer.flush();
+    await tick();
+    writes[0]!.resolve();
+    await flushed;
+    expect(writer.pending).toBe(0);
+  });
+
+  it('a failed write rejects its waiters and keeps every record (same ids) for the next attempt', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000 });
+    const durable = event('durable');
+    const background = event('background');
+    writer.append(background);
+    const pending = writer.appendDurable(durable);
+    await tick();
+    writes[0]!.reject(new Error('database down'));
+    await expect(pending).rejects.toThrow('database down');
+    expect(writer.pending).toBe(2);
+    const flushed = writer.flush();
+    await tick();
+    expect(writes[1]!.events.map((e) => e.id).sort()).toEqual([durable.id, background.id].sort());
+    writes[1]!.resolve();
+    await flushed;
+    expect(writer.pending).toBe(0);
+  });
+
+  it('splits large queues into batches of maxBatch rows', async () => {
+    const sizes: number[] = [];
+    const writer = new AuditBatchWriter(async (events) => void sizes.push(events.length), { flushMs: 60_000, maxBatch: 4 });
+    for (let i = 0; i < 10; i++) writer.append(event());
+    await writer.flush();
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+});

@@ -1,0 +1,89 @@
+import { RequestContext, type Principal } from '@ai-commons/core';
+import { GatewayAuditHooks, type GatewayAuditRequest } from '../src/gateway/gateway-audit-hooks';
+import { AuditKeys } from '../src/keys/audit-keys';
+import { AuditBatchWriter } from '../src/writer/audit-batch-writer';
+import type { AuditEventInput } from '../src/events/audit-event';
+
+const principal: Principal = {
+  subject: 'api-key:k1',
+  username: 'api-key:k1',
+  roles: ['tenant-member'],
+  authMethod: 'api-key',
+  clientId: 'k1',
+  institutionSlug: 'hanbit-bank',
+  institutionId: 'tenant-1',
+};
+
+function request(overrides: Partial<GatewayAuditRequest> = {}): GatewayAuditRequest {
+  return {
+    requestId: 'req-1',
+    caller: { tenantId: 'tenant-1', principal, apiKey: { id: 'k1', defaultClassification: 'confidential' } },
+    endpoint: { id: 'endpoint-1', name: 'llama', upstreamModel: 'sim-llama' },
+    operation: 'chat',
+    estimatedTokens: 42,
+    body: { model: 'llama', messages: [{ role: 'user', content: '고객 주민번호 900101-1234567' }] },
+    startedAt: 0,
+    ...overrides,
+  };
+}
+
+function setup(store: (events: AuditEventInput[]) => Promise<void> = async () => undefined) {
+  const written: AuditEventInput[] = [];
+  const writer = new AuditBatchWriter(async (events) => {
+    await store(events);
+    written.push(...events);
+  }, { flushMs: 60_000 });
+  const keys = AuditKeys.fromConfig({ NODE_ENV: 'test' });
+  const hooks = new GatewayAuditHooks(writer, keys, () => new Error('audit unavailable'));
+  const inRequest = <T>(fn: () => T) => RequestContext.run({ requestId: 'req-1', sourceAddress: '10.0.0.7', principal }, fn);
+  return { written, writer, keys, hooks, inRequest };
+}
+
+describe('GatewayAuditHooks', () => {
+  it('writes the admission record durably, with the prompt only as an HMAC under the institution key', async () => {
+    const { written, keys, hooks, inRequest } = setup();
+    const admission = await inRequest(() => hooks.admit(request()));
+    await admission.readyToRespond;
+    expect(written).toHaveLength(1);
+    const [record] = written;
+    expect(record).toMatchObject({
+      action: 'gateway.request.admitted', outcome: 'success', tenantId: 'tenant-1', requestId: 'req-1', resourceType: 'endpoint',
+      resourceId: 'endpoint-1', endpoint: 'llama', model: 'sim-llama', dataClassification: 'confidential', policyDecision: 'allow',
+      actor: { subject: 'api-key:k1', authMethod: 'api-key', institutionId: 'tenant-1', sourceAddress: '10.0.0.7' },
+    });
+    expect(record!.promptHmac).toBe(keys.contentHmac('tenant-1', JSON.stringify(request().body['messages'])));
+    expect(JSON.stringify(written)).not.toContain('900101');
+  });
+
+  it('queues the completion record without waiting, and refusals only for requests that were not admitted', async () => {
+    const { written, writer, hooks, inRequest } = setup();
+    await inRequest(async () => {
+      const admission = await hooks.admit(request());
+      await admission.readyToRespond;
+      admission.complete({ httpStatus: 502, outcome: 'upstream_error', usage: { promptTokens: 0, completionTokens: 0 }, latencyMs: 12.6 });
+      // The same request failing later is described by its completion record, not as a refusal.
+      hooks.recordRefusal({ status: 502, code: 'upstream_error', method: 'POST', path: '/v1/chat/completions' });
+    });
+    RequestContext.run({ requestId: 'req-2', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 401, code: 'invalid_api_key', method: 'POST', path: '/v1/chat/completions' }));
+    RequestContext.run({ requestId: 'req-3', principal }, () => hooks.recordRefusal({ status: 429, code: 'quota_exceeded', path: '/v1/chat/completions' }));
+    expect(written).toHaveLength(1);
+    await writer.flush();
+    expect(written.map((e) => [e.requestId, e.action, e.outcome, e.httpStatus ?? null])).toEqual([
+      ['req-1', 'gateway.request.admitted', 'success', null],
+      ['req-1', 'gateway.request.completed', 'failure', 502],
+      ['req-2', 'authentication.failure', 'denied', 401],
+      ['req-3', 'gateway.request.rejected', 'denied', 429],
+    ]);
+    expect(written[1]).toMatchObject({ latencyMs: 13, details: { result: 'upstream_error' } });
+    expect(written[2]).toMatchObject({ tenantId: null, actor: { subject: 'anonymous', sourceAddress: '10.0.0.8' } });
+    expect(written[3]).toMatchObject({ tenantId: 'tenant-1', policyDecision: 'deny:quota_exceeded' });
+  });
+
+  it('withholds the answer when the admission record cannot be written', async () => {
+    const { hooks, inRequest } = setup(async () => {
+      throw new Error('database down');
+    });
+    const admission = await inRequest(() => hooks.admit(request()));
+    await expect(admission.readyToRespond).rejects.toThrow('audit unavailable');
+  });
+});
