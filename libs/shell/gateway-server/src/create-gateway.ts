@@ -13,6 +13,7 @@ import { UsageRecorder } from './usage/usage-recorder';
 import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from './pipeline/request-hooks';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
+import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, type QuotaStore } from './quota';
 import { PolicyStore } from './policy/policy-store';
 import { POLICY_REFUSAL_CODES, PolicyHook } from './policy/policy-hook';
 
@@ -25,6 +26,8 @@ export interface Gateway {
   usage: UsageRecorder;
   /** Audit batch writer and sequencer (the admission record of every answered request is durable). */
   audit: AuditRuntime;
+  /** Quota pools in memory and the store of their counters (QUOTA_STORE). */
+  quota: { loader: QuotaLoader; store: QuotaStore };
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
   close(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export interface GatewayOverrides {
   logger?: JsonLogger;
   hooks?: RequestHooks;
   port?: number;
+  /** Clock of quota admission (tests move time forward past the one-minute window). */
+  quotaClock?: () => number;
 }
 
 export async function createGateway(config: AppConfig, overrides: GatewayOverrides = {}): Promise<Gateway> {
@@ -51,6 +56,14 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   await routing.start();
   const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
   usage.start();
+  const quotaClock = overrides.quotaClock ?? Date.now;
+  const quotaLoader = new QuotaLoader(db, config.DATABASE_APP_URL, config.QUOTA_REFRESH_MS, { bucketMs: config.QUOTA_BUCKET_MS, leaseTtlMs: config.QUOTA_LEASE_TTL_MS }, logger);
+  await quotaLoader.start();
+  const quotaStore: QuotaStore =
+    config.QUOTA_STORE === 'redis'
+      ? new RedisQuotaStore({ url: config.REDIS_URL!, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
+      : new MemoryQuotaStore(quotaClock);
+  const quotaHooks = new QuotaHooks(() => quotaLoader.table(), quotaStore, logger, quotaClock);
 
   const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await policy.start();
@@ -79,7 +92,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
-    hooks: composeHooks(new PolicyHook(() => policy.snapshot(), table, audit.writer), overrides.hooks ?? NO_REQUEST_HOOKS, auditHooks),
+    hooks: composeHooks(new PolicyHook(() => policy.snapshot(), table, audit.writer), overrides.hooks ?? NO_REQUEST_HOOKS, quotaHooks, auditHooks),
     // Policy refusals are recorded by the policy hook itself, with the rule that denied.
     onRefused: (refusal) => {
       if (!POLICY_REFUSAL_CODES.has(refusal.code)) auditHooks.recordRefusal(refusal);
@@ -112,7 +125,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await audit.stop();
       await routing.stop();
       await policy.stop();
+      await quotaLoader.stop();
+      await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
 }
