@@ -1,1 +1,6 @@
-export {};
+export * from './isolation.module';
+export * from './verification.service';
+export * from './report-signing';
+export * from './isolation-errors';
+export * from './checks';
+export * from './policy-admin/policy-admin.service';

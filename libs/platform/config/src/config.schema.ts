@@ -81,6 +81,11 @@ export const configSchema = z
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
   CATALOG_HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 
+  /** How often the control plane runs a data-isolation verification on its own (ms); 0 turns it off. Default: daily. */
+  ISOLATION_SCHEDULE_MS: z.coerce.number().int().min(0).default(86_400_000),
+  /** Where the control plane reaches the gateway for the verification's gateway probes (unset: those probes are a warning). */
+  GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+
   /**
    * Ed25519 key that signs audit tree heads: PKCS#8 PEM, or the 32-byte seed in base64. The audit
    * log refuses to start without it in production; elsewhere a fixed, publicly known key is used.

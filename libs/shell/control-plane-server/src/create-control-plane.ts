@@ -1,3 +1,4 @@
+import { VerificationService } from '@ai-commons/isolation';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
@@ -87,6 +88,8 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
+  // The verification's GraphQL probes call this control plane's own API.
+  app.get(VerificationService).controlPlaneUrl = url;
   const prober = app.get(EndpointHealthProber);
   prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
   return {

@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { fail, pass, warning, type IsolationCheck, type RunContext } from './check';
+
+async function waitForKey(gatewayUrl: string, secret: string, deadline: number): Promise<{ status: number; models: string[] }> {
+  for (;;) {
+    const response = await fetch(`${gatewayUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json().catch(() => ({}))) as { data?: { id: string }[] };
+    if (response.status !== 401 || Date.now() > deadline) return { status: response.status, models: (body.data ?? []).map((model) => model.id) };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function endpointNames(context: RunContext): Promise<Map<string, Set<string>>> {
+  const rows: { tenant_id: string; name: string }[] = await context.asSystem((tx) => tx.query(`select tenant_id, name from endpoints where state in ('active', 'draining')`));
+  const names = new Map<string, Set<string>>();
+  for (const row of rows) names.set(row.tenant_id, (names.get(row.tenant_id) ?? new Set()).add(row.name));
+  return names;
+}
+
+export const gatewayProbes: IsolationCheck = {
+  id: 'probe.gateway',
+  title: "No institution's API key reaches another institution's models through the gateway",
+  concern: 'other-members',
+  method:
+    'Creates a short-lived API key per institution (in its own scope, revoked at the end of the run), waits until the gateway has loaded it, ' +
+    "then with each key lists /v1/models (only the institution's own endpoints may appear) and sends a chat request carrying the run's marker to every " +
+    "model name only another institution has (every one must be refused with 404, nothing forwarded upstream).",
+  async run(context) {
+    if (!context.gatewayUrl) return warning('gateway not configured: set GATEWAY_URL to probe the data plane', { configured: false });
+    const keys: { institutionId: string; slug: string; id: string; secret: string }[] = [];
+    try {
+      for (const institution of context.institutions.filter((candidate) => candidate.status === 'active')) {
+        const secret = `aic_${randomBytes(32).toString('base64url')}`;
+        const [row]: { id: string }[] = await context.asTenant(institution.id, (tx) =>
+          tx.query(
+            `insert into api_keys (tenant_id, name, key_prefix, secret_hash, default_classification, expires_at, created_by)
+             values ($1, $2, $3, $4, 'public', now() + interval '10 minutes', 'isolation-verification') returning id`,
+            [institution.id, `isolation-probe-${context.runId.slice(0, 8)}`, secret.slice(0, 12), createHash('sha256').update(secret).digest()],
+          ),
+        );
+        keys.push({ institutionId: institution.id, slug: institution.slug, id: row.id, secret });
+      }
+      const names = await endpointNames(context);
+      const deadline = Date.now() + 10_000;
+      const probes: Record<string, unknown>[] = [];
+      const leaks: Record<string, unknown>[] = [];
+      for (const key of keys) {
+        const own = names.get(key.institutionId) ?? new Set<string>();
+        const listing = await waitForKey(context.gatewayUrl, key.secret, deadline);
+        if (listing.status !== 200) {
+          probes.push({ institution: key.slug, probe: 'GET /v1/models', status: listing.status, note: 'key not accepted' });
+          continue;
+        }
+        const foreignListed = listing.models.filter((model) => !own.has(model));
+        probes.push({ institution: key.slug, probe: 'GET /v1/models', status: 200, listed: listing.models.length, foreign: foreignListed });
+        if (foreignListed.length) leaks.push({ institution: key.slug, probe: 'GET /v1/models', foreign: foreignListed });
+        const foreignNames = new Set<string>();
+        for (const [tenantId, tenantNames] of names) if (tenantId !== key.institutionId) for (const name of tenantNames) if (!own.has(name)) foreignNames.add(name);
+        const statuses: Record<string, number> = {};
+        for (const model of foreignNames) {
+          const response = await fetch(`${context.gatewayUrl}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json', 'x-data-classification': 'public', 'x-request-id': `isolation-${context.runId}` },
+            body: JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: `${context.marker} cross-institution probe` }] }),
+            signal: AbortSignal.timeout(10_000),
+          });
+          await response.arrayBuffer();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          if (response.status !== 404 && response.status !== 403) leaks.push({ institution: key.slug, probe: 'POST /v1/chat/completions', model, status: response.status });
+        }
+        probes.push({ institution: key.slug, probe: 'POST /v1/chat/completions to foreign model names', requests: foreignNames.size, statuses });
+      }
+      const unaccepted = probes.filter((probe) => probe['note'] === 'key not accepted');
+      const evidence = { gatewayUrl: context.gatewayUrl, probes, leaks };
+      if (leaks.length) return fail(`${leaks.length} gateway probes reached another institution's models or listed them`, evidence);
+      if (unaccepted.length) return warning(`${unaccepted.length} probe keys were not loaded by the gateway in time; no leak among the rest`, evidence);
+      return pass(`${keys.length} institutions' API keys: model lists held only their own endpoints; every request for another institution's model was refused`, evidence);
+    } finally {
+      for (const key of keys) {
+        await context.asTenant(key.institutionId, (tx) => tx.query('update api_keys set revoked_at = now() where tenant_id = $1 and id = $2', [key.institutionId, key.id])).catch(() => undefined);
+      }
+    }
+  },
+};

@@ -1,0 +1,21 @@
+import { DomainError, type ErrorKind } from '@ai-commons/core';
+
+const KIND = {
+  RUN_NOT_FOUND: 'not-found',
+  RUN_IN_PROGRESS: 'conflict',
+  POLICY_INVALID: 'bad-input',
+  POLICY_VERSION_CONFLICT: 'conflict',
+  PII_SETTINGS_INVALID: 'bad-input',
+  TENANT_SCOPE_REQUIRED: 'forbidden',
+  INVALID_SAMPLE: 'bad-input',
+} as const satisfies Record<string, ErrorKind>;
+
+export type IsolationErrorCode = keyof typeof KIND;
+
+export class IsolationError extends DomainError {
+  readonly module = 'isolation';
+
+  constructor(code: IsolationErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, KIND[code], details);
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import type { Principal } from '@ai-commons/core';
+import { VerificationService } from './verification.service';
+
+/** GET /isolation/reports/{runId}.json — the signed report as a file a supervisor can keep. */
+@Controller('isolation')
+export class IsolationReportController {
+  constructor(private readonly verification: VerificationService) {}
+
+  @Roles('platform-admin', 'regulator')
+  @Get('reports/:file')
+  async download(@CurrentPrincipal() principal: Principal, @Param('file') file: string, @Res() res: Response): Promise<void> {
+    const id = file.replace(/\.json$/, '');
+    const signed = await this.verification.signedReport(principal, id);
+    res
+      .type('application/json')
+      .setHeader('content-disposition', `attachment; filename="isolation-report-${id}.json"`)
+      .send(JSON.stringify(signed, null, 2));
+  }
+}
