@@ -1,2 +1,5 @@
 export * from './config/quota-errors';
 export * from './config/quota-pool-definition';
+export * from './service/quota.service';
+export * from './quota.module';
+export * from './demo/demo-quota';
