@@ -8,6 +8,7 @@ import { AuthModule, type TokenVerifier } from '@ai-commons/auth';
 import { AuditModule } from '@ai-commons/audit';
 import { TenancyModule } from '@ai-commons/tenancy';
 import { CatalogModule } from '@ai-commons/catalog';
+import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import type { JsonLogger } from '@ai-commons/observability';
 import {
@@ -39,6 +40,7 @@ export class ControlPlaneModule {
         AuditModule,
         TenancyModule,
         CatalogModule,
+        QuotaModule,
         IsolationModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

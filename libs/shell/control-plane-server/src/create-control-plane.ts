@@ -18,6 +18,7 @@ import {
   OfferingService,
   seedDemoCatalog,
 } from '@ai-commons/catalog';
+import { QuotaService, seedDemoQuota } from '@ai-commons/quota';
 import { ControlPlaneModule } from './control-plane.module';
 
 export interface ControlPlane {
@@ -84,6 +85,8 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
     if (catalog.models.length + catalog.offerings.length + catalog.endpoints.length) {
       logger.event('info', 'demo-catalog.seeded', { ...catalog });
     }
+    const pools = await seedDemoQuota(app.get(QuotaService));
+    if (pools.length) logger.event('info', 'demo-quota.seeded', { pools });
   }
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
