@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- rows of raw SQL and GraphQL answers, read field by field */
 import { ident, fail, pass, warning, type IsolationCheck, type RunContext } from './check';
 
 function tenantCountsSql(tables: string[]): string {

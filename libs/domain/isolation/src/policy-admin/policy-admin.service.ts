@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- rows of raw SQL and GraphQL answers, read field by field */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AUDIT_SINK, RequestContext, adminScopeFor, readScopeFor, type AuditSink, type Principal } from '@ai-commons/core';
