@@ -40,7 +40,6 @@ export class AuditLog1764700000000 implements MigrationInterface {
       create index audit_events_actor_time on audit_events (actor_subject, occurred_at, id);
       create index audit_events_action_time on audit_events (action, occurred_at, id);
       create index audit_events_resource_time on audit_events (resource_type, resource_id, occurred_at, id);
-      create index audit_events_request on audit_events (request_id) where request_id is not null;
 
       -- The platform's own services (gateway audit writer, sequencer) append and read every event.
       create policy audit_events_system_read on audit_events for select to ai_commons_app
@@ -53,7 +52,9 @@ export class AuditLog1764700000000 implements MigrationInterface {
 
       create table audit_leaves (
         leaf_index bigint primary key,
-        event_id uuid not null references audit_events (id),
+        -- No foreign key: the sequencer reads the event in the same transaction, both tables are
+        -- append-only, and a per-row check would halve the sequencer's speed.
+        event_id uuid not null,
         leaf_hash bytea not null,
         -- The sequencer's watermark: where the next batch of events starts.
         event_xid xid8 not null,
@@ -110,7 +111,6 @@ export class AuditLog1764700000000 implements MigrationInterface {
       drop function audit_log_reject_change();
       drop policy audit_events_system_append on audit_events;
       drop policy audit_events_system_read on audit_events;
-      drop index audit_events_request;
       drop index audit_events_resource_time;
       drop index audit_events_action_time;
       drop index audit_events_actor_time;

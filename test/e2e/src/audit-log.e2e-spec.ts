@@ -39,6 +39,7 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
   let simulator: SimulatorProcess;
   let gateway: Gateway;
   let apiKey: string;
+  let endpointId: string;
   let work: string;
   let publicKeyPath: string;
   const tokens: Record<string, string> = {};
@@ -47,7 +48,7 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
   beforeAll(async () => {
     controlPlane = await startControlPlane({ CATALOG_HEALTH_PROBE_INTERVAL_MS: '0' });
     simulator = await startSimulatorProcess(['--models', 'sim-llama', '--output-tokens', '7']);
-    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'audit-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama' });
+    endpointId = (await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'audit-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama' })).id;
     apiKey = (await createApiKeyFixture('hanbit-bank')).secret;
     gateway = await startGateway();
     for (const user of ['platform-admin', 'regulator', 'hanbit-bank-admin', 'hanbit-bank-analyst', 'nuri-insurance-admin']) {
@@ -210,7 +211,8 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       for (let i = 0; i < 4; i++) {
         await openai(apiKey).chat.completions.create({ model: 'audit-llama', messages: [{ role: 'user', content: `page ${i}` }] });
       }
-      const filter = { institutionId: ids['hanbit-bank'], action: 'gateway.request.admitted', resourceType: 'endpoint', outcome: 'success' };
+      // (Other test files may have used other endpoints of the same institution.)
+      const filter = { institutionId: ids['hanbit-bank'], action: 'gateway.request.admitted', resourceType: 'endpoint', resourceId: endpointId, outcome: 'success' };
       const all = await gql('regulator', `query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { ${EVENT_FIELDS} } } } }`, { f: filter });
       expect(all.errors).toBeUndefined();
       const nodes = all.data.auditEvents.edges.map((edge: any) => edge.node);
@@ -303,7 +305,7 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       const { readFile } = await import('node:fs/promises');
       const lines = (await readFile(path.join(bundle.directory, 'events.jsonl'), 'utf8')).trim().split('\n');
       expect(lines.join('\n')).not.toContain('audit-prompt-');
-      const admitted = lines.map((line) => JSON.parse(line)).find((line) => line.event.action === 'gateway.request.admitted');
+      const admitted = lines.map((line) => JSON.parse(line)).find((line) => line.event.action === 'gateway.request.admitted' && line.event.request?.endpoint === 'audit-llama');
       expect(admitted.event).toMatchObject({ v: 1, institutionId: ids['hanbit-bank'], request: { endpoint: 'audit-llama', promptHmac: expect.stringMatching(/^[0-9a-f]{64}$/) } });
       const [leaf] = await superuser(`select leaf_hash from audit_leaves where leaf_index = $1`, [admitted.leafIndex]);
       const canonical = lines.find((line) => JSON.parse(line).leafIndex === admitted.leafIndex)!.slice('{"event":'.length, -`,"leafIndex":${admitted.leafIndex}}`.length);

@@ -48,7 +48,7 @@ describe('AuditBatchWriter (group commit)', () => {
 
   it('writes everything that arrived during a write as the next single batch', async () => {
     const { writes, store } = manualStore();
-    const writer = new AuditBatchWriter(store, { flushMs: 60_000 });
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, maxInFlight: 1 });
     const first = writer.appendDurable(event('first'));
     await tick();
     expect(writes).toHaveLength(1);
@@ -65,6 +65,25 @@ describe('AuditBatchWriter (group commit)', () => {
     writes[1]!.resolve();
     await Promise.all(waiting);
     expect(writer.pending).toBe(0);
+  });
+
+  it('overlaps up to maxInFlight batches, then queues', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, maxInFlight: 2 });
+    const first = writer.appendDurable(event('first'));
+    await tick();
+    const second = writer.appendDurable(event('second'));
+    await tick();
+    const rest = [writer.appendDurable(event('third')), writer.appendDurable(event('fourth'))];
+    await tick();
+    expect(writes.map((write) => write.events.map((e) => e.action))).toEqual([['first'], ['second']]);
+    writes[1]!.resolve();
+    await second;
+    await ticks(3);
+    expect(writes[2]!.events.map((e) => e.action)).toEqual(['third', 'fourth']);
+    writes[0]!.resolve();
+    writes[2]!.resolve();
+    await Promise.all([first, ...rest]);
   });
 
   it('leaves records nobody waits for to the timer or flush()', async () => {

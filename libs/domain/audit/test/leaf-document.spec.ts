@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { canonicalJson, leafHashOfUtf8 } from '@ai-commons/audit-proofs';
-import { leafDocument, leafOf, type StoredAuditEvent } from '../src/events/audit-event';
+import { canonicalLeafDocument, leafDocument, leafOf, type StoredAuditEvent } from '../src/events/audit-event';
 
 const base: StoredAuditEvent = {
   id: '8d0c4f1e-6f1c-4a8e-9d43-5c1f0b3e2a11',
@@ -55,6 +55,31 @@ describe('leaf document', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('the direct serializer writes exactly canonicalJson(leafDocument(…)) for any event', () => {
+    const text = fc.string({ unit: 'grapheme-composite' });
+    const nullable = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
+    const jsonObject = fc.dictionary(fc.string(), fc.jsonValue()) as fc.Arbitrary<Record<string, never>>;
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: text, timestamp: text, institutionId: nullable(text), requestId: nullable(text), action: text, resourceType: text,
+          resourceId: nullable(text), outcome: fc.constantFrom('success', 'denied', 'failure'), actor: jsonObject, details: jsonObject,
+          endpoint: nullable(text), model: nullable(text), dataClassification: nullable(text), promptTokens: nullable(fc.nat()),
+          completionTokens: nullable(fc.nat()), latencyMs: nullable(fc.integer()), httpStatus: nullable(fc.nat(599)),
+          policyDecision: nullable(text), promptHmac: nullable(text),
+        }),
+        fc.nat(),
+        (fields, leafIndex) => {
+          const event = { ...base, ...fields } as StoredAuditEvent;
+          expect(canonicalLeafDocument(event, leafIndex)).toBe(canonicalJson(leafDocument(event, leafIndex)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const escapes = { ...base, action: 'a"b\\c\n', requestId: '\u0001', resourceId: '한글 ✓ 😀' };
+    expect(canonicalLeafDocument(escapes, 3)).toBe(canonicalJson(leafDocument(escapes, 3)));
   });
 
   it('logs details JCS cannot represent (a jsonb number beyond IEEE 754 range) as their JSON text instead of failing', () => {

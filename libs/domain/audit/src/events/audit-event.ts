@@ -176,7 +176,7 @@ export function leafDocument(event: StoredAuditEvent, leafIndex: number): JsonVa
 export function leafOf(event: StoredAuditEvent, leafIndex: number): { canonical: string; hash: Buffer } {
   let canonical: string;
   try {
-    canonical = canonicalJson(leafDocument(event, leafIndex));
+    canonical = canonicalLeafDocument(event, leafIndex);
   } catch (error) {
     if (!isAuditProofError(error)) throw error;
     canonical = canonicalJson(
@@ -184,6 +184,50 @@ export function leafOf(event: StoredAuditEvent, leafIndex: number): { canonical:
     );
   }
   return { canonical, hash: leafHashOfUtf8(canonical) };
+}
+
+/**
+ * canonicalJson(leafDocument(event, leafIndex)) written out directly: the document's own keys are
+ * fixed, so only actor, details and the request fields go through the generic serializer. The
+ * sequencer and every export hash millions of these (a property test keeps the two equal).
+ */
+export function canonicalLeafDocument(event: StoredAuditEvent, leafIndex: number): string {
+  if (!Number.isSafeInteger(leafIndex) || leafIndex < 0) return canonicalJson(leafDocument(event, leafIndex));
+  const request = requestFields(event);
+  return (
+    `{"action":${text(event.action)},"actor":${canonicalJson(event.actor)},"details":${canonicalJson(event.details)},` +
+    `"id":${text(event.id)},"institutionId":${nullableText(event.institutionId)},"leafIndex":${leafIndex},` +
+    `"outcome":${text(event.outcome)},${request === null ? '' : `"request":${canonicalJson(request)},`}` +
+    `"requestId":${nullableText(event.requestId)},"resource":{"id":${nullableText(event.resourceId)},"type":${text(event.resourceType)}},` +
+    `"timestamp":${text(event.timestamp)},"v":${LEAF_DOCUMENT_VERSION}}`
+  );
+}
+
+const PLAIN_STRING = /^[^\u0000-\u001f"\\\uD800-\uDFFF]*$/;
+
+function text(value: string): string {
+  return PLAIN_STRING.test(value) ? `"${value}"` : canonicalJson(value);
+}
+
+function nullableText(value: string | null): string {
+  return value === null ? 'null' : text(value);
+}
+
+function requestFields(event: StoredAuditEvent): Record<string, JsonValue> | null {
+  let request: Record<string, JsonValue> | null = null;
+  const set = (key: string, value: string | number | null) => {
+    if (value !== null) (request ??= {})[key] = value;
+  };
+  set('endpoint', event.endpoint);
+  set('model', event.model);
+  set('dataClassification', event.dataClassification);
+  set('promptTokens', event.promptTokens);
+  set('completionTokens', event.completionTokens);
+  set('latencyMs', event.latencyMs);
+  set('httpStatus', event.httpStatus);
+  set('policyDecision', event.policyDecision);
+  set('promptHmac', event.promptHmac);
+  return request;
 }
 
 function representable(value: Record<string, JsonValue>): Record<string, JsonValue> {

@@ -114,6 +114,8 @@ export async function exportBundle(
   let lastLeafIndex: number | null = null;
   try {
     await proofs.begin(latest.treeSize, consistency, range);
+    // A cursor over up to millions of rows: JIT compilation would only add to the first FETCH.
+    await query(`set local jit = off`);
     if (leafRange) {
       await query(
         `declare ${CURSOR} no scroll cursor for

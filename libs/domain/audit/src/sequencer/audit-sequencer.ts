@@ -167,6 +167,8 @@ export class AuditSequencer {
       });
       try {
         await client.connect();
+        // Batches of thousands of rows would otherwise be JIT-compiled, at a cost above the query's own.
+        await client.query('set jit = off');
       } catch (error) {
         await client.end().catch(() => undefined);
         throw error;

@@ -18,6 +18,8 @@ export interface AuditBatchWriterOptions {
   flushMs: number;
   /** Rows per INSERT statement. */
   maxBatch?: number;
+  /** Batches being written at once (a second one overlaps the first one's commit). */
+  maxInFlight?: number;
   logger?: AuditLogger;
 }
 
@@ -27,8 +29,8 @@ export type AuditBatchStore = (events: AuditEventInput[]) => Promise<void>;
 /**
  * Group commit for audit events written outside a business transaction (the gateway's request
  * records, authentication failures). `appendDurable` resolves once the event's batch has
- * committed; while one batch is being written, new events queue up and go together in the next —
- * so under load one commit serves many requests, and idle a record costs one round trip.
+ * committed; while batches are being written, new events queue up and go together in the next —
+ * so under load one commit serves many requests, and idle a record costs one transaction.
  * `append` (nobody waits) is written with the next batch or by the timer. A failed write rejects
  * the waiters of that batch and keeps every record for the next attempt (ids are fixed, and the
  * insert ignores ids already present, so a retry never duplicates an event).
@@ -36,9 +38,12 @@ export type AuditBatchStore = (events: AuditEventInput[]) => Promise<void>;
 export class AuditBatchWriter {
   private queue: Pending[] = [];
   private urgent = 0;
-  private writing?: Promise<void>;
+  /** Writes in progress; these promises never reject. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private kickScheduled = false;
   private timer?: NodeJS.Timeout;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
   private readonly logger: AuditLogger;
 
   constructor(
@@ -46,6 +51,7 @@ export class AuditBatchWriter {
     private readonly options: AuditBatchWriterOptions,
   ) {
     this.maxBatch = options.maxBatch ?? 1_000;
+    this.maxInFlight = options.maxInFlight ?? 2;
     this.logger = options.logger ?? SILENT_LOGGER;
   }
 
@@ -63,7 +69,7 @@ export class AuditBatchWriter {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, settle: { resolve, reject } });
       this.urgent++;
-      if (!this.writing) this.kick();
+      this.kick();
     });
   }
 
@@ -73,6 +79,7 @@ export class AuditBatchWriter {
     if (this.queue.length > MAX_BUFFERED) {
       const dropped = this.queue.splice(0, this.queue.length - MAX_BUFFERED);
       for (const item of dropped) item.settle?.reject(new Error('audit buffer overflow'));
+      this.urgent -= dropped.filter((item) => item.settle).length;
       this.logger.event('error', 'audit.records_dropped', { count: dropped.length });
     }
   }
@@ -84,7 +91,10 @@ export class AuditBatchWriter {
   /** Writes everything queued so far. */
   async flush(): Promise<void> {
     for (;;) {
-      while (this.writing) await this.writing;
+      if (this.inFlight.size > 0) {
+        await Promise.all([...this.inFlight]);
+        continue;
+      }
       if (this.queue.length === 0) return;
       await this.writeNext();
     }
@@ -94,7 +104,7 @@ export class AuditBatchWriter {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    for (let attempt = 0; attempt < 5 && (this.queue.length > 0 || this.writing); attempt++) {
+    for (let attempt = 0; attempt < 5 && (this.queue.length > 0 || this.inFlight.size > 0); attempt++) {
       try {
         await this.flush();
       } catch {
@@ -105,16 +115,18 @@ export class AuditBatchWriter {
   }
 
   private kick(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
     // Let the current tick's requests join the batch, then write.
     setImmediate(() => {
-      if (!this.writing && this.urgent > 0) void this.writeNext().catch(() => undefined);
+      this.kickScheduled = false;
+      while (this.urgent > 0 && this.inFlight.size < this.maxInFlight) void this.writeNext().catch(() => undefined);
     });
   }
 
   private writeNext(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
-    const waiting = batch.filter((item) => item.settle).length;
-    this.urgent -= waiting;
+    this.urgent -= batch.filter((item) => item.settle).length;
     const write = (async () => {
       try {
         await this.store(batch.map((item) => item.event));
@@ -127,10 +139,11 @@ export class AuditBatchWriter {
         throw error;
       }
     })();
-    this.writing = write.catch(() => undefined).finally(() => {
-      this.writing = undefined;
+    const tracked: Promise<void> = write.catch(() => undefined).finally(() => {
+      this.inFlight.delete(tracked);
       if (this.urgent > 0) this.kick();
     });
+    this.inFlight.add(tracked);
     return write;
   }
 }
