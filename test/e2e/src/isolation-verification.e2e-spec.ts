@@ -23,7 +23,7 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
 
   const RUN_FIELDS = 'id status trigger reportSha256 signingKeyId summary { pass fail warning durationMs } checks { id concern status summary evidenceJson durationMs }';
 
-  async function runVerification(): Promise<{ id: string; status: string; checks: { id: string; status: string; summary: string; evidenceJson: string }[] }> {
+  async function runVerification(): Promise<{ id: string; status: string; reportSha256: string; checks: { id: string; status: string; summary: string; evidenceJson: string }[] }> {
     const response = await graphqlRequest<{ startIsolationVerification: any }>(controlPlane.url, `mutation { startIsolationVerification { ${RUN_FIELDS} } }`, { token: adminToken });
     expect(response.errors).toBeUndefined();
     return response.data!.startIsolationVerification;
