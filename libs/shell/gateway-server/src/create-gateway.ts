@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
-import { DEVELOPMENT_CREDENTIAL_KEK, type AppConfig } from '@ai-commons/config';
+import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
-import { LocalKekCipher } from '@ai-commons/catalog';
+import { credentialCipherFromConfig } from '@ai-commons/catalog';
 import { gatewayAuditHooks, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { JsonLogger } from '@ai-commons/observability';
 import { GatewayAuthentication } from './auth/gateway-authentication';
@@ -51,7 +51,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     applicationName: 'ai-commons-gateway',
   }).initialize();
   const db = new TenantDatabase(dataSource);
-  const cipher = new LocalKekCipher(Buffer.from(config.CREDENTIAL_KEK ?? DEVELOPMENT_CREDENTIAL_KEK, 'base64'));
+  const cipher = credentialCipherFromConfig(config);
   const routing = new RoutingLoader(db, cipher, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await routing.start();
   const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
@@ -76,15 +76,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     () => new GatewayError(503, 'api_error', 'audit_unavailable', 'The request could not be recorded in the audit log, so its answer is withheld.'),
   );
 
-  const verifier =
-    overrides.verifier ??
-    new KeycloakTokenVerifier({
-      url: config.KEYCLOAK_URL,
-      realm: config.KEYCLOAK_REALM,
-      audience: config.KEYCLOAK_AUDIENCE,
-      minTimeBetweenJwksRequestsS: config.KEYCLOAK_JWKS_MIN_INTERVAL_S,
-      keyFetchTimeoutMs: config.KEYCLOAK_KEY_FETCH_TIMEOUT_MS,
-    });
+  const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
   const server = createGatewayServer({
     authentication: new GatewayAuthentication(verifier, table),
