@@ -16,6 +16,8 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
   const endpointIds: string[] = [];
   const run = randomBytes(3).toString('hex');
   let poolId: string;
+  // Weights come from the members' capital as it is now (other suites may have changed it).
+  const weights: Record<string, number> = {};
 
   const gql = (token: string, query: string, variables?: Record<string, unknown>) => graphqlRequest(controlPlane.url, query, { token, variables });
 
@@ -39,6 +41,13 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
       }
     });
   });
+  beforeAll(async () => {
+    const capital = await withPg(e2eDatabase().superuserUrl, async (client) =>
+      (await client.query(`select slug, invested_capital_krw::float8 as capital from institutions where slug in ('hanbit-bank', 'nuri-insurance', 'gaon-securities')`)).rows,
+    );
+    const total = capital.reduce((sum, row) => sum + row.capital, 0);
+    for (const row of capital) weights[row.slug] = row.capital / total;
+  });
   afterAll(async () => controlPlane?.close());
 
   it('creates a pool with weights from invested capital and audits it', async () => {
@@ -56,8 +65,8 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
     const pool = (response.data as { createQuotaPool: { id: string; members: { institutionId: string; weight: number; guaranteed: { tokensPerMinute: number } }[] } }).createQuotaPool;
     poolId = pool.id;
     const hanbitRow = pool.members.find((member) => member.institutionId === ids['hanbit-bank'])!;
-    expect(hanbitRow.weight).toBeCloseTo(0.5, 9);
-    expect(hanbitRow.guaranteed.tokensPerMinute).toBeCloseTo(45000, 3);
+    expect(hanbitRow.weight).toBeCloseTo(weights['hanbit-bank'], 9);
+    expect(hanbitRow.guaranteed.tokensPerMinute).toBeCloseTo(weights['hanbit-bank'] * 0.9 * 100000, 3);
     const audited = await withPg(e2eDatabase().superuserUrl, async (client) =>
       (await client.query(`select count(*)::int as n from audit_events where action = 'quota_pool.create' and resource_id = $1`, [poolId])).rows[0].n,
     );
@@ -118,7 +127,7 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
     expect(standings.errors).toBeUndefined();
     const standing = (standings.data as { quotaStandings: { poolId: string; institutionId: string }[] }).quotaStandings.filter((row) => row.poolId === poolId);
     expect(standing).toEqual([
-      expect.objectContaining({ institutionId: ids['hanbit-bank'], weight: 0.5, usedLastMinute: { tokensPerMinute: 1000, requestsPerMinute: 1 }, periodUsedTokens: 1000, periodRemainingTokens: 999000, borrowingNow: { tokensPerMinute: 0 } }),
+      expect.objectContaining({ institutionId: ids['hanbit-bank'], weight: expect.closeTo(weights['hanbit-bank'], 9), usedLastMinute: { tokensPerMinute: 1000, requestsPerMinute: 1 }, periodUsedTokens: 1000, periodRemainingTokens: 999000, borrowingNow: { tokensPerMinute: 0 } }),
     ]);
 
     const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
@@ -133,7 +142,7 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
     const split = (settlement.data as { quotaSettlement: { costKrw: number; members: { institutionId: string; byInvestmentKrw: number; byUseKrw: number }[] } }).quotaSettlement;
     expect(split.costKrw).toBeCloseTo(2_000_000, 3); // 30 M/month over 2 days
     const gaon = split.members.find((member) => member.institutionId === ids['gaon-securities'])!;
-    expect(gaon.byInvestmentKrw).toBeCloseTo(400_000, 3);
+    expect(gaon.byInvestmentKrw).toBeCloseTo(2_000_000 * weights['gaon-securities'], 3);
     expect(gaon.byUseKrw).toBeCloseTo((2_000_000 * 2800) / 5700, 3);
   });
 });
