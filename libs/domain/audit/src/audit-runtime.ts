@@ -19,16 +19,21 @@ export interface AuditRuntime {
 
 export interface AuditRuntimeOptions {
   config: AppConfig;
-  db: TenantDatabase;
+  /** Not used by the runtime itself any more (it has its own connections); kept for callers. */
+  db?: TenantDatabase;
   logger?: AuditLogger;
   keys?: AuditKeys;
   applicationName: string;
 }
 
 /** Starts the batch writer and (if enabled) the sequencer of a control plane or gateway. */
-export function startAuditRuntime({ config, db, logger = SILENT_LOGGER, keys, applicationName }: AuditRuntimeOptions): AuditRuntime {
+export function startAuditRuntime({ config, logger = SILENT_LOGGER, keys, applicationName }: AuditRuntimeOptions): AuditRuntime {
   const auditKeys = keys ?? AuditKeys.fromConfig(config);
-  const writer = AuditBatchWriter.forDatabase(db, { flushMs: config.AUDIT_WRITE_FLUSH_MS, logger });
+  const writer = AuditBatchWriter.forConnection(config.DATABASE_APP_URL, {
+    flushMs: config.AUDIT_WRITE_FLUSH_MS,
+    logger,
+    applicationName: `${applicationName}-audit-writer`,
+  });
   writer.start();
   const sequencer = config.AUDIT_SEQUENCER_ENABLED
     ? new AuditSequencer({

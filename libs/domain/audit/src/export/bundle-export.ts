@@ -40,7 +40,6 @@ export interface BundleExportOptions {
   now?: () => Date;
 }
 
-const CURSOR = 'audit_bundle_export';
 /**
  * Stands in for a stored hash that is gone (someone deleted rows): the export must not stop there.
  * Nothing hashes to it, so the offline verifier reports every proof that needed it.
@@ -114,27 +113,8 @@ export async function exportBundle(
   let lastLeafIndex: number | null = null;
   try {
     await proofs.begin(latest.treeSize, consistency, range);
-    // A cursor over up to millions of rows: JIT compilation would only add to the first FETCH.
-    await query(`set local jit = off`);
-    if (leafRange) {
-      await query(
-        `declare ${CURSOR} no scroll cursor for
-           select ${EVENT_COLUMNS}, l.leaf_index from audit_leaves l join audit_events e on e.id = l.event_id
-            where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
-        [leafRange.start, leafRange.end],
-      );
-    } else {
-      await query(
-        `declare ${CURSOR} no scroll cursor for
-           select ${EVENT_COLUMNS}, l.leaf_index from audit_events e join audit_leaves l on l.event_id = e.id
-            where e.tenant_id = $1 and e.occurred_at >= $2 and e.occurred_at < $3 and l.leaf_index < $4
-            order by l.leaf_index`,
-        [request.institutionId, request.from, request.to, latest.treeSize],
-      );
-    }
-    for (;;) {
-      const rows = await query<AuditEventRow & { leaf_index: string }>(`fetch forward ${pageSize} from ${CURSOR}`);
-      if (rows.length === 0) break;
+    await query(`select set_config('jit', 'off', true)`);
+    for await (const rows of eventPages(query, request, leafRange, latest.treeSize, pageSize)) {
       const leaves = rows.map((row) => Number(row.leaf_index));
       const lines = rows.map((row, i) => `{"event":${leafOf(storedEventFromRow(row), leaves[i]!).canonical},"leafIndex":${leaves[i]}}\n`);
       await eventsFile.write(lines.join(''));
@@ -149,7 +129,6 @@ export async function exportBundle(
       firstLeafIndex ??= leaves[0]!;
       lastLeafIndex = leaves[leaves.length - 1]!;
     }
-    await query(`close ${CURSOR}`);
     await proofs.end();
   } finally {
     await eventsFile.close();
@@ -174,6 +153,50 @@ export async function exportBundle(
   await writeFile(join(directory, BUNDLE_FILES.publicKey), keys.publicKeyPem);
   await writeFile(join(directory, BUNDLE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, missingNodes };
+}
+
+type ExportRow = AuditEventRow & { leaf_index: string };
+
+/**
+ * The exported events in leaf order, a page at a time, each page one indexed query:
+ * - full: consecutive leaf ranges (a range scan of audit_leaves, then the events by id);
+ * - filtered: the institution's (leaf, event id) pairs first — small, sorted in memory — then
+ *   the events by id, a page at a time. (One ordered query would have PostgreSQL either walk
+ *   every leaf of the log or sort whole rows.)
+ */
+async function* eventPages(
+  query: Queryable,
+  request: BundleExportRequest,
+  leafRange: { start: number; end: number } | null,
+  latestTreeSize: number,
+  pageSize: number,
+): AsyncGenerator<ExportRow[]> {
+  if (leafRange) {
+    for (let start = leafRange.start; start < leafRange.end; start += pageSize) {
+      const rows = await query<ExportRow>(
+        `select ${EVENT_COLUMNS}, l.leaf_index from audit_leaves l join audit_events e on e.id = l.event_id
+          where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
+        [start, Math.min(leafRange.end, start + pageSize)],
+      );
+      if (rows.length > 0) yield rows;
+    }
+    return;
+  }
+  const index = await query<{ leaf_index: string; id: string }>(
+    `select l.leaf_index, e.id from audit_events e join audit_leaves l on l.event_id = e.id
+      where e.tenant_id = $1 and e.occurred_at >= $2 and e.occurred_at < $3 and l.leaf_index < $4`,
+    [request.institutionId, request.from, request.to, latestTreeSize],
+  );
+  const ordered = index.map((row) => ({ leaf: Number(row.leaf_index), id: row.id })).sort((a, b) => a.leaf - b.leaf);
+  for (let start = 0; start < ordered.length; start += pageSize) {
+    const page = ordered.slice(start, start + pageSize);
+    const rows = await query<ExportRow>(
+      `select ${EVENT_COLUMNS}, l.leaf_index from audit_events e join audit_leaves l on l.event_id = e.id where e.id = any($1::uuid[])`,
+      [page.map((entry) => entry.id)],
+    );
+    rows.sort((a, b) => Number(a.leaf_index) - Number(b.leaf_index));
+    if (rows.length > 0) yield rows;
+  }
 }
 
 function dedupe(heads: SignedTreeHead[]): SignedTreeHead[] {

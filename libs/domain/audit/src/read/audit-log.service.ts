@@ -24,7 +24,7 @@ import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type Aud
 import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../export/bundle-export';
 import { AuditKeys } from '../keys/audit-keys';
 import { queryableOf } from '../storage/queryable';
-import { fetchNodes, latestTreeHead, sequencedSize } from '../storage/tree-store';
+import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, type TreeHeadRow } from '../storage/tree-store';
 
 export interface AuditEventFilter {
   institutionId?: string;
@@ -112,6 +112,12 @@ export class AuditLogService {
         conditions.push(`(e.occurred_at, e.id) ${filter.newestFirst ? '<' : '>'} ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
       }
       parameters.push(size + 1);
+      // Keyset pages read one ordered index and stop after size + 1 rows. The planner tends to
+      // collect every match of the filter instead (bitmap scan, then sort), which grows with the log.
+      await tx.query(
+        `select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true),
+                set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
       const rows = (await tx.query(
         `select ${EVENT_COLUMNS}, l.leaf_index from audit_events e left join audit_leaves l on l.event_id = e.id
           ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
@@ -126,13 +132,17 @@ export class AuditLogService {
     if (!UUID.test(id)) throw new AuditError('INVALID_ID', 'Not an audit event id');
     return this.read(principal, `audit event ${id} with inclusion proof`, async (tx) => {
       const query = queryableOf(tx);
-      const [row] = await query<AuditEventRow>(
-        `select ${EVENT_COLUMNS}, l.leaf_index from audit_events e left join audit_leaves l on l.event_id = e.id where e.id = $1`,
+      // The event, its leaf and the latest signed head in one round trip; the proof's stored hashes in a second.
+      const [row] = await query<AuditEventRow & Partial<TreeHeadRow>>(
+        `select ${EVENT_COLUMNS}, l.leaf_index, h.tree_size, h.signed_at, h.root_hash, h.key_id, h.signature
+           from audit_events e left join audit_leaves l on l.event_id = e.id
+           left join lateral (select * from audit_tree_heads order by tree_size desc, signed_at desc limit 1) h on true
+          where e.id = $1`,
         [id],
       );
       if (!row) throw new AuditError('AUDIT_EVENT_NOT_FOUND', `No audit event ${id}`);
       const event = storedEventFromRow(row);
-      const head = await latestTreeHead(query);
+      const head = row.tree_size === undefined || row.tree_size === null ? null : treeHeadFromRow(row as TreeHeadRow);
       if (event.leafIndex === null || !head || event.leafIndex >= head.treeSize) return { event, inclusionProof: null };
       const plan = inclusionProofPlan(event.leafIndex, head.treeSize);
       const proof = assembleProof(plan, await fetchNodes(query, plan.nodes)).map(toHex);

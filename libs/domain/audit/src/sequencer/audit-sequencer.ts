@@ -17,6 +17,9 @@ import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
 import { queryableOfPg, type Queryable } from '../storage/queryable';
 import { fetchNodes, latestTreeHead } from '../storage/tree-store';
 
+/** Leaves hashed between two yields to the event loop. */
+const HASH_SLICE = 500;
+
 /** pg_try_advisory_lock(key1, key2) of the one sequencer per database ("audi", 1). */
 export const SEQUENCER_LOCK = [0x61756469, 1] as const;
 
@@ -147,7 +150,6 @@ export class AuditSequencer {
     } catch (error) {
       // Reload from the database next time: memory may be ahead of (or behind) what committed.
       this.state = undefined;
-      await this.client?.query('rollback').catch(() => undefined);
       throw error;
     }
   }
@@ -160,6 +162,8 @@ export class AuditSequencer {
         application_name: this.options.applicationName ?? 'ai-commons-audit-sequencer',
         statement_timeout: 60_000,
         connectionTimeoutMillis: 5_000,
+        // This connection belongs to the platform's own service: it reads every institution's events.
+        options: '-c app.cross_tenant=system',
       });
       client.on('error', (error) => {
         this.logger.event('warn', 'audit.sequencer.connection_lost', { error: error.message });
@@ -167,8 +171,11 @@ export class AuditSequencer {
       });
       try {
         await client.connect();
-        // Batches of thousands of rows would otherwise be JIT-compiled, at a cost above the query's own.
-        await client.query('set jit = off');
+        // Every query of this connection reads a few rows by index (the next events after the
+        // watermark, the last leaf, O(log n) tree nodes). The planner underestimates the rows after
+        // the watermark and would scan and sort the whole table instead, so indexes are imposed;
+        // and batches of thousands of rows would otherwise be JIT-compiled at a cost above their own.
+        await client.query('set jit = off; set enable_seqscan = off; set enable_bitmapscan = off; set enable_sort = off');
       } catch (error) {
         await client.end().catch(() => undefined);
         throw error;
@@ -205,39 +212,47 @@ export class AuditSequencer {
     };
   }
 
-  /** Sequences up to batchSize final events in one transaction; returns how many. */
+  /**
+   * Sequences up to batchSize final events; returns how many. The events are immutable, so they
+   * are read outside a transaction; leaves and nodes are then appended by one statement (one
+   * implicit transaction), which also moves the watermark. Hashing yields to the event loop now
+   * and then: in a gateway, requests keep flowing while a large batch is hashed.
+   */
   private async sequenceBatch(query: Queryable, state: SequencerState): Promise<number> {
-    await query('begin');
-    await query(`select set_config('app.cross_tenant', 'system', true), set_config('app.tenant_id', '', true)`);
     const rows = await query<SequencedRow>(
       `select ${EVENT_COLUMNS}, e.write_xid::text as write_xid, e.seq
          from audit_events e
-        where (e.write_xid, e.seq) > ($1::xid8, $2::bigint)
+        where e.write_xid >= $1::xid8 and (e.write_xid > $1::xid8 or e.seq > $2::bigint)
           and e.write_xid < pg_snapshot_xmin(pg_current_snapshot())
         order by e.write_xid, e.seq
         limit $3`,
       [state.watermark.xid, state.watermark.seq, this.batchSize],
     );
-    if (rows.length === 0) {
-      await query('commit');
-      return 0;
-    }
+    if (rows.length === 0) return 0;
     const first = state.frontier.treeSize;
-    const leafHashes = rows.map((row, i) => leafOf(storedEventFromRow(row), first + i).hash);
+    const leafHashes: Buffer[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0 && i % HASH_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      leafHashes.push(leafOf(storedEventFromRow(rows[i]!), first + i).hash);
+    }
     const appended = appendLeaves(state.frontier, leafHashes);
     const interior = appended.completedNodes.filter((node) => node.level > 0);
     await query(
-      `insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq)
-       select * from unnest($1::bigint[], $2::uuid[], $3::bytea[], $4::xid8[], $5::bigint[])`,
-      [rows.map((_, i) => first + i), rows.map((row) => row.id), leafHashes, rows.map((row) => row.write_xid), rows.map((row) => row.seq)],
+      `with leaves as (
+         insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq)
+         select * from unnest($1::bigint[], $2::uuid[], $3::bytea[], $4::xid8[], $5::bigint[]))
+       insert into audit_tree_nodes (level, index, hash) select * from unnest($6::smallint[], $7::bigint[], $8::bytea[])`,
+      [
+        rows.map((_, i) => first + i),
+        rows.map((row) => row.id),
+        leafHashes,
+        rows.map((row) => row.write_xid),
+        rows.map((row) => row.seq),
+        interior.map((node) => node.level),
+        interior.map((node) => node.index),
+        interior.map((node) => Buffer.from(node.hash)),
+      ],
     );
-    if (interior.length > 0) {
-      await query(
-        `insert into audit_tree_nodes (level, index, hash) select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-        [interior.map((node) => node.level), interior.map((node) => node.index), interior.map((node) => Buffer.from(node.hash))],
-      );
-    }
-    await query('commit');
     const last = rows[rows.length - 1]!;
     state.frontier = appended.frontier;
     state.watermark = { xid: last.write_xid, seq: last.seq };
@@ -254,13 +269,10 @@ export class AuditSequencer {
     // Never earlier than the previous head: heads are ordered by size and by time.
     const at = new Date(Math.max(now, headTime === -Infinity ? now : headTime + (grew ? 0 : 1)));
     const signed = signTreeHead(createTreeHead(state.frontier.treeSize, frontierRoot(state.frontier), at), this.options.signingKey);
-    await query('begin');
-    await query(`select set_config('app.cross_tenant', 'system', true), set_config('app.tenant_id', '', true)`);
     await query(
       'insert into audit_tree_heads (tree_size, signed_at, root_hash, key_id, signature) values ($1, $2, $3, $4, $5)',
       [signed.treeSize, at, rootHashBytes(signed), signed.keyId, signed.signature],
     );
-    await query('commit');
     state.head = signed;
   }
 }

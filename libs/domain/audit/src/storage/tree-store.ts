@@ -50,7 +50,7 @@ async function fetchStoredNodes(query: Queryable, nodes: readonly NodeId[]): Pro
   return nodeLookupFrom(rows.map((row): NodeHash => ({ level: Number(row.level), index: Number(row.index), hash: row.hash })));
 }
 
-interface TreeHeadRow {
+export interface TreeHeadRow {
   tree_size: string;
   signed_at: Date;
   root_hash: Buffer;

@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { RequestContext } from '@ai-commons/core';
 import type { TenantDatabase } from '@ai-commons/database';
 import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
@@ -49,14 +50,40 @@ export class AuditBatchWriter {
   constructor(
     private readonly store: AuditBatchStore,
     private readonly options: AuditBatchWriterOptions,
+    /** Releases what the store holds (its connections), after the last write. */
+    private readonly release: () => Promise<void> = async () => undefined,
   ) {
     this.maxBatch = options.maxBatch ?? 1_000;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.logger = options.logger ?? SILENT_LOGGER;
   }
 
+  /** Writes through TenantDatabase transactions in the platform's (system) scope. */
   static forDatabase(db: TenantDatabase, options: AuditBatchWriterOptions): AuditBatchWriter {
     return new AuditBatchWriter((events) => insertAuditEvents(db, events), options);
+  }
+
+  /**
+   * Writes over its own connections (as many as batches in flight), opened in the platform's
+   * system scope: each batch is one INSERT statement in its own implicit transaction — one round
+   * trip and one WAL flush — instead of BEGIN, scope, INSERT, COMMIT. The connections do nothing else.
+   */
+  static forConnection(connectionString: string, options: AuditBatchWriterOptions & { applicationName?: string }): AuditBatchWriter {
+    const pool = new Pool({
+      connectionString,
+      max: options.maxInFlight ?? 2,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      application_name: options.applicationName ?? 'ai-commons-audit-writer',
+      options: '-c app.cross_tenant=system -c jit=off',
+      statement_timeout: 30_000,
+    });
+    pool.on('error', (error) => (options.logger ?? SILENT_LOGGER).event('warn', 'audit.writer_connection_lost', { error: error.message }));
+    return new AuditBatchWriter(
+      async (events) => void (await pool.query(INSERT_EVENTS, insertParameters(events))),
+      options,
+      () => pool.end(),
+    );
   }
 
   start(): void {
@@ -112,6 +139,7 @@ export class AuditBatchWriter {
       }
     }
     if (this.queue.length) this.logger.event('error', 'audit.unwritten_at_shutdown', { count: this.queue.length });
+    await this.release().catch(() => undefined);
   }
 
   private kick(): void {
@@ -148,46 +176,49 @@ export class AuditBatchWriter {
   }
 }
 
-/** One multi-row INSERT … SELECT FROM unnest(…), in the platform's own (system) scope. */
-export function insertAuditEvents(db: TenantDatabase, events: AuditEventInput[]): Promise<void> {
+const INSERT_EVENTS = `insert into audit_events (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id,
+    outcome, details, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
+    policy_decision, prompt_hmac)
+  select id, tenant_id, occurred_at, request_id, actor::jsonb, action, resource_type, resource_id, outcome,
+    details::jsonb, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
+    policy_decision, prompt_hmac
+  from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[], $16::int[], $17::int[],
+    $18::text[], $19::text[])
+    as t (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint,
+      model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac)
+  on conflict (id) do nothing`;
+
+function insertParameters(events: AuditEventInput[]): unknown[] {
   const column = <T>(pick: (event: AuditEventInput) => T) => events.map(pick);
+  return [
+    column((e) => e.id),
+    column((e) => e.tenantId),
+    column((e) => e.occurredAt),
+    column((e) => e.requestId),
+    column((e) => JSON.stringify(e.actor)),
+    column((e) => e.action),
+    column((e) => e.resourceType),
+    column((e) => e.resourceId),
+    column((e) => e.outcome),
+    column((e) => JSON.stringify(e.details)),
+    column((e) => e.endpoint ?? null),
+    column((e) => e.model ?? null),
+    column((e) => e.dataClassification ?? null),
+    column((e) => integerOrNull(e.promptTokens)),
+    column((e) => integerOrNull(e.completionTokens)),
+    column((e) => integerOrNull(e.latencyMs)),
+    column((e) => integerOrNull(e.httpStatus)),
+    column((e) => e.policyDecision ?? null),
+    column((e) => e.promptHmac ?? null),
+  ];
+}
+
+/** One multi-row INSERT … SELECT FROM unnest(…) in a TenantDatabase transaction, in the platform's own (system) scope. */
+export function insertAuditEvents(db: TenantDatabase, events: AuditEventInput[]): Promise<void> {
   return RequestContext.run({ requestId: 'audit-batch', tenantScope: SYSTEM_SCOPE }, () =>
     db.transaction(async (tx) => {
-      await tx.query(
-        `insert into audit_events (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome,
-           details, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
-           policy_decision, prompt_hmac)
-         select id, tenant_id, occurred_at, request_id, actor::jsonb, action, resource_type, resource_id, outcome,
-           details::jsonb, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
-           policy_decision, prompt_hmac
-         from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[], $16::int[], $17::int[],
-           $18::text[], $19::text[])
-           as t (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint,
-             model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac)
-         on conflict (id) do nothing`,
-        [
-          column((e) => e.id),
-          column((e) => e.tenantId),
-          column((e) => e.occurredAt),
-          column((e) => e.requestId),
-          column((e) => JSON.stringify(e.actor)),
-          column((e) => e.action),
-          column((e) => e.resourceType),
-          column((e) => e.resourceId),
-          column((e) => e.outcome),
-          column((e) => JSON.stringify(e.details)),
-          column((e) => e.endpoint ?? null),
-          column((e) => e.model ?? null),
-          column((e) => e.dataClassification ?? null),
-          column((e) => integerOrNull(e.promptTokens)),
-          column((e) => integerOrNull(e.completionTokens)),
-          column((e) => integerOrNull(e.latencyMs)),
-          column((e) => integerOrNull(e.httpStatus)),
-          column((e) => e.policyDecision ?? null),
-          column((e) => e.promptHmac ?? null),
-        ],
-      );
+      await tx.query(INSERT_EVENTS, insertParameters(events));
     }),
   );
 }
