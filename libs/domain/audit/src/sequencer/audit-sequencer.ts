@@ -68,11 +68,11 @@ type SequencedRow = AuditEventRow & { write_xid: string; seq: string };
  * Events are written by business transactions that commit concurrently and may roll back, so
  * leaf indexes are never assigned there. Each event records the id of the transaction that wrote
  * it (`write_xid`); every transaction older than the snapshot's xmin has ended, so the events with
- * `write_xid < xmin` that are visible now are final, and any event committed later has a larger
- * write_xid. The sequencer takes them in (write_xid, seq) order after its watermark — the last
- * sequenced event — assigns consecutive leaf indexes, hashes each leaf over its canonical JSON,
- * appends the completed perfect subtrees and, in the same transaction, moves the watermark
- * (stored with the leaves). Tree heads are signed at most `treeHeadIntervalMs` after new leaves,
+ * `write_xid < xmin` that are visible now are final, and any event committed later has a
+ * write_xid ≥ xmin. The sequencer takes them in (write_xid, seq) order after its watermark — the
+ * last sequenced event — assigns consecutive leaf indexes, hashes each leaf over its canonical
+ * JSON, and appends the leaves (which carry the watermark) and the completed perfect subtrees in
+ * one statement. Tree heads are signed at most `treeHeadIntervalMs` after new leaves,
  * and every `heartbeatMs` regardless.
  */
 export class AuditSequencer {
