@@ -10,6 +10,7 @@ import {
   rootPlan,
   signTreeHead,
   type Frontier,
+  type NodeHash,
   type SignedTreeHead,
 } from '@ai-commons/audit-proofs';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow } from '../events/audit-event';
@@ -76,7 +77,10 @@ type SequencedRow = AuditEventRow & { write_xid: string; seq: string };
  * and every `heartbeatMs` regardless.
  */
 export class AuditSequencer {
+  /** Holds the lock; appends leaves, nodes and heads. */
   private client?: Client;
+  /** Reads the next batch of events while the previous one is being appended. */
+  private reader?: Client;
   private holding = false;
   private state?: SequencerState;
   private timer?: NodeJS.Timeout;
@@ -142,9 +146,8 @@ export class AuditSequencer {
     const query = queryableOfPg(this.client!);
     try {
       this.state ??= await this.loadState(query);
-      while ((await this.sequenceBatch(query, this.state)) === this.batchSize) {
-        // A full batch: more may be waiting.
-      }
+      this.reader ??= await this.connect('reader');
+      await this.drain(query, queryableOfPg(this.reader), this.state);
       await this.maybeSignTreeHead(query, this.state, forceTreeHead);
       return true;
     } catch (error) {
@@ -156,32 +159,7 @@ export class AuditSequencer {
 
   private async acquire(): Promise<boolean> {
     if (this.holding && this.client) return true;
-    if (!this.client) {
-      const client = new Client({
-        connectionString: this.options.connectionString,
-        application_name: this.options.applicationName ?? 'ai-commons-audit-sequencer',
-        statement_timeout: 60_000,
-        connectionTimeoutMillis: 5_000,
-        // This connection belongs to the platform's own service: it reads every institution's events.
-        options: '-c app.cross_tenant=system',
-      });
-      client.on('error', (error) => {
-        this.logger.event('warn', 'audit.sequencer.connection_lost', { error: error.message });
-        void this.disconnect();
-      });
-      try {
-        await client.connect();
-        // Every query of this connection reads a few rows by index (the next events after the
-        // watermark, the last leaf, O(log n) tree nodes). The planner underestimates the rows after
-        // the watermark and would scan and sort the whole table instead, so indexes are imposed;
-        // and batches of thousands of rows would otherwise be JIT-compiled at a cost above their own.
-        await client.query('set jit = off; set enable_seqscan = off; set enable_bitmapscan = off; set enable_sort = off');
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-      }
-      this.client = client;
-    }
+    this.client ??= await this.connect('lock');
     const [row] = await queryableOfPg(this.client)<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [...SEQUENCER_LOCK]);
     this.holding = Boolean(row?.locked);
     if (this.holding) {
@@ -191,12 +169,40 @@ export class AuditSequencer {
     return this.holding;
   }
 
+  private async connect(role: 'lock' | 'reader'): Promise<Client> {
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: `${this.options.applicationName ?? 'ai-commons-audit-sequencer'}${role === 'reader' ? '-reader' : ''}`,
+      statement_timeout: 60_000,
+      connectionTimeoutMillis: 5_000,
+      // These connections belong to the platform's own service: they read every institution's events.
+      options: '-c app.cross_tenant=system',
+    });
+    client.on('error', (error) => {
+      this.logger.event('warn', 'audit.sequencer.connection_lost', { role, error: error.message });
+      void this.disconnect();
+    });
+    try {
+      await client.connect();
+      // Every query here reads a few rows by index (the next events after the watermark, the last
+      // leaf, O(log n) tree nodes). The planner underestimates the rows after the watermark and
+      // would scan and sort the whole table instead, so indexes are imposed; and batches of
+      // thousands of rows would otherwise be JIT-compiled at a cost above their own.
+      await client.query('set jit = off; set enable_seqscan = off; set enable_bitmapscan = off; set enable_sort = off');
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return client;
+  }
+
   private async disconnect(): Promise<void> {
-    const client = this.client;
+    const clients = [this.client, this.reader];
     this.client = undefined;
+    this.reader = undefined;
     this.holding = false;
     this.state = undefined;
-    await client?.end().catch(() => undefined);
+    await Promise.all(clients.map((client) => client?.end().catch(() => undefined)));
   }
 
   private async loadState(query: Queryable): Promise<SequencerState> {
@@ -213,31 +219,49 @@ export class AuditSequencer {
   }
 
   /**
-   * Sequences up to batchSize final events; returns how many. The events are immutable, so they
-   * are read outside a transaction; leaves and nodes are then appended by one statement (one
-   * implicit transaction), which also moves the watermark. Hashing yields to the event loop now
+   * Sequences every final event, batchSize at a time. The events are immutable, so they are read
+   * outside a transaction, on a second connection: the next batch is read while the previous one
+   * is appended. Each batch's leaves (which carry the watermark) and completed subtrees are
+   * appended by one statement, in one implicit transaction. Hashing yields to the event loop now
    * and then: in a gateway, requests keep flowing while a large batch is hashed.
    */
-  private async sequenceBatch(query: Queryable, state: SequencerState): Promise<number> {
-    const rows = await query<SequencedRow>(
+  private async drain(write: Queryable, read: Queryable, state: SequencerState): Promise<void> {
+    let rows = await this.readBatch(read, state.watermark);
+    while (rows.length > 0) {
+      const first = state.frontier.treeSize;
+      const leafHashes: Buffer[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        if (i > 0 && i % HASH_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        leafHashes.push(leafOf(storedEventFromRow(rows[i]!), first + i).hash);
+      }
+      const appended = appendLeaves(state.frontier, leafHashes);
+      const last = rows[rows.length - 1]!;
+      const watermark = { xid: last.write_xid, seq: last.seq };
+      const appending = this.appendBatch(write, rows, first, leafHashes, appended.completedNodes);
+      const next = rows.length === this.batchSize ? this.readBatch(read, watermark) : Promise.resolve([]);
+      next.catch(() => undefined); // if the append fails first, this result is dropped
+      await appending;
+      state.frontier = appended.frontier;
+      state.watermark = watermark;
+      rows = await next;
+    }
+  }
+
+  private readBatch(read: Queryable, watermark: Watermark): Promise<SequencedRow[]> {
+    return read<SequencedRow>(
       `select ${EVENT_COLUMNS}, e.write_xid::text as write_xid, e.seq
          from audit_events e
         where e.write_xid >= $1::xid8 and (e.write_xid > $1::xid8 or e.seq > $2::bigint)
           and e.write_xid < pg_snapshot_xmin(pg_current_snapshot())
         order by e.write_xid, e.seq
         limit $3`,
-      [state.watermark.xid, state.watermark.seq, this.batchSize],
+      [watermark.xid, watermark.seq, this.batchSize],
     );
-    if (rows.length === 0) return 0;
-    const first = state.frontier.treeSize;
-    const leafHashes: Buffer[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      if (i > 0 && i % HASH_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-      leafHashes.push(leafOf(storedEventFromRow(rows[i]!), first + i).hash);
-    }
-    const appended = appendLeaves(state.frontier, leafHashes);
-    const interior = appended.completedNodes.filter((node) => node.level > 0);
-    await query(
+  }
+
+  private async appendBatch(write: Queryable, rows: SequencedRow[], first: number, leafHashes: Buffer[], completed: readonly NodeHash[]): Promise<void> {
+    const interior = completed.filter((node) => node.level > 0);
+    await write(
       `with leaves as (
          insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq)
          select * from unnest($1::bigint[], $2::uuid[], $3::bytea[], $4::xid8[], $5::bigint[]))
@@ -253,10 +277,6 @@ export class AuditSequencer {
         interior.map((node) => Buffer.from(node.hash)),
       ],
     );
-    const last = rows[rows.length - 1]!;
-    state.frontier = appended.frontier;
-    state.watermark = { xid: last.write_xid, seq: last.seq };
-    return rows.length;
   }
 
   private async maybeSignTreeHead(query: Queryable, state: SequencerState, force: boolean): Promise<void> {
