@@ -267,6 +267,14 @@ function oneRequest(agent: http.Agent, url: string, apiKey: string): Promise<num
   });
 }
 
+/** User + system CPU time of a process so far (Linux /proc), in ms. */
+async function processCpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  return (ticks * 1000) / 100; // USER_HZ
+}
+
 /** Open loop: one request every 1000/rate ms, whatever the answers do; latency of each. */
 async function pacedLoad(url: string, apiKey: string, rate: number, seconds: number): Promise<{ latencies: number[]; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
@@ -313,19 +321,21 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
     const eventsBefore = await eventCount(db);
     log('gateway: warm-up');
     for (const which of ['with', 'without'] as const) await pacedLoad(gateways[which]!.url, apiKey, OPTIONS.gatewayRate, 5);
-    const runs: Record<'with' | 'without', { p50: number; p90: number; p99: number; n: number; errors: number }[]> = { with: [], without: [] };
+    const runs: Record<'with' | 'without', { p50: number; p90: number; p99: number; n: number; errors: number; cpuUsPerRequest: number }[]> = { with: [], without: [] };
     for (let repeat = 0; repeat < OPTIONS.gatewayRepeats; repeat++) {
       const order = repeat % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
       for (const which of order) {
+        const cpuBefore = await processCpuMs(gateways[which]!.child.pid!);
         const { latencies, errors } = await pacedLoad(gateways[which]!.url, apiKey, OPTIONS.gatewayRate, OPTIONS.gatewaySeconds);
-        runs[which].push({ p50: median(latencies), p90: percentile(latencies, 90), p99: percentile(latencies, 99), n: latencies.length, errors });
+        const cpuMs = (await processCpuMs(gateways[which]!.child.pid!)) - cpuBefore;
+        runs[which].push({ p50: median(latencies), p90: percentile(latencies, 90), p99: percentile(latencies, 99), n: latencies.length, errors, cpuUsPerRequest: (cpuMs * 1000) / latencies.length });
         log(`gateway ${which} audit, repeat ${repeat + 1}: ${JSON.stringify(runs[which].at(-1))}`);
       }
     }
     const recorded = (await eventCount(db)) - eventsBefore;
     await stopProcess(gateways.with);
     const commits = gateways.with.lines.find((line) => line['event'] === 'audit.commit_stats') as Record<string, number> | undefined;
-    const summary = (which: 'with' | 'without', key: 'p50' | 'p90' | 'p99') => median(runs[which].map((run) => run[key]));
+    const summary = (which: 'with' | 'without', key: 'p50' | 'p90' | 'p99' | 'cpuUsPerRequest') => median(runs[which].map((run) => run[key]));
     const added = summary('with', 'p50') - summary('without', 'p50');
     const pairedAdded = median(runs.with.map((run, i) => run.p50 - runs.without[i]!.p50));
     const errors = [...runs.with, ...runs.without].reduce((sum, run) => sum + run.errors, 0);
@@ -333,7 +343,7 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
       measure: 'Gateway p50 added by the audit record (simulator: 50 ms to first token; sequencer in another process)',
       target: '≤ 1 ms',
       result: `${ms(added)} ms (p50 ${ms(summary('with', 'p50'))} ms with, ${ms(summary('without', 'p50'))} ms without)`,
-      detail: `${OPTIONS.gatewayRate} req/s paced, ${OPTIONS.gatewayRepeats} × ${OPTIONS.gatewaySeconds} s per gateway, interleaved; median of paired differences ${ms(pairedAdded)} ms; admission record commit (overlapped with the upstream call) p50 ${ms(commits?.['p50'] ?? NaN)} ms, p90 ${ms(commits?.['p90'] ?? NaN)} ms, p99 ${ms(commits?.['p99'] ?? NaN)} ms, max ${ms(commits?.['max'] ?? NaN)} ms; p90 ${ms(summary('with', 'p90'))} vs ${ms(summary('without', 'p90'))} ms; p99 ${ms(summary('with', 'p99'))} vs ${ms(summary('without', 'p99'))} ms; ${count(recorded)} audit events written during the runs; ${errors} errors`,
+      detail: `${OPTIONS.gatewayRate} req/s paced, ${OPTIONS.gatewayRepeats} × ${OPTIONS.gatewaySeconds} s per gateway, interleaved; median of paired differences ${ms(pairedAdded)} ms; admission record commit (overlapped with the upstream call) p50 ${ms(commits?.['p50'] ?? NaN)} ms, p90 ${ms(commits?.['p90'] ?? NaN)} ms, p99 ${ms(commits?.['p99'] ?? NaN)} ms, max ${ms(commits?.['max'] ?? NaN)} ms; gateway process CPU per request ${summary('with', 'cpuUsPerRequest').toFixed(0)} µs with, ${summary('without', 'cpuUsPerRequest').toFixed(0)} µs without; p90 ${ms(summary('with', 'p90'))} vs ${ms(summary('without', 'p90'))} ms; p99 ${ms(summary('with', 'p99'))} vs ${ms(summary('without', 'p99'))} ms; ${count(recorded)} audit events written during the runs; ${errors} errors`,
       verdict: added <= 1 ? 'met' : 'missed',
     });
     log(`gateway: ${JSON.stringify(results[results.length - 1])}`);
@@ -544,7 +554,7 @@ async function reads(fixture: Fixture): Promise<void> {
           measure: `Offline verifier on a ${label} bundle of ${count(manifest.eventCount)} events`,
           target: institutionId ? '—' : '≥ 100,000 events/s',
           result: `${count(rate)} events/s (${verifyS.toFixed(2)} s${outcome.code === 0 ? ', VERIFIED' : `, exit ${outcome.code}`})`,
-          detail: `${(size / 1048576).toFixed(0)} MiB events.jsonl, ${manifest.treeHeadCount} tree heads; CLI wall time incl. reading ${outcome.wallS.toFixed(2)} s; export from PostgreSQL took ${exportS.toFixed(1)} s (${count(manifest.eventCount / exportS)} events/s)`,
+          detail: `${(size / 1048576).toFixed(0)} MiB events.jsonl, ${manifest.treeHeadCount} tree heads; CLI wall time incl. reading ${outcome.wallS.toFixed(2)} s, CPU time ${outcome.cpuS.toFixed(2)} s (${count(manifest.eventCount / outcome.cpuS)} events per CPU-second); export from PostgreSQL took ${exportS.toFixed(1)} s (${count(manifest.eventCount / exportS)} events/s)`,
           verdict: outcome.code !== 0 ? 'FAILED' : institutionId ? '—' : rate >= 100_000 ? 'met' : 'missed',
         });
         log(`verify: ${JSON.stringify(results[results.length - 1])}`);
@@ -561,13 +571,16 @@ const queryShapes: Row[] = [];
 
 type RunVerifier = (argv: readonly string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }) => Promise<number>;
 
-async function verify(directory: string, publicKey: string): Promise<{ code: number; report: { durationMs: number; ok: boolean }; wallS: number }> {
+async function verify(directory: string, publicKey: string): Promise<{ code: number; report: { durationMs: number; ok: boolean }; wallS: number; cpuS: number }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runVerifier } = require(path.join(root, 'apps/audit-verifier/src/run-verifier.ts')) as { runVerifier: RunVerifier };
   let out = '';
   const t = performance.now();
+  // This process does nothing else meanwhile: its CPU time is the verifier's (preemption by other jobs does not count).
+  const cpu = process.cpuUsage();
   const code = await runVerifier(['--bundle', directory, '--public-key', publicKey, '--json'], { stdout: (text) => (out += text), stderr: (text) => process.stderr.write(text) });
-  return { code, report: JSON.parse(out), wallS: (performance.now() - t) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { code, report: JSON.parse(out), wallS: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6 };
 }
 
 // ---------------------------------------------------------------------------------------------

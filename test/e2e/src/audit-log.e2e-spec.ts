@@ -287,7 +287,8 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       expect(cli.out).toContain('VERIFIED');
 
       const [exported] = await superuser(`select * from audit_events where action = 'audit.export' and tenant_id = $1 order by seq desc limit 1`, [ids['hanbit-bank']]);
-      expect(exported.details).toMatchObject({ scope: 'filtered', eventCount: ownResult.report!.counts.events });
+      expect(exported.details).toMatchObject({ scope: 'filtered', from });
+      expect(exported.actor).toMatchObject({ username: 'hanbit-bank-admin' });
     });
 
     it('refuses other institutions, analysts and anonymous callers', async () => {

@@ -179,40 +179,38 @@ export class AuditLogService {
   }
 
   /**
-   * Writes an export bundle into `directory` in one transaction, and logs the export itself
-   * (`audit.export`, visible to the institution exported).
+   * Writes an export bundle into `directory`. The export is authorized and logged first
+   * (`audit.export`, visible to the institution exported; a regulator's also as
+   * `cross-tenant.access`) in a short transaction. The bundle is then read in one read-only
+   * transaction — in the platform's system scope for regulators and platform admins, whose access
+   * is already decided and logged — because a transaction that holds a transaction id (as every
+   * audited cross-tenant one does) would hold back the sequencer for as long as a large export runs.
    */
   async export(principal: Principal, request: BundleExportRequest, directory: string): Promise<ExportedBundle> {
     const institutionId = this.allowedInstitution(principal, request.institutionId ?? undefined) ?? null;
-    if (institutionId === null && !hasAnyRole(principal, ['platform-admin', 'regulator'])) {
+    const crossTenant = hasAnyRole(principal, ['platform-admin', 'regulator']);
+    if (institutionId === null && !crossTenant) {
       throw new AuditError('WRONG_INSTITUTION', 'Only platform admins and regulators export every institution’s events');
     }
     const scoped = { ...request, institutionId };
-    return this.read(principal, `audit export ${describe(scoped)}`, async (tx) => {
-      const exported = await exportBundle(queryableOf(tx), this.keys, scoped, directory);
-      const { manifest } = exported;
-      await this.audit.record(
+    const reason = `audit export ${describe(scoped)}`;
+    await this.read(principal, reason, (tx) =>
+      this.audit.record(
         {
           action: 'audit.export',
           resourceType: 'audit-log',
           resourceId: institutionId ?? undefined,
           tenantId: institutionId ?? undefined,
           outcome: 'success',
-          details: {
-            scope: manifest.scope,
-            from: manifest.timeRange.from,
-            to: manifest.timeRange.to,
-            eventCount: manifest.eventCount,
-            firstLeafIndex: manifest.firstLeafIndex,
-            lastLeafIndex: manifest.lastLeafIndex,
-            latestTreeSize: manifest.latestTreeSize,
-            ...(exported.missingNodes > 0 ? { missingTreeNodes: exported.missingNodes } : {}),
-          },
+          details: { scope: institutionId === null ? 'full' : 'filtered', from: request.from.toISOString(), to: request.to.toISOString() },
         },
         tx,
-      );
-      return exported;
-    });
+      ),
+    );
+    const readScope: TenantScope = crossTenant
+      ? { kind: 'cross-tenant', access: 'system', reason }
+      : readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
+    return RequestContext.withTenantScope(readScope, () => this.db.transaction((tx) => exportBundle(queryableOf(tx), this.keys, scoped, directory)));
   }
 
   /** Members may only name their own institution; a member's default is its own. */
