@@ -1,0 +1,827 @@
+// Gateway benchmark (issue 3): the model simulator called directly, through the ai-commons gateway
+// (API-key auth and usage recording on) and through the Portkey open-source gateway, in one run on
+// loopback, with autocannon. Measures maximum throughput and latency at a fixed rate, and the
+// overhead of each gateway over the direct call. Writes results.md (and raw/<stamp>.json) here.
+//
+//   node test/bench/gateway/gateway-bench.mjs [--repeats 3] [--rate 200] [--rate-duration 15]
+//        [--rate-pacing paced|burst] [--rate-connections N] [--max-connections 50] [--max-duration 10] [--warmup 20]
+//        [--out test/bench/gateway/results.md] [--no-reference-proxy] [--gateway-env K=V,...]
+//        [--profile [--profile-load max|rate]] [--render raw/<run>.json]
+//
+// A bare node:http proxy (reference-proxy.mjs) is measured as a fourth target, the floor for any
+// Node.js proxy on the machine (--no-reference-proxy leaves it out). --gateway-env passes extra settings to the gateway process
+// (diagnostics only; results.md says so). --profile skips the measurements: it runs the gateway
+// under `node --cpu-prof`, drives one max-throughput (or fixed-rate) run through it, and prints
+// self and inclusive time by function, file and package for that run only.
+//
+// Needs PostgreSQL (BENCH_POSTGRES_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+// and a built dist/ (built with tools/build.mjs when missing). dist/ is copied into raw/ first, so
+// someone else's rebuild cannot pull files from under the running processes.
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const here = import.meta.dirname;
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const { Client: PgClient } = require('pg');
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const argv = process.argv.slice(2);
+const flags = new Set(argv.filter((arg) => arg.startsWith('--')));
+const option = (name, fallback) => {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 && argv[index + 1] !== undefined && !argv[index + 1].startsWith('--') ? argv[index + 1] : fallback;
+};
+const OPTIONS = {
+  repeats: Number(option('repeats', 3)),
+  rate: Number(option('rate', 200)),
+  rateDurationS: Number(option('rate-duration', 15)),
+  // paced (default): requests evenly spaced, connections take turns; burst: autocannon's plain
+  // overallRate over --rate-connections connections (see pacer()).
+  ratePacing: option('rate-pacing', 'paced'),
+  rateConnections: Number(option('rate-connections', 0)),
+  maxConnections: Number(option('max-connections', 50)),
+  maxDurationS: Number(option('max-duration', 10)),
+  warmupS: Number(option('warmup', 20)), // Portkey needs ~15 s of load before its throughput levels off
+  out: path.resolve(option('out', path.join(here, 'results.md'))),
+  // A fourth target: a bare node:http proxy (reference-proxy.mjs), the floor for any Node.js proxy here.
+  referenceProxy: !flags.has('--no-reference-proxy'),
+  // Extra environment for the gateway process (diagnostics), e.g. GATEWAY_USAGE_FLUSH_MS=600000.
+  gatewayEnv: Object.fromEntries((option('gateway-env', '') || '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+  // Re-renders results.md from a raw JSON of an earlier run (after a change to the report layout).
+  render: option('render', undefined),
+  profile: flags.has('--profile'),
+  profileLoad: option('profile-load', 'max'), // max | rate: the load driven through the profiled gateway
+};
+if (!['paced', 'burst'].includes(OPTIONS.ratePacing)) throw new Error('--rate-pacing is paced or burst');
+if (!OPTIONS.rateConnections) OPTIONS.rateConnections = OPTIONS.ratePacing === 'paced' ? OPTIONS.rate : 10;
+const ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE_NAME = 'ai_commons_bench_gateway';
+const MODEL = 'bench-model';
+const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
+const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
+let TARGETS = ['direct', 'gateway', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])];
+let PROXIES = TARGETS.filter((target) => target !== 'direct');
+const LABELS = { direct: 'simulator direct', gateway: 'ai-commons gateway', portkey: 'Portkey gateway', reference: 'bare node:http proxy (reference)' };
+const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2 };
+const RAW_DIR = path.join(here, 'raw');
+const CLOCK_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+
+const log = (message) => process.stderr.write(`[gateway-bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const children = new Set();
+
+/** Starts a child process; keeps the last 4 KB of its output for error messages. */
+function startChild(name, args, env, { cwd = root } = {}) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const record = { name, child, output: '', exited: false, lines: [] };
+  const keep = (chunk) => {
+    record.output = (record.output + chunk.toString()).slice(-4096);
+  };
+  child.stdout.on('data', (chunk) => {
+    keep(chunk);
+    for (const line of chunk.toString().split('\n')) if (line.trim()) record.lines.push(line);
+    if (record.lines.length > 50) record.lines.splice(0, record.lines.length - 50);
+  });
+  child.stderr.on('data', keep);
+  record.exit = new Promise((resolve) => child.once('exit', (code, signal) => {
+    record.exited = true;
+    children.delete(record);
+    resolve({ code, signal });
+  }));
+  children.add(record);
+  return record;
+}
+
+async function stopChild(record, graceMs = 10_000) {
+  if (!record || record.exited) return;
+  record.child.kill('SIGTERM');
+  const result = await Promise.race([record.exit, sleep(graceMs).then(() => undefined)]);
+  if (!result) {
+    log(`${record.name} did not stop within ${graceMs} ms; killing it`);
+    record.child.kill('SIGKILL');
+    await record.exit;
+  }
+}
+
+async function stopAll() {
+  await Promise.all([...children].map((record) => stopChild(record)));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping child processes`);
+    for (const record of children) record.child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, record, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (record.exited) throw new Error(`${record.name} exited while waiting for ${what}:\n${record.output}`);
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${record.output}`);
+    await sleep(100);
+  }
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+function rssMiB(pid) {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** utime + stime of a process in ms, from /proc (Linux). */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build output, database and seed data
+
+function snapshotDist() {
+  const dist = path.join(root, 'dist');
+  const entries = ['apps/gateway/src/main.js', 'apps/model-simulator/src/main.js', 'libs/platform/testing/src/test-postgres.js'];
+  if (!entries.every((entry) => existsSync(path.join(dist, entry)))) {
+    log('dist/ is missing or incomplete: node tools/build.mjs');
+    execFileSync(process.execPath, [path.join(root, 'tools/build.mjs')], { cwd: root, stdio: 'inherit' });
+  }
+  const snapshot = path.join(RAW_DIR, `dist-${process.pid}`);
+  rmSync(snapshot, { recursive: true, force: true });
+  mkdirSync(RAW_DIR, { recursive: true });
+  cpSync(dist, snapshot, { recursive: true });
+  if (!entries.every((entry) => existsSync(path.join(snapshot, entry)))) throw new Error('dist/ changed while it was being copied; run again');
+  return snapshot;
+}
+
+async function withPg(url, work) {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createBenchDatabase(dist) {
+  const { createTestDatabase } = require(path.join(dist, 'libs/platform/testing/src/test-postgres.js'));
+  return createTestDatabase(ADMIN_URL, DATABASE_NAME); // bootstraps roles, (re)creates the database, migrates
+}
+
+async function dropBenchDatabase() {
+  await withPg(ADMIN_URL, (client) => client.query(`drop database if exists "${DATABASE_NAME}" with (force)`));
+}
+
+/** One institution, one endpoint (encrypted upstream credential) and one API key, as superuser. */
+async function seed(database, dist, simulatorUrl, kek) {
+  const { LocalKekCipher, endpointCredentialContext } = require(path.join(dist, 'libs/domain/catalog/src/credentials/local-kek-cipher.js'));
+  const cipher = new LocalKekCipher(kek);
+  const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
+  await withPg(database.superuserUrl, async (client) => {
+    const tenant = (await client.query(
+      `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000) returning id`,
+    )).rows[0].id;
+    const model = (await client.query(
+      `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'gateway benchmark', 'test', 8192) returning id`,
+    )).rows[0].id;
+    const offering = (await client.query(
+      `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
+      [model],
+    )).rows[0].id;
+    const endpoint = (await client.query(
+      `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
+       values ($1, $2, $3, 'shared-pool', 'openai-compatible', $4, $2, 'active') returning id`,
+      [tenant, MODEL, offering, simulatorUrl],
+    )).rows[0].id;
+    const encrypted = cipher.encrypt(UPSTREAM_KEY, endpointCredentialContext(tenant, endpoint));
+    await client.query(
+      `update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3, credential_rotated_at = now() where id = $4`,
+      [encrypted.ciphertext, encrypted.keyId, cipher.fingerprint(UPSTREAM_KEY), endpoint],
+    );
+    await client.query(
+      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'gateway-bench')`,
+      [tenant, apiKey.slice(0, 12), createHash('sha256').update(apiKey).digest()],
+    );
+  });
+  return apiKey;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The three targets
+
+async function startSimulator(dist) {
+  const record = startChild('model-simulator', [
+    path.join(dist, 'apps/model-simulator/src/main.js'),
+    '--port', '0', '--models', MODEL, '--api-key', UPSTREAM_KEY, '--ttft-ms', '0', '--inter-token-ms', '0', '--output-tokens', '16',
+  ], { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' });
+  const url = await waitFor('the simulator to listen', record, () => {
+    for (const line of record.lines) {
+      try {
+        const event = JSON.parse(line);
+        if (event.url) return event.url;
+      } catch {
+        // not JSON
+      }
+    }
+    return undefined;
+  });
+  return { record, url };
+}
+
+async function startGateway(dist, database, kek, { profileDir } = {}) {
+  const port = await freePort();
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const record = startChild('ai-commons gateway', [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.ownerUrl,
+    DATABASE_APP_URL: database.appUrl,
+    MIGRATE_ON_START: 'false',
+    CREDENTIAL_KEK: kek.toString('base64'),
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(port),
+    ...OPTIONS.gatewayEnv,
+    // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2.
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok);
+  return { record, url };
+}
+
+async function startPortkey() {
+  const packageDir = path.join(root, 'node_modules/@portkey-ai/gateway');
+  const { version, bin } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  const port = await freePort();
+  const record = startChild('Portkey gateway', [path.join(packageDir, typeof bin === 'string' ? bin : Object.values(bin)[0]), '--headless', `--port=${port}`], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('Portkey to answer', record, async () => (await fetch(`${url}/`)).ok);
+  return { record, url, version };
+}
+
+async function startReferenceProxy(simulatorUrl) {
+  const record = startChild('reference proxy', [path.join(here, 'reference-proxy.mjs'), simulatorUrl], { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' });
+  const url = await waitFor('the reference proxy to listen', record, () => record.lines.map((line) => JSON.parse(line).url).find(Boolean));
+  return { record, url };
+}
+
+function targetRequest(target, urls, apiKey) {
+  const base = { 'content-type': 'application/json' };
+  switch (target) {
+    case 'direct':
+      return { url: `${urls.simulator}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
+    case 'gateway':
+      return { url: `${urls.gateway}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${apiKey}` } };
+    case 'reference':
+      return { url: `${urls.reference}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
+    case 'portkey':
+      // Portkey forwards the bearer token as the provider's API key and sends the request to
+      // <custom host>/chat/completions for provider openai.
+      return {
+        url: `${urls.portkey}/v1/chat/completions`,
+        headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${urls.simulator}/v1` },
+      };
+    default:
+      throw new Error(target);
+  }
+}
+
+/** One request per target: each must answer 200 with the simulator's (deterministic) completion. */
+async function checkTargets(requests) {
+  const contents = {};
+  for (const target of TARGETS) {
+    const { url, headers } = requests[target];
+    const response = await fetch(url, { method: 'POST', headers, body: BODY });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${target}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+    contents[target] = JSON.parse(text).choices?.[0]?.message?.content;
+  }
+  if (!contents.direct || TARGETS.some((target) => contents[target] !== contents.direct)) {
+    throw new Error(`the targets answered differently: ${JSON.stringify(contents)}`);
+  }
+  return contents.direct;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load generation and statistics
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted, q) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+function median(values) {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!finite.length) return NaN;
+  const middle = Math.floor(finite.length / 2);
+  return finite.length % 2 ? finite[middle] : (finite[middle - 1] + finite[middle]) / 2;
+}
+
+/**
+ * One autocannon run. Latencies are taken from every 2xx response's own duration (float ms, from
+ * process.hrtime) rather than autocannon's histogram, which keeps whole milliseconds only.
+ */
+function cannon({ url, headers }, { connections, durationS, overallRate, paced = false }) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    const statusCounts = {};
+    const opts = { url, method: 'POST', headers, body: BODY, connections, duration: durationS, timeout: 10 };
+    if (paced) opts.setupClient = pacer({ connections, overallRate });
+    else if (overallRate) opts.overallRate = overallRate;
+    const instance = autocannon(opts, (error, result) => {
+      if (error) return reject(error);
+      resolve({ result, latencies, statusCounts });
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+/**
+ * A fixed rate, spread evenly over time (`--rate-pacing paced`, the default). autocannon's own
+ * `overallRate` lets every connection send its share back to back at the start of each second: a
+ * burst of `rate` requests, `connections` at a time, then silence — which measures queueing behind
+ * the burst, not the latency at that rate (`--rate-pacing burst` shows it). So each of the
+ * `connections` connections gets a fixed slot instead: connection i sends at
+ * t0 + i·(1000/rate) ms + k·(connections/rate) s. With the default 200 connections at 200 req/s,
+ * one request leaves every 5 ms and each connection sends once a second; a slow response delays
+ * only its own connection's next request, and only if it takes over a second (open loop).
+ * Done through autocannon's public `setupClient` hook by deferring the client's `_doRequest`.
+ */
+const PACE_LEAD_MS = 200;
+
+function pacer({ connections, overallRate }) {
+  const slotMs = 1000 / overallRate;
+  const periodMs = (1000 * connections) / overallRate;
+  const t0 = performance.now() + PACE_LEAD_MS; // let the connections open first
+  let index = 0;
+  return (client) => {
+    client.rate = 0; // no autocannon rate limiting for this client: the pacer decides
+    const send = client._doRequest.bind(client);
+    let next = t0 + index++ * slotMs;
+    let timer;
+    client._doRequest = (...args) => {
+      if (client.destroyed) return;
+      const wait = next - performance.now();
+      next += periodMs;
+      if (wait <= 0) return send(...args);
+      timer = setTimeout(() => {
+        if (!client.destroyed) send(...args);
+      }, wait);
+    };
+    client.once('done', () => clearTimeout(timer));
+  };
+}
+
+async function measure(kind, target, request, pids, settings) {
+  const load1Before = os.loadavg()[0];
+  const startedAt = new Date().toISOString();
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const benchCpuBefore = process.cpuUsage();
+  const { result, latencies, statusCounts } = await cannon(request, settings);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const cpuAfter = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const sorted = Float64Array.from(latencies).sort();
+  const ok = result['2xx'];
+  const cpuPerRequestUs = Object.fromEntries(Object.keys(pids).map((name) => [name, ok ? ((cpuAfter[name] - cpuBefore[name]) * 1000) / ok : NaN]));
+  return {
+    kind,
+    target,
+    connections: settings.connections,
+    overallRate: settings.overallRate ?? null,
+    durationS: result.duration,
+    requests2xx: ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCounts,
+    // Paced runs send nothing during the first PACE_LEAD_MS.
+    reqPerS: ok / (result.duration - (settings.paced ? PACE_LEAD_MS / 1000 : 0)),
+    latencyMs: {
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      max: sorted.length ? sorted[sorted.length - 1] : NaN,
+      mean: sorted.length ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : NaN,
+    },
+    serverCpuUsPerRequest: cpuPerRequestUs,
+    serverRssMiBAfter: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMiB(pid)])),
+    loadGeneratorCpuUsPerRequest: ok ? (benchCpu.user + benchCpu.system) / ok : NaN,
+    load1: [load1Before, os.loadavg()[0]],
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+function describe(measurement) {
+  const l = measurement.latencyMs;
+  const problems = measurement.non2xx + measurement.errors + measurement.timeouts;
+  return `${measurement.kind.padEnd(5)} ${measurement.target.padEnd(7)} ${measurement.reqPerS.toFixed(0).padStart(6)} req/s  ` +
+    `p50 ${l.p50.toFixed(2)}  p90 ${l.p90.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms` +
+    `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU profile summary (--profile)
+
+/**
+ * Self and inclusive time of a .cpuprofile, restricted to [fromUs, toUs] (CLOCK_MONOTONIC µs: V8's
+ * sample timestamps and process.hrtime share that clock on Linux, so the window can be taken in
+ * this process), grouped by function, by file and by package, plus inclusive time of the
+ * gateway's own functions.
+ */
+function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 } = {}) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const shorten = (url) => url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(/test\/bench\/gateway\/raw\/dist-\d+\//, 'dist/');
+  const frameName = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'}${url ? ` ${shorten(url)}:${lineNumber + 1}` : ''}`;
+  const bucket = ({ url, functionName }) => {
+    if (!url) return functionName; // (garbage collector), (idle), (program), native functions such as writev
+    const file = shorten(url);
+    if (file.startsWith('node:')) return 'node: core';
+    const pkg = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    if (pkg) return `npm ${pkg[1]}`;
+    const lib = file.match(/^dist\/((?:libs\/[^/]+|apps)\/[^/]+)/);
+    return lib ? lib[1] : file;
+  };
+  const self = { functions: new Map(), files: new Map(), buckets: new Map() };
+  const inclusive = new Map();
+  const inclusiveCore = new Map();
+  const add = (map, key, ms) => map.set(key, (map.get(key) ?? 0) + ms);
+  let total = 0;
+  let timestamp = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    timestamp += profile.timeDeltas[i];
+    if (timestamp < fromUs || timestamp > toUs) continue;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    total += ms;
+    const { callFrame } = byId.get(profile.samples[i]);
+    add(self.functions, frameName(callFrame), ms);
+    add(self.files, shorten(callFrame.url) || callFrame.functionName, ms);
+    add(self.buckets, bucket(callFrame), ms);
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id).callFrame;
+      const ours = /\/dist-\d+\//.test(frame.url);
+      if (!ours && !frame.url.startsWith('node:')) continue;
+      const name = frameName(frame);
+      if (!seen.has(name)) add(ours ? inclusive : inclusiveCore, name, ms);
+      seen.add(name);
+    }
+  }
+  const table = (map, limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)
+    .map(([name, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${name}`).join('\n');
+  return `CPU profile ${path.relative(root, file)}: ${total.toFixed(0)} ms sampled in the measurement window\n\n` +
+    `Self time by function:\n${table(self.functions, top)}\n\nSelf time by file:\n${table(self.files, top)}\n\n` +
+    `Self time by package / library:\n${table(self.buckets, top)}\n\n` +
+    `Inclusive time of ai-commons functions (synchronous part; time after an await is not attributed):\n${table(inclusive, top)}\n\n` +
+    `Inclusive time of Node.js core functions:\n${table(inclusiveCore, top + 15)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function fmt(value, digits = 2) {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+function signed(value, digits = 2) {
+  return Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
+}
+
+function summarise(measurements) {
+  const pick = (kind, target) => measurements.filter((m) => m.kind === kind && m.target === target);
+  const summary = {};
+  for (const kind of ['max', 'rate']) {
+    summary[kind] = {};
+    for (const target of TARGETS) {
+      const runs = pick(kind, target);
+      summary[kind][target] = {
+        runs: runs.length,
+        reqPerS: median(runs.map((m) => m.reqPerS)),
+        reqPerSRange: [Math.min(...runs.map((m) => m.reqPerS)), Math.max(...runs.map((m) => m.reqPerS))],
+        p50: median(runs.map((m) => m.latencyMs.p50)),
+        p90: median(runs.map((m) => m.latencyMs.p90)),
+        p99: median(runs.map((m) => m.latencyMs.p99)),
+        max: median(runs.map((m) => m.latencyMs.max)),
+        proxyCpuUs: target === 'direct' ? NaN : median(runs.map((m) => m.serverCpuUsPerRequest[target])),
+        simulatorCpuUs: median(runs.map((m) => m.serverCpuUsPerRequest.simulator)),
+        requests2xx: runs.reduce((sum, m) => sum + m.requests2xx, 0),
+        non2xx: runs.reduce((sum, m) => sum + m.non2xx, 0),
+        errors: runs.reduce((sum, m) => sum + m.errors, 0),
+        timeouts: runs.reduce((sum, m) => sum + m.timeouts, 0),
+      };
+    }
+  }
+  const rate = summary.rate;
+  const overhead = {};
+  for (const target of PROXIES) {
+    overhead[target] = {};
+    for (const kind of ['max', 'rate']) {
+      overhead[target][kind] = {
+        p50: summary[kind][target].p50 - summary[kind].direct.p50,
+        p90: summary[kind][target].p90 - summary[kind].direct.p90,
+        p99: summary[kind][target].p99 - summary[kind].direct.p99,
+      };
+    }
+  }
+  // Paired per repetition (same load conditions), as a cross-check of the difference of medians.
+  const paired = {};
+  for (const target of PROXIES) {
+    const direct = pick('rate', 'direct');
+    const proxy = pick('rate', target);
+    paired[target] = {
+      p50: proxy.map((m, i) => m.latencyMs.p50 - (direct[i]?.latencyMs.p50 ?? NaN)),
+      p99: proxy.map((m, i) => m.latencyMs.p99 - (direct[i]?.latencyMs.p99 ?? NaN)),
+    };
+  }
+  const ratio = summary.max.gateway.reqPerS / summary.max.portkey.reqPerS;
+  const allOk = measurements.every((m) => m.non2xx === 0 && m.errors === 0 && m.timeouts === 0);
+  const goals = {
+    p50Overhead: { value: overhead.gateway.rate.p50, met: overhead.gateway.rate.p50 <= GOALS.p50OverheadMs },
+    p99Overhead: { value: overhead.gateway.rate.p99, met: overhead.gateway.rate.p99 <= GOALS.p99OverheadMs },
+    p99Absolute: { value: rate.gateway.p99, met: rate.gateway.p99 <= GOALS.p99OverheadMs },
+    throughputRatio: { value: ratio, met: ratio >= GOALS.throughputRatio },
+    allResponses2xx: { met: allOk },
+  };
+  return { summary, overhead, paired, goals };
+}
+
+function renderMarkdown(run) {
+  const { summary, overhead, paired, goals } = run.analysis;
+  const o = run.options;
+  const yes = (met) => (met ? '**met**' : '**missed**');
+  const loads = run.measurements.map((m) => m.load1[1]);
+  const lines = [];
+  lines.push('# Gateway benchmark results', '');
+  lines.push(`Generated by \`test/bench/gateway/gateway-bench.mjs\` — see [README.md](README.md) for what is measured and how to read this.`, '');
+  lines.push('```sh', run.command, '```', '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| Date | ${run.startedAt} (${Math.round(run.elapsedS)} s) |`);
+  lines.push(`| Machine | ${run.machine.nproc} CPUs (\`nproc\`), ${run.machine.cpuModel}, ${run.machine.memGiB} GiB; shared with other jobs |`);
+  lines.push(`| Load average (1 min) | ${run.machine.loadAtStart.map((v) => v.toFixed(2)).join(' / ')} (1/5/15 min) at start; during measurements min ${fmt(Math.min(...loads))}, median ${fmt(median(loads))}, max ${fmt(Math.max(...loads))} |`);
+  lines.push(`| Software | Node ${run.machine.node}, autocannon ${run.versions.autocannon}, @portkey-ai/gateway ${run.versions.portkey}, ai-commons ${run.versions.commit} |`);
+  lines.push(`| Request | \`POST /v1/chat/completions\`, non-streaming, body \`${BODY}\`; simulator ttft 0, inter-token 0, 16 output tokens; keep-alive connections |`);
+  lines.push(`| Our gateway | \`dist/apps/gateway/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, API key auth (\`aic_…\` bearer), usage recording on (default: batched every 200 ms); upstream credential decrypted from the routing table${Object.keys(o.gatewayEnv).length ? `; **diagnostic settings: ${Object.entries(o.gatewayEnv).map(([k, v]) => `${k}=${v}`).join(', ')}**` : ''} |`);
+  lines.push(`| Portkey | \`start-server.js --headless\`, NODE_ENV=production, \`x-portkey-provider: openai\`, \`x-portkey-custom-host: <simulator>/v1\` |`);
+  lines.push(`| Runs | ${o.repeats} repetitions, targets interleaved (order rotated each repetition); max throughput: ${o.maxConnections} connections × ${o.maxDurationS} s; fixed rate: ${o.rate} req/s for ${o.rateDurationS} s, ${o.ratePacing === 'paced' ? `paced: one request every ${fmt(1000 / o.rate, 1)} ms over ${o.rateConnections} keep-alive connections (each sends every ${fmt(o.rateConnections / o.rate, 2)} s)` : `autocannon \`overallRate\` over ${o.rateConnections} connections (bursts)`}; ${o.warmupS} s warm-up per target |`);
+  lines.push('');
+  lines.push('## Targets', '');
+  lines.push('| Target (issue 3) | Result | |', '|---|---|---|');
+  lines.push(`| Median overhead ≤ ${GOALS.p50OverheadMs} ms at ${o.rate} req/s | ${signed(goals.p50Overhead.value)} ms | ${yes(goals.p50Overhead.met)} |`);
+  lines.push(`| p99 overhead ≤ ${GOALS.p99OverheadMs} ms at ${o.rate} req/s | ${signed(goals.p99Overhead.value)} ms (gateway p99 itself: ${fmt(goals.p99Absolute.value)} ms, ${goals.p99Absolute.met ? 'also' : 'not'} ≤ ${GOALS.p99OverheadMs} ms) | ${yes(goals.p99Overhead.met)} |`);
+  lines.push(`| Max throughput ≥ ${GOALS.throughputRatio}× Portkey's | ${fmt(goals.throughputRatio.value)}× (${fmt(summary.max.gateway.reqPerS, 0)} vs ${fmt(summary.max.portkey.reqPerS, 0)} req/s) | ${yes(goals.throughputRatio.met)} |`);
+  if (summary.rate.reference) {
+    const floor = overhead.reference.rate;
+    lines.push(`| *Context, not a target:* overhead of a bare node:http proxy (the floor on this machine) | p50 ${signed(floor.p50)} ms, p99 ${signed(floor.p99)} ms; ` +
+      `the gateway above that floor: p50 ${signed(overhead.gateway.rate.p50 - floor.p50)} ms, p99 ${signed(overhead.gateway.rate.p99 - floor.p99)} ms; ` +
+      `max throughput ${fmt(summary.max.gateway.reqPerS / summary.max.reference.reqPerS)}× the bare proxy's | |`);
+  }
+  lines.push(`| Every response 2xx | ${goals.allResponses2xx.met ? 'yes' : 'NO — see the error columns'} | ${yes(goals.allResponses2xx.met)} |`);
+  lines.push('');
+  lines.push(`## Fixed rate: ${o.rate} req/s for ${o.rateDurationS} s (medians of ${o.repeats} runs)`, '');
+  lines.push('| Target | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | overhead p50 | overhead p99 | proxy CPU µs/req | 2xx | non-2xx | errors |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const target of TARGETS) {
+    const s = summary.rate[target];
+    const over = overhead[target]?.rate;
+    lines.push(`| ${LABELS[target]} | ${fmt(s.reqPerS, 0)} | ${fmt(s.p50)} | ${fmt(s.p90)} | ${fmt(s.p99)} | ${fmt(s.max, 1)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`);
+  }
+  lines.push('');
+  lines.push(`## Maximum throughput: ${o.maxConnections} connections for ${o.maxDurationS} s (medians of ${o.repeats} runs)`, '');
+  lines.push('| Target | req/s (median) | req/s range | p50 ms | p99 ms | overhead p50 | overhead p99 | proxy CPU µs/req | simulator CPU µs/req | 2xx | non-2xx | errors |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const target of TARGETS) {
+    const s = summary.max[target];
+    const over = overhead[target]?.max;
+    lines.push(`| ${LABELS[target]} | **${fmt(s.reqPerS, 0)}** | ${fmt(s.reqPerSRange[0], 0)}–${fmt(s.reqPerSRange[1], 0)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${fmt(s.simulatorCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`);
+  }
+  lines.push('');
+  lines.push('## Every run', '');
+  lines.push(`Overhead paired by repetition at ${o.rate} req/s (proxy − direct of the same repetition): ` +
+    PROXIES.map((target) => `${LABELS[target]} p50 ${paired[target].p50.map((v) => signed(v)).join(', ')} ms, p99 ${paired[target].p99.map((v) => signed(v)).join(', ')} ms`).join('; ') + '.', '');
+  lines.push('| # | Run | Target | req/s | p50 | p90 | p99 | max | proxy CPU µs/req | proxy RSS MiB | non-2xx | errors | load 1 min |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  run.measurements.forEach((m, index) => {
+    lines.push(`| ${index + 1} | ${m.kind === 'max' ? `max, ${m.connections} conn` : `${m.overallRate}/s, ${m.connections} conn`} | ${m.target} | ${fmt(m.reqPerS, 0)} | ${fmt(m.latencyMs.p50)} | ${fmt(m.latencyMs.p90)} | ${fmt(m.latencyMs.p99)} | ${fmt(m.latencyMs.max, 1)} | ${m.target === 'direct' ? '–' : fmt(m.serverCpuUsPerRequest[m.target], 0)} | ${m.target === 'direct' ? '–' : fmt(m.serverRssMiBAfter?.[m.target], 0)} | ${m.non2xx} | ${m.errors + m.timeouts} | ${fmt(m.load1[1])} |`);
+  });
+  lines.push('');
+  lines.push('## Checks', '');
+  lines.push(`- All ${TARGETS.length} targets returned the same completion for the benchmark body before the runs (\`${run.checks.completion}\`).`);
+  lines.push(`- Usage recording: the gateway wrote ${run.checks.usageRows} usage records (outcome success: ${run.checks.usageSuccessRows}); the load generator counted ${run.checks.gateway2xx} 2xx responses from it (warm-up and check request included). ` +
+    `Records ≥ responses is expected: requests still in flight when a run stops are recorded by the gateway but not counted by autocannon.`);
+  const usageAt = (kind) => run.measurements.filter((m) => m.kind === kind && m.usageWrites);
+  lines.push(`- Usage writes (transactions into \`usage_records\`, counted by distinct \`xmin\`): ${run.checks.usageTransactions} in all, ${fmt(run.checks.usageRows / run.checks.usageTransactions, 1)} rows each on average; ` +
+    `during the ${o.rate} req/s runs ${fmt(median(usageAt('rate').map((m) => m.usageWrites.perSecond)), 0)} transactions/s of ${fmt(median(usageAt('rate').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows, ` +
+    `during the max-throughput runs ${fmt(median(usageAt('max').map((m) => m.usageWrites.perSecond)), 0)}/s of ${fmt(median(usageAt('max').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows (medians; the recorder's timer fires every ${o.gatewayEnv.GATEWAY_USAGE_FLUSH_MS ?? 200} ms).`);
+  lines.push(`- Latencies are each 2xx response's own duration (float ms, \`process.hrtime\`) as reported by autocannon's \`response\` event, percentiles by nearest rank; autocannon's histogram (whole milliseconds, coordinated-omission correction) is not used.`);
+  lines.push(`- Load generator (autocannon, this process) CPU per request, median of the max-throughput runs: ${fmt(median(run.measurements.filter((m) => m.kind === 'max').map((m) => m.loadGeneratorCpuUsPerRequest)), 0)} µs — it shares the ${run.machine.nproc} CPUs with the servers.`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg();
+  log(`load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')}; ${os.availableParallelism()} CPUs; Node ${process.version}`);
+  const dist = snapshotDist();
+  const kek = randomBytes(32);
+  let database;
+  let portkeyVersion;
+  try {
+    log(`creating database ${DATABASE_NAME}`);
+    database = await createBenchDatabase(dist);
+    const simulator = await startSimulator(dist);
+    log(`simulator at ${simulator.url}`);
+    const apiKey = await seed(database, dist, simulator.url, kek);
+    const profileDir = OPTIONS.profile ? path.join(RAW_DIR, 'profiles') : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const gateway = await startGateway(dist, database, kek, { profileDir });
+    log(`ai-commons gateway at ${gateway.url}`);
+    const portkey = OPTIONS.profile ? undefined : await startPortkey();
+    portkeyVersion = portkey?.version;
+    if (portkey) log(`Portkey ${portkey.version} at ${portkey.url}`);
+
+    const reference = OPTIONS.referenceProxy && !OPTIONS.profile ? await startReferenceProxy(simulator.url) : undefined;
+    if (reference) log(`reference proxy at ${reference.url}`);
+    const urls = { simulator: simulator.url, gateway: gateway.url, portkey: portkey?.url, reference: reference?.url };
+    const requests = Object.fromEntries(TARGETS.map((target) => [target, targetRequest(target, urls, apiKey)]));
+    const pids = { simulator: simulator.record.child.pid, gateway: gateway.record.child.pid, ...(portkey ? { portkey: portkey.record.child.pid } : {}), ...(reference ? { reference: reference.record.child.pid } : {}) };
+
+    if (OPTIONS.profile) {
+      const atRate = OPTIONS.profileLoad === 'rate';
+      log(`profile: warm-up, then one ${atRate ? `${OPTIONS.rate} req/s` : 'max-throughput'} run through the gateway under --cpu-prof`);
+      await cannon(requests.gateway, { connections: OPTIONS.maxConnections, durationS: OPTIONS.warmupS });
+      await sleep(1000);
+      const fromUs = Number(process.hrtime.bigint() / 1000n);
+      const measurement = atRate
+        ? await measure('rate', 'gateway', requests.gateway, pids, {
+          connections: OPTIONS.rateConnections, durationS: OPTIONS.rateDurationS, overallRate: OPTIONS.rate, paced: OPTIONS.ratePacing === 'paced',
+        })
+        : await measure('max', 'gateway', requests.gateway, pids, { connections: OPTIONS.maxConnections, durationS: OPTIONS.maxDurationS });
+      const toUs = Number(process.hrtime.bigint() / 1000n);
+      log(`${describe(measurement)}; gateway CPU ${fmt(measurement.serverCpuUsPerRequest.gateway, 0)} µs/request, simulator ${fmt(measurement.serverCpuUsPerRequest.simulator, 0)} µs/request`);
+      const before = new Set(readdirSync(profileDir));
+      await stopChild(gateway.record);
+      const written = readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile'));
+      for (const name of written) writeFileSync(path.join(profileDir, `${name}.window.json`), JSON.stringify({ fromUs, toUs }));
+      for (const name of written) process.stdout.write(`${summariseProfile(path.join(profileDir, name), { fromUs, toUs })}\n`);
+      return;
+    }
+
+    const completion = await checkTargets(requests);
+    log(`all targets answered: "${completion}"`);
+    const gateway2xxBefore = 1; // the check request
+    const warmups = [];
+    for (const target of TARGETS) {
+      log(`warm-up ${target} (${OPTIONS.warmupS} s, ${OPTIONS.maxConnections} connections)`);
+      warmups.push({ target, ...(await cannon(requests[target], { connections: OPTIONS.maxConnections, durationS: OPTIONS.warmupS })).result });
+      await sleep(1000);
+    }
+
+    const measurements = [];
+    const rotated = (rep) => TARGETS.map((_, i) => TARGETS[(i + rep) % TARGETS.length]);
+    for (let rep = 0; rep < OPTIONS.repeats; rep++) {
+      for (const target of rotated(rep)) {
+        const m = await measure('max', target, requests[target], pids, { connections: OPTIONS.maxConnections, durationS: OPTIONS.maxDurationS });
+        m.repetition = rep + 1;
+        measurements.push(m);
+        log(describe(m));
+        await sleep(1000);
+      }
+    }
+    for (let rep = 0; rep < OPTIONS.repeats; rep++) {
+      for (const target of rotated(rep)) {
+        const m = await measure('rate', target, requests[target], pids, {
+          connections: OPTIONS.rateConnections, durationS: OPTIONS.rateDurationS, overallRate: OPTIONS.rate, paced: OPTIONS.ratePacing === 'paced',
+        });
+        m.repetition = rep + 1;
+        measurements.push(m);
+        log(describe(m));
+        await sleep(1000);
+      }
+    }
+
+    // Stop the gateway first: it writes the usage it still holds, then count what it recorded.
+    await stopChild(gateway.record);
+    // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
+    const usage = await withPg(database.superuserUrl, async (client) => {
+      const totals = (await client.query(
+        `select count(*)::int as rows, count(*) filter (where outcome = 'success')::int as success, count(distinct xmin::text)::int as transactions from usage_records`,
+      )).rows[0];
+      for (const m of measurements.filter((m) => m.target === 'gateway')) {
+        const row = (await client.query(
+          `select count(*)::int as rows, count(distinct xmin::text)::int as transactions from usage_records where occurred_at between $1 and $2`,
+          [m.startedAt, m.finishedAt],
+        )).rows[0];
+        const seconds = (Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000;
+        m.usageWrites = { rows: row.rows, transactions: row.transactions, perSecond: row.transactions / seconds, rowsPerTransaction: row.rows / row.transactions };
+      }
+      return totals;
+    });
+    const gateway2xx = gateway2xxBefore + warmups.find((w) => w.target === 'gateway')['2xx'] +
+      measurements.filter((m) => m.target === 'gateway').reduce((sum, m) => sum + m.requests2xx, 0);
+
+    const run = {
+      startedAt: startedAt.toISOString(),
+      elapsedS: (Date.now() - startedAt.getTime()) / 1000,
+      command: `node test/bench/gateway/gateway-bench.mjs${argv.length ? ` ${argv.join(' ')}` : ''}`,
+      options: OPTIONS,
+      machine: {
+        nproc: os.availableParallelism(),
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        loadAtStart,
+        loadAtEnd: os.loadavg(),
+      },
+      versions: {
+        autocannon: require('autocannon/package.json').version,
+        portkey: portkeyVersion,
+        commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim(),
+      },
+      checks: { completion, usageRows: usage.rows, usageSuccessRows: usage.success, usageTransactions: usage.transactions, gateway2xx },
+      warmups: warmups.map((w) => ({ target: w.target, requests2xx: w['2xx'], non2xx: w.non2xx, errors: w.errors, reqPerS: w['2xx'] / w.duration })),
+      measurements,
+    };
+    run.analysis = summarise(measurements);
+    mkdirSync(RAW_DIR, { recursive: true });
+    const stamp = run.startedAt.replace(/[:.]/g, '-');
+    writeFileSync(path.join(RAW_DIR, `gateway-bench-${stamp}.json`), `${JSON.stringify(run, null, 2)}\n`);
+    writeFileSync(OPTIONS.out, renderMarkdown(run));
+    log(`wrote ${path.relative(root, OPTIONS.out)} and raw/gateway-bench-${stamp}.json`);
+    const g = run.analysis.goals;
+    log(`median overhead ${fmt(g.p50Overhead.value)} ms (${g.p50Overhead.met ? 'met' : 'MISSED'}), p99 overhead ${fmt(g.p99Overhead.value)} ms (${g.p99Overhead.met ? 'met' : 'MISSED'}), ` +
+      `throughput ${fmt(g.throughputRatio.value)}× Portkey (${g.throughputRatio.met ? 'met' : 'MISSED'}), all 2xx: ${g.allResponses2xx.met}`);
+  } finally {
+    await stopAll();
+    if (database) await dropBenchDatabase().catch((error) => log(`could not drop ${DATABASE_NAME}: ${error.message}`));
+    rmSync(dist, { recursive: true, force: true });
+  }
+}
+
+function renderOnly(file) {
+  const run = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
+  TARGETS = [...new Set(run.measurements.map((m) => m.target))];
+  PROXIES = TARGETS.filter((target) => target !== 'direct');
+  run.analysis = summarise(run.measurements);
+  writeFileSync(OPTIONS.out, renderMarkdown(run));
+  log(`rendered ${path.relative(root, OPTIONS.out)} from ${file}`);
+}
+
+(OPTIONS.render ? Promise.resolve().then(() => renderOnly(OPTIONS.render)) : main()).catch((error) => {
+  log(`failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});
