@@ -78,9 +78,12 @@ export class UsageRecorder {
     if (this.buffer.length) this.logger.event('error', 'usage.unwritten_at_shutdown', { count: this.buffer.length });
   }
 
+  /** Writes what was buffered when the flush began; later records wait for the next tick. */
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.batchSize);
+    let remaining = this.buffer.length;
+    while (remaining > 0 && this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, Math.min(this.batchSize, remaining));
+      remaining -= batch.length;
       try {
         await this.write(batch);
       } catch (error) {
