@@ -43,7 +43,10 @@ export class UsageRecorder {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushMs);
+    // A tick is skipped while a flush is still running; the next one picks up what arrived meanwhile.
+    this.timer = setInterval(() => {
+      if (!this.flushing) void this.flush().catch(() => undefined);
+    }, this.flushMs);
     this.timer.unref();
   }
 
@@ -59,11 +62,17 @@ export class UsageRecorder {
     return this.buffer.length;
   }
 
-  /** Writes everything buffered so far; concurrent calls share one flush. */
+  /**
+   * Resolves once everything recorded before the call is written: it runs after any flush in
+   * progress (which may have started before the latest records arrived).
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    this.flushing = this.writeAll().finally(() => (this.flushing = undefined));
-    return this.flushing;
+    const run = (this.flushing ?? Promise.resolve()).catch(() => undefined).then(() => this.writeAll());
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.flushing === tracked) this.flushing = undefined;
+    });
+    this.flushing = tracked;
+    return tracked;
   }
 
   async stop(): Promise<void> {
