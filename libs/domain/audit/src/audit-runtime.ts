@@ -31,6 +31,7 @@ export function startAuditRuntime({ config, logger = SILENT_LOGGER, keys, applic
   const auditKeys = keys ?? AuditKeys.fromConfig(config);
   const writer = AuditBatchWriter.forConnection(config.DATABASE_APP_URL, {
     flushMs: config.AUDIT_WRITE_FLUSH_MS,
+    groupCommitWindowMs: config.AUDIT_GROUP_COMMIT_WINDOW_MS,
     logger,
     applicationName: `${applicationName}-audit-writer`,
   });

@@ -67,23 +67,39 @@ describe('AuditBatchWriter (group commit)', () => {
     expect(writer.pending).toBe(0);
   });
 
-  it('overlaps up to maxInFlight batches, then queues', async () => {
+  it('overlaps a second write only once a batch of work waits behind the first, never more than maxInFlight', async () => {
     const { writes, store } = manualStore();
     const writer = new AuditBatchWriter(store, { flushMs: 60_000, maxInFlight: 2 });
     const first = writer.appendDurable(event('first'));
     await tick();
-    const second = writer.appendDurable(event('second'));
-    await tick();
-    const rest = [writer.appendDurable(event('third')), writer.appendDurable(event('fourth'))];
-    await tick();
-    expect(writes.map((write) => write.events.map((e) => e.action))).toEqual([['first'], ['second']]);
-    writes[1]!.resolve();
-    await second;
-    await ticks(3);
-    expect(writes[2]!.events.map((e) => e.action)).toEqual(['third', 'fourth']);
+    const few = [writer.appendDurable(event('a')), writer.appendDurable(event('b'))];
+    await ticks(2);
+    expect(writes).toHaveLength(1); // two records wait for the first write instead of a round trip of their own
+    const many = Array.from({ length: 40 }, (_, i) => writer.appendDurable(event(`many-${i}`)));
+    await ticks(2);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]!.events).toHaveLength(42);
+    const more = Array.from({ length: 40 }, (_, i) => writer.appendDurable(event(`more-${i}`)));
+    await ticks(2);
+    expect(writes).toHaveLength(2); // at most two in flight
     writes[0]!.resolve();
+    await first;
+    await ticks(3);
+    expect(writes).toHaveLength(3);
+    expect(writes[2]!.events).toHaveLength(40);
+    writes[1]!.resolve();
     writes[2]!.resolve();
-    await Promise.all([first, ...rest]);
+    await Promise.all([...few, ...many, ...more]);
+  });
+
+  it('lets durable records arriving within the group-commit window share one write', async () => {
+    const sizes: number[] = [];
+    const writer = new AuditBatchWriter(async (events) => void sizes.push(events.length), { flushMs: 60_000, groupCommitWindowMs: 30 });
+    const first = writer.appendDurable(event());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = writer.appendDurable(event());
+    await Promise.all([first, second]);
+    expect(sizes).toEqual([2]);
   });
 
   it('leaves records nobody waits for to the timer or flush()', async () => {

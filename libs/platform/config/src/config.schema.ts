@@ -109,6 +109,11 @@ export const configSchema = z
   AUDIT_TREE_HEAD_HEARTBEAT_MS: positiveInt.max(3_600_000).default(3_600_000),
   /** Audit records nobody waits for (request completions, refusals) are written this often (ms). */
   AUDIT_WRITE_FLUSH_MS: positiveInt.default(200),
+  /**
+   * How long an idle audit writer lets a gateway admission record wait for others before writing
+   * (ms): requests arriving close together then share one commit. The wait overlaps the model call.
+   */
+  AUDIT_GROUP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(5),
 
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),

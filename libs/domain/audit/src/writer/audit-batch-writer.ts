@@ -5,6 +5,8 @@ import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
 import type { AuditEventInput } from '../events/audit-event';
 
 const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'audit batch writer' } as const;
+// Durable records queued behind a write in flight that justify a second, overlapping write.
+const OVERLAP_THRESHOLD = 32;
 // Records nobody waits for are kept in memory while the database is unreachable; beyond this the
 // oldest are dropped (and that is logged): the process must not run out of memory.
 const MAX_BUFFERED = 200_000;
@@ -19,8 +21,13 @@ export interface AuditBatchWriterOptions {
   flushMs: number;
   /** Rows per INSERT statement. */
   maxBatch?: number;
-  /** Batches being written at once (a second one overlaps the first one's commit). */
+  /** Batches being written at once (a second one overlaps the first one's commit under load). */
   maxInFlight?: number;
+  /**
+   * How long a durable record may wait for others before an idle writer writes it (ms). 0 writes at
+   * once; a few ms let requests that arrive close together share one commit and one round trip.
+   */
+  groupCommitWindowMs?: number;
   logger?: AuditLogger;
 }
 
@@ -42,6 +49,7 @@ export class AuditBatchWriter {
   /** Writes in progress; these promises never reject. */
   private readonly inFlight = new Set<Promise<void>>();
   private kickScheduled = false;
+  private readonly windowMs: number;
   private timer?: NodeJS.Timeout;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -55,6 +63,7 @@ export class AuditBatchWriter {
   ) {
     this.maxBatch = options.maxBatch ?? 1_000;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.windowMs = options.groupCommitWindowMs ?? 0;
     this.logger = options.logger ?? SILENT_LOGGER;
   }
 
@@ -80,7 +89,8 @@ export class AuditBatchWriter {
     });
     pool.on('error', (error) => (options.logger ?? SILENT_LOGGER).event('warn', 'audit.writer_connection_lost', { error: error.message }));
     return new AuditBatchWriter(
-      async (events) => void (await pool.query(INSERT_EVENTS, insertParameters(events))),
+      // A named statement: parsed and planned once per connection, then only bound and executed.
+      async (events) => void (await pool.query({ name: 'ai-commons-audit-insert', text: INSERT_EVENTS, values: insertParameters(events) })),
       options,
       () => pool.end(),
     );
@@ -142,14 +152,24 @@ export class AuditBatchWriter {
     await this.release().catch(() => undefined);
   }
 
-  private kick(): void {
+  /**
+   * Starts writing waiting durable records: after the group-commit window when the writer is idle
+   * (so records arriving close together share a commit), at once when they have already waited for
+   * a write to finish; a second concurrent write only once a batch's worth of work is queued.
+   */
+  private kick(waited = false): void {
     if (this.kickScheduled) return;
+    if (this.inFlight.size > 0 && (this.inFlight.size >= this.maxInFlight || this.urgent < OVERLAP_THRESHOLD)) return; // the write in flight kicks again when done
     this.kickScheduled = true;
-    // Let the current tick's requests join the batch, then write.
-    setImmediate(() => {
+    const run = () => {
       this.kickScheduled = false;
-      while (this.urgent > 0 && this.inFlight.size < this.maxInFlight) void this.writeNext().catch(() => undefined);
-    });
+      while (this.urgent > 0 && this.inFlight.size < this.maxInFlight) {
+        void this.writeNext().catch(() => undefined);
+        if (this.urgent < OVERLAP_THRESHOLD) break;
+      }
+    };
+    if (!waited && this.windowMs > 0 && this.inFlight.size === 0) setTimeout(run, this.windowMs);
+    else setImmediate(run); // let the current tick's records join the batch
   }
 
   private writeNext(): Promise<void> {
@@ -169,48 +189,53 @@ export class AuditBatchWriter {
     })();
     const tracked: Promise<void> = write.catch(() => undefined).finally(() => {
       this.inFlight.delete(tracked);
-      if (this.urgent > 0) this.kick();
+      if (this.urgent > 0) this.kick(true);
     });
     this.inFlight.add(tracked);
     return write;
   }
 }
 
+/**
+ * One statement per batch. The rows travel as one JSON parameter (JSON.stringify is native and
+ * fast; 19 array parameters cost the client more than the round trip itself).
+ */
 const INSERT_EVENTS = `insert into audit_events (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id,
     outcome, details, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
     policy_decision, prompt_hmac)
-  select id, tenant_id, occurred_at, request_id, actor::jsonb, action, resource_type, resource_id, outcome,
-    details::jsonb, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
-    policy_decision, prompt_hmac
-  from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[], $16::int[], $17::int[],
-    $18::text[], $19::text[])
-    as t (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint,
-      model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac)
+  select id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint, model,
+    data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac
+  from json_to_recordset($1::json) as t (id uuid, tenant_id uuid, occurred_at timestamptz, request_id text, actor jsonb,
+    action text, resource_type text, resource_id text, outcome text, details jsonb, endpoint text, model text,
+    data_classification text, prompt_tokens integer, completion_tokens integer, latency_ms integer, http_status integer,
+    policy_decision text, prompt_hmac text)
   on conflict (id) do nothing`;
 
 function insertParameters(events: AuditEventInput[]): unknown[] {
-  const column = <T>(pick: (event: AuditEventInput) => T) => events.map(pick);
   return [
-    column((e) => e.id),
-    column((e) => e.tenantId),
-    column((e) => e.occurredAt),
-    column((e) => e.requestId),
-    column((e) => JSON.stringify(e.actor)),
-    column((e) => e.action),
-    column((e) => e.resourceType),
-    column((e) => e.resourceId),
-    column((e) => e.outcome),
-    column((e) => JSON.stringify(e.details)),
-    column((e) => e.endpoint ?? null),
-    column((e) => e.model ?? null),
-    column((e) => e.dataClassification ?? null),
-    column((e) => integerOrNull(e.promptTokens)),
-    column((e) => integerOrNull(e.completionTokens)),
-    column((e) => integerOrNull(e.latencyMs)),
-    column((e) => integerOrNull(e.httpStatus)),
-    column((e) => e.policyDecision ?? null),
-    column((e) => e.promptHmac ?? null),
+    JSON.stringify(
+      events.map((e) => ({
+        id: e.id,
+        tenant_id: e.tenantId,
+        occurred_at: e.occurredAt.toISOString(),
+        request_id: e.requestId,
+        actor: e.actor,
+        action: e.action,
+        resource_type: e.resourceType,
+        resource_id: e.resourceId,
+        outcome: e.outcome,
+        details: e.details,
+        endpoint: e.endpoint ?? null,
+        model: e.model ?? null,
+        data_classification: e.dataClassification ?? null,
+        prompt_tokens: integerOrNull(e.promptTokens),
+        completion_tokens: integerOrNull(e.completionTokens),
+        latency_ms: integerOrNull(e.latencyMs),
+        http_status: integerOrNull(e.httpStatus),
+        policy_decision: e.policyDecision ?? null,
+        prompt_hmac: e.promptHmac ?? null,
+      })),
+    ),
   ];
 }
 
