@@ -6,3 +6,4 @@ export * from './institution.service';
 export * from './institution-directory';
 export * from './tenancy.module';
 export * from './demo-consortium';
+export { DataClassificationEnum } from './graphql/institution.types';

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Connection } from '@ai-commons/graphql';
 import type { DataClassification } from '@ai-commons/tenancy';
-import { ApiKeyClassificationEnum } from './catalog-enums';
+import { DataClassificationEnum } from '@ai-commons/tenancy';
 
 @ObjectType('ApiKey', { description: "An institution's gateway API key. The secret is shown once, at creation." })
 export class ApiKeyType {
@@ -11,7 +11,7 @@ export class ApiKeyType {
   @Field(() => String, { description: 'First 12 characters of the secret (aic_ + 8), to recognise the key' }) keyPrefix!: string;
   @Field(() => [ID], { nullable: true, description: 'Endpoints the key may call; null = all of its institution' })
   endpointIds!: string[] | null;
-  @Field(() => ApiKeyClassificationEnum) defaultClassification!: DataClassification;
+  @Field(() => DataClassificationEnum) defaultClassification!: DataClassification;
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
   @Field(() => String) createdBy!: string;
@@ -30,7 +30,7 @@ export const ApiKeyConnection = Connection(ApiKeyType, 'ApiKey');
 export class CreateApiKeyInput {
   @Field(() => String) name!: string;
   @Field(() => [ID], { nullable: true, description: "Own institution's endpoints; omit for all of them" }) endpointIds?: string[] | null;
-  @Field(() => ApiKeyClassificationEnum, { nullable: true, description: 'Default: internal; at most the institution ceiling' })
+  @Field(() => DataClassificationEnum, { nullable: true, description: 'Default: internal; at most the institution ceiling' })
   defaultClassification?: DataClassification | null;
   @Field(() => Date, { nullable: true, description: 'Must be in the future; omit for no expiry' }) expiresAt?: Date | null;
 }

@@ -80,15 +80,3 @@ export enum ApiKeyStatusEnum {
   revoked = 'revoked',
 }
 registerEnumType(ApiKeyStatusEnum, { name: 'ApiKeyStatus' });
-
-/** The tenancy `DataClassification` values; a separate GraphQL enum because that one is not exported. */
-export enum ApiKeyClassificationEnum {
-  public = 'public',
-  internal = 'internal',
-  confidential = 'confidential',
-  personal_credit = 'personal-credit',
-}
-registerEnumType(ApiKeyClassificationEnum, {
-  name: 'ApiKeyClassification',
-  description: 'Data classification a request is labelled with when it sends none (same values as DataClassification)',
-});
