@@ -92,14 +92,27 @@ describe('AuditBatchWriter (group commit)', () => {
     await Promise.all([...few, ...many, ...more]);
   });
 
-  it('lets durable records arriving within the group-commit window share one write', async () => {
+  it('once records come in company, lets those arriving within the group-commit window share one write', async () => {
     const sizes: number[] = [];
     const writer = new AuditBatchWriter(async (events) => void sizes.push(events.length), { flushMs: 60_000, groupCommitWindowMs: 30 });
+    await Promise.all([writer.appendDurable(event()), writer.appendDurable(event())]); // the same tick: company
+    await tick(); // that write's bookkeeping done: the writer is idle
     const first = writer.appendDurable(event());
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = writer.appendDurable(event());
     await Promise.all([first, second]);
-    expect(sizes).toEqual([2]);
+    expect(sizes).toEqual([2, 2]);
+  });
+
+  it('writes a durable record that arrives alone at once, without waiting out the window', async () => {
+    const sizes: number[] = [];
+    // A window longer than the test's timeout: waiting it out would fail the test.
+    const writer = new AuditBatchWriter(async (events) => void sizes.push(events.length), { flushMs: 60_000, groupCommitWindowMs: 50_000 });
+    await writer.appendDurable(event());
+    expect(sizes).toEqual([1]);
+    // Alone again (the last write had one waiter): still no wait.
+    await writer.appendDurable(event());
+    expect(sizes).toEqual([1, 1]);
   });
 
   it('leaves records nobody waits for to the timer or flush()', async () => {

@@ -24,8 +24,9 @@ export interface AuditBatchWriterOptions {
   /** Batches being written at once (a second one overlaps the first one's commit under load). */
   maxInFlight?: number;
   /**
-   * How long a durable record may wait for others before an idle writer writes it (ms). 0 writes at
-   * once; a few ms let requests that arrive close together share one commit and one round trip.
+   * How long a durable record may wait for others before an idle writer writes it (ms), when the
+   * last write showed company (more than one waiting record): requests arriving close together then
+   * share one commit. A record arriving alone is written at once. 0 never waits.
    */
   groupCommitWindowMs?: number;
   logger?: AuditLogger;
@@ -49,6 +50,8 @@ export class AuditBatchWriter {
   /** Writes in progress; these promises never reject. */
   private readonly inFlight = new Set<Promise<void>>();
   private kickScheduled = false;
+  /** Records that waited on the last completed write: more than one means requests come in company. */
+  private lastBatchWaiters = 0;
   private readonly windowMs: number;
   private timer?: NodeJS.Timeout;
   private readonly maxBatch: number;
@@ -168,16 +171,20 @@ export class AuditBatchWriter {
         if (this.urgent < OVERLAP_THRESHOLD) break;
       }
     };
-    if (!waited && this.windowMs > 0 && this.inFlight.size === 0) setTimeout(run, this.windowMs);
+    // Like PostgreSQL's commit_delay with commit_siblings: waiting only pays when others will join.
+    const company = this.lastBatchWaiters > 1 || this.urgent > 1;
+    if (!waited && this.windowMs > 0 && this.inFlight.size === 0 && company) setTimeout(run, this.windowMs);
     else setImmediate(run); // let the current tick's records join the batch
   }
 
   private writeNext(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
-    this.urgent -= batch.filter((item) => item.settle).length;
+    const waiters = batch.filter((item) => item.settle).length;
+    this.urgent -= waiters;
     const write = (async () => {
       try {
         await this.store(batch.map((item) => item.event));
+        this.lastBatchWaiters = waiters;
         for (const item of batch) item.settle?.resolve();
       } catch (error) {
         // Keep every record for a later attempt; whoever waited learns it is not durable yet.
