@@ -6,6 +6,7 @@ import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
 import type { CircuitBreakers } from '../upstream/circuit-breaker';
 import { buildUpstreamRequest, type UpstreamOperation } from '../upstream/upstream-request';
 import { callUpstream, readAll } from '../upstream/upstream-client';
+import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, inspectSseEvent, usageFrom, type TokenUsage } from '../upstream/sse-events';
 import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
 import type { Admission, RequestHooks } from '../pipeline/request-hooks';
@@ -128,13 +129,13 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     });
   };
 
-  const abort = new AbortController();
+  const cancellation = new Cancellation();
   const onClientGone = () => {
-    if (!res.writableEnded) abort.abort();
+    if (!res.writableEnded) cancellation.cancel('client-gone');
   };
   res.once('close', onClientGone);
   const totalTimer = setTimeout(
-    () => abort.abort(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not finish within ${endpoint.requestTimeoutMs} ms`)),
+    () => cancellation.cancel(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not finish within ${endpoint.requestTimeoutMs} ms`)),
     endpoint.requestTimeoutMs,
   );
 
@@ -143,7 +144,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       buildUpstreamRequest(endpoint, call.operation, body, call.requestId),
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
-      abort.signal,
+      cancellation,
     );
     // Nothing reaches the caller before the admission's durable records are committed.
     if (admission.readyToRespond) await admission.readyToRespond;
@@ -175,14 +176,14 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     outcome = 'success';
     httpStatus = 200;
   } catch (error) {
-    if (abort.signal.aborted && !(abort.signal.reason instanceof GatewayError)) {
+    if (cancellation.cancelled && !(cancellation.reason instanceof GatewayError)) {
       outcome = 'cancelled';
       httpStatus = 499;
       breaker.recordNeutral();
       return;
     }
     const failure =
-      abort.signal.reason instanceof GatewayError ? abort.signal.reason : error instanceof GatewayError ? error : upstreamBroke(error);
+      cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
     if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
     httpStatus = failure.status;
     if (res.headersSent) {
@@ -193,6 +194,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     throw failure;
   } finally {
     clearTimeout(totalTimer);
+    cancellation.onCancel(undefined);
     res.off('close', onClientGone);
     finish();
   }

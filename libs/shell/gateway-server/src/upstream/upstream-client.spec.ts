@@ -2,6 +2,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { callUpstream, readAll } from './upstream-client';
 import { GatewayError } from '../http/openai-error';
+import { CallCancelled, Cancellation } from './cancellation';
+import { upstreamTarget } from './upstream-request';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -13,7 +15,7 @@ async function freePort(): Promise<number> {
 
 function request(port: number) {
   const body = Buffer.from('{"x":1}');
-  return { url: new URL(`http://127.0.0.1:${port}/v1/chat/completions`), headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body };
+  return { target: upstreamTarget(new URL(`http://127.0.0.1:${port}/v1/chat/completions`)), headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body };
 }
 
 const timeouts = { connectTimeoutMs: 500, firstByteTimeoutMs: 500 };
@@ -28,7 +30,7 @@ describe('callUpstream', () => {
     });
     setTimeout(() => server.listen(port, '127.0.0.1'), 40);
     try {
-      const response = await callUpstream(request(port), timeouts, 3, new AbortController().signal);
+      const response = await callUpstream(request(port), timeouts, 3, new Cancellation());
       expect((await readAll(response)).toString()).toBe('ok');
       expect(calls).toBe(1);
     } finally {
@@ -38,7 +40,7 @@ describe('callUpstream', () => {
 
   it('gives up after the retries with 502 upstream_unreachable', async () => {
     const port = await freePort();
-    await expect(callUpstream(request(port), timeouts, 1, new AbortController().signal)).rejects.toMatchObject({
+    await expect(callUpstream(request(port), timeouts, 1, new Cancellation())).rejects.toMatchObject({
       status: 502,
       code: 'upstream_unreachable',
     } satisfies Partial<GatewayError>);
@@ -52,7 +54,7 @@ describe('callUpstream', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
     try {
-      await expect(callUpstream(request(port), { connectTimeoutMs: 200, firstByteTimeoutMs: 200 }, 3, new AbortController().signal)).rejects.toMatchObject({
+      await expect(callUpstream(request(port), { connectTimeoutMs: 200, firstByteTimeoutMs: 200 }, 3, new Cancellation())).rejects.toMatchObject({
         status: 504,
         code: 'upstream_timeout',
       });
@@ -61,5 +63,71 @@ describe('callUpstream', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('a cancelled call stops at once: the caller gone (CallCancelled) or the total time up (that GatewayError)', async () => {
+    const server = http.createServer(() => undefined); // never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const gone = new Cancellation();
+      const first = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, gone);
+      setTimeout(() => gone.cancel('client-gone'), 20);
+      await expect(first).rejects.toBeInstanceOf(CallCancelled);
+
+      const timedOut = new Cancellation();
+      const second = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, timedOut);
+      const timeout = new GatewayError(504, 'timeout_error', 'upstream_timeout', 'total time up');
+      setTimeout(() => timedOut.cancel(timeout), 20);
+      await expect(second).rejects.toBe(timeout);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('cancelling after the headers arrived cuts the body off', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200);
+      res.write('partial'); // and never ends
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const cancellation = new Cancellation();
+      const response = await callUpstream(request(port), timeouts, 0, cancellation);
+      const body = readAll(response);
+      cancellation.cancel('client-gone');
+      await expect(body).rejects.toThrow();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
+describe('upstreamTarget', () => {
+  it('turns a URL into request options: default ports, IPv6 without brackets, the query kept', () => {
+    expect(upstreamTarget(new URL('https://models.example/openai/x?api-version=2024-10-21'))).toEqual({
+      https: true, hostname: 'models.example', port: 443, path: '/openai/x?api-version=2024-10-21',
+    });
+    expect(upstreamTarget(new URL('http://[::1]:8000/v1/embeddings'))).toEqual({ https: false, hostname: '::1', port: 8000, path: '/v1/embeddings' });
+    expect(upstreamTarget(new URL('http://10.0.0.7/v1/chat/completions')).port).toBe(80);
+  });
+});
+
+describe('Cancellation', () => {
+  it('runs the hook once with the first reason, at once for a hook set afterwards, never for a cleared one', () => {
+    const seen: unknown[] = [];
+    const cancellation = new Cancellation();
+    cancellation.onCancel((reason) => seen.push(['first', reason]));
+    cancellation.onCancel(undefined);
+    cancellation.onCancel((reason) => seen.push(['second', reason]));
+    cancellation.cancel('a');
+    cancellation.cancel('b');
+    expect(cancellation.cancelled).toBe(true);
+    expect(cancellation.reason).toBe('a');
+    cancellation.onCancel((reason) => seen.push(['late', reason]));
+    expect(seen).toEqual([['second', 'a'], ['late', 'a']]);
   });
 });

@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { GatewayError } from '../http/openai-error';
 import type { UpstreamRequest } from './upstream-request';
+import { CallCancelled, type Cancellation } from './cancellation';
 
 export interface UpstreamTimeouts {
   connectTimeoutMs: number;
@@ -20,15 +21,19 @@ class ConnectFailure extends Error {
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: AbortSignal): Promise<IncomingMessage> {
+function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, cancellation: Cancellation): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const isHttps = request.url.protocol === 'https:';
-    const req = (isHttps ? https : http).request(request.url, {
+    const { target } = request;
+    const req = (target.https ? https : http).request({
       method: 'POST',
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
       headers: request.headers,
-      agent: isHttps ? httpsAgent : httpAgent,
-      signal,
+      agent: target.https ? httpsAgent : httpAgent,
     });
+    // Destroying the request also ends its response mid-body: cancellation holds until the call ends.
+    cancellation.onCancel((reason) => req.destroy(reason instanceof GatewayError ? reason : new CallCancelled('cancelled')));
     let connectTimer: NodeJS.Timeout | undefined;
     const firstByteTimer = setTimeout(
       () => req.destroy(new GatewayError(504, 'timeout_error', 'upstream_timeout', `The model did not answer within ${timeouts.firstByteTimeoutMs} ms`)),
@@ -50,7 +55,7 @@ function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: A
     });
     req.once('error', (error: NodeJS.ErrnoException) => {
       clear();
-      if (error instanceof ConnectFailure || error instanceof GatewayError) return reject(error);
+      if (error instanceof ConnectFailure || error instanceof GatewayError || error instanceof CallCancelled) return reject(error);
       const code = error.code ?? '';
       // A kept-alive socket the upstream had already closed: the request never arrived.
       if (CONNECT_CODES.has(code) || (req.reusedSocket && code === 'ECONNRESET')) return reject(new ConnectFailure(code));
@@ -69,21 +74,20 @@ export async function callUpstream(
   request: UpstreamRequest,
   timeouts: UpstreamTimeouts,
   retries: number,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<IncomingMessage> {
   for (let attemptNumber = 0; ; attemptNumber++) {
     try {
-      return await attempt(request, timeouts, signal);
+      return await attempt(request, timeouts, cancellation);
     } catch (error) {
       if (error instanceof ConnectFailure) {
-        if (attemptNumber < retries && !signal.aborted) {
+        if (attemptNumber < retries && !cancellation.cancelled) {
           await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attemptNumber));
           continue;
         }
         throw new GatewayError(502, 'upstream_error', 'upstream_unreachable', `The model endpoint could not be reached (${error.reason})`);
       }
-      if (error instanceof GatewayError) throw error;
-      if ((error as Error).name === 'AbortError') throw error;
+      if (error instanceof GatewayError || error instanceof CallCancelled) throw error;
       throw new GatewayError(502, 'upstream_error', 'upstream_connection_error', `The connection to the model endpoint failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }

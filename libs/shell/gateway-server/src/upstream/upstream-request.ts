@@ -2,8 +2,16 @@ import type { RouteEndpoint } from '../routing/routing-table';
 
 export type UpstreamOperation = 'chat' | 'embeddings';
 
+/** Where a call goes, as node:http request options (no URL parsing per request). */
+export interface UpstreamTarget {
+  https: boolean;
+  hostname: string;
+  port: number;
+  path: string;
+}
+
 export interface UpstreamRequest {
-  url: URL;
+  target: UpstreamTarget;
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -11,10 +19,39 @@ export interface UpstreamRequest {
 const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings' };
 const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings' };
 
+export function upstreamTarget(url: URL): UpstreamTarget {
+  const https = url.protocol === 'https:';
+  return {
+    https,
+    // URL keeps IPv6 literals in brackets; node:http wants them bare.
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : https ? 443 : 80,
+    path: `${url.pathname}${url.search}`,
+  };
+}
+
 function joinPath(base: URL, path: string): URL {
   const url = new URL(base.toString());
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
   return url;
+}
+
+function targetFor(endpoint: RouteEndpoint, operation: UpstreamOperation): UpstreamTarget {
+  if (endpoint.driver === 'azure-openai') {
+    const url = joinPath(endpoint.upstreamUrl, `/openai/deployments/${encodeURIComponent(endpoint.azureDeployment ?? '')}/${AZURE_PATHS[operation]}`);
+    url.searchParams.set('api-version', endpoint.azureApiVersion ?? '');
+    return upstreamTarget(url);
+  }
+  return upstreamTarget(joinPath(endpoint.upstreamUrl, OPENAI_PATHS[operation]));
+}
+
+// Endpoints are immutable snapshots (a routing reload builds new ones): their targets are computed once.
+const targets = new WeakMap<RouteEndpoint, Partial<Record<UpstreamOperation, UpstreamTarget>>>();
+
+function cachedTarget(endpoint: RouteEndpoint, operation: UpstreamOperation): UpstreamTarget {
+  let byOperation = targets.get(endpoint);
+  if (!byOperation) targets.set(endpoint, (byOperation = {}));
+  return (byOperation[operation] ??= targetFor(endpoint, operation));
 }
 
 /**
@@ -29,18 +66,14 @@ export function buildUpstreamRequest(
   requestId: string,
 ): UpstreamRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
-  let url: URL;
   if (endpoint.driver === 'azure-openai') {
-    url = joinPath(endpoint.upstreamUrl, `/openai/deployments/${encodeURIComponent(endpoint.azureDeployment ?? '')}/${AZURE_PATHS[operation]}`);
-    url.searchParams.set('api-version', endpoint.azureApiVersion ?? '');
     if (endpoint.credential) headers['api-key'] = endpoint.credential;
     delete body.model;
   } else {
-    url = joinPath(endpoint.upstreamUrl, OPENAI_PATHS[operation]);
     if (endpoint.credential) headers.authorization = `Bearer ${endpoint.credential}`;
     body.model = endpoint.upstreamModel;
   }
   const payload = Buffer.from(JSON.stringify(body));
   headers['content-length'] = String(payload.length);
-  return { url, headers, body: payload };
+  return { target: cachedTarget(endpoint, operation), headers, body: payload };
 }
