@@ -16,3 +16,4 @@ export * from './export/tar';
 export * from './read/audit-log.service';
 export * from './http/audit-export.controller';
 export * from './http/authentication-failure.middleware';
+export * from './http/authorization-refusal-recorder';

@@ -5,6 +5,8 @@ export * from './principal-from-claims';
 export * from './authenticator';
 export * from './decorators';
 export * from './auth.guard';
+export * from './authorization-refusal';
+export * from './refused-target';
 export * from './authentication.middleware';
 export * from './auth.module';
 export * from './request-of';

@@ -4,7 +4,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
 import { ConfigModule, type AppConfig } from '@ai-commons/config';
 import { DatabaseModule } from '@ai-commons/database';
-import { AuthModule, type TokenVerifier } from '@ai-commons/auth';
+import { AuthModule, type AuthorizationRefusalListener, type TokenVerifier } from '@ai-commons/auth';
 import { AuditModule } from '@ai-commons/audit';
 import { TenancyModule } from '@ai-commons/tenancy';
 import { CatalogModule } from '@ai-commons/catalog';
@@ -26,17 +26,19 @@ export interface ControlPlaneDependencies {
   dataSource: DataSource;
   verifier: TokenVerifier;
   logger: JsonLogger;
+  /** Hears of every role refusal (the audit log records them). */
+  onAuthorizationRefused?: AuthorizationRefusalListener;
 }
 
 @Module({})
 export class ControlPlaneModule {
-  static forRoot({ config, dataSource, verifier, logger }: ControlPlaneDependencies): DynamicModule {
+  static forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused }: ControlPlaneDependencies): DynamicModule {
     return {
       module: ControlPlaneModule,
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(dataSource),
-        AuthModule.forRoot(verifier),
+        AuthModule.forRoot(verifier, onAuthorizationRefused),
         AuditModule,
         TenancyModule,
         CatalogModule,

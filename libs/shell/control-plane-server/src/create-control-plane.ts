@@ -1,10 +1,11 @@
 import { VerificationService } from '@ai-commons/isolation';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
-import { createAppDataSource, runMigrations, TenantDatabase } from '@ai-commons/database';
-import { AuditKeys, auditAuthenticationFailures, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
+import { createAppDataSource, runMigrations } from '@ai-commons/database';
+import { auditAuthenticationFailures, auditAuthorizationRefusals, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { graphqlBodyLimits } from '@ai-commons/graphql';
@@ -52,21 +53,29 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
   }).initialize();
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
+  // Before the app: its auth guard records role refusals through this runtime's writer.
+  const audit = startAuditRuntime({ config, logger, applicationName: 'ai-commons-control-plane' });
+  try {
+    return await startApp(config, overrides, { dataSource, verifier, logger, audit });
+  } catch (error) {
+    // Releases the sequencer's lock and writes what was recorded before the failure.
+    await audit.stop().catch(() => undefined);
+    throw error;
+  }
+}
 
-  const app = await NestFactory.create(ControlPlaneModule.forRoot({ config, dataSource, verifier, logger }), {
-    logger,
-    bodyParser: true,
-  });
+async function startApp(
+  config: AppConfig,
+  overrides: ControlPlaneOverrides,
+  { dataSource, verifier, logger, audit }: { dataSource: DataSource; verifier: TokenVerifier; logger: JsonLogger; audit: AuditRuntime },
+): Promise<ControlPlane> {
+  const app = await NestFactory.create(
+    ControlPlaneModule.forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused: auditAuthorizationRefusals(audit.writer) }),
+    { logger, bodyParser: true },
+  );
   app.use(requestContextMiddleware(logger));
   app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
   app.use(authenticationMiddleware(app.get(Authenticator)));
-  const audit = startAuditRuntime({
-    config,
-    db: app.get(TenantDatabase),
-    logger,
-    keys: app.get(AuditKeys),
-    applicationName: 'ai-commons-control-plane',
-  });
   app.use(auditAuthenticationFailures(audit.writer));
   app.enableShutdownHooks();
   await app.init();

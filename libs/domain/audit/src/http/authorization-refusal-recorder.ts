@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { RequestContext } from '@ai-commons/core';
+import type { AuthorizationRefusalListener, RefusedTarget } from '@ai-commons/auth';
+import { actorOf } from '../events/actor';
+import type { AuditBatchWriter } from '../writer/audit-batch-writer';
+
+/**
+ * Control plane: records every operation the auth guard refused for a missing role as
+ * `authorization.denied`, batched like authentication failures — the refusal changed nothing, so
+ * its answer does not wait for the commit, and a failed write keeps the record for the next one.
+ * The event belongs to the caller's institution (its admins see their members' refusals, no other
+ * institution does); a platform user's refusal is a platform event (platform admins, regulators).
+ */
+export function auditAuthorizationRefusals(writer: AuditBatchWriter): AuthorizationRefusalListener {
+  return ({ principal, reason, required, target }) => {
+    const context = RequestContext.current();
+    writer.append({
+      id: randomUUID(),
+      occurredAt: new Date(),
+      tenantId: principal.institutionId ?? null,
+      requestId: context?.requestId ?? null,
+      actor: actorOf(principal, context?.sourceAddress),
+      action: 'authorization.denied',
+      resourceType: target.kind,
+      resourceId: resourceIdOf(target).slice(0, 200),
+      outcome: 'denied',
+      // The refusal's HTTP class, as authentication.failure records 401/403 (GraphQL answers 200).
+      httpStatus: 403,
+      details: {
+        code: 'FORBIDDEN',
+        reason,
+        requiredRoles: [...required],
+        ...(target.kind === 'graphql-field' ? { operationType: target.operationType, operationName: target.operationName } : {}),
+      },
+    });
+  };
+}
+
+function resourceIdOf(target: RefusedTarget): string {
+  return target.kind === 'graphql-field' ? target.coordinate : `${target.method} ${target.path}`;
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { ControlPlane } from '@ai-commons/control-plane-server';
+import { errorCodes, graphqlRequest, userToken, withPg } from '@ai-commons/testing';
+import { e2eDatabase, startControlPlane } from './support/environment';
+
+const EVENT_FIELDS = `id institutionId requestId action resourceType resourceId outcome httpStatus details
+  actor { subject username institutionId roles clientId authMethod sourceAddress }`;
+
+describe('authorization refusals in the audit log (control plane)', () => {
+  let controlPlane: ControlPlane;
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    controlPlane = await startControlPlane({ CATALOG_HEALTH_PROBE_INTERVAL_MS: '0' });
+    for (const user of ['regulator', 'hanbit-bank-admin', 'hanbit-bank-analyst', 'nuri-insurance-admin']) {
+      tokens[user] = await userToken(user);
+    }
+    for (const row of await superuser<{ id: string; slug: string }>('select id, slug from institutions')) ids[row.slug] = row.id;
+  });
+  afterAll(async () => {
+    await controlPlane?.close();
+  });
+
+  const newRequestId = (label: string) => `authz-${label}-${randomBytes(4).toString('hex')}`;
+  const gql = (user: string, query: string, variables: Record<string, unknown>, requestId: string) =>
+    graphqlRequest<any>(controlPlane.url, query, { token: tokens[user], variables, headers: { 'x-request-id': requestId } });
+  function superuser<T = any>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return withPg(e2eDatabase().superuserUrl, async (client) => (await client.query(sql, parameters)).rows as T[]);
+  }
+  /** Every audit row of one request, once the batch writer has written what it holds. */
+  async function recordedFor(requestId: string) {
+    await controlPlane.audit.writer.flush();
+    return superuser('select * from audit_events where request_id = $1', [requestId]);
+  }
+  /** The `authorization.denied` events `reader` may see through GraphQL, by request id. */
+  async function deniedEventsSeenBy(reader: string): Promise<Map<string, any>> {
+    const response = await gql(
+      reader,
+      `{ auditEvents(first: 100, newestFirst: true, filter: { action: "authorization.denied" }) { edges { node { ${EVENT_FIELDS} } } } }`,
+      {},
+      newRequestId('read'),
+    );
+    expect(response.errors).toBeUndefined();
+    return new Map(response.data.auditEvents.edges.map((edge: any) => [edge.node.requestId, edge.node]));
+  }
+
+  it("a member analyst's admin mutation is FORBIDDEN and recorded once, in its own institution's log", async () => {
+    const requestId = newRequestId('analyst');
+    const response = await gql(
+      'hanbit-bank-analyst',
+      'mutation Suspend($id: ID!) { suspendInstitution(id: $id, reason: "probe") { id status } }',
+      { id: ids['nuri-insurance'] },
+      requestId,
+    );
+    expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
+    expect((await superuser('select status from institutions where id = $1', [ids['nuri-insurance']]))[0].status).toBe('active');
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      outcome: 'denied',
+      tenant_id: ids['hanbit-bank'],
+      resource_type: 'graphql-field',
+      resource_id: 'Mutation.suspendInstitution',
+      http_status: 403,
+      details: { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED', requiredRoles: ['platform-admin'], operationType: 'mutation', operationName: 'Suspend' },
+    });
+    expect(rows[0].actor).toMatchObject({
+      username: 'hanbit-bank-analyst',
+      institutionId: ids['hanbit-bank'],
+      roles: ['tenant-member'],
+      authMethod: 'keycloak-user',
+      clientId: expect.any(String),
+      sourceAddress: expect.any(String),
+    });
+
+    const seenByRegulator = (await deniedEventsSeenBy('regulator')).get(requestId);
+    expect(seenByRegulator).toMatchObject({ institutionId: ids['hanbit-bank'], resourceId: 'Mutation.suspendInstitution', outcome: 'denied' });
+    expect(seenByRegulator.actor).toMatchObject({ username: 'hanbit-bank-analyst', roles: ['tenant-member'] });
+    expect((await deniedEventsSeenBy('hanbit-bank-admin')).get(requestId)).toMatchObject({ id: seenByRegulator.id });
+    expect((await deniedEventsSeenBy('nuri-insurance-admin')).has(requestId)).toBe(false);
+  });
+
+  it("a regulator's mutation is FORBIDDEN and recorded as a platform event that no institution sees", async () => {
+    const requestId = newRequestId('regulator');
+    const response = await gql(
+      'regulator',
+      'mutation($input: CreateInstitutionInput!) { createInstitution(input: $input) { id } }',
+      { input: { slug: 'regulator-probe', nameKo: '감독 시험', nameEn: 'Regulator probe', sector: 'bank', investedCapitalKrw: '1' } },
+      requestId,
+    );
+    expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
+    expect(await superuser("select id from institutions where slug = 'regulator-probe'")).toEqual([]);
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      tenant_id: null,
+      resource_id: 'Mutation.createInstitution',
+      details: expect.objectContaining({ requiredRoles: ['platform-admin'], operationType: 'mutation', operationName: null }),
+    });
+    expect(rows[0].actor).toMatchObject({ username: 'regulator', roles: ['regulator'], institutionId: null });
+
+    expect((await deniedEventsSeenBy('regulator')).get(requestId)).toMatchObject({ institutionId: null, resourceId: 'Mutation.createInstitution' });
+    expect((await deniedEventsSeenBy('hanbit-bank-admin')).has(requestId)).toBe(false);
+  });
+
+  it('a refused REST audit export is recorded with its route, without the query string', async () => {
+    const requestId = newRequestId('export');
+    const response = await fetch(`${controlPlane.url}/audit/export?institutionId=${ids['hanbit-bank']}`, {
+      headers: { authorization: `Bearer ${tokens['hanbit-bank-analyst']}`, 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', reason: 'ROLE_REQUIRED' } });
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      tenant_id: ids['hanbit-bank'],
+      resource_type: 'http-route',
+      resource_id: 'GET /audit/export',
+      http_status: 403,
+      details: { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED', requiredRoles: ['tenant-admin', 'platform-admin', 'regulator'] },
+    });
+  });
+
+  it('a failed authentication stays one authentication.failure, not also an authorization refusal', async () => {
+    const requestId = newRequestId('unauthenticated');
+    const response = await graphqlRequest(controlPlane.url, 'mutation { offboardInstitution(id: "x", reason: "x") { id } }', {
+      token: 'not.a.jwt',
+      headers: { 'x-request-id': requestId },
+    });
+    expect(errorCodes(response)[0]?.code).toBe('UNAUTHENTICATED');
+    expect((await recordedFor(requestId)).map((row) => row.action)).toEqual(['authentication.failure']);
+  });
+});
