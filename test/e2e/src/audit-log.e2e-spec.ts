@@ -124,6 +124,34 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       expect(refusals[0].actor).toMatchObject({ subject: 'anonymous' });
     });
 
+    it('responses only as HMAC: the completion record holds the HMAC of exactly the bytes the caller received, streamed or not', async () => {
+      const keys = AuditKeys.fromConfig(testConfig(e2eDatabase()));
+      const messages = [{ role: 'user' as const, content: '이번 분기 연체율 추이를 요약해 주세요' }];
+      const plainId = `audit-resp-${randomBytes(4).toString('hex')}`;
+      const plain = await openai(apiKey).chat.completions.create({ model: 'audit-llama', messages }, { headers: { 'x-request-id': plainId } }).asResponse();
+      const plainBody = Buffer.from(await plain.arrayBuffer());
+      const streamId = `audit-resp-${randomBytes(4).toString('hex')}`;
+      const streamed = await openai(apiKey).chat.completions.create({ model: 'audit-llama', messages, stream: true }, { headers: { 'x-request-id': streamId } }).asResponse();
+      const streamBody = Buffer.from(await streamed.arrayBuffer());
+      expect(streamBody.toString('utf8')).toContain('data: [DONE]');
+      await gateway.audit.writer.flush();
+      const completed = async (requestId: string) =>
+        (await superuser(`select response_hmac, http_status from audit_events where request_id = $1 and action = 'gateway.request.completed'`, [requestId]))[0];
+      expect(await completed(plainId)).toEqual({ http_status: 200, response_hmac: keys.contentHmac(ids['hanbit-bank'], plainBody) });
+      expect(await completed(streamId)).toEqual({ http_status: 200, response_hmac: keys.contentHmac(ids['hanbit-bank'], streamBody) });
+      const [admitted] = await superuser(`select response_hmac from audit_events where request_id = $1 and action = 'gateway.request.admitted'`, [plainId]);
+      expect(admitted.response_hmac).toBeNull();
+      const content = JSON.parse(plainBody.toString('utf8')).choices[0].message.content as string;
+      const stored = await superuser(`select count(*)::int as n from audit_events e where e::text like '%' || $1 || '%'`, [content.slice(0, 40)]);
+      expect(stored[0].n).toBe(0);
+      // The regulator sees the digest over GraphQL as well.
+      const viewed = await gql('regulator', `query($f: AuditEventFilter) { auditEvents(first: 5, filter: $f, newestFirst: true) { edges { node { requestId responseHmac } } } }`, {
+        f: { institutionId: ids['hanbit-bank'], action: 'gateway.request.completed' },
+      });
+      const nodes = viewed.data.auditEvents.edges.map((edge: any) => edge.node);
+      expect(nodes).toContainEqual({ requestId: streamId, responseHmac: keys.contentHmac(ids['hanbit-bank'], streamBody) });
+    });
+
     it('authentication failures on the control plane are recorded', async () => {
       const requestId = `audit-cp-${randomBytes(4).toString('hex')}`;
       const response = await graphqlRequest(controlPlane.url, '{ me { subject } }', { token: 'not.a.jwt', headers: { 'x-request-id': requestId } });

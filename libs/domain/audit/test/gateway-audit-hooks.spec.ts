@@ -79,6 +79,28 @@ describe('GatewayAuditHooks', () => {
     expect(written[3]).toMatchObject({ tenantId: 'tenant-1', policyDecision: 'deny:quota_exceeded' });
   });
 
+  it('keeps the response only as an HMAC of its bytes in order, however they were chunked; none when nothing was sent', async () => {
+    const { written, writer, keys, hooks, inRequest } = setup();
+    const body = 'data: {"choices":[{"delta":{"content":"대출 한도는 "}}]}\n\ndata: {"choices":[{"delta":{"content":"3억 원입니다"}}]}\n\ndata: [DONE]\n\n';
+    await inRequest(async () => {
+      const streamed = await hooks.admit(request({ requestId: 'req-stream' }));
+      const bytes = Buffer.from(body, 'utf8');
+      streamed.observeResponse(bytes.subarray(0, 7)); // a cut inside a multi-byte character is fine: bytes are hashed
+      streamed.observeResponse(bytes.subarray(7, 40));
+      streamed.observeResponse(bytes.subarray(40));
+      streamed.complete({ httpStatus: 200, outcome: 'success', usage: { promptTokens: 9, completionTokens: 4 }, latencyMs: 3 });
+      const failed = await hooks.admit(request({ requestId: 'req-failed' }));
+      failed.complete({ httpStatus: 504, outcome: 'upstream_error', usage: { promptTokens: 0, completionTokens: 0 }, latencyMs: 3 });
+    });
+    await writer.flush();
+    const completed = (id: string) => written.find((e) => e.requestId === id && e.action === 'gateway.request.completed')!;
+    expect(completed('req-stream').responseHmac).toBe(keys.contentHmac('tenant-1', body));
+    expect(completed('req-stream').responseHmac).not.toBe(keys.contentHmac('tenant-2', body));
+    expect(completed('req-failed').responseHmac).toBeNull();
+    expect(JSON.stringify(written)).not.toContain('3억');
+    expect(written.filter((e) => e.action === 'gateway.request.admitted').every((e) => e.responseHmac === undefined)).toBe(true);
+  });
+
   it('withholds the answer when the admission record cannot be written', async () => {
     const { hooks, inRequest } = setup(async () => {
       throw new Error('database down');

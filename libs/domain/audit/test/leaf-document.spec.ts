@@ -23,6 +23,7 @@ const base: StoredAuditEvent = {
   httpStatus: null,
   policyDecision: null,
   promptHmac: null,
+  responseHmac: null,
   leafIndex: null,
 };
 
@@ -40,8 +41,8 @@ describe('leaf document', () => {
   });
 
   it('adds gateway fields under "request" only when they are set', () => {
-    const gateway = { ...base, endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab' };
-    expect(leafDocument(gateway, 0)).toMatchObject({ request: { endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab' } });
+    const gateway = { ...base, endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab', responseHmac: 'cd' };
+    expect(leafDocument(gateway, 0)).toMatchObject({ request: { endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab', responseHmac: 'cd' } });
     expect(leafDocument(base, 0)).not.toHaveProperty('request');
   });
 
@@ -68,7 +69,7 @@ describe('leaf document', () => {
           resourceId: nullable(text), outcome: fc.constantFrom('success', 'denied', 'failure'), actor: jsonObject, details: jsonObject,
           endpoint: nullable(text), model: nullable(text), dataClassification: nullable(text), promptTokens: nullable(fc.nat()),
           completionTokens: nullable(fc.nat()), latencyMs: nullable(fc.integer()), httpStatus: nullable(fc.nat(599)),
-          policyDecision: nullable(text), promptHmac: nullable(text),
+          policyDecision: nullable(text), promptHmac: nullable(text), responseHmac: nullable(text),
         }),
         fc.nat(),
         (fields, leafIndex) => {

@@ -25,6 +25,11 @@ export interface AuditRequestFields {
   policyDecision?: string | null;
   /** HMAC-SHA256 (hex) of the prompt under the institution's key; the prompt itself is never stored. */
   promptHmac?: string | null;
+  /**
+   * HMAC-SHA256 (hex) of the response body the caller received (for a stream, every byte of it in
+   * order) under the same key; the response itself is never stored.
+   */
+  responseHmac?: string | null;
 }
 
 /** An event as written (by the batch writer; the sink writes the same columns). */
@@ -65,6 +70,7 @@ export interface StoredAuditEvent {
   httpStatus: number | null;
   policyDecision: string | null;
   promptHmac: string | null;
+  responseHmac: string | null;
   leafIndex: number | null;
 }
 
@@ -81,7 +87,7 @@ const ISO_MICROS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 export const EVENT_COLUMNS = `e.id, to_char(e.occurred_at at time zone 'UTC', ${ISO_MILLIS}) as ts,
   to_char(e.occurred_at at time zone 'UTC', ${ISO_MICROS}) as cursor_ts, e.tenant_id, e.request_id, e.actor,
   e.action, e.resource_type, e.resource_id, e.outcome, e.details, e.endpoint, e.model, e.data_classification,
-  e.prompt_tokens, e.completion_tokens, e.latency_ms, e.http_status, e.policy_decision, e.prompt_hmac`;
+  e.prompt_tokens, e.completion_tokens, e.latency_ms, e.http_status, e.policy_decision, e.prompt_hmac, e.response_hmac`;
 
 export interface AuditEventRow {
   id: string;
@@ -104,6 +110,7 @@ export interface AuditEventRow {
   http_status: number | null;
   policy_decision: string | null;
   prompt_hmac: string | null;
+  response_hmac: string | null;
   leaf_index?: string | number | null;
 }
 
@@ -129,6 +136,7 @@ export function storedEventFromRow(row: AuditEventRow): StoredAuditEvent {
     httpStatus: row.http_status,
     policyDecision: row.policy_decision,
     promptHmac: row.prompt_hmac,
+    responseHmac: row.response_hmac,
     leafIndex: row.leaf_index === undefined || row.leaf_index === null ? null : Number(row.leaf_index),
   };
 }
@@ -150,8 +158,9 @@ export function leafDocument(event: StoredAuditEvent, leafIndex: number): JsonVa
     ['httpStatus', event.httpStatus],
     ['policyDecision', event.policyDecision],
     ['promptHmac', event.promptHmac],
+    ['responseHmac', event.responseHmac],
   ];
-  for (const [key, value] of optional) if (value !== null) request[key] = value;
+  for (const [key, value] of optional) if (value !== null && value !== undefined) request[key] = value;
   return {
     v: LEAF_DOCUMENT_VERSION,
     id: event.id,
@@ -216,7 +225,7 @@ function nullableText(value: string | null): string {
 function requestFields(event: StoredAuditEvent): Record<string, JsonValue> | null {
   let request: Record<string, JsonValue> | null = null;
   const set = (key: string, value: string | number | null) => {
-    if (value !== null) (request ??= {})[key] = value;
+    if (value !== null && value !== undefined) (request ??= {})[key] = value;
   };
   set('endpoint', event.endpoint);
   set('model', event.model);
@@ -227,6 +236,7 @@ function requestFields(event: StoredAuditEvent): Record<string, JsonValue> | nul
   set('httpStatus', event.httpStatus);
   set('policyDecision', event.policyDecision);
   set('promptHmac', event.promptHmac);
+  set('responseHmac', event.responseHmac);
   return request;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type Hmac } from 'node:crypto';
 import { RequestContext, type Principal } from '@ai-commons/core';
 import type { AuditEventInput, AuditOutcome } from '../events/audit-event';
 import { actorOf } from '../events/actor';
@@ -37,6 +37,8 @@ export interface GatewayAuditResult {
 
 export interface GatewayAuditAdmission {
   readyToRespond: Promise<void>;
+  /** Feeds the response body, chunk by chunk as the caller gets it, into the completion record's HMAC. */
+  observeResponse(chunk: Buffer | string): void;
   complete(result: GatewayAuditResult): void;
 }
 
@@ -54,11 +56,12 @@ const MAX_PATH_LENGTH = 200;
  * Audit records of gateway requests:
  * - `gateway.request.admitted` — written before the caller hears anything: `readyToRespond`
  *   resolves when its group commit is durable (the upstream call runs meanwhile);
- * - `gateway.request.completed` — status, tokens and latency, batched and not awaited (a crash
- *   can lose it, never the admission record of a request that was answered);
+ * - `gateway.request.completed` — status, tokens, latency and the HMAC of the response body the
+ *   caller received, batched and not awaited (a crash can lose it, never the admission record of
+ *   a request that was answered);
  * - `gateway.request.rejected` / `authentication.failure` — requests refused before admission
  *   (401, 403, 404, 429, …), batched.
- * Prompts are never stored: only their HMAC-SHA256 under the institution's content key.
+ * Prompts and responses are never stored: only their HMAC-SHA256 under the institution's content key.
  */
 export class GatewayAuditHooks {
   /** Request contexts that reached admission: their errors are in the completion record. */
@@ -98,8 +101,13 @@ export class GatewayAuditHooks {
     const readyToRespond = this.writer.appendDurable(admission).catch((error: unknown) => {
       throw this.unavailable(error);
     });
+    // Incremental: a stream is hashed as it passes, never held in memory.
+    let response: Hmac | undefined;
     return {
       readyToRespond,
+      observeResponse: (chunk) => {
+        (response ??= this.keys.contentHmacStream(request.caller.tenantId)).update(chunk);
+      },
       complete: (result) =>
         this.writer.append({
           ...common,
@@ -111,6 +119,7 @@ export class GatewayAuditHooks {
           promptTokens: result.usage.promptTokens,
           completionTokens: result.usage.completionTokens,
           latencyMs: Math.round(result.latencyMs),
+          responseHmac: response?.digest('hex') ?? null,
           details: { operation: request.operation, result: result.outcome },
         }),
     };

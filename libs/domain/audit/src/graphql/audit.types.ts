@@ -44,6 +44,8 @@ export class AuditEventType {
   @Field(() => String, { nullable: true }) policyDecision!: string | null;
   @Field(() => String, { nullable: true, description: "HMAC-SHA256 (hex) of the prompt under the institution's key" })
   promptHmac!: string | null;
+  @Field(() => String, { nullable: true, description: "HMAC-SHA256 (hex) of the response body the caller received (every byte of a stream, in order) under the institution's key; on completion records" })
+  responseHmac!: string | null;
   @Field(() => String, { description: 'Further details, as a JSON object' }) details!: string;
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, type KeyObject } from 'node:crypto';
+import { createHmac, hkdfSync, type Hmac, type KeyObject } from 'node:crypto';
 import {
   importPrivateKey,
   keyIdOf,
@@ -61,6 +61,11 @@ export class AuditKeys {
       this.contentKeys.set(institutionId, key);
     }
     return key;
+  }
+
+  /** An HMAC-SHA256 under the institution's content key, to feed content that arrives in pieces. */
+  contentHmacStream(institutionId: string): Hmac {
+    return createHmac('sha256', this.contentKey(institutionId));
   }
 
   /** Lowercase hex HMAC-SHA256 of `content` under the institution's content key. */

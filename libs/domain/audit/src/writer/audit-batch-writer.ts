@@ -209,13 +209,13 @@ export class AuditBatchWriter {
  */
 const INSERT_EVENTS = `insert into audit_events (id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id,
     outcome, details, endpoint, model, data_classification, prompt_tokens, completion_tokens, latency_ms, http_status,
-    policy_decision, prompt_hmac)
+    policy_decision, prompt_hmac, response_hmac)
   select id, tenant_id, occurred_at, request_id, actor, action, resource_type, resource_id, outcome, details, endpoint, model,
-    data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac
+    data_classification, prompt_tokens, completion_tokens, latency_ms, http_status, policy_decision, prompt_hmac, response_hmac
   from json_to_recordset($1::json) as t (id uuid, tenant_id uuid, occurred_at timestamptz, request_id text, actor jsonb,
     action text, resource_type text, resource_id text, outcome text, details jsonb, endpoint text, model text,
     data_classification text, prompt_tokens integer, completion_tokens integer, latency_ms integer, http_status integer,
-    policy_decision text, prompt_hmac text)
+    policy_decision text, prompt_hmac text, response_hmac text)
   on conflict (id) do nothing`;
 
 function insertParameters(events: AuditEventInput[]): unknown[] {
@@ -241,6 +241,7 @@ function insertParameters(events: AuditEventInput[]): unknown[] {
         http_status: integerOrNull(e.httpStatus),
         policy_decision: e.policyDecision ?? null,
         prompt_hmac: e.promptHmac ?? null,
+        response_hmac: e.responseHmac ?? null,
       })),
     ),
   ];

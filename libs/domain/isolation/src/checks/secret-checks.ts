@@ -77,7 +77,7 @@ export const credentialsEncrypted: IsolationCheck = {
 };
 
 const PROMPT_COLUMN = /(prompt|completion|response|message|content|input|output)/i;
-const ALLOWED_PROMPT_COLUMNS = new Set(['audit_events.prompt_hmac']);
+const ALLOWED_PROMPT_COLUMNS = new Set(['audit_events.prompt_hmac', 'audit_events.response_hmac']);
 const PROMPT_KEYS = ['messages', 'prompt', 'input', 'content', 'completion', 'choices'];
 
 export const noPlaintextPrompts: IsolationCheck = {
@@ -85,7 +85,7 @@ export const noPlaintextPrompts: IsolationCheck = {
   title: 'No prompt or response text is stored in plain text',
   concern: 'operator-access',
   method:
-    'Lists every text-like column of every table: none may be named for prompt or response content (only prompt_hmac, an HMAC, is allowed). Counts JSON values ' +
+    'Lists every text-like column of every table: none may be named for prompt or response content (only prompt_hmac and response_hmac, HMACs, are allowed). Counts JSON values ' +
     "carrying prompt-shaped keys (messages, prompt, input, content, completion, choices). Scans every text, JSON and binary column for this run's marker, which the gateway probes sent as prompt text.",
   async run(context) {
     const columns = await textColumns(context);

@@ -161,15 +161,17 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       outcome = 'client_error';
       httpStatus = status;
       res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': call.requestId });
+      admission.observeResponse?.(payload);
       res.end(payload);
       return;
     }
     if (call.stream) {
-      await relayStream(upstream, res, call, endpoint, (observed) => (usage = observed));
+      await relayStream(upstream, res, call, endpoint, (observed) => (usage = observed), admission.observeResponse?.bind(admission));
     } else {
       const payload = await readAll(upstream);
       usage = usageFrom((safeJson(payload) as { usage?: { prompt_tokens?: number; completion_tokens?: number } } | undefined)?.usage) ?? NO_USAGE;
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, 'x-request-id': call.requestId });
+      admission.observeResponse?.(payload);
       res.end(payload);
     }
     breaker.recordSuccess();
@@ -188,7 +190,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     httpStatus = failure.status;
     if (res.headersSent) {
       // Mid-stream: the status is gone, so say it in the stream and end it.
-      if (!res.writableEnded) res.end(`data: ${failure.body()}\n\n`);
+      if (!res.writableEnded) {
+        const line = `data: ${failure.body()}\n\n`;
+        admission.observeResponse?.(line);
+        res.end(line);
+      }
       return;
     }
     throw failure;
@@ -219,6 +225,7 @@ function relayStream(
   call: ProxyCall,
   endpoint: RouteEndpoint,
   onUsage: (usage: TokenUsage) => void,
+  observe: (chunk: string) => void = () => undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     res.writeHead(200, {
@@ -248,12 +255,18 @@ function relayStream(
         if (info.usageOnly && !call.includeUsage) continue;
         out += event;
       }
-      if (out) res.write(out);
+      if (out) {
+        observe(out);
+        res.write(out);
+      }
     });
     upstream.once('end', () => {
       clearTimeout(idle);
       const rest = splitter.rest();
-      if (rest) res.write(rest);
+      if (rest) {
+        observe(rest);
+        res.write(rest);
+      }
       if (!sawDone) return reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream ended early'));
       res.end();
       resolve();

@@ -31,6 +31,11 @@ export interface Admission {
    * record, group-committed) is durable. The upstream call runs meanwhile; the response waits.
    */
   readyToRespond?: Promise<void>;
+  /**
+   * Sees every chunk of the response body as it goes to the caller (the audit record keeps an HMAC
+   * of it, never the content). Must be cheap: it runs on the request path.
+   */
+  observeResponse?(chunk: Buffer | string): void;
   complete(result: CallResult): void;
 }
 
@@ -64,8 +69,10 @@ export function composeHooks(...hooks: RequestHooks[]): RequestHooks {
         throw error;
       }
       const waits = granted.map((admission) => admission.readyToRespond).filter((wait): wait is Promise<void> => wait !== undefined);
+      const observers = granted.filter((admission) => admission.observeResponse);
       return {
-        readyToRespond: waits.length ? Promise.all(waits).then(() => undefined) : undefined,
+        readyToRespond: waits.length === 1 ? waits[0] : waits.length ? Promise.all(waits).then(() => undefined) : undefined,
+        observeResponse: observers.length ? (chunk) => observers.forEach((admission) => admission.observeResponse!(chunk)) : undefined,
         complete: (result) => granted.forEach((admission) => admission.complete(result)),
       };
     },
