@@ -1,8 +1,9 @@
-import { Client } from 'pg';
 import { RequestContext, type InstitutionStatus } from '@ai-commons/core';
 import { TenantDatabase } from '@ai-commons/database';
 import { endpointCredentialContext, type CredentialCipher } from '@ai-commons/catalog';
 import type { JsonLogger } from '@ai-commons/observability';
+import { CHANGES_CHANNEL, postgresChangeListener } from '../reload/change-listener';
+import { NotifiedReloader } from '../reload/notified-reloader';
 import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type UpstreamDriver } from './routing-table';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
@@ -21,97 +22,28 @@ interface EndpointRow {
  * `ai_commons_changes` triggers a (debounced) reload, and a periodic reload is the safety net. A
  * failed reload keeps serving the last good table.
  */
-export class RoutingLoader {
-  private current?: RoutingTable;
-  private listener?: Client;
-  private refreshTimer?: NodeJS.Timeout;
-  private debounce?: NodeJS.Timeout;
-  private reloading?: Promise<void>;
-  private pendingReload = false;
-  private closed = false;
-
+export class RoutingLoader extends NotifiedReloader<RoutingTable> {
   constructor(
     private readonly db: TenantDatabase,
     private readonly cipher: CredentialCipher,
-    private readonly listenUrl: string,
-    private readonly refreshMs: number,
+    listenUrl: string,
+    refreshMs: number,
     private readonly logger: JsonLogger,
-  ) {}
+  ) {
+    super({ name: 'routing', listen: postgresChangeListener(listenUrl, CHANGES_CHANNEL), describe: (table) => table.size, refreshMs, logger });
+  }
 
   table(): RoutingTable {
-    if (!this.current) throw new Error('routing table not loaded');
-    return this.current;
+    const table = this.current();
+    if (!table) throw new Error('routing table not loaded');
+    return table;
   }
 
   get loaded(): boolean {
-    return this.current !== undefined;
+    return this.current() !== undefined;
   }
 
-  async start(): Promise<void> {
-    await this.reload();
-    await this.listen();
-    this.refreshTimer = setInterval(() => void this.reload().catch(() => undefined), this.refreshMs);
-    this.refreshTimer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.refreshTimer);
-    clearTimeout(this.debounce);
-    await this.listener?.end().catch(() => undefined);
-    await this.reloading;
-  }
-
-  /** Reloads now; concurrent calls coalesce into one extra reload. */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.pendingReload = true;
-      return this.reloading;
-    }
-    this.reloading = this.load()
-      .then((table) => {
-        this.current = table;
-        this.logger.event('debug', 'routing.reloaded', table.size);
-      })
-      .catch((error: unknown) => {
-        this.logger.event('error', 'routing.reload_failed', { error: (error as Error).message });
-        throw error;
-      })
-      .finally(() => {
-        this.reloading = undefined;
-        if (this.pendingReload && !this.closed) {
-          this.pendingReload = false;
-          void this.reload().catch(() => undefined);
-        }
-      });
-    return this.reloading;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const client = new Client({ connectionString: this.listenUrl });
-    client.on('notification', () => {
-      clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.reload().catch(() => undefined), 20);
-    });
-    client.on('error', (error) => {
-      this.logger.event('warn', 'routing.listen_lost', { error: error.message });
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      // Reconnect with a reload, so nothing that changed meanwhile is missed.
-      setTimeout(() => void this.listen().then(() => this.reload()).catch(() => undefined), 1_000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query('listen ai_commons_changes');
-      this.listener = client;
-    } catch (error) {
-      this.logger.event('warn', 'routing.listen_failed', { error: (error as Error).message });
-      setTimeout(() => void this.listen().then(() => this.reload()).catch(() => undefined), 2_000).unref();
-    }
-  }
-
-  private load(): Promise<RoutingTable> {
+  protected load(): Promise<RoutingTable> {
     return RequestContext.run({ requestId: 'routing-load', tenantScope: LOAD_SCOPE }, () =>
       this.db.transaction(async (tx) => {
         const endpointRows: EndpointRow[] = await tx.query(`

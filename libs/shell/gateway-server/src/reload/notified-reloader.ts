@@ -1,0 +1,155 @@
+import type { JsonLogger } from '@ai-commons/observability';
+import type { ChangeListener, ConnectChangeListener } from './change-listener';
+
+export interface ReloadTiming {
+  /** Quiet time after a notification before reloading: a burst of changes becomes one reload. */
+  debounceMs: number;
+  /** Wait before listening again after an established listener broke. */
+  reconnectMs: number;
+  /** Wait before trying again when a listener could not be opened. */
+  listenRetryMs: number;
+}
+
+export const DEFAULT_RELOAD_TIMING: ReloadTiming = { debounceMs: 20, reconnectMs: 1_000, listenRetryMs: 2_000 };
+
+export interface NotifiedReloaderOptions<T> {
+  /** Prefix of the log events: `<name>.reloaded`, `.reload_failed`, `.listen_lost`, `.listen_failed`. */
+  name: string;
+  /** Opens the LISTEN whose notifications trigger reloads (postgresChangeListener in the gateway). */
+  listen: ConnectChangeListener;
+  /** Whether a notification concerns this snapshot; every one does when absent. */
+  concerns?(payload: string | undefined): boolean;
+  /** Fields of the `<name>.reloaded` debug event. */
+  describe?(snapshot: T): Record<string, unknown>;
+  /** Periodic reload, the safety net for a notification missed while no listener stood. */
+  refreshMs: number;
+  logger: Pick<JsonLogger, 'event'>;
+  timing?: Partial<ReloadTiming>;
+}
+
+/**
+ * A snapshot of database state held in memory and kept current: loaded at start, reloaded
+ * (debounced) when the database notifies a change, and periodically as a safety net. A broken
+ * listener is reopened, followed by a reload, so nothing that changed meanwhile is missed. A failed
+ * reload is logged and the last good snapshot stays in service. Subclasses say how to load it.
+ */
+export abstract class NotifiedReloader<T> {
+  private inService?: T;
+  private reloads = 0;
+  private listener?: ChangeListener;
+  private refreshTimer?: NodeJS.Timeout;
+  private debounceTimer?: NodeJS.Timeout;
+  private listenTimer?: NodeJS.Timeout;
+  private reloading?: Promise<void>;
+  private reloadAgain = false;
+  private stopped = false;
+  private readonly timing: ReloadTiming;
+
+  constructor(private readonly reloadOptions: NotifiedReloaderOptions<T>) {
+    this.timing = { ...DEFAULT_RELOAD_TIMING, ...reloadOptions.timing };
+  }
+
+  /** Reads a fresh snapshot; `previous` is the one in service (undefined before the first load). */
+  protected abstract load(previous: T | undefined): Promise<T>;
+
+  /** The last snapshot that loaded; undefined until one has. */
+  current(): T | undefined {
+    return this.inService;
+  }
+
+  /** How many reloads have succeeded. */
+  get generation(): number {
+    return this.reloads;
+  }
+
+  /** Loads the first snapshot (rejects if that fails), then listens and refreshes periodically. */
+  async start(): Promise<void> {
+    await this.reload();
+    await this.listen();
+    this.refreshTimer = setInterval(() => this.reloadInBackground(), this.reloadOptions.refreshMs);
+    this.refreshTimer.unref();
+  }
+
+  /** Stops listening and reloading; waits for a reload in progress (its failure is not rethrown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.refreshTimer);
+    clearTimeout(this.debounceTimer);
+    clearTimeout(this.listenTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.close();
+    await this.reloading?.catch(() => undefined);
+  }
+
+  /** Reloads now. Calls while a reload runs share it and coalesce into one more reload after it. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const { name, logger } = this.reloadOptions;
+    this.reloading = Promise.resolve()
+      .then(() => this.load(this.inService))
+      .then((snapshot) => {
+        this.inService = snapshot;
+        this.reloads++;
+        logger.event('debug', `${name}.reloaded`, this.reloadOptions.describe?.(snapshot) ?? {});
+      })
+      .catch((error: unknown) => {
+        logger.event('error', `${name}.reload_failed`, { error: (error as Error).message });
+        throw error;
+      })
+      .finally(() => {
+        this.reloading = undefined;
+        if (this.reloadAgain) {
+          this.reloadAgain = false;
+          this.reloadInBackground();
+        }
+      });
+    return this.reloading;
+  }
+
+  private reloadInBackground(): void {
+    // reload() has logged a failure, and the last good snapshot stays in service.
+    if (!this.stopped) void this.reload().catch(() => undefined);
+  }
+
+  private notified(payload: string | undefined): void {
+    if (this.reloadOptions.concerns && !this.reloadOptions.concerns(payload)) return;
+    clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => this.reloadInBackground(), this.timing.debounceMs);
+  }
+
+  /** Opens the listener; on failure, tries again later. Resolves whether one now stands. */
+  private async listen(): Promise<boolean> {
+    if (this.stopped) return false;
+    try {
+      const listener = await this.reloadOptions.listen({ notified: (payload) => this.notified(payload), lost: (error) => this.lost(error) });
+      if (this.stopped) {
+        await listener.close();
+        return false;
+      }
+      this.listener = listener;
+      return true;
+    } catch (error) {
+      this.reloadOptions.logger.event('warn', `${this.reloadOptions.name}.listen_failed`, { error: (error as Error).message });
+      this.listenLater(this.timing.listenRetryMs);
+      return false;
+    }
+  }
+
+  private lost(error: Error): void {
+    this.reloadOptions.logger.event('warn', `${this.reloadOptions.name}.listen_lost`, { error: error.message });
+    this.listener = undefined;
+    this.listenLater(this.timing.reconnectMs);
+  }
+
+  /** Listens again after `delayMs`, then reloads: changes made while nobody listened are not missed. */
+  private listenLater(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.listenTimer);
+    this.listenTimer = setTimeout(() => void this.listen().then((listening) => listening && this.reloadInBackground()), delayMs);
+    this.listenTimer.unref();
+  }
+}
