@@ -140,24 +140,24 @@ function scanPlainInteger(bytes: Uint8Array, start: number, end: number): number
 
 /** Whether key b sorts after key a by UTF-16 code units (both are canonical string tokens). */
 function keyIsGreater(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (isPlainAscii(bytes, aStart, aEnd) && isPlainAscii(bytes, bStart, bEnd)) {
-    // For ASCII without escapes, byte order is UTF-16 code unit order. Compare inside the quotes.
-    const aLength = aEnd - aStart - 2;
-    const bLength = bEnd - bStart - 2;
-    for (let i = 1; i <= Math.min(aLength, bLength); i++) {
-      const difference = bytes[bStart + i]! - bytes[aStart + i]!;
-      if (difference !== 0) return difference > 0;
+  // One pass over the common prefix, inside the quotes. Where the keys first differ in two ASCII
+  // bytes, both bytes start a character (UTF-8 continuation bytes are ≥ 0x80) after an identical
+  // prefix, and for ASCII byte order is UTF-16 code unit order. A raw quote ends a canonical token
+  // (a quote inside it is escaped), so a key that ends first is a prefix of the other. Escapes and
+  // non-ASCII differences (UTF-8 and UTF-16 orders disagree above U+FFFF) are decoded instead.
+  for (let i = 1; ; i++) {
+    const a = bytes[aStart + i]!;
+    const b = bytes[bStart + i]!;
+    if (a === BACKSLASH || b === BACKSLASH) break;
+    if (a === b) {
+      if (a === QUOTE) return false;
+      continue;
     }
-    return bLength > aLength;
+    if (a === QUOTE) return true;
+    if (b === QUOTE) return false;
+    if (a < 0x80 && b < 0x80) return b > a;
+    break;
   }
   const decode = (from: number, to: number): string => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8')) as string;
   return decode(aStart, aEnd) < decode(bStart, bEnd);
-}
-
-function isPlainAscii(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i]!;
-    if (byte >= 0x80 || byte === BACKSLASH) return false;
-  }
-  return true;
 }
