@@ -1,7 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditBundle, BUNDLE_FILES } from '@ai-commons/audit-proofs';
-import { readLineBatches, splitLines } from './line-stream';
+import { hashLineChunks } from './leaf-hash-pool';
+import { readLineChunks, splitLines } from './line-stream';
 
 /** The bundle directory or one of its required files cannot be read. */
 export class UnreadableBundleError extends Error {
@@ -10,10 +11,11 @@ export class UnreadableBundleError extends Error {
 
 /**
  * Opens a bundle directory for verification. The small files are read whole; events.jsonl, which
- * can hold millions of lines, is streamed while it is verified. public-key.pem is optional: the
- * verifier relies on a pinned key anyway.
+ * can hold millions of lines, is streamed while it is verified, its lines scanned and leaf-hashed on
+ * `threads` worker threads (0: on this thread). public-key.pem is optional: the verifier relies on a
+ * pinned key anyway.
  */
-export async function readBundleDirectory(dir: string): Promise<AuditBundle> {
+export async function readBundleDirectory(dir: string, threads: number): Promise<AuditBundle> {
   const [manifest, treeHeads, proofs] = await Promise.all(
     [BUNDLE_FILES.manifest, BUNDLE_FILES.treeHeads, BUNDLE_FILES.proofs].map((name) => readRequired(dir, name)),
   );
@@ -26,7 +28,7 @@ export async function readBundleDirectory(dir: string): Promise<AuditBundle> {
     treeHeads: splitLines(treeHeads!),
     proofs: proofs!,
     publicKeyPem: await readFile(join(dir, BUNDLE_FILES.publicKey), 'utf8').catch(() => null),
-    events: readLineBatches(eventsPath),
+    events: hashLineChunks(readLineChunks(eventsPath), threads),
   };
 }
 

@@ -1,12 +1,16 @@
+import { availableParallelism } from 'node:os';
+
 export interface VerifierArguments {
   readonly bundleDir: string;
   readonly publicKeyPath: string;
   readonly json: boolean;
+  /** Worker threads that scan and hash events.jsonl; 0 verifies on the main thread alone. */
+  readonly threads: number;
 }
 
 export type ParsedArguments = { readonly kind: 'run'; readonly args: VerifierArguments } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
-export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--json]
+export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--json] [--threads <n>]
 
 Verifies an ai-commons audit export bundle offline against a pinned Ed25519 public key.
 
@@ -14,11 +18,19 @@ Verifies an ai-commons audit export bundle offline against a pinned Ed25519 publ
   --public-key <file>   the log's public key obtained out of band (SPKI PEM or raw base64);
                         the bundle's own public-key.pem is never trusted
   --json                print the verification report as JSON
+  --threads <n>         worker threads that scan and hash the events (default: one per CPU,
+                        ${defaultThreads()} here); 0 verifies on the main thread alone
   --help                show this help
 
 Exit codes: 0 verified, 1 verification failed, 2 usage error or unreadable input.`;
 
-const VALUE_OPTIONS = new Set(['--bundle', '--public-key']);
+const VALUE_OPTIONS = new Set(['--bundle', '--public-key', '--threads']);
+const MAX_THREADS = 256;
+
+/** One worker per CPU: the main thread's share (reading, tree, checks) is small next to theirs. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
 
 export function parseArguments(argv: readonly string[]): ParsedArguments {
   const values = new Map<string, string>();
@@ -41,7 +53,10 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
   const publicKeyPath = values.get('--public-key');
   if (bundleDir === undefined) return { kind: 'error', message: '--bundle is required' };
   if (publicKeyPath === undefined) return { kind: 'error', message: '--public-key is required (pin the key; the bundle’s own key is not trusted)' };
-  return { kind: 'run', args: { bundleDir, publicKeyPath, json } };
+  const threadsText = values.get('--threads');
+  const threads = threadsText === undefined ? defaultThreads() : Number(threadsText);
+  if (!/^\d+$/.test(threadsText ?? '0') || threads > MAX_THREADS) return { kind: 'error', message: `--threads must be an integer from 0 to ${MAX_THREADS}` };
+  return { kind: 'run', args: { bundleDir, publicKeyPath, json, threads } };
 }
 
 function splitOption(argument: string): [string, string | undefined] {

@@ -22,10 +22,10 @@ export async function runVerifier(argv: readonly string[], io: VerifierIo): Prom
     io.stderr(`audit-verifier: ${parsed.message}\n\n${USAGE}\n`);
     return EXIT_USAGE_OR_UNREADABLE;
   }
-  const { bundleDir, publicKeyPath, json } = parsed.args;
+  const { bundleDir, publicKeyPath, json, threads } = parsed.args;
   try {
     const pinnedKey = await readPinnedKey(publicKeyPath);
-    const report = await verifyBundle(await readBundleDirectory(bundleDir), pinnedKey);
+    const report = await verifyBundle(await readBundleDirectory(bundleDir, threads), pinnedKey);
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, bundleDir));
     return report.ok ? EXIT_VERIFIED : EXIT_VERIFICATION_FAILED;
   } catch (error) {

@@ -226,6 +226,19 @@ describe('audit-verifier CLI', () => {
       expect(report.failures).toEqual([expect.objectContaining({ code: 'CONSISTENCY_PROOF_MISSING', treeSize: 66 })]);
     });
 
+    it('reports the same with worker threads as on the main thread alone', async () => {
+      const dir = await fresh('filtered');
+      await editLines(dir, BUNDLE_FILES.events, (lines) =>
+        lines.map((l, i) => (i === 7 ? l.replace('"model.invoke"', '"model.invoka"') : i === 9 ? l.replace('{"event":', '{ "event":') : l)),
+      );
+      const runs = await Promise.all(['0', '1', '3'].map((threads) => cli('--bundle', dir.bundleDir, '--public-key', dir.pinnedKeyPath, '--json', '--threads', threads)));
+      const reports = runs.map((run) => ({ code: run.code, report: { ...(JSON.parse(run.stdout) as VerificationReport), durationMs: 0 } }));
+      expect(reports[0]!.code).toBe(1);
+      expect(reports[0]!.report.failures).toContainEqual(expect.objectContaining({ code: 'EVENT_NOT_CANONICAL', line: 10 }));
+      expect(reports[1]).toEqual(reports[0]);
+      expect(reports[2]).toEqual(reports[0]);
+    });
+
     it('prints failed checks with their failures in the text report', async () => {
       const dir = await fresh();
       await editLines(dir, BUNDLE_FILES.events, (lines) => lines.filter((_, i) => i !== 40));
@@ -250,6 +263,9 @@ describe('audit-verifier CLI', () => {
       [['--bundle'], '--bundle needs a value'],
       [['--bundle', 'x', '--public-key', 'k', '--verbose'], 'unknown argument "--verbose"'],
       [['--bundle=x', '--bundle=y', '--public-key=k'], '--bundle given twice'],
+      [['--bundle', 'x', '--public-key', 'k', '--threads', 'two'], '--threads must be an integer from 0 to 256'],
+      [['--bundle', 'x', '--public-key', 'k', '--threads=1.5'], '--threads must be an integer from 0 to 256'],
+      [['--bundle', 'x', '--public-key', 'k', '--threads', '257'], '--threads must be an integer from 0 to 256'],
     ])('rejects %j', async (argv, message) => {
       const run = await cli(...argv);
       expect(run.code).toBe(2);

@@ -16,6 +16,7 @@ export * from './bundle/audit-bundle';
 export * from './bundle/bundle-manifest';
 export * from './bundle/bundle-proofs';
 export * from './bundle/event-line';
+export * from './bundle/hashed-event-chunk';
 export * from './bundle/bundle-builder';
 export * from './bundle/verification-report';
 export * from './bundle/bundle-verifier';

@@ -1,8 +1,13 @@
+import { HashedEventChunk } from './hashed-event-chunk';
+
 /** One events.jsonl line without its terminator, as text or as the UTF-8 bytes read from the file. */
 export type EventLine = string | Uint8Array;
 
-/** events.jsonl lines, either in memory or streamed (an async item may be one line or a batch of lines). */
-export type EventLineSource = Iterable<EventLine> | AsyncIterable<EventLine | readonly EventLine[]>;
+/**
+ * events.jsonl lines, either in memory or streamed. An async item may be one line, a batch of lines,
+ * or a block of lines already scanned and leaf-hashed (hashEventLines, e.g. on worker threads).
+ */
+export type EventLineSource = Iterable<EventLine> | AsyncIterable<EventLine | readonly EventLine[] | HashedEventChunk>;
 
 /**
  * The contents of a bundle directory, as the pure verifier consumes them. Files stay raw text so

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { isAuditProofError } from '../errors';
 import { importPublicKey, keyIdOf } from '../tree-head/signing-keys';
 import { AuditBundle, EventLine, EventLineSource } from './audit-bundle';
+import { HashedEventChunk } from './hashed-event-chunk';
 import { BundleManifest, BundleScope, parseManifest } from './bundle-manifest';
 import { BundleProofs, parseProofs } from './bundle-proofs';
 import { EventStreamChecker, EventStreamSummary } from './event-stream-checks';
@@ -40,7 +41,7 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, op
   const consistencyProofsVerified = proofs === null ? 0 : checkConsistencyChain(heads, proofs, collector);
 
   const events = new EventStreamChecker(scope, heads, proofs, collector);
-  await forEachLine(bundle.events, (line) => events.accept(line));
+  await feedEvents(bundle.events, events);
   const summary = events.finish();
   if (manifest !== null) checkManifestAgainstContents(manifest, summary, bundle.treeHeads.length, latest, collector);
 
@@ -67,15 +68,20 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, op
   };
 }
 
-async function forEachLine(source: EventLineSource, visit: (line: EventLine) => void): Promise<void> {
+async function feedEvents(source: EventLineSource, events: EventStreamChecker): Promise<void> {
   if (Symbol.asyncIterator in source) {
     for await (const item of source) {
-      if (typeof item === 'string' || item instanceof Uint8Array) visit(item);
-      else for (const line of item) visit(line);
+      if (typeof item === 'string' || item instanceof Uint8Array) events.accept(item);
+      else if (isHashedChunk(item)) events.acceptChunk(item);
+      else for (const line of item) events.accept(line);
     }
   } else {
-    for (const line of source) visit(line);
+    for (const line of source) events.accept(line);
   }
+}
+
+function isHashedChunk(item: readonly EventLine[] | HashedEventChunk): item is HashedEventChunk {
+  return !Array.isArray(item);
 }
 
 function parseOrFail<T>(parse: () => T, fail: (message: string) => void): T | null {

@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { isAuditProofError } from '../errors';
-import { leafHashOfRange, leafHashOfUtf8 } from '../merkle/hashing';
+import { HASH_SIZE, leafHashOfRange, leafHashOfUtf8 } from '../merkle/hashing';
 import { EventLine } from './audit-bundle';
 import { BundleScope } from './bundle-manifest';
 import { BundleProofs } from './bundle-proofs';
 import { decodeEventLine, scanCanonicalEventLine } from './event-line';
 import { FailureCollector } from './failure-collector';
+import { HashedEventChunk, UNSCANNED_LINE } from './hashed-event-chunk';
 import { InclusionCheck } from './inclusion-check';
 import { malformed } from './json-shape';
 import { LeafCheck } from './leaf-check';
@@ -66,6 +67,23 @@ export class EventStreamChecker {
       });
     }
     this.acceptLeaf(decoded.leafIndex, leafHashOfUtf8(decoded.canonicalEvent), lineNumber);
+  }
+
+  /**
+   * A block of lines whose canonical scan and leaf hashes were computed elsewhere (hashEventLines,
+   * e.g. on a worker thread): the same verdicts as accept() on each line, in order. Lines that did
+   * not pass the fast path go through accept() itself, so their failures are reported identically.
+   */
+  acceptChunk({ bytes, leaves }: HashedEventChunk): void {
+    const { lineEnds, leafIndexes, leafHashes } = leaves;
+    let start = 0;
+    for (let i = 0; i < lineEnds.length; i++) {
+      const end = lineEnds[i]!;
+      const leafIndex = leafIndexes[i]!;
+      if (leafIndex === UNSCANNED_LINE) this.accept(bytes.subarray(start, end));
+      else this.acceptLeaf(leafIndex, leafHashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE), ++this.lineNumber);
+      start = end + 1;
+    }
   }
 
   private acceptLeaf(leafIndex: number, leafHash: Uint8Array, lineNumber: number): void {
