@@ -19,7 +19,6 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { Client } from 'pg';
 import { assembleProof, inclusionProofPlan } from '@ai-commons/audit-proofs';
 import {
   AuditBatchWriter,
@@ -35,6 +34,7 @@ import {
 import { RequestContext, type Principal, type TenantScope } from '@ai-commons/core';
 import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
 import { createTestDatabase, dropTestDatabase, withPg, type TestDatabase } from '@ai-commons/testing';
+import { timeVerifier } from './verifier-timing';
 
 const root = path.resolve(__dirname, '../../..');
 const argv = process.argv.slice(2);
@@ -547,7 +547,7 @@ async function reads(fixture: Fixture): Promise<void> {
         const { manifest } = await inScope(REGULATOR, undefined, () => service.export(REGULATOR, { institutionId, ...period }, directory));
         const exportS = (performance.now() - t) / 1000;
         const size = (await stat(path.join(directory, 'events.jsonl'))).size;
-        const outcome = await verify(directory, publicKey);
+        const outcome = await timeVerifier(directory, publicKey);
         const verifyS = outcome.report.durationMs / 1000;
         const rate = manifest.eventCount / verifyS;
         results.push({
@@ -568,20 +568,6 @@ async function reads(fixture: Fixture): Promise<void> {
   }
 }
 const queryShapes: Row[] = [];
-
-type RunVerifier = (argv: readonly string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }) => Promise<number>;
-
-async function verify(directory: string, publicKey: string): Promise<{ code: number; report: { durationMs: number; ok: boolean }; wallS: number; cpuS: number }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runVerifier } = require(path.join(root, 'apps/audit-verifier/src/run-verifier.ts')) as { runVerifier: RunVerifier };
-  let out = '';
-  const t = performance.now();
-  // This process does nothing else meanwhile: its CPU time is the verifier's (preemption by other jobs does not count).
-  const cpu = process.cpuUsage();
-  const code = await runVerifier(['--bundle', directory, '--public-key', publicKey, '--json'], { stdout: (text) => (out += text), stderr: (text) => process.stderr.write(text) });
-  const used = process.cpuUsage(cpu);
-  return { code, report: JSON.parse(out), wallS: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6 };
-}
 
 // ---------------------------------------------------------------------------------------------
 
