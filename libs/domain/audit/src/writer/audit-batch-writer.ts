@@ -174,6 +174,7 @@ export class AuditBatchWriter {
     // Like PostgreSQL's commit_delay with commit_siblings: waiting only pays when others will join.
     const company = this.lastBatchWaiters > 1 || this.urgent > 1;
     if (!waited && this.windowMs > 0 && this.inFlight.size === 0 && company) setTimeout(run, this.windowMs);
+    else if (!waited && this.inFlight.size === 0 && !company) run(); // alone: no one to wait for, so no tick lost
     else setImmediate(run); // let the current tick's records join the batch
   }
 
