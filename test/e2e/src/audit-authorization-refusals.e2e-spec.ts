@@ -128,6 +128,104 @@ describe('authorization refusals in the audit log (control plane)', () => {
     });
   });
 
+  it("a tenant admin filtering the audit log by another institution is refused by the service and recorded once, in its own institution's log", async () => {
+    const requestId = newRequestId('wrong-institution-gql');
+    const response = await gql(
+      'hanbit-bank-admin',
+      'query Snoop($filter: AuditEventFilter) { auditEvents(first: 5, filter: $filter) { edges { node { id } } } }',
+      { filter: { institutionId: ids['nuri-insurance'] } },
+      requestId,
+    );
+    expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION' }]);
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      outcome: 'denied',
+      tenant_id: ids['hanbit-bank'],
+      resource_type: 'graphql-field',
+      resource_id: 'Query.auditEvents',
+      http_status: 403,
+      details: { code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION', module: 'audit', operationType: 'query', operationName: 'Snoop' },
+    });
+    expect(rows[0].details).not.toHaveProperty('requiredRoles');
+    expect(rows[0].actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'], roles: ['tenant-admin'], sourceAddress: expect.any(String) });
+
+    expect((await deniedEventsSeenBy('hanbit-bank-admin')).get(requestId)).toMatchObject({ resourceId: 'Query.auditEvents', outcome: 'denied' });
+    expect((await deniedEventsSeenBy('nuri-insurance-admin')).has(requestId)).toBe(false);
+  });
+
+  it("reading another institution by id is recorded with the module that refused it", async () => {
+    const requestId = newRequestId('wrong-institution-read');
+    const response = await gql('hanbit-bank-admin', 'query($id: ID!) { institution(id: $id) { slug } }', { id: ids['nuri-insurance'] }, requestId);
+    expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION' }]);
+
+    const rows = await recordedFor(requestId);
+    expect(rows.map((row) => [row.action, row.tenant_id, row.resource_id, row.details.reason, row.details.module])).toEqual([
+      ['authorization.denied', ids['hanbit-bank'], 'Query.institution', 'WRONG_INSTITUTION', 'tenancy'],
+    ]);
+  });
+
+  it("a tenant admin's mutation of another institution's settings is refused and recorded, and changes nothing", async () => {
+    const requestId = newRequestId('tenant-scope');
+    const before = await superuser('select count(*)::int as n from institution_pii_settings where tenant_id = $1', [ids['nuri-insurance']]);
+    const response = await gql(
+      'hanbit-bank-admin',
+      'mutation($id: ID) { setInstitutionPiiSettings(institutionId: $id, settingsJson: "{}") { revision } }',
+      { id: ids['nuri-insurance'] },
+      requestId,
+    );
+    expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
+    expect(await superuser('select count(*)::int as n from institution_pii_settings where tenant_id = $1', [ids['nuri-insurance']])).toEqual(before);
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      tenant_id: ids['hanbit-bank'],
+      resource_id: 'Mutation.setInstitutionPiiSettings',
+      details: { code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED', module: 'isolation', operationType: 'mutation', operationName: null },
+    });
+  });
+
+  it("a tenant admin's REST export of another institution is recorded once, with its route, and exports nothing", async () => {
+    const requestId = newRequestId('wrong-institution-export');
+    const response = await fetch(`${controlPlane.url}/audit/export?institutionId=${ids['nuri-insurance']}`, {
+      headers: { authorization: `Bearer ${tokens['hanbit-bank-admin']}`, 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', reason: 'WRONG_INSTITUTION' } });
+
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'authorization.denied',
+      tenant_id: ids['hanbit-bank'],
+      resource_type: 'http-route',
+      resource_id: 'GET /audit/export',
+      http_status: 403,
+      details: { code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION', module: 'audit' },
+    });
+    expect(rows[0].actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'] });
+  });
+
+  it('a service refusal inside a batched request is recorded once, beside the batch\'s successes', async () => {
+    const requestId = newRequestId('batch');
+    const response = await fetch(`${controlPlane.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['hanbit-bank-admin']}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify([
+        { query: '{ me { username } }' },
+        { query: 'query($id: ID!) { institution(id: $id) { slug } }', variables: { id: ids['gaon-securities'] } },
+      ]),
+    });
+    const answers = (await response.json()) as any[];
+    expect(answers[0].data.me.username).toBe('hanbit-bank-admin');
+    expect(errorCodes(answers[1])).toEqual([{ code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION' }]);
+    expect((await recordedFor(requestId)).map((row) => [row.action, row.resource_id])).toEqual([['authorization.denied', 'Query.institution']]);
+  });
+
   it('a failed authentication stays one authentication.failure, not also an authorization refusal', async () => {
     const requestId = newRequestId('unauthenticated');
     const response = await graphqlRequest(controlPlane.url, 'mutation { offboardInstitution(id: "x", reason: "x") { id } }', {

@@ -7,6 +7,7 @@ export * from './decorators';
 export * from './auth.guard';
 export * from './authorization-refusal';
 export * from './refused-target';
+export * from './service-refusal.interceptor';
 export * from './authentication.middleware';
 export * from './auth.module';
 export * from './request-of';

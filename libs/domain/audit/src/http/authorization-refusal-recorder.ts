@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '@ai-commons/core';
-import type { AuthorizationRefusalListener, RefusedTarget } from '@ai-commons/auth';
+import type { AuthorizationRefusal, AuthorizationRefusalListener, RefusedTarget } from '@ai-commons/auth';
 import { actorOf } from '../events/actor';
 import type { AuditBatchWriter } from '../writer/audit-batch-writer';
 
 /**
- * Control plane: records every operation the auth guard refused for a missing role as
- * `authorization.denied`, batched like authentication failures — the refusal changed nothing, so
- * its answer does not wait for the commit, and a failed write keeps the record for the next one.
- * The event belongs to the caller's institution (its admins see their members' refusals, no other
- * institution does); a platform user's refusal is a platform event (platform admins, regulators).
+ * Control plane: records every refused operation as `authorization.denied` — the auth guard's
+ * missing-role refusals and the FORBIDDEN errors services raise (WRONG_INSTITUTION,
+ * TENANT_SCOPE_REQUIRED…) — batched like authentication failures: the refusal changed nothing (a
+ * service's transaction has rolled back), so its answer does not wait for the commit, and a failed
+ * write keeps the record for the next one. The event belongs to the caller's institution (its
+ * admins see their members' refusals, no other institution does); a platform user's refusal is a
+ * platform event (platform admins, regulators).
  */
 export function auditAuthorizationRefusals(writer: AuditBatchWriter): AuthorizationRefusalListener {
-  return ({ principal, reason, required, target }) => {
+  return (refusal) => {
+    const { principal, target } = refusal;
     const context = RequestContext.current();
     writer.append({
       id: randomUUID(),
@@ -28,12 +31,17 @@ export function auditAuthorizationRefusals(writer: AuditBatchWriter): Authorizat
       httpStatus: 403,
       details: {
         code: 'FORBIDDEN',
-        reason,
-        requiredRoles: [...required],
+        reason: refusal.reason,
+        ...whoRefused(refusal),
         ...(target.kind === 'graphql-field' ? { operationType: target.operationType, operationName: target.operationName } : {}),
       },
     });
   };
+}
+
+/** The guard names the roles that were missing; a service names its module. */
+function whoRefused(refusal: AuthorizationRefusal): Record<string, unknown> {
+  return 'required' in refusal ? { requiredRoles: [...refusal.required] } : { module: refusal.module };
 }
 
 function resourceIdOf(target: RefusedTarget): string {
