@@ -10,11 +10,15 @@ import { CREDENTIAL_CIPHER, type CredentialCipher } from '@ai-commons/catalog';
 import { DEFAULT_POLICY, validatePolicyDocument, type PolicyDocument } from '@ai-commons/policy';
 import { parseSignedTreeHead, type SignedTreeHead } from '@ai-commons/audit-proofs';
 import { ALL_CHECKS, type CheckResult, type IsolationCheck, type RunContext, type RunInstitution } from './checks';
+import { runCheck } from './checks/run-check';
 import { IsolationError } from './isolation-errors';
-import { REPORT_FORMAT_VERSION, REPORT_PURPOSE, signReport, type ReportSignature } from './report-signing';
+import { signReport, type ReportSignature } from './report-signing';
+import type { ReportStatus } from './report/check-tally';
+import { alertsFor } from './report/isolation-alerts';
+import { assembleReport, type RunTrigger } from './report/isolation-report';
 
-export type RunTrigger = 'on-demand' | 'schedule';
-export type RunStatus = 'running' | 'passed' | 'failed' | 'warning' | 'error';
+export type { RunTrigger } from './report/isolation-report';
+export type RunStatus = 'running' | ReportStatus | 'error';
 
 export interface VerificationRunRecord {
   id: string;
@@ -104,43 +108,17 @@ export class VerificationService {
     try {
       const context = await this.context(runId, startedAt);
       const results: CheckResult[] = [];
-      for (const check of this.checks) {
-        const checkStarted = performance.now();
-        const checkStartedAt = new Date().toISOString();
-        let outcome;
-        try {
-          outcome = await check.run(context);
-        } catch (error) {
-          outcome = { status: 'fail' as const, summary: `The check could not complete: ${(error as Error).message}`, evidence: { error: (error as Error).message } };
-        }
-        results.push({ id: check.id, title: check.title, concern: check.concern, method: check.method, ...outcome, startedAt: checkStartedAt, durationMs: Math.round(performance.now() - checkStarted) });
-      }
+      for (const check of this.checks) results.push(await runCheck(check, context));
       await this.cleanUp(context);
       const finishedAt = new Date();
-      const counts = { pass: 0, fail: 0, warning: 0 };
-      for (const result of results) counts[result.status]++;
-      const status: RunStatus = counts.fail ? 'failed' : counts.warning ? 'warning' : 'passed';
       const durationMs = Math.round(performance.now() - started);
       const [environment]: Record<string, unknown>[] = await this.system((tx) => tx.query(`select current_database() as database, current_user as "appRole", current_setting('server_version') as "postgresVersion"`));
-      const report = {
-        purpose: REPORT_PURPOSE,
-        formatVersion: REPORT_FORMAT_VERSION,
-        runId,
-        trigger,
-        requestedBy: { subject: principal.subject, username: principal.username ?? null, roles: principal.roles },
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        durationMs,
-        status,
-        summary: { ...counts, checks: results.length },
-        environment,
-        policy: { policyId: context.policy.policyId, version: context.policy.version },
-        institutions: context.institutions.map(({ id, slug, status: institutionStatus, ceiling }) => ({ id, slug, status: institutionStatus, ceiling })),
-        treeHead: context.treeHead ?? null,
-        checks: results,
-      };
-      const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+      const { report: json, status, tally: counts } = assembleReport({
+        runId, trigger, requestedBy: principal, startedAt, finishedAt, durationMs, environment,
+        policy: context.policy, institutions: context.institutions, treeHead: context.treeHead ?? null, results,
+      });
       const signature = signReport(json, this.keys.signingKey, this.keys.keyId, this.keys.publicKeyPem);
+      const alerts = alertsFor(results);
       await this.system(async (tx) => {
         await tx.query(
           `update isolation_runs set status = $2, finished_at = $3, summary = $4, report = $5, report_sha256 = $6, signature = $7, signing_key_id = $8, tree_head = $9 where id = $1`,
@@ -151,9 +129,9 @@ export class VerificationService {
             `insert into isolation_check_results (run_id, check_id, title, concern, status, summary, evidence, duration_ms) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
             [runId, result.id, result.title, result.concern, result.status, result.summary, JSON.stringify(result.evidence), result.durationMs],
           );
-          if (result.status === 'fail') {
-            await tx.query(`insert into isolation_alerts (run_id, check_id, concern, summary) values ($1, $2, $3, $4)`, [runId, result.id, result.concern, result.summary.slice(0, 1000)]);
-          }
+        }
+        for (const alert of alerts) {
+          await tx.query(`insert into isolation_alerts (run_id, check_id, concern, summary) values ($1, $2, $3, $4)`, [runId, alert.checkId, alert.concern, alert.summary]);
         }
         await this.audit.record(
           {
@@ -161,12 +139,12 @@ export class VerificationService {
             resourceType: 'isolation-run',
             resourceId: runId,
             outcome: 'success',
-            details: { trigger, status, ...counts, durationMs, reportSha256: signature.sha256, failed: results.filter((result) => result.status === 'fail').map((result) => result.id) },
+            details: { trigger, status, ...counts, durationMs, reportSha256: signature.sha256, failed: alerts.map((alert) => alert.checkId) },
           },
           tx,
         );
       });
-      if (counts.fail) this.logger.warn(`verification run ${runId}: ${counts.fail} checks failed (${results.filter((r) => r.status === 'fail').map((r) => r.id).join(', ')})`);
+      if (alerts.length) this.logger.warn(`verification run ${runId}: ${alerts.length} checks failed (${alerts.map((alert) => alert.checkId).join(', ')})`);
       return this.getRun(SYSTEM_PRINCIPAL, runId);
     } catch (error) {
       await this.system((tx) => tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1`, [runId, JSON.stringify({ error: (error as Error).message })])).catch(() => undefined);

@@ -1,5 +1,6 @@
-import { CLASSIFICATIONS, classificationRank, confirmationStatus, evaluatePolicy, regionScope, type Classification, type Hosting, type NetworkZone } from '@ai-commons/policy';
+import { CLASSIFICATIONS, classificationRank, confirmationStatus, evaluatePolicy, type Classification, type Hosting, type NetworkZone } from '@ai-commons/policy';
 import { fail, pass, type IsolationCheck, type RunContext } from './check';
+import { confirmationOf, placementProblem } from './endpoint-placement';
 
 interface EndpointRow {
   tenant_id: string; slug: string; ceiling: string; id: string; name: string; state: string; isolation_mode: string;
@@ -59,24 +60,6 @@ export const credentialSharing: IsolationCheck = {
 };
 
 const SENSITIVE: Classification[] = ['confidential', 'personal-credit'];
-
-function confirmationOf(row: EndpointRow) {
-  return row.authority_confirmation_ref && row.authority_confirmation_expires_at
-    ? { reference: row.authority_confirmation_ref, expiresAt: row.authority_confirmation_expires_at }
-    : undefined;
-}
-
-/**
- * Where each sensitive classification may be processed: personal credit data only in the home
- * country inside the separated network; confidential data in the home country, inside the separated
- * network or on a cloud offering whose network-separation exception the authority has confirmed.
- */
-function placementProblem(classification: Classification, row: EndpointRow, homeRegion: string, now: Date): string | undefined {
-  if (regionScope(row.region, homeRegion) === 'foreign') return `region ${row.region} is outside ${homeRegion}`;
-  if (row.network_zone === 'internal') return undefined;
-  if (classification === 'personal-credit') return 'internet network zone';
-  return confirmationStatus(confirmationOf(row), now) === 'current' ? undefined : 'internet network zone without a current authority confirmation';
-}
 
 export const sensitiveDataLocalisation: IsolationCheck = {
   id: 'endpoints.sensitive-data-localisation',

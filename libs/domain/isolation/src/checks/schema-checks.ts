@@ -1,4 +1,5 @@
 import { fail, pass, type IsolationCheck } from './check';
+import { appRoleProblems, ownerMembershipsOf, rlsViolations, uniqueKeyViolations, type AppRoleAttributes, type TableSecurity, type UniqueKey } from './schema-rules';
 
 /**
  * Unique keys that need not include tenant_id: their values are server-generated randomness, so a
@@ -16,7 +17,7 @@ export const rlsTenantTables: IsolationCheck = {
     'As the app role, reads pg_class and pg_policies for every public table with a tenant_id column (and institutions): ' +
     'row security must be ENABLEd and FORCEd, with at least one policy.',
   async run(context) {
-    const rows: { table: string; enabled: boolean; forced: boolean; policies: number }[] = await context.asSystem((tx) =>
+    const rows: TableSecurity[] = await context.asSystem((tx) =>
       tx.query(
         `select c.relname as table, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
                 (select count(*)::int from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies
@@ -26,7 +27,7 @@ export const rlsTenantTables: IsolationCheck = {
         [context.tenantTables],
       ),
     );
-    const violations = rows.filter((row) => !row.enabled || !row.forced || row.policies === 0);
+    const violations = rlsViolations(rows);
     const evidence = { tables: rows, violations: violations.map((row) => row.table) };
     return violations.length
       ? fail(`${violations.length} of ${rows.length} institution-owned tables do not enforce RLS: ${violations.map((row) => row.table).join(', ')}`, evidence)
@@ -41,7 +42,7 @@ export const rlsAppRole: IsolationCheck = {
   method:
     "As the app role itself: pg_roles says it is not superuser and has no BYPASSRLS; it owns no relation (owners bypass RLS unless forced) and is not a member of the owner roles.",
   async run(context) {
-    const [role]: { role: string; superuser: boolean; bypassrls: boolean; owned: number; memberOf: string[] }[] = await context.asSystem((tx) =>
+    const [role]: AppRoleAttributes[] = await context.asSystem((tx) =>
       tx.query(`
         select r.rolname::text as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
                (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -50,14 +51,8 @@ export const rlsAppRole: IsolationCheck = {
                  where g.oid <> r.oid and pg_has_role(r.oid, g.oid, 'member')), '{}'::text[]) as "memberOf"
         from pg_roles r where r.rolname = current_user`),
     );
-    const ownerMemberships = role.memberOf.filter((name) => name.endsWith('_owner') || name === 'postgres' || name.startsWith('pg_write_all') || name.startsWith('pg_read_all'));
-    const problems = [
-      role.superuser && 'superuser',
-      role.bypassrls && 'BYPASSRLS',
-      role.owned > 0 && `owns ${role.owned} relations`,
-      ownerMemberships.length > 0 && `member of ${ownerMemberships.join(', ')}`,
-    ].filter(Boolean);
-    const evidence = { ...role, ownerMemberships };
+    const problems = appRoleProblems(role);
+    const evidence = { ...role, ownerMemberships: ownerMembershipsOf(role.memberOf) };
     return problems.length
       ? fail(`The app role ${role.role} can bypass RLS: ${problems.join('; ')}`, evidence)
       : pass(`The app role ${role.role} is not superuser, has no BYPASSRLS, owns nothing and holds no owner role`, evidence);
@@ -72,7 +67,7 @@ export const rlsTenantUniqueKeys: IsolationCheck = {
     "Reads every unique index of the tenant tables from pg_index: each must contain tenant_id, so one institution's values can never " +
     "collide with (and reveal) another's. Exceptions: a uuid column defaulting to gen_random_uuid(), and the listed random-secret hashes.",
   async run(context) {
-    const rows: { table: string; index: string; columns: string[]; randomUuid: boolean[] }[] = await context.asSystem((tx) =>
+    const rows: UniqueKey[] = await context.asSystem((tx) =>
       tx.query(
         `select c.relname as table, i.relname as index,
                 array_agg(a.attname::text order by k.ord) as columns,
@@ -88,11 +83,7 @@ export const rlsTenantUniqueKeys: IsolationCheck = {
         [context.tenantTables],
       ),
     );
-    const violations = rows.filter(
-      (row) =>
-        !row.columns.includes('tenant_id') &&
-        !row.columns.every((column, index) => row.randomUuid[index] || GLOBAL_UNIQUE_ALLOWED[`${row.table}.${column}`] !== undefined),
-    );
+    const violations = uniqueKeyViolations(rows, GLOBAL_UNIQUE_ALLOWED);
     const evidence = { uniqueKeys: rows.map(({ table, index, columns }) => ({ table, index, columns })), allowedGlobal: GLOBAL_UNIQUE_ALLOWED, violations: violations.map(({ table, index, columns }) => ({ table, index, columns })) };
     return violations.length
       ? fail(`${violations.length} unique keys lack tenant_id: ${violations.map((row) => `${row.table}.${row.index}`).join(', ')}`, evidence)

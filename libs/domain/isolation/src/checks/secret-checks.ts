@@ -1,10 +1,6 @@
 import { endpointCredentialContext } from '@ai-commons/catalog';
 import { fail, ident, pass, type IsolationCheck, type RunContext } from './check';
-
-/** Tables the scans skip: the verification's own records (canaries carry the marker on purpose). */
-const SCAN_EXCLUDED = new Set(['isolation_canaries', 'isolation_runs', 'isolation_check_results', 'isolation_alerts', 'migrations']);
-
-interface TextColumn { table: string; column: string; type: string }
+import { PROMPT_KEYS, containsPattern, printableShare, promptNamedColumns, scannedColumns, type TextColumn } from './secret-columns';
 
 async function textColumns(context: RunContext): Promise<TextColumn[]> {
   const rows: TextColumn[] = await context.asSystem((tx) =>
@@ -14,13 +10,13 @@ async function textColumns(context: RunContext): Promise<TextColumn[]> {
       where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'bytea', 'ARRAY')
       order by c.table_name, c.column_name`),
   );
-  return rows.filter((row) => !SCAN_EXCLUDED.has(row.table));
+  return scannedColumns(rows);
 }
 
 /** Counts, per column, the rows whose text contains any of `needles` (as the app role in system scope). */
 async function scanFor(context: RunContext, columns: TextColumn[], needles: string[]): Promise<{ table: string; column: string; rows: number }[]> {
   if (!needles.length || !columns.length) return [];
-  const patterns = needles.map((needle) => `%${needle.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+  const patterns = needles.map(containsPattern);
   return context.asSystem(async (tx) => {
     const hits: { table: string; column: string; rows: number }[] = [];
     for (const { table, column, type } of columns) {
@@ -30,13 +26,6 @@ async function scanFor(context: RunContext, columns: TextColumn[], needles: stri
     }
     return hits;
   });
-}
-
-function printableShare(bytes: Buffer): number {
-  if (!bytes.length) return 0;
-  let printable = 0;
-  for (const byte of bytes) if (byte >= 0x20 && byte < 0x7f) printable++;
-  return printable / bytes.length;
 }
 
 export const credentialsEncrypted: IsolationCheck = {
@@ -76,10 +65,6 @@ export const credentialsEncrypted: IsolationCheck = {
   },
 };
 
-const PROMPT_COLUMN = /(prompt|completion|response|message|content|input|output)/i;
-const ALLOWED_PROMPT_COLUMNS = new Set(['audit_events.prompt_hmac', 'audit_events.response_hmac']);
-const PROMPT_KEYS = ['messages', 'prompt', 'input', 'content', 'completion', 'choices'];
-
 export const noPlaintextPrompts: IsolationCheck = {
   id: 'secrets.no-plaintext-prompts',
   title: 'No prompt or response text is stored in plain text',
@@ -89,12 +74,12 @@ export const noPlaintextPrompts: IsolationCheck = {
     "carrying prompt-shaped keys (messages, prompt, input, content, completion, choices). Scans every text, JSON and binary column for this run's marker, which the gateway probes sent as prompt text.",
   async run(context) {
     const columns = await textColumns(context);
-    const promptColumns = columns.filter((column) => column.type !== 'jsonb' && PROMPT_COLUMN.test(column.column) && !ALLOWED_PROMPT_COLUMNS.has(`${column.table}.${column.column}`));
+    const promptColumns = promptNamedColumns(columns);
     const jsonColumns = columns.filter((column) => column.type === 'jsonb');
     const promptShaped: { table: string; column: string; rows: number }[] = await context.asSystem(async (tx) => {
       const hits: { table: string; column: string; rows: number }[] = [];
       for (const { table, column } of jsonColumns) {
-        const [row]: { rows: number }[] = await tx.query(`select count(*)::int as rows from ${ident(table)} where jsonb_typeof(${ident(column)}) = 'object' and ${ident(column)} ?| $1`, [PROMPT_KEYS]);
+        const [row]: { rows: number }[] = await tx.query(`select count(*)::int as rows from ${ident(table)} where jsonb_typeof(${ident(column)}) = 'object' and ${ident(column)} ?| $1`, [[...PROMPT_KEYS]]);
         if (row.rows > 0) hits.push({ table, column, rows: row.rows });
       }
       return hits;
