@@ -68,6 +68,10 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
     expect(verifyReport(signed.report, signed.signature, createPublicKey(signed.signature.publicKeyPem))).toBe(true);
     expect(verifyReport({ ...signed.report, status: 'failed' }, signed.signature, createPublicKey(signed.signature.publicKeyPem))).toBe(false);
     expect(signed.report).toMatchObject({ purpose: 'ai-commons/isolation-report', runId: run.id, status: 'passed', environment: { appRole: 'ai_commons_app' } });
+    // A run that does not exist is a clear 404, not an opaque 500.
+    const missing = await fetch(`${controlPlane.url}/isolation/reports/00000000-0000-4000-8000-000000000000.json`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'not-found', reason: 'RUN_NOT_FOUND', message: expect.stringContaining('00000000-0000-4000-8000-000000000000') } });
 
     const listed = await graphqlRequest<{ isolationRuns: { id: string }[] }>(controlPlane.url, 'query { isolationRuns(first: 5) { id } }', { token: adminToken });
     expect(listed.data!.isolationRuns.map((entry) => entry.id)).toContain(run.id);

@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
+import { DomainErrorHttpFilter } from '@ai-commons/graphql';
 import { VerificationService } from './verification.service';
 
 /** GET /isolation/reports/{runId}.json — the signed report as a file a supervisor can keep. */
 @Controller('isolation')
+@UseFilters(DomainErrorHttpFilter)
 export class IsolationReportController {
   constructor(private readonly verification: VerificationService) {}
 

@@ -1,4 +1,5 @@
 export * from './graphql-errors';
+export * from './domain-error-http.filter';
 export * from './query-limits';
 export * from './query-cost';
 export * from './graphql-plugins';

@@ -6,12 +6,12 @@ import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Public, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
+import { DomainErrorHttpFilter } from '@ai-commons/graphql';
 import { AuditError } from '../audit-errors';
 import { tarDirectory } from '../export/tar';
 import { AUDIT_READERS } from '../graphql/audit.resolver';
 import { AuditKeys } from '../keys/audit-keys';
 import { AuditLogService } from '../read/audit-log.service';
-import { DomainErrorHttpFilter } from './domain-error.filter';
 
 /** Directory name inside the archive: `tar -xf <file>` creates it. */
 export const EXPORT_BUNDLE_DIRECTORY = 'audit-bundle';

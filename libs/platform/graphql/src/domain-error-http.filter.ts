@@ -13,8 +13,9 @@ const STATUS: Record<ErrorKind, number> = {
 };
 
 /**
- * REST answers for the audit controller: domain errors (including the auth guard's) become their
- * HTTP status with `{ error: { code, reason, message } }`; anything else an opaque 500.
+ * REST answers of the control plane's few HTTP routes (file downloads: audit export, isolation
+ * report), next to the GraphQL mapping: domain errors (including the auth guard's) become their HTTP
+ * status with `{ error: { code, reason, message } }`; anything else an opaque 500.
  */
 @Catch()
 export class DomainErrorHttpFilter implements ExceptionFilter {
