@@ -228,6 +228,9 @@ function relayStream(
   observe: (chunk: string) => void = () => undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (upstream.destroyed && !upstream.complete) {
+      return reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream was cut off'));
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',

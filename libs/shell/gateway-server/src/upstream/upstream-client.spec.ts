@@ -86,6 +86,25 @@ describe('callUpstream', () => {
     }
   });
 
+  it('a body cancelled before anyone reads it fails at once instead of waiting forever', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200);
+      res.write('partial'); // and never ends
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const cancellation = new Cancellation();
+      const response = await callUpstream(request(port), timeouts, 0, cancellation);
+      cancellation.cancel('client-gone');
+      await new Promise((resolve) => setTimeout(resolve, 20)); // its 'aborted' has passed
+      await expect(readAll(response)).rejects.toThrow('aborted');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('cancelling after the headers arrived cuts the body off', async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200);
