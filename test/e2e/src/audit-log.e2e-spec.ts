@@ -152,6 +152,30 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       expect(nodes).toContainEqual({ requestId: streamId, responseHmac: keys.contentHmac(ids['hanbit-bank'], streamBody) });
     });
 
+    it('when the admission record cannot be written the answer is withheld (503 audit_unavailable), the endpoint is not blamed, and the gateway recovers', async () => {
+      const messages = [{ role: 'user' as const, content: '감사 로그 장애 시험' }];
+      const requestId = `audit-down-${randomBytes(4).toString('hex')}`;
+      await superuser(`revoke insert on audit_events from ai_commons_app`);
+      try {
+        // More than GATEWAY_BREAKER_FAILURES: an audit outage must not open the model endpoint's circuit.
+        for (let i = 0; i < 7; i++) {
+          await expect(openai(apiKey).chat.completions.create({ model: 'audit-llama', messages }, { headers: { 'x-request-id': `${requestId}-${i}` } }))
+            .rejects.toMatchObject({ status: 503, code: 'audit_unavailable' });
+        }
+      } finally {
+        await superuser(`grant insert on audit_events to ai_commons_app`);
+      }
+      const { response } = await openai(apiKey).chat.completions.create({ model: 'audit-llama', messages }, { headers: { 'x-request-id': `${requestId}-after` } }).withResponse();
+      expect(response.status).toBe(200);
+      // Nothing was lost: the records held back during the outage were written afterwards.
+      await gateway.audit.writer.flush();
+      const rows = await superuser(`select request_id, action, http_status from audit_events where request_id like $1 || '-%' order by request_id, action`, [requestId]);
+      for (let i = 0; i < 7; i++) {
+        expect(rows).toContainEqual({ request_id: `${requestId}-${i}`, action: 'gateway.request.admitted', http_status: null });
+        expect(rows).toContainEqual({ request_id: `${requestId}-${i}`, action: 'gateway.request.completed', http_status: 503 });
+      }
+    });
+
     it('authentication failures on the control plane are recorded', async () => {
       const requestId = `audit-cp-${randomBytes(4).toString('hex')}`;
       const response = await graphqlRequest(controlPlane.url, '{ me { subject } }', { token: 'not.a.jwt', headers: { 'x-request-id': requestId } });

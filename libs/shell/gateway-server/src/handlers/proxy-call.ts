@@ -139,15 +139,20 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     endpoint.requestTimeoutMs,
   );
 
+  let upstream: IncomingMessage | undefined;
+  let recordsDurable = admission.readyToRespond === undefined;
   try {
-    const upstream = await callUpstream(
+    upstream = await callUpstream(
       buildUpstreamRequest(endpoint, call.operation, body, call.requestId),
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
       cancellation,
     );
     // Nothing reaches the caller before the admission's durable records are committed.
-    if (admission.readyToRespond) await admission.readyToRespond;
+    if (!recordsDurable) {
+      await admission.readyToRespond;
+      recordsDurable = true;
+    }
     const status = upstream.statusCode ?? 502;
     if (status >= 500 || status === 429) {
       await readAll(upstream).catch(() => undefined);
@@ -186,7 +191,9 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     }
     const failure =
       cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
-    if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
+    // The endpoint answered but the answer could not be recorded (audit log down): not its fault.
+    if (upstream && !recordsDurable) breaker.recordNeutral();
+    else if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
     httpStatus = failure.status;
     if (res.headersSent) {
       // Mid-stream: the status is gone, so say it in the stream and end it.
@@ -201,6 +208,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   } finally {
     clearTimeout(totalTimer);
     cancellation.onCancel(undefined);
+    // An answer left unread (its records failed) must not pin the connection.
+    if (upstream && !upstream.complete && !upstream.destroyed) upstream.destroy();
     res.off('close', onClientGone);
     finish();
   }
