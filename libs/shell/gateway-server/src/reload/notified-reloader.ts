@@ -66,6 +66,7 @@ export abstract class NotifiedReloader<T> {
   async start(): Promise<void> {
     await this.reload();
     await this.listen();
+    if (this.stopped) return; // stopped while starting: no timer to outlive it
     this.refreshTimer = setInterval(() => this.reloadInBackground(), this.reloadOptions.refreshMs);
     this.refreshTimer.unref();
   }
