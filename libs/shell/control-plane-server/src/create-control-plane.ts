@@ -110,8 +110,9 @@ async function startApp(
     audit,
     close: async () => {
       await prober.stop();
-      await audit.stop();
+      // The app first: requests still running may record events (refusals) through the writer.
       await app.close();
+      await audit.stop();
     },
   };
 }
