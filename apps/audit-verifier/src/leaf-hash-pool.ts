@@ -15,8 +15,10 @@ export async function* hashLineChunks(chunks: AsyncIterable<Uint8Array>, threads
     for await (const bytes of chunks) yield { bytes, leaves: hashEventLines(bytes) };
     return;
   }
-  const pool = Array.from({ length: threads }, () => new LeafHashThread());
+  const pool: LeafHashThread[] = [];
   try {
+    // Inside the try: if the k-th thread cannot start, the ones already running are terminated.
+    for (let index = 0; index < threads; index++) pool.push(new LeafHashThread());
     const inFlight: Promise<HashedEventChunk>[] = [];
     let sent = 0;
     for await (const bytes of chunks) {

@@ -49,5 +49,6 @@ function startWorker(): Worker {
   const script = join(__dirname, `leaf-hash-worker${extension}`);
   if (extension !== '.ts') return new Worker(script);
   const registerTs = resolve(__dirname, '../../../tools/register-ts.cjs');
-  return new Worker(script, { execArgv: [...process.execArgv, '--require', registerTs] });
+  // Only the hook: per-process flags of the parent (e.g. --max-old-space-size) are refused in a worker.
+  return new Worker(script, { execArgv: ['--require', registerTs] });
 }

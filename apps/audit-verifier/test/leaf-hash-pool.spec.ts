@@ -22,6 +22,9 @@ async function editEventLine(dir: BundleDirectory, index: number, edit: (line: s
   await writeFile(path, lines.join('\n'));
 }
 
+// Each CLI run starts worker threads that compile the TypeScript sources first: slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('hashLineChunks on worker threads', () => {
   const directories: BundleDirectory[] = [];
   const fresh = async (): Promise<BundleDirectory> => {

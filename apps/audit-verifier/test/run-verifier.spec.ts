@@ -49,6 +49,9 @@ async function editLines(dir: BundleDirectory, name: string, edit: (lines: strin
   await editFile(dir, name, (text) => `${edit(text.split('\n').filter((l) => l !== '')).join('\n')}\n`);
 }
 
+// Each CLI run starts worker threads that compile the TypeScript sources first: slow on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('audit-verifier CLI', () => {
   const directories: BundleDirectory[] = [];
   const fresh = async (scope: 'full' | 'filtered' = 'full'): Promise<BundleDirectory> => {
