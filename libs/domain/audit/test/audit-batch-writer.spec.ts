@@ -105,6 +105,15 @@ describe('AuditBatchWriter (group commit)', () => {
     expect(sizes).toEqual([1, 2, 2]);
   });
 
+  it('sends a lone durable record on an idle writer in the same tick (no hop before the round trip starts)', async () => {
+    const { writes, store } = manualStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, groupCommitWindowMs: 5 });
+    const pending = writer.appendDurable(event());
+    expect(writes).toHaveLength(1); // synchronously, before any tick
+    writes[0]!.resolve();
+    await pending;
+  });
+
   it('writes a durable record that arrives alone at once, without waiting out the window', async () => {
     const sizes: number[] = [];
     // A window longer than the test's timeout: waiting it out would fail the test.
