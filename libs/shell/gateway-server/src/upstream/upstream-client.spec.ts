@@ -86,6 +86,27 @@ describe('callUpstream', () => {
     }
   });
 
+  it('a cancellation after the answer was read in full leaves the kept-alive connection to the next call', async () => {
+    let connections = 0;
+    const server = http.createServer((_req, res) => res.end('ok'));
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const first = new Cancellation();
+      expect((await readAll(await callUpstream(request(port), timeouts, 0, first))).toString()).toBe('ok');
+      await new Promise((resolve) => setImmediate(resolve)); // the socket goes back to the agent
+      first.cancel('client-gone'); // late: must not touch the pooled socket
+      const second = await callUpstream(request(port), timeouts, 0, new Cancellation());
+      expect((second as typeof second & { req: http.ClientRequest }).req.reusedSocket).toBe(true);
+      expect((await readAll(second)).toString()).toBe('ok');
+      expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('a body cancelled before anyone reads it fails at once instead of waiting forever', async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200);
