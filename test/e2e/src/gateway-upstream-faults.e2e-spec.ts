@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { withPg } from '@ai-commons/testing';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
-import { e2eDatabase, startControlPlane, startGateway } from './support/environment';
+import { e2eDatabase, eventually, startControlPlane, startGateway } from './support/environment';
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
 
@@ -71,6 +71,53 @@ describe('gateway under upstream faults', () => {
     };
     await expect(consume()).rejects.toThrow(/stopped sending/);
     expect(await usageOf('fault-midstream')).toMatchObject({ outcome: 'upstream_error', streamed: true, completion_tokens: 0 });
+  });
+
+  it('a caller that leaves mid-stream: the upstream call is cut off too, recorded as cancelled (499), nothing charged', async () => {
+    await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
+    try {
+      const before = (await faulty.stats()) as unknown as { aborted: number };
+      const abort = new AbortController();
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': 'fault-client-gone' },
+        body: JSON.stringify({ model: 'gw-faulty', messages: [{ role: 'user', content: 'a long answer, please' }], stream: true }),
+        signal: abort.signal,
+      });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      await reader.read(); // the first chunk arrived: the stream is flowing
+      abort.abort();
+      await reader.read().catch(() => undefined);
+      // The gateway learns of the closed connection asynchronously.
+      await eventually(async () => {
+        await gateway.usage.flush();
+        return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-gone'`)).rowCount === 1);
+      });
+      expect(await usageOf('fault-client-gone')).toMatchObject({ outcome: 'cancelled', http_status: 499, streamed: true, completion_tokens: 0 });
+      // The gateway dropped its upstream connection rather than letting the model run on (40 × 100 ms).
+      await eventually(async () => ((await faulty.stats()) as unknown as { aborted: number }).aborted === before.aborted + 1);
+    } finally {
+      await faulty.configure({ interTokenMs: 5, outputTokens: 8 });
+    }
+  });
+
+  it('a stream that outlasts the endpoint\'s request timeout ends with a timeout error event, not a hang', async () => {
+    await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
+    try {
+      await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-short', upstreamUrl: faulty.url, upstreamModel: 'sim-faulty', limits: { request_timeout_ms: 600, first_byte_timeout_ms: 400 } });
+      await gateway.routing.reload();
+      const stream = await askStream('gw-short', 'fault-total-timeout');
+      const consume = async () => {
+        for await (const _chunk of stream) {
+          // read until the gateway ends the stream
+        }
+      };
+      await expect(consume()).rejects.toThrow(/did not finish within 600 ms/);
+      expect(await usageOf('fault-total-timeout')).toMatchObject({ outcome: 'upstream_error', http_status: 504, completion_tokens: 0 });
+    } finally {
+      await faulty.configure({ interTokenMs: 5, outputTokens: 8 });
+    }
   });
 
   it('upstream errors give 502, then the circuit opens (503 with Retry-After) and recovers', async () => {
