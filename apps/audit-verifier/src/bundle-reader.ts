@@ -12,8 +12,8 @@ export class UnreadableBundleError extends Error {
 /**
  * Opens a bundle directory for verification. The small files are read whole; events.jsonl, which
  * can hold millions of lines, is streamed while it is verified, its lines scanned and leaf-hashed on
- * `threads` worker threads (0: on this thread). public-key.pem is optional: the verifier relies on a
- * pinned key anyway.
+ * `threads` worker threads (0: on this thread). public-key.pem and public-keys.json are optional: the
+ * verifier relies on pinned keys anyway (they only yield warnings).
  */
 export async function readBundleDirectory(dir: string, threads: number): Promise<AuditBundle> {
   const [manifest, treeHeads, proofs] = await Promise.all(
@@ -28,6 +28,7 @@ export async function readBundleDirectory(dir: string, threads: number): Promise
     treeHeads: splitLines(treeHeads!),
     proofs: proofs!,
     publicKeyPem: await readFile(join(dir, BUNDLE_FILES.publicKey), 'utf8').catch(() => null),
+    publicKeysJson: await readFile(join(dir, BUNDLE_FILES.publicKeys), 'utf8').catch(() => null),
     events: hashLineChunks(readLineChunks(eventsPath), threads),
   };
 }

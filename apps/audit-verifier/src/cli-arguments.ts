@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 
 export interface VerifierArguments {
   readonly bundleDir: string;
-  readonly publicKeyPath: string;
+  /** Every --public-key given: the pinned keys (the current one and any retired ones still to be verified). */
+  readonly publicKeyPaths: readonly string[];
   readonly json: boolean;
   /** Worker threads that scan and hash events.jsonl; 0 verifies on the main thread alone. */
   readonly threads: number;
@@ -10,13 +11,15 @@ export interface VerifierArguments {
 
 export type ParsedArguments = { readonly kind: 'run'; readonly args: VerifierArguments } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
-export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--json] [--threads <n>]
+export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--public-key <retired.pem> …] [--json] [--threads <n>]
 
-Verifies an ai-commons audit export bundle offline against a pinned Ed25519 public key.
+Verifies an ai-commons audit export bundle offline against pinned Ed25519 public keys.
 
   --bundle <dir>        bundle directory (manifest.json, events.jsonl, tree-heads.jsonl, proofs.json)
-  --public-key <file>   the log's public key obtained out of band (SPKI PEM or raw base64);
-                        the bundle's own public-key.pem is never trusted
+  --public-key <file>   a log public key obtained out of band (SPKI PEM or raw base64); repeat it
+                        to pin every key that signed the bundle's tree heads (after a key rotation:
+                        the current and the retired ones). Each head must be signed by the pinned
+                        key its keyId names; the bundle's own key files are never trusted
   --json                print the verification report as JSON
   --threads <n>         worker threads that scan and hash the events (default: one per CPU,
                         ${defaultThreads()} here); 0 verifies on the main thread alone
@@ -25,6 +28,8 @@ Verifies an ai-commons audit export bundle offline against a pinned Ed25519 publ
 Exit codes: 0 verified, 1 verification failed, 2 usage error or unreadable input.`;
 
 const VALUE_OPTIONS = new Set(['--bundle', '--public-key', '--threads']);
+/** Options that may be given several times; the others only once. */
+const REPEATABLE_OPTIONS = new Set(['--public-key']);
 const MAX_THREADS = 256;
 
 /** One worker per CPU: the main thread's share (reading, tree, checks) is small next to theirs. */
@@ -34,6 +39,7 @@ export function defaultThreads(): number {
 
 export function parseArguments(argv: readonly string[]): ParsedArguments {
   const values = new Map<string, string>();
+  const publicKeyPaths: string[] = [];
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i]!;
@@ -46,17 +52,20 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
     if (!VALUE_OPTIONS.has(name)) return { kind: 'error', message: `unknown argument "${argument}"` };
     const value = inlineValue ?? argv[++i];
     if (value === undefined || value === '' || value.startsWith('--')) return { kind: 'error', message: `${name} needs a value` };
+    if (REPEATABLE_OPTIONS.has(name)) {
+      publicKeyPaths.push(value);
+      continue;
+    }
     if (values.has(name)) return { kind: 'error', message: `${name} given twice` };
     values.set(name, value);
   }
   const bundleDir = values.get('--bundle');
-  const publicKeyPath = values.get('--public-key');
   if (bundleDir === undefined) return { kind: 'error', message: '--bundle is required' };
-  if (publicKeyPath === undefined) return { kind: 'error', message: '--public-key is required (pin the key; the bundle’s own key is not trusted)' };
+  if (publicKeyPaths.length === 0) return { kind: 'error', message: '--public-key is required (pin the key; the bundle’s own key is not trusted)' };
   const threadsText = values.get('--threads');
   const threads = threadsText === undefined ? defaultThreads() : Number(threadsText);
   if (!/^\d+$/.test(threadsText ?? '0') || threads > MAX_THREADS) return { kind: 'error', message: `--threads must be an integer from 0 to ${MAX_THREADS}` };
-  return { kind: 'run', args: { bundleDir, publicKeyPath, json, threads } };
+  return { kind: 'run', args: { bundleDir, publicKeyPaths, json, threads } };
 }
 
 function splitOption(argument: string): [string, string | undefined] {

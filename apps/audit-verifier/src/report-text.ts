@@ -8,7 +8,7 @@ export function formatReport(report: VerificationReport, bundleDir: string): str
     `Audit bundle ${bundleDir}`,
     `  scope:            ${report.scope === 'full' ? 'full export (gap-free leaf range)' : 'filtered export'}`,
     `  institution:      ${report.institution ?? 'all institutions'}`,
-    `  pinned key id:    ${report.pinnedKeyId}`,
+    ...report.pinnedKeyIds.map((keyId, i) => `  ${i === 0 ? 'pinned key id:  ' : '                '}  ${keyId}`),
     `  latest tree size: ${report.latestTreeSize ?? 'unknown'}`,
     '',
   ];

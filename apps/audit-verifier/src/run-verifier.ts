@@ -11,7 +11,7 @@ export interface VerifierIo {
   readonly stderr: (text: string) => void;
 }
 
-/** The whole CLI behind main.ts: parse arguments, read the pinned key and bundle, verify, report. */
+/** The whole CLI behind main.ts: parse arguments, read the pinned keys and bundle, verify, report. */
 export async function runVerifier(argv: readonly string[], io: VerifierIo): Promise<number> {
   const parsed = parseArguments(argv);
   if (parsed.kind === 'help') {
@@ -22,10 +22,10 @@ export async function runVerifier(argv: readonly string[], io: VerifierIo): Prom
     io.stderr(`audit-verifier: ${parsed.message}\n\n${USAGE}\n`);
     return EXIT_USAGE_OR_UNREADABLE;
   }
-  const { bundleDir, publicKeyPath, json, threads } = parsed.args;
+  const { bundleDir, publicKeyPaths, json, threads } = parsed.args;
   try {
-    const pinnedKey = await readPinnedKey(publicKeyPath);
-    const report = await verifyBundle(await readBundleDirectory(bundleDir, threads), pinnedKey);
+    const pinnedKeys = await Promise.all(publicKeyPaths.map(readPinnedKey));
+    const report = await verifyBundle(await readBundleDirectory(bundleDir, threads), pinnedKeys);
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, bundleDir));
     return report.ok ? EXIT_VERIFIED : EXIT_VERIFICATION_FAILED;
   } catch (error) {

@@ -76,6 +76,7 @@ export async function writeBundleDirectory(bundle: AuditBundle): Promise<BundleD
     writeFile(join(bundleDir, BUNDLE_FILES.proofs), bundle.proofs),
     writeFile(join(bundleDir, BUNDLE_FILES.publicKey), bundle.publicKeyPem ?? ''),
     writeFile(join(bundleDir, BUNDLE_FILES.events), jsonl(bundle.events as Iterable<string>)),
+    ...(bundle.publicKeysJson ? [writeFile(join(bundleDir, BUNDLE_FILES.publicKeys), bundle.publicKeysJson)] : []),
     writeFile(pinnedKeyPath, publicKeyToPem(PUBLIC_KEY)),
   ]);
   return { root, bundleDir, pinnedKeyPath, remove: () => rm(root, { recursive: true, force: true }) };

@@ -1,6 +1,17 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { generateSigningKeyPair, privateKeyToPem, signTreeHead, createTreeHead, verifyTreeHead, importPublicKey } from '@ai-commons/audit-proofs';
+import {
+  generateSigningKeyPair,
+  privateKeyToPem,
+  signTreeHead,
+  createTreeHead,
+  verifyTreeHead,
+  importPublicKey,
+  keyIdOf,
+  publicKeyToPem,
+  publicKeyToRaw,
+} from '@ai-commons/audit-proofs';
 import { DEVELOPMENT_AUDIT_SIGNING_SEED } from '@ai-commons/config';
+import { headSigningKeys } from '../src/export/head-signing-keys';
 import { AuditKeys, parseSigningKey } from '../src/keys/audit-keys';
 
 const secret = Buffer.alloc(32, 9).toString('base64');
@@ -32,5 +43,32 @@ describe('AuditKeys', () => {
     const expected = Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'base64'), Buffer.from('ai-commons/audit/content-hmac/v1'), Buffer.from('institution-a'), 32));
     expect(a.equals(expected)).toBe(true);
     expect(keys.contentHmac('institution-a', 'prompt')).toBe(createHmac('sha256', expected).update('prompt').digest('hex'));
+  });
+
+  it('publishes the retired public keys of AUDIT_RETIRED_PUBLIC_KEYS (raw base64 or PEM) after the current key, each with its keyId', () => {
+    const [current, retiredRaw, retiredPem] = [generateSigningKeyPair(), generateSigningKeyPair(), generateSigningKeyPair()];
+    const keys = AuditKeys.fromConfig({
+      NODE_ENV: 'test',
+      AUDIT_SIGNING_KEY: privateKeyToPem(current.privateKey),
+      // The current key listed as retired too (a half-done rotation) is published once, as current.
+      AUDIT_RETIRED_PUBLIC_KEYS: [publicKeyToRaw(retiredRaw.publicKey).toString('base64'), publicKeyToPem(retiredPem.publicKey), publicKeyToPem(current.publicKey)].join(','),
+    });
+    expect(keys.publicKeys.map((key) => [key.keyId, key.current])).toEqual([
+      [keyIdOf(current.publicKey), true],
+      [keyIdOf(retiredRaw.publicKey), false],
+      [keyIdOf(retiredPem.publicKey), false],
+    ]);
+    expect(keys.retiredPublicKeys.map((key) => key.base64)).toEqual([retiredRaw, retiredPem].map((pair) => publicKeyToRaw(pair.publicKey).toString('base64')));
+    expect(keys.publicKeyById(keyIdOf(retiredPem.publicKey))?.pem).toBe(publicKeyToPem(retiredPem.publicKey));
+    expect(keys.keyId).toBe(keyIdOf(current.publicKey));
+    expect(AuditKeys.fromConfig({ NODE_ENV: 'test' }).publicKeys).toHaveLength(1);
+  });
+
+  it('names, for an export, the known keys that signed its heads in the order they first signed', () => {
+    const [old, current, unknown] = [generateSigningKeyPair(), generateSigningKeyPair(), generateSigningKeyPair()];
+    const keys = AuditKeys.fromConfig({ NODE_ENV: 'test', AUDIT_SIGNING_KEY: privateKeyToPem(current.privateKey), AUDIT_RETIRED_PUBLIC_KEYS: publicKeyToPem(old.publicKey) });
+    const head = (size: number, by: typeof old) => signTreeHead(createTreeHead(size, Buffer.alloc(32, size), new Date(size * 1000)), by.privateKey);
+    const signers = headSigningKeys([head(1, unknown), head(2, old), head(3, old), head(4, current)], keys);
+    expect(signers.map(keyIdOf)).toEqual([keyIdOf(old.publicKey), keyIdOf(current.publicKey)]);
   });
 });

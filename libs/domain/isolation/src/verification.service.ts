@@ -239,7 +239,7 @@ export class VerificationService {
       const row = rows[0];
       return {
         report: row.report!,
-        signature: { algorithm: 'Ed25519', keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature, publicKeyPem: this.keys.publicKeyPem },
+        signature: { algorithm: 'Ed25519', keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature, publicKeyPem: this.keys.publicKeyById(row.signing_key_id)?.pem ?? this.keys.publicKeyPem },
       };
     });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicKeyListProblems } from './ed25519-public-key-list';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
@@ -98,6 +99,17 @@ export const configSchema = z
   AUDIT_CONTENT_HMAC_SECRET: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded')
+    .optional(),
+  /**
+   * Public keys of earlier audit signing keys (after a key rotation), comma-separated, each the raw
+   * 32-byte Ed25519 key in base64 or an SPKI PEM: published with the current key so that heads
+   * they signed can still be verified. Never used to sign.
+   */
+  AUDIT_RETIRED_PUBLIC_KEYS: z
+    .string()
+    .superRefine((value, context) => {
+      for (const problem of publicKeyListProblems(value)) context.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /** Run the audit sequencer in this process (only the holder of its advisory lock works). */
   AUDIT_SEQUENCER_ENABLED: booleanFromEnv.default(true),

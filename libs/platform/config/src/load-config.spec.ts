@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { loadConfig, ConfigValidationError } from './load-config';
 
 const minimal = {
@@ -42,3 +43,33 @@ describe('CREDENTIAL_KEK', () => {
     expect(loadConfig({ ...minimal, NODE_ENV: 'production', CREDENTIAL_KEK: Buffer.alloc(32, 1).toString('base64') }).CREDENTIAL_KEK).toBeDefined();
   });
 });
+
+describe('AUDIT_RETIRED_PUBLIC_KEYS', () => {
+  const rawBase64 = (key: KeyObject): string => key.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+  const pem = (key: KeyObject): string => key.export({ format: 'pem', type: 'spki' }).toString();
+
+  it('accepts comma-separated raw base64 Ed25519 keys and PEMs', () => {
+    const value = `${rawBase64(ed25519PublicKey(1))}, ${pem(ed25519PublicKey(3))}`;
+    expect(loadConfig({ ...minimal, AUDIT_RETIRED_PUBLIC_KEYS: value }).AUDIT_RETIRED_PUBLIC_KEYS).toBe(value);
+  });
+
+  it('names each entry that is not an Ed25519 public key in the boot error', () => {
+    const rsa = pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+    let message = '';
+    try {
+      loadConfig({ ...minimal, AUDIT_RETIRED_PUBLIC_KEYS: `${rawBase64(ed25519PublicKey(1))},${Buffer.alloc(16).toString('base64')},not a key!,${rsa}` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 2: a raw Ed25519 public key is 32 bytes, this one 16');
+    expect(message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 3: neither a PEM nor base64');
+    expect(message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 4: a rsa key, not Ed25519');
+    expect(message).not.toContain('key 1:');
+  });
+});
+
+/** A fixed Ed25519 public key from a 32-byte seed of `seedByte` (PKCS#8 DER prefix of RFC 8410). */
+function ed25519PublicKey(seedByte: number): KeyObject {
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, seedByte)]);
+  return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+}

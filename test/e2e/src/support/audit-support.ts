@@ -23,13 +23,17 @@ export interface VerifierOutcome {
 
 type RunVerifier = (argv: readonly string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }) => Promise<number>;
 
-/** Runs the verifier CLI's runVerifier with --json (loaded from the app's sources; apps have no import alias). */
-export async function runAuditVerifier(bundleDir: string, publicKeyPath: string): Promise<VerifierOutcome> {
+/**
+ * Runs the verifier CLI's runVerifier with --json (loaded from the app's sources; apps have no import
+ * alias), pinning one key or several (one --public-key each).
+ */
+export async function runAuditVerifier(bundleDir: string, publicKeyPaths: string | readonly string[]): Promise<VerifierOutcome> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runVerifier } = require(path.join(repoRoot, 'apps/audit-verifier/src/run-verifier.ts')) as { runVerifier: RunVerifier };
   let stdout = '';
   let stderr = '';
-  const code = await runVerifier(['--bundle', bundleDir, '--public-key', publicKeyPath, '--json'], {
+  const pinned = (typeof publicKeyPaths === 'string' ? [publicKeyPaths] : publicKeyPaths).flatMap((file) => ['--public-key', file]);
+  const code = await runVerifier(['--bundle', bundleDir, ...pinned, '--json'], {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
   });

@@ -22,6 +22,8 @@ export interface AuditBundle {
   readonly proofs: string;
   /** public-key.pem, or null when the bundle has none */
   readonly publicKeyPem: string | null;
+  /** public-keys.json (every key that signed a bundled head); absent or null in bundles written before key rotation */
+  readonly publicKeysJson?: string | null;
   /** events.jsonl, one canonical event line per item, without line terminators */
   readonly events: EventLineSource;
 }

@@ -13,6 +13,7 @@ import { SignedTreeHead } from '../tree-head/tree-head';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BundleManifest, BundleScope } from './bundle-manifest';
 import { BundleProofs, ConsistencyProofEntry, RangeProof, serializeProofs } from './bundle-proofs';
 import { AuditBundle } from './audit-bundle';
+import { serializeBundledPublicKeys } from './bundle-public-keys';
 import { BundleEvent, encodeEventLine } from './event-line';
 
 export interface BundleBuildInput {
@@ -24,7 +25,10 @@ export interface BundleBuildInput {
   readonly events: readonly BundleEvent[];
   /** Signed heads in increasing tree size; the last one is the head proofs refer to. */
   readonly treeHeads: readonly SignedTreeHead[];
+  /** The current signing key: the manifest's publicKeyId and public-key.pem. */
   readonly publicKey: KeyObject;
+  /** Every key that signed one of treeHeads, oldest first, for public-keys.json; omitted: no such file (a bundle as written before key rotation). */
+  readonly signingPublicKeys?: readonly KeyObject[];
   /** Stored perfect-subtree hashes of the log at (at least) the latest head's size. */
   readonly nodes: NodeLookup;
 }
@@ -79,6 +83,7 @@ export function buildBundle(input: BundleBuildInput): AuditBundle {
     treeHeads: input.treeHeads.map((head) => canonicalJson(head)),
     proofs: serializeProofs(proofs),
     publicKeyPem: publicKeyToPem(input.publicKey),
+    publicKeysJson: input.signingPublicKeys ? serializeBundledPublicKeys(input.signingPublicKeys) : null,
     events: input.events.map(encodeEventLine),
   };
 }

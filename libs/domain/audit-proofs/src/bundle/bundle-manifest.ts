@@ -10,6 +10,7 @@ export const BUNDLE_FILES = {
   treeHeads: 'tree-heads.jsonl',
   proofs: 'proofs.json',
   publicKey: 'public-key.pem',
+  publicKeys: 'public-keys.json',
 } as const;
 
 /**
@@ -32,7 +33,7 @@ export interface BundleManifest {
   readonly lastLeafIndex: number | null;
   /** Size of the latest tree head, which all inclusion proofs refer to. */
   readonly latestTreeSize: number;
-  /** keyIdOf the signing key, informative only: verifiers use a pinned key. */
+  /** keyIdOf the current signing key when the bundle was written, informative only: verifiers use pinned keys. */
   readonly publicKeyId: string;
   readonly createdAt: string;
 }

@@ -1,10 +1,11 @@
 import { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isAuditProofError } from '../errors';
-import { importPublicKey, keyIdOf } from '../tree-head/signing-keys';
+import { PinnedKeys, pinKeys } from '../tree-head/pinned-keys';
 import { AuditBundle, EventLine, EventLineSource } from './audit-bundle';
 import { HashedEventChunk } from './hashed-event-chunk';
 import { BundleManifest, BundleScope, parseManifest } from './bundle-manifest';
+import { checkBundledKeys } from './bundled-key-checks';
 import { BundleProofs, parseProofs } from './bundle-proofs';
 import { EventStreamChecker, EventStreamSummary } from './event-stream-checks';
 import { FailureCollector } from './failure-collector';
@@ -18,24 +19,32 @@ export interface VerifyBundleOptions {
 }
 
 /**
- * Verifies an export bundle offline against a pinned Ed25519 public key (never the bundle's own key).
+ * Verifies an export bundle offline against pinned Ed25519 public keys (never the bundle's own keys).
+ * Each tree head must be signed by the pinned key its keyId names: after a key rotation, pin the
+ * retired keys too. Consistency between heads does not depend on the keys, so it is checked across
+ * a rotation exactly as between two heads of one key.
  *
  * Full bundles (a gap-free leaf range) are checked by recomputing the tree from the events and
  * comparing with the signed roots — about one hash per event. Filtered bundles (one institution's
  * events, with global leaf indexes) are checked event by event with inclusion proofs against the
  * latest signed head. Either way every signed head is checked and each one must extend the previous.
  */
-export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, options: VerifyBundleOptions = {}): Promise<VerificationReport> {
+export async function verifyBundle(
+  bundle: AuditBundle,
+  pinnedKeys: KeyObject | readonly KeyObject[],
+  options: VerifyBundleOptions = {},
+): Promise<VerificationReport> {
   const started = performance.now();
   const collector = new FailureCollector(options.maxReportedFailures ?? 100);
-  const pinnedKeyId = keyIdOf(pinnedKey);
+  const pinned: PinnedKeys = pinKeys(pinnedKeys);
+  const pinnedKeyIds = [...pinned.keys()];
 
   const manifest = parseOrFail(() => parseManifest(bundle.manifest), (message) => collector.fail('MANIFEST_MALFORMED', message));
   const proofs = parseOrFail(() => parseProofs(bundle.proofs), (message) => collector.fail('PROOFS_MALFORMED', message));
   const scope: BundleScope = manifest?.scope ?? (proofs?.range ? 'full' : 'filtered');
-  checkBundledPublicKey(bundle.publicKeyPem, manifest, pinnedKeyId, collector);
+  checkBundledKeys({ publicKeyPem: bundle.publicKeyPem, publicKeysJson: bundle.publicKeysJson ?? null }, manifest, pinned, collector);
 
-  const heads = checkTreeHeads(bundle.treeHeads, pinnedKey, collector);
+  const heads = checkTreeHeads(bundle.treeHeads, pinned, collector);
   const latest = heads[heads.length - 1];
   if (proofs !== null) checkProofsShape(proofs, scope, latest, collector);
   const consistencyProofsVerified = proofs === null ? 0 : checkConsistencyChain(heads, proofs, collector);
@@ -45,12 +54,13 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey: KeyObject, op
   const summary = events.finish();
   if (manifest !== null) checkManifestAgainstContents(manifest, summary, bundle.treeHeads.length, latest, collector);
 
-  const checks = describeChecks(scope, collector, heads, summary, consistencyProofsVerified, pinnedKeyId);
+  const checks = describeChecks(scope, collector, heads, summary, consistencyProofsVerified, pinnedKeyIds);
   return {
     ok: !collector.hasFailures,
     scope,
     institution: manifest?.institution ?? null,
-    pinnedKeyId,
+    pinnedKeyId: pinnedKeyIds[0]!,
+    pinnedKeyIds,
     latestTreeSize: latest?.head.treeSize ?? null,
     checks,
     failures: collector.failures,
@@ -91,28 +101,6 @@ function parseOrFail<T>(parse: () => T, fail: (message: string) => void): T | nu
     if (!isAuditProofError(error)) throw error;
     fail(error.message);
     return null;
-  }
-}
-
-function checkBundledPublicKey(pem: string | null, manifest: BundleManifest | null, pinnedKeyId: string, collector: FailureCollector): void {
-  if (pem === null) {
-    collector.warn({ code: 'PUBLIC_KEY_MISSING', message: 'the bundle has no public-key.pem; the pinned key was used' });
-  } else {
-    try {
-      const bundledKeyId = keyIdOf(importPublicKey(pem));
-      if (bundledKeyId !== pinnedKeyId) {
-        collector.warn({
-          code: 'PUBLIC_KEY_MISMATCH',
-          message: `public-key.pem (key ${bundledKeyId}) is not the pinned key (${pinnedKeyId}); signatures were checked with the pinned key`,
-        });
-      }
-    } catch (error) {
-      if (!isAuditProofError(error)) throw error;
-      collector.warn({ code: 'PUBLIC_KEY_UNREADABLE', message: `public-key.pem is unreadable: ${error.message}` });
-    }
-  }
-  if (manifest !== null && manifest.publicKeyId !== pinnedKeyId) {
-    collector.warn({ code: 'PUBLIC_KEY_MISMATCH', message: `the manifest names signing key ${manifest.publicKeyId}, not the pinned key ${pinnedKeyId}` });
   }
 }
 

@@ -1,7 +1,7 @@
-import { KeyObject } from 'node:crypto';
 import { fromHex } from '../encoding';
 import { isAuditProofError } from '../errors';
 import { verifyConsistency } from '../merkle/proof-verification';
+import { describeKeyIds, PinnedKeys } from '../tree-head/pinned-keys';
 import { parseSignedTreeHead, SignedTreeHead, verifyTreeHead } from '../tree-head/tree-head';
 import { BundleProofs } from './bundle-proofs';
 import { FailureCollector } from './failure-collector';
@@ -15,11 +15,12 @@ export interface CheckedTreeHead {
 }
 
 /**
- * Parses every tree head and checks its signature against the pinned key and its order.
+ * Parses every tree head and checks its signature against the pinned key its keyId names, and its
+ * order. A head whose keyId names no pinned key fails: the bundle's own key files are never used.
  * Well-formed heads are returned even when their signature fails, so that the remaining checks
  * still diagnose the bundle; the failed signature alone makes the verdict negative.
  */
-export function checkTreeHeads(lines: readonly string[], pinnedKey: KeyObject, collector: FailureCollector): CheckedTreeHead[] {
+export function checkTreeHeads(lines: readonly string[], pinned: PinnedKeys, collector: FailureCollector): CheckedTreeHead[] {
   if (lines.length === 0) collector.fail('NO_TREE_HEADS', 'the bundle has no signed tree head');
   const heads: CheckedTreeHead[] = [];
   lines.forEach((text, i) => {
@@ -31,9 +32,21 @@ export function checkTreeHeads(lines: readonly string[], pinnedKey: KeyObject, c
       collector.fail('TREE_HEAD_MALFORMED', `tree head on line ${line} is malformed: ${(error as Error).message}`, { line });
       return;
     }
+    const signingKey = pinned.get(head.keyId);
+    if (signingKey === undefined) {
+      collector.fail(
+        'TREE_HEAD_SIGNATURE_INVALID',
+        `tree head of size ${head.treeSize} (line ${line}) is signed by key ${head.keyId}, which is not pinned (pinned: ${describeKeyIds(pinned.keys())}); ` +
+          'obtain that key out of band and pin it with another --public-key',
+        { treeSize: head.treeSize, line },
+      );
+      heads.push({ head, rootHash: fromHex(head.rootHash), signatureValid: false, line });
+      return;
+    }
     let signatureValid = true;
     try {
-      verifyTreeHead(head, pinnedKey);
+      // Also re-checks that the key matches the head's keyId, so a head can never borrow another key.
+      verifyTreeHead(head, signingKey);
     } catch (error) {
       if (!isAuditProofError(error)) throw error;
       signatureValid = false;

@@ -95,7 +95,10 @@ export interface VerificationReport {
   readonly ok: boolean;
   readonly scope: BundleScope;
   readonly institution: string | null;
+  /** The first pinned key (kept for readers of single-key reports); see pinnedKeyIds. */
   readonly pinnedKeyId: string;
+  /** Every pinned key, in the order given. */
+  readonly pinnedKeyIds: readonly string[];
   readonly latestTreeSize: number | null;
   readonly checks: readonly VerificationCheck[];
   /** At most maxReportedFailures entries; see suppressedFailureCount for the rest. */

@@ -11,6 +11,7 @@ import {
   inclusionProofPlan,
   rangeProof,
   rootPlan,
+  serializeBundledPublicKeys,
   toHex,
   type BundleManifest,
   type BundleScope,
@@ -23,6 +24,7 @@ import type { AuditKeys } from '../keys/audit-keys';
 import type { Queryable } from '../storage/queryable';
 import { fetchNodes, latestTreeHead, treeHeadsAround, treeHeadsBetween } from '../storage/tree-store';
 import { BufferedFile } from './buffered-file';
+import { headSigningKeys } from './head-signing-keys';
 import { ProofsFileWriter } from './proofs-file';
 
 export interface BundleExportRequest {
@@ -150,7 +152,9 @@ export async function exportBundle(
     createdAt: (options.now?.() ?? new Date()).toISOString(),
   };
   await writeFile(join(directory, BUNDLE_FILES.treeHeads), heads.map((head) => `${canonicalJson(head)}\n`).join(''));
+  // public-key.pem stays the current key, as in bundles written before key rotation.
   await writeFile(join(directory, BUNDLE_FILES.publicKey), keys.publicKeyPem);
+  await writeFile(join(directory, BUNDLE_FILES.publicKeys), serializeBundledPublicKeys(headSigningKeys(heads, keys)));
   await writeFile(join(directory, BUNDLE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, missingNodes };
 }

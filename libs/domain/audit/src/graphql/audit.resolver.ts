@@ -6,12 +6,13 @@ import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
 import type { StoredAuditEvent } from '../events/audit-event';
 import { AuditKeys } from '../keys/audit-keys';
-import { AuditLogService } from '../read/audit-log.service';
+import { AuditLogService, type PublishedPublicKey } from '../read/audit-log.service';
 import {
   AuditEventConnection,
   AuditEventFilterInput,
   AuditEventType,
   AuditEventWithProofType,
+  AuditLogPublicKeyType,
   AuditPublicKeyType,
   ConsistencyProofArgs,
   ConsistencyProofType,
@@ -77,10 +78,31 @@ export class AuditResolver {
     return { pem: this.keys.publicKeyPem, base64: this.keys.publicKeyBase64, keyId: this.keys.keyId };
   }
 
+  @Query(() => [AuditLogPublicKeyType], {
+    description: 'Every public key of the audit log — the current signing key and the keys it replaced — with the tree heads each signed',
+  })
+  async auditPublicKeys(@CurrentPrincipal() principal: Principal): Promise<AuditLogPublicKeyType[]> {
+    return (await this.auditLog.publicKeys(principal)).map(toPublicKeyGraphQL);
+  }
+
   @Query(() => ConsistencyProofType, { description: 'Proof that the log of toSize leaves extends the log of fromSize leaves' })
   consistencyProof(@CurrentPrincipal() principal: Principal, @Args() args: ConsistencyProofArgs) {
     return this.auditLog.consistencyProof(principal, args.fromSize, args.toSize);
   }
+}
+
+function toPublicKeyGraphQL(key: PublishedPublicKey): AuditLogPublicKeyType {
+  return {
+    keyId: key.keyId,
+    pem: key.pem,
+    base64: key.base64,
+    current: key.current,
+    treeHeadCount: key.usage?.treeHeadCount ?? 0,
+    firstTreeSize: key.usage?.firstTreeSize ?? null,
+    lastTreeSize: key.usage?.lastTreeSize ?? null,
+    firstSignedAt: key.usage?.firstSignedAt.toISOString() ?? null,
+    lastSignedAt: key.usage?.lastSignedAt.toISOString() ?? null,
+  };
 }
 
 function toGraphQL(event: StoredAuditEvent): AuditEventType {

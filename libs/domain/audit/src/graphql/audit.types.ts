@@ -67,6 +67,21 @@ export class AuditPublicKeyType {
   @Field(() => String) keyId!: string;
 }
 
+@ObjectType('AuditLogPublicKey', {
+  description: 'A key that signs or signed tree heads: the current one and those retired by key rotation. Pin the ones you verify with a copy obtained out of band.',
+})
+export class AuditLogPublicKeyType {
+  @Field(() => String, { description: 'SHA-256 of the raw public key, lowercase hex: the keyId of the heads it signed' }) keyId!: string;
+  @Field(() => String, { description: 'SPKI PEM' }) pem!: string;
+  @Field(() => String, { description: 'Raw 32-byte Ed25519 key, base64' }) base64!: string;
+  @Field(() => Boolean, { description: 'true for the key that signs new heads; retired keys only verify older ones' }) current!: boolean;
+  @Field(() => Float, { description: 'How many stored tree heads it signed' }) treeHeadCount!: number;
+  @Field(() => Float, { nullable: true, description: 'Size of the smallest tree head it signed (null: none)' }) firstTreeSize!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Size of the largest tree head it signed' }) lastTreeSize!: number | null;
+  @Field(() => String, { nullable: true, description: 'UTC instant of the first head it signed' }) firstSignedAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'UTC instant of the last head it signed' }) lastSignedAt!: string | null;
+}
+
 @ObjectType('InclusionProof', { description: 'RFC 9162 inclusion proof of an event against a signed tree head' })
 export class InclusionProofType {
   @Field(() => Float) leafIndex!: number;

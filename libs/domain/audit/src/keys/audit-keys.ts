@@ -13,31 +13,47 @@ import {
   type AppConfig,
 } from '@ai-commons/config';
 import { AuditError } from '../audit-errors';
+import { describePublicKey, parseRetiredPublicKeys, type AuditPublicKey } from './audit-public-key';
 
 const HKDF_SALT = Buffer.from('ai-commons/audit/content-hmac/v1', 'utf8');
 
 /**
- * The audit log's keys: the Ed25519 key that signs tree heads, and the secret from which each
- * institution's HMAC key for prompt digests is derived (HKDF-SHA256, info = institution id), so an
- * institution's key can be handed to it without revealing anyone else's.
+ * The audit log's keys: the Ed25519 key that signs tree heads, the public keys of the signing keys
+ * it replaced (published so that the heads they signed stay verifiable), and the secret from which
+ * each institution's HMAC key for prompt digests is derived (HKDF-SHA256, info = institution id),
+ * so an institution's key can be handed to it without revealing anyone else's.
  */
 export class AuditKeys {
   readonly publicKey: KeyObject;
   readonly keyId: string;
   readonly publicKeyPem: string;
+  /** The current key first, then the retired ones in configuration order (a retired key equal to the current one is dropped). */
+  readonly publicKeys: readonly AuditPublicKey[];
   private readonly contentKeys = new Map<string, Buffer>();
 
   constructor(
     readonly signingKey: KeyObject,
     private readonly contentSecret: Buffer,
+    retiredPublicKeys: readonly KeyObject[] = [],
   ) {
     this.publicKey = publicKeyOf(signingKey);
     this.keyId = keyIdOf(this.publicKey);
     this.publicKeyPem = publicKeyToPem(this.publicKey);
+    const byKeyId = new Map<string, AuditPublicKey>([[this.keyId, describePublicKey(this.publicKey, true)]]);
+    for (const retired of retiredPublicKeys) {
+      const described = describePublicKey(retired, false);
+      if (!byKeyId.has(described.keyId)) byKeyId.set(described.keyId, described);
+    }
+    this.publicKeys = [...byKeyId.values()];
   }
 
-  /** From AUDIT_SIGNING_KEY / AUDIT_CONTENT_HMAC_SECRET; the published development keys outside production. */
-  static fromConfig(config: Pick<AppConfig, 'NODE_ENV' | 'AUDIT_SIGNING_KEY' | 'AUDIT_CONTENT_HMAC_SECRET'>): AuditKeys {
+  /**
+   * From AUDIT_SIGNING_KEY / AUDIT_RETIRED_PUBLIC_KEYS / AUDIT_CONTENT_HMAC_SECRET; the published
+   * development keys outside production.
+   */
+  static fromConfig(
+    config: Pick<AppConfig, 'NODE_ENV' | 'AUDIT_SIGNING_KEY' | 'AUDIT_CONTENT_HMAC_SECRET'> & Partial<Pick<AppConfig, 'AUDIT_RETIRED_PUBLIC_KEYS'>>,
+  ): AuditKeys {
     if (config.NODE_ENV === 'production') {
       for (const name of ['AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'] as const) {
         if (!config[name]) throw new AuditError('AUDIT_KEY_MISSING', `${name} is required in production`);
@@ -45,7 +61,17 @@ export class AuditKeys {
     }
     const signing = config.AUDIT_SIGNING_KEY ?? DEVELOPMENT_AUDIT_SIGNING_SEED;
     const secret = Buffer.from(config.AUDIT_CONTENT_HMAC_SECRET ?? DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET, 'base64');
-    return new AuditKeys(parseSigningKey(signing), secret);
+    return new AuditKeys(parseSigningKey(signing), secret, parseRetiredPublicKeys(config.AUDIT_RETIRED_PUBLIC_KEYS));
+  }
+
+  /** The retired keys: they verify heads signed before a rotation and never sign. */
+  get retiredPublicKeys(): readonly AuditPublicKey[] {
+    return this.publicKeys.filter((key) => !key.current);
+  }
+
+  /** The current or a retired public key by its key id, or undefined for a key the platform does not know. */
+  publicKeyById(keyId: string): AuditPublicKey | undefined {
+    return this.publicKeys.find((key) => key.keyId === keyId);
   }
 
   /** The raw 32-byte public key in base64 (the verifier's --public-key accepts it as well as the PEM). */

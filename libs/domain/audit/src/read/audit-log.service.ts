@@ -23,6 +23,8 @@ import { AuditError } from '../audit-errors';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
 import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../export/bundle-export';
 import { AuditKeys } from '../keys/audit-keys';
+import type { AuditPublicKey } from '../keys/audit-public-key';
+import { signingKeyUsage, type SigningKeyUsage } from '../storage/key-usage';
 import { queryableOf } from '../storage/queryable';
 import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, type TreeHeadRow } from '../storage/tree-store';
 
@@ -58,6 +60,11 @@ export interface AuditEventWithProof {
   event: StoredAuditEvent;
   /** Null until the event is sequenced and covered by a signed tree head. */
   inclusionProof: InclusionProofRecord | null;
+}
+
+/** A published public key with the span of tree heads it signed (null when it signed none). */
+export interface PublishedPublicKey extends AuditPublicKey {
+  readonly usage: SigningKeyUsage | null;
 }
 
 export interface ConsistencyProofRecord {
@@ -156,6 +163,14 @@ export class AuditLogService {
 
   latestTreeHead(principal: Principal): Promise<SignedTreeHead | null> {
     return this.publicRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
+  }
+
+  /** The current signing key and the retired ones, each with the tree heads it signed. */
+  publicKeys(principal: Principal): Promise<PublishedPublicKey[]> {
+    return this.publicRead(principal, 'audit public keys', async (tx) => {
+      const usage = await signingKeyUsage(queryableOf(tx));
+      return this.keys.publicKeys.map((key) => ({ ...key, usage: usage.get(key.keyId) ?? null }));
+    });
   }
 
   consistencyProof(principal: Principal, fromSize: number, toSize: number): Promise<ConsistencyProofRecord> {

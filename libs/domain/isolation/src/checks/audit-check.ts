@@ -16,7 +16,7 @@ export const auditTreeHead: IsolationCheck = {
   title: 'The audit log is intact: the latest tree head verifies and extends the one the previous run saw',
   concern: 'tamper-evidence',
   method:
-    "Reads the latest signed tree head, verifies its Ed25519 signature with the audit public key, recomputes its root from the stored Merkle nodes, and " +
+    "Reads the latest signed tree head, verifies its Ed25519 signature with the audit public key it names (current or retired), recomputes its root from the stored Merkle nodes, and " +
     "verifies a consistency proof from the previous verification run's tree head to it (RFC 9162): nothing logged before can have been changed or removed.",
   async run(context) {
     return context.asSystem(async (tx) => {
@@ -25,8 +25,16 @@ export const auditTreeHead: IsolationCheck = {
       context.treeHead = head;
       if (!head) return warning('No signed tree head yet (the audit sequencer has not signed one)', { treeHead: null });
       const evidence: Record<string, unknown> = { treeHead: head, publicKeyId: context.keys.keyId, previousTreeHead: context.previousTreeHead };
+      // After a signing-key rotation the latest head may still be the retired key's until the new one signs.
+      const signer = context.keys.publicKeyById(head.keyId);
+      if (!signer) {
+        return fail(`The latest tree head is signed by key ${head.keyId}, neither the current signing key nor one in AUDIT_RETIRED_PUBLIC_KEYS`, {
+          ...evidence,
+          signature: 'unknown key',
+        });
+      }
       try {
-        verifyTreeHead(head, context.keys.publicKey);
+        verifyTreeHead(head, signer.publicKey);
         evidence['signature'] = 'valid';
       } catch (error) {
         return fail(`The latest tree head's signature does not verify: ${(error as Error).message}`, { ...evidence, signature: 'invalid' });

@@ -1,0 +1,38 @@
+import type { KeyObject } from 'node:crypto';
+import { importPublicKey, keyIdOf, publicKeyToPem, publicKeyToRaw } from '@ai-commons/audit-proofs';
+import { splitPublicKeyList } from '@ai-commons/config';
+import { AuditError } from '../audit-errors';
+
+/** A public key of the audit log, in the forms it is published in. */
+export interface AuditPublicKey {
+  /** Lowercase hex SHA-256 of the raw key: what a tree head's keyId names. */
+  readonly keyId: string;
+  readonly publicKey: KeyObject;
+  /** SPKI PEM */
+  readonly pem: string;
+  /** The raw 32-byte key in base64 */
+  readonly base64: string;
+  /** true for the key that signs new heads; false for retired keys, which only verify older ones. */
+  readonly current: boolean;
+}
+
+export function describePublicKey(publicKey: KeyObject, current: boolean): AuditPublicKey {
+  return {
+    keyId: keyIdOf(publicKey),
+    publicKey,
+    pem: publicKeyToPem(publicKey),
+    base64: publicKeyToRaw(publicKey).toString('base64'),
+    current,
+  };
+}
+
+/** AUDIT_RETIRED_PUBLIC_KEYS: comma-separated raw base64 keys or SPKI PEMs (the config already validated them at boot). */
+export function parseRetiredPublicKeys(text: string | undefined): KeyObject[] {
+  return splitPublicKeyList(text ?? '').map((entry, i) => {
+    try {
+      return importPublicKey(entry);
+    } catch (error) {
+      throw new AuditError('AUDIT_KEY_INVALID', `AUDIT_RETIRED_PUBLIC_KEYS key ${i + 1} is not an Ed25519 public key: ${(error as Error).message}`);
+    }
+  });
+}
