@@ -64,6 +64,17 @@ describe('AuditKeys', () => {
     expect(AuditKeys.fromConfig({ NODE_ENV: 'test' }).publicKeys).toHaveLength(1);
   });
 
+  it('reads AUDIT_RETIRED_PUBLIC_KEYS with the config\'s parser: a private key PEM or unpadded base64 is refused as at boot, never derived or half-accepted', () => {
+    const [current, old] = [generateSigningKeyPair(), generateSigningKeyPair()];
+    const base = { NODE_ENV: 'test' as const, AUDIT_SIGNING_KEY: privateKeyToPem(current.privateKey) };
+    expect(() => AuditKeys.fromConfig({ ...base, AUDIT_RETIRED_PUBLIC_KEYS: privateKeyToPem(old.privateKey) })).toThrow(
+      'AUDIT_RETIRED_PUBLIC_KEYS key 1: a private key; a private key must never be configured here',
+    );
+    const unpadded = publicKeyToRaw(old.publicKey).toString('base64').replace(/=+$/, '');
+    expect(() => AuditKeys.fromConfig({ ...base, AUDIT_RETIRED_PUBLIC_KEYS: unpadded })).toThrow('AUDIT_RETIRED_PUBLIC_KEYS key 1: base64 without its "=" padding');
+    expect(() => importPublicKey(privateKeyToPem(old.privateKey))).toThrow('a private key where a public key belongs');
+  });
+
   it('names, for an export, the known keys that signed its heads in the order they first signed', () => {
     const [old, current, unknown] = [generateSigningKeyPair(), generateSigningKeyPair(), generateSigningKeyPair()];
     const keys = AuditKeys.fromConfig({ NODE_ENV: 'test', AUDIT_SIGNING_KEY: privateKeyToPem(current.privateKey), AUDIT_RETIRED_PUBLIC_KEYS: publicKeyToPem(old.publicKey) });

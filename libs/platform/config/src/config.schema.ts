@@ -102,8 +102,8 @@ export const configSchema = z
     .optional(),
   /**
    * Public keys of earlier audit signing keys (after a key rotation), comma-separated, each the raw
-   * 32-byte Ed25519 key in base64 or an SPKI PEM: published with the current key so that heads
-   * they signed can still be verified. Never used to sign.
+   * 32-byte Ed25519 key in padded base64 or an SPKI PEM: published with the current key so that heads
+   * they signed can still be verified. Never used to sign. A private key is refused (see parseEd25519PublicKey).
    */
   AUDIT_RETIRED_PUBLIC_KEYS: z
     .string()

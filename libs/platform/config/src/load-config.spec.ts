@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { parsePublicKeyList } from './ed25519-public-key-list';
 import { loadConfig, ConfigValidationError } from './load-config';
 
 const minimal = {
@@ -66,7 +67,40 @@ describe('AUDIT_RETIRED_PUBLIC_KEYS', () => {
     expect(message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 4: a rsa key, not Ed25519');
     expect(message).not.toContain('key 1:');
   });
+
+  it('refuses a private key PEM at boot instead of deriving its public half, saying a private key must never be configured there', () => {
+    const privatePem = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 5)]), format: 'der', type: 'pkcs8' })
+      .export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    expect(privatePem).toContain('-----BEGIN PRIVATE KEY-----');
+    const error = bootError({ ...minimal, AUDIT_RETIRED_PUBLIC_KEYS: `${rawBase64(ed25519PublicKey(1))},${privatePem}` });
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(error.message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 2: a private key; a private key must never be configured here');
+    expect(error.message).not.toContain('key 1:');
+    expect(error.message).not.toContain(privatePem.split('\n')[1]);
+  });
+
+  it('refuses unpadded base64 at boot with a readable message, as the audit log would (one parser for both)', () => {
+    const padded = rawBase64(ed25519PublicKey(1));
+    const unpadded = padded.replace(/=+$/, '');
+    expect(unpadded).toHaveLength(43);
+    const error = bootError({ ...minimal, AUDIT_RETIRED_PUBLIC_KEYS: unpadded });
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(error.message).toContain('AUDIT_RETIRED_PUBLIC_KEYS: key 1: base64 without its "=" padding');
+    // The list parser the audit log imports its retired keys with gives the same verdict, and the same keys for what passes.
+    expect(() => parsePublicKeyList(unpadded)).toThrow('key 1: base64 without its "=" padding');
+    expect(parsePublicKeyList(`${padded}, ${pem(ed25519PublicKey(3))}`).map((key) => rawBase64(key))).toEqual([padded, rawBase64(ed25519PublicKey(3))]);
+  });
 });
+
+function bootError(env: Record<string, string | undefined>): Error {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('loadConfig accepted the configuration');
+}
 
 /** A fixed Ed25519 public key from a 32-byte seed of `seedByte` (PKCS#8 DER prefix of RFC 8410). */
 function ed25519PublicKey(seedByte: number): KeyObject {

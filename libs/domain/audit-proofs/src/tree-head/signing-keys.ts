@@ -38,6 +38,8 @@ export function publicKeyToRaw(publicKey: KeyObject): Buffer {
 /** Accepts an SPKI PEM or the raw 32-byte key in base64. */
 export function importPublicKey(text: string): KeyObject {
   const trimmed = text.trim();
+  // createPublicKey would derive the public half of a private key: a private key is never a pinned key.
+  if (/PRIVATE KEY/.test(trimmed)) throw new AuditProofError('INVALID_KEY', 'a private key where a public key belongs: never hand out or pin a private key');
   if (trimmed.startsWith('-----BEGIN')) {
     let key: KeyObject;
     try {

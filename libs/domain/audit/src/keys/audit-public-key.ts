@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { importPublicKey, keyIdOf, publicKeyToPem, publicKeyToRaw } from '@ai-commons/audit-proofs';
-import { splitPublicKeyList } from '@ai-commons/config';
+import { keyIdOf, publicKeyToPem, publicKeyToRaw } from '@ai-commons/audit-proofs';
+import { parsePublicKeyList } from '@ai-commons/config';
 import { AuditError } from '../audit-errors';
 
 /** A public key of the audit log, in the forms it is published in. */
@@ -26,13 +26,14 @@ export function describePublicKey(publicKey: KeyObject, current: boolean): Audit
   };
 }
 
-/** AUDIT_RETIRED_PUBLIC_KEYS: comma-separated raw base64 keys or SPKI PEMs (the config already validated them at boot). */
+/**
+ * AUDIT_RETIRED_PUBLIC_KEYS: comma-separated raw base64 keys or SPKI PEMs, read with the config's
+ * parser (the one that validated them at boot), so a value the config accepts is never refused here.
+ */
 export function parseRetiredPublicKeys(text: string | undefined): KeyObject[] {
-  return splitPublicKeyList(text ?? '').map((entry, i) => {
-    try {
-      return importPublicKey(entry);
-    } catch (error) {
-      throw new AuditError('AUDIT_KEY_INVALID', `AUDIT_RETIRED_PUBLIC_KEYS key ${i + 1} is not an Ed25519 public key: ${(error as Error).message}`);
-    }
-  });
+  try {
+    return parsePublicKeyList(text ?? '');
+  } catch (error) {
+    throw new AuditError('AUDIT_KEY_INVALID', `AUDIT_RETIRED_PUBLIC_KEYS ${(error as Error).message}`);
+  }
 }
