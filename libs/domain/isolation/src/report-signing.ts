@@ -27,6 +27,20 @@ export function signReport(report: Record<string, unknown>, privateKey: KeyObjec
   };
 }
 
+/**
+ * A stored report's signature as it is downloaded: `publicKeyPem` is the public key `keyId` names
+ * (current or retired), or null when that key is no longer configured — never another key's PEM
+ * under this keyId.
+ */
+export type DownloadedReportSignature = Omit<ReportSignature, 'publicKeyPem'> & { publicKeyPem: string | null };
+
+export function storedReportSignature(
+  stored: { keyId: string; sha256: string; value: string },
+  publicKeyById: (keyId: string) => { readonly pem: string } | undefined,
+): DownloadedReportSignature {
+  return { algorithm: 'Ed25519', keyId: stored.keyId, sha256: stored.sha256, value: stored.value, publicKeyPem: publicKeyById(stored.keyId)?.pem ?? null };
+}
+
 export function verifyReport(report: Record<string, unknown>, signature: { value: string }, publicKey: KeyObject): boolean {
   // Re-read as plain JSON data (a parsed download may come from another realm, e.g. fetch's).
   const plain = JSON.parse(JSON.stringify(report)) as unknown;

@@ -12,7 +12,7 @@ import { parseSignedTreeHead, type SignedTreeHead } from '@ai-commons/audit-proo
 import { ALL_CHECKS, type CheckResult, type IsolationCheck, type RunContext, type RunInstitution } from './checks';
 import { runCheck } from './checks/run-check';
 import { IsolationError } from './isolation-errors';
-import { signReport, type ReportSignature } from './report-signing';
+import { signReport, storedReportSignature, type DownloadedReportSignature } from './report-signing';
 import type { ReportStatus } from './report/check-tally';
 import { alertsFor } from './report/isolation-alerts';
 import { assembleReport, type RunTrigger } from './report/isolation-report';
@@ -34,7 +34,8 @@ export interface VerificationRunRecord {
 
 export interface SignedReport {
   report: Record<string, unknown>;
-  signature: ReportSignature;
+  /** publicKeyPem is null when the key the report was signed with is no longer configured. */
+  signature: DownloadedReportSignature;
 }
 
 export interface AlertRecord {
@@ -239,7 +240,7 @@ export class VerificationService {
       const row = rows[0];
       return {
         report: row.report!,
-        signature: { algorithm: 'Ed25519', keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature, publicKeyPem: this.keys.publicKeyById(row.signing_key_id)?.pem ?? this.keys.publicKeyPem },
+        signature: storedReportSignature({ keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature }, (keyId) => this.keys.publicKeyById(keyId)),
       };
     });
   }

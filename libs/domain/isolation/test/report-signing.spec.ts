@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalBytes } from '@ai-commons/audit-proofs';
 import type { Principal } from '@ai-commons/core';
-import { signReport, verifyReport } from '../src/report-signing';
+import { signReport, storedReportSignature, verifyReport } from '../src/report-signing';
 import { assembleReport } from '../src/report/isolation-report';
 import { checkResultArbitrary } from './fixtures';
 
@@ -81,5 +81,17 @@ describe('isolation report signatures', () => {
     const bytes = Buffer.from(signature.value, 'base64');
     bytes[0] ^= 1;
     expect(verifyReport(report, { value: bytes.toString('base64') }, keys.publicKey)).toBe(false);
+  });
+
+  it('a downloaded signature carries the PEM of the key its keyId names, or null when that key is no longer configured (never the current key under an old keyId)', () => {
+    const report = { purpose: 'ai-commons/isolation-report', status: 'passed' };
+    const { keyId, sha256, value } = sign(report);
+    const current = { keyId: 'key-2', pem: 'current key PEM' };
+    const configured = [current, { keyId: 'key-1', pem: publicKeyPem }];
+    const byId = (list: typeof configured) => (id: string) => list.find((key) => key.keyId === id);
+    const known = storedReportSignature({ keyId, sha256, value }, byId(configured));
+    expect(known).toEqual({ algorithm: 'Ed25519', keyId: 'key-1', sha256, value, publicKeyPem });
+    expect(verifyReport(report, known, keys.publicKey)).toBe(true);
+    expect(storedReportSignature({ keyId, sha256, value }, byId([current])).publicKeyPem).toBeNull();
   });
 });
