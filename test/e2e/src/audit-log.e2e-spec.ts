@@ -176,6 +176,37 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       }
     });
 
+    it('when the admission commit is slower than the request timeout the caller gets its 504 on time, the endpoint is not blamed, nothing is lost', async () => {
+      await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'audit-quick', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', limits: { request_timeout_ms: 800 } });
+      await gateway.routing.reload();
+      const messages = [{ role: 'user' as const, content: '감사 로그 지연 시험' }];
+      const requestId = `audit-slow-${randomBytes(4).toString('hex')}`;
+      await withPg(e2eDatabase().superuserUrl, async (blocker) => {
+        // Holds back every insert into audit_events: the admission commits wait, the model has answered.
+        await blocker.query('begin');
+        await blocker.query('lock table audit_events in share row exclusive mode');
+        try {
+          // More than GATEWAY_BREAKER_FAILURES: a slow audit log must not open the model endpoint's circuit.
+          for (let i = 0; i < 7; i++) {
+            const started = performance.now();
+            await expect(openai(apiKey).chat.completions.create({ model: 'audit-quick', messages }, { headers: { 'x-request-id': `${requestId}-${i}` } }))
+              .rejects.toMatchObject({ status: 504, code: 'upstream_timeout' });
+            expect(performance.now() - started).toBeLessThan(10_000); // answered at the timeout, not after the commit
+          }
+        } finally {
+          await blocker.query('commit');
+        }
+      });
+      const { response } = await openai(apiKey).chat.completions.create({ model: 'audit-quick', messages }, { headers: { 'x-request-id': `${requestId}-after` } }).withResponse();
+      expect(response.status).toBe(200);
+      await gateway.audit.writer.flush();
+      const rows = await superuser(`select request_id, action, http_status from audit_events where request_id like $1 || '-%'`, [requestId]);
+      for (let i = 0; i < 7; i++) {
+        expect(rows).toContainEqual({ request_id: `${requestId}-${i}`, action: 'gateway.request.admitted', http_status: null });
+        expect(rows).toContainEqual({ request_id: `${requestId}-${i}`, action: 'gateway.request.completed', http_status: 504 });
+      }
+    });
+
     it('authentication failures on the control plane are recorded', async () => {
       const requestId = `audit-cp-${randomBytes(4).toString('hex')}`;
       const response = await graphqlRequest(controlPlane.url, '{ me { subject } }', { token: 'not.a.jwt', headers: { 'x-request-id': requestId } });

@@ -148,9 +148,10 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       deps.connectRetries,
       cancellation,
     );
-    // Nothing reaches the caller before the admission's durable records are committed.
+    // Nothing reaches the caller before the admission's durable records are committed; a caller
+    // who leaves, or whose time runs out, meanwhile is answered at once, not after the commit.
     if (!recordsDurable) {
-      await admission.readyToRespond;
+      await Promise.race([admission.readyToRespond, cancellation.whenCancelled()]);
       recordsDurable = true;
     }
     const status = upstream.statusCode ?? 502;
@@ -191,7 +192,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     }
     const failure =
       cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
-    // The endpoint answered but the answer could not be recorded (audit log down): not its fault.
+    // The endpoint answered, but the answer could not be recorded in time (audit log down or slow): not its fault.
     if (upstream && !recordsDurable) breaker.recordNeutral();
     else if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
     httpStatus = failure.status;
@@ -208,8 +209,12 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   } finally {
     clearTimeout(totalTimer);
     cancellation.onCancel(undefined);
-    // An answer left unread (its records failed) must not pin the connection.
-    if (upstream && !upstream.complete && !upstream.destroyed) upstream.destroy();
+    // An answer not relayed (its records failed, or the caller's time ran out) must not pin its
+    // connection: drained if it has fully arrived (the socket goes back to the pool), else cut off.
+    if (upstream && !upstream.readableEnded && !upstream.destroyed) {
+      if (upstream.complete) upstream.resume();
+      else upstream.destroy();
+    }
     res.off('close', onClientGone);
     finish();
   }
@@ -237,7 +242,7 @@ function relayStream(
   observe: (chunk: string) => void = () => undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (upstream.destroyed && !upstream.complete) {
+    if (upstream.destroyed) {
       return reject(new GatewayError(502, 'upstream_error', 'upstream_stream_incomplete', 'The model stream was cut off'));
     }
     res.writeHead(200, {

@@ -117,8 +117,9 @@ describe('callUpstream', () => {
     try {
       const cancellation = new Cancellation();
       const response = await callUpstream(request(port), timeouts, 0, cancellation);
+      const closed = new Promise((resolve) => response.once('close', resolve));
       cancellation.cancel('client-gone');
-      await new Promise((resolve) => setTimeout(resolve, 20)); // its 'aborted' has passed
+      await closed; // destroyed, its events gone: nobody listened
       await expect(readAll(response)).rejects.toThrow('aborted');
     } finally {
       server.closeAllConnections();
@@ -157,6 +158,21 @@ describe('upstreamTarget', () => {
 });
 
 describe('Cancellation', () => {
+  it('whenCancelled rejects with the reason when it is an error, with CallCancelled otherwise, also when asked afterwards', async () => {
+    const timedOut = new Cancellation();
+    const waiting = timedOut.whenCancelled();
+    const timeout = new GatewayError(504, 'timeout_error', 'upstream_timeout', 'total time up');
+    timedOut.cancel(timeout);
+    await expect(waiting).rejects.toBe(timeout);
+    await expect(timedOut.whenCancelled()).rejects.toBe(timeout);
+    const gone = new Cancellation();
+    gone.cancel('client-gone');
+    await expect(gone.whenCancelled()).rejects.toBeInstanceOf(CallCancelled);
+    // Never cancelled: still pending, and a race against it is decided by the other side.
+    await expect(Promise.race([new Cancellation().whenCancelled(), Promise.resolve('answered')])).resolves.toBe('answered');
+  });
+
+
   it('runs the hook once with the first reason, at once for a hook set afterwards, never for a cleared one', () => {
     const seen: unknown[] = [];
     const cancellation = new Cancellation();

@@ -95,8 +95,8 @@ export async function callUpstream(
 
 export function readAll(stream: IncomingMessage, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    // Cut off (cancelled) before anyone listened: its 'aborted' has already been emitted.
-    if (stream.destroyed && !stream.complete) return reject(new Error('upstream response aborted'));
+    // Destroyed (cancelled) before anyone listened — complete or not, its events are gone.
+    if (stream.destroyed) return reject(new Error('upstream response aborted'));
     const chunks: Buffer[] = [];
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
