@@ -24,15 +24,18 @@ export const auditTreeHead: IsolationCheck = {
       const head = await latestTreeHead(query);
       context.treeHead = head;
       if (!head) return warning('No signed tree head yet (the audit sequencer has not signed one)', { treeHead: null });
-      const evidence: Record<string, unknown> = { treeHead: head, publicKeyId: context.keys.keyId, previousTreeHead: context.previousTreeHead };
       // After a signing-key rotation the latest head may still be the retired key's until the new one signs.
       const signer = context.keys.publicKeyById(head.keyId);
       if (!signer) {
         return fail(`The latest tree head is signed by key ${head.keyId}, neither the current signing key nor one in AUDIT_RETIRED_PUBLIC_KEYS`, {
-          ...evidence,
+          treeHead: head,
+          publicKeyId: null,
+          previousTreeHead: context.previousTreeHead,
           signature: 'unknown key',
         });
       }
+      // The key the head was checked with (a retired one after a rotation), not necessarily the current key.
+      const evidence: Record<string, unknown> = { treeHead: head, publicKeyId: signer.keyId, publicKeyCurrent: signer.current, previousTreeHead: context.previousTreeHead };
       try {
         verifyTreeHead(head, signer.publicKey);
         evidence['signature'] = 'valid';
