@@ -94,6 +94,7 @@ export class AuditResolver {
 function toPublicKeyGraphQL(key: PublishedPublicKey): AuditLogPublicKeyType {
   return {
     keyId: key.keyId,
+    known: key.known,
     pem: key.pem,
     base64: key.base64,
     current: key.current,

@@ -68,13 +68,18 @@ export class AuditPublicKeyType {
 }
 
 @ObjectType('AuditLogPublicKey', {
-  description: 'A key that signs or signed tree heads: the current one and those retired by key rotation. Pin the ones you verify with a copy obtained out of band.',
+  description:
+    'A key that signs or signed tree heads: the current one, those retired by key rotation, and key ids of stored heads the platform does not know (known: false). Pin the ones you verify with a copy obtained out of band.',
 })
 export class AuditLogPublicKeyType {
   @Field(() => String, { description: 'SHA-256 of the raw public key, lowercase hex: the keyId of the heads it signed' }) keyId!: string;
-  @Field(() => String, { description: 'SPKI PEM' }) pem!: string;
-  @Field(() => String, { description: 'Raw 32-byte Ed25519 key, base64' }) base64!: string;
-  @Field(() => Boolean, { description: 'true for the key that signs new heads; retired keys only verify older ones' }) current!: boolean;
+  @Field(() => Boolean, {
+    description: 'false for a key id that signed stored heads but is neither the current key nor in AUDIT_RETIRED_PUBLIC_KEYS: the platform cannot give its key',
+  })
+  known!: boolean;
+  @Field(() => String, { nullable: true, description: 'SPKI PEM (null: unknown key)' }) pem!: string | null;
+  @Field(() => String, { nullable: true, description: 'Raw 32-byte Ed25519 key, base64 (null: unknown key)' }) base64!: string | null;
+  @Field(() => Boolean, { description: 'true for the key that signs new heads; retired and unknown keys only verify older ones' }) current!: boolean;
   @Field(() => Float, { description: 'How many stored tree heads it signed' }) treeHeadCount!: number;
   @Field(() => Float, { nullable: true, description: 'Size of the smallest tree head it signed (null: none)' }) firstTreeSize!: number | null;
   @Field(() => Float, { nullable: true, description: 'Size of the largest tree head it signed' }) lastTreeSize!: number | null;

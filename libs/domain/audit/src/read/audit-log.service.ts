@@ -23,10 +23,10 @@ import { AuditError } from '../audit-errors';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
 import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../export/bundle-export';
 import { AuditKeys } from '../keys/audit-keys';
-import type { AuditPublicKey } from '../keys/audit-public-key';
-import { signingKeyUsage, type SigningKeyUsage } from '../storage/key-usage';
+import { signingKeyUsage } from '../storage/key-usage';
 import { queryableOf } from '../storage/queryable';
 import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, type TreeHeadRow } from '../storage/tree-store';
+import { publishedPublicKeys, type PublishedPublicKey } from './published-public-keys';
 
 export interface AuditEventFilter {
   institutionId?: string;
@@ -62,10 +62,7 @@ export interface AuditEventWithProof {
   inclusionProof: InclusionProofRecord | null;
 }
 
-/** A published public key with the span of tree heads it signed (null when it signed none). */
-export interface PublishedPublicKey extends AuditPublicKey {
-  readonly usage: SigningKeyUsage | null;
-}
+export type { PublishedPublicKey } from './published-public-keys';
 
 export interface ConsistencyProofRecord {
   fromSize: number;
@@ -165,12 +162,12 @@ export class AuditLogService {
     return this.publicRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
   }
 
-  /** The current signing key and the retired ones, each with the tree heads it signed. */
+  /**
+   * The current signing key and the retired ones, each with the tree heads it signed, then any key
+   * id of stored heads the platform does not know (known: false, no key), so the whole history shows.
+   */
   publicKeys(principal: Principal): Promise<PublishedPublicKey[]> {
-    return this.publicRead(principal, 'audit public keys', async (tx) => {
-      const usage = await signingKeyUsage(queryableOf(tx));
-      return this.keys.publicKeys.map((key) => ({ ...key, usage: usage.get(key.keyId) ?? null }));
-    });
+    return this.publicRead(principal, 'audit public keys', async (tx) => publishedPublicKeys(this.keys.publicKeys, await signingKeyUsage(queryableOf(tx))));
   }
 
   consistencyProof(principal: Principal, fromSize: number, toSize: number): Promise<ConsistencyProofRecord> {
