@@ -20,6 +20,24 @@ function request(port: number) {
 
 const timeouts = { connectTimeoutMs: 500, firstByteTimeoutMs: 500 };
 
+/** Runs `test` against a local upstream answering with `handler`, then closes it. */
+async function withUpstream(handler: http.RequestListener, test: (port: number, server: http.Server) => Promise<void>): Promise<void> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await test((server.address() as net.AddressInfo).port, server);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+/** Sends headers and a first piece, then never ends. */
+const answerNeverEnding: http.RequestListener = (_req, res) => {
+  res.writeHead(200);
+  res.write('partial');
+};
+
 describe('callUpstream', () => {
   it('retries connection failures: an upstream that comes up a moment later is reached', async () => {
     const port = await freePort();
@@ -48,28 +66,17 @@ describe('callUpstream', () => {
 
   it('does not retry once the upstream has the request: a silent upstream is a 504', async () => {
     let calls = 0;
-    const server = http.createServer(() => {
-      calls++; // never answers
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    try {
+    await withUpstream(() => void calls++ /* never answers */, async (port) => {
       await expect(callUpstream(request(port), { connectTimeoutMs: 200, firstByteTimeoutMs: 200 }, 3, new Cancellation())).rejects.toMatchObject({
         status: 504,
         code: 'upstream_timeout',
       });
       expect(calls).toBe(1);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('a cancelled call stops at once: the caller gone (CallCancelled) or the total time up (that GatewayError)', async () => {
-    const server = http.createServer(() => undefined); // never answers
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    try {
+    await withUpstream(() => undefined /* never answers */, async (port) => {
       const gone = new Cancellation();
       const first = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, gone);
       setTimeout(() => gone.cancel('client-gone'), 20);
@@ -80,19 +87,13 @@ describe('callUpstream', () => {
       const timeout = new GatewayError(504, 'timeout_error', 'upstream_timeout', 'total time up');
       setTimeout(() => timedOut.cancel(timeout), 20);
       await expect(second).rejects.toBe(timeout);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('a cancellation after the answer was read in full leaves the kept-alive connection to the next call', async () => {
     let connections = 0;
-    const server = http.createServer((_req, res) => res.end('ok'));
-    server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    try {
+    await withUpstream((_req, res) => res.end('ok'), async (port, server) => {
+      server.on('connection', () => connections++);
       const first = new Cancellation();
       expect((await readAll(await callUpstream(request(port), timeouts, 0, first))).toString()).toBe('ok');
       await new Promise((resolve) => setImmediate(resolve)); // the socket goes back to the agent
@@ -101,49 +102,28 @@ describe('callUpstream', () => {
       expect((second as typeof second & { req: http.ClientRequest }).req.reusedSocket).toBe(true);
       expect((await readAll(second)).toString()).toBe('ok');
       expect(connections).toBe(1);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('a body cancelled before anyone reads it fails at once instead of waiting forever', async () => {
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200);
-      res.write('partial'); // and never ends
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    try {
+    await withUpstream(answerNeverEnding, async (port) => {
       const cancellation = new Cancellation();
       const response = await callUpstream(request(port), timeouts, 0, cancellation);
       const closed = new Promise((resolve) => response.once('close', resolve));
       cancellation.cancel('client-gone');
       await closed; // destroyed, its events gone: nobody listened
       await expect(readAll(response)).rejects.toThrow('aborted');
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('cancelling after the headers arrived cuts the body off', async () => {
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200);
-      res.write('partial'); // and never ends
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    try {
+    await withUpstream(answerNeverEnding, async (port) => {
       const cancellation = new Cancellation();
       const response = await callUpstream(request(port), timeouts, 0, cancellation);
       const body = readAll(response);
       cancellation.cancel('client-gone');
       await expect(body).rejects.toThrow();
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 });
 
