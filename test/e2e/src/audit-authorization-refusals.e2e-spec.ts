@@ -33,6 +33,21 @@ describe('authorization refusals in the audit log (control plane)', () => {
     await controlPlane.audit.writer.flush();
     return superuser('select * from audit_events where request_id = $1', [requestId]);
   }
+  /**
+   * `user` asks `GET /audit/export` for `institution` and is refused (403 with `reason`); returns the
+   * one audit row the refusal left, as a refused route without the query string.
+   */
+  async function refusedExport(user: string, institution: string, reason: string, requestId: string) {
+    const response = await fetch(`${controlPlane.url}/audit/export?institutionId=${ids[institution]}`, {
+      headers: { authorization: `Bearer ${tokens[user]}`, 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', reason } });
+    const rows = await recordedFor(requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'authorization.denied', resource_type: 'http-route', resource_id: 'GET /audit/export', http_status: 403 });
+    return rows[0];
+  }
   /** The `authorization.denied` events `reader` may see through GraphQL, by request id. */
   async function deniedEventsSeenBy(reader: string): Promise<Map<string, any>> {
     const response = await gql(
@@ -109,21 +124,9 @@ describe('authorization refusals in the audit log (control plane)', () => {
   });
 
   it('a refused REST audit export is recorded with its route, without the query string', async () => {
-    const requestId = newRequestId('export');
-    const response = await fetch(`${controlPlane.url}/audit/export?institutionId=${ids['hanbit-bank']}`, {
-      headers: { authorization: `Bearer ${tokens['hanbit-bank-analyst']}`, 'x-request-id': requestId },
-    });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', reason: 'ROLE_REQUIRED' } });
-
-    const rows = await recordedFor(requestId);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: 'authorization.denied',
+    const row = await refusedExport('hanbit-bank-analyst', 'hanbit-bank', 'ROLE_REQUIRED', newRequestId('export'));
+    expect(row).toMatchObject({
       tenant_id: ids['hanbit-bank'],
-      resource_type: 'http-route',
-      resource_id: 'GET /audit/export',
-      http_status: 403,
       details: { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED', requiredRoles: ['tenant-admin', 'platform-admin', 'regulator'] },
     });
   });
@@ -190,24 +193,9 @@ describe('authorization refusals in the audit log (control plane)', () => {
   });
 
   it("a tenant admin's REST export of another institution is recorded once, with its route, and exports nothing", async () => {
-    const requestId = newRequestId('wrong-institution-export');
-    const response = await fetch(`${controlPlane.url}/audit/export?institutionId=${ids['nuri-insurance']}`, {
-      headers: { authorization: `Bearer ${tokens['hanbit-bank-admin']}`, 'x-request-id': requestId },
-    });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ error: { code: 'forbidden', reason: 'WRONG_INSTITUTION' } });
-
-    const rows = await recordedFor(requestId);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      action: 'authorization.denied',
-      tenant_id: ids['hanbit-bank'],
-      resource_type: 'http-route',
-      resource_id: 'GET /audit/export',
-      http_status: 403,
-      details: { code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION', module: 'audit' },
-    });
-    expect(rows[0].actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'] });
+    const row = await refusedExport('hanbit-bank-admin', 'nuri-insurance', 'WRONG_INSTITUTION', newRequestId('wrong-institution-export'));
+    expect(row).toMatchObject({ tenant_id: ids['hanbit-bank'], details: { code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION', module: 'audit' } });
+    expect(row.actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'] });
   });
 
   it('a service refusal inside a batched request is recorded once, beside the batch\'s successes', async () => {
