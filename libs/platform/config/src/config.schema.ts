@@ -132,6 +132,9 @@ export const configSchema = z
   GRAPHQL_MAX_COST: positiveInt.default(5_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_BATCH: positiveInt.default(5),
+  /** Size of one GraphQL document (the `query` text) in bytes, and its lexical tokens. */
+  GRAPHQL_MAX_DOCUMENT_BYTES: positiveInt.default(16_384),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(500),
   GRAPHQL_MAX_PAGE_SIZE: positiveInt.default(100),
   })
   .refine((config) => config.QUOTA_STORE !== 'redis' || config.REDIS_URL !== undefined, {

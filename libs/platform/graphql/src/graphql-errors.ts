@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, type ErrorKind } from '@ai-commons/core';
+import type { GraphQLLimitRefusal } from './request-limits';
 
 export class GraphQLLimitError extends DomainError {
   readonly module = 'graphql';
@@ -15,6 +16,14 @@ export const GRAPHQL_CODE_BY_KIND: Record<ErrorKind, string> = {
   unavailable: 'SERVICE_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 };
+
+/**
+ * The answer to a request over a limit (HTTP 400): `code` and `reason` are both the limit's code
+ * (`MAX_COST_EXCEEDED`…), with the limit and the measured value.
+ */
+export function limitRefusalError({ code, message, limit, actual }: GraphQLLimitRefusal): GraphQLFormattedError {
+  return { message, extensions: { code, reason: code, limit, actual } };
+}
 
 function originalOf(error: unknown): unknown {
   let current = error;

@@ -1,29 +1,9 @@
-import { GraphQLError } from 'graphql';
 // @nestjs/apollo is ESM and sees Apollo's ESM typings; take the same ones here.
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server' with { 'resolution-mode': 'import' };
 import type { AuthenticatedRequest } from '@ai-commons/auth';
-import { operationCost } from './query-cost';
 
 interface RequestContextValue extends BaseContext {
   req?: AuthenticatedRequest;
-}
-
-/** Rejects operations whose estimated cost (see operationCost) exceeds `maxCost`. */
-export function costLimitPlugin(maxCost: number, defaultPageSize: number): ApolloServerPlugin<RequestContextValue> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operationName, request }) {
-          const cost = operationCost(document, operationName, request.variables, defaultPageSize);
-          if (cost > maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the maximum of ${maxCost}`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_COST_EXCEEDED', cost, maxCost },
-            });
-          }
-        },
-      };
-    },
-  };
 }
 
 const SUGGESTION = /\s*Did you mean .*\?$/;

@@ -1,53 +1,53 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, type DocumentNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { saturatingSum, selectionMeasurer } from './selection-fold';
 
 /**
- * Estimated cost of an operation: every field costs 1, and a field with a `first` argument
- * multiplies the cost of its children by that page size (the default page size when absent).
- * Computed with the request's variables, so `first: $n` is priced at its real value.
+ * Page size a `first` argument will request, for pricing: a literal, else the variable's value,
+ * else the variable's declared default, else the server's default page size (what resolvers use
+ * for an absent or null `first`). Values the resolvers refuse (0, negative) are priced as 1 row;
+ * fractions are rounded up; values that GraphQL will refuse (strings…) as the default.
+ */
+export function pricedPageSize(
+  value: ValueNode | undefined,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  defaultPageSize: number,
+): number {
+  let raw: unknown = undefined;
+  if (value?.kind === Kind.INT) raw = Number(value.value);
+  else if (value?.kind === Kind.VARIABLE) {
+    const name = value.name.value;
+    if (Object.hasOwn(variables, name)) raw = variables[name];
+    else {
+      const declared = operation.variableDefinitions?.find((definition) => definition.variable.name.value === name)?.defaultValue;
+      if (declared?.kind === Kind.INT) raw = Number(declared.value);
+    }
+  }
+  if (typeof raw !== 'number' || Number.isNaN(raw)) return defaultPageSize;
+  return Math.max(1, Math.ceil(raw));
+}
+
+/**
+ * Estimated cost of an operation: every field costs 1, and a field with a `first` argument costs 1
+ * plus its page size times the cost of one row (at least 1: rows are read even when only
+ * `__typename` is asked). Fragments are priced once each (memoised), so pricing is linear in the
+ * document. Computed with the request's variables, so `first: $n` is priced at its real value.
  */
 export function operationCost(
   document: DocumentNode,
-  operationName: string | undefined | null,
-  variables: Record<string, unknown> | undefined,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
   defaultPageSize: number,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const operation = document.definitions.find(
-    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 0;
-
-  const pageSize = (value: ValueNode | undefined): number => {
-    if (!value) return defaultPageSize;
-    if (value.kind === Kind.INT) return Number(value.value);
-    if (value.kind === Kind.VARIABLE) {
-      const resolved = variables?.[value.name.value];
-      return typeof resolved === 'number' ? resolved : defaultPageSize;
-    }
-    return defaultPageSize;
-  };
-
-  const costOf = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
-    if (!selectionSet) return 0;
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        const first = selection.arguments?.find((argument) => argument.name.value === 'first');
-        const children = costOf(selection.selectionSet, seen);
-        total += 1 + (first ? pageSize(first.value) : 1) * children;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(selection.selectionSet, seen);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment && !seen.has(name)) total += costOf(fragment.selectionSet, new Set([...seen, name]));
-      }
-    }
-    return total;
-  };
-  return costOf(operation.selectionSet, new Set());
+  const measure = selectionMeasurer(document, {
+    field: (field, children) => {
+      if (field.name.value.startsWith('__')) return 0;
+      const first = field.arguments?.find((argument) => argument.name.value === 'first');
+      if (!first) return saturatingSum(1, children());
+      const rows = pricedPageSize(first.value, operation, variables, defaultPageSize);
+      return saturatingSum(1, Math.min(rows * Math.max(1, children()), Number.MAX_SAFE_INTEGER));
+    },
+    combine: saturatingSum,
+  });
+  return measure(operation.selectionSet);
 }

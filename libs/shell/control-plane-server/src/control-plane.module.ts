@@ -11,14 +11,7 @@ import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import type { JsonLogger } from '@ai-commons/observability';
-import {
-  aliasLimitRule,
-  costLimitPlugin,
-  depthLimitRule,
-  formatGraphQLError,
-  hideSuggestionsFromAnonymousPlugin,
-  DEFAULT_PAGE_SIZE,
-} from '@ai-commons/graphql';
+import { formatGraphQLError, hideSuggestionsFromAnonymousPlugin } from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
 
 export interface ControlPlaneDependencies {
@@ -54,8 +47,10 @@ export class ControlPlaneModule {
           graphiql: false,
           allowBatchedHttpRequests: true,
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
-          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH), aliasLimitRule(config.GRAPHQL_MAX_ALIASES)],
-          plugins: [costLimitPlugin(config.GRAPHQL_MAX_COST, DEFAULT_PAGE_SIZE), hideSuggestionsFromAnonymousPlugin()],
+          // Depth, aliases, cost, batch and document size are checked before Apollo (graphqlRequestLimits);
+          // the parser's own token limit is a second line should a document reach Apollo another way.
+          parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
+          plugins: [hideSuggestionsFromAnonymousPlugin()],
           formatError: (formatted, error) =>
             formatGraphQLError(formatted, error, (unexpected) => logger.error(unexpected as Error, 'GraphQL')),
         }),

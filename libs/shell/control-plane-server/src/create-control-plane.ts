@@ -8,7 +8,7 @@ import { createAppDataSource, runMigrations } from '@ai-commons/database';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
-import { graphqlBodyLimits } from '@ai-commons/graphql';
+import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
 import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
 import { ALL_MIGRATIONS } from '@ai-commons/migrations';
 import {
@@ -74,7 +74,18 @@ async function startApp(
     { logger, bodyParser: true },
   );
   app.use(requestContextMiddleware(logger));
-  app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
+  app.use(
+    '/graphql',
+    ...graphqlRequestLimits({
+      maxBatch: config.GRAPHQL_MAX_BATCH,
+      maxDocumentBytes: config.GRAPHQL_MAX_DOCUMENT_BYTES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxCost: config.GRAPHQL_MAX_COST,
+      defaultPageSize: DEFAULT_PAGE_SIZE,
+    }),
+  );
   app.use(authenticationMiddleware(app.get(Authenticator)));
   app.use(auditAuthenticationFailures(audit.writer));
   app.enableShutdownHooks();
