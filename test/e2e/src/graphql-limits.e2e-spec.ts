@@ -156,6 +156,15 @@ describe('GraphQL limits with the default configuration', () => {
     expect(await refusal({ query: `{ me { username } } # ${'x'.repeat(10_000)}` })).toEqual({ status: 200, code: undefined });
   });
 
+  it('answers an oversized or malformed body with a GraphQL-shaped error', async () => {
+    const send = async (body: string) => {
+      const response = await fetch(`${controlPlane.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return { status: response.status, code: ((await response.json()) as any).errors?.[0]?.extensions?.code };
+    };
+    expect(await send(JSON.stringify({ query: '{ me { username } }', variables: { pad: 'x'.repeat(300 * 1024) } }))).toEqual({ status: 413, code: 'REQUEST_TOO_LARGE' });
+    expect(await send('{"query": "{ me { username } }"')).toEqual({ status: 400, code: 'BAD_REQUEST' });
+  });
+
   it('validates a fragment chain of 24 levels, each spreading the previous twice, in milliseconds', async () => {
     const started = performance.now();
     const response = await post({ query: fragmentChain(24) }, { token });
