@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { errorCodes, graphqlRequest, userToken } from '@ai-commons/testing';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { startControlPlane } from './support/environment';
@@ -163,6 +164,16 @@ describe('GraphQL limits with the default configuration', () => {
     };
     expect(await send(JSON.stringify({ query: '{ me { username } }', variables: { pad: 'x'.repeat(300 * 1024) } }))).toEqual({ status: 413, code: 'REQUEST_TOO_LARGE' });
     expect(await send('{"query": "{ me { username } }"')).toEqual({ status: 400, code: 'BAD_REQUEST' });
+  });
+
+  it('lets no persisted-query hash skip the checks: a request carries its whole document', async () => {
+    const query = 'query($a: Int, $b: Int) { institutions(first: $a) { edges { node { statusHistory(first: $b) { edges { node { reason } } } } } } }';
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    await post({ query, variables: { a: 1, b: 1 }, extensions }, { token });
+    // Replayed by hash with page sizes the cost limit refuses (100 × 100 status changes): nothing runs
+    // (the persisted-query protocol answers 200 so that clients resend the whole document).
+    const replay = (await (await post({ variables: { a: 100, b: 100 }, extensions }, { token })).json()) as any;
+    expect({ data: replay.data, code: replay.errors?.[0]?.extensions?.code }).toEqual({ data: undefined, code: 'PERSISTED_QUERY_NOT_SUPPORTED' });
   });
 
   it('validates a fragment chain of 24 levels, each spreading the previous twice, in milliseconds', async () => {

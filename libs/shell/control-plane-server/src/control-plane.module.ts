@@ -50,6 +50,8 @@ export class ControlPlaneModule {
           // Depth, aliases, cost, batch and document size are checked before Apollo (graphqlRequestLimits);
           // the parser's own token limit is a second line should a document reach Apollo another way.
           parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
+          // A persisted-query hash would run a stored document with new variables, past those checks.
+          persistedQueries: false,
           plugins: [hideSuggestionsFromAnonymousPlugin()],
           formatError: (formatted, error) =>
             formatGraphQLError(formatted, error, (unexpected) => logger.error(unexpected as Error, 'GraphQL')),
