@@ -40,7 +40,7 @@ export class GatewayRequestControls1765300000000 implements MigrationInterface {
       create policy institution_classification_floors_write on institution_classification_floors for all to ai_commons_app
         using (tenant_id = app_current_tenant() or app_cross_tenant() = 'admin')
         with check (tenant_id = app_current_tenant() or app_cross_tenant() = 'admin');
-      grant select, insert, update on institution_classification_floors to ai_commons_app;
+      grant select, insert, update, delete on institution_classification_floors to ai_commons_app;
       create trigger institution_classification_floors_notify after insert or update or delete on institution_classification_floors
         for each statement execute function notify_routing_change();
     `);
