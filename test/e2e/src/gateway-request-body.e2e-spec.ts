@@ -1,5 +1,6 @@
 import net from 'node:net';
 import OpenAI from 'openai';
+import { graphqlRequest, userToken } from '@ai-commons/testing';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { eventually, startControlPlane, startGateway } from './support/environment';
@@ -178,6 +179,21 @@ describe('gateway request body and framing: nesting limit, breaker, malformed HT
       await client().chat.completions.create({ model: 'body-dedicated', messages, chat_template_kwargs: { enable_thinking: false } } as never);
       expect(upstream.bodies[before + 1]).toMatchObject({ chat_template_kwargs: { enable_thinking: false } });
       await expect(client().chat.completions.create({ model: 'body-dedicated', messages, priority: -1 } as never)).rejects.toMatchObject({ status: 400, param: 'priority' });
+    });
+
+    it("an endpoint's extra fields and n maximum, set over GraphQL, apply at the gateway without a restart", async () => {
+      const { id } = await createEndpointFixture({ tenantSlug: 'nuri-insurance', name: 'body-configurable', upstreamUrl: upstream.url, upstreamModel: 'cap', driver: 'openai-compatible' });
+      await eventually(() => gateway.routing.table().endpoint(gateway.routing.table().apiKey(apiKeyHashHex(key))!.tenantId, 'body-configurable') !== undefined);
+      const ask = () => client().chat.completions.create({ model: 'body-configurable', messages, priority: 0, n: 2 } as never);
+      await expect(ask()).rejects.toMatchObject({ status: 400, param: 'priority' });
+      const token = await userToken('platform-admin');
+      const gql = (query: string, variables: Record<string, unknown>) => graphqlRequest<any>(controlPlane.url, query, { token, variables });
+      expect((await gql('mutation($id: ID!) { setEndpointAllowedExtraFields(id: $id, fields: ["priority"]) { allowedExtraFields } }', { id })).errors).toBeUndefined();
+      expect((await gql('mutation($id: ID!) { updateEndpointLimits(id: $id, limits: { maxChoices: 2 }) { limits { maxChoices } } }', { id })).errors).toBeUndefined();
+      await eventually(() => gateway.routing.table().endpointsOf(gateway.routing.table().apiKey(apiKeyHashHex(key))!.tenantId).some((e) => e.name === 'body-configurable' && e.maxChoices === 2 && e.allowedExtraFields.includes('priority')));
+      const before = upstream.bodies.length;
+      await ask();
+      expect(upstream.bodies[before]).toMatchObject({ priority: 0, n: 2 });
     });
 
     it('max_completion_tokens and max_tokens are both held to the endpoint maximum', async () => {
