@@ -17,7 +17,9 @@ async function rawExchange(port: number, write: (socket: net.Socket) => void | P
   const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
   socket.on('error', () => undefined);
   await write(socket);
-  const closedAfterMs = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  const closedAfterMs = await Promise.race([closed, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)))]);
+  clearTimeout(timer);
   socket.destroy();
   return { text, closedAfterMs };
 }

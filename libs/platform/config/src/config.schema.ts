@@ -61,7 +61,7 @@ export const configSchema = z
   /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet). */
   GATEWAY_CONNECT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Deepest JSON nesting of a request body; deeper is refused (400) before parsing. */
-  GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1_000).default(64),
+  GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1_000).default(64),
   /** A client must send all request headers within this time (ms); slow senders are cut off. */
   GATEWAY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
   /** …and the whole request, body included, within this time (ms); never less than the headers timeout. */
