@@ -245,6 +245,25 @@ describe('institution endpoints over GraphQL', () => {
       expect(await auditCount('endpoint.limits-update', endpoint.id)).toBe(1);
     });
 
+    it("sets the request fields an endpoint forwards beyond its driver's allow-list, and the largest n, audited", async () => {
+      const SET_FIELDS = 'mutation($id: ID!, $fields: [String!]!) { setEndpointAllowedExtraFields(id: $id, fields: $fields) { allowedExtraFields limits { maxChoices } } }';
+      const endpoint = await create('hanbit-bank');
+      const set = await client.ok('platform-admin', SET_FIELDS, { id: endpoint.id, fields: ['top_k', 'chat_template_kwargs', 'top_k'] });
+      expect(set.setEndpointAllowedExtraFields).toEqual({ allowedExtraFields: ['chat_template_kwargs', 'top_k'], limits: { maxChoices: 1 } });
+      const [audit] = await superuserQuery(`select details from audit_events where action = 'endpoint.allowed-fields-update' and resource_id = $1`, [endpoint.id]);
+      expect(audit.details).toMatchObject({ before: [], after: ['chat_template_kwargs', 'top_k'] });
+      for (const fields of [['has space'], ['x'.repeat(65)], Array.from({ length: 33 }, (_, i) => `f${i}`)]) {
+        expect(errorCodes(await client.gql('platform-admin', SET_FIELDS, { id: endpoint.id, fields }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ALLOWED_FIELD' }]);
+      }
+      expect(errorCodes(await client.gql('hanbit-bank-admin', SET_FIELDS, { id: endpoint.id, fields: ['priority'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
+
+      const MAX_CHOICES = 'mutation($id: ID!, $limits: EndpointLimitsInput!) { updateEndpointLimits(id: $id, limits: $limits) { limits { maxChoices } } }';
+      expect((await client.ok('platform-admin', MAX_CHOICES, { id: endpoint.id, limits: { maxChoices: 4 } })).updateEndpointLimits.limits.maxChoices).toBe(4);
+      expect(errorCodes(await client.gql('platform-admin', MAX_CHOICES, { id: endpoint.id, limits: { maxChoices: 129 } }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_LIMIT' }]);
+      const [row] = await superuserQuery('select allowed_extra_fields, max_choices from endpoints where id = $1', [endpoint.id]);
+      expect(row).toEqual({ allowed_extra_fields: ['chat_template_kwargs', 'top_k'], max_choices: 4 });
+    });
+
     it('filters the list by state and paginates by name', async () => {
       const retired = names(await client.ok('regulator', '{ endpoints(first: 100, state: retired) { edges { node { id name institutionId institutionSlug state } } } }'));
       expect(retired.length).toBeGreaterThan(0);

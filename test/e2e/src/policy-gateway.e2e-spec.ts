@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withPg } from '@ai-commons/testing';
+import { errorCodes, graphqlRequest, userToken, withPg } from '@ai-commons/testing';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { DEFAULT_POLICY } from '@ai-commons/policy';
@@ -142,6 +142,69 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     expect(upstream.bodies.length).toBe(before);
     // Another institution's setting is untouched: hanbit's card numbers are still masked, not blocked.
     expect((await chat(hanbitKey, 'pol-domestic', `카드 ${CARD} 한도 조회`)).status).toBe(200);
+  });
+
+  describe('the classification can only go up: the key default and the institution floor are floors', () => {
+    const SET_FLOOR = 'mutation($floor: DataClassification, $id: ID) { setInstitutionClassificationFloor(floor: $floor, institutionId: $id) { institutionId floor } }';
+    const gql = async (user: string, query: string, variables: Record<string, unknown>) =>
+      graphqlRequest<any>(controlPlane.url, query, { token: await userToken(user), variables });
+
+    it("a key whose default is personal-credit cannot send its data as public: 403 data_policy_denied with the decision record, nothing upstream, audited", async () => {
+      const creditKey = (await createApiKeyFixture('hanbit-bank', { defaultClassification: 'personal-credit' })).secret;
+      await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(creditKey)) !== undefined);
+      const before = upstream.bodies.length;
+      for (const lower of ['public', 'internal', 'confidential', ' PUBLIC ']) {
+        const result = await chat(creditKey, 'pol-foreign', '신용평가 요약', { 'x-data-classification': lower });
+        expect(result.status).toBe(403);
+        expect(result.body.error).toMatchObject({
+          type: 'permission_error', code: 'data_policy_denied',
+          policy: { decision: 'deny', ruleId: 'classification-below-floor', findings: [], reason: expect.stringContaining("API key's default 'personal-credit'") },
+        });
+        const events = await auditEvents(result.requestId);
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          action: 'gateway.request.rejected', outcome: 'denied', http_status: 403, data_classification: lower.trim().toLowerCase(),
+          policy_decision: expect.stringMatching(/^deny:classification-below-floor@v\d+$/),
+          details: { code: 'data_policy_denied', floor: 'personal-credit', floorSource: 'api-key-default', decision: { ruleId: 'classification-below-floor' } },
+        });
+      }
+      expect(upstream.bodies.length).toBe(before);
+      // Raising is fine: an internal key may label a request personal-credit (to a domestic endpoint).
+      expect((await chat(hanbitKey, 'pol-domestic', '신용평가 요약', { 'x-data-classification': 'personal-credit' })).status).toBe(200);
+    });
+
+    it("an institution's floor (set over GraphQL by its admin) binds all its keys; a lower header is denied", async () => {
+      const set = await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'confidential' });
+      expect(set.data.setInstitutionClassificationFloor).toEqual({ institutionId: ids['hanbit-bank'], floor: 'confidential' });
+      await eventually(() => gateway.routing.table().institution(ids['hanbit-bank'])?.dataClassificationFloor === 'confidential');
+      try {
+        // No header: the request carries the floor, not the key's lower default (internal).
+        const unlabelled = await chat(hanbitKey, 'pol-domestic', '내부 보고서');
+        expect(unlabelled.status).toBe(200);
+        expect((await auditEvents(unlabelled.requestId))[0]).toMatchObject({ action: 'gateway.request.admitted', data_classification: 'confidential' });
+        const lowered = await chat(hanbitKey, 'pol-foreign', '내부 보고서', { 'x-data-classification': 'internal' });
+        expect(lowered.status).toBe(403);
+        expect(lowered.body.error.policy).toMatchObject({ ruleId: 'classification-below-floor', reason: expect.stringContaining("institution's floor 'confidential'") });
+        expect((await auditEvents(lowered.requestId))[0]).toMatchObject({ details: { floor: 'confidential', floorSource: 'institution-floor' } });
+        // Other institutions are untouched.
+        const gaon = await chat(gaonKey, 'pol-domestic', '내부 보고서');
+        expect((await auditEvents(gaon.requestId))[0]).toMatchObject({ action: 'gateway.request.admitted', data_classification: 'internal' });
+      } finally {
+        expect((await gql('hanbit-bank-admin', SET_FLOOR, { floor: null })).data.setInstitutionClassificationFloor.floor).toBeNull();
+        await eventually(() => gateway.routing.table().institution(ids['hanbit-bank'])?.dataClassificationFloor === null);
+      }
+      expect((await chat(hanbitKey, 'pol-foreign', '공개 자료', { 'x-data-classification': 'internal' })).status).toBe(200);
+      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 order by occurred_at limit 1", [ids['hanbit-bank']]);
+      expect(audited.details).toMatchObject({ floor: 'confidential', ceiling: 'personal-credit' });
+    });
+
+    it('refuses a floor above the ceiling, a malformed institution id, and another institution', async () => {
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'confidential', id: ids['gaon-securities'] }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'CLASSIFICATION_FLOOR_ABOVE_CEILING' }]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
+      expect(errorCodes(await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal', id: ids['nuri-insurance'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
+      expect(errorCodes(await gql('hanbit-bank-analyst', SET_FLOOR, { floor: 'internal' }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
+    });
   });
 
   it('applies a newly published policy version without a restart, and records its version', async () => {

@@ -8,6 +8,8 @@ const KIND = {
   PII_SETTINGS_INVALID: 'bad-input',
   TENANT_SCOPE_REQUIRED: 'forbidden',
   INVALID_SAMPLE: 'bad-input',
+  CLASSIFICATION_FLOOR_ABOVE_CEILING: 'bad-input',
+  INVALID_INSTITUTION_ID: 'bad-input',
 } as const satisfies Record<string, ErrorKind>;
 
 export type IsolationErrorCode = keyof typeof KIND;

@@ -60,6 +60,12 @@ export const configSchema = z
   GATEWAY_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
   /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet). */
   GATEWAY_CONNECT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Deepest JSON nesting of a request body; deeper is refused (400) before parsing. */
+  GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1_000).default(64),
+  /** A client must send all request headers within this time (ms); slow senders are cut off. */
+  GATEWAY_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+  /** …and the whole request, body included, within this time (ms); never less than the headers timeout. */
+  GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
 
   /**
    * Where quota counters live: `memory` (this gateway process only, the single-instance default) or
@@ -140,6 +146,10 @@ export const configSchema = z
   .refine((config) => config.QUOTA_STORE !== 'redis' || config.REDIS_URL !== undefined, {
     path: ['REDIS_URL'],
     message: 'is required when QUOTA_STORE=redis',
+  })
+  .refine((config) => config.GATEWAY_HEADERS_TIMEOUT_MS <= config.GATEWAY_REQUEST_TIMEOUT_MS, {
+    path: ['GATEWAY_HEADERS_TIMEOUT_MS'],
+    message: 'may not exceed GATEWAY_REQUEST_TIMEOUT_MS',
   })
   .refine((config) => config.NODE_ENV !== 'production' || config.CREDENTIAL_KEK !== undefined, {
     path: ['CREDENTIAL_KEK'],

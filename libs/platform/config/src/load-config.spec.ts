@@ -37,6 +37,22 @@ describe('loadConfig', () => {
   });
 });
 
+describe('gateway request edge', () => {
+  it('bounds JSON nesting and the time a client has to send its request, by default and as configured', () => {
+    expect(loadConfig(minimal)).toMatchObject({ GATEWAY_MAX_JSON_DEPTH: 64, GATEWAY_HEADERS_TIMEOUT_MS: 10_000, GATEWAY_REQUEST_TIMEOUT_MS: 30_000 });
+    expect(loadConfig({ ...minimal, GATEWAY_MAX_JSON_DEPTH: '32', GATEWAY_HEADERS_TIMEOUT_MS: '2000', GATEWAY_REQUEST_TIMEOUT_MS: '2000' }).GATEWAY_MAX_JSON_DEPTH).toBe(32);
+  });
+
+  it('refuses no limit, a huge one, and a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ ...minimal, GATEWAY_MAX_JSON_DEPTH: '0' })).toThrow(/GATEWAY_MAX_JSON_DEPTH/);
+    expect(() => loadConfig({ ...minimal, GATEWAY_MAX_JSON_DEPTH: '100000' })).toThrow(/GATEWAY_MAX_JSON_DEPTH/);
+    expect(() => loadConfig({ ...minimal, GATEWAY_REQUEST_TIMEOUT_MS: '0' })).toThrow(/GATEWAY_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...minimal, GATEWAY_HEADERS_TIMEOUT_MS: '20000', GATEWAY_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /GATEWAY_HEADERS_TIMEOUT_MS: may not exceed GATEWAY_REQUEST_TIMEOUT_MS/,
+    );
+  });
+});
+
 describe('CREDENTIAL_KEK', () => {
   it('must be 32 bytes and is required in production', () => {
     expect(() => loadConfig({ ...minimal, CREDENTIAL_KEK: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);

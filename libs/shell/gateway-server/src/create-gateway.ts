@@ -91,6 +91,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     },
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
+    headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
     logger,
     ready: async () => {
       const checks: Record<string, unknown> = { routing: routing.loaded ? { status: 'up', ...table().size } : { status: 'down' } };

@@ -3,17 +3,41 @@ import { RequestContext } from '@ai-commons/core';
 import { requestIdFrom, type JsonLogger } from '@ai-commons/observability';
 import { GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
+import { answerClientError } from './http/client-error';
 import { validateChatRequest, validateEmbeddingsRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
+import { DATA_CLASSIFICATION_HEADER } from './policy/policy-hook';
 
 export interface GatewayServerDependencies extends ProxyDependencies {
   authentication: GatewayAuthentication;
   maxBodyBytes: number;
+  /** Deepest JSON nesting of a body (refused before parsing). */
+  maxJsonDepth: number;
+  /** Time a client has to send its headers, and its whole request (ms). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   ready: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   logger: JsonLogger;
   /** Told about every request answered with an error (the audit log records those not admitted). */
   onRefused?: (refusal: { status: number; code: string; method?: string; path?: string }) => void;
+}
+
+/**
+ * The caller's `x-data-classification`, if sent: exactly once and not blank. An empty or repeated
+ * header is refused rather than read as "no header" (which would fall back to a default).
+ */
+function dataClassificationHeaderOf(req: IncomingMessage): string | undefined {
+  const values = req.headersDistinct[DATA_CLASSIFICATION_HEADER];
+  if (values === undefined) return undefined;
+  // A comma list is the same header repeated (RFC 9110 §5.3), folded by a proxy or the client.
+  if (values.length !== 1 || values[0].trim() === '' || values[0].includes(',')) {
+    throw new GatewayError(
+      400, 'invalid_request_error', 'invalid_data_classification',
+      `${DATA_CLASSIFICATION_HEADER} must be sent once, with one classification`, DATA_CLASSIFICATION_HEADER,
+    );
+  }
+  return values[0];
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, requestId: string): void {
@@ -60,13 +84,12 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       throw new GatewayError(415, 'invalid_request_error', 'unsupported_media_type', 'Send the request body as application/json');
     }
     const raw = await readBody(req, deps.maxBodyBytes);
-    const body = parseJsonObject(raw);
-    const classificationHeader = req.headers['x-data-classification'];
-    const dataClassificationHeader = Array.isArray(classificationHeader) ? classificationHeader.join(',') : classificationHeader;
+    const body = parseJsonObject(raw, deps.maxJsonDepth);
+    const dataClassificationHeader = dataClassificationHeaderOf(req);
     if (route === 'chat') {
       const summary = validateChatRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
+        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: summary.maxTokensField, choices: summary.choices, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }
@@ -77,7 +100,14 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     );
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(
+    {
+      headersTimeout: deps.headersTimeoutMs,
+      requestTimeout: deps.requestTimeoutMs,
+      // How often unfinished requests are checked against those limits (Node's default is 30 s).
+      connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(deps.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
     const startedAt = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
@@ -95,8 +125,9 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
         sendError(res, failure, requestId);
       });
     });
-  });
+    },
+  );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket as import('node:net').Socket));
   return server;
 }

@@ -16,7 +16,7 @@ export interface EndpointFixture {
   driver?: 'openai-compatible' | 'azure-openai' | 'simulator';
   azureDeployment?: string;
   state?: string;
-  limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number }>;
+  limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number; max_choices: number; allowed_extra_fields: string[] }>;
 }
 
 async function tenantId(client: Client, slug: string): Promise<string> {
@@ -70,16 +70,16 @@ export async function createEndpointFixture(fixture: EndpointFixture): Promise<{
 /** An API key as a tenant admin would create it (the secret is returned, only its hash stored). */
 export async function createApiKeyFixture(
   tenantSlug: string,
-  options: { name?: string; endpointIds?: string[]; expiresAt?: Date; revoked?: boolean } = {},
+  options: { name?: string; endpointIds?: string[]; expiresAt?: Date; revoked?: boolean; defaultClassification?: string } = {},
 ): Promise<{ secret: string; id: string }> {
   const secret = `aic_${randomBytes(32).toString('base64url')}`;
   return withPg(e2eDatabase().superuserUrl, async (client) => {
     const tenant = await tenantId(client, tenantSlug);
     const inserted = await client.query(
-      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, endpoint_ids, expires_at, revoked_at, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, 'tests') returning id`,
+      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, endpoint_ids, expires_at, revoked_at, created_by, default_classification)
+       values ($1, $2, $3, $4, $5, $6, $7, 'tests', coalesce($8, 'internal')) returning id`,
       [tenant, options.name ?? `key-${randomBytes(4).toString('hex')}`, secret.slice(0, 12), createHash('sha256').update(secret).digest(),
-        options.endpointIds ?? null, options.expiresAt ?? null, options.revoked ? new Date() : null],
+        options.endpointIds ?? null, options.expiresAt ?? null, options.revoked ? new Date() : null, options.defaultClassification ?? null],
     );
     return { secret, id: inserted.rows[0].id };
   });

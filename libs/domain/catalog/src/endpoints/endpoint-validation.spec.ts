@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { CatalogError } from '../shared/catalog-errors';
-import { validAzureSettings, validCreateEndpoint, validCredential, validEndpointName, validUpstreamUrl } from './endpoint-validation';
+import { validAzureSettings, validAllowedExtraFields, validCreateEndpoint, validCredential, validEndpointName, validUpstreamUrl } from './endpoint-validation';
 import type { CreateEndpointCommand } from './endpoint.model';
 
 const reason = (code: string) => expect.objectContaining({ code }) as CatalogError;
@@ -27,6 +27,14 @@ describe('endpoint validation', () => {
       defaultMaxTokens: 1024,
       credential: 'sk-upstream',
     });
+  });
+
+  it('takes allowed extra fields as plain identifiers, at most 32, deduplicated and sorted', () => {
+    expect(validAllowedExtraFields(['top_k', 'chat_template_kwargs', 'top_k'])).toEqual(['chat_template_kwargs', 'top_k']);
+    expect(validAllowedExtraFields([])).toEqual([]);
+    for (const bad of [[''], ['has space'], ['1abc'], ['x'.repeat(65)], ['a.b'], ['__proto__\u0000'], Array.from({ length: 33 }, (_, i) => `f${i}`)]) {
+      expect(() => validAllowedExtraFields(bad)).toThrow(reason('INVALID_ALLOWED_FIELD'));
+    }
   });
 
   it('checks names like the database constraint', () => {

@@ -94,6 +94,24 @@ export function validCredential(credential: string): string {
   return credential;
 }
 
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const MAX_ALLOWED_EXTRA_FIELDS = 32;
+
+/** Top-level request field names (deduplicated, sorted): at most 32, each a plain identifier. */
+export function validAllowedExtraFields(fields: readonly string[]): string[] {
+  if (fields.length > MAX_ALLOWED_EXTRA_FIELDS) {
+    throw new CatalogError('INVALID_ALLOWED_FIELD', `At most ${MAX_ALLOWED_EXTRA_FIELDS} extra fields`, { count: fields.length });
+  }
+  for (const field of fields) {
+    if (typeof field !== 'string' || !FIELD_NAME.test(field)) {
+      throw new CatalogError('INVALID_ALLOWED_FIELD', 'Each field must be 1-64 letters, digits or _, not starting with a digit', {
+        field: typeof field === 'string' ? field.slice(0, 80) : null,
+      });
+    }
+  }
+  return [...new Set(fields)].sort();
+}
+
 /** The column values of a new endpoint (credential aside), or the first problem with the command. */
 export function validCreateEndpoint(command: CreateEndpointCommand) {
   if (!isUuid(command.institutionId)) {

@@ -69,6 +69,12 @@ export class EndpointEntity {
   @Column('integer', { name: 'request_timeout_ms' })
   requestTimeoutMs!: number;
 
+  @Column('integer', { name: 'max_choices' })
+  maxChoices!: number;
+
+  @Column('text', { name: 'allowed_extra_fields', array: true })
+  allowedExtraFields!: string[];
+
   @Column('bytea', { name: 'credential_ciphertext', nullable: true, select: false })
   credentialCiphertext?: Buffer | null;
 

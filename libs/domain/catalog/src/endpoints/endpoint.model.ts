@@ -21,6 +21,8 @@ export interface EndpointLimits {
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   requestTimeoutMs: number;
+  /** The largest `n` (completions per request); each choice is a full generation on shared GPUs. */
+  maxChoices: number;
 }
 
 /** The schema's column defaults. */
@@ -31,6 +33,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<EndpointLimits> = Object.freeze({
   connectTimeoutMs: 2_000,
   firstByteTimeoutMs: 30_000,
   requestTimeoutMs: 120_000,
+  maxChoices: 1,
 });
 
 export interface EndpointRecord {
@@ -52,6 +55,8 @@ export interface EndpointRecord {
   healthCheckedAt: Date | null;
   healthDetail: string | null;
   limits: EndpointLimits;
+  /** Request fields forwarded beyond the driver's allow-list (the gateway refuses any other). */
+  allowedExtraFields: string[];
   /** Write-only credential: only whether there is one, and when it was last set. */
   hasCredential: boolean;
   credentialRotatedAt: Date | null;

@@ -16,7 +16,7 @@ import { validLimits, type LimitsPatch } from './endpoint-limits';
 import type { CreateEndpointCommand, EndpointFilter, EndpointRecord, EndpointState, EndpointStateChangeRecord } from './endpoint.model';
 import { endpointQuery, toEndpointRecords } from './endpoint-records';
 import { assertTransition } from './endpoint-state';
-import { validCreateEndpoint, validCredential } from './endpoint-validation';
+import { validAllowedExtraFields, validCreateEndpoint, validCredential } from './endpoint-validation';
 
 /**
  * Institutions' endpoints. Platform admins write (cross-tenant admin scope); members read their
@@ -160,6 +160,28 @@ export class EndpointService {
     });
   }
 
+  /**
+   * Replaces the request fields the endpoint forwards beyond its driver's allow-list (e.g. vLLM's
+   * `chat_template_kwargs` on a dedicated endpoint). Anything else a caller sends is refused.
+   */
+  setAllowedExtraFields(principal: Principal, id: string, fields: string[]): Promise<EndpointRecord> {
+    if (!isUuid(id)) throw endpointNotFound(id);
+    const after = validAllowedExtraFields(fields);
+    return this.scopes.admin(principal, `set allowed extra fields of endpoint ${id}`, async (tx) => {
+      const row = await lockEndpoint(tx, id);
+      assertNotRetired(row);
+      await updateEndpoint(tx, row, { allowedExtraFields: after });
+      await auditSuccess(this.audit, tx, {
+        action: 'endpoint.allowed-fields-update',
+        resourceType: 'endpoint',
+        resourceId: id,
+        tenantId: row.tenantId,
+        details: { name: row.name, before: row.allowedExtraFields, after },
+      });
+      return loadEndpoint(tx, id);
+    });
+  }
+
   /** Replaces the upstream credential. The audit record says only that it happened. */
   rotateCredential(principal: Principal, id: string, credential: string): Promise<EndpointRecord> {
     if (!isUuid(id)) throw endpointNotFound(id);
@@ -212,6 +234,7 @@ function currentLimits(row: EndpointEntity) {
     connectTimeoutMs: row.connectTimeoutMs,
     firstByteTimeoutMs: row.firstByteTimeoutMs,
     requestTimeoutMs: row.requestTimeoutMs,
+    maxChoices: row.maxChoices,
   };
 }
 

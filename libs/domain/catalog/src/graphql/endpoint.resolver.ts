@@ -75,6 +75,18 @@ export class EndpointResolver {
   }
 
   @Roles('platform-admin')
+  @Mutation(() => EndpointType, {
+    description: "Replaces the request fields the endpoint forwards beyond its driver's allow-list (at most 32 names); every other field is refused at the gateway",
+  })
+  setEndpointAllowedExtraFields(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('fields', { type: () => [String] }) fields: string[],
+  ) {
+    return this.endpointService.setAllowedExtraFields(principal, id, fields);
+  }
+
+  @Roles('platform-admin')
   @Mutation(() => EndpointType)
   updateEndpointLimits(
     @CurrentPrincipal() principal: Principal,

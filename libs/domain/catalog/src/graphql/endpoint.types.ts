@@ -12,6 +12,7 @@ export class EndpointLimitsType {
   @Field(() => Int) connectTimeoutMs!: number;
   @Field(() => Int) firstByteTimeoutMs!: number;
   @Field(() => Int) requestTimeoutMs!: number;
+  @Field(() => Int, { description: 'The largest n (completions per request) accepted' }) maxChoices!: number;
 }
 
 @ObjectType('Endpoint', { description: "One institution's endpoint on a model offering. Its upstream credential is write-only." })
@@ -32,6 +33,8 @@ export class EndpointType {
   @Field(() => Date, { nullable: true }) healthCheckedAt!: Date | null;
   @Field(() => String, { nullable: true }) healthDetail!: string | null;
   @Field(() => EndpointLimitsType) limits!: EndpointLimitsType;
+  @Field(() => [String], { description: "Request fields forwarded beyond the driver's allow-list; the gateway refuses any other field with 400" })
+  allowedExtraFields!: string[];
   @Field(() => Boolean, { description: 'Whether an upstream credential is stored (it is never returned)' }) hasCredential!: boolean;
   @Field(() => Date, { nullable: true }) credentialRotatedAt!: Date | null;
   @Field(() => Date) createdAt!: Date;
@@ -60,6 +63,7 @@ export class EndpointLimitsInput {
   @Field(() => Int, { nullable: true, description: 'Default 2000' }) connectTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 30000' }) firstByteTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 120000' }) requestTimeoutMs?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Default 1; at most 128' }) maxChoices?: number | null;
 }
 
 @InputType()

@@ -38,6 +38,7 @@ const KIND = {
   INVALID_LIMIT: 'bad-input',
   DEFAULT_MAX_TOKENS_EXCEEDS_MAX: 'bad-input',
   INVALID_TIMEOUTS: 'bad-input',
+  INVALID_ALLOWED_FIELD: 'bad-input',
   EMPTY_UPDATE: 'bad-input',
   INVALID_CREDENTIAL: 'bad-input',
   ILLEGAL_STATE_TRANSITION: 'conflict',

@@ -4,7 +4,8 @@ import { GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
 import type { CircuitBreakers } from '../upstream/circuit-breaker';
-import { buildUpstreamRequest, type UpstreamOperation } from '../upstream/upstream-request';
+import { buildUpstreamRequest, type UpstreamOperation, type UpstreamRequest } from '../upstream/upstream-request';
+import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, inspectSseEvent, usageFrom, type TokenUsage } from '../upstream/sse-events';
@@ -30,6 +31,10 @@ export interface ProxyCall {
   stream: boolean;
   includeUsage: boolean;
   requestedMaxTokens?: number;
+  /** The field `requestedMaxTokens` came from (named in a refusal). */
+  requestedMaxTokensField?: string;
+  /** `n`: completions asked for. */
+  choices?: number;
   promptCharacters: number;
   startedAt: number;
   dataClassificationHeader?: string;
@@ -60,8 +65,14 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   if (call.bodyBytes > endpoint.maxRequestBytes) {
     throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
   }
+  checkForwardedFields(call.body, endpoint.driver, call.operation, endpoint.allowedExtraFields);
   if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
-    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `max_tokens may be at most ${endpoint.maxOutputTokens} for this model`, 'max_tokens');
+    const field = call.requestedMaxTokensField ?? 'max_tokens';
+    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `${field} may be at most ${endpoint.maxOutputTokens} for this model`, field);
+  }
+  const choices = call.choices ?? 1;
+  if (choices > endpoint.maxChoices) {
+    throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
   }
   const breaker = deps.breakers.for(endpoint.id);
   const permit = breaker.tryAcquire(Date.now());
@@ -73,7 +84,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     });
   }
 
-  const outputTokens = call.operation === 'chat' ? call.requestedMaxTokens ?? endpoint.defaultMaxTokens : 0;
+  // Each of the n choices may produce the full output.
+  const outputTokens = call.operation === 'chat' ? (call.requestedMaxTokens ?? endpoint.defaultMaxTokens) * choices : 0;
 
   let admission: Admission;
   try {
@@ -140,10 +152,13 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   );
 
   let upstream: IncomingMessage | undefined;
+  // Unset while the request is being built: a failure then is the gateway's, never the endpoint's.
+  let request: UpstreamRequest | undefined;
   let recordsDurable = admission.readyToRespond === undefined;
   try {
+    request = buildUpstreamRequest(endpoint, call.operation, body, call.requestId);
     upstream = await callUpstream(
-      buildUpstreamRequest(endpoint, call.operation, body, call.requestId),
+      request,
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
       cancellation,
@@ -190,10 +205,12 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       breaker.recordNeutral();
       return;
     }
-    const failure =
-      cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
-    // The endpoint answered, but the answer could not be recorded in time (audit log down or slow): not its fault.
-    if (upstream && !recordsDurable) breaker.recordNeutral();
+    const failure = !request
+      ? new GatewayError(500, 'api_error', 'upstream_request_unbuildable', 'The gateway could not build the request for the model endpoint')
+      : cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
+    // Nothing was sent (the request could not be built), or the endpoint answered but the answer
+    // could not be recorded in time (audit log down or slow): neither is the endpoint's fault.
+    if (!request || (upstream && !recordsDurable)) breaker.recordNeutral();
     else if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
     httpStatus = failure.status;
     if (res.headersSent) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './openai-error';
+import { exceedsJsonDepth } from './json-depth';
 
 /** Reads the whole body, refusing (without buffering further) anything over `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -22,6 +23,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     req.once('error', reject);
+    // A client gone (or cut off by the server's request timeout) before the body ended.
+    req.once('close', () => {
+      if (!req.complete) reject(new GatewayError(400, 'invalid_request_error', 'incomplete_body', 'The request body did not arrive in full'));
+    });
   });
 }
 
@@ -29,7 +34,14 @@ function tooLarge(limit: number): GatewayError {
   return new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds the limit of ${limit} bytes`);
 }
 
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
+/**
+ * The body as a JSON object. Nesting deeper than `maxDepth` is refused before parsing: every later
+ * step (validation, the policy's scan, serialising for the upstream) may then recurse safely.
+ */
+export function parseJsonObject(body: Buffer, maxDepth: number): Record<string, unknown> {
+  if (exceedsJsonDepth(body, maxDepth)) {
+    throw new GatewayError(400, 'invalid_request_error', 'json_too_deep', `The request body is nested more than ${maxDepth} levels deep`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));

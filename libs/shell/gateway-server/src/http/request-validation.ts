@@ -5,8 +5,14 @@ const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'func
 export interface ChatRequestSummary {
   model: string;
   stream: boolean;
-  /** What the caller asked for (max_completion_tokens wins over max_tokens), if anything. */
+  /**
+   * The largest output limit the caller sent (`max_tokens` or `max_completion_tokens`; servers
+   * differ on which wins, so both are held to the endpoint's maximum), if any, and which field.
+   */
   maxTokens?: number;
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** `n`: completions asked for (1 when absent). */
+  choices: number;
   includeUsage: boolean;
   /** Characters of message text, for the quota estimate. */
   promptCharacters: number;
@@ -75,11 +81,17 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequestS
   if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
     throw invalidRequest('stream_options must be an object', 'stream_options', 'invalid_type');
   }
-  const maxTokens = optionalPositiveInteger(body, 'max_completion_tokens') ?? optionalPositiveInteger(body, 'max_tokens');
+  const maxCompletionTokens = optionalPositiveInteger(body, 'max_completion_tokens');
+  const maxTokens = optionalPositiveInteger(body, 'max_tokens');
+  const maxTokensField =
+    maxTokens !== undefined && (maxCompletionTokens === undefined || maxTokens > maxCompletionTokens) ? 'max_tokens'
+      : maxCompletionTokens !== undefined ? 'max_completion_tokens' : undefined;
   return {
     model,
     stream: body.stream === true,
-    maxTokens,
+    maxTokens: maxTokensField === undefined ? undefined : Math.max(maxTokens ?? 0, maxCompletionTokens ?? 0),
+    maxTokensField,
+    choices: optionalPositiveInteger(body, 'n') ?? 1,
     includeUsage: (streamOptions as { include_usage?: unknown } | undefined)?.include_usage === true,
     promptCharacters,
   };

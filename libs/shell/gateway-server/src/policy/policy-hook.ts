@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { RequestContext } from '@ai-commons/core';
 import { actorOf, type AuditEventInput } from '@ai-commons/audit';
 import {
+  FLOOR_RULE_ID,
   decideRequest,
   isClassification,
   resolveClassification,
-  type Classification,
   type DecisionRecord,
   type GatewayRequest,
 } from '@ai-commons/policy';
@@ -20,9 +20,6 @@ export const DATA_CLASSIFICATION_HEADER = 'x-data-classification';
 
 /** Refusal codes whose audit record the policy hook writes itself (with the full decision). */
 export const POLICY_REFUSAL_CODES: ReadonlySet<string> = new Set(['data_policy_denied', 'unknown_data_classification']);
-
-/** Classification of callers without an API key (service-account tokens), when no header is sent. */
-const TOKEN_DEFAULT_CLASSIFICATION: Classification = 'internal';
 
 /** What the policy hook adds to the admission request, for the hooks after it (audit, quota). */
 export interface PolicyAdmissionFields {
@@ -75,17 +72,32 @@ export class PolicyHook implements RequestHooks {
 
   async admit(admission: AdmissionRequest): Promise<{ complete: () => void }> {
     const request = admission as AdmissionRequest & PolicyAdmissionFields;
-    const apiKeyDefault = request.caller.apiKey?.defaultClassification;
+    const apiKey = request.caller.apiKey;
+    const institution = this.table().institution(request.caller.tenantId);
+    const floor = institution?.dataClassificationFloor;
     const resolution = resolveClassification({
       header: request.dataClassificationHeader,
-      apiKeyDefault: isClassification(apiKeyDefault) ? apiKeyDefault : TOKEN_DEFAULT_CLASSIFICATION,
+      // A key whose stored default is unreadable gets the highest: fail closed.
+      apiKeyDefault: apiKey ? (isClassification(apiKey.defaultClassification) ? apiKey.defaultClassification : 'personal-credit') : undefined,
+      institutionFloor: isClassification(floor) ? floor : null,
     });
+    if (!resolution.ok && resolution.code === 'BELOW_FLOOR') {
+      // Lowering the label is a policy denial (403 with the decision record), audited like any other.
+      const decision: DecisionRecord = {
+        decision: 'deny', ruleId: FLOOR_RULE_ID, reason: resolution.reason, policyVersion: this.snapshot().policy.version, findings: [],
+      };
+      const policyDecision = compactDecision(decision);
+      Object.assign(request, { dataClassification: resolution.requested, policyDecision, policyRecord: decision });
+      await this.recordDenial(request, resolution.requested, policyDecision, {
+        code: 'data_policy_denied', classificationSource: 'header', floor: resolution.floor, floorSource: resolution.floorSource, decision,
+      });
+      throw new PolicyDeniedError(decision);
+    }
     if (!resolution.ok) {
       await this.recordDenial(request, null, `deny:unknown-classification`, { code: 'unknown_data_classification', reason: resolution.reason });
       throw new GatewayError(400, 'invalid_request_error', 'unknown_data_classification', `x-data-classification: ${resolution.reason}`, DATA_CLASSIFICATION_HEADER);
     }
     const { policy, piiSettings } = this.snapshot();
-    const institution = this.table().institution(request.caller.tenantId);
     const ceiling = institution?.dataClassificationCeiling;
     const endpoint = request.endpoint;
     const gatewayRequest: GatewayRequest = {

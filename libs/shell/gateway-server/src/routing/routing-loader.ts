@@ -12,7 +12,7 @@ interface EndpointRow {
   tenant_id: string; id: string; name: string; state: RouteEndpoint['state']; driver: UpstreamDriver;
   upstream_url: string; upstream_model: string; azure_deployment: string | null; azure_api_version: string | null;
   credential_ciphertext: Buffer | null; credential_key_id: string | null;
-  max_request_bytes: number; max_output_tokens: number; default_max_tokens: number;
+  max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; max_choices: number; allowed_extra_fields: string[];
   connect_timeout_ms: number; first_byte_timeout_ms: number; request_timeout_ms: number;
   hosting: string; region: string; network_zone: string; authority_confirmation_expires_at: Date | null; created_at: Date;
 }
@@ -52,8 +52,10 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
           where e.state in ('active', 'draining')`);
         const keyRows: { tenant_id: string; id: string; secret_hash: Buffer; endpoint_ids: string[] | null; default_classification: string; expires_at: Date | null; revoked_at: Date | null }[] =
           await tx.query('select tenant_id, id, secret_hash, endpoint_ids, default_classification, expires_at, revoked_at from api_keys');
-        const institutionRows: { id: string; slug: string; status: InstitutionStatus; data_classification_ceiling: string }[] =
-          await tx.query('select id, slug, status, data_classification_ceiling from institutions');
+        const institutionRows: { id: string; slug: string; status: InstitutionStatus; data_classification_ceiling: string; floor: string | null }[] =
+          await tx.query(`
+            select i.id, i.slug, i.status, i.data_classification_ceiling, f.floor
+            from institutions i left join institution_classification_floors f on f.tenant_id = i.id`);
 
         const endpoints: RouteEndpoint[] = [];
         for (const row of endpointRows) {
@@ -75,6 +77,7 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             upstreamUrl: new URL(row.upstream_url), upstreamModel: row.upstream_model,
             azureDeployment: row.azure_deployment, azureApiVersion: row.azure_api_version, credential,
             maxRequestBytes: row.max_request_bytes, maxOutputTokens: row.max_output_tokens, defaultMaxTokens: row.default_max_tokens,
+            maxChoices: row.max_choices, allowedExtraFields: Object.freeze([...row.allowed_extra_fields]),
             connectTimeoutMs: row.connect_timeout_ms, firstByteTimeoutMs: row.first_byte_timeout_ms, requestTimeoutMs: row.request_timeout_ms,
             hosting: row.hosting, region: row.region, networkZone: row.network_zone,
             authorityConfirmationExpiresAt: row.authority_confirmation_expires_at, createdAt: row.created_at,
@@ -89,6 +92,7 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
         }));
         const institutions: RouteInstitution[] = institutionRows.map((row) => ({
           id: row.id, slug: row.slug, status: row.status, dataClassificationCeiling: row.data_classification_ceiling,
+          dataClassificationFloor: row.floor,
         }));
         return new RoutingTable(endpoints, apiKeys, institutions);
       }),

@@ -17,6 +17,10 @@ export interface RouteEndpoint {
   maxRequestBytes: number;
   maxOutputTokens: number;
   defaultMaxTokens: number;
+  /** The largest `n` (completions per request) accepted. */
+  maxChoices: number;
+  /** Request fields forwarded beyond the driver's allow-list (see upstream/forwarded-fields). */
+  allowedExtraFields: readonly string[];
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   requestTimeoutMs: number;
@@ -41,6 +45,8 @@ export interface RouteInstitution {
   slug: string;
   status: InstitutionStatus;
   dataClassificationCeiling: string;
+  /** The lowest classification any of its requests may carry (null: only each API key's default). */
+  dataClassificationFloor: string | null;
 }
 
 /**
