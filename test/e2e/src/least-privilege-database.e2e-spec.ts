@@ -55,6 +55,24 @@ describe('least-privilege database access', () => {
       expect(superuser.problems[0]).toMatch(/^DATABASE_APP_URL: connects as \S+, which is a superuser, has BYPASSRLS/);
     });
 
+    it('the gateway, given a role that owns nothing but is a member of the audit owner role (or of pg_write_all_data)', async () => {
+      const role = `least_privilege_probe_${process.pid}`;
+      const url = new URL(database.appUrl);
+      url.username = role;
+      url.password = 'probe-password';
+      await withPg(database.superuserUrl, (client) =>
+        client.query(`create role ${role} login password 'probe-password' noinherit; grant connect on database ${database.name} to ${role}; grant usage on schema public to ${role};
+                      grant ${AUDIT_OWNER_ROLE} to ${role}; grant pg_write_all_data to ${role}`),
+      );
+      try {
+        const error = await bootError(() => createGateway(testConfig({ appUrl: url.toString() }), { logger: silent(), port: 0 }));
+        // Through the membership it can become the owner of the audit tables: both are named.
+        expect(error.problems[0]).toMatch(new RegExp(`^DATABASE_APP_URL: connects as ${role}, which owns \\d+ relations in schema public .*, is a member of ai_commons_audit_owner, pg_write_all_data;`));
+      } finally {
+        await withPg(database.superuserUrl, (client) => client.query(`drop owned by ${role}; drop role ${role}`));
+      }
+    });
+
     it('as real processes: exit 78 with the readable configuration error, for an owner URL and a superuser URL', async () => {
       const [gateway, controlPlane] = await Promise.all([
         runApp('gateway', { AI_COMMONS_PROFILE: 'demo', DATABASE_APP_URL: database.ownerUrl }),

@@ -11,7 +11,7 @@ export interface ServingRoleFacts {
   ownedRelations: number;
   ownsSchema: boolean;
   ownsDatabase: boolean;
-  /** Roles it is a member of that are superuser, bypass RLS, are an owner role or own schema objects or the database. */
+  /** Roles it is a member of that are superuser, bypass RLS, are an owner role, pg_read/write_all_data or own schema objects or the database. */
   privilegedMemberships: string[];
 }
 
@@ -45,7 +45,8 @@ const FACTS_SQL = `
   from pg_roles r where r.rolname = current_user`;
 
 export async function servingRoleFacts(dataSource: DataSource): Promise<ServingRoleFacts> {
-  const [facts]: ServingRoleFacts[] = await dataSource.query(FACTS_SQL, [[OWNER_ROLE, AUDIT_OWNER_ROLE]]);
+  // pg_read/write_all_data: grants beyond the app's own (every table, the audit tables included).
+  const [facts]: ServingRoleFacts[] = await dataSource.query(FACTS_SQL, [[OWNER_ROLE, AUDIT_OWNER_ROLE, 'pg_read_all_data', 'pg_write_all_data']]);
   return facts;
 }
 
