@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Database administration: `npm run db:bootstrap | db:migrate | db:revert [-- steps]`.
 //   bootstrap  creates the roles and database (needs DATABASE_ADMIN_URL: a superuser connection)
-//   migrate    applies pending migrations as the owner (DATABASE_URL)
+//   migrate    applies pending migrations as the owner (DATABASE_URL); with DATABASE_ADMIN_URL (a superuser)
+//              the owner is lent the audit owner's role for their duration (changes to the audit log need it)
 //   revert     reverts the last migration (or N: `npm run db:revert -- 2`, `all`)
 // Without DATABASE_URL these act on the embedded development database of `npm start`.
 import { mustRun, repoRoot } from './lib/process.mjs';
@@ -20,11 +21,11 @@ try {
   if (command === 'bootstrap') {
     console.log(`bootstrapped roles and database ${resolved.databaseName}`);
   } else if (command === 'migrate') {
-    const applied = await database.runMigrations(resolved.ownerUrl, ALL_MIGRATIONS);
+    const applied = await database.runMigrations(resolved.ownerUrl, ALL_MIGRATIONS, { adminUrl: resolved.adminUrl });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
   } else if (command === 'revert') {
     const steps = stepsArg === 'all' ? Infinity : Number(stepsArg ?? 1);
-    const reverted = await database.revertMigrations(resolved.ownerUrl, ALL_MIGRATIONS, steps);
+    const reverted = await database.revertMigrations(resolved.ownerUrl, ALL_MIGRATIONS, steps, { adminUrl: resolved.adminUrl });
     console.log(reverted.length ? `reverted: ${reverted.join(', ')}` : 'nothing to revert');
   } else {
     console.error(`unknown command ${command}: use bootstrap, migrate or revert`);

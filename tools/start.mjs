@@ -4,6 +4,7 @@
 // the control plane and the gateway, with the demo consortium seeded. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { mkdirSync, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureInstalled, mustRun, repoRoot, run, seconds } from './lib/process.mjs';
 
@@ -24,6 +25,7 @@ const keycloakStart = keycloakExternal ? Promise.resolve(0) : run('bash', ['depl
 
 const database = await resolveDatabase();
 console.log(`» PostgreSQL: ${database.embedded ? `embedded (${database.dataDir ?? 'already running'})` : 'DATABASE_URL'}`);
+console.log('» profile: AI_COMMONS_PROFILE=demo (publicly known demo secrets and passwords; production refuses them)');
 
 const children = [];
 function startService({ name, entry, env, readyUrl }) {
@@ -75,6 +77,12 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
+  // Migrations are their own step, as the schema owner (npm run db:migrate); the services never see the owner's URL.
+  const require = createRequire(import.meta.url);
+  const { runMigrations } = require(path.join(repoRoot, 'dist/libs/platform/database/src/index.js'));
+  const { ALL_MIGRATIONS } = require(path.join(repoRoot, 'dist/migrations/src/index.js'));
+  const applied = await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl: database.adminUrl });
+  console.log(`» migrations (as ${new URL(database.ownerUrl).username}): ${applied.length ? `applied ${applied.join(', ')}` : 'schema is up to date'}`);
   const list = services({ database, keycloakUrl });
   // The simulator needs nothing else; the control plane needs Keycloak's keys only for requests.
   for (const service of list.filter((s) => !s.needsKeycloak)) await startService(service);

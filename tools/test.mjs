@@ -7,6 +7,9 @@ import path from 'node:path';
 import { ensureInstalled, repoRoot, run, seconds } from './lib/process.mjs';
 
 const started = performance.now();
+// The tests run every service on the repository's publicly known demo secrets, and say so.
+process.env.AI_COMMONS_PROFILE = 'demo';
+console.log('» profile: AI_COMMONS_PROFILE=demo (publicly known demo secrets; production refuses them)');
 await ensureInstalled();
 const results = path.join(repoRoot, '.data', 'test-results');
 rmSync(results, { recursive: true, force: true });

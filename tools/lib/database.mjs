@@ -38,7 +38,8 @@ export async function resolveDatabase({ bootstrap = true } = {}) {
         appPassword: decodeURIComponent(new URL(appUrl).password),
       });
     }
-    return { ownerUrl, appUrl, databaseName, embedded: false, stop: async () => {} };
+    // adminUrl (optional here) lends the owner the audit owner's role while migrations run.
+    return { ownerUrl, appUrl, adminUrl: process.env.DATABASE_ADMIN_URL, databaseName, embedded: false, stop: async () => {} };
   }
   // Already running (another `npm start`, or `npm run db:*` next to it): just use it.
   const handle = (await portAnswers(EMBEDDED_PORT))
@@ -53,6 +54,7 @@ export async function resolveDatabase({ bootstrap = true } = {}) {
   return {
     ownerUrl: database.urlForRole(handle.adminUrl, database.OWNER_ROLE, DEV.owner, databaseName),
     appUrl: database.urlForRole(handle.adminUrl, database.APP_ROLE, DEV.app, databaseName),
+    adminUrl: handle.adminUrl,
     databaseName,
     embedded: true,
     dataDir: handle.dataDir,

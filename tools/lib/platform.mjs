@@ -2,7 +2,9 @@
 export const PORTS = { controlPlane: 4000, gateway: 4100, simulator: 18090 };
 
 export function services({ database, keycloakUrl }) {
-  const common = { DATABASE_URL: database.ownerUrl, DATABASE_APP_URL: database.appUrl, KEYCLOAK_URL: keycloakUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  // The services get the application role's connection only (they refuse an owner or superuser one);
+  // migrations ran before, as their own step, with the owner's. Demo profile: the demo secrets.
+  const common = { AI_COMMONS_PROFILE: 'demo', DATABASE_APP_URL: database.appUrl, KEYCLOAK_URL: keycloakUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   return [
     {
       name: 'model-simulator',

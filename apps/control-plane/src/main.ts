@@ -15,11 +15,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger('control-plane', config.LOG_LEVEL);
+  if (config.AI_COMMONS_PROFILE === 'demo') logger.event('warn', 'config.demo_profile', { note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production' });
   const controlPlane = await createControlPlane(config, { logger });
   logger.event('info', 'control-plane.ready', { url: controlPlane.url, graphql: `${controlPlane.url}/graphql` });
 }
 
 main().catch((error: unknown) => {
+  // A configuration the database refuses at boot (e.g. an owner connection) is a readable config error too.
+  if (error instanceof ConfigValidationError) {
+    process.stderr.write(`control-plane: ${error.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`control-plane failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger('gateway', config.LOG_LEVEL);
+  if (config.AI_COMMONS_PROFILE === 'demo') logger.event('warn', 'config.demo_profile', { note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production' });
   const gateway = await createGateway(config, { logger });
   logger.event('info', 'gateway.ready', { url: gateway.url, openaiBaseUrl: `${gateway.url}/v1` });
 
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A configuration the database refuses at boot (e.g. an owner connection) is a readable config error too.
+  if (error instanceof ConfigValidationError) {
+    process.stderr.write(`gateway: ${error.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

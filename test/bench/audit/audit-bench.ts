@@ -306,6 +306,7 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
     await withPg(db.superuserUrl, (client) => client.query(`update endpoints set upstream_url = $1 where name = 'bench-model'`, [simulator!.url]));
     const env = {
       NODE_ENV: 'test',
+      AI_COMMONS_PROFILE: 'demo',
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.ownerUrl,
       DATABASE_APP_URL: db.appUrl,
@@ -583,7 +584,7 @@ async function main(): Promise<void> {
   log(`creating database ${DATABASE_NAME}`);
   const db = await createTestDatabase(ADMIN_URL, DATABASE_NAME);
   try {
-    const fixture: Fixture = { db, keys: AuditKeys.fromConfig({ NODE_ENV: 'test' }), ...(await seed(db)) };
+    const fixture: Fixture = { db, keys: AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' }), ...(await seed(db)) };
     await appendRate(fixture);
     if (!OPTIONS.skipGateway) await gatewayLatency(fixture);
     await fillTo(fixture, OPTIONS.events);

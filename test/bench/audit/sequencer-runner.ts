@@ -8,7 +8,7 @@ import { AuditKeys, AuditSequencer } from '@ai-commons/audit';
 
 const sequencer = new AuditSequencer({
   connectionString: process.env.DATABASE_APP_URL!,
-  signingKey: AuditKeys.fromConfig({ NODE_ENV: 'test' }).signingKey,
+  signingKey: AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' }).signingKey,
   intervalMs: Number(process.env.AUDIT_SEQUENCER_INTERVAL_MS ?? 250),
   treeHeadIntervalMs: Number(process.env.AUDIT_TREE_HEAD_INTERVAL_MS ?? 1_000),
   heartbeatMs: 3_600_000,

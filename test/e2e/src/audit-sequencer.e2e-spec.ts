@@ -10,7 +10,7 @@ import { e2eDatabase } from './support/environment';
  * back, or stay open; two sequencers (two processes) competing for the lock; a holder that stops.
  */
 describe('audit sequencer', () => {
-  const keys = AuditKeys.fromConfig({ NODE_ENV: 'test' });
+  const keys = AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' });
   const sequencers: AuditSequencer[] = [];
   const newSequencer = () => {
     const sequencer = new AuditSequencer({ connectionString: e2eDatabase().appUrl, signingKey: keys.signingKey, intervalMs: 50, treeHeadIntervalMs: 10, heartbeatMs: 3_600_000, lockRetryMs: 50 });

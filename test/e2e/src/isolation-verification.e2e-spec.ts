@@ -52,13 +52,21 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
     expect(notPassing).toEqual([]);
     expect(run.status).toBe('passed');
     expect(run.checks.map((entry) => entry.id)).toEqual(expect.arrayContaining([
-      'rls.tenant-tables', 'rls.app-role', 'rls.tenant-unique-keys', 'probe.sql-canaries', 'probe.no-scope', 'probe.pooled-connection', 'probe.graphql',
+      'rls.tenant-tables', 'rls.app-role', 'rls.serving-role-privileges', 'rls.tenant-unique-keys', 'probe.sql-canaries', 'probe.no-scope', 'probe.pooled-connection', 'probe.graphql',
       'probe.gateway', 'endpoints.dedicated', 'endpoints.credential-sharing', 'endpoints.sensitive-data-localisation', 'endpoints.authority-confirmation',
       'secrets.credentials-encrypted', 'secrets.no-plaintext-prompts', 'audit.tree-head',
     ]));
     // The probes really probed: 3 institutions, 2 others each, over GraphQL and the gateway.
     expect(JSON.parse(check(run, 'probe.graphql').evidenceJson).probes.length).toBeGreaterThanOrEqual(9);
     expect(JSON.parse(check(run, 'probe.sql-canaries').evidenceJson).writes).toHaveLength(3);
+    // The serving role tried to ALTER, DISABLE TRIGGER, SET ROLE to the owners and read with row_security off: each refused, in the report.
+    const privileges = JSON.parse(check(run, 'rls.serving-role-privileges').evidenceJson) as { role: string; attempts: { statement: string; sqlstate: string }[]; allowed: string[]; ownerMemberOfAuditOwner: boolean };
+    expect(privileges).toMatchObject({ role: 'ai_commons_app', allowed: [], ownerMemberOfAuditOwner: false });
+    expect(privileges.attempts).toEqual(expect.arrayContaining([
+      expect.objectContaining({ statement: 'alter table "audit_events" disable trigger user', sqlstate: '42501' }),
+      expect.objectContaining({ statement: 'set role "ai_commons_owner"', sqlstate: '42501' }),
+      expect.objectContaining({ statement: 'set local row_security = off; select count(*) from "institutions"', sqlstate: '42501' }),
+    ]));
 
     // Download: the JSON verifies against the published key; the stored run is listed.
     const response = await fetch(`${controlPlane.url}/isolation/reports/${run.id}.json`, { headers: { authorization: `Bearer ${adminToken}` } });

@@ -15,17 +15,17 @@ describe('migrations', () => {
       );
 
     expect(await tables()).toEqual([]);
-    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS)).toHaveLength(ALL_MIGRATIONS.length);
+    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl: database.adminUrl })).toHaveLength(ALL_MIGRATIONS.length);
     expect(await tables()).toEqual(expect.arrayContaining(['audit_events', 'institution_status_history', 'institutions']));
-    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS)).toEqual([]);
+    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl: database.adminUrl })).toEqual([]);
 
-    expect(await revertMigrations(database.ownerUrl, ALL_MIGRATIONS, Infinity)).toHaveLength(ALL_MIGRATIONS.length);
+    expect(await revertMigrations(database.ownerUrl, ALL_MIGRATIONS, Infinity, { adminUrl: database.adminUrl })).toHaveLength(ALL_MIGRATIONS.length);
     expect(await tables()).toEqual([]);
     const functions = await withPg(database.superuserUrl, async (client) =>
       (await client.query(`select proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'`)).rows,
     );
     expect(functions).toEqual([]);
 
-    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS)).toHaveLength(ALL_MIGRATIONS.length);
+    expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl: database.adminUrl })).toHaveLength(ALL_MIGRATIONS.length);
   });
 });

@@ -33,7 +33,7 @@ function setup(store: (events: AuditEventInput[]) => Promise<void> = async () =>
     await store(events);
     written.push(...events);
   }, { flushMs: 60_000 });
-  const keys = AuditKeys.fromConfig({ NODE_ENV: 'test' });
+  const keys = AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' });
   const hooks = new GatewayAuditHooks(writer, keys, () => new Error('audit unavailable'));
   const inRequest = <T>(fn: () => T) => RequestContext.run({ requestId: 'req-1', sourceAddress: '10.0.0.7', principal }, fn);
   return { written, writer, keys, hooks, inRequest };

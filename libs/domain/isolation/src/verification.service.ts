@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_SINK, RequestContext, SYSTEM_PRINCIPAL, adminScopeFor, hasAnyRole, readScopeFor, type AuditSink, type Principal, type TenantScope } from '@ai-commons/core';
 import { TenantDatabase } from '@ai-commons/database';
-import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
+import { APP_CONFIG, serviceAccountSecret, type AppConfig } from '@ai-commons/config';
 import { AuditKeys } from '@ai-commons/audit';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '@ai-commons/catalog';
 import { DEFAULT_POLICY, validatePolicyDocument, type PolicyDocument } from '@ai-commons/policy';
@@ -173,7 +173,8 @@ export class VerificationService {
       } catch {
         previousTreeHead = null;
       }
-      const secretOf = (slug: string) => process.env[`SVC_SECRET_${slug.toUpperCase().replace(/-/g, '_')}`] ?? `${slug}-demo-secret`;
+      // Configured secrets only; the demo realm's `<slug>-demo-secret` only in the demo profile.
+      const secretOf = (slug: string) => serviceAccountSecret(this.config, slug);
       return {
         runId,
         now,

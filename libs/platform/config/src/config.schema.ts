@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicKeyListProblems } from './ed25519-public-key-list';
+import { PROFILES } from './profile-secrets';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
@@ -13,19 +14,23 @@ const positiveInt = z.coerce.number().int().positive();
 export const configSchema = z
   .object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * `production` (the default): every secret is required and a publicly known demo value is refused.
+   * `demo`: missing secrets fall back to the demo values of this repository (npm start, the tests).
+   */
+  AI_COMMONS_PROFILE: z.enum(PROFILES).default('production'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
   CONTROL_PLANE_HOST: z.string().default('127.0.0.1'),
   CONTROL_PLANE_PORT: port.default(4000),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
 
-  /** Connection for migrations, as the schema owner. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  /** Connection for migrations (`npm run db:migrate`), as the schema owner. The services never use it. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   /** Connection for the application, as a role that owns nothing and cannot bypass RLS. */
   DATABASE_APP_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
-  MIGRATE_ON_START: booleanFromEnv.default(true),
   /** Create the demo consortium's institutions at start when missing (npm start sets it). */
   SEED_DEMO_CONSORTIUM: booleanFromEnv.default(false),
 
@@ -38,8 +43,8 @@ export const configSchema = z
   KEYCLOAK_KEY_FETCH_TIMEOUT_MS: positiveInt.default(3_000),
 
   /**
-   * Key-encryption key for upstream credentials: 32 bytes, base64. Required in production; in
-   * development and tests a fixed, publicly known key is used when it is missing.
+   * Key-encryption key for upstream credentials: 32 bytes, base64. Required in the production
+   * profile; in the demo profile a fixed, publicly known key is used when it is missing.
    */
   CREDENTIAL_KEK: z
     .string()
@@ -95,12 +100,12 @@ export const configSchema = z
 
   /**
    * Ed25519 key that signs audit tree heads: PKCS#8 PEM, or the 32-byte seed in base64. The audit
-   * log refuses to start without it in production; elsewhere a fixed, publicly known key is used.
+   * log refuses to start without it in the production profile; in the demo profile a fixed, publicly known key is used.
    */
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   /**
    * Secret from which each institution's key for prompt digests (HMAC-SHA256) is derived with
-   * HKDF: at least 32 bytes, base64. Required in production like AUDIT_SIGNING_KEY.
+   * HKDF: at least 32 bytes, base64. Required in the production profile like AUDIT_SIGNING_KEY.
    */
   AUDIT_CONTENT_HMAC_SECRET: z
     .string()
@@ -142,6 +147,12 @@ export const configSchema = z
   GRAPHQL_MAX_DOCUMENT_BYTES: positiveInt.default(16_384),
   GRAPHQL_MAX_TOKENS: positiveInt.default(500),
   GRAPHQL_MAX_PAGE_SIZE: positiveInt.default(100),
+
+  /**
+   * Client secrets of the institutions' service accounts (`svc-<slug>`), which the isolation
+   * verification signs in with, keyed by slug; loadConfig collects them from `SVC_SECRET_<SLUG>`.
+   */
+  SERVICE_ACCOUNT_SECRETS: z.record(z.string(), z.string().min(1)).default({}),
   })
   .refine((config) => config.QUOTA_STORE !== 'redis' || config.REDIS_URL !== undefined, {
     path: ['REDIS_URL'],
@@ -150,17 +161,6 @@ export const configSchema = z
   .refine((config) => config.GATEWAY_HEADERS_TIMEOUT_MS <= config.GATEWAY_REQUEST_TIMEOUT_MS, {
     path: ['GATEWAY_HEADERS_TIMEOUT_MS'],
     message: 'may not exceed GATEWAY_REQUEST_TIMEOUT_MS',
-  })
-  .refine((config) => config.NODE_ENV !== 'production' || config.CREDENTIAL_KEK !== undefined, {
-    path: ['CREDENTIAL_KEK'],
-    message: 'is required in production',
   });
 
 export type AppConfig = z.infer<typeof configSchema>;
-
-/** Development/test key-encryption key (never for production: the config refuses it there). */
-export const DEVELOPMENT_CREDENTIAL_KEK = Buffer.alloc(32, 'ai-commons-development-kek').toString('base64');
-
-/** Development/test audit signing key seed and digest secret: publicly known, refused in production. */
-export const DEVELOPMENT_AUDIT_SIGNING_SEED = Buffer.alloc(32, 'ai-commons-development-audit-signing').toString('base64');
-export const DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET = Buffer.alloc(32, 'ai-commons-development-audit-hmac').toString('base64');

@@ -38,7 +38,7 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<void
     await ensureRole(client, OWNER_ROLE, 'login nosuperuser nocreatedb nocreaterole nobypassrls', options.ownerPassword);
     await ensureRole(client, APP_ROLE, 'login nosuperuser nocreatedb nocreaterole nobypassrls noinherit', options.appPassword);
     await ensureRole(client, AUDIT_OWNER_ROLE, 'nologin nosuperuser nocreatedb nocreaterole nobypassrls');
-    await client.query(`grant ${AUDIT_OWNER_ROLE} to ${OWNER_ROLE}`);
+    // The owner is not a member of the audit owner role: migrations borrow it (withAuditOwnerLent).
 
     const database = escapeIdentifier(options.databaseName);
     if (options.recreate) await client.query(`drop database if exists ${database} with (force)`);

@@ -6,3 +6,5 @@ export * from './migration-runner';
 export * from './database-bootstrap';
 export * from './embedded-postgres';
 export * from './database.module';
+export * from './serving-role';
+export * from './audit-owner-lending';

@@ -1,3 +1,5 @@
+import { demoServiceAccountSecret } from '@ai-commons/config';
+
 /** Real tokens from the local Keycloak (deploy/keycloak), for integration tests. */
 export const KEYCLOAK_URL = process.env.KEYCLOAK_URL ?? 'http://localhost:18080';
 export const REALM = 'ai-commons';
@@ -34,7 +36,7 @@ export function userToken(username: string, options: { client?: string; realm?: 
 }
 
 /** Client-credentials grant for an institution's service account, e.g. `svc-hanbit-bank`. */
-export function serviceToken(clientId: string, secret = `${clientId.replace(/^svc-/, '')}-demo-secret`): Promise<string> {
+export function serviceToken(clientId: string, secret = demoServiceAccountSecret(clientId.replace(/^svc-/, ''))): Promise<string> {
   return requestToken(REALM, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 }
 

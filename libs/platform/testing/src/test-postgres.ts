@@ -54,7 +54,7 @@ export async function createTestDatabase(adminUrl: string, name: string, migrate
     ownerUrl: urlForRole(adminUrl, OWNER_ROLE, TEST_OWNER_PASSWORD, name),
     appUrl: urlForRole(adminUrl, APP_ROLE, TEST_APP_PASSWORD, name),
   };
-  if (migrate) await runMigrations(database.ownerUrl, ALL_MIGRATIONS);
+  if (migrate) await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl });
   return database;
 }
 

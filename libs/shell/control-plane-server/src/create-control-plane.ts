@@ -4,13 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
-import { createAppDataSource, runMigrations } from '@ai-commons/database';
+import { assertServingRole, createAppDataSource } from '@ai-commons/database';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
 import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
-import { ALL_MIGRATIONS } from '@ai-commons/migrations';
 import {
   CATALOG_ENTITIES,
   EndpointHealthProber,
@@ -37,13 +36,12 @@ export interface ControlPlaneOverrides {
   port?: number;
 }
 
-/** Builds, migrates and starts the control plane. Used by main.ts and by the e2e tests. */
+/**
+ * Builds and starts the control plane on the application role's connection (migrations are their
+ * own step, as the owner). Refuses an owner or superuser connection. Used by main.ts and the e2e tests.
+ */
 export async function createControlPlane(config: AppConfig, overrides: ControlPlaneOverrides = {}): Promise<ControlPlane> {
   const logger = overrides.logger ?? new JsonLogger('control-plane', config.LOG_LEVEL);
-  if (config.MIGRATE_ON_START) {
-    const applied = await runMigrations(config.DATABASE_URL, ALL_MIGRATIONS);
-    if (applied.length) logger.event('info', 'db.migrated', { applied });
-  }
   const dataSource = await createAppDataSource({
     url: config.DATABASE_APP_URL,
     entities: [...TENANCY_ENTITIES, ...CATALOG_ENTITIES],
@@ -51,6 +49,10 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: 'ai-commons-control-plane',
   }).initialize();
+  await assertServingRole(dataSource).catch(async (error: unknown) => {
+    await dataSource.destroy();
+    throw error;
+  });
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   // Before the app: its auth guard records role refusals through this runtime's writer.

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
+import { assertServingRole, createAppDataSource, TenantDatabase } from '@ai-commons/database';
 import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { credentialCipherFromConfig } from '@ai-commons/catalog';
@@ -50,6 +50,11 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: 'ai-commons-gateway',
   }).initialize();
+  // Never serve on an owner or superuser connection (it could switch off RLS and the audit triggers).
+  await assertServingRole(dataSource).catch(async (error: unknown) => {
+    await dataSource.destroy();
+    throw error;
+  });
   const db = new TenantDatabase(dataSource);
   const cipher = credentialCipherFromConfig(config);
   const routing = new RoutingLoader(db, cipher, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);

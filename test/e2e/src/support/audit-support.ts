@@ -130,8 +130,8 @@ export async function startGatewayProcess(database: TestDatabase, env: Record<st
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
+      AI_COMMONS_PROFILE: 'demo',
       LOG_LEVEL: 'info',
-      DATABASE_URL: database.ownerUrl,
       DATABASE_APP_URL: database.appUrl,
       KEYCLOAK_URL: process.env.KEYCLOAK_URL ?? 'http://localhost:18080',
       GATEWAY_HOST: '127.0.0.1',

@@ -11,5 +11,6 @@ export default async function globalSetup(): Promise<void> {
   const database = await createTestDatabase(adminUrl, `ai_commons_e2e_${process.pid}`);
   process.env.E2E_DATABASE = JSON.stringify(database);
   process.stdout.write(`\ne2e: PostgreSQL ${embedded ? 'embedded' : 'local'}, database ${database.name}\n`);
+  process.stdout.write('e2e: services run with AI_COMMONS_PROFILE=demo (the publicly known demo secrets; never for production)\n');
   await waitForKeycloak();
 }

@@ -49,14 +49,14 @@ export class AuditKeys {
 
   /**
    * From AUDIT_SIGNING_KEY / AUDIT_RETIRED_PUBLIC_KEYS / AUDIT_CONTENT_HMAC_SECRET; the published
-   * development keys outside production.
+   * demo keys in the demo profile only.
    */
   static fromConfig(
-    config: Pick<AppConfig, 'NODE_ENV' | 'AUDIT_SIGNING_KEY' | 'AUDIT_CONTENT_HMAC_SECRET'> & Partial<Pick<AppConfig, 'AUDIT_RETIRED_PUBLIC_KEYS'>>,
+    config: Pick<AppConfig, 'AI_COMMONS_PROFILE' | 'AUDIT_SIGNING_KEY' | 'AUDIT_CONTENT_HMAC_SECRET'> & Partial<Pick<AppConfig, 'AUDIT_RETIRED_PUBLIC_KEYS'>>,
   ): AuditKeys {
-    if (config.NODE_ENV === 'production') {
+    if (config.AI_COMMONS_PROFILE !== 'demo') {
       for (const name of ['AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'] as const) {
-        if (!config[name]) throw new AuditError('AUDIT_KEY_MISSING', `${name} is required in production`);
+        if (!config[name]) throw new AuditError('AUDIT_KEY_MISSING', `${name} is required in production (the demo key only with AI_COMMONS_PROFILE=demo)`);
       }
     }
     const signing = config.AUDIT_SIGNING_KEY ?? DEVELOPMENT_AUDIT_SIGNING_SEED;

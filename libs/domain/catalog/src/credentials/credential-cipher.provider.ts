@@ -5,12 +5,12 @@ import { CREDENTIAL_CIPHER } from './credential-cipher';
 import { LocalKekCipher } from './local-kek-cipher';
 
 /**
- * The cipher for upstream credentials from configuration: CREDENTIAL_KEK, or outside production
- * the publicly known development key (the config schema refuses production without a KEK).
+ * The cipher for upstream credentials from configuration: CREDENTIAL_KEK, or in the demo profile
+ * only the publicly known demo key (the config refuses the production profile without a KEK).
  */
-export function credentialCipherFromConfig(config: Pick<AppConfig, 'CREDENTIAL_KEK' | 'NODE_ENV'>): CredentialCipher {
-  const kek = config.CREDENTIAL_KEK ?? (config.NODE_ENV === 'production' ? undefined : DEVELOPMENT_CREDENTIAL_KEK);
-  if (kek === undefined) throw new Error('CREDENTIAL_KEK is required in production');
+export function credentialCipherFromConfig(config: Pick<AppConfig, 'CREDENTIAL_KEK' | 'AI_COMMONS_PROFILE'>): CredentialCipher {
+  const kek = config.CREDENTIAL_KEK ?? (config.AI_COMMONS_PROFILE === 'demo' ? DEVELOPMENT_CREDENTIAL_KEK : undefined);
+  if (kek === undefined) throw new Error('CREDENTIAL_KEK is required in production (the demo key only with AI_COMMONS_PROFILE=demo)');
   return new LocalKekCipher(Buffer.from(kek, 'base64'));
 }
 

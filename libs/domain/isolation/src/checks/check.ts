@@ -53,7 +53,8 @@ export interface RunContext {
   marker: string;
   controlPlaneUrl?: string;
   gatewayUrl?: string;
-  keycloak: { url: string; realm: string; serviceSecret: (slug: string) => string };
+  /** serviceSecret: undefined when none is configured (production has no demo fallback). */
+  keycloak: { url: string; realm: string; serviceSecret: (slug: string) => string | undefined };
   /** SQL in one institution's own scope (as the app role, RLS applies). */
   asTenant<T>(tenantId: string, work: (tx: EntityManager) => Promise<T>): Promise<T>;
   /** SQL in the platform's own cross-tenant `system` scope (as the app role). */

@@ -4,12 +4,14 @@ import { authorityConfirmation, credentialSharing, dedicatedEndpoints, sensitive
 import { gatewayProbes } from './gateway-probe';
 import { graphqlProbes, noScopeProbe, pooledConnectionProbe, sqlCanaryProbes } from './probe-checks';
 import { rlsAppRole, rlsTenantTables, rlsTenantUniqueKeys } from './schema-checks';
+import { servingRolePrivileges } from './serving-role-check';
 import { credentialsEncrypted, noPlaintextPrompts } from './secret-checks';
 
 /** Every check, in run order (the prompt scan runs after the probes that send the marker). */
 export const ALL_CHECKS: readonly IsolationCheck[] = [
   rlsTenantTables,
   rlsAppRole,
+  servingRolePrivileges,
   rlsTenantUniqueKeys,
   sqlCanaryProbes,
   noScopeProbe,

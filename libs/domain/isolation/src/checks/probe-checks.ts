@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows of raw SQL and GraphQL answers, read field by field */
 import { ident, fail, pass, warning, type IsolationCheck, type RunContext } from './check';
+import { serviceAccountSecretVariable } from '@ai-commons/config';
 
 function tenantCountsSql(tables: string[]): string {
   return tables.map((table) => `select '${table}' as table, count(*)::int as rows from ${ident(table)} where tenant_id is distinct from $1`).join(' union all ');
@@ -105,10 +106,12 @@ async function graphql(url: string, token: string, query: string, variables: Rec
 }
 
 async function serviceAccountToken(context: RunContext, slug: string): Promise<string> {
+  const secret = context.keycloak.serviceSecret(slug);
+  if (secret === undefined) throw new Error(`no secret configured for svc-${slug} (${serviceAccountSecretVariable(slug)})`);
   const response = await fetch(`${context.keycloak.url}/realms/${context.keycloak.realm}/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: `svc-${slug}`, client_secret: context.keycloak.serviceSecret(slug) }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: `svc-${slug}`, client_secret: secret }),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
