@@ -6,3 +6,4 @@ export * from './migration-runner';
 export * from './database-bootstrap';
 export * from './embedded-postgres';
 export * from './database.module';
+export * from './refused-records';
