@@ -46,6 +46,7 @@ describe('endpoint limits', () => {
           connectTimeoutMs: limit('connectTimeoutMs'),
           firstByteTimeoutMs: limit('firstByteTimeoutMs'),
           requestTimeoutMs: limit('requestTimeoutMs'),
+          imageInputTokens: limit('imageInputTokens'),
         }),
         (limits) => {
           const inRange = (Object.keys(limits) as (keyof EndpointLimits)[]).every((f) => limits[f] >= 1 && limits[f] <= LIMIT_MAXIMA[f]);

@@ -9,6 +9,7 @@ export const LIMIT_MAXIMA: Readonly<EndpointLimits> = Object.freeze({
   connectTimeoutMs: 600_000,
   firstByteTimeoutMs: 3_600_000,
   requestTimeoutMs: 3_600_000,
+  imageInputTokens: 100_000,
 });
 
 const FIELDS = Object.keys(DEFAULT_ENDPOINT_LIMITS) as (keyof EndpointLimits)[];

@@ -47,6 +47,7 @@ export function toEndpointRecord(row: EndpointEntity, slugs: Map<string, string>
       connectTimeoutMs: row.connectTimeoutMs,
       firstByteTimeoutMs: row.firstByteTimeoutMs,
       requestTimeoutMs: row.requestTimeoutMs,
+      imageInputTokens: row.imageInputTokens,
     },
     hasCredential: row.credentialKeyId !== null,
     credentialRotatedAt: row.credentialRotatedAt,

@@ -69,6 +69,9 @@ export class EndpointEntity {
   @Column('integer', { name: 'request_timeout_ms' })
   requestTimeoutMs!: number;
 
+  @Column('integer', { name: 'image_input_tokens' })
+  imageInputTokens!: number;
+
   @Column('bytea', { name: 'credential_ciphertext', nullable: true, select: false })
   credentialCiphertext?: Buffer | null;
 

@@ -21,6 +21,8 @@ export interface EndpointLimits {
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   requestTimeoutMs: number;
+  /** What one image (or audio, file part) costs in the admission estimate, in tokens. */
+  imageInputTokens: number;
 }
 
 /** The schema's column defaults. */
@@ -31,6 +33,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<EndpointLimits> = Object.freeze({
   connectTimeoutMs: 2_000,
   firstByteTimeoutMs: 30_000,
   requestTimeoutMs: 120_000,
+  imageInputTokens: 765,
 });
 
 export interface EndpointRecord {

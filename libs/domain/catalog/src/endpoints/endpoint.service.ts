@@ -212,6 +212,7 @@ function currentLimits(row: EndpointEntity) {
     connectTimeoutMs: row.connectTimeoutMs,
     firstByteTimeoutMs: row.firstByteTimeoutMs,
     requestTimeoutMs: row.requestTimeoutMs,
+    imageInputTokens: row.imageInputTokens,
   };
 }
 

@@ -12,6 +12,7 @@ export class EndpointLimitsType {
   @Field(() => Int) connectTimeoutMs!: number;
   @Field(() => Int) firstByteTimeoutMs!: number;
   @Field(() => Int) requestTimeoutMs!: number;
+  @Field(() => Int, { description: 'Tokens one image (or audio, file part) costs in the admission estimate' }) imageInputTokens!: number;
 }
 
 @ObjectType('Endpoint', { description: "One institution's endpoint on a model offering. Its upstream credential is write-only." })
@@ -60,6 +61,7 @@ export class EndpointLimitsInput {
   @Field(() => Int, { nullable: true, description: 'Default 2000' }) connectTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 30000' }) firstByteTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 120000' }) requestTimeoutMs?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Default 765' }) imageInputTokens?: number | null;
 }
 
 @InputType()
