@@ -55,7 +55,7 @@ describe('writeIsolatingRefusals', () => {
 
   it('stops at a failure that is not a refusal and hands back the rest in order, for a retry', async () => {
     let calls = 0;
-    const result = await writeIsolatingRefusals([1, 3_000_000_000, 2, 3], async (batch) => {
+    const result = await writeIsolatingRefusals([1, 3_000_000_000, 2, 3], async () => {
       calls++;
       if (calls === 1) throw refusal(3_000_000_000); // the whole batch
       if (calls === 2) return; // [1, 3e9] half: pretend written
