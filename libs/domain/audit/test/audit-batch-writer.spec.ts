@@ -189,7 +189,7 @@ describe('AuditBatchWriter with a record the database refuses', () => {
     await Promise.all([before, after]);
     expect(written.sort()).toEqual(['after', 'before']);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ writer: 'audit', errorCode: '22003', errorMessage: expect.stringContaining('out of range') });
+    expect(letters[0]).toMatchObject({ writer: 'audit', errorCode: '22003', errorDetail: expect.stringContaining('out of range') });
     expect(JSON.parse(letters[0]!.record)).toMatchObject({ action: 'poisoned', promptTokens: 3_000_000_000 });
     expect(writer.deadLettered).toBe(1);
     expect(writer.pending).toBe(0);

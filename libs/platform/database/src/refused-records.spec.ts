@@ -72,7 +72,7 @@ describe('deadLetterOf', () => {
     const record = { tenantId: 'not-a-uuid', text: 'nul\u0000byte', promptTokens: 3_000_000_000 };
     const letter = deadLetterOf('usage', record.tenantId, record, refusal(3_000_000_000));
     expect(JSON.parse(letter.record)).toEqual(record);
-    expect(letter).toMatchObject({ writer: 'usage', tenantId: null, errorCode: '22003', errorMessage: 'value 3000000000 out of range for type integer' });
+    expect(letter).toMatchObject({ writer: 'usage', tenantId: null, errorCode: '22003', errorDetail: 'value 3000000000 out of range for type integer' });
     expect(deadLetterOf('audit', '0b7c8f1e-54a5-4c3e-9a59-1f0d4f6f2a11', {}, new Error('x')).tenantId).toBe('0b7c8f1e-54a5-4c3e-9a59-1f0d4f6f2a11');
   });
 });

@@ -71,11 +71,11 @@ export interface DeadLetter {
   /** The whole record as JSON text (text, not jsonb: jsonb refuses \u0000, which may be why it was refused). */
   record: string;
   errorCode: string | null;
-  errorMessage: string;
+  errorDetail: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_ERROR_MESSAGE = 2_000;
+const MAX_ERROR_DETAIL = 2_000;
 
 export function deadLetterOf(writer: DeadLetter['writer'], tenantId: unknown, record: unknown, error: unknown): DeadLetter {
   const code = pgErrorCode(error);
@@ -84,14 +84,14 @@ export function deadLetterOf(writer: DeadLetter['writer'], tenantId: unknown, re
     tenantId: typeof tenantId === 'string' && UUID.test(tenantId) ? tenantId : null,
     record: JSON.stringify(record) ?? 'null',
     errorCode: code?.slice(0, 16) ?? null,
-    errorMessage: String((error as Error | null)?.message ?? error).slice(0, MAX_ERROR_MESSAGE),
+    errorDetail: String((error as Error | null)?.message ?? error).slice(0, MAX_ERROR_DETAIL),
   };
 }
 
 /** One INSERT for a set of dead letters (the caller's connection must be in the `system` scope). */
-export const INSERT_DEAD_LETTERS = `insert into write_dead_letters (writer, tenant_id, record, error_code, error_message)
-  select writer, tenant_id, record, error_code, error_message
-  from json_to_recordset($1::json) as t (writer text, tenant_id uuid, record text, error_code text, error_message text)`;
+export const INSERT_DEAD_LETTERS = `insert into write_dead_letters (writer, tenant_id, record, error_code, error_detail)
+  select writer, tenant_id, record, error_code, error_detail
+  from json_to_recordset($1::json) as t (writer text, tenant_id uuid, record text, error_code text, error_detail text)`;
 
 export function deadLetterParameters(letters: readonly DeadLetter[]): unknown[] {
   return [
@@ -101,7 +101,7 @@ export function deadLetterParameters(letters: readonly DeadLetter[]): unknown[] 
         tenant_id: letter.tenantId,
         record: letter.record,
         error_code: letter.errorCode,
-        error_message: letter.errorMessage,
+        error_detail: letter.errorDetail,
       })),
     ),
   ];
