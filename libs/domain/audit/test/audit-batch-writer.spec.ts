@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditBatchWriter } from '../src/writer/audit-batch-writer';
+import type { DeadLetter } from '@ai-commons/database';
 import type { AuditEventInput } from '../src/events/audit-event';
 
 function event(action = 'test.event'): AuditEventInput {
@@ -181,7 +182,7 @@ describe('AuditBatchWriter with a record the database refuses', () => {
 
   it('writes the records around it, moves it whole to the dead letters with the error, and goes on', async () => {
     const { written, store } = refusingStore();
-    const letters: import('@ai-commons/database').DeadLetter[] = [];
+    const letters: DeadLetter[] = [];
     const writer = new AuditBatchWriter(store, { flushMs: 60_000, deadLetters: async (batch) => void letters.push(...batch) });
     const before = writer.appendDurable(event('before'));
     writer.append(poisoned());
