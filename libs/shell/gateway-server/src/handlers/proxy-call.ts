@@ -8,7 +8,7 @@ import type { CircuitBreakers } from '../upstream/circuit-breaker';
 import { buildUpstreamRequest, type UpstreamOperation } from '../upstream/upstream-request';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
-import { SseEventSplitter, inspectSseEvent, type TokenUsage } from '../upstream/sse-events';
+import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
 import { CallMeter, usageBounds } from '../usage/call-meter';
 import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
 import type { Admission, RequestHooks } from '../pipeline/request-hooks';
@@ -273,8 +273,7 @@ function relayStream(
       idle = setTimeout(onIdle, endpoint.firstByteTimeoutMs);
       let out = '';
       for (const event of splitter.push(chunk)) {
-        const info = inspectSseEvent(event);
-        meter.observeEvent(event);
+        const info = meter.observeEvent(event);
         if (info.done) sawDone = true;
         if (info.usageOnly && !call.includeUsage) continue;
         out += event;

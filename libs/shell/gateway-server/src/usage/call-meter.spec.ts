@@ -72,3 +72,18 @@ describe('CallMeter', () => {
     );
   });
 });
+
+describe('CallMeter.observeEvent tells the relay what an event is', () => {
+  it.each([
+    ['data: [DONE]\n\n', { done: true, usageOnly: false }],
+    ['data: [DONE]\r\n\r\n', { done: true, usageOnly: false }],
+    [usageChunk({ prompt_tokens: 1, completion_tokens: 2 }), { done: false, usageOnly: true }],
+    [usageChunk({ prompt_tokens: 1, completion_tokens: 2 }).replace(/\n/g, '\r\n'), { done: false, usageOnly: true }],
+    [chunk('x'), { done: false, usageOnly: false }],
+    [`data: ${JSON.stringify({ choices: [{ delta: { content: 'x' } }], usage: null })}\n\n`, { done: false, usageOnly: false }],
+    [': keep-alive comment\n\n', { done: false, usageOnly: false }],
+    ['data: not json\n\n', { done: false, usageOnly: false }],
+  ])('%j', (event, kind) => {
+    expect(meter().meter.observeEvent(event)).toEqual(kind);
+  });
+});

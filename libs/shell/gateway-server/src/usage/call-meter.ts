@@ -20,6 +20,16 @@ export function usageBounds(estimate: RequestEstimate, endpoint: { maxRequestByt
   };
 }
 
+export interface StreamEventKind {
+  /** `data: [DONE]`: the stream ended properly. */
+  done: boolean;
+  /** Carries only usage (no choices): relayed only to callers who asked for it. */
+  usageOnly: boolean;
+}
+const DONE: StreamEventKind = Object.freeze({ done: true, usageOnly: false });
+const USAGE_ONLY: StreamEventKind = Object.freeze({ done: false, usageOnly: true });
+const PLAIN: StreamEventKind = Object.freeze({ done: false, usageOnly: false });
+
 export interface ReportedUsage {
   promptTokens: unknown;
   completionTokens: unknown;
@@ -49,20 +59,26 @@ export class CallMeter {
     this.reported = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
   }
 
-  /** One SSE event relayed to the caller: its usage, and the tokens of the text it carries. */
-  observeEvent(event: string): void {
+  /**
+   * One SSE event relayed to the caller (LF or CRLF lines): its usage, and the tokens of the text it
+   * carries. One JSON.parse per event, which also tells the relay what the event is.
+   */
+  observeEvent(event: string): StreamEventKind {
     const data = eventData(event);
-    if (data === undefined) return;
+    if (data === '[DONE]') return DONE;
+    if (!data.startsWith('{')) return PLAIN;
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
-      return;
+      return PLAIN;
     }
-    if (typeof chunk !== 'object' || chunk === null) return;
+    if (typeof chunk !== 'object' || chunk === null) return PLAIN;
     const { usage, choices } = chunk as { usage?: unknown; choices?: unknown };
     if (usage) this.observeUsage(usage);
     if (Array.isArray(choices)) for (const choice of choices) this.relayedTokens += choiceTokens(choice, 'delta');
+    // The chunk `stream_options.include_usage` adds: usage and no choices.
+    return usage && (!Array.isArray(choices) || choices.length === 0) ? USAGE_ONLY : PLAIN;
   }
 
   /** A whole (non-streamed) response body relayed to the caller. */
@@ -92,15 +108,16 @@ function believable(value: unknown, bound: number): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= bound ? value : undefined;
 }
 
-/** The JSON of an event's `data:` lines (LF or CRLF), or undefined for `[DONE]`, comments and the like. */
-function eventData(event: string): string | undefined {
-  if (!event.includes('{')) return undefined;
-  let data = '';
+/** The payload of an event's `data:` lines (LF or CRLF line ends), joined by newlines as SSE does. */
+function eventData(event: string): string {
+  let data: string | undefined;
   for (const rawLine of event.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(line.startsWith('data: ') ? 6 : 5);
+    if (!line.startsWith('data:')) continue;
+    const value = line.slice(line.startsWith('data: ') ? 6 : 5);
+    data = data === undefined ? value : `${data}\n${value}`;
   }
-  return data || undefined;
+  return data ?? '';
 }
 
 /** Tokens of a choice's text: content, refusal, tool call names and arguments (and legacy `text`). */
