@@ -8,4 +8,4 @@ export {
 } from './settings/simulator-settings';
 export type { SimulatorSettings, SimulatorSettingsPatch } from './settings/simulator-settings';
 export { SIMULATOR_HEADERS } from './http/request-overrides';
-export { countTokens } from './text/tokenizer';
+export { countTokens } from '@ai-commons/token-count';

@@ -36,6 +36,14 @@ describe('health, runtime configuration and error routes', () => {
     expect(simulator.settings().apiKey).toBe('secret-key');
   });
 
+  it('reports configured usage figures instead of its count (an upstream with broken accounting)', async () => {
+    await postJson(simulator, '/_sim/config', { apiKey: null, reportedUsage: { promptTokens: 3_000_000_000, completionTokens: -7 } });
+    const completion = await openAiClient(simulator).chat.completions.create({ model: 'gpt-4o', messages: USER_HELLO });
+    expect(completion.usage).toMatchObject({ prompt_tokens: 3_000_000_000, completion_tokens: -7 });
+    const embedding = await openAiClient(simulator).embeddings.create({ model: 'gpt-4o', input: 'x' });
+    expect(embedding.usage.prompt_tokens).toBe(3_000_000_000);
+  });
+
   it('rejects an invalid patch with 400 and keeps the settings', async () => {
     const { status, body } = await postJson(simulator, '/_sim/config', { errorRate: 2, port: 1 });
     expect(status).toBe(400);

@@ -19,7 +19,7 @@ const LIST = `query($institutionId: ID, $name: String) {
   endpoints(first: 100, institutionId: $institutionId, name: $name) { edges { node { id name institutionId institutionSlug state } } } }`;
 const BY_ID = `query($id: ID!) { endpoint(id: $id) { ${ENDPOINT_FIELDS} } }`;
 const UPDATE_LIMITS = `mutation($id: ID!, $limits: EndpointLimitsInput!) { updateEndpointLimits(id: $id, limits: $limits) {
-  limits { maxRequestBytes maxOutputTokens defaultMaxTokens connectTimeoutMs firstByteTimeoutMs requestTimeoutMs } } }`;
+  limits { maxRequestBytes maxOutputTokens defaultMaxTokens connectTimeoutMs firstByteTimeoutMs requestTimeoutMs imageInputTokens } } }`;
 const ROTATE = 'mutation($id: ID!, $credential: String!) { rotateEndpointCredential(id: $id, credential: $credential) { hasCredential } }';
 
 describe('institution endpoints over GraphQL', () => {
@@ -224,9 +224,10 @@ describe('institution endpoints over GraphQL', () => {
 
     it('updates limits as a whole, validating the result, with before/after in the audit log', async () => {
       const endpoint = await create('hanbit-bank');
-      const updated = await client.ok('platform-admin', UPDATE_LIMITS, { id: endpoint.id, limits: { maxOutputTokens: 16000, defaultMaxTokens: 4000, requestTimeoutMs: 300000 } });
+      const updated = await client.ok('platform-admin', UPDATE_LIMITS, { id: endpoint.id, limits: { maxOutputTokens: 16000, defaultMaxTokens: 4000, requestTimeoutMs: 300000, imageInputTokens: 1105 } });
       expect(updated.updateEndpointLimits.limits).toEqual({
         maxRequestBytes: 1048576, maxOutputTokens: 16000, defaultMaxTokens: 4000, connectTimeoutMs: 2000, firstByteTimeoutMs: 30000, requestTimeoutMs: 300000,
+        imageInputTokens: 1105,
       });
       const [audit] = await superuserQuery(`select details from audit_events where action = 'endpoint.limits-update' and resource_id = $1`, [endpoint.id]);
       expect(audit.details.before.maxOutputTokens).toBe(4096);
@@ -235,6 +236,7 @@ describe('institution endpoints over GraphQL', () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ maxOutputTokens: 1000 }, 'DEFAULT_MAX_TOKENS_EXCEEDS_MAX'],
         [{ firstByteTimeoutMs: -5 }, 'INVALID_LIMIT'],
+        [{ imageInputTokens: 0 }, 'INVALID_LIMIT'],
         [{}, 'EMPTY_UPDATE'],
       ];
       for (const [limits, reason] of cases) {

@@ -6,6 +6,7 @@ import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { e2eDatabase, eventually, startControlPlane, startGateway } from './support/environment';
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
+import { estimateChatRequest, estimateTextTokens } from '@ai-commons/token-count';
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -73,7 +74,16 @@ describe('gateway under upstream faults', () => {
     expect(await usageOf('fault-midstream')).toMatchObject({ outcome: 'upstream_error', streamed: true, completion_tokens: 0 });
   });
 
-  it('a caller that leaves mid-stream: the upstream call is cut off too, recorded as cancelled (499), nothing charged', async () => {
+  async function completionAuditOf(requestId: string) {
+    await gateway.audit.writer.flush();
+    const rows = await withPg(e2eDatabase().superuserUrl, async (pg) =>
+      (await pg.query(`select prompt_tokens, completion_tokens, details from audit_events where request_id = $1 and action = 'gateway.request.completed'`, [requestId])).rows,
+    );
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  }
+
+  it('a caller that leaves mid-stream: the upstream call is cut off too, recorded as cancelled (499), charged for the prompt and the text relayed', async () => {
     await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
     try {
       const before = (await faulty.stats()) as unknown as { aborted: number };
@@ -94,9 +104,43 @@ describe('gateway under upstream faults', () => {
         await gateway.usage.flush();
         return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-gone'`)).rowCount === 1);
       });
-      expect(await usageOf('fault-client-gone')).toMatchObject({ outcome: 'cancelled', http_status: 499, streamed: true, completion_tokens: 0 });
+      const messages = [{ role: 'user', content: 'a long answer, please' }];
+      const charged = await usageOf('fault-client-gone');
+      expect(charged).toMatchObject({ outcome: 'cancelled', http_status: 499, streamed: true, prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens });
+      // At least the one word the caller read, at most the 40 the model would have written.
+      expect(charged.completion_tokens).toBeGreaterThanOrEqual(1);
+      expect(charged.completion_tokens).toBeLessThan(40 * 2);
+      expect(await completionAuditOf('fault-client-gone')).toMatchObject({
+        prompt_tokens: charged.prompt_tokens, completion_tokens: charged.completion_tokens, details: { result: 'cancelled' },
+      });
       // The gateway dropped its upstream connection rather than letting the model run on (40 × 100 ms).
       await eventually(async () => ((await faulty.stats()) as unknown as { aborted: number }).aborted === before.aborted + 1);
+    } finally {
+      await faulty.configure({ interTokenMs: 5, outputTokens: 8 });
+    }
+  });
+
+  it('a caller of the openai client that stops reading mid-stream pays for exactly the text it was sent (no usage arrived)', async () => {
+    await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
+    try {
+      const messages = [{ role: 'user' as const, content: '잔액 조회 부탁해요' }];
+      const stream = await openai().chat.completions.create({ model: 'gw-faulty', messages, stream: true }, { headers: { 'x-request-id': 'fault-client-stops' } });
+      let received = '';
+      let chunks = 0;
+      for await (const chunk of stream) {
+        received += chunk.choices[0]?.delta?.content ?? '';
+        if (++chunks === 4) break; // the role chunk and three words; the client aborts the request
+      }
+      await eventually(async () => {
+        await gateway.usage.flush();
+        return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-stops'`)).rowCount === 1);
+      });
+      const charged = await usageOf('fault-client-stops');
+      expect(charged).toMatchObject({ outcome: 'cancelled', http_status: 499, prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens });
+      // What was relayed may run a chunk or two ahead of what the client read before leaving.
+      expect(charged.completion_tokens).toBeGreaterThanOrEqual(estimateTextTokens(received));
+      expect(charged.completion_tokens).toBeLessThanOrEqual(estimateTextTokens(received) + 4);
+      expect(await completionAuditOf('fault-client-stops')).toMatchObject({ prompt_tokens: charged.prompt_tokens, completion_tokens: charged.completion_tokens });
     } finally {
       await faulty.configure({ interTokenMs: 5, outputTokens: 8 });
     }

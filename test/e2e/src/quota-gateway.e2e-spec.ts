@@ -143,6 +143,37 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     expect(tooLarge.headers.get('retry-after')).toBeNull();
   });
 
+  it('reserves everything the model reads and writes: n choices, images at the endpoint cost, tool definitions, Korean at a token per syllable', async () => {
+    const { model } = await pool('estimate', { capacity: { tokensPerMinute: 1_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] }, ['nuri-insurance']);
+    const send = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['nuri-insurance']}` },
+        body: JSON.stringify({ model, max_tokens: 10, ...body }),
+      });
+      return { status: response.status, body: (await response.json()) as { error?: { code: string }; usage?: { prompt_tokens: number; completion_tokens: number } } };
+    };
+    const hi = [{ role: 'user', content: 'hi' }];
+    // Each of these can never fit 1 000 tokens a minute once counted whole; characters ÷ 2 + max_tokens let them all in.
+    const image = { type: 'image_url', image_url: { url: 'https://example.test/statement.png' } };
+    const tooLarge = [
+      { messages: hi, n: 20, max_tokens: 60 },
+      { messages: [{ role: 'user', content: [{ type: 'text', text: '명세서 두 장' }, image, image] }] },
+      { messages: hi, tools: [{ type: 'function', function: { name: 'lookup', description: 'x'.repeat(4_000), parameters: { type: 'object' } } }] },
+    ];
+    for (const body of tooLarge) {
+      const answer = await send(body);
+      expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 413, code: 'quota_request_too_large' });
+    }
+    // A 600-syllable Korean prompt costs about 617 tokens: one fits the minute, a second would overrun it.
+    const korean = [{ role: 'user', content: '가'.repeat(600) }];
+    const first = await send({ messages: korean });
+    expect(first.status).toBe(200);
+    expect(first.body.usage!.prompt_tokens).toBeGreaterThan(600);
+    const second = await send({ messages: korean });
+    expect({ status: second.status, code: second.body.error?.code }).toEqual({ status: 429, code: 'rate_limit_exceeded' });
+  });
+
   it('reconciles the reservation with the actual usage: the unused estimate is refunded', async () => {
     const { model, id, policy } = await pool('refund', { capacity: { tokensPerMinute: 5_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'hanbit-bank' }] }, ['hanbit-bank']);
     const answer = await chat(gateway.url, keys['hanbit-bank'], model, { maxTokens: 2_000 });

@@ -1,7 +1,7 @@
 import { isJsonObject, optionalBoolean, optionalInteger, type JsonObject } from '../http/json-fields';
 import { invalidRequest, invalidType, missingParameter } from '../http/openai-error';
 import { StableHasher, type HashDigest } from '../text/stable-hash';
-import { countTokens } from '../text/tokenizer';
+import { countTokens, TOKENS_FOR_REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME } from '@ai-commons/token-count';
 
 /** A validated chat completion request, reduced to what the simulator acts on. */
 export interface ChatCompletionRequest {
@@ -18,9 +18,7 @@ export interface ChatCompletionRequest {
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 /** OpenAI's cookbook accounting: each message costs 3 tokens of framing, a name 1 more, the reply 3. */
-export const TOKENS_PER_MESSAGE = 3;
-export const TOKENS_PER_NAME = 1;
-export const TOKENS_FOR_REPLY_PRIMING = 3;
+export { TOKENS_FOR_REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME };
 /** Images, audio and files cost a flat amount (OpenAI's low-detail image price). */
 export const TOKENS_PER_NON_TEXT_PART = 85;
 

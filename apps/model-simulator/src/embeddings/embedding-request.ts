@@ -1,6 +1,6 @@
 import { optionalInteger, type JsonObject } from '../http/json-fields';
 import { invalidRequest, invalidType, missingParameter } from '../http/openai-error';
-import { countTokens } from '../text/tokenizer';
+import { countTokens } from '@ai-commons/token-count';
 
 /** One embedding input: text, or pre-tokenized ids as OpenAI also accepts. */
 export type EmbeddingInput = string | readonly number[];

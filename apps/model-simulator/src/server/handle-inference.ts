@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { planChatCompletion } from '../chat/chat-completion-plan';
+import { planChatCompletion, type ChatCompletionPlan } from '../chat/chat-completion-plan';
 import { parseChatCompletionRequest, type ChatCompletionRequest } from '../chat/chat-request';
 import { parseEmbeddingRequest, type EmbeddingRequest } from '../embeddings/embedding-request';
 import { presentedApiKey } from '../http/api-key';
@@ -47,13 +47,15 @@ function serveEmbeddings(exchange: InferenceExchange, embedding: EmbeddingReques
     );
   }
   if (injectFailure(exchange, overrides, settings)) return;
-  deliverEmbeddings(exchange, embedding, dimension, overrides.ttftMs ?? settings.ttftMs, stallPoint(overrides, settings));
+  const reported = settings.reportedUsage;
+  const counted = reported ? { ...embedding, promptTokens: reported.promptTokens } : embedding;
+  deliverEmbeddings(exchange, counted, dimension, overrides.ttftMs ?? settings.ttftMs, stallPoint(overrides, settings));
 }
 
 function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
   requireKnownModel(chat.model, settings);
   if (injectFailure(exchange, overrides, settings)) return;
-  const plan = planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `chatcmpl-${exchange.requestId}`);
+  const plan = withReportedUsage(planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `chatcmpl-${exchange.requestId}`), settings);
   const timing: DeliveryTiming = {
     ttftMs: overrides.ttftMs ?? settings.ttftMs,
     interTokenMs: overrides.interTokenMs ?? settings.interTokenMs,
@@ -61,6 +63,14 @@ function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, ove
   };
   if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing);
   else deliverChatCompletion(exchange, plan, timing);
+}
+
+/** The plan with the configured (possibly absurd) usage figures in place of the counted ones. */
+function withReportedUsage(plan: ChatCompletionPlan, settings: SimulatorSettings): ChatCompletionPlan {
+  const reported = settings.reportedUsage;
+  if (!reported) return plan;
+  const usage = { prompt_tokens: reported.promptTokens, completion_tokens: reported.completionTokens, total_tokens: reported.promptTokens + reported.completionTokens };
+  return { ...plan, usage };
 }
 
 export function failInference(context: RequestHandlerContext, exchange: InferenceExchange, error: unknown): void {

@@ -24,6 +24,11 @@ export const simulatorSettingsSchema = z.strictObject({
   stallAfterChunks: stallPoint,
   /** Expected key in `Authorization: Bearer` or `api-key`; null disables authentication. */
   apiKey: z.string().min(1).nullable(),
+  /**
+   * Usage figures reported instead of the counted ones (any JSON number: huge, negative,
+   * fractional), to play an upstream with broken accounting; null reports the real count.
+   */
+  reportedUsage: z.strictObject({ promptTokens: z.number(), completionTokens: z.number() }).nullable(),
 });
 
 export type SimulatorSettings = Readonly<z.infer<typeof simulatorSettingsSchema>>;
@@ -43,6 +48,7 @@ export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = Object.freeze({
   stallRate: 0,
   stallAfterChunks: 0,
   apiKey: null,
+  reportedUsage: null,
 });
 
 export class InvalidSettingsError extends Error {

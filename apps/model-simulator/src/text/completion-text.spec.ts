@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { COMPLETION_WORDS, completionPieces } from './completion-text';
 import { StableHasher } from './stable-hash';
-import { countTokens, WORD_PIECE_LENGTH } from './tokenizer';
+import { countTokens, WORD_PIECE_LENGTH } from '@ai-commons/token-count';
 
 const seeds = fc.string().map((text) => new StableHasher().text(text).digest());
 

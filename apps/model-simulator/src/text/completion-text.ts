@@ -1,6 +1,6 @@
 import { SeededRandom } from './seeded-random';
 import type { HashDigest } from './stable-hash';
-import { WORD_PIECE_LENGTH } from './tokenizer';
+import { WORD_PIECE_LENGTH } from '@ai-commons/token-count';
 
 /**
  * Vocabulary of the generated completions. Every word is lowercase ASCII and at most

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditBatchWriter } from '../src/writer/audit-batch-writer';
+import type { DeadLetter } from '@ai-commons/database';
 import type { AuditEventInput } from '../src/events/audit-event';
 
 function event(action = 'test.event'): AuditEventInput {
@@ -163,5 +164,57 @@ describe('AuditBatchWriter (group commit)', () => {
     for (let i = 0; i < 10; i++) writer.append(event());
     await writer.flush();
     expect(sizes).toEqual([4, 4, 2]);
+  });
+});
+
+describe('AuditBatchWriter with a record the database refuses', () => {
+  const outOfRange = () => Object.assign(new Error('value "3000000000" is out of range for type integer'), { code: '22003' });
+  /** Refuses any batch holding a poisoned event, like PostgreSQL refusing an int4 overflow. */
+  function refusingStore() {
+    const written: string[] = [];
+    const store = async (events: AuditEventInput[]) => {
+      if (events.some((e) => (e.promptTokens ?? 0) > 2_147_483_647)) throw outOfRange();
+      written.push(...events.map((e) => e.action));
+    };
+    return { written, store };
+  }
+  const poisoned = (): AuditEventInput => ({ ...event('poisoned'), promptTokens: 3_000_000_000 });
+
+  it('writes the records around it, moves it whole to the dead letters with the error, and goes on', async () => {
+    const { written, store } = refusingStore();
+    const letters: DeadLetter[] = [];
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, deadLetters: async (batch) => void letters.push(...batch) });
+    const before = writer.appendDurable(event('before'));
+    writer.append(poisoned());
+    const after = writer.appendDurable(event('after'));
+    await Promise.all([before, after]);
+    expect(written.sort()).toEqual(['after', 'before']);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ writer: 'audit', errorCode: '22003', errorDetail: expect.stringContaining('out of range') });
+    expect(JSON.parse(letters[0]!.record)).toMatchObject({ action: 'poisoned', promptTokens: 3_000_000_000 });
+    expect(writer.deadLettered).toBe(1);
+    expect(writer.pending).toBe(0);
+    // Later records are not held behind it.
+    await writer.appendDurable(event('later'));
+    expect(written).toContain('later');
+  });
+
+  it('tells whoever waited for a refused record that it is not in the log', async () => {
+    const { store } = refusingStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, deadLetters: async () => undefined });
+    await expect(writer.appendDurable(poisoned())).rejects.toMatchObject({ code: '22003' });
+    expect(writer.deadLettered).toBe(1);
+  });
+
+  it('keeps a refused record queued when the dead-letter write fails too, without blocking the others', async () => {
+    const { written, store } = refusingStore();
+    const writer = new AuditBatchWriter(store, { flushMs: 60_000, deadLetters: async () => Promise.reject(new Error('down')) });
+    writer.append(poisoned());
+    const other = writer.appendDurable(event('other'));
+    await other;
+    await ticks(5);
+    expect(written).toEqual(['other']);
+    expect(writer.pending).toBe(1);
+    expect(writer.deadLettered).toBe(0);
   });
 });

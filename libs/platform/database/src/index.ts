@@ -8,3 +8,4 @@ export * from './embedded-postgres';
 export * from './database.module';
 export * from './serving-role';
 export * from './audit-owner-lending';
+export * from './refused-records';

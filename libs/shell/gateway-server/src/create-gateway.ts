@@ -108,6 +108,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       } catch {
         checks.database = { status: 'down' };
       }
+      // Records the database refused and the writers moved aside: an operator alert, never a reason to stop serving.
+      const deadLettered = { audit: audit.writer.deadLettered, usage: usage.deadLettered };
+      checks.deadLetters = { status: deadLettered.audit + deadLettered.usage > 0 ? 'alert' : 'none', ...deadLettered };
       return { ok: routing.loaded && (checks.database as { status: string }).status === 'up', checks };
     },
   });

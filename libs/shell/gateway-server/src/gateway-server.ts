@@ -89,13 +89,13 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     if (route === 'chat') {
       const summary = validateChatRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: summary.maxTokensField, choices: summary.choices, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
+        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: summary.maxTokensField, choices: summary.choices, startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }
     const summary = validateEmbeddingsRequest(body);
     return proxyCall(
-      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, promptCharacters: summary.promptCharacters, startedAt, dataClassificationHeader },
+      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
       req, res, deps,
     );
   }

@@ -16,7 +16,7 @@ export interface EndpointFixture {
   driver?: 'openai-compatible' | 'azure-openai' | 'simulator';
   azureDeployment?: string;
   state?: string;
-  limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number; max_choices: number; allowed_extra_fields: string[] }>;
+  limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; image_input_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number; max_choices: number; allowed_extra_fields: string[] }>;
 }
 
 async function tenantId(client: Client, slug: string): Promise<string> {

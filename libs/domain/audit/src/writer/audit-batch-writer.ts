@@ -1,6 +1,13 @@
 import { Pool } from 'pg';
 import { RequestContext } from '@ai-commons/core';
-import type { TenantDatabase } from '@ai-commons/database';
+import {
+  deadLetterOf,
+  deadLetterParameters,
+  INSERT_DEAD_LETTERS,
+  writeIsolatingRefusals,
+  type DeadLetter,
+  type TenantDatabase,
+} from '@ai-commons/database';
 import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
 import type { AuditEventInput } from '../events/audit-event';
 
@@ -30,10 +37,16 @@ export interface AuditBatchWriterOptions {
    */
   groupCommitWindowMs?: number;
   logger?: AuditLogger;
+  /**
+   * Where records the database refuses go (the `write_dead_letters` table), so they never block
+   * the records behind them. Without it a refused record stays queued (and is retried).
+   */
+  deadLetters?: DeadLetterStore;
 }
 
 /** Where batches go; TenantDatabase in the servers, anything transactional in tests. */
 export type AuditBatchStore = (events: AuditEventInput[]) => Promise<void>;
+export type DeadLetterStore = (letters: DeadLetter[]) => Promise<void>;
 
 /**
  * Group commit for audit events written outside a business transaction (the gateway's request
@@ -57,6 +70,7 @@ export class AuditBatchWriter {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly logger: AuditLogger;
+  private deadLetteredCount = 0;
 
   constructor(
     private readonly store: AuditBatchStore,
@@ -72,7 +86,13 @@ export class AuditBatchWriter {
 
   /** Writes through TenantDatabase transactions in the platform's (system) scope. */
   static forDatabase(db: TenantDatabase, options: AuditBatchWriterOptions): AuditBatchWriter {
-    return new AuditBatchWriter((events) => insertAuditEvents(db, events), options);
+    return new AuditBatchWriter((events) => insertAuditEvents(db, events), {
+      deadLetters: (letters) =>
+        RequestContext.run({ requestId: 'audit-dead-letters', tenantScope: SYSTEM_SCOPE }, () =>
+          db.transaction(async (tx) => void (await tx.query(INSERT_DEAD_LETTERS, deadLetterParameters(letters)))),
+        ),
+      ...options,
+    });
   }
 
   /**
@@ -94,7 +114,7 @@ export class AuditBatchWriter {
     return new AuditBatchWriter(
       // A named statement: parsed and planned once per connection, then only bound and executed.
       async (events) => void (await pool.query({ name: 'ai-commons-audit-insert', text: INSERT_EVENTS, values: insertParameters(events) })),
-      options,
+      { deadLetters: async (letters) => void (await pool.query(INSERT_DEAD_LETTERS, deadLetterParameters(letters))), ...options },
       () => pool.end(),
     );
   }
@@ -126,6 +146,11 @@ export class AuditBatchWriter {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Records moved to the dead-letter table since start: an alert (readiness detail, metric) when not 0. */
+  get deadLettered(): number {
+    return this.deadLetteredCount;
   }
 
   /** Writes everything queued so far. */
@@ -183,17 +208,20 @@ export class AuditBatchWriter {
     const waiters = batch.filter((item) => item.settle).length;
     this.urgent -= waiters;
     const write = (async () => {
-      try {
-        await this.store(batch.map((item) => item.event));
+      const result = await writeIsolatingRefusals(batch, (items) => this.store(items.map((item) => item.event)));
+      for (const item of result.written) item.settle?.resolve();
+      const kept = await this.deadLetter(result.refused);
+      if (result.error === undefined && kept.length === 0) {
         this.lastBatchWaiters = waiters;
-        for (const item of batch) item.settle?.resolve();
-      } catch (error) {
-        // Keep every record for a later attempt; whoever waited learns it is not durable yet.
-        this.queue.unshift(...batch.map((item) => ({ event: item.event })));
-        for (const item of batch) item.settle?.reject(error);
-        this.logger.event('warn', 'audit.write_failed', { error: (error as Error).message, pending: this.queue.length });
-        throw error;
+        return;
       }
+      // Keep the rest for a later attempt; whoever waited learns it is not durable yet.
+      const retry = [...kept, ...result.unwritten];
+      this.queue.unshift(...retry.map((item) => ({ event: item.event })));
+      const error = result.error ?? new Error('audit dead-letter write failed');
+      for (const item of retry) item.settle?.reject(error);
+      this.logger.event('warn', 'audit.write_failed', { error: (error as Error).message, pending: this.queue.length });
+      throw error;
     })();
     const tracked: Promise<void> = write.catch(() => undefined).finally(() => {
       this.inFlight.delete(tracked);
@@ -201,6 +229,33 @@ export class AuditBatchWriter {
     });
     this.inFlight.add(tracked);
     return write;
+  }
+
+  /**
+   * Moves refused records to the dead-letter table; their waiters learn the record is not in the
+   * log. Returns the records that could not be moved either (kept queued).
+   */
+  private async deadLetter(refused: { record: Pending; error: unknown }[]): Promise<Pending[]> {
+    if (refused.length === 0) return [];
+    const store = this.options.deadLetters;
+    if (!store) return refused.map(({ record }) => record);
+    try {
+      await store(refused.map(({ record, error }) => deadLetterOf('audit', record.event.tenantId, record.event, error)));
+    } catch (error) {
+      this.logger.event('error', 'audit.dead_letter_failed', { error: (error as Error).message, count: refused.length });
+      return refused.map(({ record }) => record);
+    }
+    this.deadLetteredCount += refused.length;
+    for (const { record, error } of refused) {
+      record.settle?.reject(error);
+      this.logger.event('error', 'audit.record_dead_lettered', {
+        eventId: record.event.id,
+        action: record.event.action,
+        error: (error as Error).message,
+        deadLettered: this.deadLetteredCount,
+      });
+    }
+    return [];
   }
 }
 

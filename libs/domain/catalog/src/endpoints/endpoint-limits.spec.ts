@@ -47,6 +47,7 @@ describe('endpoint limits', () => {
           firstByteTimeoutMs: limit('firstByteTimeoutMs'),
           requestTimeoutMs: limit('requestTimeoutMs'),
           maxChoices: limit('maxChoices'),
+          imageInputTokens: limit('imageInputTokens'),
         }),
         (limits) => {
           const inRange = (Object.keys(limits) as (keyof EndpointLimits)[]).every((f) => limits[f] >= 1 && limits[f] <= LIMIT_MAXIMA[f]);

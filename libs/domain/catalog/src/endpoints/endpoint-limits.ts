@@ -10,6 +10,7 @@ export const LIMIT_MAXIMA: Readonly<EndpointLimits> = Object.freeze({
   firstByteTimeoutMs: 3_600_000,
   requestTimeoutMs: 3_600_000,
   maxChoices: 128,
+  imageInputTokens: 100_000,
 });
 
 const FIELDS = Object.keys(DEFAULT_ENDPOINT_LIMITS) as (keyof EndpointLimits)[];

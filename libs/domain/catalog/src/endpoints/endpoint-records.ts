@@ -48,6 +48,7 @@ export function toEndpointRecord(row: EndpointEntity, slugs: Map<string, string>
       firstByteTimeoutMs: row.firstByteTimeoutMs,
       requestTimeoutMs: row.requestTimeoutMs,
       maxChoices: row.maxChoices,
+      imageInputTokens: row.imageInputTokens,
     },
     allowedExtraFields: row.allowedExtraFields,
     hasCredential: row.credentialKeyId !== null,

@@ -74,6 +74,8 @@ export class EndpointEntity {
 
   @Column('text', { name: 'allowed_extra_fields', array: true })
   allowedExtraFields!: string[];
+  @Column('integer', { name: 'image_input_tokens' })
+  imageInputTokens!: number;
 
   @Column('bytea', { name: 'credential_ciphertext', nullable: true, select: false })
   credentialCiphertext?: Buffer | null;

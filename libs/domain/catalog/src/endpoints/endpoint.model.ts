@@ -23,6 +23,8 @@ export interface EndpointLimits {
   requestTimeoutMs: number;
   /** The largest `n` (completions per request); each choice is a full generation on shared GPUs. */
   maxChoices: number;
+  /** What one image (or audio, file part) costs in the admission estimate, in tokens. */
+  imageInputTokens: number;
 }
 
 /** The schema's column defaults. */
@@ -34,6 +36,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<EndpointLimits> = Object.freeze({
   firstByteTimeoutMs: 30_000,
   requestTimeoutMs: 120_000,
   maxChoices: 1,
+  imageInputTokens: 765,
 });
 
 export interface EndpointRecord {

@@ -235,6 +235,7 @@ function currentLimits(row: EndpointEntity) {
     firstByteTimeoutMs: row.firstByteTimeoutMs,
     requestTimeoutMs: row.requestTimeoutMs,
     maxChoices: row.maxChoices,
+    imageInputTokens: row.imageInputTokens,
   };
 }
 

@@ -13,6 +13,7 @@ export class EndpointLimitsType {
   @Field(() => Int) firstByteTimeoutMs!: number;
   @Field(() => Int) requestTimeoutMs!: number;
   @Field(() => Int, { description: 'The largest n (completions per request) accepted' }) maxChoices!: number;
+  @Field(() => Int, { description: 'Tokens one image (or audio, file part) costs in the admission estimate' }) imageInputTokens!: number;
 }
 
 @ObjectType('Endpoint', { description: "One institution's endpoint on a model offering. Its upstream credential is write-only." })
@@ -64,6 +65,7 @@ export class EndpointLimitsInput {
   @Field(() => Int, { nullable: true, description: 'Default 30000' }) firstByteTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 120000' }) requestTimeoutMs?: number | null;
   @Field(() => Int, { nullable: true, description: 'Default 1; at most 128' }) maxChoices?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Default 765' }) imageInputTokens?: number | null;
 }
 
 @InputType()

@@ -26,7 +26,7 @@ jest.mock('../upstream/upstream-request', () => {
 const endpoint: RouteEndpoint = {
   tenantId: 't1', id: 'e1', name: 'm', state: 'active', driver: 'openai-compatible', upstreamUrl: new URL('http://127.0.0.1:9'),
   upstreamModel: 'up', azureDeployment: null, azureApiVersion: null, credential: null, maxRequestBytes: 1 << 20, maxOutputTokens: 100,
-  defaultMaxTokens: 10, maxChoices: 1, allowedExtraFields: [], connectTimeoutMs: 100, firstByteTimeoutMs: 100, requestTimeoutMs: 1_000,
+  defaultMaxTokens: 10, maxChoices: 1, allowedExtraFields: [], imageInputTokens: 765, connectTimeoutMs: 100, firstByteTimeoutMs: 100, requestTimeoutMs: 1_000,
   hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null, createdAt: new Date(0),
 };
 
@@ -48,7 +48,7 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     const call: ProxyCall = {
       requestId: 'r', caller: { tenantId: 't1', principal: { subject: 's' } as Principal }, operation: 'chat',
       body: { model: 'm', messages: [{ role: 'user', content: 'x' }] }, bodyBytes: 10, model: 'm', stream: false, includeUsage: false,
-      promptCharacters: 1, startedAt: performance.now(),
+      startedAt: performance.now(),
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -68,7 +68,7 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     const call: ProxyCall = {
       requestId: 'r', caller: { tenantId: 't1', principal: { subject: 's' } as Principal }, operation: 'chat',
       body: { model: 'm', messages: [{ role: 'user', content: 'x' }] }, bodyBytes: 10, model: 'm', stream: false, includeUsage: false,
-      promptCharacters: 1, startedAt: performance.now(),
+      startedAt: performance.now(),
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
+import { estimateChatRequest, estimateEmbeddingsRequest } from '@ai-commons/token-count';
 import { GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -8,7 +9,8 @@ import { buildUpstreamRequest, type UpstreamOperation, type UpstreamRequest } fr
 import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
-import { SseEventSplitter, inspectSseEvent, usageFrom, type TokenUsage } from '../upstream/sse-events';
+import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
+import { CallMeter, usageBounds } from '../usage/call-meter';
 import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
 import type { Admission, RequestHooks } from '../pipeline/request-hooks';
 
@@ -35,7 +37,6 @@ export interface ProxyCall {
   requestedMaxTokensField?: string;
   /** `n`: completions asked for. */
   choices?: number;
-  promptCharacters: number;
   startedAt: number;
   dataClassificationHeader?: string;
 }
@@ -84,8 +85,14 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     });
   }
 
-  // Each of the n choices may produce the full output.
-  const outputTokens = call.operation === 'chat' ? (call.requestedMaxTokens ?? endpoint.defaultMaxTokens) * choices : 0;
+  // Everything the model reads (an upper bound of the simulator's count) and may write.
+  const estimate =
+    call.operation === 'chat'
+      ? estimateChatRequest(call.body, { imageTokens: endpoint.imageInputTokens }, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
+      : estimateEmbeddingsRequest(call.body);
+  const meter = new CallMeter(estimate, usageBounds(estimate, endpoint), (reported, bounds) =>
+    deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
+  );
 
   let admission: Admission;
   try {
@@ -94,8 +101,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       caller: call.caller,
       endpoint,
       operation: call.operation,
-      // Conservative: about 2 characters per token (Korean text runs close to 1); reconciled after.
-      estimatedTokens: Math.ceil(call.promptCharacters / 2) + outputTokens,
+      estimatedTokens: estimate.promptTokens + estimate.outputTokens,
       body: call.body,
       startedAt: call.startedAt,
       dataClassificationHeader: call.dataClassificationHeader,
@@ -117,11 +123,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   }
 
   let outcome: UsageOutcome = 'upstream_error';
-  let usage = NO_USAGE;
   let httpStatus = 502;
   const finish = () => {
     const latencyMs = performance.now() - call.startedAt;
-    const charged = outcome === 'success' ? usage : NO_USAGE;
+    // Tokens are never free: a caller who leaves pays for what the model read and what it was sent.
+    const charged = outcome === 'success' || outcome === 'cancelled' ? meter.charge() : NO_USAGE;
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
     deps.usage.record({
       tenantId: call.caller.tenantId,
@@ -187,10 +193,10 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       return;
     }
     if (call.stream) {
-      await relayStream(upstream, res, call, endpoint, (observed) => (usage = observed), admission.observeResponse?.bind(admission));
+      await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission));
     } else {
       const payload = await readAll(upstream);
-      usage = usageFrom((safeJson(payload) as { usage?: { prompt_tokens?: number; completion_tokens?: number } } | undefined)?.usage) ?? NO_USAGE;
+      meter.observeBody(safeJson(payload));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length, 'x-request-id': call.requestId });
       admission.observeResponse?.(payload);
       res.end(payload);
@@ -249,13 +255,13 @@ function safeJson(payload: Buffer): unknown {
   }
 }
 
-/** Passes SSE events through as they arrive; reads usage; drops the usage chunk unless asked for. */
+/** Passes SSE events through as they arrive; meters them; drops the usage chunk unless asked for. */
 function relayStream(
   upstream: IncomingMessage,
   res: ServerResponse,
   call: ProxyCall,
   endpoint: RouteEndpoint,
-  onUsage: (usage: TokenUsage) => void,
+  meter: CallMeter,
   observe: (chunk: string) => void = () => undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -283,8 +289,7 @@ function relayStream(
       idle = setTimeout(onIdle, endpoint.firstByteTimeoutMs);
       let out = '';
       for (const event of splitter.push(chunk)) {
-        const info = inspectSseEvent(event);
-        if (info.usage) onUsage(info.usage);
+        const info = meter.observeEvent(event);
         if (info.done) sawDone = true;
         if (info.usageOnly && !call.includeUsage) continue;
         out += event;
@@ -298,6 +303,7 @@ function relayStream(
       clearTimeout(idle);
       const rest = splitter.rest();
       if (rest) {
+        meter.observeEvent(rest);
         observe(rest);
         res.write(rest);
       }

@@ -13,7 +13,7 @@ interface EndpointRow {
   upstream_url: string; upstream_model: string; azure_deployment: string | null; azure_api_version: string | null;
   credential_ciphertext: Buffer | null; credential_key_id: string | null;
   max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; max_choices: number; allowed_extra_fields: string[];
-  connect_timeout_ms: number; first_byte_timeout_ms: number; request_timeout_ms: number;
+  connect_timeout_ms: number; first_byte_timeout_ms: number; request_timeout_ms: number; image_input_tokens: number;
   hosting: string; region: string; network_zone: string; authority_confirmation_expires_at: Date | null; created_at: Date;
 }
 
@@ -79,6 +79,7 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             maxRequestBytes: row.max_request_bytes, maxOutputTokens: row.max_output_tokens, defaultMaxTokens: row.default_max_tokens,
             maxChoices: row.max_choices, allowedExtraFields: Object.freeze([...row.allowed_extra_fields]),
             connectTimeoutMs: row.connect_timeout_ms, firstByteTimeoutMs: row.first_byte_timeout_ms, requestTimeoutMs: row.request_timeout_ms,
+            imageInputTokens: row.image_input_tokens,
             hosting: row.hosting, region: row.region, networkZone: row.network_zone,
             authorityConfirmationExpiresAt: row.authority_confirmation_expires_at, createdAt: row.created_at,
           });

@@ -24,6 +24,8 @@ export interface RouteEndpoint {
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Tokens one image (or audio, file part) costs in the admission estimate. */
+  imageInputTokens: number;
   hosting: string;
   region: string;
   networkZone: string;

@@ -1,4 +1,4 @@
-import { SseEventSplitter, inspectSseEvent } from './sse-events';
+import { SseEventSplitter } from './sse-events';
 
 describe('SSE events', () => {
   it('splits events across arbitrary chunk boundaries', () => {
@@ -17,14 +17,5 @@ describe('SSE events', () => {
     // Splitting a UTF-8 sequence must not corrupt it: feed byte by byte.
     const events = [...bytes].flatMap((byte) => splitter.push(Buffer.from([byte])));
     expect(events.join('')).toBe('data: {"t":"한빛"}\n\n');
-  });
-
-  it('reads usage and recognises the usage-only chunk', () => {
-    expect(inspectSseEvent('data: {"choices":[{"delta":{"content":"hi"}}]}\n\n')).toEqual({ usageOnly: false, done: false });
-    expect(inspectSseEvent('data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3}}\n\n')).toEqual({
-      usage: { promptTokens: 7, completionTokens: 3 }, usageOnly: true, done: false,
-    });
-    expect(inspectSseEvent('data: {"choices":[{"delta":{}}],"usage":null}\n\n').usage).toBeUndefined();
-    expect(inspectSseEvent('data: [DONE]\n\n').done).toBe(true);
   });
 });

@@ -1,9 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 
 /**
- * Splits a byte stream of server-sent events into whole events (each ending with a blank line) and
- * reads token usage from them. Only events that mention "usage" are parsed as JSON, so the cost per
- * chunk is a substring search.
+ * Splits a byte stream of server-sent events into whole events (each ending with a blank line).
+ * What an event carries (usage, text, `[DONE]`) is read by the call meter (usage/call-meter.ts).
  */
 export class SseEventSplitter {
   private pending = '';
@@ -32,36 +31,4 @@ export class SseEventSplitter {
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
-}
-
-export interface SseEventInfo {
-  usage?: TokenUsage;
-  /** A chunk that carries only usage (no choices): the one `stream_options.include_usage` adds. */
-  usageOnly: boolean;
-  done: boolean;
-}
-
-export function inspectSseEvent(event: string): SseEventInfo {
-  if (event.startsWith('data: [DONE]')) return { usageOnly: false, done: true };
-  if (!event.includes('"usage"')) return { usageOnly: false, done: false };
-  const data = event
-    .split('\n')
-    .filter((line) => line.startsWith('data:'))
-    .map((line) => line.slice(5).trimStart())
-    .join('\n');
-  try {
-    const parsed = JSON.parse(data) as { usage?: { prompt_tokens?: number; completion_tokens?: number } | null; choices?: unknown[] };
-    const usage = parsed.usage ? usageFrom(parsed.usage) : undefined;
-    return { usage, usageOnly: usage !== undefined && (!parsed.choices || parsed.choices.length === 0), done: false };
-  } catch {
-    return { usageOnly: false, done: false };
-  }
-}
-
-export function usageFrom(raw: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage | undefined {
-  if (!raw) return undefined;
-  const promptTokens = Number(raw.prompt_tokens ?? 0);
-  const completionTokens = Number(raw.completion_tokens ?? 0);
-  if (!Number.isFinite(promptTokens) || !Number.isFinite(completionTokens)) return undefined;
-  return { promptTokens: Math.max(0, Math.trunc(promptTokens)), completionTokens: Math.max(0, Math.trunc(completionTokens)) };
 }

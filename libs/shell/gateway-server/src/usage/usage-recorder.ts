@@ -1,5 +1,5 @@
 import { RequestContext } from '@ai-commons/core';
-import type { TenantDatabase } from '@ai-commons/database';
+import { deadLetterOf, deadLetterParameters, INSERT_DEAD_LETTERS, writeIsolatingRefusals, type RefusedRecord, type TenantDatabase } from '@ai-commons/database';
 import type { JsonLogger } from '@ai-commons/observability';
 
 export type UsageOutcome = 'success' | 'upstream_error' | 'client_error' | 'rejected' | 'cancelled';
@@ -28,12 +28,15 @@ const MAX_BUFFERED = 200_000;
 /**
  * Records gateway usage durably in batches (group commit): requests only append to a buffer; a
  * timer writes it with one INSERT … SELECT FROM unnest(…) per batch. A failed write keeps the
- * records for the next attempt; stop() writes everything left before the process exits.
+ * records for the next attempt; a batch the database refuses is split until the refused records
+ * stand alone, and those go to the dead-letter table (so they never block the records behind them);
+ * stop() writes everything left before the process exits.
  */
 export class UsageRecorder {
   private buffer: UsageRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private deadLetteredCount = 0;
 
   constructor(
     private readonly db: TenantDatabase,
@@ -60,6 +63,11 @@ export class UsageRecorder {
 
   get pending(): number {
     return this.buffer.length;
+  }
+
+  /** Records moved to the dead-letter table since start: an alert (readiness detail, metric) when not 0. */
+  get deadLettered(): number {
+    return this.deadLetteredCount;
   }
 
   /**
@@ -93,14 +101,39 @@ export class UsageRecorder {
     while (remaining > 0 && this.buffer.length > 0) {
       const batch = this.buffer.splice(0, Math.min(this.batchSize, remaining));
       remaining -= batch.length;
-      try {
-        await this.write(batch);
-      } catch (error) {
-        this.buffer.unshift(...batch);
+      const result = await writeIsolatingRefusals(batch, (records) => this.write(records));
+      const kept = await this.deadLetter(result.refused);
+      if (result.error !== undefined || kept.length > 0) {
+        this.buffer.unshift(...kept, ...result.unwritten);
+        const error = result.error ?? new Error('usage dead-letter write failed');
         this.logger.event('warn', 'usage.write_failed', { error: (error as Error).message, pending: this.buffer.length });
         throw error;
       }
     }
+  }
+
+  /** Moves refused records to the dead-letter table; returns those that could not be moved either. */
+  private async deadLetter(refused: RefusedRecord<UsageRecord>[]): Promise<UsageRecord[]> {
+    if (refused.length === 0) return [];
+    const letters = refused.map(({ record, error }) => deadLetterOf('usage', record.tenantId, record, error));
+    try {
+      await RequestContext.run({ requestId: 'usage-dead-letters', tenantScope: SYSTEM_SCOPE }, () =>
+        this.db.transaction(async (tx) => void (await tx.query(INSERT_DEAD_LETTERS, deadLetterParameters(letters)))),
+      );
+    } catch (error) {
+      this.logger.event('error', 'usage.dead_letter_failed', { error: (error as Error).message, count: refused.length });
+      return refused.map(({ record }) => record);
+    }
+    this.deadLetteredCount += refused.length;
+    for (const { record, error } of refused) {
+      this.logger.event('error', 'usage.record_dead_lettered', {
+        requestId: record.requestId,
+        tenantId: record.tenantId,
+        error: (error as Error).message,
+        deadLettered: this.deadLetteredCount,
+      });
+    }
+    return [];
   }
 
   private write(batch: UsageRecord[]): Promise<void> {

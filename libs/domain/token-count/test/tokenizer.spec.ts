@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { countTokens, WORD_PIECE_LENGTH } from './tokenizer';
+import { countTokens, WORD_PIECE_LENGTH } from '../src/tokenizer';
 
 describe('countTokens', () => {
   it.each([

@@ -1,5 +1,5 @@
 /**
- * The simulator's deterministic tokenizer. It is not BPE; it only has to count consistently and
+ * The model simulator's deterministic tokenizer (apps/model-simulator counts usage with it). It is not BPE; it only has to count consistently and
  * roughly like real tokenizers do for English and Korean text:
  *  - whitespace separates tokens and costs nothing;
  *  - each Hangul, Han (CJK ideograph), Hiragana or Katakana character is one token;
