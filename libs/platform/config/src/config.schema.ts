@@ -126,6 +126,17 @@ export const configSchema = z
    * (ms): requests arriving close together then share one commit. The wait overlaps the model call.
    */
   AUDIT_GROUP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(5),
+  /**
+   * Authentication failures are aggregated: one `authentication.failure` event per (source address,
+   * reason, route) per window (ms), at most AUTH_FAILURE_MAX_KEYS per window plus one overflow event.
+   */
+  AUTH_FAILURE_WINDOW_MS: positiveInt.default(60_000),
+  AUTH_FAILURE_MAX_KEYS: positiveInt.default(1_000),
+  /** Per source address: failures allowed in a burst, refilled per second; then 429 (both services). */
+  AUTH_FAILURE_BURST: positiveInt.default(20),
+  AUTH_FAILURE_REFILL_PER_SECOND: z.coerce.number().positive().default(1),
+  /** Source addresses the brake remembers (least recently failing forgotten first). */
+  AUTH_FAILURE_MAX_SOURCES: positiveInt.default(10_000),
 
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),

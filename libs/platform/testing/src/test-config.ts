@@ -12,6 +12,9 @@ export function testConfig(database: { ownerUrl: string; appUrl: string }, overr
     KEYCLOAK_JWKS_MIN_INTERVAL_S: '0.001',
     CONTROL_PLANE_PORT: '0',
     MIGRATE_ON_START: 'false',
+    // Every test calls from 127.0.0.1: the per-source brake on failed authentication would trip
+    // across unrelated tests. Tests of the brake set their own burst.
+    AUTH_FAILURE_BURST: '1000000',
     ...overrides,
   });
 }

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
 import { createAppDataSource, runMigrations } from '@ai-commons/database';
-import { auditAuthenticationFailures, auditAuthorizationRefusals, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
+import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { graphqlBodyLimits } from '@ai-commons/graphql';
@@ -54,7 +54,7 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   // Before the app: its auth guard records role refusals through this runtime's writer.
-  const audit = startAuditRuntime({ config, logger, applicationName: 'ai-commons-control-plane' });
+  const audit = startAuditRuntime({ config, logger, applicationName: 'ai-commons-control-plane', service: 'control-plane' });
   try {
     return await startApp(config, overrides, { dataSource, verifier, logger, audit });
   } catch (error) {
@@ -74,9 +74,11 @@ async function startApp(
     { logger, bodyParser: true },
   );
   app.use(requestContextMiddleware(logger));
+  // A source that keeps failing authentication gets 429 before its next credential is checked.
+  app.use(brakeFailingSources(audit.authenticationFailures));
   app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
   app.use(authenticationMiddleware(app.get(Authenticator)));
-  app.use(auditAuthenticationFailures(audit.writer));
+  app.use(auditAuthenticationFailures(audit.authenticationFailures));
   app.enableShutdownHooks();
   await app.init();
   if (config.SEED_DEMO_CONSORTIUM) {

@@ -68,7 +68,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await policy.start();
 
-  const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway' });
+  const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway', service: 'gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
   // are recorded as refused, by onRefused.
   const auditHooks = gatewayAuditHooks(
@@ -79,7 +79,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
   const server = createGatewayServer({
-    authentication: new GatewayAuthentication(verifier, table),
+    authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
