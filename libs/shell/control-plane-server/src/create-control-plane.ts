@@ -79,7 +79,8 @@ async function startApp(
   app.use('/graphql', ...graphqlBodyLimits(config.GRAPHQL_MAX_BATCH));
   app.use(authenticationMiddleware(app.get(Authenticator)));
   app.use(auditAuthenticationFailures(audit.authenticationFailures));
-  app.enableShutdownHooks();
+  // No Nest shutdown hooks: on a signal Nest would close the app and exit before the audit writer
+  // wrote what it holds. main.ts calls close() instead, which writes it.
   await app.init();
   if (config.SEED_DEMO_CONSORTIUM) {
     const created = await seedDemoConsortium(app.get(InstitutionService));
@@ -110,6 +111,7 @@ async function startApp(
     app,
     url,
     audit,
+    /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
       await prober.stop();
       // The app first: requests still running may record events (refusals) through the writer.
