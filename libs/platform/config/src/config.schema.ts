@@ -55,6 +55,11 @@ export const configSchema = z
   GATEWAY_USAGE_BATCH_SIZE: positiveInt.default(500),
   /** Safety-net full reload of the routing table (changes also arrive by LISTEN/NOTIFY). */
   GATEWAY_ROUTING_REFRESH_MS: positiveInt.default(60_000),
+  /**
+   * When routing reloads have kept failing this long (ms), the gateway reports not-ready: its table
+   * may still hold keys revoked since. Default: three safety-net refreshes.
+   */
+  GATEWAY_ROUTING_STALE_AFTER_MS: positiveInt.default(180_000),
   /** Circuit breaker per endpoint: consecutive failures that open it, and how long it stays open. */
   GATEWAY_BREAKER_FAILURES: positiveInt.default(5),
   GATEWAY_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),

@@ -93,14 +93,19 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     logger,
     ready: async () => {
-      const checks: Record<string, unknown> = { routing: routing.loaded ? { status: 'up', ...table().size } : { status: 'down' } };
+      // A table whose reloads keep failing may still hold revoked keys: not ready past the limit.
+      const failingForMs = routing.failingForMs();
+      const routingUp = routing.loaded && failingForMs < config.GATEWAY_ROUTING_STALE_AFTER_MS;
+      const checks: Record<string, unknown> = {
+        routing: !routing.loaded ? { status: 'down' } : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
+      };
       try {
         await db.ping();
         checks.database = { status: 'up' };
       } catch {
         checks.database = { status: 'down' };
       }
-      return { ok: routing.loaded && (checks.database as { status: string }).status === 'up', checks };
+      return { ok: routingUp && (checks.database as { status: string }).status === 'up', checks };
     },
   });
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));

@@ -64,6 +64,21 @@ export class GatewayAuthentication {
     }
   }
 
+  /**
+   * Does the request carry a platform admin's token (health details)? A bad token here counts as an
+   * authentication failure like anywhere else; a braked source gets no details.
+   */
+  async isPlatformAdmin(req: IncomingMessage): Promise<boolean> {
+    const header = req.headers.authorization;
+    if (!header) return false;
+    const source = RequestContext.current()?.sourceAddress ?? req.socket.remoteAddress;
+    const route = routeOf(req.method, req.url ?? '/');
+    if (this.failures && !this.failures.admit(source, route).allowed) return false;
+    const result = await this.tokens.authenticate(header);
+    if (result.status === 'failed' && result.error.kind !== 'unavailable') this.failures?.failed(source, result.error.code.toLowerCase(), route, 401);
+    return result.status === 'authenticated' && result.principal.roles.includes('platform-admin');
+  }
+
   private async authenticateCredential(req: IncomingMessage): Promise<GatewayCaller> {
     const header = req.headers.authorization;
     const azureKey = req.headers['api-key'];
