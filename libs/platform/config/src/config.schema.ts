@@ -84,6 +84,8 @@ export const configSchema = z
 
   /** Upstream URL of the demo endpoints that SEED_DEMO_CONSORTIUM creates (the model simulator). */
   DEMO_SIMULATOR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:18090'),
+  /** Active (not revoked, not expired) API keys an institution may hold at once; createApiKey refuses more. */
+  API_KEYS_MAX_ACTIVE_PER_INSTITUTION: positiveInt.default(50),
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
   CATALOG_HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 
