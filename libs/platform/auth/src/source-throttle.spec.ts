@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SourceThrottle } from './source-throttle';
+import { SourceThrottle, throttleKeyOf } from './source-throttle';
 
 describe('SourceThrottle', () => {
   it('lets a source fail `burst` times, then refuses it until a token has refilled', () => {
@@ -27,5 +27,20 @@ describe('SourceThrottle', () => {
         if (sources.length) expect(throttle.check(`10.0.0.${sources.at(-1)}`).allowed).toBe(false);
       }),
     );
+  });
+
+  it('counts IPv6 callers by /64 and IPv4-mapped addresses as IPv4', () => {
+    expect(throttleKeyOf('10.0.0.1')).toBe('10.0.0.1');
+    expect(throttleKeyOf('::ffff:10.0.0.1')).toBe('10.0.0.1');
+    expect(throttleKeyOf('2001:db8:0:1::7')).toBe('2001:db8:0:1::/64');
+    expect(throttleKeyOf('2001:0db8:0000:0001:ffff:1:2:3')).toBe('2001:db8:0:1::/64');
+    expect(throttleKeyOf('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(throttleKeyOf('::1')).toBe('0:0:0:0::/64');
+    expect(throttleKeyOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    const throttle = new SourceThrottle({ burst: 2, refillPerSecond: 1, maxSources: 10, clock: () => 0 });
+    throttle.recordFailure('2001:db8:0:1::a');
+    throttle.recordFailure('2001:db8:0:1::b');
+    expect(throttle.check('2001:db8:0:1::c').allowed).toBe(false);
+    expect(throttle.check('2001:db8:0:2::c').allowed).toBe(true);
   });
 });
