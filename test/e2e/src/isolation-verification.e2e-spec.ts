@@ -32,7 +32,8 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
 
   beforeAll(async () => {
     database = await createTestDatabase(e2eDatabase().adminUrl, `ai_commons_isolation_${process.pid}`);
-    gateway = await createGateway(testConfig(database, { GATEWAY_USAGE_FLUSH_MS: '50' }), { logger: silent(), port: 0 });
+    // A tight brake on failed authentications: the gateway probe's polls for its new keys must not trip it.
+    gateway = await createGateway(testConfig(database, { GATEWAY_USAGE_FLUSH_MS: '50', AUTH_FAILURE_BURST: '2', AUTH_FAILURE_REFILL_PER_SECOND: '0.5' }), { logger: silent(), port: 0 });
     controlPlane = await createControlPlane(
       testConfig(database, { SEED_DEMO_CONSORTIUM: 'true', GATEWAY_URL: gateway.url, ISOLATION_SCHEDULE_MS: '0', AUDIT_TREE_HEAD_INTERVAL_MS: '200' }),
       { logger: silent(), port: 0 },

@@ -11,12 +11,19 @@ interface ProbeKey {
   secret: string;
 }
 
+/**
+ * Polls until the gateway accepts the new key. Each refused poll is an authentication failure the
+ * gateway counts against this control plane's address (its per-source brake), so polls back off
+ * (50 ms doubling to 1 s) and a 429 from the brake is waited out, not counted as an answer.
+ */
 async function waitForKey(gatewayUrl: string, secret: string, deadline: number): Promise<{ status: number; models: string[] }> {
-  for (;;) {
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
     const response = await fetch(`${gatewayUrl}/v1/models`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(5_000) });
     const body = (await response.json().catch(() => ({}))) as { data?: { id: string }[] };
-    if (response.status !== 401 || Date.now() > deadline) return { status: response.status, models: (body.data ?? []).map((model) => model.id) };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const notYet = response.status === 401 || response.status === 429;
+    if (!notYet || Date.now() > deadline) return { status: response.status, models: (body.data ?? []).map((model) => model.id) };
+    const retryAfterMs = response.status === 429 ? Number(response.headers.get('retry-after') ?? 1) * 1_000 : pause;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(retryAfterMs, deadline - Date.now()))));
   }
 }
 
