@@ -70,7 +70,8 @@ export class GatewayAuthentication {
    */
   async isPlatformAdmin(req: IncomingMessage): Promise<boolean> {
     const header = req.headers.authorization;
-    if (!header) return false;
+    // API keys act for an institution, never as a platform admin: no details, and no failure either.
+    if (!header || /^Bearer\s+aic_/i.test(header)) return false;
     const source = RequestContext.current()?.sourceAddress ?? req.socket.remoteAddress;
     const route = routeOf(req.method, req.url ?? '/');
     if (this.failures && !this.failures.admit(source, route).allowed) return false;
