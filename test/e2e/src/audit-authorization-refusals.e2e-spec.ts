@@ -30,6 +30,7 @@ describe('authorization refusals in the audit log (control plane)', () => {
   }
   /** Every audit row of one request, once the batch writer has written what it holds. */
   async function recordedFor(requestId: string) {
+    controlPlane.audit.authenticationFailures.recorder.flush();
     await controlPlane.audit.writer.flush();
     return superuser('select * from audit_events where request_id = $1', [requestId]);
   }
@@ -215,6 +216,7 @@ describe('authorization refusals in the audit log (control plane)', () => {
   });
 
   it('a failed authentication stays one authentication.failure, not also an authorization refusal', async () => {
+    controlPlane.audit.authenticationFailures.recorder.flush(); // a fresh window: this request is its key's first
     const requestId = newRequestId('unauthenticated');
     const response = await graphqlRequest(controlPlane.url, 'mutation { offboardInstitution(id: "x", reason: "x") { id } }', {
       token: 'not.a.jwt',

@@ -113,12 +113,15 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
       const stored = await superuser(`select count(*)::int as n from audit_events e where e::text like '%' || $1 || '%'`, [marker]);
       expect(stored[0].n).toBe(0);
 
+      gateway.audit.authenticationFailures.recorder.flush(); // a fresh window: the 401 below is its key's first
       await expect(openai('aic_not-a-real-key').chat.completions.create({ model: 'audit-llama', messages }, { headers: { 'x-request-id': `${requestId}-401` } })).rejects.toMatchObject({ status: 401 });
       await expect(openai(apiKey).chat.completions.create({ model: 'no-such-model', messages }, { headers: { 'x-request-id': `${requestId}-404` } })).rejects.toMatchObject({ status: 404 });
+      gateway.audit.authenticationFailures.recorder.flush();
       await gateway.audit.writer.flush();
       const refusals = await superuser(`select request_id, action, outcome, http_status, tenant_id, details, actor from audit_events where request_id like $1 || '-%' order by request_id`, [requestId]);
+      // The authentication failure is the window's aggregate for its (source, reason, route), named by its first request.
       expect(refusals).toEqual([
-        expect.objectContaining({ request_id: `${requestId}-401`, action: 'authentication.failure', outcome: 'denied', http_status: 401, tenant_id: null, details: expect.objectContaining({ code: 'invalid_api_key' }) }),
+        expect.objectContaining({ request_id: `${requestId}-401`, action: 'authentication.failure', outcome: 'denied', http_status: 401, tenant_id: null, details: expect.objectContaining({ reason: 'invalid_api_key', count: 1 }) }),
         expect.objectContaining({ request_id: `${requestId}-404`, action: 'gateway.request.rejected', outcome: 'failure', http_status: 404, tenant_id: ids['hanbit-bank'], details: expect.objectContaining({ code: 'model_not_found' }) }),
       ]);
       expect(refusals[0].actor).toMatchObject({ subject: 'anonymous' });
@@ -208,9 +211,11 @@ describe('tamper-evident audit log (control plane, gateway, sequencer, views, ex
     });
 
     it('authentication failures on the control plane are recorded', async () => {
+      controlPlane.audit.authenticationFailures.recorder.flush(); // a fresh window: this request is its key's first
       const requestId = `audit-cp-${randomBytes(4).toString('hex')}`;
       const response = await graphqlRequest(controlPlane.url, '{ me { subject } }', { token: 'not.a.jwt', headers: { 'x-request-id': requestId } });
       expect(errorCodes(response)[0]?.code).toBe('UNAUTHENTICATED');
+      controlPlane.audit.authenticationFailures.recorder.flush();
       await controlPlane.audit.writer.flush();
       const [event] = await superuser(`select * from audit_events where request_id = $1`, [requestId]);
       expect(event).toMatchObject({ action: 'authentication.failure', resource_type: 'control-plane', outcome: 'denied', http_status: 401 });

@@ -97,12 +97,18 @@ describe('authentication with real Keycloak tokens', () => {
     expect(errorCodes(create)).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
   });
 
-  it('health endpoints are public; the request id is echoed', async () => {
+  it('health endpoints are public, readiness details only for a platform admin; the request id is echoed', async () => {
     const response = await fetch(`${controlPlane.url}/health/live`, { headers: { 'x-request-id': 'req-e2e-1' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('req-e2e-1');
     const ready = await fetch(`${controlPlane.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'up' }, keycloak: { status: 'up' } } });
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    for (const user of ['hanbit-bank-admin', 'regulator']) {
+      const notAdmin = await fetch(`${controlPlane.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken(user)}` } });
+      expect(await notAdmin.json()).toEqual({ status: 'ready' });
+    }
+    const admin = await fetch(`${controlPlane.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } });
+    expect(await admin.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'up' }, keycloak: { status: 'up' } } });
   });
 });

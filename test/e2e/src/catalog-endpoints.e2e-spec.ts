@@ -94,6 +94,28 @@ describe('institution endpoints over GraphQL', () => {
       expect(errorCodes(await client.gql('regulator', BY_ID, { id: 'not-a-uuid' }))).toEqual([{ code: 'NOT_FOUND', reason: 'ENDPOINT_NOT_FOUND' }]);
     });
 
+    it('tenant members and service accounts do not see the upstream URL or the health detail (null); admins and regulators do', async () => {
+      const query = `query($id: ID!) { endpoint(id: $id) { id upstreamUrl healthDetail } }`;
+      const list = `{ endpoints(first: 100) { edges { node { upstreamUrl healthDetail } } } }`;
+      const target = names(await client.ok('regulator', LIST, { institutionId: ids['hanbit-bank'], name: 'llama-3.1-70b' }))[0];
+      await superuserQuery(`update endpoints set health_detail = 'connect ECONNREFUSED 10.20.0.7:8000' where id = $1`, [target.id]);
+      for (const caller of ['hanbit-bank-analyst', 'svc-hanbit-bank'] as const) {
+        const response = await client.gql(caller, query, { id: target.id });
+        expect(response.errors).toBeUndefined();
+        expect(response.data.endpoint).toEqual({ id: target.id, upstreamUrl: null, healthDetail: null });
+        const nodes = names(await client.ok(caller, list));
+        expect(nodes.length).toBeGreaterThan(0);
+        expect(nodes.every((node: any) => node.upstreamUrl === null && node.healthDetail === null)).toBe(true);
+      }
+      for (const caller of ['hanbit-bank-admin', 'regulator', 'platform-admin'] as const) {
+        expect((await client.ok(caller, query, { id: target.id })).endpoint).toEqual({
+          id: target.id,
+          upstreamUrl: expect.stringMatching(/^https?:\/\//),
+          healthDetail: 'connect ECONNREFUSED 10.20.0.7:8000',
+        });
+      }
+    });
+
     it('state history is visible to the institution and cross-tenant readers only', async () => {
       const query = `query($id: ID!) { endpoint(id: $id) { stateHistory(first: 10) { edges { node { fromState toState reason actorSubject } } } } }`;
       const gaon = names(await client.ok('regulator', LIST, { institutionId: ids['gaon-securities'], name: 'llama-3.1-70b' }))[0];

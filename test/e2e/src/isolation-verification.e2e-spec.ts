@@ -32,7 +32,8 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
 
   beforeAll(async () => {
     database = await createTestDatabase(e2eDatabase().adminUrl, `ai_commons_isolation_${process.pid}`);
-    gateway = await createGateway(testConfig(database, { GATEWAY_USAGE_FLUSH_MS: '50' }), { logger: silent(), port: 0 });
+    // A tight brake on failed authentications: the gateway probe's polls for its new keys must not trip it.
+    gateway = await createGateway(testConfig(database, { GATEWAY_USAGE_FLUSH_MS: '50', AUTH_FAILURE_BURST: '2', AUTH_FAILURE_REFILL_PER_SECOND: '0.5' }), { logger: silent(), port: 0 });
     controlPlane = await createControlPlane(
       testConfig(database, { SEED_DEMO_CONSORTIUM: 'true', GATEWAY_URL: gateway.url, ISOLATION_SCHEDULE_MS: '0', AUDIT_TREE_HEAD_INTERVAL_MS: '200' }),
       { logger: silent(), port: 0 },
@@ -89,6 +90,34 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
     // A second run checks consistency with the tree head the first saw.
     const second = await runVerification();
     expect(JSON.parse(check(second, 'audit.tree-head').evidenceJson).consistency).toMatchObject({ result: 'valid' });
+  });
+
+  it("a regulator's run writes an audit record in every institution it probes; its probe keys are short-lived and revoked, as the report shows", async () => {
+    const regulator = await userToken('regulator');
+    const response = await graphqlRequest<{ startIsolationVerification: any }>(controlPlane.url, `mutation { startIsolationVerification { ${RUN_FIELDS} } }`, { token: regulator });
+    expect(response.errors).toBeUndefined();
+    const run = response.data!.startIsolationVerification;
+    const institutions = await sql<{ id: string; slug: string }>(`select id, slug from institutions where status <> 'offboarded' order by slug`);
+
+    const audited = await sql(`select tenant_id, actor, resource_id, details from audit_events where action = 'isolation.verification.probe' and details->>'runId' = $1 order by tenant_id`, [run.id]);
+    expect(audited.map((row) => row.tenant_id).sort()).toEqual(institutions.map((institution) => institution.id).sort());
+    for (const row of audited) {
+      expect(row.resource_id).toBe(row.tenant_id);
+      expect(row.actor).toMatchObject({ username: 'regulator', roles: ['regulator'] });
+      expect(row.details).toMatchObject({ trigger: 'on-demand', probes: expect.arrayContaining(['probe.gateway', 'probe.graphql', 'probe.sql-canaries']) });
+    }
+
+    const download = await fetch(`${controlPlane.url}/isolation/reports/${run.id}.json`, { headers: { authorization: `Bearer ${regulator}` } });
+    const { report } = (await download.json()) as { report: { checks: { id: string; evidence: { probeKeys: any[] } }[] } };
+    const probeKeys = report.checks.find((entry) => entry.id === 'probe.gateway')!.evidence.probeKeys;
+    expect(probeKeys.map((key) => key.institution).sort()).toEqual(institutions.map((institution) => institution.slug).sort());
+    for (const key of probeKeys) {
+      expect(Date.parse(key.expiresAt) - Date.parse(key.createdAt)).toBeLessThanOrEqual(120_000);
+      expect(Date.parse(key.revokedAt)).toBeGreaterThanOrEqual(Date.parse(key.createdAt));
+    }
+    const stored = await sql(`select revoked_at from api_keys where id = any($1::uuid[])`, [probeKeys.map((key) => key.keyId)]);
+    expect(stored).toHaveLength(probeKeys.length);
+    expect(stored.every((row) => row.revoked_at !== null)).toBe(true);
   });
 
   it('fails rls.tenant-tables when RLS is disabled on a tenant table, and raises an alert', async () => {

@@ -50,13 +50,15 @@ describe('Keycloak key rotation and outage', () => {
   it('during an outage, cached keys keep working and an unknown key gives a clear error; it recovers', async () => {
     const cached = await userToken('nuri-insurance-analyst');
     expect((await me(cached)).errors).toBeUndefined();
+    const admin = await userToken('platform-admin'); // readiness details are for platform admins
 
     await proxy.close();
     expect((await me(cached)).data?.me).toEqual({ username: 'nuri-insurance-analyst' });
 
-    const ready = await fetch(`${controlPlane.url}/health/ready`);
+    const ready = await fetch(`${controlPlane.url}/health/ready`, { headers: { authorization: `Bearer ${admin}` } });
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: { keycloak: { status: 'down' }, database: { status: 'up' } } });
+    expect(await ready.json()).toMatchObject({ status: 'not-ready', checks: { keycloak: { status: 'down' }, database: { status: 'up' } } });
+    expect(await (await fetch(`${controlPlane.url}/health/ready`)).json()).toEqual({ status: 'not-ready' });
 
     await rotateRealmSigningKey();
     const unknownKey = await userToken('nuri-insurance-analyst');

@@ -5,6 +5,7 @@ import { GatewayAuditHooks } from './gateway/gateway-audit-hooks';
 import { AuditKeys } from './keys/audit-keys';
 import { AuditSequencer } from './sequencer/audit-sequencer';
 import { AuditBatchWriter } from './writer/audit-batch-writer';
+import { AuthenticationFailures } from './authentication-failures/authentication-failures';
 
 /** The audit log's background parts in one server process. */
 export interface AuditRuntime {
@@ -13,7 +14,9 @@ export interface AuditRuntime {
   writer: AuditBatchWriter;
   /** Undefined when AUDIT_SEQUENCER_ENABLED is false. */
   sequencer?: AuditSequencer;
-  /** Writes what is queued and stops the sequencer (releasing its lock). */
+  /** Aggregated authentication failures (one event per source, reason, route and window) and the per-source brake. */
+  authenticationFailures: AuthenticationFailures;
+  /** Hands the open failure window to the writer, writes what is queued and stops the sequencer (releasing its lock). */
   stop(): Promise<void>;
 }
 
@@ -24,10 +27,14 @@ export interface AuditRuntimeOptions {
   logger?: AuditLogger;
   keys?: AuditKeys;
   applicationName: string;
+  /** Names the service in aggregated authentication failures (`resourceType`). */
+  service: 'control-plane' | 'gateway';
+  /** Clock of the failure windows and the per-source brake (tests). */
+  clock?: () => number;
 }
 
 /** Starts the batch writer and (if enabled) the sequencer of a control plane or gateway. */
-export function startAuditRuntime({ config, logger = SILENT_LOGGER, keys, applicationName }: AuditRuntimeOptions): AuditRuntime {
+export function startAuditRuntime({ config, logger = SILENT_LOGGER, keys, applicationName, service, clock }: AuditRuntimeOptions): AuditRuntime {
   const auditKeys = keys ?? AuditKeys.fromConfig(config);
   const writer = AuditBatchWriter.forConnection(config.DATABASE_APP_URL, {
     flushMs: config.AUDIT_WRITE_FLUSH_MS,
@@ -48,11 +55,15 @@ export function startAuditRuntime({ config, logger = SILENT_LOGGER, keys, applic
       })
     : undefined;
   sequencer?.start();
+  const authenticationFailures = AuthenticationFailures.fromConfig(writer, service, config, clock);
+  authenticationFailures.recorder.start();
   return {
     keys: auditKeys,
     writer,
     sequencer,
+    authenticationFailures,
     stop: async () => {
+      authenticationFailures.recorder.stop();
       await writer.stop();
       await sequencer?.stop();
     },

@@ -17,3 +17,6 @@ export * from './read/audit-log.service';
 export * from './http/audit-export.controller';
 export * from './http/authentication-failure.middleware';
 export * from './http/authorization-refusal-recorder';
+export * from './authentication-failures/failure-window';
+export * from './authentication-failures/authentication-failure-recorder';
+export * from './authentication-failures/authentication-failures';

@@ -55,7 +55,7 @@ describe('GatewayAuditHooks', () => {
     expect(JSON.stringify(written)).not.toContain('900101');
   });
 
-  it('queues the completion record without waiting, and refusals only for requests that were not admitted', async () => {
+  it('queues the completion record without waiting, and refusals only for authenticated requests that were not admitted', async () => {
     const { written, writer, hooks, inRequest } = setup();
     await inRequest(async () => {
       const admission = await hooks.admit(request());
@@ -64,19 +64,19 @@ describe('GatewayAuditHooks', () => {
       // The same request failing later is described by its completion record, not as a refusal.
       hooks.recordRefusal({ status: 502, code: 'upstream_error', method: 'POST', path: '/v1/chat/completions' });
     });
+    // Anonymous refusals leave no row of their own (authentication failures are aggregated elsewhere).
     RequestContext.run({ requestId: 'req-2', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 401, code: 'invalid_api_key', method: 'POST', path: '/v1/chat/completions' }));
+    RequestContext.run({ requestId: 'req-2b', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 404, code: 'unknown_url', method: 'GET', path: '/wp-admin' }));
     RequestContext.run({ requestId: 'req-3', principal }, () => hooks.recordRefusal({ status: 429, code: 'quota_exceeded', path: '/v1/chat/completions' }));
     expect(written).toHaveLength(1);
     await writer.flush();
     expect(written.map((e) => [e.requestId, e.action, e.outcome, e.httpStatus ?? null])).toEqual([
       ['req-1', 'gateway.request.admitted', 'success', null],
       ['req-1', 'gateway.request.completed', 'failure', 502],
-      ['req-2', 'authentication.failure', 'denied', 401],
       ['req-3', 'gateway.request.rejected', 'denied', 429],
     ]);
     expect(written[1]).toMatchObject({ latencyMs: 13, details: { result: 'upstream_error' } });
-    expect(written[2]).toMatchObject({ tenantId: null, actor: { subject: 'anonymous', sourceAddress: '10.0.0.8' } });
-    expect(written[3]).toMatchObject({ tenantId: 'tenant-1', policyDecision: 'deny:quota_exceeded' });
+    expect(written[2]).toMatchObject({ tenantId: 'tenant-1', policyDecision: 'deny:quota_exceeded' });
   });
 
   it('keeps the response only as an HMAC of its bytes in order, however they were chunked; none when nothing was sent', async () => {

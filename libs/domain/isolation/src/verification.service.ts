@@ -108,6 +108,7 @@ export class VerificationService {
     await this.system((tx) => tx.query(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, $2, $3, 'running', $4)`, [runId, trigger, principal.subject, startedAt]));
     try {
       const context = await this.context(runId, startedAt);
+      await this.auditProbedInstitutions(principal, trigger, context);
       const results: CheckResult[] = [];
       for (const check of this.checks) results.push(await runCheck(check, context));
       await this.cleanUp(context);
@@ -194,6 +195,35 @@ export class VerificationService {
         asSystem: (work) => this.system(work),
       };
     });
+  }
+
+  /**
+   * One `isolation.verification.probe` event per institution the run probes, in that institution
+   * (its admins see who probed it, when, and with what), written before any probe: the run's canary
+   * rows, probe API keys and service-account logins then never happen unrecorded.
+   */
+  private async auditProbedInstitutions(principal: Principal, trigger: RunTrigger, context: RunContext): Promise<void> {
+    const probes = this.checks.filter((check) => check.id.startsWith('probe.')).map((check) => check.id);
+    const outer = RequestContext.current();
+    for (const institution of context.institutions) {
+      await RequestContext.run(
+        { requestId: outer?.requestId ?? 'isolation-run', sourceAddress: outer?.sourceAddress, principal, tenantScope: { kind: 'tenant', tenantId: institution.id } },
+        () =>
+          this.db.transaction((tx) =>
+            this.audit.record(
+              {
+                tenantId: institution.id,
+                action: 'isolation.verification.probe',
+                resourceType: 'institution',
+                resourceId: institution.id,
+                outcome: 'success',
+                details: { runId: context.runId, trigger, requestedBy: principal.subject, probes },
+              },
+              tx,
+            ),
+          ),
+      );
+    }
   }
 
   /** Removes this run's canaries (each in its own institution's scope: nobody else can see them). */

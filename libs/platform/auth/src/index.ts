@@ -11,3 +11,4 @@ export * from './service-refusal.interceptor';
 export * from './authentication.middleware';
 export * from './auth.module';
 export * from './request-of';
+export * from './source-throttle';

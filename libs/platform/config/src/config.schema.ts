@@ -60,6 +60,11 @@ export const configSchema = z
   GATEWAY_USAGE_BATCH_SIZE: positiveInt.default(500),
   /** Safety-net full reload of the routing table (changes also arrive by LISTEN/NOTIFY). */
   GATEWAY_ROUTING_REFRESH_MS: positiveInt.default(60_000),
+  /**
+   * When routing reloads have kept failing this long (ms), the gateway reports not-ready: its table
+   * may still hold keys revoked since. Default: three safety-net refreshes.
+   */
+  GATEWAY_ROUTING_STALE_AFTER_MS: positiveInt.default(180_000),
   /** Circuit breaker per endpoint: consecutive failures that open it, and how long it stays open. */
   GATEWAY_BREAKER_FAILURES: positiveInt.default(5),
   GATEWAY_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
@@ -90,6 +95,8 @@ export const configSchema = z
 
   /** Upstream URL of the demo endpoints that SEED_DEMO_CONSORTIUM creates (the model simulator). */
   DEMO_SIMULATOR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:18090'),
+  /** Active (not revoked, not expired) API keys an institution may hold at once; createApiKey refuses more. */
+  API_KEYS_MAX_ACTIVE_PER_INSTITUTION: positiveInt.default(50),
   /** How often the control plane probes every endpoint's upstream health (ms); 0 turns it off. */
   CATALOG_HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 
@@ -137,6 +144,17 @@ export const configSchema = z
    * (ms): requests arriving close together then share one commit. The wait overlaps the model call.
    */
   AUDIT_GROUP_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(5),
+  /**
+   * Authentication failures are aggregated: one `authentication.failure` event per (source address,
+   * reason, route) per window (ms), at most AUTH_FAILURE_MAX_KEYS per window plus one overflow event.
+   */
+  AUTH_FAILURE_WINDOW_MS: positiveInt.default(60_000),
+  AUTH_FAILURE_MAX_KEYS: positiveInt.default(1_000),
+  /** Per source address: failures allowed in a burst, refilled per second; then 429 (both services). */
+  AUTH_FAILURE_BURST: positiveInt.default(20),
+  AUTH_FAILURE_REFILL_PER_SECOND: z.coerce.number().positive().default(1),
+  /** Source addresses the brake remembers (least recently failing forgotten first). */
+  AUTH_FAILURE_MAX_SOURCES: positiveInt.default(10_000),
 
   GRAPHQL_INTROSPECTION: booleanFromEnv.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),

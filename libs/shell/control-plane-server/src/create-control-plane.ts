@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
 import { assertServingRole, createAppDataSource } from '@ai-commons/database';
-import { auditAuthenticationFailures, auditAuthorizationRefusals, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
+import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
 import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
@@ -56,7 +56,7 @@ export async function createControlPlane(config: AppConfig, overrides: ControlPl
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   // Before the app: its auth guard records role refusals through this runtime's writer.
-  const audit = startAuditRuntime({ config, logger, applicationName: 'ai-commons-control-plane' });
+  const audit = startAuditRuntime({ config, logger, applicationName: 'ai-commons-control-plane', service: 'control-plane' });
   try {
     return await startApp(config, overrides, { dataSource, verifier, logger, audit });
   } catch (error) {
@@ -76,6 +76,8 @@ async function startApp(
     { logger, bodyParser: true },
   );
   app.use(requestContextMiddleware(logger));
+  // A source that keeps failing authentication gets 429 before its next credential is checked.
+  app.use(brakeFailingSources(audit.authenticationFailures));
   app.use(
     '/graphql',
     ...graphqlRequestLimits({
@@ -89,8 +91,9 @@ async function startApp(
     }),
   );
   app.use(authenticationMiddleware(app.get(Authenticator)));
-  app.use(auditAuthenticationFailures(audit.writer));
-  app.enableShutdownHooks();
+  app.use(auditAuthenticationFailures(audit.authenticationFailures));
+  // No Nest shutdown hooks: on a signal Nest would close the app and exit before the audit writer
+  // wrote what it holds. main.ts calls close() instead, which writes it.
   await app.init();
   if (config.SEED_DEMO_CONSORTIUM) {
     const created = await seedDemoConsortium(app.get(InstitutionService));
@@ -121,6 +124,7 @@ async function startApp(
     app,
     url,
     audit,
+    /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
       await prober.stop();
       // The app first: requests still running may record events (refusals) through the writer.

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public, TOKEN_VERIFIER, type TokenVerifier } from '@ai-commons/auth';
+import { CurrentPrincipal, Public, TOKEN_VERIFIER, type TokenVerifier } from '@ai-commons/auth';
+import type { Principal } from '@ai-commons/core';
 import { TenantDatabase } from '@ai-commons/database';
 
 @Controller('health')
@@ -17,17 +18,22 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers and Keycloak's signing keys can be fetched. */
+  /**
+   * Ready to serve: the database answers and Keycloak's signing keys can be fetched. Anyone gets
+   * the status; the checks (which dependency is down, its error, its latency) only a platform
+   * admin's bearer token gets — they describe the infrastructure to whoever asks.
+   */
   @Public()
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Res({ passthrough: true }) res: Response, @CurrentPrincipal() principal: Principal | undefined) {
     const [database, keycloak] = await Promise.all([
       check(() => this.db.ping()),
       check(() => this.verifier.checkKeys()),
     ]);
     const ok = database.status === 'up' && keycloak.status === 'up';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ready' : 'not-ready', checks: { database, keycloak } };
+    const status = ok ? 'ready' : 'not-ready';
+    return principal?.roles.includes('platform-admin') ? { status, checks: { database, keycloak } } : { status };
   }
 }
 

@@ -73,7 +73,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await policy.start();
 
-  const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway' });
+  const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway', service: 'gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
   // are recorded as refused, by onRefused.
   const auditHooks = gatewayAuditHooks(
@@ -84,7 +84,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
   const server = createGatewayServer({
-    authentication: new GatewayAuthentication(verifier, table),
+    authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
@@ -101,7 +101,12 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
     logger,
     ready: async () => {
-      const checks: Record<string, unknown> = { routing: routing.loaded ? { status: 'up', ...table().size } : { status: 'down' } };
+      // A table whose reloads keep failing may still hold revoked keys: not ready past the limit.
+      const failingForMs = routing.failingForMs();
+      const routingUp = routing.loaded && failingForMs < config.GATEWAY_ROUTING_STALE_AFTER_MS;
+      const checks: Record<string, unknown> = {
+        routing: !routing.loaded ? { status: 'down' } : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
+      };
       try {
         await db.ping();
         checks.database = { status: 'up' };
@@ -111,7 +116,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       // Records the database refused and the writers moved aside: an operator alert, never a reason to stop serving.
       const deadLettered = { audit: audit.writer.deadLettered, usage: usage.deadLettered };
       checks.deadLetters = { status: deadLettered.audit + deadLettered.usage > 0 ? 'alert' : 'none', ...deadLettered };
-      return { ok: routing.loaded && (checks.database as { status: string }).status === 'up', checks };
+      return { ok: routingUp && (checks.database as { status: string }).status === 'up', checks };
     },
   });
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));

@@ -56,7 +56,10 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     if (req.method === 'GET' && path === '/health/live') return sendJson(res, 200, { status: 'ok' }, requestId);
     if (req.method === 'GET' && path === '/health/ready') {
       const readiness = await deps.ready();
-      return sendJson(res, readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'not-ready', checks: readiness.checks }, requestId);
+      const status = readiness.ok ? 'ready' : 'not-ready';
+      // The checks describe the infrastructure: a platform admin's token only; anyone gets the status.
+      const details = await deps.authentication.isPlatformAdmin(req);
+      return sendJson(res, readiness.ok ? 200 : 503, details ? { status, checks: readiness.checks } : { status }, requestId);
     }
     const route =
       path === '/v1/chat/completions' ? 'chat' : path === '/v1/embeddings' ? 'embeddings' : path === '/v1/models' ? 'models' : undefined;

@@ -121,10 +121,26 @@ export interface GatewayProcess {
 }
 
 /** Runs apps/gateway/src/main.ts as a real process (TypeScript sources via tools/register-ts.cjs) on a free port. */
-export async function startGatewayProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<GatewayProcess> {
+export function startGatewayProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  return startServiceProcess('gateway', database, { GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: '0', ...env });
+}
+
+/** Runs apps/control-plane/src/main.ts as a real process on a free port (no migrations, no health probes). */
+export function startControlPlaneProcess(database: TestDatabase, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  return startServiceProcess('control-plane', database, {
+    CONTROL_PLANE_HOST: '127.0.0.1',
+    CONTROL_PLANE_PORT: '0',
+    MIGRATE_ON_START: 'false',
+    CATALOG_HEALTH_PROBE_INTERVAL_MS: '0',
+    ISOLATION_SCHEDULE_MS: '0',
+    ...env,
+  });
+}
+
+async function startServiceProcess(app: 'gateway' | 'control-plane', database: TestDatabase, env: Record<string, string>): Promise<GatewayProcess> {
   const { spawn } = await import('node:child_process');
   const { createInterface } = await import('node:readline');
-  const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools/register-ts.cjs'), path.join(repoRoot, 'apps/gateway/src/main.ts')], {
+  const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'tools/register-ts.cjs'), path.join(repoRoot, `apps/${app}/src/main.ts`)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -134,8 +150,6 @@ export async function startGatewayProcess(database: TestDatabase, env: Record<st
       LOG_LEVEL: 'info',
       DATABASE_APP_URL: database.appUrl,
       KEYCLOAK_URL: process.env.KEYCLOAK_URL ?? 'http://localhost:18080',
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: '0',
       ...env,
     },
   });
@@ -145,12 +159,12 @@ export async function startGatewayProcess(database: TestDatabase, env: Record<st
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { event?: string; url?: string };
-        if (entry.event === 'gateway.ready' && entry.url) resolve(entry.url);
+        if (entry.event === `${app}.ready` && entry.url) resolve(entry.url);
       } catch {
         // not a JSON line
       }
     });
-    void exited.then((how) => reject(new Error(`gateway exited before it was ready (${how})`)));
+    void exited.then((how) => reject(new Error(`${app} exited before it was ready (${how})`)));
   });
   return { url, process: child, exited };
 }

@@ -59,8 +59,8 @@ const MAX_PATH_LENGTH = 200;
  * - `gateway.request.completed` — status, tokens, latency and the HMAC of the response body the
  *   caller received, batched and not awaited (a crash can lose it, never the admission record of
  *   a request that was answered);
- * - `gateway.request.rejected` / `authentication.failure` — requests refused before admission
- *   (401, 403, 404, 429, …), batched.
+ * - `gateway.request.rejected` — authenticated callers' requests refused before admission
+ *   (403, 404, 429, …), batched; anonymous refusals leave no row of their own (see recordRefusal).
  * Prompts and responses are never stored: only their HMAC-SHA256 under the institution's content key.
  */
 export class GatewayAuditHooks {
@@ -125,18 +125,25 @@ export class GatewayAuditHooks {
     };
   }
 
-  /** Records a refused request, unless it was admitted (then its completion record says how it ended). */
+  /**
+   * Records a refused request of an authenticated caller, unless it was admitted (then its
+   * completion record says how it ended). Requests refused before authentication leave no row of
+   * their own: authentication failures and braked sources are counted in the windowed
+   * `authentication.failure` aggregate (AuthenticationFailures), unknown paths and wrong methods
+   * are only logged — an anonymous caller must not be able to grow the log without bound.
+   */
   recordRefusal(refusal: GatewayRefusal): void {
     const context = RequestContext.current();
     if (context && this.admitted.has(context)) return;
     const principal = context?.principal;
+    if (!principal) return;
     this.writer.append({
       id: randomUUID(),
       occurredAt: new Date(),
-      tenantId: principal?.institutionId ?? null,
+      tenantId: principal.institutionId ?? null,
       requestId: context?.requestId ?? null,
       actor: actorOf(principal, context?.sourceAddress),
-      action: refusal.status === 401 ? 'authentication.failure' : 'gateway.request.rejected',
+      action: 'gateway.request.rejected',
       resourceType: 'gateway',
       resourceId: refusal.path?.slice(0, MAX_PATH_LENGTH) ?? null,
       outcome: refusal.status === 401 || refusal.status === 403 || refusal.status === 429 ? 'denied' : 'failure',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
+import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { pgConstraint, pgErrorCode } from '@ai-commons/database';
 import type { DataClassification } from '@ai-commons/tenancy';
 import { auditSuccess } from '../shared/audit-writer';
@@ -25,6 +26,7 @@ export class ApiKeyService {
   constructor(
     private readonly scopes: CatalogScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'API_KEYS_MAX_ACTIVE_PER_INSTITUTION'>,
   ) {}
 
   list(principal: Principal, filter: ApiKeyFilter, size: number, after?: unknown[], now = new Date()): Promise<Page<ApiKeyRecord>> {
@@ -64,6 +66,7 @@ export class ApiKeyService {
     return this.scopes.tenant(async (tx, tenantId) => {
       assertWithinCeiling(classification, await institutionCeiling(tx, tenantId));
       if (endpointIds) await assertOwnEndpoints(tx, endpointIds);
+      await assertBelowActiveKeyLimit(tx, tenantId, this.config.API_KEYS_MAX_ACTIVE_PER_INSTITUTION);
       const secret = generateApiKeySecret();
       const id = randomUUID();
       try {
@@ -134,6 +137,22 @@ async function institutionCeiling(tx: EntityManager, tenantId: string): Promise<
   );
   // Authentication resolved the institution; RLS shows the caller its own row.
   return rows[0]?.ceiling ?? 'public';
+}
+
+/**
+ * An institution holds at most `limit` active keys (each one is a credential in every gateway's
+ * memory). Concurrent creations of one institution are serialised by a transaction-scoped advisory
+ * lock, so two cannot both see room for one more.
+ */
+async function assertBelowActiveKeyLimit(tx: EntityManager, tenantId: string, limit: number): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtextextended('ai-commons:api-keys:' || $1, 0))`, [tenantId]);
+  const [{ active }]: { active: number }[] = await tx.query(
+    'select count(*)::int as active from api_keys where tenant_id = $1 and revoked_at is null and (expires_at is null or expires_at > now())',
+    [tenantId],
+  );
+  if (active >= limit) {
+    throw new CatalogError('API_KEY_LIMIT_REACHED', `The institution already has ${active} active API keys, the most it may hold (${limit}); revoke one first`, { limit, active });
+  }
 }
 
 /** Every id must be an endpoint visible in the tenant scope (RLS hides other institutions'). */

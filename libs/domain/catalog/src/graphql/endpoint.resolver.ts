@@ -50,6 +50,22 @@ export class EndpointResolver {
     return this.endpointService.get(principal, id);
   }
 
+  /**
+   * Field-level authorization: the upstream's address and the probe's error text describe the
+   * shared infrastructure; tenant members and service accounts call models through the gateway and
+   * do not need them. Null rather than FORBIDDEN, as mature APIs hide fields a caller may not read
+   * (a list stays one answer, no per-row errors); the field says so in its description.
+   */
+  @ResolveField(() => String, { nullable: true })
+  upstreamUrl(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord): string | null {
+    return maySeeInfrastructure(principal) ? endpoint.upstreamUrl : null;
+  }
+
+  @ResolveField(() => String, { nullable: true })
+  healthDetail(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord): string | null {
+    return maySeeInfrastructure(principal) ? endpoint.healthDetail : null;
+  }
+
   @ResolveField(() => EndpointStateChangeConnection)
   async stateHistory(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord, @Args() page: PageArgs) {
     const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
@@ -105,4 +121,11 @@ export class EndpointResolver {
   ) {
     return this.endpointService.rotateCredential(principal, id, credential);
   }
+}
+
+/** Platform admins operate the infrastructure, regulators supervise it, tenant admins manage their institution's use of it. */
+const INFRASTRUCTURE_READERS = ['platform-admin', 'regulator', 'tenant-admin'];
+
+function maySeeInfrastructure(principal: Principal | undefined): boolean {
+  return principal?.roles.some((role) => INFRASTRUCTURE_READERS.includes(role)) ?? false;
 }

@@ -25,14 +25,19 @@ export class EndpointType {
   @Field(() => OfferingType) offering!: OfferingType;
   @Field(() => IsolationModeEnum) isolationMode!: IsolationMode;
   @Field(() => UpstreamDriverEnum) driver!: UpstreamDriver;
-  @Field(() => String, { description: 'Base URL of the upstream, without /v1' }) upstreamUrl!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Base URL of the upstream, without /v1. Null for tenant members and service accounts (infrastructure detail).',
+  })
+  upstreamUrl!: string | null;
   @Field(() => String) upstreamModel!: string;
   @Field(() => String, { nullable: true }) azureDeployment!: string | null;
   @Field(() => String, { nullable: true }) azureApiVersion!: string | null;
   @Field(() => EndpointStateEnum) state!: EndpointState;
   @Field(() => EndpointHealthEnum) health!: EndpointHealth;
   @Field(() => Date, { nullable: true }) healthCheckedAt!: Date | null;
-  @Field(() => String, { nullable: true }) healthDetail!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the last probe failed. Null for tenant members and service accounts.' })
+  healthDetail!: string | null;
   @Field(() => EndpointLimitsType) limits!: EndpointLimitsType;
   @Field(() => [String], { description: "Request fields forwarded beyond the driver's allow-list; the gateway refuses any other field with 400" })
   allowedExtraFields!: string[];

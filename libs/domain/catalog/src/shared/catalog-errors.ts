@@ -47,6 +47,7 @@ const KIND = {
   API_KEY_NOT_FOUND: 'not-found',
   API_KEY_NAME_TAKEN: 'conflict',
   API_KEY_ALREADY_REVOKED: 'conflict',
+  API_KEY_LIMIT_REACHED: 'conflict',
   INVALID_API_KEY_NAME: 'bad-input',
   INVALID_ENDPOINT_SCOPE: 'bad-input',
   UNKNOWN_ENDPOINT: 'bad-input',

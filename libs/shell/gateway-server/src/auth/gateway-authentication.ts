@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TENANT_ROLES, hasAnyRole, type InstitutionDirectory, type Principal } from '@ai-commons/core';
+import { RequestContext, TENANT_ROLES, hasAnyRole, type InstitutionDirectory, type Principal } from '@ai-commons/core';
 import { Authenticator, type TokenVerifier } from '@ai-commons/auth';
+import { routeOf, type AuthenticationFailures } from '@ai-commons/audit';
 import { GatewayError } from '../http/openai-error';
 import type { RouteApiKey, RoutingTable } from '../routing/routing-table';
 
@@ -25,7 +26,12 @@ function unauthenticated(code: string, message: string): GatewayError {
 export class GatewayAuthentication {
   private readonly tokens: Authenticator;
 
-  constructor(verifier: TokenVerifier, private readonly table: () => RoutingTable) {
+  constructor(
+    verifier: TokenVerifier,
+    private readonly table: () => RoutingTable,
+    /** Counts failures (bounded audit aggregate) and brakes sources that keep failing; none in unit tests. */
+    private readonly failures?: AuthenticationFailures,
+  ) {
     const directory: InstitutionDirectory = {
       findBySlug: async (slug) => {
         const institution = this.table().institutionBySlug(slug);
@@ -35,7 +41,46 @@ export class GatewayAuthentication {
     this.tokens = new Authenticator(verifier, directory);
   }
 
+  /**
+   * A source that spent its burst of failures gets 429 before its credential is looked at; a
+   * failure (401, 403, 503) is counted in the windowed `authentication.failure` aggregate, never
+   * written one row per request. Only 401 and 403 spend the source's burst (503 is our outage).
+   */
   async authenticate(req: IncomingMessage): Promise<GatewayCaller> {
+    if (!this.failures) return this.authenticateCredential(req);
+    const source = RequestContext.current()?.sourceAddress ?? req.socket.remoteAddress;
+    const route = routeOf(req.method, req.url ?? '/');
+    const verdict = this.failures.admit(source, route);
+    if (!verdict.allowed) {
+      const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+      throw new GatewayError(429, 'rate_limit_error', 'too_many_authentication_failures', 'Too many failed authentication attempts from this address; retry later.', null, { 'retry-after': retryAfter });
+    }
+    try {
+      return await this.authenticateCredential(req);
+    } catch (error) {
+      if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) this.failures.failed(source, error.code, route, error.status);
+      else if (error instanceof GatewayError) this.failures.recorder.record({ sourceAddress: source ?? 'unknown', reason: error.code, route, httpStatus: error.status });
+      throw error;
+    }
+  }
+
+  /**
+   * Does the request carry a platform admin's token (health details)? A bad token here counts as an
+   * authentication failure like anywhere else; a braked source gets no details.
+   */
+  async isPlatformAdmin(req: IncomingMessage): Promise<boolean> {
+    const header = req.headers.authorization;
+    // API keys act for an institution, never as a platform admin: no details, and no failure either.
+    if (!header || /^Bearer\s+aic_/i.test(header)) return false;
+    const source = RequestContext.current()?.sourceAddress ?? req.socket.remoteAddress;
+    const route = routeOf(req.method, req.url ?? '/');
+    if (this.failures && !this.failures.admit(source, route).allowed) return false;
+    const result = await this.tokens.authenticate(header);
+    if (result.status === 'failed' && result.error.kind !== 'unavailable') this.failures?.failed(source, result.error.code.toLowerCase(), route, 401);
+    return result.status === 'authenticated' && result.principal.roles.includes('platform-admin');
+  }
+
+  private async authenticateCredential(req: IncomingMessage): Promise<GatewayCaller> {
     const header = req.headers.authorization;
     const azureKey = req.headers['api-key'];
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

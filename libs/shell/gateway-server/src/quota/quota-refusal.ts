@@ -18,6 +18,15 @@ const BOUND_TEXT: Record<string, string> = {
   membership: 'pool membership',
 };
 
+/**
+ * Bounds whose `limit` is the caller's own setting (a cap, a borrowing limit, a budget) and whose
+ * `used` is the caller's own usage. For the others the figures describe the pool: `used` of
+ * `pool_capacity` / `reclaim` is every member's usage together, and a `fair_share` limit is computed
+ * from another member's usage — so a 429 would let a member derive others' usage. Those are null.
+ */
+const OWN_LIMIT_BOUNDS = new Set(['hard_cap', 'borrowing_limit', 'period_budget', 'membership']);
+const OWN_USAGE_BOUNDS = new Set([...OWN_LIMIT_BOUNDS, 'fair_share']);
+
 /** A quota refusal in OpenAI's error shape, plus `error.quota`: which limit refused and when it frees. */
 export class QuotaRefusalError extends GatewayError {
   constructor(
@@ -40,18 +49,22 @@ export class QuotaRefusalError extends GatewayError {
 export function quotaRefusal(poolName: string, refusal: AdmissionRefusal, nowMs: number): QuotaRefusalError {
   const { limit, reason, retryAfterMs } = refusal;
   const what = DIMENSION_TEXT[limit.dimension ?? ''] ?? 'quota';
+  const ownLimit = OWN_LIMIT_BOUNDS.has(limit.bound) ? limit.limit : null;
+  const ownUsed = OWN_USAGE_BOUNDS.has(limit.bound) ? limit.used : null;
   const quota = {
     pool: poolName,
     reason,
     dimension: limit.dimension,
     bound: limit.bound,
-    limit: limit.limit,
-    used: limit.used,
+    limit: ownLimit,
+    used: ownUsed,
     requested: limit.requested,
     retry_after_ms: retryAfterMs,
     frees_at: retryAfterMs === null ? null : new Date(nowMs + retryAfterMs).toISOString(),
   };
-  const numbers = `limit ${fmt(limit.limit)}, used ${fmt(limit.used)}, requested ${fmt(limit.requested)}`;
+  const numbers = [ownLimit === null ? null : `limit ${fmt(ownLimit)}`, ownUsed === null ? null : `used ${fmt(ownUsed)}`, `requested ${fmt(limit.requested)}`]
+    .filter((part) => part !== null)
+    .join(', ');
   if (reason === 'not_a_member') {
     return new QuotaRefusalError(403, 'permission_error', 'not_a_pool_member', `Your institution has no quota in capacity pool ${poolName}.`, {}, quota);
   }

@@ -149,13 +149,29 @@ describe('NotifiedReloader', () => {
     await expect(reloader.reload()).rejects.toThrow('database down');
     expect(reloader.current()).toBe(1);
     expect(reloader.generation).toBe(1);
-    expect(events).toContainEqual({ level: 'error', event: 'things.reload_failed', fields: { error: 'database down' } });
+    expect(events).toContainEqual({ level: 'error', event: 'things.reload_failed', fields: { error: 'database down', failingForMs: 0 } });
     listener.events!.notified(undefined);
     await jest.advanceTimersByTimeAsync(20);
     expect(reloader.current()).toBe(1);
     failLoads = false;
     await reloader.reload();
     expect(reloader.current()).toBe(2);
+  });
+
+  it('says how long reloads have kept failing, from the first failure until the next success', async () => {
+    await reloader.start();
+    expect(reloader.failingForMs()).toBe(0);
+    failLoads = true;
+    await jest.advanceTimersByTimeAsync(60_000); // the periodic reload fails
+    expect(reloader.failingForMs()).toBe(0);
+    await jest.advanceTimersByTimeAsync(60_000); // and again: failing since the first failure
+    expect(reloader.failingForMs()).toBe(60_000);
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(reloader.failingForMs()).toBe(90_000);
+    expect(reloader.current()).toBe(1);
+    failLoads = false;
+    await reloader.reload();
+    expect(reloader.failingForMs()).toBe(0);
   });
 
   it('reloads periodically as a safety net', async () => {

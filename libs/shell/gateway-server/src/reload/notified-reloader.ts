@@ -36,6 +36,8 @@ export interface NotifiedReloaderOptions<T> {
 export abstract class NotifiedReloader<T> {
   private inService?: T;
   private reloads = 0;
+  /** When the reloads started failing (the first failure since the last success); undefined while they succeed. */
+  private failingSinceMs?: number;
   private listener?: ChangeListener;
   private refreshTimer?: NodeJS.Timeout;
   private debounceTimer?: NodeJS.Timeout;
@@ -55,6 +57,14 @@ export abstract class NotifiedReloader<T> {
   /** The last snapshot that loaded; undefined until one has. */
   current(): T | undefined {
     return this.inService;
+  }
+
+  /**
+   * How long reloads have kept failing (ms since the first failure after the last success); 0 while
+   * they succeed. The snapshot in service is at least that stale.
+   */
+  failingForMs(nowMs = Date.now()): number {
+    return this.failingSinceMs === undefined ? 0 : Math.max(0, nowMs - this.failingSinceMs);
   }
 
   /** How many reloads have succeeded. */
@@ -95,10 +105,12 @@ export abstract class NotifiedReloader<T> {
       .then((snapshot) => {
         this.inService = snapshot;
         this.reloads++;
+        this.failingSinceMs = undefined;
         logger.event('debug', `${name}.reloaded`, this.reloadOptions.describe?.(snapshot) ?? {});
       })
       .catch((error: unknown) => {
-        logger.event('error', `${name}.reload_failed`, { error: (error as Error).message });
+        this.failingSinceMs ??= Date.now();
+        logger.event('error', `${name}.reload_failed`, { error: (error as Error).message, failingForMs: this.failingForMs() });
         throw error;
       })
       .finally(() => {

@@ -20,7 +20,8 @@ interface EndpointRow {
 /**
  * Loads the routing table in the platform's `system` scope and keeps it current: a LISTEN on
  * `ai_commons_changes` triggers a (debounced) reload, and a periodic reload is the safety net. A
- * failed reload keeps serving the last good table.
+ * failed reload keeps serving the last good table; reloads failing for longer than
+ * GATEWAY_ROUTING_STALE_AFTER_MS make the gateway not-ready (failingForMs).
  */
 export class RoutingLoader extends NotifiedReloader<RoutingTable> {
   constructor(
@@ -51,7 +52,10 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
           from endpoints e join model_offerings o on o.id = e.offering_id
           where e.state in ('active', 'draining')`);
         const keyRows: { tenant_id: string; id: string; secret_hash: Buffer; endpoint_ids: string[] | null; default_classification: string; expires_at: Date | null; revoked_at: Date | null }[] =
-          await tx.query('select tenant_id, id, secret_hash, endpoint_ids, default_classification, expires_at, revoked_at from api_keys');
+          // Only keys that can authenticate: a revoked or expired key is not held in memory at all
+          // (a key expiring while loaded is still refused by its expiresAt).
+          await tx.query(`select tenant_id, id, secret_hash, endpoint_ids, default_classification, expires_at, revoked_at from api_keys
+            where revoked_at is null and (expires_at is null or expires_at > now())`);
         const institutionRows: { id: string; slug: string; status: InstitutionStatus; data_classification_ceiling: string; floor: string | null }[] =
           await tx.query(`
             select i.id, i.slug, i.status, i.data_classification_ceiling, f.floor

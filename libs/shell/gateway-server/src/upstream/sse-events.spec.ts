@@ -11,6 +11,19 @@ describe('SSE events', () => {
     }
   });
 
+  it('accepts CRLF and CR line endings, split anywhere (even between CR and LF), and hands out LF events', () => {
+    const expected = ['data: {"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":3}}\n\n', 'data: [DONE]\n\n'];
+    for (const newline of ['\r\n', '\r', '\n']) {
+      const stream = expected.map((event) => event.replaceAll('\n', newline)).join('');
+      for (let cut = 1; cut < stream.length; cut++) {
+        const splitter = new SseEventSplitter();
+        const events = [...splitter.push(Buffer.from(stream.slice(0, cut))), ...splitter.push(Buffer.from(stream.slice(cut)))];
+        expect(events).toEqual(expected);
+        expect(splitter.rest()).toBe('');
+      }
+    }
+  });
+
   it('keeps multi-byte characters intact when split inside them', () => {
     const bytes = Buffer.from('data: {"t":"한빛"}\n\n');
     const splitter = new SseEventSplitter();

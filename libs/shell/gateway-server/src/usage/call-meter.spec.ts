@@ -77,6 +77,7 @@ describe('CallMeter.observeEvent tells the relay what an event is', () => {
   it.each([
     ['data: [DONE]\n\n', { done: true, usageOnly: false }],
     ['data: [DONE]\r\n\r\n', { done: true, usageOnly: false }],
+    ['data:[DONE]\n\n', { done: true, usageOnly: false }],
     [usageChunk({ prompt_tokens: 1, completion_tokens: 2 }), { done: false, usageOnly: true }],
     [usageChunk({ prompt_tokens: 1, completion_tokens: 2 }).replace(/\n/g, '\r\n'), { done: false, usageOnly: true }],
     [chunk('x'), { done: false, usageOnly: false }],
