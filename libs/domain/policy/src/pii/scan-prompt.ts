@@ -2,6 +2,7 @@ import { BANK_ACCOUNT_DETECTOR } from './bank-account';
 import { CARD_DETECTOR } from './card';
 import type { Detector, MaskLayout } from './candidate';
 import { SPACE, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
+import { applyMaskToOriginal, normalizeForScan, type ScanCopy } from './normalize-for-scan';
 import { PHONE_DETECTOR } from './phone';
 import { PII_DETECTORS, type PiiDetector, type PiiScanSettings } from './pii-settings';
 import { RRN_DETECTOR } from './rrn';
@@ -112,12 +113,12 @@ function scanChain(state: ScanState, chain: DigitChain): void {
     if (canStartAt(chain, first)) {
       const separator = first + 1 < chain.groupCount ? chain.separators[first] : 0;
       const joinedBy = separatorKey(separator);
-      // Keys of the 1..n-group candidates starting here, n limited by separator consistency.
+      // Keys of the 1..n-group candidates starting here. Every multi-group shape takes both
+      // separators, and a writer may mix them ("4111 1111-1111.1111"), so the first one keys them.
       let lengths = 0;
       let candidates = 0;
       while (candidates < MAX_GROUPS && first + candidates < chain.groupCount) {
-        if (candidates > 0 && chain.separators[first + candidates - 1] !== separator) break;
-        const length = chain.groupEnds[first + candidates] - chain.groupStarts[first + candidates];
+        const length = chain.groupDigits[first + candidates];
         if (length > MAX_GROUP_LENGTH) break;
         lengths += length * GROUP_SHIFTS[candidates];
         SCRATCH_KEYS[candidates] = candidates === 0 ? lengths : lengths + joinedBy;
@@ -148,24 +149,40 @@ function claim(state: ScanState, claimants: readonly Detector[], chain: DigitCha
 
 /**
  * Finds resident registration, card, bank account and phone numbers in one pass and masks or
- * blocks them per detector mode. Detectors whose mode is `off` are not run.
+ * blocks them per detector mode. Detectors whose mode is `off` are not run. The detectors read a
+ * normalised copy (normalize-for-scan.ts); masks land on the same characters of the original. An
+ * invisible character next to a digit may hide a separator or split a group, so such a text is
+ * read a second time with invisible characters as separators (only adding findings).
  */
-export function scanPrompt(text: string, settings: PiiScanSettings): PromptScan {
+export function scanPrompt(original: string, settings: PiiScanSettings): PromptScan {
   const detectors = PII_DETECTORS.filter((detector) => settings[detector].mode !== 'off');
   if (detectors.length === 0) return NOTHING_FOUND;
+  const shapeTable = shapeTableFor(detectors);
+  const counts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
+  const first = scanCopy(original, normalizeForScan(original), settings, shapeTable, counts);
+  let result = first;
+  if (first.copy.invisibleNextToDigit && !first.blocked) {
+    const text = first.maskedText ?? original;
+    const second = scanCopy(text, normalizeForScan(text, '-'), settings, shapeTable, counts);
+    result = { ...second, maskedText: second.maskedText ?? first.maskedText };
+  }
 
-  const state: ScanState = {
-    text, settings, shapeTable: shapeTableFor(detectors),
-    counts: { rrn: 0, card: 0, bankAccount: 0, phone: 0 },
-    masked: '', maskedUpTo: 0, anyMasked: false, blocked: false,
-  };
+  const findings = detectors.filter((detector) => counts[detector] > 0)
+    .map((detector) => ({ detector, count: counts[detector] }));
+  if (findings.length === 0) return NOTHING_FOUND;
+  if (result.blocked || result.maskedText === undefined) return { findings, blocked: result.blocked };
+  return { findings, blocked: false, maskedText: result.maskedText };
+}
+
+/** One reading of `original` through its scan copy; counts are added to `counts`. */
+function scanCopy(
+  original: string, copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>,
+): { copy: ScanCopy; blocked: boolean; maskedText?: string } {
+  const text = copy.text;
+  const state: ScanState = { text, settings, shapeTable, counts, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };
   const chain = SCRATCH_CHAIN;
   for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
   chain.text = '';
-
-  const findings = detectors.filter((detector) => state.counts[detector] > 0)
-    .map((detector) => ({ detector, count: state.counts[detector] }));
-  if (findings.length === 0) return NOTHING_FOUND;
-  if (state.blocked || !state.anyMasked) return { findings, blocked: state.blocked };
-  return { findings, blocked: false, maskedText: state.masked + text.slice(state.maskedUpTo) };
+  if (state.blocked || !state.anyMasked) return { copy, blocked: state.blocked };
+  return { copy, blocked: false, maskedText: applyMaskToOriginal(original, copy, state.masked + text.slice(state.maskedUpTo)) };
 }

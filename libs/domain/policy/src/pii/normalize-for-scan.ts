@@ -1,0 +1,149 @@
+// The detectors read a normalised copy of the text, so a number written with look-alike characters
+// is still the number: NFKC (full-width and mathematical digits, circled numbers), every Unicode
+// decimal digit (\p{Nd}: Arabic-Indic, Devanagari, …) as its ASCII digit, invisible characters
+// (format characters such as zero-width spaces and the soft hyphen, combining marks, other default-
+// ignorable code points, control characters) removed, other whitespace as ' ' and every other dash,
+// minus, dot or slash as '-'. The chain reader (digit-chain.ts) then treats a run of ASCII
+// separators as one. Matches found in the copy are masked in the original: the copy keeps where
+// each replaced character came from.
+//
+// Work is linear: one pass, and a character outside ASCII and Hangul syllables costs one lookup in
+// a per-256-code-point table built on first use (at most 4,352 tables of 256 entries).
+
+/** Non-ASCII characters people (and disguises) use as dashes, dots or slashes between digit groups. */
+const JOINER_CODE_POINTS = new Set([
+  0x2212, 0x2052, 0x2796, 0x2e3a, 0x2e3b, 0x30fc, 0xff70, 0x3161, 0x1173, 0x2500, 0x2501, 0x23af, 0x2015, // dash-likes, ㅡ
+  0x00b7, 0x2022, 0x2024, 0x2027, 0x2219, 0x22c5, 0x30fb, 0xff65, 0x3002, 0xff61, 0x0387, 0x2e31, 0x16eb, // dots
+  0x2044, 0x2215, 0x29f8, 0x29f5, 0x29f9, 0xfe68, // slashes
+]);
+const ASCII_JOINERS = '-./\\';
+
+const WHITESPACE = /^\p{White_Space}$/u;
+const DASH = /^\p{Pd}$/u;
+const INVISIBLE = /^[\p{Cf}\p{Mn}\p{Me}\p{Cc}\p{Default_Ignorable_Code_Point}]$/u;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+
+/** The ASCII digit of a \p{Nd} code point: Unicode lays each script's digits out 0–9 in a row. */
+function decimalValue(codePoint: number): number {
+  let zero = codePoint;
+  while (zero > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(zero - 1))) zero--;
+  return (codePoint - zero) % 10;
+}
+
+function classifyCharacter(character: string): string {
+  const codePoint = character.codePointAt(0)!;
+  if (WHITESPACE.test(character)) return ' ';
+  if (INVISIBLE.test(character)) return '';
+  if (DECIMAL_DIGIT.test(character)) return String(decimalValue(codePoint));
+  if (DASH.test(character) || JOINER_CODE_POINTS.has(codePoint) || ASCII_JOINERS.includes(character)) return '-';
+  return character;
+}
+
+/** What the scan copy holds for one code point, or undefined when it is the code point itself. */
+function replacementOf(codePoint: number): string | undefined {
+  const original = String.fromCodePoint(codePoint);
+  // ASCII stays as it is (the chain reader knows its separators) except invisible control characters.
+  if (codePoint < 0x80) return WHITESPACE.test(original) || (codePoint >= 0x20 && codePoint !== 0x7f) ? undefined : '';
+  // Joiners are looked up before NFKC, which would turn some (ㅡ) into letters.
+  if (JOINER_CODE_POINTS.has(codePoint)) return '-';
+  let replacement = '';
+  for (const character of original.normalize('NFKC')) replacement += classifyCharacter(character);
+  return replacement === original ? undefined : replacement;
+}
+
+const BLOCK_BITS = 8;
+const BLOCK_SIZE = 1 << BLOCK_BITS;
+/** Block index → 256 replacements (undefined: unchanged), filled the first time a block is seen. */
+const REPLACEMENT_BLOCKS: (readonly (string | undefined)[] | undefined)[] = [];
+
+function cachedReplacementOf(codePoint: number): string | undefined {
+  const blockIndex = codePoint >> BLOCK_BITS;
+  let block = REPLACEMENT_BLOCKS[blockIndex];
+  if (block === undefined) {
+    const first = blockIndex << BLOCK_BITS;
+    block = Array.from({ length: BLOCK_SIZE }, (_, offset) => replacementOf(first + offset));
+    REPLACEMENT_BLOCKS[blockIndex] = block;
+  }
+  return block[codePoint & (BLOCK_SIZE - 1)];
+}
+
+/** Text that needs no copy: printable ASCII, tab, newline, carriage return and Hangul syllables. */
+const NOTHING_TO_NORMALISE = /^[\t\n\r\x20-\x7e\uac00-\ud7a3]*$/;
+
+/**
+ * The scan copy. `pieces` lists, in order, each replaced stretch of the original as four numbers:
+ * original start, original end, copy start, copy end; between pieces the two texts are equal.
+ */
+export interface ScanCopy {
+  readonly text: string;
+  readonly pieces: readonly number[];
+  /** An invisible character was removed next to a digit: reading it as a separator may find more. */
+  readonly invisibleNextToDigit: boolean;
+}
+
+const ZERO = 0x30;
+const NINE = 0x39;
+
+function isAsciiDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= ZERO && code <= NINE;
+}
+
+/**
+ * `invisibleAs` is what an invisible character becomes: '' (removed, "900101\u200b1234568" is one
+ * number) or '-' (a separator, "4111\u00ad1111 1111 1111" is four groups). The scanner reads a
+ * text both ways when an invisible character touches a digit.
+ */
+export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): ScanCopy {
+  if (NOTHING_TO_NORMALISE.test(original)) return { text: original, pieces: [], invisibleNextToDigit: false };
+  const pieces: number[] = [];
+  let copy = '';
+  let copiedUpTo = 0;
+  const length = original.length;
+  for (let index = 0; index < length;) {
+    const unit = original.charCodeAt(index);
+    if ((unit >= 0x20 && unit < 0x7f) || (unit >= 0xac00 && unit <= 0xd7a3)) {
+      index++;
+      continue;
+    }
+    const codePoint = original.codePointAt(index)!;
+    const width = codePoint > 0xffff ? 2 : 1;
+    let replacement = cachedReplacementOf(codePoint);
+    if (replacement === '') replacement = invisibleAs;
+    if (replacement !== undefined) {
+      copy += original.slice(copiedUpTo, index);
+      pieces.push(index, index + width, copy.length, copy.length + replacement.length);
+      copy += replacement;
+      copiedUpTo = index + width;
+    }
+    index += width;
+  }
+  if (pieces.length === 0) return { text: original, pieces, invisibleNextToDigit: false };
+  const text = copy + original.slice(copiedUpTo);
+  let invisibleNextToDigit = false;
+  for (let piece = 0; piece < pieces.length && !invisibleNextToDigit; piece += 4) {
+    const at = pieces[piece + 2];
+    invisibleNextToDigit = pieces[piece + 3] === at && (isAsciiDigitAt(text, at - 1) || isAsciiDigitAt(text, at));
+  }
+  return { text, pieces, invisibleNextToDigit };
+}
+
+/**
+ * The original text with the copy's masking applied: unchanged stretches come from the masked
+ * copy; a replaced character stays as written unless masking touched its replacement, in which
+ * case the masked replacement (usually '*') takes its place. Removed characters stay.
+ */
+export function applyMaskToOriginal(original: string, scanCopy: ScanCopy, maskedCopy: string): string {
+  const { pieces } = scanCopy;
+  if (pieces.length === 0) return maskedCopy;
+  let result = '';
+  let copyAt = 0;
+  for (let piece = 0; piece < pieces.length; piece += 4) {
+    const [originalStart, originalEnd, copyStart, copyEnd] = [pieces[piece], pieces[piece + 1], pieces[piece + 2], pieces[piece + 3]];
+    result += maskedCopy.slice(copyAt, copyStart);
+    const masked = maskedCopy.slice(copyStart, copyEnd);
+    result += masked === scanCopy.text.slice(copyStart, copyEnd) ? original.slice(originalStart, originalEnd) : masked;
+    copyAt = copyEnd;
+  }
+  return result + maskedCopy.slice(copyAt);
+}
