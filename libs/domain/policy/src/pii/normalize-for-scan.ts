@@ -7,6 +7,9 @@
 // separators as one. Matches found in the copy are masked in the original: the copy keeps where
 // each replaced character came from.
 //
+// JSON escapes left in a string (tool-call arguments are JSON text, and some clients escape all
+// non-ASCII) are read as the characters they stand for: the model reads them so.
+//
 // Work is linear: one pass, and a character outside ASCII and Hangul syllables costs one lookup in
 // a per-256-code-point table built on first use (at most 4,352 tables of 256 entries).
 
@@ -67,8 +70,31 @@ function cachedReplacementOf(codePoint: number): string | undefined {
   return block[codePoint & (BLOCK_SIZE - 1)];
 }
 
-/** Text that needs no copy: printable ASCII, tab, newline, carriage return and Hangul syllables. */
-const NOTHING_TO_NORMALISE = /^[\t\n\r\x20-\x7e\uac00-\ud7a3]*$/;
+/** Text that needs no copy: printable ASCII but the backslash, tab, newline, carriage return and Hangul syllables. */
+const NOTHING_TO_NORMALISE = /^[\t\n\r\x20-\x5b\x5d-\x7e\uac00-\ud7a3]*$/;
+
+const BACKSLASH = 0x5c;
+const FOUR_HEX = /^[0-9a-fA-F]{4}$/;
+/** JSON escapes that stand for whitespace; a model reads `\n` in a JSON string as a line break. */
+const WHITESPACE_ESCAPES = 'nrtbf';
+
+/**
+ * A JSON escape at `index` (inside a string that is itself JSON, such as tool-call arguments, or
+ * text a client escaped): `\u` + 4 hex digits (a surrogate pair as two), or `\n` and the like.
+ * Returns the characters it stands for and its length, or undefined.
+ */
+function escapeAt(text: string, index: number): { decoded: string; width: number } | undefined {
+  const kind = text[index + 1];
+  if (kind !== undefined && WHITESPACE_ESCAPES.includes(kind)) return { decoded: ' ', width: 2 };
+  if (kind === '/') return { decoded: '/', width: 2 };
+  if (kind !== 'u' || !FOUR_HEX.test(text.slice(index + 2, index + 6))) return undefined;
+  const unit = parseInt(text.slice(index + 2, index + 6), 16);
+  if (unit >= 0xd800 && unit <= 0xdbff && text[index + 6] === '\\' && text[index + 7] === 'u' && FOUR_HEX.test(text.slice(index + 8, index + 12))) {
+    const low = parseInt(text.slice(index + 8, index + 12), 16);
+    if (low >= 0xdc00 && low <= 0xdfff) return { decoded: String.fromCharCode(unit, low), width: 12 };
+  }
+  return { decoded: String.fromCharCode(unit), width: 6 };
+}
 
 /**
  * The scan copy. `pieces` lists, in order, each replaced stretch of the original as four numbers:
@@ -102,13 +128,15 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
   const length = original.length;
   for (let index = 0; index < length;) {
     const unit = original.charCodeAt(index);
-    if ((unit >= 0x20 && unit < 0x7f) || (unit >= 0xac00 && unit <= 0xd7a3)) {
+    if ((unit >= 0x20 && unit < 0x7f && unit !== BACKSLASH) || (unit >= 0xac00 && unit <= 0xd7a3)) {
       index++;
       continue;
     }
-    const codePoint = original.codePointAt(index)!;
-    const width = codePoint > 0xffff ? 2 : 1;
+    const escape = unit === BACKSLASH ? escapeAt(original, index) : undefined;
+    const codePoint = escape ? escape.decoded.codePointAt(0)! : original.codePointAt(index)!;
+    const width = escape ? escape.width : codePoint > 0xffff ? 2 : 1;
     let replacement = cachedReplacementOf(codePoint);
+    if (escape && replacement === undefined) replacement = escape.decoded;
     if (replacement === '') replacement = invisibleAs;
     if (replacement !== undefined) {
       copy += original.slice(copiedUpTo, index);
