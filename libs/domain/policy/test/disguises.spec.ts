@@ -45,6 +45,12 @@ describe('scanPrompt: disguised numbers', () => {
     expect(scanPrompt(text, MASK_ALL)).toEqual({ findings: [{ detector: 'phone', count: 1 }], blocked: false, maskedText: masked });
   });
 
+  it('reads a text with invisible characters both ways, so a wrong match in one reading cannot hide the number from the other', () => {
+    // Removed, the soft hyphen leaves "0 7 02 7 0 0-…", where 02-700-0000 looks like a Seoul number.
+    const scan = scanPrompt('전화 0 7 0\u00ad2 7 0 0-0 0 0 0', MASK_ALL);
+    expect(scan.maskedText?.replace(/\D/g, '')).toBe('0700000');
+  });
+
   it('finds an account number written with spaces and dots', () => {
     expect(scanPrompt('입금 계좌 110 123.456789', MASK_ALL).maskedText).toBe('입금 계좌 *** ***.**6789');
   });

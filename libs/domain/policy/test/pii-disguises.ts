@@ -160,6 +160,31 @@ export function digitsKept(number: PersonalNumber): string {
   return all.slice(-4);
 }
 
+/** The digits its mask hides: an RRN's last six, a phone's exchange, else all but the last four. */
+export function digitsHidden(number: PersonalNumber): string {
+  const all = number.groups.join('');
+  if (number.detector === 'rrn') return all.slice(7);
+  if (number.detector === 'phone') return all.slice(number.groups[0].length, -4);
+  return all.slice(0, -4);
+}
+
+/**
+ * Whether the digits left in a masked text show nothing of the number the mask should hide: they
+ * are (a subsequence of) the digits its mask keeps — masking more is allowed — and the hidden run
+ * is not among them (unless the kept digits happen to spell it).
+ */
+export function leavesOnlyKeptDigits(left: string, number: PersonalNumber): boolean {
+  const kept = digitsKept(number);
+  let at = 0;
+  for (const digit of left) {
+    at = kept.indexOf(digit, at);
+    if (at === -1) return false;
+    at++;
+  }
+  const hidden = digitsHidden(number);
+  return !left.includes(hidden) || kept.includes(hidden);
+}
+
 /** The ASCII digits of a text, whatever script they were written in. */
 export function digitsOf(text: string): string {
   let result = '';

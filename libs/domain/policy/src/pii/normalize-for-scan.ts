@@ -72,6 +72,8 @@ function cachedReplacementOf(codePoint: number): string | undefined {
 
 /** Text that needs no copy: printable ASCII but the backslash, tab, newline, carriage return and Hangul syllables. */
 const NOTHING_TO_NORMALISE = /^[\t\n\r\x20-\x5b\x5d-\x7e\uac00-\ud7a3]*$/;
+/** Global so that test() resumes from lastIndex; one character class, so it cannot backtrack. */
+const NEXT_TO_NORMALISE = /[^\t\n\r\x20-\x5b\x5d-\x7e\uac00-\ud7a3]/g;
 
 const BACKSLASH = 0x5c;
 const FOUR_HEX = /^[0-9a-fA-F]{4}$/;
@@ -123,21 +125,25 @@ function isAsciiDigitAt(text: string, index: number): boolean {
 export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): ScanCopy {
   if (NOTHING_TO_NORMALISE.test(original)) return { text: original, pieces: [], invisibleNextToDigit: false };
   const pieces: number[] = [];
+  let removedInvisible = false;
   let copy = '';
   let copiedUpTo = 0;
   const length = original.length;
   for (let index = 0; index < length;) {
+    // Jump to the next character that may need replacing; the regular expression engine skips faster than a loop.
+    NEXT_TO_NORMALISE.lastIndex = index;
+    if (!NEXT_TO_NORMALISE.test(original)) break;
+    index = NEXT_TO_NORMALISE.lastIndex - 1;
     const unit = original.charCodeAt(index);
-    if ((unit >= 0x20 && unit < 0x7f && unit !== BACKSLASH) || (unit >= 0xac00 && unit <= 0xd7a3)) {
-      index++;
-      continue;
-    }
     const escape = unit === BACKSLASH ? escapeAt(original, index) : undefined;
     const codePoint = escape ? escape.decoded.codePointAt(0)! : original.codePointAt(index)!;
     const width = escape ? escape.width : codePoint > 0xffff ? 2 : 1;
     let replacement = cachedReplacementOf(codePoint);
     if (escape && replacement === undefined) replacement = escape.decoded;
-    if (replacement === '') replacement = invisibleAs;
+    if (replacement === '') {
+      replacement = invisibleAs;
+      removedInvisible = true;
+    }
     if (replacement !== undefined) {
       copy += original.slice(copiedUpTo, index);
       pieces.push(index, index + width, copy.length, copy.length + replacement.length);
@@ -149,7 +155,7 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
   if (pieces.length === 0) return { text: original, pieces, invisibleNextToDigit: false };
   const text = copy + original.slice(copiedUpTo);
   let invisibleNextToDigit = false;
-  for (let piece = 0; piece < pieces.length && !invisibleNextToDigit; piece += 4) {
+  for (let piece = 0; removedInvisible && invisibleAs === '' && piece < pieces.length && !invisibleNextToDigit; piece += 4) {
     const at = pieces[piece + 2];
     invisibleNextToDigit = pieces[piece + 3] === at && (isAsciiDigitAt(text, at - 1) || isAsciiDigitAt(text, at));
   }
@@ -174,4 +180,60 @@ export function applyMaskToOriginal(original: string, scanCopy: ScanCopy, masked
     copyAt = copyEnd;
   }
   return result + maskedCopy.slice(copyAt);
+}
+
+const KEEP = 0;
+const STAR = 1;
+/** Part of a replaced character (an escape, a surrogate pair) whose first unit became the '*'. */
+const COVERED = 2;
+
+/** Which units of the original a masked copy masks: STAR where a '*' goes, COVERED for the rest of its character. */
+function maskedUnitsOf(scanCopy: ScanCopy, maskedCopy: string, into: Uint8Array): void {
+  const { pieces, text } = scanCopy;
+  let originalAt = 0;
+  let copyAt = 0;
+  const markStretch = (copyEnd: number) => {
+    for (; copyAt < copyEnd; copyAt++, originalAt++) if (maskedCopy.charCodeAt(copyAt) !== text.charCodeAt(copyAt)) into[originalAt] = STAR;
+  };
+  for (let piece = 0; piece < pieces.length; piece += 4) {
+    markStretch(pieces[piece + 2]);
+    const [originalStart, originalEnd, copyStart, copyEnd] = [pieces[piece], pieces[piece + 1], pieces[piece + 2], pieces[piece + 3]];
+    if (maskedCopy.slice(copyStart, copyEnd) !== text.slice(copyStart, copyEnd)) {
+      into[originalStart] = STAR;
+      into.fill(COVERED, originalStart + 1, originalEnd);
+    }
+    originalAt = originalEnd;
+    copyAt = copyEnd;
+  }
+  markStretch(maskedCopy.length);
+}
+
+/**
+ * The original with the masks of two readings of it (invisible characters removed, and read as
+ * separators) combined: a character either reading masks becomes '*'.
+ */
+export function combineMasks(original: string, readings: readonly { copy: ScanCopy; maskedCopy: string }[]): string {
+  const units = new Uint8Array(original.length);
+  for (const { copy, maskedCopy } of readings) maskedUnitsOf(copy, maskedCopy, units);
+  let result = '';
+  let keptFrom = 0;
+  for (let index = 0; index < units.length; index++) {
+    if (units[index] === KEEP) continue;
+    result += original.slice(keptFrom, index) + (units[index] === STAR ? '*' : '');
+    keptFrom = index + 1;
+  }
+  return result + original.slice(keptFrom);
+}
+
+/** Where copy position `index` lies in the original (a position inside a replaced character maps to its start, or its end for an end position). */
+export function originalIndexOf(scanCopy: ScanCopy, index: number, isEnd: boolean): number {
+  const { pieces } = scanCopy;
+  let originalAt = 0;
+  let copyAt = 0;
+  for (let piece = 0; piece < pieces.length && pieces[piece + 2] <= index; piece += 4) {
+    if (index < pieces[piece + 3] || (isEnd && index === pieces[piece + 3])) return isEnd ? pieces[piece + 1] : pieces[piece];
+    originalAt = pieces[piece + 1];
+    copyAt = pieces[piece + 3];
+  }
+  return originalAt + (index - copyAt);
 }

@@ -2,7 +2,7 @@ import { BANK_ACCOUNT_DETECTOR } from './bank-account';
 import { CARD_DETECTOR } from './card';
 import type { Detector, MaskLayout } from './candidate';
 import { SPACE, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
-import { applyMaskToOriginal, normalizeForScan, type ScanCopy } from './normalize-for-scan';
+import { applyMaskToOriginal, combineMasks, normalizeForScan, originalIndexOf, type ScanCopy } from './normalize-for-scan';
 import { PHONE_DETECTOR } from './phone';
 import { PII_DETECTORS, type PiiDetector, type PiiScanSettings } from './pii-settings';
 import { RRN_DETECTOR } from './rrn';
@@ -75,6 +75,8 @@ interface ScanState {
   readonly settings: PiiScanSettings;
   readonly shapeTable: ReturnType<typeof buildShapeTable>;
   readonly counts: Record<PiiDetector, number>;
+  /** Start, end (copy positions) and detector index of each match, when `spans` is kept. */
+  readonly spans?: number[];
   masked: string;
   maskedUpTo: number;
   anyMasked: boolean;
@@ -83,6 +85,7 @@ interface ScanState {
 
 function record(state: ScanState, detector: PiiDetector, start: number, end: number, layout: MaskLayout): void {
   state.counts[detector]++;
+  state.spans?.push(start, end, PII_DETECTORS.indexOf(detector));
   const mode = state.settings[detector].mode;
   if (mode === 'block') {
     state.blocked = true;
@@ -159,30 +162,60 @@ export function scanPrompt(original: string, settings: PiiScanSettings): PromptS
   if (detectors.length === 0) return NOTHING_FOUND;
   const shapeTable = shapeTableFor(detectors);
   const counts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
-  const first = scanCopy(original, normalizeForScan(original), settings, shapeTable, counts);
-  let result = first;
-  if (first.copy.invisibleNextToDigit && !first.blocked) {
-    const text = first.maskedText ?? original;
-    const second = scanCopy(text, normalizeForScan(text, '-'), settings, shapeTable, counts);
-    result = { ...second, maskedText: second.maskedText ?? first.maskedText };
+  const firstCopy = normalizeForScan(original);
+  const first = scanCopy(firstCopy, settings, shapeTable, counts, firstCopy.invisibleNextToDigit ? [] : undefined);
+  // Both readings look at the original, so a match the first finds cannot hide one from the second.
+  let second: Reading | undefined;
+  if (firstCopy.invisibleNextToDigit && !first.blocked) {
+    const secondCounts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
+    second = scanCopy(normalizeForScan(original, '-'), settings, shapeTable, secondCounts, []);
+    countNewMatches(first, second, counts);
   }
 
   const findings = detectors.filter((detector) => counts[detector] > 0)
     .map((detector) => ({ detector, count: counts[detector] }));
   if (findings.length === 0) return NOTHING_FOUND;
-  if (result.blocked || result.maskedText === undefined) return { findings, blocked: result.blocked };
-  return { findings, blocked: false, maskedText: result.maskedText };
+  const blocked = first.blocked || second?.blocked === true;
+  const masked = [first, second].filter((reading): reading is Reading & { maskedCopy: string } => reading?.maskedCopy !== undefined);
+  if (blocked || masked.length === 0) return { findings, blocked };
+  const maskedText = masked.length === 1 ? applyMaskToOriginal(original, masked[0].copy, masked[0].maskedCopy) : combineMasks(original, masked);
+  return { findings, blocked: false, maskedText };
 }
 
-/** One reading of `original` through its scan copy; counts are added to `counts`. */
+interface Reading {
+  readonly copy: ScanCopy;
+  readonly blocked: boolean;
+  readonly spans?: readonly number[];
+  /** The copy with this reading's mask-mode matches masked, if any. */
+  readonly maskedCopy?: string;
+}
+
+/** One reading of the original through a scan copy; counts are added to `counts`, match spans to `spans` if given. */
 function scanCopy(
-  original: string, copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>,
-): { copy: ScanCopy; blocked: boolean; maskedText?: string } {
+  copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>, spans?: number[],
+): Reading {
   const text = copy.text;
-  const state: ScanState = { text, settings, shapeTable, counts, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };
+  const state: ScanState = { text, settings, shapeTable, counts, spans, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };
   const chain = SCRATCH_CHAIN;
   for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
   chain.text = '';
-  if (state.blocked || !state.anyMasked) return { copy, blocked: state.blocked };
-  return { copy, blocked: false, maskedText: applyMaskToOriginal(original, copy, state.masked + text.slice(state.maskedUpTo)) };
+  if (state.blocked || !state.anyMasked) return { copy, blocked: state.blocked, spans };
+  return { copy, blocked: false, spans, maskedCopy: state.masked + text.slice(state.maskedUpTo) };
+}
+
+/** Adds the second reading's matches that overlap none of the first's: one number found both ways counts once. */
+function countNewMatches(first: Reading, second: Reading, counts: Record<PiiDetector, number>): void {
+  const seen: number[] = [];
+  const firstSpans = first.spans ?? [];
+  for (let at = 0; at < firstSpans.length; at += 3) {
+    seen.push(originalIndexOf(first.copy, firstSpans[at], false), originalIndexOf(first.copy, firstSpans[at + 1], true));
+  }
+  const secondSpans = second.spans ?? [];
+  for (let at = 0; at < secondSpans.length; at += 3) {
+    const start = originalIndexOf(second.copy, secondSpans[at], false);
+    const end = originalIndexOf(second.copy, secondSpans[at + 1], true);
+    let overlaps = false;
+    for (let known = 0; known < seen.length && !overlaps; known += 2) overlaps = start < seen[known + 1] && seen[known] < end;
+    if (!overlaps) counts[PII_DETECTORS[secondSpans[at + 2]]]++;
+  }
 }
