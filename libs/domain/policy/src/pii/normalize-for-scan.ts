@@ -125,7 +125,8 @@ function isAsciiDigitAt(text: string, index: number): boolean {
 export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): ScanCopy {
   if (NOTHING_TO_NORMALISE.test(original)) return { text: original, pieces: [], invisibleNextToDigit: false };
   const pieces: number[] = [];
-  let removedInvisible = false;
+  /** Indexes into `pieces` of removed invisible characters. */
+  const removedAt: number[] = [];
   let copy = '';
   let copiedUpTo = 0;
   const length = original.length;
@@ -142,7 +143,7 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
     if (escape && replacement === undefined) replacement = escape.decoded;
     if (replacement === '') {
       replacement = invisibleAs;
-      removedInvisible = true;
+      if (invisibleAs === '') removedAt.push(pieces.length);
     }
     if (replacement !== undefined) {
       copy += original.slice(copiedUpTo, index);
@@ -155,9 +156,9 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
   if (pieces.length === 0) return { text: original, pieces, invisibleNextToDigit: false };
   const text = copy + original.slice(copiedUpTo);
   let invisibleNextToDigit = false;
-  for (let piece = 0; removedInvisible && invisibleAs === '' && piece < pieces.length && !invisibleNextToDigit; piece += 4) {
-    const at = pieces[piece + 2];
-    invisibleNextToDigit = pieces[piece + 3] === at && (isAsciiDigitAt(text, at - 1) || isAsciiDigitAt(text, at));
+  for (let removed = 0; removed < removedAt.length && !invisibleNextToDigit; removed++) {
+    const at = pieces[removedAt[removed] + 2];
+    invisibleNextToDigit = isAsciiDigitAt(text, at - 1) || isAsciiDigitAt(text, at);
   }
   return { text, pieces, invisibleNextToDigit };
 }
