@@ -91,6 +91,20 @@ function isBoundary(text: string, outside: number): boolean {
   return outside < 0 || outside >= text.length || !isDigit(text.charCodeAt(outside));
 }
 
+/**
+ * Where a full left-to-right scan would start the chain holding position `at`: the start of the
+ * run of digits, separators and '+' around it. Reading from there gives the same chain.
+ */
+export function chainRegionStart(text: string, at: number): number {
+  let start = at;
+  while (start > 0) {
+    const code = text.charCodeAt(start - 1);
+    if (!isDigit(code) && !isSeparator(code) && code !== PLUS) break;
+    start--;
+  }
+  return start;
+}
+
 /** Where the first group starts if the digits at `at` are a "+82" country code, else -1. */
 function nationalNumberStart(text: string, at: number): number {
   if (at === 0 || text.charCodeAt(at - 1) !== PLUS) return -1;

@@ -107,6 +107,10 @@ export interface ScanCopy {
   readonly pieces: readonly number[];
   /** An invisible character was removed next to a digit: reading it as a separator may find more. */
   readonly invisibleNextToDigit: boolean;
+  /** Indexes into `pieces` of the invisible characters (removed in this copy). */
+  readonly invisiblePieces: readonly number[];
+  /** In a separator reading (withInvisiblesAsSeparators): the copy positions of those separators, ascending. */
+  readonly invisibleAt: readonly number[];
 }
 
 const ZERO = 0x30;
@@ -117,16 +121,14 @@ function isAsciiDigitAt(text: string, index: number): boolean {
   return code >= ZERO && code <= NINE;
 }
 
-/**
- * `invisibleAs` is what an invisible character becomes: '' (removed, "900101\u200b1234568" is one
- * number) or '-' (a separator, "4111\u00ad1111 1111 1111" is four groups). The scanner reads a
- * text both ways when an invisible character touches a digit.
- */
-export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): ScanCopy {
-  if (NOTHING_TO_NORMALISE.test(original)) return { text: original, pieces: [], invisibleNextToDigit: false };
+const NOTHING_REPLACED: ScanCopy = Object.freeze({ text: '', pieces: [], invisibleNextToDigit: false, invisiblePieces: [], invisibleAt: [] });
+
+/** The scan copy, invisible characters removed ("900101\u200b1234568" is one number). */
+export function normalizeForScan(original: string): ScanCopy {
+  if (NOTHING_TO_NORMALISE.test(original)) return { ...NOTHING_REPLACED, text: original };
   const pieces: number[] = [];
-  /** Indexes into `pieces` of removed invisible characters. */
-  const removedAt: number[] = [];
+  /** Indexes into `pieces` of the invisible characters. */
+  const invisibleAtPiece: number[] = [];
   let copy = '';
   let copiedUpTo = 0;
   const length = original.length;
@@ -142,8 +144,7 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
     let replacement = cachedReplacementOf(codePoint);
     if (escape && replacement === undefined) replacement = escape.decoded;
     if (replacement === '') {
-      replacement = invisibleAs;
-      if (invisibleAs === '') removedAt.push(pieces.length);
+      invisibleAtPiece.push(pieces.length);
     }
     if (replacement !== undefined) {
       copy += original.slice(copiedUpTo, index);
@@ -153,14 +154,41 @@ export function normalizeForScan(original: string, invisibleAs: '' | '-' = ''): 
     }
     index += width;
   }
-  if (pieces.length === 0) return { text: original, pieces, invisibleNextToDigit: false };
+  if (pieces.length === 0) return { ...NOTHING_REPLACED, text: original };
   const text = copy + original.slice(copiedUpTo);
   let invisibleNextToDigit = false;
-  for (let removed = 0; removed < removedAt.length && !invisibleNextToDigit; removed++) {
-    const at = pieces[removedAt[removed] + 2];
+  for (let invisible = 0; invisible < invisibleAtPiece.length && !invisibleNextToDigit; invisible++) {
+    const at = pieces[invisibleAtPiece[invisible] + 2];
     invisibleNextToDigit = isAsciiDigitAt(text, at - 1) || isAsciiDigitAt(text, at);
   }
-  return { text, pieces, invisibleNextToDigit };
+  return { text, pieces, invisibleNextToDigit, invisiblePieces: invisibleAtPiece, invisibleAt: [] };
+}
+
+/**
+ * The second reading of a text: the same copy with each removed invisible character read as a
+ * separator instead ("4111\u00ad1111\u00ad1111\u00ad1111" is four groups). Built from the first
+ * copy in one pass over its pieces.
+ */
+export function withInvisiblesAsSeparators(copy: ScanCopy): ScanCopy {
+  const pieces = copy.pieces.slice();
+  const invisibleAt: number[] = [];
+  let text = '';
+  let copiedUpTo = 0;
+  let shift = 0;
+  let next = 0;
+  for (let piece = 0; piece < pieces.length; piece += 4) {
+    pieces[piece + 2] += shift;
+    if (next < copy.invisiblePieces.length && copy.invisiblePieces[next] === piece) {
+      const at = copy.pieces[piece + 2];
+      text += copy.text.slice(copiedUpTo, at) + '-';
+      copiedUpTo = at;
+      invisibleAt.push(at + shift);
+      shift++;
+      next++;
+    }
+    pieces[piece + 3] += shift;
+  }
+  return { text: text + copy.text.slice(copiedUpTo), pieces, invisibleNextToDigit: false, invisiblePieces: [], invisibleAt };
 }
 
 /**
@@ -174,13 +202,19 @@ export function applyMaskToOriginal(original: string, scanCopy: ScanCopy, masked
   let result = '';
   let copyAt = 0;
   for (let piece = 0; piece < pieces.length; piece += 4) {
-    const [originalStart, originalEnd, copyStart, copyEnd] = [pieces[piece], pieces[piece + 1], pieces[piece + 2], pieces[piece + 3]];
+    const copyStart = pieces[piece + 2];
+    const copyEnd = pieces[piece + 3];
     result += maskedCopy.slice(copyAt, copyStart);
-    const masked = maskedCopy.slice(copyStart, copyEnd);
-    result += masked === scanCopy.text.slice(copyStart, copyEnd) ? original.slice(originalStart, originalEnd) : masked;
+    result += sameSpan(maskedCopy, scanCopy.text, copyStart, copyEnd) ? original.slice(pieces[piece], pieces[piece + 1]) : maskedCopy.slice(copyStart, copyEnd);
     copyAt = copyEnd;
   }
   return result + maskedCopy.slice(copyAt);
+}
+
+/** Whether two texts agree on [start, end), compared in place. */
+function sameSpan(one: string, other: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) if (one.charCodeAt(index) !== other.charCodeAt(index)) return false;
+  return true;
 }
 
 const KEEP = 0;
@@ -188,34 +222,46 @@ const STAR = 1;
 /** Part of a replaced character (an escape, a surrogate pair) whose first unit became the '*'. */
 const COVERED = 2;
 
-/** Which units of the original a masked copy masks: STAR where a '*' goes, COVERED for the rest of its character. */
-function maskedUnitsOf(scanCopy: ScanCopy, maskedCopy: string, into: Uint8Array): void {
+/**
+ * Which units of the original a masked copy masks, looking only inside the reading's match spans
+ * (copy positions, ascending: start, end, detector): STAR where a '*' goes, COVERED for the rest
+ * of a replaced character.
+ */
+function maskedUnitsOf(scanCopy: ScanCopy, maskedCopy: string, spans: readonly number[], into: Uint8Array): void {
   const { pieces, text } = scanCopy;
-  let originalAt = 0;
-  let copyAt = 0;
-  const markStretch = (copyEnd: number) => {
-    for (; copyAt < copyEnd; copyAt++, originalAt++) if (maskedCopy.charCodeAt(copyAt) !== text.charCodeAt(copyAt)) into[originalAt] = STAR;
-  };
-  for (let piece = 0; piece < pieces.length; piece += 4) {
-    markStretch(pieces[piece + 2]);
-    const [originalStart, originalEnd, copyStart, copyEnd] = [pieces[piece], pieces[piece + 1], pieces[piece + 2], pieces[piece + 3]];
-    if (maskedCopy.slice(copyStart, copyEnd) !== text.slice(copyStart, copyEnd)) {
-      into[originalStart] = STAR;
-      into.fill(COVERED, originalStart + 1, originalEnd);
+  let piece = 0;
+  let baseOriginal = 0;
+  let baseCopy = 0;
+  for (let span = 0; span < spans.length; span += 3) {
+    const end = spans[span + 1];
+    for (let position = spans[span]; position < end;) {
+      while (piece < pieces.length && pieces[piece + 3] <= position) {
+        baseOriginal = pieces[piece + 1];
+        baseCopy = pieces[piece + 3];
+        piece += 4;
+      }
+      if (piece < pieces.length && pieces[piece + 2] <= position) {
+        const originalStart = pieces[piece];
+        if (!sameSpan(maskedCopy, text, pieces[piece + 2], pieces[piece + 3])) {
+          into[originalStart] = STAR;
+          into.fill(COVERED, originalStart + 1, pieces[piece + 1]);
+        }
+        position = pieces[piece + 3];
+        continue;
+      }
+      if (maskedCopy.charCodeAt(position) !== text.charCodeAt(position)) into[baseOriginal + position - baseCopy] = STAR;
+      position++;
     }
-    originalAt = originalEnd;
-    copyAt = copyEnd;
   }
-  markStretch(maskedCopy.length);
 }
 
 /**
  * The original with the masks of two readings of it (invisible characters removed, and read as
  * separators) combined: a character either reading masks becomes '*'.
  */
-export function combineMasks(original: string, readings: readonly { copy: ScanCopy; maskedCopy: string }[]): string {
+export function combineMasks(original: string, readings: readonly { copy: ScanCopy; maskedCopy: string; spans?: readonly number[] }[]): string {
   const units = new Uint8Array(original.length);
-  for (const { copy, maskedCopy } of readings) maskedUnitsOf(copy, maskedCopy, units);
+  for (const { copy, maskedCopy, spans } of readings) maskedUnitsOf(copy, maskedCopy, spans ?? [], units);
   let result = '';
   let keptFrom = 0;
   for (let index = 0; index < units.length; index++) {

@@ -1,8 +1,8 @@
 import { BANK_ACCOUNT_DETECTOR } from './bank-account';
 import { CARD_DETECTOR } from './card';
 import type { Detector, MaskLayout } from './candidate';
-import { SPACE, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
-import { applyMaskToOriginal, combineMasks, normalizeForScan, originalIndexOf, type ScanCopy } from './normalize-for-scan';
+import { SPACE, chainRegionStart, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
+import { applyMaskToOriginal, combineMasks, normalizeForScan, originalIndexOf, withInvisiblesAsSeparators, type ScanCopy } from './normalize-for-scan';
 import { PHONE_DETECTOR } from './phone';
 import { PII_DETECTORS, type PiiDetector, type PiiScanSettings } from './pii-settings';
 import { RRN_DETECTOR } from './rrn';
@@ -168,7 +168,7 @@ export function scanPrompt(original: string, settings: PiiScanSettings): PromptS
   let second: Reading | undefined;
   if (firstCopy.invisibleNextToDigit && !first.blocked) {
     const secondCounts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
-    second = scanCopy(normalizeForScan(original, '-'), settings, shapeTable, secondCounts, []);
+    second = scanCopy(withInvisiblesAsSeparators(firstCopy), settings, shapeTable, secondCounts, [], true);
     countNewMatches(first, second, counts);
   }
 
@@ -190,14 +190,33 @@ interface Reading {
   readonly maskedCopy?: string;
 }
 
-/** One reading of the original through a scan copy; counts are added to `counts`, match spans to `spans` if given. */
+/**
+ * One reading of the original through a scan copy; counts are added to `counts`, match spans to
+ * `spans` if given. With `onlyAroundInvisibles`, only the chains holding an invisible character
+ * (now a separator) are read: the rest reads as in the first reading.
+ */
 function scanCopy(
-  copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>, spans?: number[],
+  copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>,
+  spans?: number[], onlyAroundInvisibles = false,
 ): Reading {
   const text = copy.text;
   const state: ScanState = { text, settings, shapeTable, counts, spans, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };
   const chain = SCRATCH_CHAIN;
-  for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
+  if (!onlyAroundInvisibles) {
+    for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
+  } else {
+    let readUpTo = 0;
+    for (const at of copy.invisibleAt) {
+      if (at < readUpTo) continue;
+      // Chains only move forward, so each character is read at most twice (walking back, then reading).
+      for (let from = Math.max(readUpTo, chainRegionStart(text, at)); readDigitChain(text, from, chain); from = chain.end) {
+        scanChain(state, chain);
+        readUpTo = chain.end;
+        if (chain.end >= at) break;
+      }
+      if (readUpTo < at) break;
+    }
+  }
   chain.text = '';
   if (state.blocked || !state.anyMasked) return { copy, blocked: state.blocked, spans };
   return { copy, blocked: false, spans, maskedCopy: state.masked + text.slice(state.maskedUpTo) };
