@@ -117,6 +117,18 @@ describe('KeycloakTokenVerifier (keycloak-connect public API; keys and reasons b
     await expect(verifier.checkKeys()).resolves.toBeUndefined();
   });
 
+  it('with a long cooldown, a new key during an outage stays "unavailable" until a fetch succeeds', async () => {
+    verifier = newVerifier(60);
+    expect(await reasonOf(verifier.verify(token()))).toBe('accepted');
+    jwks.mode = 'down';
+    await expect(verifier.checkKeys()).rejects.toThrow();
+    expect(await reasonOf(verifier.verify(token({}, rotated)))).toBe('SIGNING_KEY_UNAVAILABLE'); // in the cooldown: no fetch
+    expect(await reasonOf(verifier.verify(token()))).toBe('accepted');
+    jwks.mode = 'up';
+    await verifier.checkKeys();
+    expect(await reasonOf(verifier.verify(token({}, rotated)))).toBe('TOKEN_UNKNOWN_KEY'); // fetched: Keycloak does not publish it
+  });
+
   it('stops accepting a key Keycloak no longer publishes, once it refetches', async () => {
     jwks.published = [current, rotated];
     expect(await reasonOf(verifier.verify(token({}, rotated)))).toBe('accepted');

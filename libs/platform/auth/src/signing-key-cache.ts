@@ -29,8 +29,10 @@ export class SigningKeysUnavailableError extends Error {
  * Keycloak no longer publishes stops verifying.
  */
 export class SigningKeyCache {
-  private keys = new Map<string, KeyObject>();
+  private keys = new Map<string, PublishedKey>();
   private lastFetchAt = Number.NEGATIVE_INFINITY;
+  /** Why the last fetch failed, while it is the latest: a miss in the cooldown is then "unavailable", not "unknown". */
+  private lastFailure: string | null = null;
   private inFlight: Promise<void> | null = null;
   private readonly now: () => number;
 
@@ -40,22 +42,32 @@ export class SigningKeyCache {
 
   async key(kid: string): Promise<SigningKeyLookup> {
     const cached = this.keys.get(kid);
-    if (cached) return { kind: 'found', key: cached };
-    if (this.inFlight === null && this.now() - this.lastFetchAt < this.options.minRefetchIntervalMs) return { kind: 'unknown' };
+    if (cached) return { kind: 'found', key: cached.key };
+    if (this.inFlight === null && this.now() - this.lastFetchAt < this.options.minRefetchIntervalMs) {
+      return this.lastFailure === null ? { kind: 'unknown' } : { kind: 'unavailable', cause: this.lastFailure };
+    }
     try {
       await this.refresh();
     } catch (error) {
       return { kind: 'unavailable', cause: (error as Error).message };
     }
     const fetched = this.keys.get(kid);
-    return fetched ? { kind: 'found', key: fetched } : { kind: 'unknown' };
+    return fetched ? { kind: 'found', key: fetched.key } : { kind: 'unknown' };
   }
 
   /** Fetches the key set now (readiness probe; unknown key ids); rejects with SigningKeysUnavailableError. */
   refresh(): Promise<void> {
-    this.inFlight ??= this.fetchKeys().finally(() => {
-      this.inFlight = null;
-    });
+    this.inFlight ??= this.fetchKeys()
+      .then(
+        () => void (this.lastFailure = null),
+        (error: Error) => {
+          this.lastFailure = error.message;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.inFlight = null;
+      });
     return this.inFlight;
   }
 
@@ -71,22 +83,36 @@ export class SigningKeyCache {
       const cause = (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.fetchTimeoutMs} ms` : (error as Error).message;
       throw new SigningKeysUnavailableError(`JWKS fetch failed: ${cause}`);
     }
-    const keys = signingKeysOf(body);
+    const keys = signingKeysOf(body, this.keys);
     if (keys.size === 0) throw new SigningKeysUnavailableError('JWKS holds no RSA signing key');
     this.keys = keys;
   }
 }
 
-/** The RSA signature keys of a JWKS document, by kid; entries that are not such keys are skipped. */
-export function signingKeysOf(jwks: unknown): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
+interface PublishedKey {
+  readonly jwk: string;
+  readonly key: KeyObject;
+}
+
+/**
+ * The RSA signature keys of a JWKS document, by kid; entries that are not such keys are skipped.
+ * An unchanged key keeps its KeyObject (the verifier keeps one adapter per key object).
+ */
+function signingKeysOf(jwks: unknown, previous: ReadonlyMap<string, PublishedKey>): Map<string, PublishedKey> {
+  const keys = new Map<string, PublishedKey>();
   const entries = (jwks as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(entries)) return keys;
   for (const entry of entries as Record<string, unknown>[]) {
     if (entry === null || typeof entry !== 'object' || entry['kty'] !== 'RSA' || typeof entry['kid'] !== 'string') continue;
     if (entry['use'] !== undefined && entry['use'] !== 'sig') continue;
+    const jwk = JSON.stringify({ kty: 'RSA', n: entry['n'], e: entry['e'] });
+    const known = previous.get(entry['kid']);
+    if (known?.jwk === jwk) {
+      keys.set(entry['kid'], known);
+      continue;
+    }
     try {
-      keys.set(entry['kid'], createPublicKey({ key: { kty: 'RSA', n: entry['n'], e: entry['e'] } as never, format: 'jwk' }));
+      keys.set(entry['kid'], { jwk, key: createPublicKey({ key: JSON.parse(jwk), format: 'jwk' }) });
     } catch {
       // A malformed entry is not a key; the others still are.
     }
