@@ -8,7 +8,6 @@ import { JsonLogger } from '@ai-commons/observability';
 import { ControlPlaneModule } from '../control-plane.module';
 import { SCHEMA_GENERATE_COMMAND } from './schema-file';
 
-
 const HEADER = `# The ai-commons control plane GraphQL schema, generated from the code-first types.
 # Do not edit: run \`${SCHEMA_GENERATE_COMMAND}\` and commit the result.
 `;
@@ -19,6 +18,8 @@ const SCHEMA_ONLY_ENV = {
   DATABASE_APP_URL: 'postgres://schema-only@127.0.0.1:1/none',
   ISOLATION_SCHEDULE_MS: '0',
   LOG_LEVEL: 'error',
+  // Nothing signs, encrypts or hashes while the schema is printed: the demo keys never serve.
+  AI_COMMONS_PROFILE: 'demo',
 };
 const NO_TOKENS: TokenVerifier = {
   verify: () => Promise.reject(new Error('schema generation verifies no token')),
