@@ -258,10 +258,12 @@ export class VerificationService {
   acknowledgeAlert(principal: Principal, id: string): Promise<AlertRecord> {
     return RequestContext.withTenantScope(adminScopeFor(principal, `acknowledge isolation alert ${id}`), () =>
       this.db.transaction(async (tx) => {
-        const rows: Record<string, any>[] = /^[0-9a-f-]{36}$/i.test(id)
-          ? await tx.query(`update isolation_alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2) where id = $1 returning *`, [id, principal.subject])
-          : [];
-        if (!rows.length) throw new IsolationError('RUN_NOT_FOUND', `No isolation alert ${id}`, { id });
+        // TypeORM answers an UPDATE … RETURNING with [rows, affected count], not the rows alone.
+        const [rows] = (await tx.query(
+          `update isolation_alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2) where id = $1 returning *`,
+          [id, principal.subject],
+        )) as [Record<string, any>[], number];
+        if (!rows.length) throw new IsolationError('ALERT_NOT_FOUND', `No isolation alert ${id}`, { id });
         await this.audit.record({ action: 'isolation.alert.acknowledge', resourceType: 'isolation-alert', resourceId: id, outcome: 'success', details: { checkId: rows[0].check_id } }, tx);
         const row = rows[0];
         return { id: row.id, runId: row.run_id, checkId: row.check_id, concern: row.concern, summary: row.summary, raisedAt: row.raised_at, acknowledgedAt: row.acknowledged_at };

@@ -5,6 +5,15 @@ export class GraphQLLimitError extends DomainError {
   readonly module = 'graphql';
 }
 
+/** A malformed argument, refused at the edge before any resolver runs (always `bad-input`). */
+export class GraphQLInputError extends DomainError {
+  readonly module = 'graphql';
+
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, 'bad-input', details);
+  }
+}
+
 /** The one place where module exceptions become GraphQL error codes. */
 export const GRAPHQL_CODE_BY_KIND: Record<ErrorKind, string> = {
   'bad-input': 'BAD_USER_INPUT',

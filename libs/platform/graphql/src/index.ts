@@ -5,3 +5,6 @@ export * from './query-cost';
 export * from './graphql-plugins';
 export * from './batch-limit.middleware';
 export * from './pagination';
+export * from './input/input-rules';
+export * from './input/argument-validation';
+export * from './input/date-time.scalar';

@@ -14,9 +14,11 @@ import type { JsonLogger } from '@ai-commons/observability';
 import {
   aliasLimitRule,
   costLimitPlugin,
+  DateTimeScalar,
   depthLimitRule,
   formatGraphQLError,
   hideSuggestionsFromAnonymousPlugin,
+  validateArgumentsAtTheEdge,
   DEFAULT_PAGE_SIZE,
 } from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
@@ -49,6 +51,9 @@ export class ControlPlaneModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
+          // Input rules (ids, text, dates, numbers, lists) for every argument, before any resolver.
+          buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
+          transformSchema: validateArgumentsAtTheEdge,
           introspection: config.GRAPHQL_INTROSPECTION,
           playground: false,
           graphiql: false,
