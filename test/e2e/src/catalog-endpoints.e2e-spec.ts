@@ -91,7 +91,7 @@ describe('institution endpoints over GraphQL', () => {
       for (const caller of ['nuri-insurance-analyst', 'regulator', 'platform-admin'] as const) {
         expect((await client.ok(caller, BY_ID, { id: nuriEndpoint.id })).endpoint.id).toBe(nuriEndpoint.id);
       }
-      expect(errorCodes(await client.gql('regulator', BY_ID, { id: 'not-a-uuid' }))).toEqual([{ code: 'NOT_FOUND', reason: 'ENDPOINT_NOT_FOUND' }]);
+      expect(errorCodes(await client.gql('regulator', BY_ID, { id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
     });
 
     it('state history is visible to the institution and cross-tenant readers only', async () => {

@@ -8,3 +8,4 @@ export * from './pagination';
 export * from './input/input-rules';
 export * from './input/argument-validation';
 export * from './input/date-time.scalar';
+export * from './input/argument-validation.interceptor';

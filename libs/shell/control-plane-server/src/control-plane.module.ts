@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
@@ -18,7 +19,8 @@ import {
   depthLimitRule,
   formatGraphQLError,
   hideSuggestionsFromAnonymousPlugin,
-  validateArgumentsAtTheEdge,
+  validateNestedArgumentsAtTheEdge,
+  ArgumentValidationInterceptor,
   DEFAULT_PAGE_SIZE,
 } from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
@@ -51,9 +53,11 @@ export class ControlPlaneModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          // Input rules (ids, text, dates, numbers, lists) for every argument, before any resolver.
+          // Input rules (ids, text, dates, numbers, lists) for every argument, before any service:
+          // the strict DateTime scalar, ArgumentValidationInterceptor (root fields, after the auth
+          // guard) and this transform (nested fields, which have no guard).
           buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
-          transformSchema: validateArgumentsAtTheEdge,
+          transformSchema: validateNestedArgumentsAtTheEdge,
           introspection: config.GRAPHQL_INTROSPECTION,
           playground: false,
           graphiql: false,
@@ -66,6 +70,7 @@ export class ControlPlaneModule {
         }),
       ],
       controllers: [HealthController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ArgumentValidationInterceptor }],
     };
   }
 }

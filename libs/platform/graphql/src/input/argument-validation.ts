@@ -77,7 +77,8 @@ export function validateArgumentValue(type: GraphQLInputType, value: unknown, ar
   }
 }
 
-function validateArguments(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): void {
+/** Validates every argument a field received (see validateArgumentValue). */
+export function validateFieldArguments(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): void {
   const fieldMax = maxTextLengthOf(field, DEFAULT_MAX_TEXT_LENGTH);
   for (const argument of field.args) {
     validateArgumentValue(argument.type, args[argument.name], argument.name, maxTextLengthOf(argument, fieldMax));
@@ -85,18 +86,19 @@ function validateArguments(field: GraphQLField<unknown, unknown>, args: Record<s
 }
 
 /**
- * Schema transform: every field that takes arguments validates them (validateArgumentValue)
- * before its resolver — and so before guards, services and SQL — runs. One layer for the whole
- * API, so a new argument is covered by its type alone.
+ * Schema transform for the fields below the root (`Institution.statusHistory(first, after)`…):
+ * each validates its arguments before its resolver runs. Nest runs no guards or interceptors on
+ * them; root fields are validated by ArgumentValidationInterceptor, after the auth guard.
  */
-export function validateArgumentsAtTheEdge(schema: GraphQLSchema): GraphQLSchema {
+export function validateNestedArgumentsAtTheEdge(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    if (!isObjectType(type) || roots.has(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args: Record<string, unknown>, context, info) => {
-        validateArguments(field, args);
+        validateFieldArguments(field, args);
         return resolve(source, args, context, info);
       };
     }
