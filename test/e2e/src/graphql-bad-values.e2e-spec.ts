@@ -185,6 +185,35 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     }
   });
 
+  describe('quota numbers the database cannot hold, demands the allocator cannot take', () => {
+    let poolId: string;
+    beforeAll(async () => {
+      const created = await gql('platform-admin', 'mutation($input: QuotaPoolInput!) { createQuotaPool(input: $input) { id } }', {
+        input: { name: `bad-values-${Date.now()}`, capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 }, members: [{ institutionId: ids['hanbit-bank'] }] },
+      });
+      poolId = created.data.createQuotaPool.id;
+    });
+    const UPDATE = 'mutation($id: ID!, $input: QuotaPoolInput!) { updateQuotaPool(id: $id, input: $input) { id } }';
+
+    it.each([
+      [{ capacity: { tokensPerMinute: 0.5, requestsPerMinute: 10, concurrentRequests: 2 } }, 'INVALID_CAPACITY'],
+      [{ capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 ** 53 - 1 } }, 'INVALID_CAPACITY'],
+      [{ members: [{ institutionId: 'HANBIT', periodTokenBudget: 0.5 }] }, 'INVALID_BUDGET'],
+    ])('updateQuotaPool %j is %s', async (input, reason) => {
+      const members = (input as { members?: { institutionId: string }[] }).members?.map((member) => ({ ...member, institutionId: ids['hanbit-bank'] }));
+      const response = await gql('platform-admin', UPDATE, { id: poolId, input: members ? { members } : input });
+      expect(errorCodes(response)).toEqual(badInput(reason));
+    });
+
+    it('previewQuotaAllocation with a negative demand or one by a non-member', async () => {
+      const PREVIEW = 'query($id: ID, $demands: [QuotaDemandInput!]) { previewQuotaAllocation(poolId: $id, change: {}, demands: $demands) { members { institutionId } } }';
+      const negative = [{ institutionId: ids['hanbit-bank'], demand: { tokensPerMinute: -1, requestsPerMinute: 1, concurrentRequests: 1 } }];
+      expect(errorCodes(await gql('platform-admin', PREVIEW, { id: poolId, demands: negative }))).toEqual(badInput('NEGATIVE_LIMIT'));
+      const stranger = [{ institutionId: ids['gaon-securities'], demand: { tokensPerMinute: 1, requestsPerMinute: 1, concurrentRequests: 1 } }];
+      expect(errorCodes(await gql('platform-admin', PREVIEW, { id: poolId, demands: stranger }))).toEqual(badInput('UNKNOWN_MEMBER'));
+    });
+  });
+
   it('numbers beyond ±2^53 are BAD_USER_INPUT', async () => {
     const response = await gql('platform-admin', 'query($from: Float!) { consistencyProof(fromSize: $from, toSize: 1) { fromSize } }', { from: 1e308 });
     expect(errorCodes(response)).toEqual(badInput('NUMBER_OUT_OF_RANGE'));
