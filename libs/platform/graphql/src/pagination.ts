@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
-import { GraphQLLimitError } from './graphql-errors';
+import { GraphQLInputError, GraphQLLimitError } from './graphql-errors';
 import { isUuid, parseDateTime, textProblem } from './input/input-rules';
 
 @ObjectType()
@@ -112,7 +112,7 @@ export function decodeCursor(cursor: string, shape: CursorKeyShape): unknown[] {
       // fall through to the error below
     }
   }
-  throw new GraphQLLimitError('INVALID_CURSOR', 'The cursor is not one this server issued', 'bad-input');
+  throw new GraphQLInputError('INVALID_CURSOR', 'The cursor is not one this server issued');
 }
 
 /**
