@@ -131,6 +131,9 @@ function* variationsOf(type: GraphQLInputType, plausible: unknown, at: string, p
   yield* leafMalformed(nullable.name, name).map(here);
 }
 
+const CALLERS = ['platform-admin', 'hanbit-bank-admin'] as const;
+const WALK_KEY_NAME = 'malformed-arguments walk';
+
 interface Fixtures {
   institution: string;
   institutionToOffboard: string;
@@ -200,7 +203,7 @@ function plausibleArguments(fixtures: Fixtures): Record<string, unknown> {
     'setInstitutionPiiSettings.settingsJson': '{"card":{"mode":"mask"}}',
     'setInstitutionPiiSettings.institutionId': fixtures.institution,
     'changeEndpointState.state': 'active',
-    'createApiKey.input': { name: 'walker key' },
+    'createApiKey.input': { name: WALK_KEY_NAME },
   };
 }
 
@@ -216,7 +219,6 @@ const describeValue = (value: unknown) => {
   return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} chars)` : text;
 };
 
-const CALLERS = ['platform-admin', 'hanbit-bank-admin'] as const;
 
 describe('every root field refuses malformed arguments without a server error', () => {
   let controlPlane: ControlPlane;
@@ -258,13 +260,28 @@ describe('every root field refuses malformed arguments without a server error', 
   });
 
   afterAll(async () => {
-    // Institutions this walk created leave the consortium, so investment weights elsewhere are as before.
+    // What this walk created leaves the consortium, so other suites see the demo consortium as
+    // before: its endpoints retired (no probe reaches them), its institutions offboarded.
     const listed = await client.ok('platform-admin', '{ institutions(first: 100) { edges { node { id slug status } } } }');
-    for (const { node } of listed.institutions.edges as { node: { id: string; slug: string; status: string } }[]) {
-      if (node.slug.startsWith('walk-') && node.status !== 'offboarded') {
-        await client.gql('platform-admin', 'mutation($id: ID!) { offboardInstitution(id: $id, reason: "walk done") { id } }', { id: node.id });
+    const walkers = (listed.institutions.edges as { node: { id: string; slug: string; status: string } }[]).map(({ node }) => node).filter((node) => node.slug.startsWith('walk-'));
+    const CHANGE = 'mutation($id: ID!, $state: EndpointState!) { changeEndpointState(id: $id, state: $state, reason: "walk done") { state } }';
+    for (const institution of walkers) {
+      const endpoints = await client.ok('platform-admin', 'query($id: ID) { endpoints(institutionId: $id, first: 100) { edges { node { id state } } } }', { id: institution.id });
+      for (const { node } of endpoints.endpoints.edges as { node: { id: string; state: string } }[]) {
+        if (node.state === 'active') await client.gql('platform-admin', CHANGE, { id: node.id, state: 'draining' });
+        if (node.state !== 'retired') await client.gql('platform-admin', CHANGE, { id: node.id, state: 'retired' });
+      }
+      if (institution.status !== 'offboarded') {
+        await client.gql('platform-admin', 'mutation($id: ID!) { offboardInstitution(id: $id, reason: "walk done") { id } }', { id: institution.id });
       }
     }
+    // API keys the tenant admin's walk created (named by the plausible input).
+    const keys = await client.ok('hanbit-bank-admin', '{ apiKeys(status: active, first: 100) { edges { node { id name } } } }');
+    for (const { node } of keys.apiKeys.edges as { node: { id: string; name: string } }[]) {
+      if (node.name === WALK_KEY_NAME) await client.gql('hanbit-bank-admin', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: node.id });
+    }
+    const left = await client.ok('platform-admin', '{ endpoints(state: active, first: 100) { edges { node { institutionId } } } }');
+    expect((left.endpoints.edges as { node: { institutionId: string } }[]).filter(({ node }) => walkers.some((walker) => walker.id === node.institutionId))).toEqual([]);
     await controlPlane?.close();
   });
 
