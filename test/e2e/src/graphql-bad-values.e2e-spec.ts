@@ -214,6 +214,22 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     });
   });
 
+  it.each([
+    ['an Int beyond 32 bits, as a literal', '{ institutions(first: 99999999999) { edges { cursor } } }', undefined],
+    ['a string for an Int, as a literal', '{ institutions(first: "ten") { edges { cursor } } }', undefined],
+    ['an unknown enum value, as a literal', '{ institutions(status: BOGUS) { edges { cursor } } }', undefined],
+    ['an unknown input field, as a literal', '{ auditEvents(filter: { bogus: 1 }) { edges { cursor } } }', undefined],
+    ['a missing required input field, as a literal', 'mutation { createInstitution(input: {}) { id } }', undefined],
+    ['a string for an Int, as a variable', 'query($n: Int) { isolationRuns(first: $n) { id } }', { n: 'ten' }],
+    ['an unknown enum value, as a variable', 'query($s: InstitutionStatus) { institutions(status: $s) { edges { cursor } } }', { s: 'BOGUS' }],
+    ['a null for a required variable', 'query($id: ID!) { institution(id: $id) { id } }', { id: null }],
+  ])('GraphQL type errors are BAD_USER_INPUT with a reason: %s', async (_, query, variables) => {
+    // One error per value GraphQL could not coerce (e.g. each missing required field).
+    const codes = errorCodes(await gql('platform-admin', query, variables));
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of codes) expect(code).toEqual(badInput('INVALID_VALUE')[0]);
+  });
+
   it('numbers beyond ±2^53 are BAD_USER_INPUT', async () => {
     const response = await gql('platform-admin', 'query($from: Float!) { consistencyProof(fromSize: $from, toSize: 1) { fromSize } }', { from: 1e308 });
     expect(errorCodes(response)).toEqual(badInput('NUMBER_OUT_OF_RANGE'));

@@ -25,7 +25,8 @@ import { CatalogClient, endpointInput, freshOffering, modelInput, startCatalogCo
  * while the other arguments hold plausible values (ids of entities this test owns, so the calls get
  * past "not found" into the services). Whatever the answer, it is never a 5xx or an
  * INTERNAL_SERVER_ERROR; a value that breaks an input rule (not a UUID, a control character, too
- * long, not a date, out of range, a malformed cursor, the wrong type) is a BAD_USER_INPUT.
+ * long, not a date, out of range, a malformed cursor, the wrong type) is a BAD_USER_INPUT with a
+ * `reason`.
  * Calls are made as a platform admin and as a tenant admin, each for the fields its role allows.
  */
 
@@ -325,9 +326,10 @@ describe('every root field refuses malformed arguments without a server error', 
             calls++;
             const response = await graphqlRequest(controlPlane.url, query, { token, variables: { ...base, [arg.name]: variation.value } });
             const codes = (response.errors ?? []).map((error) => error.extensions?.code);
+            const reason = response.errors?.[0]?.extensions?.reason;
             const where = `${caller}: ${field.name}(${variation.at}: ${describeValue(variation.leaf)})`;
             if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) failures.push(`${where} → HTTP ${response.status} ${codes.join(',')}`);
-            else if (variation.refused && codes[0] !== 'BAD_USER_INPUT') failures.push(`${where} → ${codes.join(',') || 'accepted'}, expected BAD_USER_INPUT`);
+            else if (variation.refused && (codes[0] !== 'BAD_USER_INPUT' || !reason)) failures.push(`${where} → ${codes.join(',') || 'accepted'} ${reason ?? ''}, expected BAD_USER_INPUT with a reason`);
           }
         }
       }
