@@ -183,6 +183,12 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
       const response = await gql('platform-admin', `query($after: String) { ${list}(first: 1, after: $after) { edges { cursor } } }`, { after: cursor(key) });
       expect(errorCodes(response)).toEqual(badInput('INVALID_CURSOR'));
     }
+    // Arguments of nested fields follow the same rules.
+    const nested = 'query($id: ID!, $after: String) { institution(id: $id) { statusHistory(after: $after) { edges { cursor } } } }';
+    expect(errorCodes(await gql('platform-admin', nested, { id: ids['hanbit-bank'], after: cursor(['2026-01-01T00:00:00Z', 'not-a-uuid']) }))).toEqual(badInput('INVALID_CURSOR'));
+    const control = await gql('platform-admin', nested, { id: ids['hanbit-bank'], after: 'x\u0000' });
+    expect(errorCodes(control)).toEqual(badInput('INVALID_TEXT'));
+    expect(control.errors![0].extensions!.details).toEqual({ argument: 'after' });
   });
 
   describe('quota numbers the database cannot hold, demands the allocator cannot take', () => {
