@@ -194,13 +194,13 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
         await eventually(() => gateway.routing.table().institution(ids['hanbit-bank'])?.dataClassificationFloor === null);
       }
       expect((await chat(hanbitKey, 'pol-foreign', '공개 자료', { 'x-data-classification': 'internal' })).status).toBe(200);
-      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 order by occurred_at limit 1", [ids['hanbit-bank']]);
+      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 and details->>'floor' = 'confidential' order by occurred_at desc limit 1", [ids['hanbit-bank']]);
       expect(audited.details).toMatchObject({ floor: 'confidential', ceiling: 'personal-credit' });
     });
 
     it('refuses a floor above the ceiling, a malformed institution id, and another institution', async () => {
       expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'confidential', id: ids['gaon-securities'] }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'CLASSIFICATION_FLOOR_ABOVE_CEILING' }]);
-      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
       expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
       expect(errorCodes(await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal', id: ids['nuri-insurance'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
       expect(errorCodes(await gql('hanbit-bank-analyst', SET_FLOOR, { floor: 'internal' }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
