@@ -138,7 +138,7 @@ describeRendered('network separation (망분리) of the rendered manifests', () 
     });
 
     it('gives model servers no egress at all, and only the gateway reaches them', () => {
-      const { pods, is, reachable, model, evaluator } = setup();
+      const { pods, is, reachable, model, evaluator, policies } = setup();
       // The production overlay has none yet: check a model server as an institution would add one.
       const modelServers = [...pods(is.modelServer), { name: 'institution-model', namespace: 'ai-commons-models', labels: { 'ai-commons.io/role': 'model-server' } }];
       for (const modelServer of modelServers) {
@@ -147,6 +147,11 @@ describeRendered('network separation (망분리) of the rendered manifests', () 
         const callers = model.pods.filter((from) => from !== modelServer && PORTS.some((port) => evaluator.allowed({ from, to: modelServer, port })));
         expect(callers.length).toBeGreaterThan(0);
         expect(callers.filter((from) => !is.gateway(from)).map((from) => from.name)).toEqual([]);
+        // Defence in depth: the model servers' own ingress policies alone admit only the gateway,
+        // whatever egress the other namespaces allow.
+        const ingressSideOnly = new NetworkPolicyEvaluator(policies.filter((policy) => policy.metadata.namespace === modelServer.namespace), model.namespaces);
+        const admitted = model.pods.filter((from) => from.namespace !== modelServer.namespace && PORTS.some((port) => ingressSideOnly.allowed({ from, to: modelServer, port })));
+        expect(admitted.filter((from) => !is.gateway(from)).map((from) => from.name)).toEqual([]);
       }
     });
 
