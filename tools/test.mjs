@@ -34,6 +34,8 @@ await step('lint (eslint, module boundaries)', 'node', [...nx, '-t', 'lint']);
 await step('typecheck', 'node', [...nx, '-t', 'typecheck']);
 await step('unit tests', 'node', [jestBin, '-c', 'jest.config.cjs', '--json', `--outputFile=${results}/unit.json`]);
 const keycloakCode = await keycloak;
+// The container image's layout, entrypoints run as a non-root user on a read-only app directory.
+await step('image layout (production dependencies, non-root, read-only, signals)', 'node', ['tools/image-layout-check.mjs']);
 if (keycloakCode !== 0) {
   steps.push({ name: 'keycloak start', ok: false, seconds: '-' });
 } else {
@@ -53,7 +55,7 @@ for (const file of ['unit.json', 'e2e.json']) {
 console.log('\nsummary');
 for (const s of steps) console.log(`  ${s.ok ? '✔' : '✘'} ${s.name} (${s.seconds} s)`);
 console.log(`  wall time ${seconds(started)} s`);
-const ok = steps.every((s) => s.ok) && steps.length === 4;
+const ok = steps.every((s) => s.ok) && steps.length === 5;
 if (!ok && failed === 0) failed = steps.filter((s) => !s.ok).length;
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
