@@ -13,7 +13,7 @@ export const kubernetesDirectory = path.resolve(__dirname, '..');
 /** Why the manifests cannot be rendered here (no kubectl, or one whose kustomize is too old), or undefined. */
 export function renderUnavailableReason(): string | undefined {
   const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return 'kubectl is not installed (.ci/run installs it): the Kubernetes manifest tests are SKIPPED';
+  if (version.error || version.status !== 0) return 'kubectl is not installed (.ci/run fetches one): the Kubernetes manifest tests are SKIPPED';
   const kustomize = /Kustomize Version: v(\d+)/.exec(version.stdout);
   if (!kustomize || Number(kustomize[1]) < 5) return `kubectl's kustomize is older than v5 (${version.stdout.trim().replace(/\n/g, ', ')}): the Kubernetes manifest tests are SKIPPED`;
   return undefined;
