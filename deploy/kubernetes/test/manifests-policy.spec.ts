@@ -157,6 +157,17 @@ describeRendered('manifest policies', () => {
     });
   });
 
+  it('the production overlay pulls every image from the consortium\'s registry (망분리: no pull from the internet)', () => {
+    const objects = renderOverlay('production');
+    const images = [
+      ...workloads(objects).flatMap((workload) => containersOf(workload.pod).map(({ container }) => container.image as string)),
+      find(objects, 'Cluster', 'ai-commons-pg').spec.imageName,
+      find(objects, 'Keycloak', 'keycloak').spec.image,
+    ];
+    expect(images.length).toBeGreaterThan(5);
+    expect(images.filter((image) => !image.startsWith('registry.ai-commons.internal/'))).toEqual([]);
+  });
+
   it('the production overlay carries no demo setting', () => {
     const text = JSON.stringify(renderOverlay('production'));
     expect(text).not.toMatch(/SEED_DEMO_CONSORTIUM|demo-password|-demo-secret|model-simulator/);
