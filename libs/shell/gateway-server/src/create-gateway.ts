@@ -66,7 +66,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   await quotaLoader.start();
   const quotaStore: QuotaStore =
     config.QUOTA_STORE === 'redis'
-      ? new RedisQuotaStore({ url: config.REDIS_URL!, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
+      ? new RedisQuotaStore({ url: config.REDIS_URL!, sentinels: config.REDIS_SENTINELS, sentinelMaster: config.REDIS_SENTINEL_MASTER, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
       : new MemoryQuotaStore(quotaClock);
   const quotaHooks = new QuotaHooks(() => quotaLoader.table(), quotaStore, logger, quotaClock);
 

@@ -40,10 +40,32 @@ interface Lane {
 
 export interface RedisQuotaStoreOptions {
   url: string;
+  /**
+   * Sentinels to ask for the current primary of `sentinelMaster` (followed across failovers); the
+   * url then gives only the user, password (for the Sentinels too) and database.
+   */
+  sentinels?: readonly { host: string; port: number }[];
+  sentinelMaster?: string;
   keyPrefix: string;
   /** Batches redone on a fresher state before the batch is refused as unavailable. */
   maxAttempts?: number;
   clock?: () => number;
+}
+
+function connectRedis(options: RedisQuotaStoreOptions): Redis {
+  const behaviour = { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true } as const;
+  if (!options.sentinels?.length) return new Redis(options.url, behaviour);
+  const url = new URL(options.url);
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  return new Redis({
+    ...behaviour,
+    sentinels: options.sentinels.map(({ host, port }) => ({ host, port })),
+    name: options.sentinelMaster ?? 'ai-commons',
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password,
+    sentinelPassword: password,
+    db: Number(url.pathname.slice(1) || 0),
+  });
 }
 
 /**
@@ -69,7 +91,7 @@ export class RedisQuotaStore implements QuotaStore {
   commits = 0;
 
   constructor(private readonly options: RedisQuotaStoreOptions) {
-    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    this.redis = connectRedis(options);
     this.redis.on('error', () => undefined); // surfaced per command
     this.redis.defineCommand('quotaCas', { numberOfKeys: 1, lua: CAS_SCRIPT });
     this.maxAttempts = options.maxAttempts ?? 50;
