@@ -7,7 +7,7 @@ import { answerClientError } from './http/client-error';
 import { validateChatRequest, validateEmbeddingsRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
-import { DATA_CLASSIFICATION_HEADER } from './policy/policy-hook';
+import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
 
 export interface GatewayServerDependencies extends ProxyDependencies {
   authentication: GatewayAuthentication;

@@ -10,9 +10,8 @@ import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
-import { CallMeter, usageBounds } from '../usage/call-meter';
-import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
-import type { Admission, RequestHooks } from '../pipeline/request-hooks';
+import { CallMeter, usageBounds, type UsageRecorder } from '@ai-commons/quota';
+import type { Admission, RequestHooks, UsageOutcome } from '@ai-commons/gateway-admission';
 
 export interface ProxyDependencies {
   table: () => RoutingTable;

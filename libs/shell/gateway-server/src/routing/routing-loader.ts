@@ -1,9 +1,7 @@
 import { RequestContext, type InstitutionStatus } from '@ai-commons/core';
-import { TenantDatabase } from '@ai-commons/database';
+import { CHANGES_CHANNEL, NotifiedReloader, TenantDatabase, postgresChangeListener } from '@ai-commons/database';
 import { endpointCredentialContext, type CredentialCipher } from '@ai-commons/catalog';
 import type { JsonLogger } from '@ai-commons/observability';
-import { CHANGES_CHANNEL, postgresChangeListener } from '../reload/change-listener';
-import { NotifiedReloader } from '../reload/notified-reloader';
 import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type UpstreamDriver } from './routing-table';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
