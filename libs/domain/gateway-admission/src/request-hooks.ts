@@ -1,4 +1,5 @@
 import type { Principal } from '@ai-commons/core';
+import type { GatewayError } from './gateway-error';
 
 /** Who calls: the institution, the principal, the API key when one was used. */
 export interface AdmissionCaller {
@@ -26,19 +27,66 @@ export interface TokenUsage {
 
 export type UsageOutcome = 'success' | 'upstream_error' | 'client_error' | 'rejected' | 'cancelled';
 
+/**
+ * The facts of one request at admission. Hooks read them and never change them: what a hook
+ * concludes travels in its decision, and what earlier hooks concluded in `AdmissionSoFar`.
+ */
 export interface AdmissionRequest {
-  requestId: string;
-  caller: AdmissionCaller;
-  endpoint: AdmissionEndpoint;
-  operation: 'chat' | 'embeddings';
+  readonly requestId: string;
+  readonly caller: Readonly<AdmissionCaller>;
+  readonly endpoint: Readonly<AdmissionEndpoint>;
+  readonly operation: 'chat' | 'embeddings';
   /** Prompt estimate + the output tokens the call may produce: what quota admission reserves. */
-  estimatedTokens: number;
-  /** The request body as parsed (policy checks read the prompt; never stored). */
-  body: Record<string, unknown>;
-  startedAt: number;
+  readonly estimatedTokens: number;
+  /** The request body as the caller sent it (policy checks read the prompt; never stored). */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly startedAt: number;
   /** The caller's `x-data-classification` header, if sent (the data-policy hook resolves it). */
-  dataClassificationHeader?: string;
+  readonly dataClassificationHeader?: string;
 }
+
+/** What the data-handling policy concluded, for the hooks after it (the audit record). */
+export interface PolicyLabels {
+  /** The classification the request was judged under. */
+  readonly dataClassification: string;
+  /** The decision's compact form, e.g. `allow`, `mask:pii.mask@v3 rrn×1`. */
+  readonly policyDecision: string;
+}
+
+/** What the hooks before this one decided. A new object after every hook; never mutated. */
+export interface AdmissionSoFar {
+  readonly labels?: PolicyLabels;
+  /** The body the upstream will receive when a hook masked it; absent when it goes as sent. */
+  readonly maskedBody?: Readonly<Record<string, unknown>>;
+}
+
+export const NOTHING_DECIDED: AdmissionSoFar = Object.freeze({});
+
+/** What a refused request's audit record says beyond its status and code (a policy denial's rule). */
+export interface RefusalRecord {
+  readonly dataClassification: string | null;
+  readonly policyDecision: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface Refusal {
+  /** The answer the caller gets (OpenAI's error shape). */
+  readonly error: GatewayError;
+  /** Present when the refusal is a decision worth its own record (the policy's); else status and code say it all. */
+  readonly record?: RefusalRecord;
+}
+
+/**
+ * A hook's decision: let the request through (perhaps owing something afterwards, perhaps with
+ * labels for later hooks), let it through with a masked body (the body the upstream receives), or
+ * refuse it with the answer and, when it has one, the record of why.
+ */
+export type AdmissionDecision =
+  | { readonly decision: 'allow'; readonly admission?: Admission; readonly labels?: PolicyLabels }
+  | { readonly decision: 'mask'; readonly body: Readonly<Record<string, unknown>>; readonly admission?: Admission; readonly labels?: PolicyLabels }
+  | { readonly decision: 'refuse'; readonly refusal: Refusal };
+
+export const ALLOW: AdmissionDecision = Object.freeze({ decision: 'allow' });
 
 export interface CallResult {
   httpStatus: number;
@@ -64,40 +112,25 @@ export interface Admission {
 
 /**
  * The seam where data-handling policy, quota admission (before the upstream call) and the audit
- * record (around it) plug in. `admit` may refuse with a GatewayError (403 policy, 429 quota); the
- * gateway does not call the upstream, nor answer the caller, before it resolves.
+ * record (around it) plug in. A hook decides; it does not throw to refuse, write shared state or
+ * audit a refusal (the gateway records every refusal in one place). The gateway neither calls the
+ * upstream nor answers the caller before the decision.
  */
 export interface RequestHooks {
-  admit(request: AdmissionRequest): Promise<Admission>;
+  decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision>;
 }
 
 export const NO_REQUEST_HOOKS: RequestHooks = {
-  admit: async () => ({ complete: () => undefined }),
+  decide: async () => ALLOW,
 };
 
-/**
- * Runs hooks in order (e.g. data policy, then quota, then audit). If a later hook refuses, the
- * earlier admissions are completed as `rejected` so reservations are released.
- */
-export function composeHooks(...hooks: RequestHooks[]): RequestHooks {
-  return {
-    async admit(request) {
-      const granted: Admission[] = [];
-      try {
-        for (const hook of hooks) granted.push(await hook.admit(request));
-      } catch (error) {
-        const latencyMs = performance.now() - request.startedAt;
-        const status = (error as { status?: number }).status ?? 500;
-        for (const admission of granted) admission.complete({ httpStatus: status, outcome: 'rejected', usage: { promptTokens: 0, completionTokens: 0 }, latencyMs });
-        throw error;
-      }
-      const waits = granted.map((admission) => admission.readyToRespond).filter((wait): wait is Promise<void> => wait !== undefined);
-      const observers = granted.filter((admission) => admission.observeResponse);
-      return {
-        readyToRespond: waits.length === 1 ? waits[0] : waits.length ? Promise.all(waits).then(() => undefined) : undefined,
-        observeResponse: observers.length ? (chunk) => observers.forEach((admission) => admission.observeResponse!(chunk)) : undefined,
-        complete: (result) => granted.forEach((admission) => admission.complete(result)),
-      };
-    },
-  };
+/** Thrown by the gateway when admission refused: the refusal and the request it refused, for the one refusal record. */
+export class AdmissionRefused extends Error {
+  constructor(
+    readonly refusal: Refusal,
+    readonly request: AdmissionRequest,
+  ) {
+    super(refusal.error.message);
+    this.name = 'AdmissionRefused';
+  }
 }

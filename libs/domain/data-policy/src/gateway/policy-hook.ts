@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { RequestContext } from '@ai-commons/core';
-import { actorOf, type AuditEventInput } from '@ai-commons/audit';
 import {
   FLOOR_RULE_ID,
   decideRequest,
@@ -9,26 +6,17 @@ import {
   type DecisionRecord,
   type GatewayRequest,
 } from '@ai-commons/policy';
-import { GatewayError, type AdmissionRequest, type RequestHooks } from '@ai-commons/gateway-admission';
+import { GatewayError, type AdmissionDecision, type AdmissionRequest, type RequestHooks } from '@ai-commons/gateway-admission';
 import type { PolicySnapshot } from './policy-store';
 import { forwardedTextsOf } from './forwarded-texts';
 
 /** The header a caller labels its request's data with. */
 export const DATA_CLASSIFICATION_HEADER = 'x-data-classification';
 
-/** Refusal codes whose audit record the policy hook writes itself (with the full decision). */
-export const POLICY_REFUSAL_CODES: ReadonlySet<string> = new Set(['data_policy_denied', 'unknown_data_classification']);
-
-/** What the policy hook adds to the admission request, for the hooks after it (audit, quota). */
-export interface PolicyAdmissionFields {
-  dataClassificationHeader?: string;
-  dataClassification?: string;
-  policyDecision?: string;
-  policyRecord?: DecisionRecord;
-}
-
-export interface DecisionAuditWriter {
-  appendDurable(event: AuditEventInput): Promise<void>;
+/** An institution's classification bounds, as the routing table holds them. */
+export interface InstitutionClassificationBounds {
+  dataClassificationFloor: string | null;
+  dataClassificationCeiling: string;
 }
 
 /** A 403 in OpenAI's error shape, with the decision record (rule, reason, policy version) beside it. */
@@ -53,24 +41,36 @@ export function compactDecision(decision: DecisionRecord): string {
 }
 
 /**
+ * The body with the masked texts in place of the originals: a copy, so the request as the caller
+ * sent it stays as it was (its prompt HMAC is of that). Only masked requests pay for the copy; the
+ * body's depth is bounded at the edge (GATEWAY_MAX_JSON_DEPTH).
+ */
+function maskedCopy(body: Readonly<Record<string, unknown>>, maskedParts: readonly string[]): Record<string, unknown> {
+  const copy = structuredClone(body) as Record<string, unknown>;
+  // The walk is deterministic, so the copy's texts come in the order the original's were scanned.
+  forwardedTextsOf(copy).forEach((part, index) => {
+    if (maskedParts[index] !== part.text) part.write(maskedParts[index]);
+  });
+  return copy;
+}
+
+/**
  * The data-handling policy at the gateway's admission seam (first in the chain): resolves the
  * request's classification (header, else the API key's default), decides with the policy in memory
- * and the endpoint's hosting facts, scans every text of the request body for personal data, masks
- * it in the body (what goes upstream) or refuses with 403 and the rule. Allowed and masked decisions ride on
- * the admission request into the audit hook's admission record; denials are recorded here, durably,
- * before the caller hears the 403.
+ * and the endpoint's hosting facts, scans every text of the request body for personal data, and
+ * decides: allow, mask (with the masked copy of the body, what goes upstream) or refuse (403 with
+ * the rule; 400 for a classification it does not know). The classification and the compact
+ * decision ride as labels to the audit hook; a refusal carries its record, written by the gateway.
  */
 export class PolicyHook implements RequestHooks {
   constructor(
     private readonly snapshot: () => PolicySnapshot,
     /** The institution's classification bounds (the routing table's entry; undefined when unknown). */
-    private readonly institution: (tenantId: string) => { dataClassificationFloor: string | null; dataClassificationCeiling: string } | undefined,
-    private readonly audit: DecisionAuditWriter,
+    private readonly institution: (tenantId: string) => InstitutionClassificationBounds | undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async admit(admission: AdmissionRequest): Promise<{ complete: () => void }> {
-    const request = admission as AdmissionRequest & PolicyAdmissionFields;
+  async decide(request: AdmissionRequest): Promise<AdmissionDecision> {
     const apiKey = request.caller.apiKey;
     const institution = this.institution(request.caller.tenantId);
     const floor = institution?.dataClassificationFloor;
@@ -85,16 +85,13 @@ export class PolicyHook implements RequestHooks {
       const decision: DecisionRecord = {
         decision: 'deny', ruleId: FLOOR_RULE_ID, reason: resolution.reason, policyVersion: this.snapshot().policy.version, findings: [],
       };
-      const policyDecision = compactDecision(decision);
-      Object.assign(request, { dataClassification: resolution.requested, policyDecision, policyRecord: decision });
-      await this.recordDenial(request, resolution.requested, policyDecision, {
+      return refuse(new PolicyDeniedError(decision), resolution.requested, compactDecision(decision), {
         code: 'data_policy_denied', classificationSource: 'header', floor: resolution.floor, floorSource: resolution.floorSource, decision,
       });
-      throw new PolicyDeniedError(decision);
     }
     if (!resolution.ok) {
-      await this.recordDenial(request, null, `deny:unknown-classification`, { code: 'unknown_data_classification', reason: resolution.reason });
-      throw new GatewayError(400, 'invalid_request_error', 'unknown_data_classification', `x-data-classification: ${resolution.reason}`, DATA_CLASSIFICATION_HEADER);
+      const error = new GatewayError(400, 'invalid_request_error', 'unknown_data_classification', `x-data-classification: ${resolution.reason}`, DATA_CLASSIFICATION_HEADER);
+      return refuse(error, null, 'deny:unknown-classification', { code: 'unknown_data_classification', reason: resolution.reason });
     }
     const { policy, piiSettings } = this.snapshot();
     const ceiling = institution?.dataClassificationCeiling;
@@ -114,52 +111,21 @@ export class PolicyHook implements RequestHooks {
       institutionPiiSettings: piiSettings.get(request.caller.tenantId),
     };
     // Everything the upstream receives is scanned, not only the messages' content.
-    const parts = forwardedTextsOf(request.body);
+    const parts = forwardedTextsOf(request.body as Record<string, unknown>);
     const { decision, maskedPromptParts } = decideRequest(policy, gatewayRequest, parts.map((part) => part.text), this.now());
-    request.dataClassification = resolution.classification;
-    request.policyDecision = compactDecision(decision);
-    request.policyRecord = decision;
+    const labels = { dataClassification: resolution.classification, policyDecision: compactDecision(decision) };
     if (decision.decision === 'deny') {
-      await this.recordDenial(request, resolution.classification, request.policyDecision, {
-        code: 'data_policy_denied',
-        classificationSource: resolution.source,
-        decision,
-      });
-      throw new PolicyDeniedError(decision);
-    }
-    if (maskedPromptParts) {
-      maskedPromptParts.forEach((masked, index) => {
-        if (masked !== parts[index].text) parts[index].write(masked);
+      return refuse(new PolicyDeniedError(decision), resolution.classification, labels.policyDecision, {
+        code: 'data_policy_denied', classificationSource: resolution.source, decision,
       });
     }
-    return { complete: () => undefined };
+    if (maskedPromptParts && maskedPromptParts.some((masked, index) => masked !== parts[index].text)) {
+      return { decision: 'mask', body: maskedCopy(request.body, maskedPromptParts), labels };
+    }
+    return { decision: 'allow', labels };
   }
+}
 
-  /** The refusal's audit record, durable before the caller is answered (an audit outage still denies). */
-  private async recordDenial(
-    request: AdmissionRequest,
-    classification: string | null,
-    policyDecision: string,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    const context = RequestContext.current();
-    const event: AuditEventInput = {
-      id: randomUUID(),
-      occurredAt: new Date(),
-      tenantId: request.caller.tenantId,
-      requestId: request.requestId,
-      actor: actorOf(request.caller.principal, context?.sourceAddress),
-      action: 'gateway.request.rejected',
-      resourceType: 'endpoint',
-      resourceId: request.endpoint.id,
-      outcome: 'denied',
-      endpoint: request.endpoint.name,
-      model: request.endpoint.upstreamModel,
-      dataClassification: classification,
-      httpStatus: details['code'] === 'data_policy_denied' ? 403 : 400,
-      policyDecision,
-      details: { operation: request.operation, ...details },
-    };
-    await this.audit.appendDurable(event).catch(() => undefined);
-  }
+function refuse(error: GatewayError, dataClassification: string | null, policyDecision: string, details: Record<string, unknown>): AdmissionDecision {
+  return { decision: 'refuse', refusal: { error, record: { dataClassification, policyDecision, details } } };
 }

@@ -1,8 +1,27 @@
 import type { ServerResponse } from 'node:http';
 
 import { GatewayError } from '@ai-commons/gateway-admission';
+import type { BreakerVerdict } from '../upstream/circuit-breaker';
 
 export { GatewayError, type OpenAIErrorType } from '@ai-commons/gateway-admission';
+
+/**
+ * The failure of a call that was admitted, in the same shape as the failure itself. The server
+ * answers it like any GatewayError but reports no refusal: the call's completion record says how it
+ * ended. Carries how the call counts for the endpoint's circuit breaker.
+ */
+export class AdmittedCallFailure extends GatewayError {
+  constructor(
+    readonly failure: GatewayError,
+    readonly breakerVerdict: BreakerVerdict,
+  ) {
+    super(failure.status, failure.type, failure.code, failure.message, failure.param, failure.headers);
+  }
+
+  override body(): string {
+    return this.failure.body();
+  }
+}
 
 export function invalidRequest(message: string, param: string | null = null, code = 'invalid_request'): GatewayError {
   return new GatewayError(400, 'invalid_request_error', code, message, param);
