@@ -35,7 +35,7 @@ function facts(requestId = 'req-1'): AdmissionRequest {
     operation: 'chat',
     caller: { tenantId: 'tenant-1', principal, apiKey: { id: 'k1', defaultClassification: 'confidential', endpointIds: null } },
     endpoint: {
-      tenantId: 'tenant-1', id: 'endpoint-1', name: 'llama', upstreamModel: 'sim-llama', hosting: 'on-premises', region: 'KR', networkZone: 'internal',
+      tenantId: 'tenant-1', id: 'endpoint-1', name: 'llama', upstreamModel: 'sim-llama', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal',
       authorityConfirmationExpiresAt: null,
     },
   };

@@ -1,4 +1,5 @@
 import type { Principal } from '@ai-commons/core';
+import type { Hosting, NetworkZone } from '@ai-commons/policy';
 import type { GatewayError } from './gateway-error';
 
 /** Who calls: the institution, the principal, the API key when one was used. */
@@ -14,9 +15,9 @@ export interface AdmissionEndpoint {
   id: string;
   name: string;
   upstreamModel: string;
-  hosting: string;
+  hosting: Hosting;
   region: string;
-  networkZone: string;
+  networkZone: NetworkZone;
   authorityConfirmationExpiresAt: Date | null;
 }
 

@@ -12,10 +12,10 @@ import {
   type RequestHooks,
 } from '../src';
 
-const request: AdmissionRequest = Object.freeze({
+const request: AdmissionRequest = Object.freeze<AdmissionRequest>({
   requestId: 'r1',
   caller: { tenantId: 't1', principal: { subject: 's' } as Principal },
-  endpoint: { tenantId: 't1', id: 'e1', name: 'm', upstreamModel: 'up', hosting: 'on-premises', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null },
+  endpoint: { tenantId: 't1', id: 'e1', name: 'm', upstreamModel: 'up', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null },
   operation: 'chat',
   estimatedTokens: 10,
   body: Object.freeze({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),

@@ -101,9 +101,9 @@ export class PolicyHook implements RequestHooks {
       // An institution missing from the table gets the lowest ceiling: fail closed.
       institutionCeiling: isClassification(ceiling) ? ceiling : 'public',
       endpoint: {
-        hosting: endpoint.hosting as GatewayRequest['endpoint']['hosting'],
+        hosting: endpoint.hosting,
         region: endpoint.region,
-        networkZone: endpoint.networkZone as GatewayRequest['endpoint']['networkZone'],
+        networkZone: endpoint.networkZone,
         authorityConfirmation: endpoint.authorityConfirmationExpiresAt
           ? { reference: 'on-file', expiresAt: endpoint.authorityConfirmationExpiresAt }
           : undefined,

@@ -15,10 +15,10 @@ const table = new QuotaTable([{ id: 'p1', name: 'pool-one', policy }], [{ endpoi
 const logger = new JsonLogger('test', 'error', () => undefined);
 
 function facts(estimatedTokens: number, endpointId = 'e1'): AdmissionRequest {
-  return Object.freeze({
+  return Object.freeze<AdmissionRequest>({
     requestId: 'r1',
     caller: { tenantId: 't1', principal: { subject: 's' } as Principal },
-    endpoint: { tenantId: 't1', id: endpointId, name: 'm', upstreamModel: 'up', hosting: 'on-premises', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null },
+    endpoint: { tenantId: 't1', id: endpointId, name: 'm', upstreamModel: 'up', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null },
     operation: 'chat',
     estimatedTokens,
     body: {},
