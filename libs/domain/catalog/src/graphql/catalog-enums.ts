@@ -58,7 +58,6 @@ registerEnumType(IsolationModeEnum, {
 export enum UpstreamDriverEnum {
   openai_compatible = 'openai-compatible',
   azure_openai = 'azure-openai',
-  simulator = 'simulator',
 }
 registerEnumType(UpstreamDriverEnum, { name: 'UpstreamDriver', description: 'Wire protocol the gateway speaks to the upstream' });
 

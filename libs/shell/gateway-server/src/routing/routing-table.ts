@@ -1,7 +1,8 @@
 import type { InstitutionStatus } from '@ai-commons/core';
+import type { UpstreamDriver } from '@ai-commons/catalog';
 import type { Hosting, NetworkZone } from '@ai-commons/policy';
 
-export type UpstreamDriver = 'openai-compatible' | 'azure-openai' | 'simulator';
+export type { UpstreamDriver };
 
 export interface RouteEndpoint {
   tenantId: string;

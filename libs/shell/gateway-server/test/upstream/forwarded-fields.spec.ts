@@ -15,7 +15,7 @@ describe('checkForwardedFields', () => {
   const chat = { model: 'm', messages: [], temperature: 1, max_completion_tokens: 5, tools: [], response_format: { type: 'json_object' } };
 
   it('passes the standard fields of every driver', () => {
-    for (const driver of ['openai-compatible', 'simulator', 'azure-openai'] as const) {
+    for (const driver of ['openai-compatible', 'azure-openai'] as const) {
       expect(refusal(() => checkForwardedFields(chat, driver, 'chat', []))).toBeUndefined();
       expect(refusal(() => checkForwardedFields({ model: 'e', input: 'x', dimensions: 8 }, driver, 'embeddings', []))).toBeUndefined();
     }
