@@ -8,6 +8,7 @@ const KIND = {
   INVALID_SAMPLE: 'bad-input',
   CLASSIFICATION_FLOOR_ABOVE_CEILING: 'bad-input',
   INVALID_INSTITUTION_ID: 'bad-input',
+  INSTITUTION_NOT_FOUND: 'not-found',
 } as const satisfies Record<string, ErrorKind>;
 
 export type DataPolicyErrorCode = keyof typeof KIND;

@@ -2,6 +2,8 @@ import { DomainError, type ErrorKind } from '@ai-commons/core';
 
 const KIND = {
   RUN_NOT_FOUND: 'not-found',
+  INVALID_ID: 'bad-input',
+  ALERT_NOT_FOUND: 'not-found',
   RUN_IN_PROGRESS: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
