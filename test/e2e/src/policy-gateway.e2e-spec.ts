@@ -81,6 +81,22 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     expect(admitted).toMatchObject({ action: 'gateway.request.admitted', data_classification: 'internal', policy_decision: 'mask:pii.mask@v1 rrn×1,card×1' });
   });
 
+  it('records promptHmac of the prompt as the caller sent it and, when masked, forwardedPromptHmac of what the model received', async () => {
+    const before = upstream.bodies.length;
+    const content = `주민번호 ${RRN} 조회`;
+    const result = await chat(hanbitKey, 'pol-domestic', content);
+    expect(result.status).toBe(200);
+    const [forwarded] = upstream.bodies.slice(before);
+    const asSent = [{ role: 'system', content: '상담 요약' }, { role: 'user', content }];
+    const [row] = await superuser<{ prompt_hmac: string; details: { forwardedPromptHmac?: string } }>(
+      "select prompt_hmac, details from audit_events where request_id = $1 and action = 'gateway.request.admitted'",
+      [result.requestId],
+    );
+    expect(row.prompt_hmac).toBe(gateway.audit.keys.contentHmac(ids['hanbit-bank'], JSON.stringify(asSent)));
+    expect(row.details.forwardedPromptHmac).toBe(gateway.audit.keys.contentHmac(ids['hanbit-bank'], JSON.stringify(forwarded.messages)));
+    expect(row.details.forwardedPromptHmac).not.toBe(row.prompt_hmac);
+  });
+
   it('forwards a prompt without personal data unchanged and records a plain allow', async () => {
     const before = upstream.bodies.length;
     const result = await chat(hanbitKey, 'pol-domestic', '대출 상품 3종을 비교해 줘 (2024년 기준)');
