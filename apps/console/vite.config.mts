@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+// Served by the control plane at /console (same origin as /graphql); everything is bundled — the
+// platform runs without internet (network separation), so no CDN.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/console/',
+  plugins: [react()],
+  build: {
+    outDir: '../../dist/apps/console',
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 2_000,
+  },
+});
