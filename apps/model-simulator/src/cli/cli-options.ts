@@ -14,7 +14,7 @@ interface OptionSpec {
   readonly key: OptionKey;
   readonly flag: string;
   readonly env: string;
-  readonly kind: 'integer' | 'number' | 'string' | 'list' | 'optional-string';
+  readonly kind: 'integer' | 'number' | 'string' | 'list' | 'optional-string' | 'boolean';
   readonly help: string;
 }
 
@@ -32,6 +32,7 @@ export const CLI_OPTIONS: readonly OptionSpec[] = [
   { key: 'stallRate', flag: 'stall-rate', env: 'MODEL_SIM_STALL_RATE', kind: 'number', help: 'probability 0..1 of an injected stall' },
   { key: 'stallAfterChunks', flag: 'stall-after-chunks', env: 'MODEL_SIM_STALL_AFTER_CHUNKS', kind: 'integer', help: 'events sent before a stall, 0 = before headers' },
   { key: 'apiKey', flag: 'api-key', env: 'MODEL_SIM_API_KEY', kind: 'optional-string', help: 'expected API key; empty = no authentication' },
+  { key: 'recordLastRequest', flag: 'record-last-request', env: 'MODEL_SIM_RECORD_LAST_REQUEST', kind: 'boolean', help: 'true: serve the last inference request at GET /_sim/last-request, for tests (default false)' },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'MODEL_SIM_MAX_BODY_BYTES', kind: 'integer', help: 'largest accepted request body (default 10485760)' },
   { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'MODEL_SIM_SHUTDOWN_GRACE_MS', kind: 'integer', help: 'time in-flight requests get on SIGTERM (default 5000)' },
 ];
@@ -75,7 +76,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     const source = typeof flagValue === 'string' ? `--${spec.flag}` : spec.env;
     values[spec.key] = convert(spec, raw.trim(), source);
   }
-  const { host, port, maxBodyBytes, shutdownGraceMs, ...settingValues } = values;
+  const { host, port, maxBodyBytes, shutdownGraceMs, recordLastRequest, ...settingValues } = values;
   return {
     help: flags.help === true,
     options: {
@@ -83,6 +84,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       ...validSettings(settingValues),
       host: (host as string | undefined) ?? '127.0.0.1',
       port: checkRange((port as number | undefined) ?? CLI_DEFAULT_PORT, 0, 65_535, 'port'),
+      ...(recordLastRequest === true ? { recordLastRequest: true } : {}),
       ...(maxBodyBytes === undefined ? {} : { maxBodyBytes: checkRange(maxBodyBytes as number, 1, 2 ** 31, 'max-body-bytes') }),
     },
     shutdownGraceMs: checkRange((shutdownGraceMs as number | undefined) ?? 5_000, 0, 600_000, 'shutdown-grace-ms'),
@@ -114,6 +116,10 @@ function convert(spec: OptionSpec, raw: string, source: string): unknown {
       return raw;
     case 'optional-string':
       return raw.length === 0 ? null : raw;
+    case 'boolean':
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0' || raw === '') return false;
+      throw new CliUsageError(`${source} must be true or false, got ${JSON.stringify(raw)}`);
     case 'list':
       return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
     case 'integer':

@@ -9,6 +9,7 @@ export type Route =
   | { readonly kind: 'sim-config-reset' }
   | { readonly kind: 'sim-stats' }
   | { readonly kind: 'sim-stats-reset' }
+  | { readonly kind: 'sim-last-request' }
   | { readonly kind: 'not-found'; readonly path: string };
 
 const CHAT: Route = Object.freeze({ kind: 'chat', deployment: null });
@@ -47,6 +48,8 @@ export function resolveRoute(method: string, url: string): Route {
         return { kind: 'sim-config' };
       case '/_sim/stats':
         return { kind: 'sim-stats' };
+      case '/_sim/last-request':
+        return { kind: 'sim-last-request' };
     }
     if (path.startsWith('/v1/models/') && path.length > '/v1/models/'.length) {
       const id = safeDecode(path.slice('/v1/models/'.length));

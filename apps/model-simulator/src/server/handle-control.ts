@@ -44,6 +44,10 @@ export async function handleControl(
       return sendJson(response, 200, redactSettings(context.settings.current));
     case 'sim-stats':
       return sendJson(response, 200, context.stats.snapshot());
+    case 'sim-last-request':
+      // Off unless started with --record-last-request: prompts are not kept by default.
+      if (!context.lastRequest) throw invalidUrl(request.method ?? 'GET', '/_sim/last-request');
+      return sendJson(response, 200, { request: context.lastRequest.current });
     case 'sim-stats-reset':
       context.stats.reset();
       return sendJson(response, 200, context.stats.snapshot());

@@ -31,6 +31,7 @@ export async function handleInference(
   const overrides = parseRequestOverrides(request.headers);
   if (route.deployment !== null) checkAzureCall(request.url ?? '', route.deployment, settings);
   const body = await readJsonBody(request, context.maxBodyBytes);
+  if (context.lastRequest) context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', body };
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
   else serveChat(exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);

@@ -7,6 +7,13 @@ import { InferenceExchange } from './inference-exchange';
 import type { RequestIds } from './request-ids';
 import type { StatsCounter } from './simulator-stats';
 
+/** An inference request as received: what left the gateway, for tests that check what a model saw. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
 export interface RequestHandlerContext {
   readonly settings: SettingsStore;
   readonly stats: StatsCounter;
@@ -14,6 +21,8 @@ export interface RequestHandlerContext {
   /** Inference requests not yet closed; shutdown cuts off the stalled ones. */
   readonly active: Set<InferenceExchange>;
   readonly maxBodyBytes: number;
+  /** Set when started with `recordLastRequest`: the last inference request's body, for tests. */
+  readonly lastRequest?: { current: RecordedRequest | null };
   readonly startedAt: number;
   readonly log: (event: Record<string, unknown>) => void;
 }

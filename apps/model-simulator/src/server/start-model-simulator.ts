@@ -19,6 +19,8 @@ export interface ModelSimulatorOptions extends SimulatorSettingsPatch {
   readonly port?: number;
   /** Largest accepted request body; default 10 MiB. */
   readonly maxBodyBytes?: number;
+  /** Keep the last inference request and serve it at `GET /_sim/last-request` (for tests); default false. */
+  readonly recordLastRequest?: boolean;
   /** Receives structured events (settings changes, internal errors); default: discarded. */
   readonly log?: (event: Record<string, unknown>) => void;
 }
@@ -48,7 +50,7 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_GRACE_MS = 5_000;
 
 export async function startModelSimulator(options: ModelSimulatorOptions = {}): Promise<ModelSimulator> {
-  const { host = '127.0.0.1', port = 0, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, log = () => undefined, ...patch } = options;
+  const { host = '127.0.0.1', port = 0, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, recordLastRequest = false, log = () => undefined, ...patch } = options;
   const settings = new SettingsStore(applySettingsPatch(DEFAULT_SIMULATOR_SETTINGS, patch));
   const stats = new StatsCounter();
   const active = new Set<InferenceExchange>();
@@ -56,7 +58,10 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
   const server = createServer(
     // Benchmarks hold keep-alive connections open between bursts.
     { keepAliveTimeout: 65_000, noDelay: true },
-    createRequestHandler({ settings, stats, ids: new RequestIds(), active, maxBodyBytes, startedAt: Date.now(), log }),
+    createRequestHandler({
+      settings, stats, ids: new RequestIds(), active, maxBodyBytes, startedAt: Date.now(), log,
+      lastRequest: recordLastRequest ? { current: null } : undefined,
+    }),
   );
   await listen(server, host, port);
   const boundPort = (server.address() as AddressInfo).port;

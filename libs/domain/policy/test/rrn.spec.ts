@@ -78,12 +78,17 @@ describe('scanPrompt: resident registration numbers', () => {
   });
 
   it.each([
+    ['glued to letters', 'ABC900101-1234568xyz', 'ABC900101-1******xyz'],
+    ['after a code prefix', 'KR-900101-1234568', 'KR-900101-1******'],
+    ['with a space instead of a hyphen', '900101 1234568', '900101 1******'],
+  ])('finds a valid number %s', (_label, text, masked) => {
+    expect(scanPrompt(text, RRN_ONLY).maskedText).toBe(masked);
+  });
+
+  it.each([
     ['inside a longer number', '19001011234568'],
     ['followed by more digits', '9001011234568 is not 90010112345681'.slice(14)],
-    ['glued to an identifier', 'ABC900101-1234568'],
-    ['part of a longer hyphenated code', 'KR-900101-1234568'],
     ['followed by another hyphenated group', '900101-1234568-01'],
-    ['with a space instead of a hyphen', '900101 1234568'],
   ])('does not report a valid number %s', (_label, text) => {
     expect(scanPrompt(text, RRN_ONLY).findings).toEqual([]);
   });

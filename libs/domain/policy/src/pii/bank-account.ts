@@ -10,7 +10,7 @@
 // amounts and ids. 3-2-5 is a business registration number (사업자등록번호), not an account.
 import { shapes, type Detector, type MaskLayout } from './candidate';
 import { hasKeywordNear } from './context-keywords';
-import { HYPHEN, spanStart } from './digit-chain';
+import { HYPHEN, SPACE, spanStart } from './digit-chain';
 
 const ACCOUNT_KEYWORDS = /계좌|입금|송금|이체|예금주|은행|뱅크|통장|농협|신한|우체국|새마을|수협|신협|account|acct|bank|a\/c/i;
 
@@ -19,7 +19,7 @@ const BANK_ACCOUNT_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
 
 export const BANK_ACCOUNT_DETECTOR: Detector = {
   id: 'bankAccount',
-  shapes: shapes([HYPHEN],
+  shapes: shapes([HYPHEN, SPACE],
     [3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4],
     [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3]),
   match(chain, first, groupCount) {

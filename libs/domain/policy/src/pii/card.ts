@@ -79,8 +79,9 @@ export const CARD_DETECTOR: Detector = {
     const start = spanStart(chain, first);
     const end = chain.groupEnds[first + groupCount - 1];
     if (!luhnOverText(text, start, end)) return undefined;
-    // Groups are joined by single-character separators.
-    const knownIin = isKnownIin(leadingFour(text, start), end - start - (groupCount - 1));
+    let digitCount = 0;
+    for (let group = first; group < first + groupCount; group++) digitCount += chain.groupDigits[group];
+    const knownIin = isKnownIin(leadingFour(text, start), digitCount);
     if (settings.card.requireKnownIin && !knownIin) return undefined;
     // Unseparated runs are as often order or transaction ids: need a brand prefix or a keyword.
     if (groupCount === 1 && !knownIin && !hasKeywordNear(text, start, end, CARD_KEYWORDS)) return undefined;

@@ -1,8 +1,10 @@
-// A digit chain is a maximal run of digit groups joined by single separators ("010-1234-5678",
+// A digit chain is a maximal run of digit groups joined by separators ("010-1234-5678",
 // "4111 1111 1111 1111", "2024.01.15"), optionally led by a Korean country code ("+82 10 ...").
-// Detectors look only at chains, so the scan is one left-to-right pass over the text with no
-// pattern that can backtrack: the only regular expression on the hot path is a one-character
-// class used to jump to the next digit.
+// It is read from the scan copy (normalize-for-scan.ts), where every dash, dot and slash is ASCII.
+// A run of separators counts as one: a space if it holds whitespace (a word break, so a number may
+// start or end there), a hyphen otherwise. Detectors look only at chains, so the scan is one
+// left-to-right pass over the text with no pattern that can backtrack: the only regular expression
+// on the hot path is a one-character class used to jump to the next digit.
 
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -13,31 +15,37 @@ const TWO = 0x32;
 export const HYPHEN = 0x2d;
 export const SPACE = 0x20;
 export const DOT = 0x2e;
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
 
 /** Global so that test() resumes from lastIndex and reports a match without allocating one. */
 const NEXT_DIGIT = /[0-9]/g;
 
 export interface DigitChain {
   text: string;
-  /** Group i covers text[groupStarts[i], groupEnds[i]). */
+  /** Group i covers text[groupStarts[i], groupEnds[i]) and holds groupDigits[i] digits. */
   groupStarts: Int32Array;
   groupEnds: Int32Array;
-  /** separators[i] is the character code joining group i and group i + 1. */
+  groupDigits: Int32Array;
+  /** separators[i] joins group i and group i + 1: SPACE (the run held whitespace) or HYPHEN. */
   separators: Int32Array;
+  /** 1 where that run of separators was whitespace only: single digits across it are one number. */
+  whitespaceOnly: Uint8Array;
   groupCount: number;
   /** First character of the chain: the '+' of a country code, otherwise the first digit. */
   start: number;
   end: number;
   /** Led by "+82": the first group is a national number without (or with) its trunk '0'. */
   international: boolean;
-  /** Nothing word-like touches the chain's start / end (see isBoundary), so a match may begin / end there. */
+  /** No digit touches the chain's start / end, so a match may begin / end there. */
   leftBounded: boolean;
   rightBounded: boolean;
 }
 
 export function createDigitChain(capacity = 64): DigitChain {
   return {
-    text: '', groupStarts: new Int32Array(capacity), groupEnds: new Int32Array(capacity), separators: new Int32Array(capacity),
+    text: '', groupStarts: new Int32Array(capacity), groupEnds: new Int32Array(capacity), groupDigits: new Int32Array(capacity),
+    separators: new Int32Array(capacity), whitespaceOnly: new Uint8Array(capacity),
     groupCount: 0, start: 0, end: 0, international: false, leftBounded: false, rightBounded: false,
   };
 }
@@ -51,45 +59,59 @@ function grow(chain: DigitChain): void {
   };
   chain.groupStarts = copy(chain.groupStarts);
   chain.groupEnds = copy(chain.groupEnds);
+  chain.groupDigits = copy(chain.groupDigits);
   chain.separators = copy(chain.separators);
+  const whitespaceOnly = new Uint8Array(capacity);
+  whitespaceOnly.set(chain.whitespaceOnly);
+  chain.whitespaceOnly = whitespaceOnly;
 }
 
 export function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;
 }
 
-function isSeparator(code: number): boolean {
-  return code === HYPHEN || code === SPACE || code === DOT;
+function isWhitespace(code: number): boolean {
+  return code === SPACE || (code >= 0x09 && code <= 0x0d);
 }
 
-/** ASCII letters, digits and '_': a number glued to them is part of an identifier or a hash. */
-function isAsciiWordChar(code: number): boolean {
-  return (code >= ZERO && code <= NINE) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+function isJoiner(code: number): boolean {
+  return code === HYPHEN || code === DOT || code === SLASH || code === BACKSLASH;
+}
+
+function isSeparator(code: number): boolean {
+  return isWhitespace(code) || isJoiner(code);
 }
 
 /**
- * A chain edge is a boundary unless an ASCII word character touches it, directly or across a
- * hyphen or dot ("A-9001011234568", "5678.txt"). Hangul may touch it: Korean particles attach
- * directly to numbers ("010-1234-5678로").
+ * Only a digit makes a chain edge a non-boundary (the number would be longer). Letters may touch a
+ * number: Korean particles attach directly ("010-1234-5678로"), and a number with letters glued on
+ * ("abc900101-1234568xyz") must not slip past.
  */
-function isBoundary(text: string, outside: number, beyond: number): boolean {
-  if (outside < 0 || outside >= text.length) return true;
-  const code = text.charCodeAt(outside);
-  if (isAsciiWordChar(code)) return false;
-  if ((code === HYPHEN || code === DOT) && beyond >= 0 && beyond < text.length) {
-    return !isAsciiWordChar(text.charCodeAt(beyond));
+function isBoundary(text: string, outside: number): boolean {
+  return outside < 0 || outside >= text.length || !isDigit(text.charCodeAt(outside));
+}
+
+/**
+ * Where a full left-to-right scan would start the chain holding position `at`: the start of the
+ * run of digits, separators and '+' around it. Reading from there gives the same chain.
+ */
+export function chainRegionStart(text: string, at: number): number {
+  let start = at;
+  while (start > 0) {
+    const code = text.charCodeAt(start - 1);
+    if (!isDigit(code) && !isSeparator(code) && code !== PLUS) break;
+    start--;
   }
-  return true;
+  return start;
 }
 
 /** Where the first group starts if the digits at `at` are a "+82" country code, else -1. */
 function nationalNumberStart(text: string, at: number): number {
   if (at === 0 || text.charCodeAt(at - 1) !== PLUS) return -1;
   if (text.charCodeAt(at) !== EIGHT || text.charCodeAt(at + 1) !== TWO) return -1;
-  const next = text.charCodeAt(at + 2);
-  if (isDigit(next)) return at + 2;
-  if ((next === SPACE || next === HYPHEN) && isDigit(text.charCodeAt(at + 3))) return at + 3;
-  return -1;
+  let next = at + 2;
+  while (next < text.length && isSeparator(text.charCodeAt(next))) next++;
+  return isDigit(text.charCodeAt(next)) ? next : -1;
 }
 
 /**
@@ -115,28 +137,76 @@ export function readDigitChain(text: string, from: number, chain: DigitChain): b
     if (groupCount === chain.groupStarts.length) grow(chain);
     chain.groupStarts[groupCount] = groupStart;
     chain.groupEnds[groupCount] = groupEnd;
-    const separator = text.charCodeAt(groupEnd);
-    if (groupEnd + 1 < length && isSeparator(separator) && isDigit(text.charCodeAt(groupEnd + 1))) {
-      chain.separators[groupCount] = separator;
+    chain.groupDigits[groupCount] = groupEnd - groupStart;
+    let runEnd = groupEnd;
+    let sawWhitespace = false;
+    let sawJoiner = false;
+    for (; runEnd < length; runEnd++) {
+      const code = text.charCodeAt(runEnd);
+      if (isWhitespace(code)) sawWhitespace = true;
+      else if (isJoiner(code)) sawJoiner = true;
+      else break;
+    }
+    if (runEnd > groupEnd && runEnd < length && isDigit(text.charCodeAt(runEnd))) {
+      chain.separators[groupCount] = sawWhitespace ? SPACE : HYPHEN;
+      chain.whitespaceOnly[groupCount] = sawJoiner ? 0 : 1;
       groupCount++;
-      groupStart = groupEnd + 1;
+      groupStart = runEnd;
       continue;
     }
     chain.groupCount = groupCount + 1;
     chain.end = groupEnd;
     break;
   }
+  mergeSpacedDigits(chain);
 
-  chain.leftBounded = isBoundary(text, chain.start - 1, chain.start - 2);
-  chain.rightBounded = isBoundary(text, chain.end, chain.end + 1);
+  chain.leftBounded = isBoundary(text, chain.start - 1);
+  chain.rightBounded = isBoundary(text, chain.end);
   return true;
 }
 
-/** Digits of groups first..first+groupCount-1 as one string (used only once a shape fits). */
+/**
+ * Digits written one at a time ("9 0 0 1 0 1 - 1 2 3 …") are one number: single-digit groups
+ * joined by whitespace only become one group; a run holding a dash, dot or slash still separates
+ * groups ("0 2 - 3 1 2 - 4 5 6 7" is 02-312-4567). Longer groups are never merged, so tables of
+ * numbers stay apart.
+ */
+function mergeSpacedDigits(chain: DigitChain): void {
+  let written = 0;
+  let lastIsSpacedDigits = false;
+  for (let group = 0; group < chain.groupCount; group++) {
+    const digits = chain.groupDigits[group];
+    if (digits === 1 && lastIsSpacedDigits && chain.whitespaceOnly[written - 1] === 1) {
+      chain.groupEnds[written - 1] = chain.groupEnds[group];
+      chain.groupDigits[written - 1]++;
+      chain.separators[written - 1] = chain.separators[group];
+      chain.whitespaceOnly[written - 1] = chain.whitespaceOnly[group];
+      continue;
+    }
+    chain.groupStarts[written] = chain.groupStarts[group];
+    chain.groupEnds[written] = chain.groupEnds[group];
+    chain.groupDigits[written] = digits;
+    chain.separators[written] = chain.separators[group];
+    chain.whitespaceOnly[written] = chain.whitespaceOnly[group];
+    lastIsSpacedDigits = digits === 1;
+    written++;
+  }
+  chain.groupCount = written;
+}
+
+/** Digits of groups first..first+groupCount-1 as one string, separators left out (used only once a shape fits). */
 export function spanDigits(chain: DigitChain, first: number, groupCount: number): string {
+  const { text } = chain;
   let digits = '';
   for (let group = first; group < first + groupCount; group++) {
-    digits += chain.text.slice(chain.groupStarts[group], chain.groupEnds[group]);
+    // A group merged from spaced digits holds separators too; only its digits count.
+    if (chain.groupDigits[group] === chain.groupEnds[group] - chain.groupStarts[group]) {
+      digits += text.slice(chain.groupStarts[group], chain.groupEnds[group]);
+      continue;
+    }
+    for (let index = chain.groupStarts[group]; index < chain.groupEnds[group]; index++) {
+      if (isDigit(text.charCodeAt(index))) digits += text[index];
+    }
   }
   return digits;
 }

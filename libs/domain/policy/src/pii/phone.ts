@@ -1,15 +1,15 @@
 // Korean phone numbers:
-//   mobile    010-XXXX-XXXX, 011/016/017/018/019-XXX(X)-XXXX (separators '-', ' ' or '.', or none)
+//   mobile    010-XXXX-XXXX, 011/016/017/018/019-XXX(X)-XXXX (any separator, or none)
 //   Seoul     02-XXX(X)-XXXX
 //   area      031–033, 041–044, 051–055, 061–064 -XXX(X)-XXXX
 //   internet  070-XXXX-XXXX
 //   with +82  the same without the trunk '0' (+82 10-1234-5678, +82-2-312-4567, +821012345678);
 //             "+82 010-…", a common slip, is accepted too.
 // Landline exchanges start with 2–9 (1XX are service numbers). Landline and internet numbers must
-// be separated ('-' or ' '): an unseparated 9–11-digit number starting with 0 is as often a
+// be separated (any dash, dot, slash or whitespace): an unseparated 9–11-digit number starting with 0 is as often a
 // zero-padded id. Representative numbers (1588-XXXX) are a business's, not a person's: not matched.
 import { shapes, type Detector, type MaskLayout } from './candidate';
-import { DOT, HYPHEN, SPACE, spanDigits } from './digit-chain';
+import { HYPHEN, SPACE, spanDigits } from './digit-chain';
 
 type PrefixKind = 'mobile-010' | 'mobile-legacy' | 'area' | 'internet';
 
@@ -58,23 +58,21 @@ function unseparatedMobilePrefixLength(digits: string, international: boolean): 
 
 export const PHONE_DETECTOR: Detector = {
   id: 'phone',
-  shapes: shapes([HYPHEN, SPACE, DOT],
+  shapes: shapes([HYPHEN, SPACE],
     [1, 3, 4], [1, 4, 4], [2, 3, 4], [2, 4, 4], [3, 3, 4], [3, 4, 4],
     [9], [10], [11]),
-  match(chain, first, groupCount, separator) {
+  match(chain, first, groupCount) {
     const international = first === 0 && chain.international;
     const countryCodeDigits = international ? 2 : 0;
     if (groupCount === 1) {
       const prefixLength = unseparatedMobilePrefixLength(spanDigits(chain, first, 1), international);
       return prefixLength === 0 ? undefined : MASKS_BY_KEPT_PREFIX[countryCodeDigits + prefixLength];
     }
-    const text = chain.text;
-    const written = text.slice(chain.groupStarts[first], chain.groupEnds[first]);
-    const exchange = text.slice(chain.groupStarts[first + 1], chain.groupEnds[first + 1]);
+    const written = spanDigits(chain, first, 1);
+    const exchange = spanDigits(chain, first + 1, 1);
     const prefix = nationalPrefix(written, international);
     const kind = prefix === undefined ? undefined : prefixKind(prefix);
     if (kind === undefined || !fitsExchange(kind, exchange)) return undefined;
-    if (separator === DOT && kind !== 'mobile-010' && kind !== 'mobile-legacy') return undefined;
     return MASKS_BY_KEPT_PREFIX[countryCodeDigits + written.length];
   },
 };

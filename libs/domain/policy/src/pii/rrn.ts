@@ -7,7 +7,7 @@
 //   Numbers issued since October 2020 have a random last digit: see PiiScanSettings.rrn.
 import { shapes, type Detector, type MaskLayout } from './candidate';
 import { hasKeywordNear } from './context-keywords';
-import { HYPHEN, spanDigits, spanStart } from './digit-chain';
+import { HYPHEN, SPACE, spanDigits, spanStart } from './digit-chain';
 
 const CHECK_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -51,10 +51,10 @@ export function isValidRrn(digits: string, validateChecksum: boolean): boolean {
   return genderDigit >= 5 && checkDigit === (13 - (weighted % 11)) % 10;
 }
 
-/** "YYMMDD-GNNNNNC", or the same 13 digits unseparated. */
+/** "YYMMDD-GNNNNNC" (any dash, dot, slash or whitespace run between), or the same 13 digits unseparated. */
 export const RRN_DETECTOR: Detector = {
   id: 'rrn',
-  shapes: shapes([HYPHEN], [6, 7], [13]),
+  shapes: shapes([HYPHEN, SPACE], [6, 7], [13]),
   match(chain, first, groupCount, _separator, settings) {
     if (first === 0 && chain.international) return undefined;
     if (!isValidRrn(spanDigits(chain, first, groupCount), settings.rrn.validateChecksum)) return undefined;

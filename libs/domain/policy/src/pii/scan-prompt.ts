@@ -1,7 +1,8 @@
 import { BANK_ACCOUNT_DETECTOR } from './bank-account';
 import { CARD_DETECTOR } from './card';
 import type { Detector, MaskLayout } from './candidate';
-import { SPACE, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
+import { SPACE, chainRegionStart, createDigitChain, isDigit, readDigitChain, spanStart, type DigitChain } from './digit-chain';
+import { applyMaskToOriginal, combineMasks, normalizeForScan, originalIndexOf, withInvisiblesAsSeparators, type ScanCopy } from './normalize-for-scan';
 import { PHONE_DETECTOR } from './phone';
 import { PII_DETECTORS, type PiiDetector, type PiiScanSettings } from './pii-settings';
 import { RRN_DETECTOR } from './rrn';
@@ -74,6 +75,8 @@ interface ScanState {
   readonly settings: PiiScanSettings;
   readonly shapeTable: ReturnType<typeof buildShapeTable>;
   readonly counts: Record<PiiDetector, number>;
+  /** Start, end (copy positions) and detector index of each match, when `spans` is kept. */
+  readonly spans?: number[];
   masked: string;
   maskedUpTo: number;
   anyMasked: boolean;
@@ -82,6 +85,7 @@ interface ScanState {
 
 function record(state: ScanState, detector: PiiDetector, start: number, end: number, layout: MaskLayout): void {
   state.counts[detector]++;
+  state.spans?.push(start, end, PII_DETECTORS.indexOf(detector));
   const mode = state.settings[detector].mode;
   if (mode === 'block') {
     state.blocked = true;
@@ -112,12 +116,12 @@ function scanChain(state: ScanState, chain: DigitChain): void {
     if (canStartAt(chain, first)) {
       const separator = first + 1 < chain.groupCount ? chain.separators[first] : 0;
       const joinedBy = separatorKey(separator);
-      // Keys of the 1..n-group candidates starting here, n limited by separator consistency.
+      // Keys of the 1..n-group candidates starting here. Every multi-group shape takes both
+      // separators, and a writer may mix them ("4111 1111-1111.1111"), so the first one keys them.
       let lengths = 0;
       let candidates = 0;
       while (candidates < MAX_GROUPS && first + candidates < chain.groupCount) {
-        if (candidates > 0 && chain.separators[first + candidates - 1] !== separator) break;
-        const length = chain.groupEnds[first + candidates] - chain.groupStarts[first + candidates];
+        const length = chain.groupDigits[first + candidates];
         if (length > MAX_GROUP_LENGTH) break;
         lengths += length * GROUP_SHIFTS[candidates];
         SCRATCH_KEYS[candidates] = candidates === 0 ? lengths : lengths + joinedBy;
@@ -148,24 +152,89 @@ function claim(state: ScanState, claimants: readonly Detector[], chain: DigitCha
 
 /**
  * Finds resident registration, card, bank account and phone numbers in one pass and masks or
- * blocks them per detector mode. Detectors whose mode is `off` are not run.
+ * blocks them per detector mode. Detectors whose mode is `off` are not run. The detectors read a
+ * normalised copy (normalize-for-scan.ts); masks land on the same characters of the original. An
+ * invisible character next to a digit may hide a separator or split a group, so such a text is
+ * read a second time with invisible characters as separators (only adding findings).
  */
-export function scanPrompt(text: string, settings: PiiScanSettings): PromptScan {
+export function scanPrompt(original: string, settings: PiiScanSettings): PromptScan {
   const detectors = PII_DETECTORS.filter((detector) => settings[detector].mode !== 'off');
   if (detectors.length === 0) return NOTHING_FOUND;
+  const shapeTable = shapeTableFor(detectors);
+  const counts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
+  const firstCopy = normalizeForScan(original);
+  const first = scanCopy(firstCopy, settings, shapeTable, counts, firstCopy.invisibleNextToDigit ? [] : undefined);
+  // Both readings look at the original, so a match the first finds cannot hide one from the second.
+  let second: Reading | undefined;
+  if (firstCopy.invisibleNextToDigit && !first.blocked) {
+    const secondCounts: Record<PiiDetector, number> = { rrn: 0, card: 0, bankAccount: 0, phone: 0 };
+    second = scanCopy(withInvisiblesAsSeparators(firstCopy), settings, shapeTable, secondCounts, [], true);
+    countNewMatches(first, second, counts);
+  }
 
-  const state: ScanState = {
-    text, settings, shapeTable: shapeTableFor(detectors),
-    counts: { rrn: 0, card: 0, bankAccount: 0, phone: 0 },
-    masked: '', maskedUpTo: 0, anyMasked: false, blocked: false,
-  };
-  const chain = SCRATCH_CHAIN;
-  for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
-  chain.text = '';
-
-  const findings = detectors.filter((detector) => state.counts[detector] > 0)
-    .map((detector) => ({ detector, count: state.counts[detector] }));
+  const findings = detectors.filter((detector) => counts[detector] > 0)
+    .map((detector) => ({ detector, count: counts[detector] }));
   if (findings.length === 0) return NOTHING_FOUND;
-  if (state.blocked || !state.anyMasked) return { findings, blocked: state.blocked };
-  return { findings, blocked: false, maskedText: state.masked + text.slice(state.maskedUpTo) };
+  const blocked = first.blocked || second?.blocked === true;
+  const masked = [first, second].filter((reading): reading is Reading & { maskedCopy: string } => reading?.maskedCopy !== undefined);
+  if (blocked || masked.length === 0) return { findings, blocked };
+  const maskedText = masked.length === 1 ? applyMaskToOriginal(original, masked[0].copy, masked[0].maskedCopy) : combineMasks(original, masked);
+  return { findings, blocked: false, maskedText };
+}
+
+interface Reading {
+  readonly copy: ScanCopy;
+  readonly blocked: boolean;
+  readonly spans?: readonly number[];
+  /** The copy with this reading's mask-mode matches masked, if any. */
+  readonly maskedCopy?: string;
+}
+
+/**
+ * One reading of the original through a scan copy; counts are added to `counts`, match spans to
+ * `spans` if given. With `onlyAroundInvisibles`, only the chains holding an invisible character
+ * (now a separator) are read: the rest reads as in the first reading.
+ */
+function scanCopy(
+  copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>,
+  spans?: number[], onlyAroundInvisibles = false,
+): Reading {
+  const text = copy.text;
+  const state: ScanState = { text, settings, shapeTable, counts, spans, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };
+  const chain = SCRATCH_CHAIN;
+  if (!onlyAroundInvisibles) {
+    for (let from = 0; readDigitChain(text, from, chain); from = chain.end) scanChain(state, chain);
+  } else {
+    let readUpTo = 0;
+    for (const at of copy.invisibleAt) {
+      if (at < readUpTo) continue;
+      // Chains only move forward, so each character is read at most twice (walking back, then reading).
+      for (let from = Math.max(readUpTo, chainRegionStart(text, at)); readDigitChain(text, from, chain); from = chain.end) {
+        scanChain(state, chain);
+        readUpTo = chain.end;
+        if (chain.end >= at) break;
+      }
+      if (readUpTo < at) break;
+    }
+  }
+  chain.text = '';
+  if (state.blocked || !state.anyMasked) return { copy, blocked: state.blocked, spans };
+  return { copy, blocked: false, spans, maskedCopy: state.masked + text.slice(state.maskedUpTo) };
+}
+
+/** Adds the second reading's matches that overlap none of the first's: one number found both ways counts once. */
+function countNewMatches(first: Reading, second: Reading, counts: Record<PiiDetector, number>): void {
+  const seen: number[] = [];
+  const firstSpans = first.spans ?? [];
+  for (let at = 0; at < firstSpans.length; at += 3) {
+    seen.push(originalIndexOf(first.copy, firstSpans[at], false), originalIndexOf(first.copy, firstSpans[at + 1], true));
+  }
+  const secondSpans = second.spans ?? [];
+  for (let at = 0; at < secondSpans.length; at += 3) {
+    const start = originalIndexOf(second.copy, secondSpans[at], false);
+    const end = originalIndexOf(second.copy, secondSpans[at + 1], true);
+    let overlaps = false;
+    for (let known = 0; known < seen.length && !overlaps; known += 2) overlaps = start < seen[known + 1] && seen[known] < end;
+    if (!overlaps) counts[PII_DETECTORS[secondSpans[at + 2]]]++;
+  }
 }

@@ -13,7 +13,7 @@ import { GatewayError } from '../http/openai-error';
 import type { AdmissionRequest, RequestHooks } from '../pipeline/request-hooks';
 import type { RoutingTable } from '../routing/routing-table';
 import type { PolicySnapshot } from './policy-store';
-import { promptPartsOf } from './prompt-parts';
+import { forwardedTextsOf } from './forwarded-texts';
 
 /** The header a caller labels its request's data with. */
 export const DATA_CLASSIFICATION_HEADER = 'x-data-classification';
@@ -57,8 +57,8 @@ export function compactDecision(decision: DecisionRecord): string {
 /**
  * The data-handling policy at the gateway's admission seam (first in the chain): resolves the
  * request's classification (header, else the API key's default), decides with the policy in memory
- * and the endpoint's hosting facts, scans the prompt for personal data, masks it in the request
- * body (what goes upstream) or refuses with 403 and the rule. Allowed and masked decisions ride on
+ * and the endpoint's hosting facts, scans every text of the request body for personal data, masks
+ * it in the body (what goes upstream) or refuses with 403 and the rule. Allowed and masked decisions ride on
  * the admission request into the audit hook's admission record; denials are recorded here, durably,
  * before the caller hears the 403.
  */
@@ -114,7 +114,8 @@ export class PolicyHook implements RequestHooks {
       },
       institutionPiiSettings: piiSettings.get(request.caller.tenantId),
     };
-    const parts = promptPartsOf(request.body);
+    // Everything the upstream receives is scanned, not only the messages' content.
+    const parts = forwardedTextsOf(request.body);
     const { decision, maskedPromptParts } = decideRequest(policy, gatewayRequest, parts.map((part) => part.text), this.now());
     request.dataClassification = resolution.classification;
     request.policyDecision = compactDecision(decision);
