@@ -37,3 +37,8 @@ await Promise.all(files.map(async (file) => {
   writeFileSync(`${target}.map`, map);
 }));
 console.log(`built ${files.length} files into dist/`);
+
+// The web console (Vite), served by the control plane at /console; fails over its size budget.
+const { spawnSync } = await import('node:child_process');
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps/console/tools/build-console.mjs')], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) process.exit(consoleBuild.status ?? 1);

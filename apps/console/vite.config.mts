@@ -8,6 +8,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   plugins: [react()],
+  // The committed schema (repository root) for GraphiQL's docs; an alias keeps the import inside the project.
+  resolve: { alias: [{ find: /^@committed\/schema\.graphql/, replacement: fileURLToPath(new URL('../../schema.graphql', import.meta.url)) }] },
   build: {
     outDir: '../../dist/apps/console',
     emptyOutDir: true,

@@ -5,7 +5,8 @@ import { request } from './api/client';
 import { MeDocument } from './api/documents';
 import { useQuery } from './api/use-query';
 import { QueryView } from './components/status';
-import { institutionName } from './format/format';
+import { institutionName, type Locale } from './format/format';
+import { LANGUAGE_NAMES } from './i18n/translate';
 import { useI18n } from './i18n/i18n';
 import { canOpen, homeFor, knownRoles, navigationFor } from './navigation/navigation';
 import { Link, useRouter } from './navigation/router';
@@ -75,8 +76,9 @@ export function App() {
         <label className="language">
           {t('app.language')}
           <select value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
-            <option value="ko">한국어</option>
-            <option value="en">English</option>
+            {(Object.keys(LANGUAGE_NAMES) as Locale[]).map((code) => (
+              <option key={code} value={code}>{LANGUAGE_NAMES[code]}</option>
+            ))}
           </select>
         </label>
         <button type="button" onClick={() => void signOut()}>{t('app.signOut')}</button>

@@ -1,4 +1,5 @@
 // ko-KR (or en-US) formatting of dates, numbers and KRW; institution names as "nameKo (nameEn)".
+// Times are in KST on a 24-hour clock: audit evidence is read against logs, not a wall clock.
 export type Locale = 'ko' | 'en';
 
 const tag = (locale: Locale) => (locale === 'ko' ? 'ko-KR' : 'en-US');
@@ -7,7 +8,16 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale): 
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(tag(locale), { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Seoul' }).format(date);
+  return new Intl.DateTimeFormat(tag(locale), {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'Asia/Seoul',
+  }).format(date);
 }
 
 export function formatNumber(value: number | null | undefined, locale: Locale, maximumFractionDigits = 0): string {

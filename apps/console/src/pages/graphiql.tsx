@@ -3,7 +3,7 @@
 import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
 import { buildSchema } from 'graphql';
-import schemaText from '../../../../schema.graphql?raw';
+import schemaText from '@committed/schema.graphql?raw';
 import { useEffect, useRef } from 'react';
 import { accessToken } from '../auth/auth';
 import { useI18n } from '../i18n/i18n';
