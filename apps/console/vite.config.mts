@@ -15,5 +15,11 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 2_000,
+    rollupOptions: {
+      // graphiql's react-compiler-runtime starts with "use no memo", a directive bundling drops harmlessly.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
 });
