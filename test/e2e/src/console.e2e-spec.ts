@@ -107,6 +107,8 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     expect(spa.status).toBe(200);
     expect(spa.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await spa.text()).toContain('<div id="root">');
+    const missingAsset = await fetch(`${CONSOLE_ORIGIN}/console/assets/no-such-chunk.js`);
+    expect([missingAsset.status, missingAsset.headers.get('content-type')]).toEqual([404, 'text/plain; charset=utf-8']);
     const config = await (await fetch(`${CONSOLE_ORIGIN}/console/config.json`)).json();
     expect(config).toMatchObject({ realm: 'ai-commons', clientId: 'ai-commons-console' });
     const api = await fetch(`${CONSOLE_ORIGIN}/graphql`, {

@@ -50,7 +50,11 @@ export function consoleRoutes(config: AppConfig): Router {
   router.get(`${BASE}/config.json`, (_req: Request, res: Response) => {
     res.set('cache-control', 'no-store').type('application/json').send(clientConfig);
   });
-  router.use(`${BASE}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  router.use(`${BASE}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  // A missing asset is a plain 404, never the SPA's HTML (a stale tab would run HTML as a script).
+  router.use(`${BASE}/assets`, (_req: Request, res: Response) => {
+    res.status(404).type('text/plain').send('Not found\n');
+  });
   router.get([BASE, `${BASE}/*rest`], (req: Request, res: Response) => {
     const html = index();
     res.set({ 'cache-control': 'no-cache', 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
