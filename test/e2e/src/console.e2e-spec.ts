@@ -225,10 +225,29 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       measurements.loginToAuditExplorer100EventsMs = Math.round(performance.now() - submitted);
       await screenshot(page, 'regulator-audit-explorer-100');
 
-      // Filters live in the URL.
+      // Keyset pagination: the next page's cursor is in the URL and shows older events.
+      const firstPage = await page.locator('[data-testid="audit-table"] tbody tr').allTextContents();
+      await page.getByRole('link', { name: '다음 페이지' }).click();
+      await page.waitForURL(/[?&]after=/);
+      await page.waitForFunction((first) => {
+        const rows = Array.from(document.querySelectorAll('[data-testid="audit-table"] tbody tr'), (row) => row.textContent);
+        return rows.length > 0 && !rows.includes(first);
+      }, firstPage[0]);
+
+      // Filters live in the URL: a shared link opens the same view.
       await page.getByLabel('행위').fill('cross-tenant.access');
+      await page.getByLabel('결과').selectOption('success');
       await page.getByRole('button', { name: '적용' }).click();
-      await page.waitForURL(/action=cross-tenant.access/);
+      await page.waitForURL((url) => url.searchParams.get('action') === 'cross-tenant.access' && url.searchParams.get('outcome') === 'success' && !url.searchParams.has('after'));
+      await page.getByTestId('audit-table').waitFor();
+      const actions = await page.locator('[data-testid="audit-table"] tbody tr td:nth-child(2)').allTextContents();
+      expect(actions.length).toBeGreaterThan(0);
+      expect(new Set(actions)).toEqual(new Set(['cross-tenant.access']));
+      const shared = await context.newPage();
+      await shared.goto(page.url());
+      await shared.getByTestId('audit-table').waitFor();
+      expect(await shared.getByLabel('행위').inputValue()).toBe('cross-tenant.access');
+      await shared.close();
 
       await page.goto(`${CONSOLE_ORIGIN}/console/audit/${eventId}`);
       await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(auditPublicKey.pem);

@@ -33,7 +33,7 @@ export function filterFromUrl(search: URLSearchParams): AuditEventFilter {
 export function AuditExplorer() {
   const { t, locale } = useI18n();
   const { location, navigate } = useRouter();
-  const { nameOf: names } = useInstitutionNames();
+  const { nameOf: names, all: institutions } = useInstitutionNames();
   const after = location.search.get('after');
   const filter = filterFromUrl(location.search);
   const query = useQuery(
@@ -73,6 +73,17 @@ export function AuditExplorer() {
             ))}
           </select>
         </label>
+        {institutions.length > 1 && (
+          <label>
+            {t('audit.institution')}
+            <select name="institutionId" value={draft.institutionId} onChange={(e) => setDraft({ ...draft, institutionId: e.target.value })}>
+              <option value="">{t('common.all')}</option>
+              {institutions.map((i) => (
+                <option key={i.id} value={i.id}>{i.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
         {field('from', t('audit.from'), 'datetime-local')}
         {field('to', t('audit.to'), 'datetime-local')}
         <button type="submit">{t('common.apply')}</button>
