@@ -319,6 +319,33 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     }
   });
 
+  it('refreshes the access token before it expires (refresh-token grant), and the next page still loads', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR', timezoneId: 'Asia/Seoul', viewport: { width: 1366, height: 900 } });
+    await context.clock.install();
+    const page = await context.newPage();
+    const grants: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/protocol/openid-connect/token')) grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+    });
+    try {
+      await page.goto(`${CONSOLE_ORIGIN}/console/usage`);
+      await page.waitForURL(/\/protocol\/openid-connect\/auth/);
+      await page.fill('#username', 'regulator');
+      await page.fill('#password', 'demo-password');
+      await page.click('#kc-login');
+      await page.getByTestId('usage-total').waitFor();
+      expect(grants).toEqual(['authorization_code']);
+      // The demo realm's access tokens live 300 s: 290 s later the console refreshes before calling the API.
+      await page.clock.fastForward('04:50');
+      await page.getByRole('link', { name: '참여 기관' }).click();
+      await page.locator('main table').waitFor();
+      expect(grants).toContain('refresh_token');
+      expect(await page.locator('main [role="alert"]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('switches to English and back; sign-out ends the Keycloak session', async () => {
     const { context, page } = await signInAs(browser, 'regulator', '/console/institutions');
     try {
