@@ -13,7 +13,8 @@ function* sources(dir) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) {
-      if (name === 'node_modules' || name === 'dist') continue;
+      // The web console is built by Vite (below), not swc.
+      if (name === 'node_modules' || name === 'dist' || full === path.join(root, 'apps', 'console')) continue;
       yield* sources(full);
     } else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.(spec|test)\.ts$/.test(name)) {
       yield full;

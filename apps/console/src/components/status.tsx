@@ -7,5 +7,6 @@ export function QueryView<T>({ query, children }: { query: QueryState<T>; childr
   const { t } = useI18n();
   if (query.error) return <p role="alert" className="error">{t('app.error', { message: query.error.message })}</p>;
   if (!query.data) return <p role="status">{t('app.loading')}</p>;
-  return <>{children(query.data)}</>;
+  // The previous answer stays on screen while the next loads (a new filter or page): marked busy.
+  return <div aria-busy={query.loading} className="query-view">{children(query.data)}</div>;
 }
