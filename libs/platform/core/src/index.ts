@@ -4,3 +4,4 @@ export * from './tenant-scope';
 export * from './request-context';
 export * from './ports';
 export * from './tenant-access';
+export * from './ids';

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
+import { AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
-import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import type { DataClassification } from '@ai-commons/tenancy';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { apiKeyPrefix, generateApiKeySecret, hashApiKey } from './api-key-secret';
@@ -24,7 +22,7 @@ import { assertWithinCeiling, unknownEndpoint, validApiKeyName, validEndpointSco
 @Injectable()
 export class ApiKeyService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'API_KEYS_MAX_ACTIVE_PER_INSTITUTION'>,
   ) {}
@@ -102,7 +100,7 @@ export class ApiKeyService {
         },
       });
       return { apiKey: toApiKeyRecord(row), secret };
-    });
+    }, tenantScopeRequired);
   }
 
   revoke(principal: Principal, id: string): Promise<ApiKeyRecord> {
@@ -126,7 +124,7 @@ export class ApiKeyService {
         details: { name: row.name, keyPrefix: row.keyPrefix, revokedBy: principal.subject },
       });
       return toApiKeyRecord(await repository.findOneByOrFail({ id }));
-    });
+    }, tenantScopeRequired);
   }
 }
 
@@ -184,4 +182,8 @@ export function toApiKeyRecord(row: ApiKeyEntity): ApiKeyRecord {
 
 export function apiKeyNotFound(id: string): CatalogError {
   return new CatalogError('API_KEY_NOT_FOUND', `No API key with id ${id}`, { id });
+}
+
+function tenantScopeRequired(): CatalogError {
+  return new CatalogError('TENANT_SCOPE_REQUIRED', 'Only members acting for their institution may do this');
 }

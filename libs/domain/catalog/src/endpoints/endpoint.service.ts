@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager, UpdateQueryBuilder } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
-import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '../credentials';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid, validReason } from '../shared/field-validation';
+import { validReason } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { sealEndpointCredential } from './endpoint-credential';
@@ -26,7 +25,7 @@ import { validAllowedExtraFields, validCreateEndpoint, validCredential } from '.
 @Injectable()
 export class EndpointService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
   ) {}
