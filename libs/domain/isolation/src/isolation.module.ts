@@ -7,13 +7,15 @@ import { PolicyAdminResolver } from './policy-admin/policy-admin.resolver';
 import { ClassificationFloorResolver } from './policy-admin/classification-floor.resolver';
 import { ClassificationFloorService } from './policy-admin/classification-floor.service';
 import { PolicyAdminService } from './policy-admin/policy-admin.service';
-import { VerificationService } from './verification.service';
+import { IsolationAlertService } from './verification/isolation-alert.service';
+import { VerificationReadService } from './verification/verification-read.service';
+import { VerificationRunner } from './verification/verification-runner';
 
 /** Data-isolation verification (signed reports, alerts, schedule) and the data-handling policy's administration. */
 @Module({
   imports: [CatalogModule],
-  providers: [VerificationService, IsolationResolver, IsolationScheduler, PolicyAdminService, PolicyAdminResolver, ClassificationFloorService, ClassificationFloorResolver],
+  providers: [VerificationRunner, VerificationReadService, IsolationAlertService, IsolationResolver, IsolationScheduler, PolicyAdminService, PolicyAdminResolver, ClassificationFloorService, ClassificationFloorResolver],
   controllers: [IsolationReportController],
-  exports: [VerificationService, PolicyAdminService],
+  exports: [VerificationRunner, VerificationReadService, PolicyAdminService],
 })
 export class IsolationModule {}

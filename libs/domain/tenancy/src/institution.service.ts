@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, CROSS_TENANT_ROLES, hasAnyRole, isUuid, type AuditSink, type Principal, type InstitutionStatus } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, CROSS_TENANT_ROLES, hasAnyRole, isUuid, type AuditSink, type Principal, type InstitutionStatus } from '@ai-commons/core';
 import { TenantScopes, pgConstraint, pgErrorCode } from '@ai-commons/database';
 import { InstitutionEntity, InstitutionStatusChangeEntity } from './institution.entity';
 import type { Contact, DataClassification, InstitutionRecord, Sector, StatusChangeRecord } from './institution.model';
@@ -103,7 +103,7 @@ export class InstitutionService {
       }
       await this.recordStatusChange(tx, principal, row.id, null, 'active', 'created');
       await this.audit.record(
-        { action: 'institution.create', resourceType: 'institution', resourceId: row.id, tenantId: row.id, outcome: 'success', details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw } },
+        { action: AUDIT_ACTIONS.institutionCreate, resourceType: 'institution', resourceId: row.id, tenantId: row.id, outcome: 'success', details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw } },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -133,7 +133,7 @@ export class InstitutionService {
       Object.assign(row, changes);
       const saved = await repository.save(row);
       await this.audit.record(
-        { action: 'institution.update', resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { before, after: changes } },
+        { action: AUDIT_ACTIONS.institutionUpdate, resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { before, after: changes } },
         tx,
       );
       return toRecord(saved, await this.capitalTotal(tx));
@@ -152,7 +152,7 @@ export class InstitutionService {
       const saved = await repository.save(row);
       await this.recordStatusChange(tx, principal, id, from, row.status, why);
       await this.audit.record(
-        { action: `institution.${action}`, resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { from, to: row.status, reason: why } },
+        { action: STATUS_ACTION[action], resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { from, to: row.status, reason: why } },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -186,6 +186,12 @@ export class InstitutionService {
     await repository.insert({ tenantId, fromStatus, toStatus, reason, actorSubject: principal.subject });
   }
 }
+
+const STATUS_ACTION = {
+  suspend: AUDIT_ACTIONS.institutionSuspend,
+  reactivate: AUDIT_ACTIONS.institutionReactivate,
+  offboard: AUDIT_ACTIONS.institutionOffboard,
+} as const satisfies Record<StatusAction, string>;
 
 /** A malformed id names no institution: same answer as an unknown one. */
 function validId(id: string): void {

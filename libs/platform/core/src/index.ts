@@ -5,3 +5,4 @@ export * from './request-context';
 export * from './ports';
 export * from './tenant-access';
 export * from './ids';
+export * from './audit-actions';

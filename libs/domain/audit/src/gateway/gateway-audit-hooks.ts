@@ -1,5 +1,5 @@
 import { randomUUID, type Hmac } from 'node:crypto';
-import { RequestContext, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, RequestContext, type Principal } from '@ai-commons/core';
 import type { AuditEventInput, AuditOutcome } from '../events/audit-event';
 import { actorOf } from '../events/actor';
 import type { AuditKeys } from '../keys/audit-keys';
@@ -92,7 +92,7 @@ export class GatewayAuditHooks {
       ...common,
       id: randomUUID(),
       occurredAt: new Date(),
-      action: 'gateway.request.admitted',
+      action: AUDIT_ACTIONS.gatewayRequestAdmitted,
       outcome: 'success',
       policyDecision: request.policyDecision ?? 'allow',
       promptHmac: this.promptHmac(request),
@@ -113,7 +113,7 @@ export class GatewayAuditHooks {
           ...common,
           id: randomUUID(),
           occurredAt: new Date(),
-          action: 'gateway.request.completed',
+          action: AUDIT_ACTIONS.gatewayRequestCompleted,
           outcome: completionOutcome(result.outcome),
           httpStatus: result.httpStatus,
           promptTokens: result.usage.promptTokens,
@@ -143,7 +143,7 @@ export class GatewayAuditHooks {
       tenantId: principal.institutionId ?? null,
       requestId: context?.requestId ?? null,
       actor: actorOf(principal, context?.sourceAddress),
-      action: 'gateway.request.rejected',
+      action: AUDIT_ACTIONS.gatewayRequestRejected,
       resourceType: 'gateway',
       resourceId: refusal.path?.slice(0, MAX_PATH_LENGTH) ?? null,
       outcome: refusal.status === 401 || refusal.status === 403 || refusal.status === 429 ? 'denied' : 'failure',

@@ -10,6 +10,7 @@ import {
   type SignedTreeHead,
 } from '@ai-commons/audit-proofs';
 import {
+  AUDIT_ACTIONS,
   AUDIT_SINK,
   CROSS_TENANT_ROLES,
   RequestContext,
@@ -206,7 +207,7 @@ export class AuditLogService {
     await this.scopes.read(principal, reason, (tx) =>
       this.audit.record(
         {
-          action: 'audit.export',
+          action: AUDIT_ACTIONS.auditExport,
           resourceType: 'audit-log',
           resourceId: institutionId ?? undefined,
           tenantId: institutionId ?? undefined,

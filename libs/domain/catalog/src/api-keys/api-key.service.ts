@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import type { DataClassification } from '@ai-commons/tenancy';
@@ -87,7 +87,7 @@ export class ApiKeyService {
       }
       const row = await tx.getRepository(ApiKeyEntity).findOneByOrFail({ id });
       await auditSuccess(this.audit, tx, {
-        action: 'api-key.create',
+        action: AUDIT_ACTIONS.apiKeyCreate,
         resourceType: 'api-key',
         resourceId: id,
         tenantId,
@@ -117,7 +117,7 @@ export class ApiKeyService {
       }
       await tx.query('update api_keys set revoked_at = now() where tenant_id = $1 and id = $2', [tenantId, id]);
       await auditSuccess(this.audit, tx, {
-        action: 'api-key.revoke',
+        action: AUDIT_ACTIONS.apiKeyRevoke,
         resourceType: 'api-key',
         resourceId: id,
         tenantId,

@@ -1,6 +1,6 @@
 import { TenantScopes } from '@ai-commons/database';
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
-import { AUDIT_SINK, type AuditSink } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink } from '@ai-commons/core';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '../credentials';
 import { openEndpointCredential } from '../endpoints/endpoint-credential';
 import type { EndpointHealth, UpstreamDriver } from '../endpoints/endpoint.model';
@@ -152,7 +152,7 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
         // tenant_id stays empty: the system scope appends platform events only.
         await this.audit.record(
           {
-            action: 'endpoint.health-change',
+            action: AUDIT_ACTIONS.endpointHealthChange,
             resourceType: 'endpoint',
             resourceId: result.endpointId,
             outcome: 'success',

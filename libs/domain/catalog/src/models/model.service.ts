@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
@@ -53,7 +53,7 @@ export class ModelService {
         throw error;
       }
       await auditSuccess(this.audit, tx, {
-        action: 'model.register',
+        action: AUDIT_ACTIONS.modelRegister,
         resourceType: 'model',
         resourceId: row.id,
         details: { name: row.name, kind: row.kind, provider: row.provider },
@@ -89,7 +89,7 @@ export class ModelService {
       row.retiredAt = new Date();
       const saved = await repository.save(row);
       await auditSuccess(this.audit, tx, {
-        action: 'model.retire',
+        action: AUDIT_ACTIONS.modelRetire,
         resourceType: 'model',
         resourceId: id,
         details: { name: row.name, reason: why, retiredOfferings: retiredOfferings.map((offering) => offering.id) },

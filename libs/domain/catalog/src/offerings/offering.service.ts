@@ -1,6 +1,6 @@
 import { TenantScopes } from '@ai-commons/database';
 import { Inject, Injectable } from '@nestjs/common';
-import { AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { endpointsInUse } from '../models/model.service';
 import { ModelEntity } from '../models/model.entity';
 import { auditSuccess } from '../shared/audit-writer';
@@ -82,7 +82,7 @@ export class OfferingService {
       const saved = await repository.save(repository.create({ ...values, status: 'available' }));
       saved.model = model;
       await auditSuccess(this.audit, tx, {
-        action: 'offering.register',
+        action: AUDIT_ACTIONS.offeringRegister,
         resourceType: 'model-offering',
         resourceId: saved.id,
         details: {
@@ -117,7 +117,7 @@ export class OfferingService {
       row.retiredAt = new Date();
       await repository.save(row);
       await auditSuccess(this.audit, tx, {
-        action: 'offering.retire',
+        action: AUDIT_ACTIONS.offeringRetire,
         resourceType: 'model-offering',
         resourceId: id,
         details: { reason: why },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUDIT_SINK, RequestContext, adminScopeFor, type AuditSink, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, adminScopeFor, type AuditSink, type Principal } from '@ai-commons/core';
 import { TenantDatabase, pgErrorCode } from '@ai-commons/database';
 import { classificationRank, type Classification } from '@ai-commons/policy';
 import { IsolationError } from '../isolation-errors';
@@ -55,7 +55,7 @@ export class ClassificationFloorService {
           if (pgErrorCode(error) === '23503') throw new IsolationError('INVALID_INSTITUTION_ID', `No institution with id ${target}`);
           throw error;
         }
-        await this.audit.record({ action: 'data-policy.classification-floor.set', resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { floor, ceiling } }, tx);
+        await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyClassificationFloorSet, resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { floor, ceiling } }, tx);
         return { institutionId: target, floor };
       }),
     );

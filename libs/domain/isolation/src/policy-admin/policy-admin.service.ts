@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows of raw SQL and GraphQL answers, read field by field */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, RequestContext, adminScopeFor, readScopeFor, type AuditSink, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, adminScopeFor, readScopeFor, type AuditSink, type Principal } from '@ai-commons/core';
 import { TenantDatabase, pgErrorCode } from '@ai-commons/database';
 import {
   DEFAULT_POLICY,
@@ -75,7 +75,7 @@ export class PolicyAdminService {
           if (pgErrorCode(error) === '23505') throw new IsolationError('POLICY_VERSION_CONFLICT', `Version ${policy.version} is already published`);
           throw error;
         }
-        await this.audit.record({ action: 'data-policy.publish', resourceType: 'data-policy', resourceId: `${policy.policyId}@${policy.version}`, outcome: 'success', details: { version: policy.version, rules: policy.rules.map((rule) => rule.id), note: note ?? null } }, tx);
+        await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyPublish, resourceType: 'data-policy', resourceId: `${policy.policyId}@${policy.version}`, outcome: 'success', details: { version: policy.version, rules: policy.rules.map((rule) => rule.id), note: note ?? null } }, tx);
         return { policyId: policy.policyId, version: policy.version, document: policy, note: note ?? null, publishedBy: principal.subject, publishedAt: new Date(), published: true };
       }),
     );
@@ -123,7 +123,7 @@ export class PolicyAdminService {
            returning revision`,
           [target, JSON.stringify(validation.settings), principal.subject],
         );
-        await this.audit.record({ action: 'data-policy.pii-settings.set', resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { settings: validation.settings, revision: rows[0].revision } }, tx);
+        await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyPiiSettingsSet, resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { settings: validation.settings, revision: rows[0].revision } }, tx);
         return { institutionId: target, settings: validation.settings, revision: rows[0].revision };
       }),
     );
