@@ -90,6 +90,19 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
     // A second run checks consistency with the tree head the first saw.
     const second = await runVerification();
     expect(JSON.parse(check(second, 'audit.tree-head').evidenceJson).consistency).toMatchObject({ result: 'valid' });
+
+    // Runs are a Relay connection: one run per page walks them all, newest first, once each.
+    type RunPage = { isolationRuns: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const runsPage = async (after?: string) =>
+      (await graphqlRequest<RunPage>(controlPlane.url, 'query($after: String) { isolationRuns(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { token: adminToken, variables: { after } })).data!
+        .isolationRuns;
+    const walked: string[] = [];
+    for (let page = await runsPage(); ; page = await runsPage(page.pageInfo.endCursor!)) {
+      walked.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+    }
+    expect(walked.slice(0, 2)).toEqual([second.id, run.id]);
+    expect(new Set(walked).size).toBe(walked.length);
   });
 
   it("a regulator's run writes an audit record in every institution it probes; its probe keys are short-lived and revoked, as the report shows", async () => {
