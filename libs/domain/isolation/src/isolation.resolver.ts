@@ -53,8 +53,8 @@ export class IsolationAlertType {
   @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
 }
 
-export const IsolationRunConnection = Connection(IsolationRunType, 'IsolationRun');
-export const IsolationAlertConnection = Connection(IsolationAlertType, 'IsolationAlert');
+const IsolationRunConnection = Connection(IsolationRunType, 'IsolationRun');
+const IsolationAlertConnection = Connection(IsolationAlertType, 'IsolationAlert');
 
 const READERS = ['platform-admin', 'regulator'] as const;
 

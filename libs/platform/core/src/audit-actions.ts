@@ -50,7 +50,7 @@ export const AUDIT_ACTIONS = {
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
 
 /** `<resource>.<event>`, each segment kebab-case: lowercase letters and digits joined by single hyphens. */
-export const AUDIT_ACTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const AUDIT_ACTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /**
  * Names recorded before the convention; they stay as they are (renaming would break the hash chain

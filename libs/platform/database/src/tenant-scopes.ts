@@ -17,7 +17,7 @@ import { TenantDatabase } from './tenant-database';
 type Work<T> = (tx: EntityManager) => Promise<T>;
 
 /** A scope that names no institution: platform-wide rows are visible, no tenant's rows are. */
-export const NO_TENANT_SCOPE: TenantScope = { kind: 'tenant', tenantId: '00000000-0000-0000-0000-000000000000' };
+const NO_TENANT_SCOPE: TenantScope = { kind: 'tenant', tenantId: '00000000-0000-0000-0000-000000000000' };
 
 /**
  * The tenant scopes services run their transactions in, on top of TenantDatabase (which applies

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-export interface Membership {
+interface Membership {
   tenant_id: string;
   pool_id: string;
 }
