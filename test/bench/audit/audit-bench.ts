@@ -32,7 +32,7 @@ import {
   type AuditEventInput,
 } from '@ai-commons/audit';
 import { RequestContext, type Principal, type TenantScope } from '@ai-commons/core';
-import { createAppDataSource, TenantDatabase } from '@ai-commons/database';
+import { createAppDataSource, TenantDatabase, TenantScopes } from '@ai-commons/database';
 import { createTestDatabase, dropTestDatabase, withPg, type TestDatabase } from '@ai-commons/testing';
 import { timeVerifier } from './verifier-timing';
 
@@ -449,7 +449,7 @@ async function reads(fixture: Fixture): Promise<void> {
   const { db, tenants, keys } = fixture;
   const dataSource = await appDataSource(db);
   const sink = new DatabaseAuditSink();
-  const service = new AuditLogService(new TenantDatabase(dataSource, sink), keys, sink);
+  const service = new AuditLogService(new TenantScopes(new TenantDatabase(dataSource, sink)), keys, sink);
   const total = await sequencedSize(db);
   try {
     // Inclusion proofs: a member reading one of its events with its proof (GraphQL auditEvent).

@@ -24,11 +24,11 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
   const badInput = (reason: string) => [{ code: 'BAD_USER_INPUT', reason }];
 
   it('a malformed pool id in quotaUsageReport', async () => {
-    const query = 'query($poolId: ID) { quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: $poolId) { day } }';
+    const query = 'query($poolId: ID) { quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: $poolId) { edges { node { day } } } }';
     const response = await gql('platform-admin', query, { poolId: 'not-a-uuid' });
     expect(errorCodes(response)).toEqual(badInput('INVALID_ID'));
     expect(response.errors![0].extensions).toMatchObject({ module: 'graphql', details: { argument: 'poolId' } });
-    const literal = await gql('platform-admin', '{ quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: "not-a-uuid") { day } }');
+    const literal = await gql('platform-admin', '{ quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: "not-a-uuid") { edges { node { day } } } }');
     expect(errorCodes(literal)).toEqual(badInput('INVALID_ID'));
   });
 
@@ -227,7 +227,7 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     ['an unknown enum value, as a literal', '{ institutions(status: BOGUS) { edges { cursor } } }', undefined],
     ['an unknown input field, as a literal', '{ auditEvents(filter: { bogus: 1 }) { edges { cursor } } }', undefined],
     ['a missing required input field, as a literal', 'mutation { createInstitution(input: {}) { id } }', undefined],
-    ['a string for an Int, as a variable', 'query($n: Int) { isolationRuns(first: $n) { id } }', { n: 'ten' }],
+    ['a string for an Int, as a variable', 'query($n: Int) { isolationRuns(first: $n) { edges { cursor } } }', { n: 'ten' }],
     ['an unknown enum value, as a variable', 'query($s: InstitutionStatus) { institutions(status: $s) { edges { cursor } } }', { s: 'BOGUS' }],
     ['a null for a required variable', 'query($id: ID!) { institution(id: $id) { id } }', { id: null }],
   ])('GraphQL type errors are BAD_USER_INPUT with a reason: %s', async (_, query, variables) => {

@@ -82,14 +82,27 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not-found', reason: 'RUN_NOT_FOUND', message: expect.stringContaining('00000000-0000-4000-8000-000000000000') } });
 
-    const listed = await graphqlRequest<{ isolationRuns: { id: string }[] }>(controlPlane.url, 'query { isolationRuns(first: 5) { id } }', { token: adminToken });
-    expect(listed.data!.isolationRuns.map((entry) => entry.id)).toContain(run.id);
+    const listed = await graphqlRequest<{ isolationRuns: { edges: { node: { id: string } }[] } }>(controlPlane.url, 'query { isolationRuns(first: 5) { edges { node { id } } } }', { token: adminToken });
+    expect(listed.data!.isolationRuns.edges.map((edge) => edge.node.id)).toContain(run.id);
     const [audited] = await sql(`select outcome, details from audit_events where action = 'isolation.verification.run' and resource_id = $1`, [run.id]);
     expect(audited.details).toMatchObject({ status: 'passed', fail: 0 });
 
     // A second run checks consistency with the tree head the first saw.
     const second = await runVerification();
     expect(JSON.parse(check(second, 'audit.tree-head').evidenceJson).consistency).toMatchObject({ result: 'valid' });
+
+    // Runs are a Relay connection: one run per page walks them all, newest first, once each.
+    type RunPage = { isolationRuns: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const runsPage = async (after?: string) =>
+      (await graphqlRequest<RunPage>(controlPlane.url, 'query($after: String) { isolationRuns(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { token: adminToken, variables: { after } })).data!
+        .isolationRuns;
+    const walked: string[] = [];
+    for (let page = await runsPage(); ; page = await runsPage(page.pageInfo.endCursor!)) {
+      walked.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+    }
+    expect(walked.slice(0, 2)).toEqual([second.id, run.id]);
+    expect(new Set(walked).size).toBe(walked.length);
   });
 
   it("a regulator's run writes an audit record in every institution it probes; its probe keys are short-lived and revoked, as the report shows", async () => {
@@ -126,8 +139,12 @@ describe('data-isolation verification (signed reports; each misconfiguration mak
       const run = await runVerification();
       expect(run.status).toBe('failed');
       expect(check(run, 'rls.tenant-tables')).toMatchObject({ status: 'fail', summary: expect.stringContaining('api_keys') });
-      const alerts = await graphqlRequest<{ isolationAlerts: { runId: string; checkId: string }[] }>(controlPlane.url, 'query { isolationAlerts(open: true) { runId checkId } }', { token: adminToken });
-      expect(alerts.data!.isolationAlerts).toContainEqual({ runId: run.id, checkId: 'rls.tenant-tables' });
+      const alerts = await graphqlRequest<{ isolationAlerts: { edges: { node: { runId: string; checkId: string } }[] } }>(
+        controlPlane.url,
+        'query { isolationAlerts(open: true) { edges { node { runId checkId } } } }',
+        { token: adminToken },
+      );
+      expect(alerts.data!.isolationAlerts.edges.map((edge) => edge.node)).toContainEqual({ runId: run.id, checkId: 'rls.tenant-tables' });
     } finally {
       await sql('alter table api_keys force row level security');
     }

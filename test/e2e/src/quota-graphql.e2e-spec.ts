@@ -131,11 +131,28 @@ describe('quota GraphQL: pools, validation, previews, member views, reports, set
     ]);
 
     const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
-    const report = (token: string) => gql(token, `query($from: DateTime!, $to: DateTime!, $poolId: ID) { quotaUsageReport(from: $from, to: $to, poolId: $poolId) { institutionId model day requests totalTokens } }`, { ...range, poolId });
-    const own = (await report(hanbit)).data as { quotaUsageReport: { institutionId: string; totalTokens: number }[] };
-    expect(new Set(own.quotaUsageReport.map((row) => row.institutionId))).toEqual(new Set([ids['hanbit-bank']]));
-    const all = (await report(regulator)).data as { quotaUsageReport: { institutionId: string; totalTokens: number }[] };
-    expect(all.quotaUsageReport.reduce((sum, row) => sum + row.totalTokens, 0)).toBe(1000 + 1900 + 2800);
+    type UsagePage = { quotaUsageReport: { edges: { node: { institutionId: string; model: string; day: string; totalTokens: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const report = async (token: string, first?: number, after?: string) =>
+      (
+        await gql(
+          token,
+          `query($from: DateTime!, $to: DateTime!, $poolId: ID, $first: Int, $after: String) {
+             quotaUsageReport(from: $from, to: $to, poolId: $poolId, first: $first, after: $after) { edges { node { institutionId model day requests totalTokens } } pageInfo { hasNextPage endCursor } }
+           }`,
+          { ...range, poolId, first, after },
+        )
+      ).data as UsagePage;
+    const own = await report(hanbit);
+    expect(new Set(own.quotaUsageReport.edges.map((edge) => edge.node.institutionId))).toEqual(new Set([ids['hanbit-bank']]));
+    const all = await report(regulator);
+    expect(all.quotaUsageReport.edges.reduce((sum, edge) => sum + edge.node.totalTokens, 0)).toBe(1000 + 1900 + 2800);
+    // Paged one row at a time, the report walks the same rows, in the same order, once each.
+    const walked: UsagePage['quotaUsageReport']['edges'] = [];
+    for (let page = await report(regulator, 1); ; page = await report(regulator, 1, page.quotaUsageReport.pageInfo.endCursor!)) {
+      walked.push(...page.quotaUsageReport.edges);
+      if (!page.quotaUsageReport.pageInfo.hasNextPage) break;
+    }
+    expect(walked.map((edge) => edge.node)).toEqual(all.quotaUsageReport.edges.map((edge) => edge.node));
 
     const settlement = await gql(regulator, `query($id: ID!, $from: DateTime!, $to: DateTime!) { quotaSettlement(poolId: $id, from: $from, to: $to) { costKrw totalTokens members { institutionId weight tokens useShare byInvestmentKrw byUseKrw } } }`, { id: poolId, ...range });
     expect(settlement.errors).toBeUndefined();

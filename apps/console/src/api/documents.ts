@@ -97,15 +97,18 @@ export const RevokeApiKeyDocument = graphql(`
 `);
 
 export const UsageDocument = graphql(`
-  query Usage($from: DateTime!, $to: DateTime!) {
-    quotaUsageReport(from: $from, to: $to) { day institutionId model requests successfulRequests totalTokens }
+  query Usage($from: DateTime!, $to: DateTime!, $after: String) {
+    quotaUsageReport(from: $from, to: $to, first: 100, after: $after) {
+      edges { node { day institutionId model requests successfulRequests totalTokens } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 `);
 
 export const IsolationRunsDocument = graphql(`
   query IsolationRuns {
     isolationRuns(first: 20) {
-      id status trigger startedAt finishedAt reportSha256 summary { pass warning fail }
+      edges { node { id status trigger startedAt finishedAt reportSha256 summary { pass warning fail } } }
     }
   }
 `);

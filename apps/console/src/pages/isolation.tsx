@@ -13,7 +13,7 @@ export function IsolationPage() {
       <h1 id="isolation-title">{t('isolation.title')}</h1>
       <QueryView query={query}>
         {(data) =>
-          data.isolationRuns.length === 0 ? (
+          data.isolationRuns.edges.length === 0 ? (
             <p>{t('common.empty')}</p>
           ) : (
             <table>
@@ -26,7 +26,7 @@ export function IsolationPage() {
                 </tr>
               </thead>
               <tbody>
-                {data.isolationRuns.map((run) => (
+                {data.isolationRuns.edges.map(({ node: run }) => (
                   <tr key={run.id}>
                     <td>{formatDateTime(run.startedAt, locale)}</td>
                     <td>{run.status}</td>

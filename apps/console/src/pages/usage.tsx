@@ -8,10 +8,24 @@ import { formatNumber } from '../format/format';
 import { useI18n } from '../i18n/i18n';
 import { currentMonthKst } from './usage-month';
 
+// A month is a few hundred rows (days × institutions × models): read every page, bounded.
+const MAX_PAGES = 50;
+async function usageRows(month: { from: string; to: string }) {
+  const rows = [];
+  let after: string | null | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { quotaUsageReport } = await request(UsageDocument, { ...month, after });
+    rows.push(...quotaUsageReport.edges.map((edge) => edge.node));
+    if (!quotaUsageReport.pageInfo.hasNextPage) break;
+    after = quotaUsageReport.pageInfo.endCursor;
+  }
+  return { quotaUsageReport: rows };
+}
+
 export function UsagePage() {
   const { t, locale } = useI18n();
   const { nameOf: names } = useInstitutionNames();
-  const query = useQuery(() => request(UsageDocument, currentMonthKst(new Date())), 'usage');
+  const query = useQuery(() => usageRows(currentMonthKst(new Date())), 'usage');
   return (
     <section aria-labelledby="usage-title">
       <h1 id="usage-title">{t('usage.title')}</h1>

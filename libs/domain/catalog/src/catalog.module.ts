@@ -9,13 +9,11 @@ import { OfferingResolver } from './graphql/offering.resolver';
 import { EndpointHealthProber } from './health/endpoint-health-prober';
 import { ModelService } from './models/model.service';
 import { OfferingService } from './offerings/offering.service';
-import { CatalogScopes } from './shared/catalog-scopes';
 
 /** Model catalog, institutions' endpoints, API keys, and the endpoint health prober. */
 @Module({
   providers: [
     credentialCipherProvider,
-    CatalogScopes,
     ModelService,
     OfferingService,
     EndpointService,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
-import { VerificationService } from './verification.service';
+import { VerificationRunner } from './verification/verification-runner';
 
 /** Runs a verification every ISOLATION_SCHEDULE_MS (0: never); the first one an interval after start. */
 @Injectable()
@@ -10,7 +10,7 @@ export class IsolationScheduler implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('IsolationScheduler');
 
   constructor(
-    private readonly verification: VerificationService,
+    private readonly runner: VerificationRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -18,7 +18,7 @@ export class IsolationScheduler implements OnApplicationBootstrap, OnApplication
     const interval = this.config.ISOLATION_SCHEDULE_MS;
     if (!interval) return;
     this.timer = setInterval(() => {
-      RequestContext.run({ requestId: 'isolation-schedule', principal: SYSTEM_PRINCIPAL }, () => this.verification.run(SYSTEM_PRINCIPAL, 'schedule')).catch(
+      RequestContext.run({ requestId: 'isolation-schedule', principal: SYSTEM_PRINCIPAL }, () => this.runner.run(SYSTEM_PRINCIPAL, 'schedule')).catch(
         (error: unknown) => this.logger.error(`scheduled verification failed: ${(error as Error).message}`),
       );
     }, interval);

@@ -3,13 +3,15 @@ import { CatalogModule } from '@ai-commons/catalog';
 import { IsolationReportController } from './isolation-report.controller';
 import { IsolationResolver } from './isolation.resolver';
 import { IsolationScheduler } from './isolation-scheduler';
-import { VerificationService } from './verification.service';
+import { IsolationAlertService } from './verification/isolation-alert.service';
+import { VerificationReadService } from './verification/verification-read.service';
+import { VerificationRunner } from './verification/verification-runner';
 
 /** Data-isolation verification (signed reports, alerts, schedule). */
 @Module({
   imports: [CatalogModule],
-  providers: [VerificationService, IsolationResolver, IsolationScheduler],
+  providers: [VerificationRunner, VerificationReadService, IsolationAlertService, IsolationResolver, IsolationScheduler],
   controllers: [IsolationReportController],
-  exports: [VerificationService],
+  exports: [VerificationRunner, VerificationReadService],
 })
 export class IsolationModule {}

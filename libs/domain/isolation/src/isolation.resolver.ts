@@ -1,7 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { VerificationService } from './verification.service';
+import { Connection, PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
+import { IsolationAlertService } from './verification/isolation-alert.service';
+import { VerificationReadService } from './verification/verification-read.service';
+import type { AlertRecord, VerificationRunView } from './verification/verification-records';
+import { VerificationRunner } from './verification/verification-runner';
 
 @ObjectType('IsolationRunSummary')
 export class IsolationRunSummaryType {
@@ -47,51 +53,57 @@ export class IsolationAlertType {
   @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
 }
 
+const IsolationRunConnection = Connection(IsolationRunType, 'IsolationRun');
+const IsolationAlertConnection = Connection(IsolationAlertType, 'IsolationAlert');
+
 const READERS = ['platform-admin', 'regulator'] as const;
 
 @Resolver(() => IsolationRunType)
 export class IsolationResolver {
-  constructor(private readonly verification: VerificationService) {}
-
-  private async withChecks(principal: Principal, run: Awaited<ReturnType<VerificationService['getRun']>>): Promise<IsolationRunType> {
-    const checks = await this.verification.checkResults(principal, run.id);
-    return { ...run, summary: run.summary && 'pass' in run.summary ? run.summary : null, checks: checks.map((check) => ({ ...check, evidenceJson: JSON.stringify(check['evidence']) })) as IsolationCheckResultType[] };
-  }
+  constructor(
+    private readonly runner: VerificationRunner,
+    private readonly reads: VerificationReadService,
+    private readonly alerts: IsolationAlertService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Roles(...READERS)
   @Mutation(() => IsolationRunType, { description: 'Runs every data-isolation check now and returns the signed report’s run (platform admins, regulators)' })
-  async startIsolationVerification(@CurrentPrincipal() principal: Principal) {
-    return this.withChecks(principal, await this.verification.run(principal, 'on-demand'));
+  startIsolationVerification(@CurrentPrincipal() principal: Principal) {
+    return this.runner.run(principal, 'on-demand');
   }
 
   @Roles(...READERS)
-  @Query(() => [IsolationRunType], { description: 'Verification runs, newest first' })
-  async isolationRuns(@CurrentPrincipal() principal: Principal, @Args('first', { type: () => Int, nullable: true }) first?: number) {
-    const { rows } = await this.verification.list(principal, Math.min(Math.max(first ?? 20, 1), 100));
-    return Promise.all(rows.slice(0, first ?? 20).map((run) => this.withChecks(principal, run)));
+  @Query(() => IsolationRunConnection, { description: 'Verification runs, newest first' })
+  async isolationRuns(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
+    const rows = await this.reads.list(principal, request.size, request.after);
+    return toConnection(rows, request.size, (run: VerificationRunView) => [run.startedAt.toISOString(), run.id]);
   }
 
   @Roles(...READERS)
   @Query(() => IsolationRunType)
-  async isolationRun(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return this.withChecks(principal, await this.verification.getRun(principal, id));
+  isolationRun(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.reads.getRun(principal, id);
   }
 
   @Roles(...READERS)
   @Query(() => String, { description: 'The signed report as JSON text: { report, signature } (also GET /isolation/reports/{id}.json)' })
-  async isolationReportJson(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return JSON.stringify(await this.verification.signedReport(principal, id), null, 2);
+  isolationReportJson(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.reads.signedReportJson(principal, id);
   }
 
   @Roles(...READERS)
-  @Query(() => [IsolationAlertType], { description: 'Alerts raised by failed checks, newest first' })
-  isolationAlerts(@CurrentPrincipal() principal: Principal, @Args('open', { type: () => Boolean, nullable: true }) open?: boolean) {
-    return this.verification.alerts(principal, open, 100);
+  @Query(() => IsolationAlertConnection, { description: 'Alerts raised by failed checks, newest first' })
+  async isolationAlerts(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs, @Args('open', { type: () => Boolean, nullable: true }) open?: boolean) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
+    const rows = await this.alerts.list(principal, open, request.size, request.after);
+    return toConnection(rows, request.size, (alert: AlertRecord) => [alert.raisedAt.toISOString(), alert.id]);
   }
 
   @Roles('platform-admin')
   @Mutation(() => IsolationAlertType)
   acknowledgeIsolationAlert(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return this.verification.acknowledgeAlert(principal, id);
+    return this.alerts.acknowledge(principal, id);
   }
 }

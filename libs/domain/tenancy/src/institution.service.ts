@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  AUDIT_SINK,
-  RequestContext,
-  adminScopeFor,
-  readScopeFor,
-  hasAnyRole,
-  type AuditSink,
-  type Principal,
-  type InstitutionStatus,
-} from '@ai-commons/core';
-import { TenantDatabase, pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { AUDIT_ACTIONS, AUDIT_SINK, CROSS_TENANT_ROLES, hasAnyRole, isUuid, type AuditSink, type Principal, type InstitutionStatus } from '@ai-commons/core';
+import { TenantScopes, pgConstraint, pgErrorCode } from '@ai-commons/database';
 import { InstitutionEntity, InstitutionStatusChangeEntity } from './institution.entity';
 import type { Contact, DataClassification, InstitutionRecord, Sector, StatusChangeRecord } from './institution.model';
 import { CachedInstitutionDirectory } from './institution-directory';
@@ -44,13 +35,13 @@ export interface Page<T> {
 @Injectable()
 export class InstitutionService {
   constructor(
-    private readonly db: TenantDatabase,
+    private readonly scopes: TenantScopes,
     private readonly directory: CachedInstitutionDirectory,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
   ) {}
 
   async list(principal: Principal, filter: InstitutionFilter, size: number, after?: unknown[]): Promise<Page<InstitutionRecord>> {
-    return this.read(principal, 'list institutions', async (tx) => {
+    return this.scopes.read(principal, 'list institutions', async (tx) => {
       const query = tx.getRepository(InstitutionEntity).createQueryBuilder('i').orderBy('i.slug', 'ASC').limit(size + 1);
       if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
       if (filter.sector) query.andWhere('i.sector = :sector', { sector: filter.sector });
@@ -63,7 +54,7 @@ export class InstitutionService {
 
   async get(principal: Principal, id: string): Promise<InstitutionRecord> {
     this.assertSameInstitution(principal, id);
-    return this.read(principal, `read institution ${id}`, async (tx) => {
+    return this.scopes.read(principal, `read institution ${id}`, async (tx) => {
       const row = await tx.getRepository(InstitutionEntity).findOneBy({ id });
       if (!row) throw notFound(id);
       return toRecord(row, await this.capitalTotal(tx));
@@ -72,7 +63,7 @@ export class InstitutionService {
 
   async statusHistory(principal: Principal, id: string, size: number, after?: unknown[]): Promise<Page<StatusChangeRecord>> {
     this.assertSameInstitution(principal, id);
-    return this.read(principal, `read status history of ${id}`, async (tx) => {
+    return this.scopes.read(principal, `read status history of ${id}`, async (tx) => {
       const query = tx
         .getRepository(InstitutionStatusChangeEntity)
         .createQueryBuilder('h')
@@ -100,7 +91,7 @@ export class InstitutionService {
       contacts: validContacts(command.contacts ?? []),
       status: 'active' as const,
     };
-    return this.admin(principal, `create institution ${values.slug}`, async (tx) => {
+    return this.scopes.admin(principal, `create institution ${values.slug}`, async (tx) => {
       let row: InstitutionEntity;
       try {
         row = await tx.getRepository(InstitutionEntity).save(tx.getRepository(InstitutionEntity).create(values));
@@ -112,7 +103,7 @@ export class InstitutionService {
       }
       await this.recordStatusChange(tx, principal, row.id, null, 'active', 'created');
       await this.audit.record(
-        { action: 'institution.create', resourceType: 'institution', resourceId: row.id, tenantId: row.id, outcome: 'success', details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw } },
+        { action: AUDIT_ACTIONS.institutionCreate, resourceType: 'institution', resourceId: row.id, tenantId: row.id, outcome: 'success', details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw } },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -131,7 +122,7 @@ export class InstitutionService {
     if (Object.keys(changes).length === 0) throw new TenancyError('EMPTY_UPDATE', 'Nothing to update');
 
     validId(id);
-    return this.admin(principal, `update institution ${id}`, async (tx) => {
+    return this.scopes.admin(principal, `update institution ${id}`, async (tx) => {
       const repository = tx.getRepository(InstitutionEntity);
       const row = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw notFound(id);
@@ -142,7 +133,7 @@ export class InstitutionService {
       Object.assign(row, changes);
       const saved = await repository.save(row);
       await this.audit.record(
-        { action: 'institution.update', resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { before, after: changes } },
+        { action: AUDIT_ACTIONS.institutionUpdate, resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { before, after: changes } },
         tx,
       );
       return toRecord(saved, await this.capitalTotal(tx));
@@ -152,7 +143,7 @@ export class InstitutionService {
   async changeStatus(principal: Principal, id: string, action: StatusAction, reason: string): Promise<InstitutionRecord> {
     validId(id);
     const why = validReason(reason);
-    return this.admin(principal, `${action} institution ${id}`, async (tx) => {
+    return this.scopes.admin(principal, `${action} institution ${id}`, async (tx) => {
       const repository = tx.getRepository(InstitutionEntity);
       const row = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw notFound(id);
@@ -161,7 +152,7 @@ export class InstitutionService {
       const saved = await repository.save(row);
       await this.recordStatusChange(tx, principal, id, from, row.status, why);
       await this.audit.record(
-        { action: `institution.${action}`, resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { from, to: row.status, reason: why } },
+        { action: STATUS_ACTION[action], resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { from, to: row.status, reason: why } },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -172,19 +163,10 @@ export class InstitutionService {
   /** Tenant users may only name their own institution; cross-tenant roles may name any. */
   private assertSameInstitution(principal: Principal, id: string): void {
     validId(id);
-    if (hasAnyRole(principal, ['platform-admin', 'regulator'])) return;
+    if (hasAnyRole(principal, CROSS_TENANT_ROLES)) return;
     if (principal.institutionId !== id) {
       throw new TenancyError('WRONG_INSTITUTION', 'You may only access your own institution');
     }
-  }
-
-  private read<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const scope = readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
-    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
-  }
-
-  private admin<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return RequestContext.withTenantScope(adminScopeFor(principal, reason), () => this.db.transaction(work));
   }
 
   private async capitalTotal(tx: EntityManager): Promise<bigint> {
@@ -205,11 +187,15 @@ export class InstitutionService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUS_ACTION = {
+  suspend: AUDIT_ACTIONS.institutionSuspend,
+  reactivate: AUDIT_ACTIONS.institutionReactivate,
+  offboard: AUDIT_ACTIONS.institutionOffboard,
+} as const satisfies Record<StatusAction, string>;
 
 /** A malformed id names no institution: same answer as an unknown one. */
 function validId(id: string): void {
-  if (!UUID.test(id)) throw notFound(id);
+  if (!isUuid(id)) throw notFound(id);
 }
 
 function notFound(id: string): TenancyError {

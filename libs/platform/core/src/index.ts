@@ -4,3 +4,5 @@ export * from './tenant-scope';
 export * from './request-context';
 export * from './ports';
 export * from './tenant-access';
+export * from './ids';
+export * from './audit-actions';

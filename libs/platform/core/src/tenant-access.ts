@@ -1,5 +1,5 @@
 import { DomainError } from './domain-error';
-import { hasAnyRole, type Principal } from './principal';
+import { CROSS_TENANT_ROLES, hasAnyRole, type Principal } from './principal';
 import type { TenantScope } from './tenant-scope';
 
 export class TenantAccessError extends DomainError {
@@ -12,7 +12,7 @@ export class TenantAccessError extends DomainError {
  * scope that authentication set, and has none if authentication set none.
  */
 export function readScopeFor(principal: Principal, current: TenantScope | undefined, reason: string): TenantScope {
-  if (hasAnyRole(principal, ['platform-admin', 'regulator'])) return { kind: 'cross-tenant', access: 'read', reason };
+  if (hasAnyRole(principal, CROSS_TENANT_ROLES)) return { kind: 'cross-tenant', access: 'read', reason };
   if (current) return current;
   throw new TenantAccessError('TENANT_SCOPE_REQUIRED', 'The caller is not attached to an institution', 'forbidden');
 }

@@ -1,8 +1,9 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantDatabase } from './tenant-database';
+import { TenantScopes } from './tenant-scopes';
 
-/** Provides the app-role DataSource (already initialised by the caller) and TenantDatabase. */
+/** Provides the app-role DataSource (already initialised by the caller), TenantDatabase and TenantScopes. */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -11,8 +12,8 @@ export class DatabaseModule implements OnApplicationShutdown {
   static forRoot(dataSource: DataSource): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DataSource, useValue: dataSource }, TenantDatabase],
-      exports: [DataSource, TenantDatabase],
+      providers: [{ provide: DataSource, useValue: dataSource }, TenantDatabase, TenantScopes],
+      exports: [DataSource, TenantDatabase, TenantScopes],
     };
   }
 

@@ -1,6 +1,7 @@
 export * from './database-errors';
 export * from './database-roles';
 export * from './tenant-database';
+export * from './tenant-scopes';
 export * from './data-source';
 export * from './migration-runner';
 export * from './database-bootstrap';

@@ -1,3 +1,4 @@
+import { isUuid } from '@ai-commons/core';
 import { pgErrorCode } from './database-errors';
 
 /**
@@ -74,14 +75,13 @@ export interface DeadLetter {
   errorDetail: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_DETAIL = 2_000;
 
 export function deadLetterOf(writer: DeadLetter['writer'], tenantId: unknown, record: unknown, error: unknown): DeadLetter {
   const code = pgErrorCode(error);
   return {
     writer,
-    tenantId: typeof tenantId === 'string' && UUID.test(tenantId) ? tenantId : null,
+    tenantId: isUuid(tenantId) ? tenantId : null,
     record: JSON.stringify(record) ?? 'null',
     errorCode: code?.slice(0, 16) ?? null,
     errorDetail: String((error as Error | null)?.message ?? error).slice(0, MAX_ERROR_DETAIL),

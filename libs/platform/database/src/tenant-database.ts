@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AUDIT_SINK, RequestContext, type AuditSink, type TenantScope } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, type AuditSink, type TenantScope } from '@ai-commons/core';
 import { DatabaseUnavailableError, isConnectionFailure } from './database-errors';
 import { CROSS_TENANT_SETTING, TENANT_SETTING } from './database-roles';
 
@@ -26,7 +26,7 @@ export class TenantDatabase {
         if (scope.kind === 'cross-tenant' && scope.access !== 'system' && this.auditSink) {
           await this.auditSink.record(
             {
-              action: 'cross-tenant.access',
+              action: AUDIT_ACTIONS.crossTenantAccess,
               resourceType: 'database',
               outcome: 'success',
               details: { access: scope.access, reason: scope.reason },

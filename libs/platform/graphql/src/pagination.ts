@@ -1,7 +1,8 @@
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
 import { GraphQLInputError, GraphQLLimitError } from './graphql-errors';
-import { isUuid, parseDateTime, textProblem } from './input/input-rules';
+import { isUuid } from '@ai-commons/core';
+import { parseDateTime, textProblem } from './input/input-rules';
 
 @ObjectType()
 export class PageInfo {

@@ -1,4 +1,4 @@
-import { VerificationService } from '@ai-commons/isolation';
+import { VerificationRunner } from '@ai-commons/isolation';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
@@ -18,7 +18,7 @@ import {
   OfferingService,
   seedDemoCatalog,
 } from '@ai-commons/catalog';
-import { QuotaService, seedDemoQuota } from '@ai-commons/quota';
+import { DemoQuotaSeeder } from '@ai-commons/quota';
 import { ControlPlaneModule } from './control-plane.module';
 import { consoleRoutes } from './console-static';
 
@@ -113,14 +113,14 @@ async function startApp(
     if (catalog.models.length + catalog.offerings.length + catalog.endpoints.length) {
       logger.event('info', 'demo-catalog.seeded', { ...catalog });
     }
-    const pools = await seedDemoQuota(app.get(QuotaService));
+    const pools = await app.get(DemoQuotaSeeder).seed();
     if (pools.length) logger.event('info', 'demo-quota.seeded', { pools });
   }
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
   // The verification's GraphQL probes call this control plane's own API.
-  app.get(VerificationService).controlPlaneUrl = url;
+  app.get(VerificationRunner).controlPlaneUrl = url;
   const prober = app.get(EndpointHealthProber);
   prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '@ai-commons/core';
+import { AUDIT_ACTIONS, RequestContext } from '@ai-commons/core';
 import type { AuditEventInput } from '../events/audit-event';
 import type { AuditBatchWriter } from '../writer/audit-batch-writer';
 import { FailureWindow, type AggregatedFailure, type FailureObservation } from './failure-window';
@@ -71,7 +71,7 @@ export class AuthenticationFailureRecorder {
       // The first failure's request id, to find it in the access log; the rest are in `count`.
       requestId: failure.firstRequestId,
       actor: { subject: 'anonymous', sourceAddress: failure.overflow ? null : failure.sourceAddress },
-      action: 'authentication.failure',
+      action: AUDIT_ACTIONS.authenticationFailure,
       resourceType: this.service,
       resourceId: failure.route,
       outcome: 'denied',

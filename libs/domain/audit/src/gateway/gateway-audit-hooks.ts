@@ -1,5 +1,5 @@
 import { randomUUID, type Hmac } from 'node:crypto';
-import { RequestContext, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, RequestContext, type Principal } from '@ai-commons/core';
 import type { AdmissionDecision, AdmissionRequest, AdmissionSoFar, RefusalRecord, RequestHooks } from '@ai-commons/gateway-admission';
 import type { AuditEventInput, AuditOutcome } from '../events/audit-event';
 import { actorOf } from '../events/actor';
@@ -102,7 +102,7 @@ export class GatewayAuditHooks implements RequestHooks {
       ...common,
       id: randomUUID(),
       occurredAt: new Date(),
-      action: 'gateway.request.admitted',
+      action: AUDIT_ACTIONS.gatewayRequestAdmitted,
       outcome: 'success',
       policyDecision: request.policyDecision ?? 'allow',
       promptHmac: this.promptHmac(request.caller.tenantId, request.body),
@@ -127,7 +127,7 @@ export class GatewayAuditHooks implements RequestHooks {
           ...common,
           id: randomUUID(),
           occurredAt: new Date(),
-          action: 'gateway.request.completed',
+          action: AUDIT_ACTIONS.gatewayRequestCompleted,
           outcome: completionOutcome(result.outcome),
           httpStatus: result.httpStatus,
           promptTokens: result.usage.promptTokens,
@@ -159,7 +159,7 @@ export class GatewayAuditHooks implements RequestHooks {
       tenantId: principal.institutionId ?? null,
       requestId: context?.requestId ?? null,
       actor: actorOf(principal, context?.sourceAddress),
-      action: 'gateway.request.rejected',
+      action: AUDIT_ACTIONS.gatewayRequestRejected,
       resourceType: 'gateway',
       resourceId: refusal.path?.slice(0, MAX_PATH_LENGTH) ?? null,
       outcome: refusal.status === 401 || refusal.status === 403 || refusal.status === 429 ? 'denied' : 'failure',

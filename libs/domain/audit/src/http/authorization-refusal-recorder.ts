@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '@ai-commons/core';
+import { AUDIT_ACTIONS, RequestContext } from '@ai-commons/core';
 import type { AuthorizationRefusal, AuthorizationRefusalListener, RefusedTarget } from '@ai-commons/auth';
 import { actorOf } from '../events/actor';
 import type { AuditBatchWriter } from '../writer/audit-batch-writer';
@@ -23,7 +23,7 @@ export function auditAuthorizationRefusals(writer: AuditBatchWriter): Authorizat
       tenantId: principal.institutionId ?? null,
       requestId: context?.requestId ?? null,
       actor: actorOf(principal, context?.sourceAddress),
-      action: 'authorization.denied',
+      action: AUDIT_ACTIONS.authorizationDenied,
       resourceType: target.kind,
       resourceId: resourceIdOf(target).slice(0, 200),
       outcome: 'denied',

@@ -10,15 +10,16 @@ import {
   type SignedTreeHead,
 } from '@ai-commons/audit-proofs';
 import {
+  AUDIT_ACTIONS,
   AUDIT_SINK,
+  CROSS_TENANT_ROLES,
   RequestContext,
   hasAnyRole,
-  readScopeFor,
+  isUuid,
   type AuditSink,
   type Principal,
-  type TenantScope,
 } from '@ai-commons/core';
-import { TenantDatabase } from '@ai-commons/database';
+import { TenantScopes } from '@ai-commons/database';
 import { AuditError } from '../audit-errors';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
 import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../export/bundle-export';
@@ -72,9 +73,6 @@ export interface ConsistencyProofRecord {
   proof: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A scope naming no institution: the log's public parts (tree heads, proofs) without any event. */
-const NO_TENANT: TenantScope = { kind: 'tenant', tenantId: '00000000-0000-0000-0000-000000000000' };
 
 /**
  * The audit log's read side. Members read their own institution's events (RLS); regulators and
@@ -84,14 +82,14 @@ const NO_TENANT: TenantScope = { kind: 'tenant', tenantId: '00000000-0000-0000-0
 @Injectable()
 export class AuditLogService {
   constructor(
-    private readonly db: TenantDatabase,
+    private readonly scopes: TenantScopes,
     private readonly keys: AuditKeys,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
   ) {}
 
   async list(principal: Principal, filter: AuditEventFilter, size: number, after?: unknown[]): Promise<AuditEventPage> {
     const institutionId = this.allowedInstitution(principal, filter.institutionId);
-    return this.read(principal, `audit events ${describe({ ...filter, institutionId })}`, async (tx) => {
+    return this.scopes.read(principal, `audit events ${describe({ ...filter, institutionId })}`, async (tx) => {
       const conditions: string[] = [];
       const parameters: unknown[] = [];
       const add = (sql: string, value: unknown) => {
@@ -109,7 +107,7 @@ export class AuditLogService {
       const direction = filter.newestFirst ? 'desc' : 'asc';
       if (after) {
         const [at, id] = after;
-        if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(at))) {
+        if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) {
           throw new AuditError('INVALID_ID', 'The cursor is not one this server issued');
         }
         parameters.push(at, id);
@@ -133,8 +131,8 @@ export class AuditLogService {
   }
 
   async get(principal: Principal, id: string): Promise<AuditEventWithProof> {
-    if (!UUID.test(id)) throw new AuditError('INVALID_ID', 'Not an audit event id');
-    return this.read(principal, `audit event ${id} with inclusion proof`, async (tx) => {
+    if (!isUuid(id)) throw new AuditError('INVALID_ID', 'Not an audit event id');
+    return this.scopes.read(principal, `audit event ${id} with inclusion proof`, async (tx) => {
       const query = queryableOf(tx);
       // The event, its leaf and the latest signed head in one round trip; the proof's stored hashes in a second.
       const [row] = await query<AuditEventRow & Partial<TreeHeadRow>>(
@@ -159,7 +157,7 @@ export class AuditLogService {
   }
 
   latestTreeHead(principal: Principal): Promise<SignedTreeHead | null> {
-    return this.publicRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
+    return this.scopes.openRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
   }
 
   /**
@@ -167,14 +165,14 @@ export class AuditLogService {
    * id of stored heads the platform does not know (known: false, no key), so the whole history shows.
    */
   publicKeys(principal: Principal): Promise<PublishedPublicKey[]> {
-    return this.publicRead(principal, 'audit public keys', async (tx) => publishedPublicKeys(this.keys.publicKeys, await signingKeyUsage(queryableOf(tx))));
+    return this.scopes.openRead(principal, 'audit public keys', async (tx) => publishedPublicKeys(this.keys.publicKeys, await signingKeyUsage(queryableOf(tx))));
   }
 
   consistencyProof(principal: Principal, fromSize: number, toSize: number): Promise<ConsistencyProofRecord> {
     if (!Number.isSafeInteger(fromSize) || !Number.isSafeInteger(toSize) || fromSize < 0 || fromSize > toSize) {
       throw new AuditError('INVALID_TREE_SIZE', 'Need 0 ≤ fromSize ≤ toSize');
     }
-    return this.publicRead(principal, `audit consistency proof ${fromSize} → ${toSize}`, async (tx) => {
+    return this.scopes.openRead(principal, `audit consistency proof ${fromSize} → ${toSize}`, async (tx) => {
       const query = queryableOf(tx);
       const size = await sequencedSize(query);
       if (toSize > size) throw new AuditError('INVALID_TREE_SIZE', `The log has ${size} leaves`, { treeSize: size });
@@ -200,16 +198,16 @@ export class AuditLogService {
    */
   async export(principal: Principal, request: BundleExportRequest, directory: string): Promise<ExportedBundle> {
     const institutionId = this.allowedInstitution(principal, request.institutionId ?? undefined) ?? null;
-    const crossTenant = hasAnyRole(principal, ['platform-admin', 'regulator']);
+    const crossTenant = hasAnyRole(principal, CROSS_TENANT_ROLES);
     if (institutionId === null && !crossTenant) {
       throw new AuditError('WRONG_INSTITUTION', 'Only platform admins and regulators export every institution’s events');
     }
     const scoped = { ...request, institutionId };
     const reason = `audit export ${describe(scoped)}`;
-    await this.read(principal, reason, (tx) =>
+    await this.scopes.read(principal, reason, (tx) =>
       this.audit.record(
         {
-          action: 'audit.export',
+          action: AUDIT_ACTIONS.auditExport,
           resourceType: 'audit-log',
           resourceId: institutionId ?? undefined,
           tenantId: institutionId ?? undefined,
@@ -219,35 +217,20 @@ export class AuditLogService {
         tx,
       ),
     );
-    const readScope: TenantScope = crossTenant
-      ? { kind: 'cross-tenant', access: 'system', reason }
-      : readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
-    return RequestContext.withTenantScope(readScope, () => this.db.transaction((tx) => exportBundle(queryableOf(tx), this.keys, scoped, directory)));
+    const read = (tx: EntityManager) => exportBundle(queryableOf(tx), this.keys, scoped, directory);
+    return crossTenant ? this.scopes.system(reason, read) : this.scopes.read(principal, reason, read);
   }
 
   /** Members may only name their own institution; a member's default is its own. */
   private allowedInstitution(principal: Principal, requested: string | undefined): string | undefined {
-    if (requested !== undefined && !UUID.test(requested)) throw new AuditError('INVALID_ID', 'institutionId is not an id');
-    if (hasAnyRole(principal, ['platform-admin', 'regulator'])) return requested;
+    if (requested !== undefined && !isUuid(requested)) throw new AuditError('INVALID_ID', 'institutionId is not an id');
+    if (hasAnyRole(principal, CROSS_TENANT_ROLES)) return requested;
     const scope = RequestContext.current()?.tenantScope;
     const own = scope?.kind === 'tenant' ? scope.tenantId : undefined;
     if (requested !== undefined && requested !== own) {
       throw new AuditError('WRONG_INSTITUTION', 'Members read only their own institution’s audit events');
     }
     return own;
-  }
-
-  private read<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const scope = readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
-    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
-  }
-
-  /** Tree heads and proofs carry no institution's data: any authenticated caller may read them. */
-  private publicRead<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const current = RequestContext.current()?.tenantScope;
-    const attached = current !== undefined || hasAnyRole(principal, ['platform-admin', 'regulator']);
-    const scope = attached ? readScopeFor(principal, current, reason) : NO_TENANT;
-    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
   }
 }
 

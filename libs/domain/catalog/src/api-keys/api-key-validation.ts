@@ -1,6 +1,7 @@
+import { isUuid } from '@ai-commons/core';
 import { DATA_CLASSIFICATIONS, type DataClassification } from '@ai-commons/tenancy';
 import { CatalogError } from '../shared/catalog-errors';
-import { isUuid, isValidDate } from '../shared/field-validation';
+import { isValidDate } from '../shared/field-validation';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 

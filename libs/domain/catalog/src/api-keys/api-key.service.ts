@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
-import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import type { DataClassification } from '@ai-commons/tenancy';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { apiKeyPrefix, generateApiKeySecret, hashApiKey } from './api-key-secret';
@@ -24,7 +22,7 @@ import { assertWithinCeiling, unknownEndpoint, validApiKeyName, validEndpointSco
 @Injectable()
 export class ApiKeyService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'API_KEYS_MAX_ACTIVE_PER_INSTITUTION'>,
   ) {}
@@ -89,7 +87,7 @@ export class ApiKeyService {
       }
       const row = await tx.getRepository(ApiKeyEntity).findOneByOrFail({ id });
       await auditSuccess(this.audit, tx, {
-        action: 'api-key.create',
+        action: AUDIT_ACTIONS.apiKeyCreate,
         resourceType: 'api-key',
         resourceId: id,
         tenantId,
@@ -102,7 +100,7 @@ export class ApiKeyService {
         },
       });
       return { apiKey: toApiKeyRecord(row), secret };
-    });
+    }, tenantScopeRequired);
   }
 
   revoke(principal: Principal, id: string): Promise<ApiKeyRecord> {
@@ -119,14 +117,14 @@ export class ApiKeyService {
       }
       await tx.query('update api_keys set revoked_at = now() where tenant_id = $1 and id = $2', [tenantId, id]);
       await auditSuccess(this.audit, tx, {
-        action: 'api-key.revoke',
+        action: AUDIT_ACTIONS.apiKeyRevoke,
         resourceType: 'api-key',
         resourceId: id,
         tenantId,
         details: { name: row.name, keyPrefix: row.keyPrefix, revokedBy: principal.subject },
       });
       return toApiKeyRecord(await repository.findOneByOrFail({ id }));
-    });
+    }, tenantScopeRequired);
   }
 }
 
@@ -184,4 +182,8 @@ export function toApiKeyRecord(row: ApiKeyEntity): ApiKeyRecord {
 
 export function apiKeyNotFound(id: string): CatalogError {
   return new CatalogError('API_KEY_NOT_FOUND', `No API key with id ${id}`, { id });
+}
+
+function tenantScopeRequired(): CatalogError {
+  return new CatalogError('TENANT_SCOPE_REQUIRED', 'Only members acting for their institution may do this');
 }

@@ -1,5 +1,5 @@
+import { isUuid } from '@ai-commons/core';
 import { CatalogError } from '../shared/catalog-errors';
-import { isUuid } from '../shared/field-validation';
 import { validLimits } from './endpoint-limits';
 import { DEFAULT_ENDPOINT_LIMITS, type CreateEndpointCommand, type UpstreamDriver } from './endpoint.model';
 

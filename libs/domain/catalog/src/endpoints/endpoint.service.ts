@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager, UpdateQueryBuilder } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
-import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '../credentials';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid, validReason } from '../shared/field-validation';
+import { validReason } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { sealEndpointCredential } from './endpoint-credential';
@@ -26,7 +25,7 @@ import { validAllowedExtraFields, validCreateEndpoint, validCredential } from '.
 @Injectable()
 export class EndpointService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
   ) {}
@@ -100,7 +99,7 @@ export class EndpointService {
       }
       await recordStateChange(tx, principal, values.tenantId, id, null, 'provisioning', 'created');
       await auditSuccess(this.audit, tx, {
-        action: 'endpoint.create',
+        action: AUDIT_ACTIONS.endpointCreate,
         resourceType: 'endpoint',
         resourceId: id,
         tenantId: values.tenantId,
@@ -128,7 +127,7 @@ export class EndpointService {
       await updateEndpoint(tx, row, { state: to });
       await recordStateChange(tx, principal, row.tenantId, id, from, to, why);
       await auditSuccess(this.audit, tx, {
-        action: 'endpoint.state-change',
+        action: AUDIT_ACTIONS.endpointStateChange,
         resourceType: 'endpoint',
         resourceId: id,
         tenantId: row.tenantId,
@@ -150,7 +149,7 @@ export class EndpointService {
       const after = validLimits(before, patch);
       await updateEndpoint(tx, row, after);
       await auditSuccess(this.audit, tx, {
-        action: 'endpoint.limits-update',
+        action: AUDIT_ACTIONS.endpointLimitsUpdate,
         resourceType: 'endpoint',
         resourceId: id,
         tenantId: row.tenantId,
@@ -172,7 +171,7 @@ export class EndpointService {
       assertNotRetired(row);
       await updateEndpoint(tx, row, { allowedExtraFields: after });
       await auditSuccess(this.audit, tx, {
-        action: 'endpoint.allowed-fields-update',
+        action: AUDIT_ACTIONS.endpointAllowedFieldsUpdate,
         resourceType: 'endpoint',
         resourceId: id,
         tenantId: row.tenantId,
@@ -192,7 +191,7 @@ export class EndpointService {
       const sealed = sealEndpointCredential(this.cipher, row.tenantId, id, plaintext);
       await updateEndpoint(tx, row, { ...sealed, credentialRotatedAt: () => 'now()' });
       await auditSuccess(this.audit, tx, {
-        action: 'endpoint.credential-rotate',
+        action: AUDIT_ACTIONS.endpointCredentialRotate,
         resourceType: 'endpoint',
         resourceId: id,
         tenantId: row.tenantId,

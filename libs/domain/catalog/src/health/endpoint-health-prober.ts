@@ -1,9 +1,9 @@
+import { TenantScopes } from '@ai-commons/database';
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
-import { AUDIT_SINK, type AuditSink } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink } from '@ai-commons/core';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '../credentials';
 import { openEndpointCredential } from '../endpoints/endpoint-credential';
 import type { EndpointHealth, UpstreamDriver } from '../endpoints/endpoint.model';
-import { CatalogScopes } from '../shared/catalog-scopes';
 import { outcomeOfError, outcomeOfResponse, probeHeaders, probeUrl, type ProbeOutcome } from './probe-request';
 
 export const HEALTH_PROBE_TIMEOUT_MS = 5_000;
@@ -41,7 +41,7 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
   private roundCount = 0;
 
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
@@ -86,7 +86,7 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
   }
 
   private async round(round: number, timeoutMs: number, stop: AbortSignal): Promise<ProbeResult[]> {
-    const rows = await this.scopes.system(`health-probe-${round}`, 'endpoint health probe', (tx) =>
+    const rows = await this.scopes.runAsSystem(`health-probe-${round}`, 'endpoint health probe', (tx) =>
       tx.query(
         `select tenant_id, id, driver, upstream_url, azure_api_version, health, credential_ciphertext, credential_key_id
          from endpoints where state <> 'retired' order by tenant_id, id`,
@@ -135,7 +135,7 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
   }
 
   private async record(round: number, results: ProbeResult[]): Promise<void> {
-    await this.scopes.system(`health-probe-${round}`, 'endpoint health probe results', async (tx) => {
+    await this.scopes.runAsSystem(`health-probe-${round}`, 'endpoint health probe results', async (tx) => {
       await tx.query(
         `update endpoints e set health = r.health, health_detail = r.detail, health_checked_at = now()
          from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as r(tenant_id, id, health, detail)
@@ -152,7 +152,7 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
         // tenant_id stays empty: the system scope appends platform events only.
         await this.audit.record(
           {
-            action: 'endpoint.health-change',
+            action: AUDIT_ACTIONS.endpointHealthChange,
             resourceType: 'endpoint',
             resourceId: result.endpointId,
             outcome: 'success',

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
-import { pgConstraint, pgErrorCode } from '@ai-commons/database';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
+import { pgConstraint, pgErrorCode, TenantScopes } from '@ai-commons/database';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid, validReason } from '../shared/field-validation';
+import { validReason } from '../shared/field-validation';
 import type { Page } from '../shared/page';
 import { ModelEntity } from './model.entity';
 import type { ModelFilter, ModelRecord, RegisterModelCommand } from './model.model';
@@ -16,12 +15,12 @@ import { validRegisterModel } from './model-validation';
 @Injectable()
 export class ModelService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
   ) {}
 
   list(principal: Principal, filter: ModelFilter, size: number, after?: unknown[]): Promise<Page<ModelRecord>> {
-    return this.scopes.catalogRead(principal, 'browse the model catalog', async (tx) => {
+    return this.scopes.openRead(principal, 'browse the model catalog', async (tx) => {
       const query = tx.getRepository(ModelEntity).createQueryBuilder('m').orderBy('m.name', 'ASC').limit(size + 1);
       if (filter.kind) query.andWhere('m.kind = :kind', { kind: filter.kind });
       if (filter.status) query.andWhere('m.status = :status', { status: filter.status });
@@ -33,7 +32,7 @@ export class ModelService {
 
   get(principal: Principal, id: string): Promise<ModelRecord> {
     if (!isUuid(id)) throw modelNotFound(id);
-    return this.scopes.catalogRead(principal, `read model ${id}`, async (tx) => {
+    return this.scopes.openRead(principal, `read model ${id}`, async (tx) => {
       const row = await tx.getRepository(ModelEntity).findOneBy({ id });
       if (!row) throw modelNotFound(id);
       return toModelRecord(row);
@@ -54,7 +53,7 @@ export class ModelService {
         throw error;
       }
       await auditSuccess(this.audit, tx, {
-        action: 'model.register',
+        action: AUDIT_ACTIONS.modelRegister,
         resourceType: 'model',
         resourceId: row.id,
         details: { name: row.name, kind: row.kind, provider: row.provider },
@@ -90,7 +89,7 @@ export class ModelService {
       row.retiredAt = new Date();
       const saved = await repository.save(row);
       await auditSuccess(this.audit, tx, {
-        action: 'model.retire',
+        action: AUDIT_ACTIONS.modelRetire,
         resourceType: 'model',
         resourceId: id,
         details: { name: row.name, reason: why, retiredOfferings: retiredOfferings.map((offering) => offering.id) },

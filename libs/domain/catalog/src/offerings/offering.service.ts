@@ -1,11 +1,11 @@
+import { TenantScopes } from '@ai-commons/database';
 import { Inject, Injectable } from '@nestjs/common';
-import { AUDIT_SINK, type AuditSink, type Principal } from '@ai-commons/core';
+import { AUDIT_ACTIONS, AUDIT_SINK, type AuditSink, type Principal, isUuid } from '@ai-commons/core';
 import { endpointsInUse } from '../models/model.service';
 import { ModelEntity } from '../models/model.entity';
 import { auditSuccess } from '../shared/audit-writer';
 import { CatalogError } from '../shared/catalog-errors';
-import { CatalogScopes } from '../shared/catalog-scopes';
-import { isUuid, validReason } from '../shared/field-validation';
+import { validReason } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
 import { OfferingEntity } from './offering.entity';
@@ -17,13 +17,13 @@ import { validRegisterOffering } from './offering-validation';
 @Injectable()
 export class OfferingService {
   constructor(
-    private readonly scopes: CatalogScopes,
+    private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
   ) {}
 
   list(principal: Principal, filter: OfferingFilter, size: number, after?: unknown[]): Promise<Page<OfferingRecord>> {
     if (filter.modelId !== undefined && !isUuid(filter.modelId)) return Promise.resolve({ rows: [], size });
-    return this.scopes.catalogRead(principal, 'browse model offerings', async (tx) => {
+    return this.scopes.openRead(principal, 'browse model offerings', async (tx) => {
       const query = tx
         .getRepository(OfferingEntity)
         .createQueryBuilder('o')
@@ -45,7 +45,7 @@ export class OfferingService {
 
   /** Offerings of one model, oldest first (a model has a handful). */
   ofModel(principal: Principal, modelId: string): Promise<OfferingRecord[]> {
-    return this.scopes.catalogRead(principal, `read offerings of model ${modelId}`, async (tx) => {
+    return this.scopes.openRead(principal, `read offerings of model ${modelId}`, async (tx) => {
       const rows = await tx
         .getRepository(OfferingEntity)
         .createQueryBuilder('o')
@@ -60,7 +60,7 @@ export class OfferingService {
 
   get(principal: Principal, id: string): Promise<OfferingRecord> {
     if (!isUuid(id)) throw offeringNotFound(id);
-    return this.scopes.catalogRead(principal, `read offering ${id}`, async (tx) => {
+    return this.scopes.openRead(principal, `read offering ${id}`, async (tx) => {
       const row = await tx.getRepository(OfferingEntity).findOne({ where: { id }, relations: { model: true } });
       if (!row) throw offeringNotFound(id);
       return toOfferingRecord(row);
@@ -82,7 +82,7 @@ export class OfferingService {
       const saved = await repository.save(repository.create({ ...values, status: 'available' }));
       saved.model = model;
       await auditSuccess(this.audit, tx, {
-        action: 'offering.register',
+        action: AUDIT_ACTIONS.offeringRegister,
         resourceType: 'model-offering',
         resourceId: saved.id,
         details: {
@@ -117,7 +117,7 @@ export class OfferingService {
       row.retiredAt = new Date();
       await repository.save(row);
       await auditSuccess(this.audit, tx, {
-        action: 'offering.retire',
+        action: AUDIT_ACTIONS.offeringRetire,
         resourceType: 'model-offering',
         resourceId: id,
         details: { reason: why },

@@ -1,10 +1,5 @@
 import { CatalogError } from './catalog-errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /** A trimmed, non-blank text of at most `max` characters without control characters. */
 export function validText(field: string, value: string, max = 200): string {

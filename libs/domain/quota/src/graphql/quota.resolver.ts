@@ -1,7 +1,15 @@
+import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
+import { PageArgs, pageRequest, toConnection, type CursorKeyShape } from '@ai-commons/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
-import { QuotaService } from '../service/quota.service';
+import { QuotaPoolAdminService } from '../pools/quota-pool-admin.service';
+import { QuotaPoolService } from '../pools/quota-pool.service';
+import { AllocationPreviewService } from '../preview/allocation-preview.service';
+import { QuotaSettlementService } from '../settlement/quota-settlement.service';
+import { QuotaStandingService } from '../standings/quota-standing.service';
+import { UsageReportService, type UsageReportRow } from '../usage/usage-report.service';
 import {
   QuotaAllocationPreviewType,
   QuotaDemandInput,
@@ -9,36 +17,50 @@ import {
   QuotaPoolType,
   QuotaSettlementType,
   QuotaStandingType,
-  QuotaUsageRowType,
+  QuotaUsageRowConnection,
 } from './quota.types';
+
+/** A usage row's key: its day (YYYY-MM-DD), institution and model. */
+const USAGE_ROW_CURSOR: CursorKeyShape = ['text', 'uuid', 'text'];
 
 @Resolver(() => QuotaPoolType)
 export class QuotaResolver {
-  constructor(private readonly quota: QuotaService) {}
+  constructor(
+    private readonly pools: QuotaPoolService,
+    private readonly poolAdmin: QuotaPoolAdminService,
+    private readonly standings: QuotaStandingService,
+    private readonly usage: UsageReportService,
+    private readonly settlements: QuotaSettlementService,
+    private readonly previews: AllocationPreviewService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Query(() => [QuotaPoolType], { description: 'Pools: admins and regulators see all; members the pools they belong to, with their own row only' })
   quotaPools(@CurrentPrincipal() principal: Principal) {
-    return this.quota.pools(principal);
+    return this.pools.pools(principal);
   }
 
   @Query(() => QuotaPoolType)
-  async quotaPool(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
-    return (await this.quota.pools(principal, id))[0];
+  quotaPool(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
+    return this.pools.pool(principal, id);
   }
 
   @Query(() => [QuotaStandingType], { description: 'Guarantee, current use and borrowing, remaining budget (members: their own)' })
   quotaStandings(@CurrentPrincipal() principal: Principal) {
-    return this.quota.standings(principal);
+    return this.standings.standings(principal);
   }
 
-  @Query(() => [QuotaUsageRowType], { description: 'Usage per institution, model and day (KST); members see their own' })
-  quotaUsageReport(
+  @Query(() => QuotaUsageRowConnection, { description: 'Usage per institution, model and day (KST), ordered by day, institution and model; members see their own' })
+  async quotaUsageReport(
     @CurrentPrincipal() principal: Principal,
+    @Args() page: PageArgs,
     @Args('from', { type: () => Date }) from: Date,
     @Args('to', { type: () => Date }) to: Date,
     @Args('poolId', { type: () => ID, nullable: true }) poolId?: string,
   ) {
-    return this.quota.usageReport(principal, from, to, poolId);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, USAGE_ROW_CURSOR);
+    const rows = await this.usage.report(principal, { from, to, poolId }, request.size, request.after);
+    return toConnection(rows, request.size, (row: UsageReportRow) => [row.day, row.institutionId, row.model]);
   }
 
   @Roles('platform-admin', 'regulator')
@@ -49,7 +71,7 @@ export class QuotaResolver {
     @Args('from', { type: () => Date }) from: Date,
     @Args('to', { type: () => Date }) to: Date,
   ) {
-    return this.quota.settlement(principal, poolId, from, to);
+    return this.settlements.settlement(principal, poolId, from, to);
   }
 
   @Roles('platform-admin')
@@ -60,19 +82,19 @@ export class QuotaResolver {
     @Args('poolId', { type: () => ID, nullable: true }) poolId?: string,
     @Args('demands', { type: () => [QuotaDemandInput], nullable: true }) demands?: QuotaDemandInput[],
   ) {
-    return this.quota.preview(principal, poolId, change, demands);
+    return this.previews.preview(principal, poolId, change, demands);
   }
 
   @Roles('platform-admin')
   @Mutation(() => QuotaPoolType)
   createQuotaPool(@CurrentPrincipal() principal: Principal, @Args('input') input: QuotaPoolInput) {
-    return this.quota.create(principal, input);
+    return this.poolAdmin.create(principal, input);
   }
 
   @Roles('platform-admin')
   @Mutation(() => QuotaPoolType, { description: 'Changes capacity, headroom, cost, endpoints and members; validated as a whole' })
   updateQuotaPool(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: QuotaPoolInput) {
-    return this.quota.update(principal, id, input);
+    return this.poolAdmin.update(principal, id, input);
   }
 
   @Roles('platform-admin')
@@ -82,6 +104,6 @@ export class QuotaResolver {
     @Args('poolId', { type: () => ID }) poolId: string,
     @Args('institutionId', { type: () => ID }) institutionId: string,
   ) {
-    return this.quota.removeMember(principal, poolId, institutionId);
+    return this.poolAdmin.removeMember(principal, poolId, institutionId);
   }
 }

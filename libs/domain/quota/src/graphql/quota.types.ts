@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Connection } from '@ai-commons/graphql';
 
 @ObjectType('QuotaCapacity', { description: 'Per minute (tokens, requests) and in flight (concurrent requests)' })
 export class QuotaCapacityType {
@@ -150,6 +151,8 @@ export class QuotaUsageRowType {
   @Field(() => Float) completionTokens!: number;
   @Field(() => Float) totalTokens!: number;
 }
+
+export const QuotaUsageRowConnection = Connection(QuotaUsageRowType, 'QuotaUsageRow');
 
 @ObjectType('QuotaSettlementMember')
 export class QuotaSettlementMemberType {

@@ -12,7 +12,8 @@ import {
 } from 'graphql';
 import { Extensions } from '@nestjs/graphql';
 import { GraphQLInputError } from '../graphql-errors';
-import { dateProblem, DEFAULT_MAX_TEXT_LENGTH, isUuid, MAX_LIST_ITEMS, numberProblem, textProblem } from './input-rules';
+import { isUuid } from '@ai-commons/core';
+import { dateProblem, DEFAULT_MAX_TEXT_LENGTH, MAX_LIST_ITEMS, numberProblem, textProblem } from './input-rules';
 
 const MAX_TEXT_LENGTH = 'maxTextLength';
 

@@ -4,13 +4,6 @@
  * All of them are linear in the input and bounded by the length limits below.
  */
 
-/** Every id the API takes is a PostgreSQL uuid. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
-
 /** Default bound of a text argument (UTF-16 code units); a field may declare a larger one. */
 export const DEFAULT_MAX_TEXT_LENGTH = 4_096;
 

@@ -1,62 +1,23 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- rows of raw SQL and GraphQL answers, read field by field */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AUDIT_SINK, RequestContext, SYSTEM_PRINCIPAL, adminScopeFor, hasAnyRole, readScopeFor, type AuditSink, type Principal, type TenantScope } from '@ai-commons/core';
-import { TenantDatabase } from '@ai-commons/database';
+import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, SYSTEM_PRINCIPAL, type AuditSink, type Principal } from '@ai-commons/core';
+import { TenantDatabase, TenantScopes } from '@ai-commons/database';
 import { APP_CONFIG, serviceAccountSecret, type AppConfig } from '@ai-commons/config';
 import { AuditKeys } from '@ai-commons/audit';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '@ai-commons/catalog';
 import { DEFAULT_POLICY, validatePolicyDocument, type PolicyDocument } from '@ai-commons/policy';
 import { parseSignedTreeHead, type SignedTreeHead } from '@ai-commons/audit-proofs';
-import { ALL_CHECKS, type CheckResult, type IsolationCheck, type RunContext, type RunInstitution } from './checks';
-import { runCheck } from './checks/run-check';
-import { isUuid } from '@ai-commons/graphql';
-import { IsolationError } from './isolation-errors';
-import { signReport, storedReportSignature, type DownloadedReportSignature } from './report-signing';
-import type { ReportStatus } from './report/check-tally';
-import { alertsFor } from './report/isolation-alerts';
-import { assembleReport, type RunTrigger } from './report/isolation-report';
+import { ALL_CHECKS, type CheckResult, type IsolationCheck, type RunContext, type RunInstitution } from '../checks';
+import { runCheck } from '../checks/run-check';
+import { IsolationError } from '../isolation-errors';
+import { signReport } from '../report-signing';
+import { alertsFor } from '../report/isolation-alerts';
+import { assembleReport, type RunTrigger } from '../report/isolation-report';
+import { VerificationReadService } from './verification-read.service';
+import type { VerificationRunView } from './verification-records';
 
-export type { RunTrigger } from './report/isolation-report';
-export type RunStatus = 'running' | ReportStatus | 'error';
-
-export interface VerificationRunRecord {
-  id: string;
-  trigger: RunTrigger;
-  requestedBy: string;
-  status: RunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  summary: { pass: number; fail: number; warning: number; durationMs: number } | null;
-  reportSha256: string | null;
-  signingKeyId: string | null;
-}
-
-export interface SignedReport {
-  report: Record<string, unknown>;
-  /** publicKeyPem is null when the key the report was signed with is no longer configured. */
-  signature: DownloadedReportSignature;
-}
-
-export interface AlertRecord {
-  id: string;
-  runId: string;
-  checkId: string;
-  concern: string;
-  summary: string;
-  raisedAt: Date;
-  acknowledgedAt: Date | null;
-}
-
-const SYSTEM_SCOPE: TenantScope = { kind: 'cross-tenant', access: 'system', reason: 'data-isolation verification' };
-
-function toRun(row: Record<string, any>): VerificationRunRecord {
-  return {
-    id: row.id, trigger: row.trigger, requestedBy: row.requested_by, status: row.status, startedAt: row.started_at, finishedAt: row.finished_at,
-    summary: row.summary, reportSha256: row.report_sha256, signingKeyId: row.signing_key_id,
-  };
-}
+const SYSTEM_REASON = 'data-isolation verification';
 
 /**
  * Data-isolation verification: runs every check as the application's own database role (so the
@@ -65,7 +26,7 @@ function toRun(row: Record<string, any>): VerificationRunRecord {
  * failed check and records the run in the audit log.
  */
 @Injectable()
-export class VerificationService {
+export class VerificationRunner {
   private readonly logger = new Logger('IsolationVerification');
   private running?: Promise<unknown>;
   /** The control plane's own URL (known once it listens): the GraphQL probes' target. */
@@ -75,6 +36,8 @@ export class VerificationService {
 
   constructor(
     private readonly db: TenantDatabase,
+    private readonly scopes: TenantScopes,
+    private readonly reads: VerificationReadService,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CREDENTIAL_CIPHER) private readonly cipher: CredentialCipher,
@@ -83,7 +46,7 @@ export class VerificationService {
   ) {}
 
   /** Starts a run and waits for its report. Platform admins and regulators on demand; the scheduler as the system. */
-  async run(principal: Principal, trigger: RunTrigger): Promise<VerificationRunRecord> {
+  async run(principal: Principal, trigger: RunTrigger): Promise<VerificationRunView> {
     if (this.running) throw new IsolationError('RUN_IN_PROGRESS', 'A verification run is in progress; try again when it has finished');
     const work = this.execute(principal, trigger);
     this.running = work;
@@ -95,14 +58,14 @@ export class VerificationService {
   }
 
   private system<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return RequestContext.run({ requestId: RequestContext.current()?.requestId ?? 'isolation-run', principal: SYSTEM_PRINCIPAL, tenantScope: SYSTEM_SCOPE }, () => this.db.transaction(work));
+    return this.scopes.runAsSystem(RequestContext.current()?.requestId ?? 'isolation-run', SYSTEM_REASON, work);
   }
 
   private tenant<T>(tenantId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return RequestContext.run({ requestId: 'isolation-probe', principal: SYSTEM_PRINCIPAL, tenantScope: { kind: 'tenant', tenantId } }, () => this.db.transaction(work));
+    return RequestContext.run({ requestId: 'isolation-probe', principal: SYSTEM_PRINCIPAL }, () => this.scopes.in({ kind: 'tenant', tenantId }, work));
   }
 
-  private async execute(principal: Principal, trigger: RunTrigger): Promise<VerificationRunRecord> {
+  private async execute(principal: Principal, trigger: RunTrigger): Promise<VerificationRunView> {
     const runId = randomUUID();
     const startedAt = new Date();
     const started = performance.now();
@@ -138,7 +101,7 @@ export class VerificationService {
         }
         await this.audit.record(
           {
-            action: 'isolation.verification.run',
+            action: AUDIT_ACTIONS.isolationVerificationRun,
             resourceType: 'isolation-run',
             resourceId: runId,
             outcome: 'success',
@@ -148,7 +111,7 @@ export class VerificationService {
         );
       });
       if (alerts.length) this.logger.warn(`verification run ${runId}: ${alerts.length} checks failed (${alerts.map((alert) => alert.checkId).join(', ')})`);
-      return this.getRun(SYSTEM_PRINCIPAL, runId);
+      return this.reads.getRun(SYSTEM_PRINCIPAL, runId);
     } catch (error) {
       await this.system((tx) => tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1`, [runId, JSON.stringify({ error: (error as Error).message })])).catch(() => undefined);
       throw error;
@@ -208,13 +171,13 @@ export class VerificationService {
     const outer = RequestContext.current();
     for (const institution of context.institutions) {
       await RequestContext.run(
-        { requestId: outer?.requestId ?? 'isolation-run', sourceAddress: outer?.sourceAddress, principal, tenantScope: { kind: 'tenant', tenantId: institution.id } },
+        { requestId: outer?.requestId ?? 'isolation-run', sourceAddress: outer?.sourceAddress, principal },
         () =>
-          this.db.transaction((tx) =>
+          this.scopes.in({ kind: 'tenant', tenantId: institution.id }, (tx) =>
             this.audit.record(
               {
                 tenantId: institution.id,
-                action: 'isolation.verification.probe',
+                action: AUDIT_ACTIONS.isolationVerificationProbe,
                 resourceType: 'institution',
                 resourceId: institution.id,
                 outcome: 'success',
@@ -233,85 +196,5 @@ export class VerificationService {
       await this.tenant(institution.id, (tx) => tx.query('delete from isolation_canaries where tenant_id = $1', [institution.id])).catch(() => undefined);
     }
   }
-
-  private read<T>(principal: Principal, reason: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const scope = principal === SYSTEM_PRINCIPAL ? SYSTEM_SCOPE : readScopeFor(principal, RequestContext.current()?.tenantScope, reason);
-    return RequestContext.withTenantScope(scope, () => this.db.transaction(work));
-  }
-
-  list(principal: Principal, size: number, after?: unknown[]): Promise<{ rows: VerificationRunRecord[]; size: number }> {
-    return this.read(principal, 'list isolation verification runs', async (tx) => {
-      const rows = after
-        ? await tx.query(`select * from isolation_runs where (started_at, id) < ($1::timestamptz, $2::uuid) order by started_at desc, id desc limit $3`, [after[0], after[1], size + 1])
-        : await tx.query(`select * from isolation_runs order by started_at desc, id desc limit $1`, [size + 1]);
-      return { rows: rows.map(toRun), size };
-    });
-  }
-
-  getRun(principal: Principal, id: string): Promise<VerificationRunRecord> {
-    runIdOrRefuse(id);
-    return this.read(principal, `read isolation run ${id}`, async (tx) => {
-      const rows = await tx.query('select * from isolation_runs where id = $1', [id]);
-      if (!rows.length) throw new IsolationError('RUN_NOT_FOUND', `No verification run ${id}`, { id });
-      return toRun(rows[0]);
-    });
-  }
-
-  checkResults(principal: Principal, runId: string): Promise<Record<string, any>[]> {
-    return this.read(principal, `read isolation run ${runId} checks`, (tx) =>
-      tx.query(`select check_id as id, title, concern, status, summary, evidence, duration_ms as "durationMs" from isolation_check_results where run_id = $1 order by check_id`, [runId]),
-    );
-  }
-
-  /** The stored report and its signature, as a supervisor downloads it. */
-  signedReport(principal: Principal, id: string): Promise<SignedReport> {
-    runIdOrRefuse(id);
-    return this.read(principal, `download isolation report ${id}`, async (tx) => {
-      const rows: { report: Record<string, unknown> | null; report_sha256: string; signature: string; signing_key_id: string }[] = await tx.query(
-        'select report, report_sha256, signature, signing_key_id from isolation_runs where id = $1',
-        [id],
-      );
-      if (!rows.length || !rows[0].report) throw new IsolationError('RUN_NOT_FOUND', `No finished verification run ${id}`, { id });
-      const row = rows[0];
-      return {
-        report: row.report!,
-        signature: storedReportSignature({ keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature }, (keyId) => this.keys.publicKeyById(keyId)),
-      };
-    });
-  }
-
-  alerts(principal: Principal, open: boolean | undefined, size: number): Promise<AlertRecord[]> {
-    return this.read(principal, 'list isolation alerts', async (tx) => {
-      const rows: Record<string, any>[] = await tx.query(
-        `select * from isolation_alerts where ($1::boolean is null or (acknowledged_at is null) = $1) order by raised_at desc, id desc limit $2`,
-        [open ?? null, size],
-      );
-      return rows.map((row) => ({ id: row.id, runId: row.run_id, checkId: row.check_id, concern: row.concern, summary: row.summary, raisedAt: row.raised_at, acknowledgedAt: row.acknowledged_at }));
-    });
-  }
-
-  acknowledgeAlert(principal: Principal, id: string): Promise<AlertRecord> {
-    return RequestContext.withTenantScope(adminScopeFor(principal, `acknowledge isolation alert ${id}`), () =>
-      this.db.transaction(async (tx) => {
-        // TypeORM answers an UPDATE … RETURNING with [rows, affected count], not the rows alone.
-        const [rows] = (await tx.query(
-          `update isolation_alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2) where id = $1 returning *`,
-          [id, principal.subject],
-        )) as [Record<string, any>[], number];
-        if (!rows.length) throw new IsolationError('ALERT_NOT_FOUND', `No isolation alert ${id}`, { id });
-        await this.audit.record({ action: 'isolation.alert.acknowledge', resourceType: 'isolation-alert', resourceId: id, outcome: 'success', details: { checkId: rows[0].check_id } }, tx);
-        const row = rows[0];
-        return { id: row.id, runId: row.run_id, checkId: row.check_id, concern: row.concern, summary: row.summary, raisedAt: row.raised_at, acknowledgedAt: row.acknowledged_at };
-      }),
-    );
-  }
-
-  static mayStart(principal: Principal): boolean {
-    return hasAnyRole(principal, ['platform-admin', 'regulator']);
-  }
 }
 
-/** Run ids are UUIDs; the REST download takes one from its path (GraphQL checks its own at the edge). */
-function runIdOrRefuse(id: string): void {
-  if (!isUuid(id)) throw new IsolationError('INVALID_ID', 'Not a verification run id (a UUID)');
-}
