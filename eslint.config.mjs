@@ -1,13 +1,16 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import aiCommons from './tools/eslint-rules/index.cjs';
 
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { '@nx': nx },
+    plugins: { '@nx': nx, 'ai-commons': aiCommons },
     rules: {
+      // Every resolver/controller handler states its access (tools/eslint-rules/).
+      'ai-commons/require-access-decorator': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
       '@nx/enforce-module-boundaries': [

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
 import { QuotaService } from '../service/quota.service';
 import {
@@ -16,21 +16,25 @@ import {
 export class QuotaResolver {
   constructor(private readonly quota: QuotaService) {}
 
+  @Authenticated()
   @Query(() => [QuotaPoolType], { description: 'Pools: admins and regulators see all; members the pools they belong to, with their own row only' })
   quotaPools(@CurrentPrincipal() principal: Principal) {
     return this.quota.pools(principal);
   }
 
+  @Authenticated()
   @Query(() => QuotaPoolType)
   async quotaPool(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return (await this.quota.pools(principal, id))[0];
   }
 
+  @Authenticated()
   @Query(() => [QuotaStandingType], { description: 'Guarantee, current use and borrowing, remaining budget (members: their own)' })
   quotaStandings(@CurrentPrincipal() principal: Principal) {
     return this.quota.standings(principal);
   }
 
+  @Authenticated()
   @Query(() => [QuotaUsageRowType], { description: 'Usage per institution, model and day (KST); members see their own' })
   quotaUsageReport(
     @CurrentPrincipal() principal: Principal,
