@@ -11,7 +11,7 @@ import { TenancyModule } from '@ai-commons/tenancy';
 import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
-import type { JsonLogger } from '@ai-commons/observability';
+import { nestLoggerModule, type JsonLogger } from '@ai-commons/observability';
 import {
   ArgumentValidationInterceptor,
   DateTimeScalar,
@@ -37,6 +37,7 @@ export class ControlPlaneModule {
       module: ControlPlaneModule,
       imports: [
         ConfigModule.forRoot(config),
+        nestLoggerModule(logger),
         DatabaseModule.forRoot(dataSource),
         AuthModule.forRoot(verifier, onAuthorizationRefused),
         AuditModule,
