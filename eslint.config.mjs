@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import aiCommons from './tools/eslint-rules/index.cjs';
+import aiCommons from './tools/eslint-plugin/index.cjs';
 
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage'] },
@@ -9,7 +9,7 @@ export default [
     files: ['**/*.ts'],
     plugins: { '@nx': nx, 'ai-commons': aiCommons },
     rules: {
-      // Every resolver/controller handler states its access (tools/eslint-rules/).
+      // Every resolver/controller handler states its access (tools/eslint-plugin/).
       'ai-commons/require-access-decorator': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',

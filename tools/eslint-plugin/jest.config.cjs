@@ -1,6 +1,6 @@
 module.exports = {
   ...require('../../jest.preset.cjs'),
-  displayName: 'eslint-rules',
+  displayName: 'eslint-plugin',
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.spec.ts'],
 };
