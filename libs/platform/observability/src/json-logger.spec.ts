@@ -16,31 +16,38 @@ describe('JsonLogger', () => {
     expect(new Date(entries()[0].time).toISOString()).toBe(entries()[0].time);
   });
 
-  it('redacts credentials by path, at the top and one level down', () => {
+  it('redacts credentials by path: top-level fields and request/response headers', () => {
     const { logger, entries } = capture();
     logger.event('warn', 'upstream.call', {
       apiKey: 'sk-123',
       authorization: 'Bearer eyJ',
-      nested: { password: 'x', clientSecret: 'y', token: 'z', ok: 1 },
+      password: 'x',
+      clientSecret: 'y',
+      token: 'z',
+      ok: 1,
       headers: { authorization: 'Bearer eyJ', 'x-api-key': 'sk-9', 'content-type': 'application/json' },
       req: { headers: { cookie: 'session=1', accept: '*/*' } },
+      res: { headers: { 'set-cookie': 'session=2' } },
     });
     const entry = entries()[0];
     expect(entry.apiKey).toBe('[redacted]');
     expect(entry.authorization).toBe('[redacted]');
-    expect(entry.nested).toEqual({ password: '[redacted]', clientSecret: '[redacted]', token: '[redacted]', ok: 1 });
+    expect(entry).toMatchObject({ password: '[redacted]', clientSecret: '[redacted]', token: '[redacted]', ok: 1 });
     expect(entry.headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'content-type': 'application/json' });
     expect(entry.req.headers).toEqual({ cookie: '[redacted]', accept: '*/*' });
+    expect(entry.res.headers).toEqual({ 'set-cookie': '[redacted]' });
   });
 
   it('redacts prompt and completion content', () => {
     const { logger, lines } = capture();
     logger.event('error', 'proxy.failed', {
       messages: [{ role: 'user', content: 'my account is 110-123-456789' }],
-      call: { prompt: 'my account is 110-123-456789', input: 'same', body: '{"messages":[]}' },
+      prompt: 'my account is 110-123-456789',
+      input: 'same',
+      body: '{"messages":[]}',
     });
     expect(lines[0]).not.toContain('110-123-456789');
-    expect(JSON.parse(lines[0])).toMatchObject({ messages: '[redacted]', call: { prompt: '[redacted]', input: '[redacted]', body: '[redacted]' } });
+    expect(JSON.parse(lines[0])).toMatchObject({ messages: '[redacted]', prompt: '[redacted]', input: '[redacted]', body: '[redacted]' });
   });
 
   it('keeps counts and ids that only share a word with a secret (the old key regex wiped them)', () => {
