@@ -1,13 +1,16 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import aiCommons from './tools/eslint-plugin/index.cjs';
 
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage', 'apps/console/src/gql'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
-    plugins: { '@nx': nx },
+    plugins: { '@nx': nx, 'ai-commons': aiCommons },
     rules: {
+      // Every resolver/controller handler states its access (tools/eslint-plugin/).
+      'ai-commons/require-access-decorator': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
       '@nx/enforce-module-boundaries': [
@@ -39,7 +42,12 @@ export default [
   },
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Controllers in tests are fixtures, served without the application's guard.
+      'ai-commons/require-access-decorator': 'off',
+    },
   },
   {
     files: ['**/*.cjs'],

@@ -43,5 +43,3 @@ export function describeRendered(name: string, body: () => void): void {
     describe(name, body);
   }
 }
-
-export const objectId = (object: KubernetesObject) => `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;

@@ -6,7 +6,7 @@ import { AuthError } from './auth-errors';
 import type { AuthenticationResult } from './authenticator';
 import { AuthGuard } from './auth.guard';
 import type { AuthorizationRefusal } from './authorization-refusal';
-import { Roles } from './decorators';
+import { Authenticated, Roles } from './decorators';
 
 const analyst: Principal = { subject: 'u1', username: 'analyst', roles: ['tenant-member'], authMethod: 'keycloak-user', clientId: 'cli', institutionId: 'i1' };
 
@@ -15,6 +15,9 @@ class ExportController {
   export(): void {}
 
   open(): void {}
+
+  @Authenticated()
+  signedIn(): void {}
 }
 
 /** A REST call to `handler` by a request with `authentication`. */
@@ -45,6 +48,14 @@ describe('AuthGuard refusal reporting', () => {
   it('reports nothing when the role is held or none is required', () => {
     expect(guard.canActivate(httpCall('export', { status: 'authenticated', principal: { ...analyst, roles: ['regulator'] } }))).toBe(true);
     expect(guard.canActivate(httpCall('open', { status: 'authenticated', principal: analyst }))).toBe(true);
+    expect(refusals).toEqual([]);
+  });
+
+  it('@Authenticated() admits any signed-in caller, even without an ai-commons role, like no decorator', () => {
+    const roleless = { ...analyst, roles: [] };
+    expect(guard.canActivate(httpCall('signedIn', { status: 'authenticated', principal: roleless }))).toBe(true);
+    expect(guard.canActivate(httpCall('open', { status: 'authenticated', principal: roleless }))).toBe(true);
+    expect(() => guard.canActivate(httpCall('signedIn', { status: 'anonymous' }))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
     expect(refusals).toEqual([]);
   });
 

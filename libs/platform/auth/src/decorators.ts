@@ -8,6 +8,12 @@ export const ROLES_KEY = 'ai-commons:roles';
 /** The route or resolver needs no authentication (health checks). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
 
+/**
+ * Any authenticated caller, whatever its roles (a token with no ai-commons role included). Says in
+ * the code what the guard does without @Roles, so the default is never the only documentation.
+ */
+export const Authenticated = (): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, []);
+
 /** The caller must hold at least one of these realm roles. */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 

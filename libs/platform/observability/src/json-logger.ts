@@ -1,30 +1,37 @@
 import type { LoggerService } from '@nestjs/common';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { RequestContext } from '@ai-commons/core';
+import { REDACTED, REDACTED_PATHS } from './log-redaction';
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-// Keys whose values must never reach a log line, whatever the caller passes.
-const SECRET_KEYS = /authorization|password|secret|token|api[-_]?key|credential|cookie/i;
-
-function redact(value: unknown, depth = 0): unknown {
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
-      key,
-      SECRET_KEYS.test(key) ? '[redacted]' : redact(inner, depth + 1),
-    ]),
-  );
+/** Writes each line (without its newline) through `write`; used by tests to capture the log. */
+function lineSink(write: (line: string) => void): DestinationStream {
+  return { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
 }
 
-/** One JSON object per line on stdout, with the request id of the current request context. */
+/**
+ * One JSON object per line on stdout (pino), with the service name, the request id of the current
+ * request context and path-based redaction (log-redaction.ts). The interface the code uses —
+ * `event(level, name, fields)` and Nest's LoggerService — is unchanged from the hand-written logger.
+ */
 export class JsonLogger implements LoggerService {
-  constructor(
-    private readonly service: string,
-    private readonly minLevel: Level = 'info',
-    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-  ) {}
+  /** The pino logger underneath (nestjs-pino in the control plane writes through it too). */
+  readonly pino: Logger;
+
+  constructor(service: string, minLevel: LogLevel = 'info', write?: (line: string) => void) {
+    this.pino = pino(
+      {
+        level: minLevel,
+        base: { service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
+      },
+      // Synchronous on stdout, as console writes are: no line lost when the process exits.
+      write ? lineSink(write) : pino.destination({ dest: 1, sync: true }),
+    );
+  }
 
   log(message: unknown, ...rest: unknown[]): void {
     this.emit('info', message, rest);
@@ -43,21 +50,11 @@ export class JsonLogger implements LoggerService {
   }
 
   /** Structured event: `logger.event('info', 'http.request', { status: 200 })`. */
-  event(level: Level, event: string, fields: Record<string, unknown> = {}): void {
-    if (ORDER[level] < ORDER[this.minLevel]) return;
-    this.write(
-      JSON.stringify({
-        time: new Date().toISOString(),
-        level,
-        service: this.service,
-        requestId: RequestContext.requestId(),
-        event,
-        ...(redact(fields) as Record<string, unknown>),
-      }),
-    );
+  event(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
+    if (this.pino.isLevelEnabled(level)) this.pino[level]({ requestId: RequestContext.requestId(), event, ...fields });
   }
 
-  private emit(level: Level, message: unknown, rest: unknown[]): void {
+  private emit(level: LogLevel, message: unknown, rest: unknown[]): void {
     // Nest passes the context name as the last string argument, and a stack trace for errors.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const stack = level === 'error' && typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;

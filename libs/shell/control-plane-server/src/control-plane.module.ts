@@ -12,7 +12,7 @@ import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import { DataPolicyModule } from '@ai-commons/data-policy';
-import type { JsonLogger } from '@ai-commons/observability';
+import { nestLoggerModule, type JsonLogger } from '@ai-commons/observability';
 import {
   ArgumentValidationInterceptor,
   DateTimeScalar,
@@ -38,6 +38,7 @@ export class ControlPlaneModule {
       module: ControlPlaneModule,
       imports: [
         ConfigModule.forRoot(config),
+        nestLoggerModule(logger),
         DatabaseModule.forRoot(dataSource),
         AuthModule.forRoot(verifier, onAuthorizationRefused),
         AuditModule,

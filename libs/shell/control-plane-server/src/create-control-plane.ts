@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '@ai-commons/config';
 import { assertServingRole, createAppDataSource } from '@ai-commons/database';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
@@ -76,6 +77,8 @@ async function startApp(
     ControlPlaneModule.forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused: auditAuthorizationRefusals(audit.writer) }),
     { logger, bodyParser: true },
   );
+  // From here Nest logs through nestjs-pino (same pino logger; request-bound inside a request).
+  app.useLogger(app.get(NestPinoLogger));
   app.use(requestContextMiddleware(logger));
   // A source that keeps failing authentication gets 429 before its next credential is checked.
   app.use(brakeFailingSources(audit.authenticationFailures));

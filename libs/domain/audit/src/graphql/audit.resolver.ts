@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
@@ -68,16 +68,19 @@ export class AuditResolver {
     return { event: toGraphQL(found.event), inclusionProof: found.inclusionProof };
   }
 
+  @Authenticated()
   @Query(() => SignedTreeHeadType, { nullable: true, description: 'The latest signed tree head of the audit log' })
   latestTreeHead(@CurrentPrincipal() principal: Principal) {
     return this.auditLog.latestTreeHead(principal);
   }
 
+  @Authenticated()
   @Query(() => AuditPublicKeyType, { description: 'The Ed25519 key that signs tree heads' })
   auditPublicKey(): AuditPublicKeyType {
     return { pem: this.keys.publicKeyPem, base64: this.keys.publicKeyBase64, keyId: this.keys.keyId };
   }
 
+  @Authenticated()
   @Query(() => [AuditLogPublicKeyType], {
     description: 'Every public key of the audit log — the current signing key and the keys it replaced — with the tree heads each signed',
   })
@@ -85,6 +88,7 @@ export class AuditResolver {
     return (await this.auditLog.publicKeys(principal)).map(toPublicKeyGraphQL);
   }
 
+  @Authenticated()
   @Query(() => ConsistencyProofType, { description: 'Proof that the log of toSize leaves extends the log of fromSize leaves' })
   consistencyProof(@CurrentPrincipal() principal: Principal, @Args() args: ConsistencyProofArgs) {
     return this.auditLog.consistencyProof(principal, args.fromSize, args.toSize);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, NAME_CURSOR, toConnection } from '@ai-commons/graphql';
@@ -19,6 +19,7 @@ export class ModelResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Authenticated()
   @Query(() => ModelConnection, { description: 'The model catalog, by name; every authenticated caller may browse it' })
   async models(
     @CurrentPrincipal() principal: Principal,
@@ -32,6 +33,7 @@ export class ModelResolver {
     return toConnection(result.rows, result.size, (row: ModelRecord) => [row.name]);
   }
 
+  @Authenticated()
   @Query(() => ModelType)
   model(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.modelService.get(principal, id);

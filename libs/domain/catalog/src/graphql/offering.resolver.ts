@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
@@ -16,6 +16,7 @@ export class OfferingResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Authenticated()
   @Query(() => OfferingConnection, { description: 'Model offerings, oldest first; every authenticated caller may browse them' })
   async modelOfferings(
     @CurrentPrincipal() principal: Principal,
@@ -31,6 +32,7 @@ export class OfferingResolver {
     return toConnection(result.rows, result.size, (row: OfferingRecord) => [row.createdAt.toISOString(), row.id]);
   }
 
+  @Authenticated()
   @Query(() => OfferingType)
   modelOffering(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.offerings.get(principal, id);

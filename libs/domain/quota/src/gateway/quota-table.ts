@@ -31,5 +31,3 @@ export class QuotaTable {
     return this.pools.find((pool) => pool.id === idOrName || pool.name === idOrName);
   }
 }
-
-export const EMPTY_QUOTA_TABLE = new QuotaTable([], []);

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { PageArgs, pageRequest, toConnection, type CursorKeyShape } from '@ai-commons/graphql';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
 import { QuotaPoolAdminService } from '../pools/quota-pool-admin.service';
 import { QuotaPoolService } from '../pools/quota-pool.service';
@@ -35,21 +35,25 @@ export class QuotaResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Authenticated()
   @Query(() => [QuotaPoolType], { description: 'Pools: admins and regulators see all; members the pools they belong to, with their own row only' })
   quotaPools(@CurrentPrincipal() principal: Principal) {
     return this.pools.pools(principal);
   }
 
+  @Authenticated()
   @Query(() => QuotaPoolType)
   quotaPool(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.pools.pool(principal, id);
   }
 
+  @Authenticated()
   @Query(() => [QuotaStandingType], { description: 'Guarantee, current use and borrowing, remaining budget (members: their own)' })
   quotaStandings(@CurrentPrincipal() principal: Principal) {
     return this.standings.standings(principal);
   }
 
+  @Authenticated()
   @Query(() => QuotaUsageRowConnection, { description: 'Usage per institution, model and day (KST), ordered by day, institution and model; members see their own' })
   async quotaUsageReport(
     @CurrentPrincipal() principal: Principal,

@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
-import { CurrentPrincipal, Roles } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, TIME_ID_CURSOR, NAME_CURSOR, toConnection } from '@ai-commons/graphql';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
@@ -23,6 +23,7 @@ export class InstitutionResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Authenticated()
   @Query(() => InstitutionConnection, {
     description: 'Member institutions: all of them for platform admins and regulators, your own otherwise',
   })
@@ -37,6 +38,7 @@ export class InstitutionResolver {
     return toConnection(result.rows, result.size, (row: InstitutionRecord) => [row.slug]);
   }
 
+  @Authenticated()
   @Query(() => InstitutionType)
   institution(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
     return this.institutionService.get(principal, id);

@@ -1,5 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '@ai-commons/auth';
+import { Authenticated, CurrentPrincipal } from '@ai-commons/auth';
 import { RequestContext, hasAnyRole, TENANT_ROLES, type Principal } from '@ai-commons/core';
 import { InstitutionService } from '../institution.service';
 import { MeType } from './institution.types';
@@ -8,6 +8,7 @@ import { MeType } from './institution.types';
 export class MeResolver {
   constructor(private readonly institutions: InstitutionService) {}
 
+  @Authenticated()
   @Query(() => MeType, { description: "The caller's principal, roles and institution" })
   async me(@CurrentPrincipal() principal: Principal): Promise<MeType> {
     return {
