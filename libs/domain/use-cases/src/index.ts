@@ -3,3 +3,8 @@ export * from './use-case-errors';
 export * from './use-case-validation';
 export * from './use-case-workflow';
 export * from './use-case-enforcement';
+export * from './service/use-case-records';
+export * from './service/use-case.service';
+export * from './service/register-export.service';
+export * from './service/use-case-expiry-sweep';
+export * from './use-cases.module';

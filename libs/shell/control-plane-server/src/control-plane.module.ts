@@ -10,6 +10,7 @@ import { TenancyModule } from '@ai-commons/tenancy';
 import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
+import { UseCasesModule } from '@ai-commons/use-cases';
 import type { JsonLogger } from '@ai-commons/observability';
 import { formatGraphQLError, hideSuggestionsFromAnonymousPlugin } from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
@@ -37,6 +38,7 @@ export class ControlPlaneModule {
         CatalogModule,
         QuotaModule,
         IsolationModule,
+        UseCasesModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
