@@ -8,3 +8,4 @@ export * from './service/use-case.service';
 export * from './service/register-export.service';
 export * from './service/use-case-expiry-sweep';
 export * from './use-cases.module';
+export * from './demo/demo-use-cases';

@@ -16,6 +16,7 @@ import { GatewayError } from './http/openai-error';
 import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, type QuotaStore } from './quota';
 import { PolicyStore } from './policy/policy-store';
 import { POLICY_REFUSAL_CODES, PolicyHook } from './policy/policy-hook';
+import { USE_CASE_REFUSAL_CODE, UseCaseHook, UseCaseStore } from './use-cases';
 
 export interface Gateway {
   url: string;
@@ -26,6 +27,8 @@ export interface Gateway {
   usage: UsageRecorder;
   /** Audit batch writer and sequencer (the admission record of every answered request is durable). */
   audit: AuditRuntime;
+  /** The use-case register in memory (what the gateway enforces). */
+  useCases: UseCaseStore;
   /** Quota pools in memory and the store of their counters (QUOTA_STORE). */
   quota: { loader: QuotaLoader; store: QuotaStore };
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
@@ -72,6 +75,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await policy.start();
+  const useCases = new UseCaseStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
+  await useCases.start();
 
   const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway', service: 'gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
@@ -89,10 +94,17 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
-    hooks: composeHooks(new PolicyHook(() => policy.snapshot(), table, audit.writer), overrides.hooks ?? NO_REQUEST_HOOKS, quotaHooks, auditHooks),
+    // The use-case register right after it (it reads the classification the policy resolved).
+    hooks: composeHooks(
+      new PolicyHook(() => policy.snapshot(), table, audit.writer),
+      new UseCaseHook(() => useCases.snapshot(), audit.writer),
+      overrides.hooks ?? NO_REQUEST_HOOKS,
+      quotaHooks,
+      auditHooks,
+    ),
     // Policy refusals are recorded by the policy hook itself, with the rule that denied.
     onRefused: (refusal) => {
-      if (!POLICY_REFUSAL_CODES.has(refusal.code)) auditHooks.recordRefusal(refusal);
+      if (!POLICY_REFUSAL_CODES.has(refusal.code) && refusal.code !== USE_CASE_REFUSAL_CODE) auditHooks.recordRefusal(refusal);
     },
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
@@ -133,9 +145,10 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await audit.stop();
       await routing.stop();
       await policy.stop();
+      await useCases.stop();
       await quotaLoader.stop();
       await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, useCases, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
 }

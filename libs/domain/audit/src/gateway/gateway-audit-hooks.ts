@@ -26,6 +26,9 @@ export interface GatewayAuditRequest {
   /** Set by a data-policy hook earlier in the chain, when there is one. */
   dataClassification?: string;
   policyDecision?: string;
+  /** Set by the use-case hook: the request's use case and what enforcement decided (or would have, in report-only mode). */
+  useCaseId?: string | null;
+  useCaseDecision?: string;
 }
 
 export interface GatewayAuditResult {
@@ -96,7 +99,8 @@ export class GatewayAuditHooks {
       outcome: 'success',
       policyDecision: request.policyDecision ?? 'allow',
       promptHmac: this.promptHmac(request),
-      details: { operation: request.operation, estimatedTokens: request.estimatedTokens },
+      // The use case goes in details (new events only): the audit leaf format of earlier events is unchanged.
+      details: { operation: request.operation, estimatedTokens: request.estimatedTokens, ...useCaseDetails(request) },
     };
     const readyToRespond = this.writer.appendDurable(admission).catch((error: unknown) => {
       throw this.unavailable(error);
@@ -120,7 +124,7 @@ export class GatewayAuditHooks {
           completionTokens: result.usage.completionTokens,
           latencyMs: Math.round(result.latencyMs),
           responseHmac: response?.digest('hex') ?? null,
-          details: { operation: request.operation, result: result.outcome },
+          details: { operation: request.operation, result: result.outcome, ...useCaseDetails(request) },
         }),
     };
   }
@@ -164,4 +168,9 @@ function completionOutcome(outcome: string): AuditOutcome {
   if (outcome === 'success') return 'success';
   if (outcome === 'rejected') return 'denied';
   return 'failure';
+}
+
+function useCaseDetails(request: GatewayAuditRequest): Record<string, unknown> {
+  if (request.useCaseDecision === undefined) return {};
+  return { useCaseId: request.useCaseId ?? null, useCaseDecision: request.useCaseDecision };
 }

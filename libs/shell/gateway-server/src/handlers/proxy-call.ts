@@ -12,7 +12,8 @@ import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
 import { CallMeter, usageBounds } from '../usage/call-meter';
 import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
-import type { Admission, RequestHooks } from '../pipeline/request-hooks';
+import type { Admission, AdmissionRequest, RequestHooks } from '../pipeline/request-hooks';
+import type { UseCaseAdmissionFields } from '../use-cases/use-case-hook';
 
 export interface ProxyDependencies {
   table: () => RoutingTable;
@@ -95,17 +96,19 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   );
 
   let admission: Admission;
+  // Kept: hooks annotate it (the use-case hook names the request's use case for the usage record).
+  const admissionRequest: AdmissionRequest & UseCaseAdmissionFields = {
+    requestId: call.requestId,
+    caller: call.caller,
+    endpoint,
+    operation: call.operation,
+    estimatedTokens: estimate.promptTokens + estimate.outputTokens,
+    body: call.body,
+    startedAt: call.startedAt,
+    dataClassificationHeader: call.dataClassificationHeader,
+  };
   try {
-    admission = await deps.hooks.admit({
-      requestId: call.requestId,
-      caller: call.caller,
-      endpoint,
-      operation: call.operation,
-      estimatedTokens: estimate.promptTokens + estimate.outputTokens,
-      body: call.body,
-      startedAt: call.startedAt,
-      dataClassificationHeader: call.dataClassificationHeader,
-    });
+    admission = await deps.hooks.admit(admissionRequest);
   } catch (error) {
     breaker.recordNeutral();
     throw error;
@@ -136,6 +139,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       endpointName: endpoint.name,
       model: endpoint.upstreamModel,
       apiKeyId: call.caller.apiKey?.id ?? null,
+      useCaseId: admissionRequest.useCaseId ?? null,
       principalSubject: call.caller.principal.subject,
       promptTokens: charged.promptTokens,
       completionTokens: charged.completionTokens,
