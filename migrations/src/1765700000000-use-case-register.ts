@@ -23,9 +23,11 @@ export class UseCaseRegister1765700000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
-      alter table institutions add column use_case_enforcement text not null default 'enforce',
+      -- Rows that exist now get 'report-only' (the value the column is added with: no UPDATE, so
+      -- row-level security, forced on the owner too, is not in the way); new institutions 'enforce'.
+      alter table institutions add column use_case_enforcement text not null default 'report-only',
         add constraint institutions_use_case_enforcement_check check (use_case_enforcement in ('enforce', 'report-only'));
-      update institutions set use_case_enforcement = 'report-only';
+      alter table institutions alter column use_case_enforcement set default 'enforce';
 
       create table use_cases (
         tenant_id uuid not null references institutions (id),
