@@ -167,6 +167,15 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     expect(usage.refusalsByReason.map((entry: any) => entry.reason)).toEqual(expect.arrayContaining(['endpoint_not_allowed', 'classification_above_ceiling', 'not_approved']));
   });
 
+  it('usage reports group by use case', async () => {
+    await gateway.usage.flush();
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const rows = (await gql.ok('hanbit-bank-analyst', `query($f: DateTime!, $t: DateTime!) { useCaseUsageReport(from: $f, to: $t) { institutionId useCaseId useCaseName requests } }`, { f: from, t: to })).useCaseUsageReport;
+    expect(rows.every((row: any) => row.institutionId === hanbitId)).toBe(true);
+    expect(rows.find((row: any) => row.useCaseId === useCases.approved)?.requests).toBeGreaterThan(0);
+  });
+
   it('report-only mode serves, and the decision record says what enforcement would have done', async () => {
     await setMode('report_only');
     await eventually(() => gateway.useCases.snapshot().modes.get(hanbitId) === 'report-only');

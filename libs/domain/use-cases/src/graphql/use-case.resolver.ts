@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
@@ -20,6 +20,7 @@ import {
   UseCaseHistoryEntryType,
   UseCaseStateEnum,
   UseCaseType,
+  UseCaseUsageReportRowType,
   UseCaseUsageType,
   UseCaseVersionType,
 } from './use-case.types';
@@ -103,6 +104,17 @@ export class UseCaseResolver {
   ) {
     const limit = pageRequest({ first }, this.config.GRAPHQL_MAX_PAGE_SIZE).size;
     return this.service.auditEvents(principal, useCase.id, limit);
+  }
+
+  @Roles(...READERS)
+  @Query(() => [UseCaseUsageReportRowType], { description: 'Gateway usage by institution, use case and day (KST); members see their own' })
+  useCaseUsageReport(
+    @CurrentPrincipal() principal: Principal,
+    @Args('from', { type: () => GraphQLISODateTime }) from: Date,
+    @Args('to', { type: () => GraphQLISODateTime }) to: Date,
+    @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string,
+  ) {
+    return this.service.usageReport(principal, from, to, institutionId);
   }
 
   @Roles(...READERS)

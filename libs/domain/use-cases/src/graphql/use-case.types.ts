@@ -172,3 +172,14 @@ export class ServiceAccountBindingType {
   @Field() clientId!: string;
   @Field(() => ID) useCaseId!: string;
 }
+
+@ObjectType('UseCaseUsageReportRow')
+export class UseCaseUsageReportRowType {
+  @Field(() => ID) institutionId!: string;
+  @Field(() => ID, { nullable: true, description: 'null: requests of credentials bound to no use case (report-only institutions)' }) useCaseId!: string | null;
+  @Field(() => String, { nullable: true }) useCaseName!: string | null;
+  @Field({ description: 'YYYY-MM-DD (KST)' }) day!: string;
+  @Field(() => Int) requests!: number;
+  @Field(() => Number) promptTokens!: number;
+  @Field(() => Number) completionTokens!: number;
+}

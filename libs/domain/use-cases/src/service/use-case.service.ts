@@ -131,6 +131,30 @@ export class UseCaseService {
     });
   }
 
+  /**
+   * Gateway usage grouped by institution, use case (null: requests of credentials bound to none)
+   * and day (KST), over at most 366 days.
+   */
+  usageReport(principal: Principal, from: Date, to: Date, institutionId?: string | null): Promise<UseCaseUsageRow[]> {
+    if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from || to.getTime() - from.getTime() > 366 * 86_400_000) {
+      throw new UseCaseError('INVALID_FILTER', 'from must be before to, at most 366 days apart', { field: 'to' });
+    }
+    const tenantId = institutionId == null ? null : validId(institutionId, 'institutionId');
+    return this.scopes.read(principal, 'use-case usage report', async (tx) => {
+      const rows: { tenant_id: string; use_case_id: string | null; name: string | null; day: string; requests: number; prompt: string; completion: string }[] = await tx.query(
+        `select r.tenant_id, r.use_case_id, u.name, r.day, r.requests, r.prompt, r.completion from (
+           select tenant_id, use_case_id, to_char(occurred_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') as day, count(*)::int as requests,
+                  coalesce(sum(prompt_tokens), 0)::text as prompt, coalesce(sum(completion_tokens), 0)::text as completion
+           from usage_records where occurred_at >= $1 and occurred_at < $2 and ($3::uuid is null or tenant_id = $3)
+           group by 1, 2, 3) r
+         left join use_cases u on u.id = r.use_case_id
+         order by r.day, r.tenant_id, u.name nulls last limit 10000`,
+        [from, to, tenantId],
+      );
+      return rows.map((row) => ({ institutionId: row.tenant_id, useCaseId: row.use_case_id, useCaseName: row.name, day: row.day, requests: row.requests, promptTokens: Number(row.prompt), completionTokens: Number(row.completion) }));
+    });
+  }
+
   /** The use case's own audit events (its transitions) and its gateway events of the last `days` days, newest first. */
   auditEvents(principal: Principal, id: string, limit: number, days = 30): Promise<UseCaseAuditEvent[]> {
     const useCaseId = validUseCaseId(id);
@@ -386,6 +410,16 @@ export interface UseCaseUsage {
   completionTokens: number;
   lastUsedAt: Date | null;
   refusalsByReason: { reason: string; count: number }[];
+}
+
+export interface UseCaseUsageRow {
+  institutionId: string;
+  useCaseId: string | null;
+  useCaseName: string | null;
+  day: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export interface UseCaseAuditEvent {
