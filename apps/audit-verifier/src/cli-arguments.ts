@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 
 export interface VerifierArguments {
   readonly bundleDir: string;
@@ -27,9 +28,15 @@ Verifies an ai-commons audit export bundle offline against pinned Ed25519 public
 
 Exit codes: 0 verified, 1 verification failed, 2 usage error or unreadable input.`;
 
-const VALUE_OPTIONS = new Set(['--bundle', '--public-key', '--threads']);
-/** Options that may be given several times; the others only once. */
-const REPEATABLE_OPTIONS = new Set(['--public-key']);
+/** Options that take a value; `multiple`: may be repeated (every pinned key), the others only once. */
+const OPTIONS = {
+  bundle: { type: 'string', multiple: false },
+  'public-key': { type: 'string', multiple: true },
+  threads: { type: 'string', multiple: false },
+  json: { type: 'boolean', multiple: false },
+  help: { type: 'boolean', short: 'h', multiple: false },
+} as const;
+type OptionName = keyof typeof OPTIONS;
 const MAX_THREADS = 256;
 
 /** One worker per CPU: the main thread's share (reading, tree, checks) is small next to theirs. */
@@ -37,38 +44,40 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/**
+ * `node:util` parseArgs tokenises (long and short options, `--name=value`, groups, `--`); its
+ * lenient mode returns every token in order, so each problem is reported by this tool's own rules and
+ * messages, at the first offending argument (strict mode would throw its own wording).
+ */
 export function parseArguments(argv: readonly string[]): ParsedArguments {
-  const values = new Map<string, string>();
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const values = new Map<OptionName, string>();
   const publicKeyPaths: string[] = [];
   let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    if (argument === '--help' || argument === '-h') return { kind: 'help' };
-    if (argument === '--json') {
+  for (const token of tokens) {
+    const argument = argv[token.index]!;
+    if (token.kind !== 'option' || !Object.hasOwn(OPTIONS, token.name)) return { kind: 'error', message: `unknown argument "${argument}"` };
+    const name = token.name as OptionName;
+    if (OPTIONS[name].type === 'boolean') {
+      if (token.value !== undefined) return { kind: 'error', message: `--${name} takes no value` };
+      if (name === 'help') return { kind: 'help' };
       json = true;
       continue;
     }
-    const [name, inlineValue] = splitOption(argument);
-    if (!VALUE_OPTIONS.has(name)) return { kind: 'error', message: `unknown argument "${argument}"` };
-    const value = inlineValue ?? argv[++i];
-    if (value === undefined || value === '' || value.startsWith('--')) return { kind: 'error', message: `${name} needs a value` };
-    if (REPEATABLE_OPTIONS.has(name)) {
+    const value = token.value;
+    if (value === undefined || value === '' || value.startsWith('--')) return { kind: 'error', message: `--${name} needs a value` };
+    if (OPTIONS[name].multiple) {
       publicKeyPaths.push(value);
       continue;
     }
-    if (values.has(name)) return { kind: 'error', message: `${name} given twice` };
+    if (values.has(name)) return { kind: 'error', message: `--${name} given twice` };
     values.set(name, value);
   }
-  const bundleDir = values.get('--bundle');
+  const bundleDir = values.get('bundle');
   if (bundleDir === undefined) return { kind: 'error', message: '--bundle is required' };
   if (publicKeyPaths.length === 0) return { kind: 'error', message: '--public-key is required (pin the key; the bundle’s own key is not trusted)' };
-  const threadsText = values.get('--threads');
+  const threadsText = values.get('threads');
   const threads = threadsText === undefined ? defaultThreads() : Number(threadsText);
   if (!/^\d+$/.test(threadsText ?? '0') || threads > MAX_THREADS) return { kind: 'error', message: `--threads must be an integer from 0 to ${MAX_THREADS}` };
   return { kind: 'run', args: { bundleDir, publicKeyPaths, json, threads } };
-}
-
-function splitOption(argument: string): [string, string | undefined] {
-  const equals = argument.indexOf('=');
-  return equals > 0 ? [argument.slice(0, equals), argument.slice(equals + 1)] : [argument, undefined];
 }

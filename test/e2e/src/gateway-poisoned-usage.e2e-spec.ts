@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
-import { withPg } from '@ai-commons/testing';
+import { userToken, withPg } from '@ai-commons/testing';
 import { AuditBatchWriter, type AuditEventInput } from '@ai-commons/audit';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
@@ -99,7 +99,7 @@ describe('an upstream that reports absurd usage', () => {
     expect(JSON.parse(letter.record)).toMatchObject({ requestId: 'dead-usage-poisoned', promptTokens: 3_000_000_000 });
     expect(gateway.usage.deadLettered).toBe(1);
     expect(gateway.usage.pending).toBe(0);
-    const ready = (await (await fetch(`${gateway.url}/health/ready`)).json()) as { checks: { deadLetters: unknown } };
+    const ready = (await (await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } })).json()) as { checks: { deadLetters: unknown } };
     expect(ready.checks.deadLetters).toMatchObject({ status: 'alert', usage: 1 });
   });
 

@@ -26,7 +26,7 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     const model = `q-${label}-${run}`;
     const endpointIds: string[] = [];
     for (const slug of slugs) {
-      endpointIds.push((await createEndpointFixture({ tenantSlug: slug, name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama', limits: { max_output_tokens: 4096, default_max_tokens: 64 } })).id);
+      endpointIds.push((await createEndpointFixture({ tenantSlug: slug, name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama', limits: { max_output_tokens: 4096, default_max_tokens: 64, max_choices: 32 } })).id);
     }
     const created = await createPoolFixture({ ...spec, endpointIds });
     await eventually(() => gateway.quota.loader.table()?.pool(created.id) !== undefined && endpointIds.every((id) => gateway.quota.loader.table()?.poolForEndpoint(id)));

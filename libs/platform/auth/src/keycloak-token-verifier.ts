@@ -1,5 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import KeycloakConnect from 'keycloak-connect';
 import { AuthError, type UnauthenticatedReason } from './auth-errors';
+import { claimRefusal, decodeAccessToken, type AccessTokenExpectations } from './access-token-claims';
+import { SigningKeyCache } from './signing-key-cache';
 import type { TokenVerifier, VerifiedTokenClaims } from './token-verifier';
 import type { AppConfig } from '@ai-commons/config';
 
@@ -11,59 +14,56 @@ export interface KeycloakVerifierOptions {
   audience: string;
   /** Cooldown between JWKS refetches triggered by an unknown key id, in seconds. */
   minTimeBetweenJwksRequestsS: number;
-  /** Upper bound on one verification, which may include a JWKS fetch. */
+  /** Upper bound on one JWKS fetch (the only network a verification may wait for). */
   keyFetchTimeoutMs: number;
   /** Where to fetch keys from when it differs from `url` (only tests use it, to cut Keycloak off). */
   jwksBaseUrl?: string;
 }
 
-// The subset of keycloak-connect's untyped GrantManager we use.
-interface GrantManagerLike {
-  createGrant(raw: { access_token: string }): Promise<{ access_token?: { content: VerifiedTokenClaims } }>;
-  rotation: { realmUrl: string; retrieveJWKs(): Promise<{ keys?: unknown[] }> };
+// keycloak.json settings keycloak-connect documents but its typings omit.
+type AdapterConfig = KeycloakConnect.KeycloakConfig & {
+  'realm-public-key': string;
+  'verify-token-audience': boolean;
+};
+
+const MESSAGES: Record<UnauthenticatedReason, string> = {
+  TOKEN_MISSING: 'An access token is required',
+  TOKEN_MALFORMED: 'The access token is not a well-formed JWT',
+  TOKEN_EXPIRED: 'The access token has expired',
+  TOKEN_WRONG_ISSUER: 'The access token was issued by another issuer',
+  TOKEN_WRONG_AUDIENCE: 'The access token is not meant for this API (audience)',
+  TOKEN_INVALID_SIGNATURE: 'The access token signature is invalid',
+  TOKEN_WRONG_TYPE: 'The token is not an access (Bearer) token',
+  TOKEN_UNKNOWN_KEY: 'The access token is signed with an unknown key',
+  SIGNING_KEY_UNAVAILABLE: 'The identity provider signing keys could not be fetched; try again shortly',
+  TOKEN_INVALID: 'The access token is invalid',
+};
+
+function refused(reason: UnauthenticatedReason): AuthError {
+  return AuthError.unauthenticated(reason, MESSAGES[reason]);
 }
 
-const REASONS: [RegExp, UnauthenticatedReason, string][] = [
-  [/\(expired\)/, 'TOKEN_EXPIRED', 'The access token has expired'],
-  [/\(wrong ISS\)/, 'TOKEN_WRONG_ISSUER', 'The access token was issued by another issuer'],
-  [/\(wrong audience\)/, 'TOKEN_WRONG_AUDIENCE', 'The access token is not meant for this API (audience)'],
-  [/signature\)/, 'TOKEN_INVALID_SIGNATURE', 'The access token signature is invalid'],
-  [/\(wrong type\)/, 'TOKEN_WRONG_TYPE', 'The token is not an access (Bearer) token'],
-  [/\(not signed\)/, 'TOKEN_MALFORMED', 'The access token is not a signed JWT'],
-  [
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Error fetching JWK|socket hang up|KEY_FETCH_TIMEOUT/,
-    'SIGNING_KEY_UNAVAILABLE',
-    'The identity provider signing keys could not be fetched; try again shortly',
-  ],
-  [/failed to load public key/, 'TOKEN_UNKNOWN_KEY', 'The access token is signed with an unknown key'],
-];
-
-export function classifyVerificationFailure(message: string): AuthError {
-  for (const [pattern, reason, text] of REASONS) {
-    if (pattern.test(message)) return AuthError.unauthenticated(reason, text);
-  }
-  return AuthError.unauthenticated('TOKEN_INVALID', 'The access token is invalid');
-}
-
-/** keycloak-connect in bearer-only mode, audience verified, keys cached by `kid`. */
+/**
+ * keycloak-connect in bearer-only mode, through its public API only: one adapter per signing key,
+ * configured with that key (`realm-public-key`), validates the token — signature, expiry, type,
+ * issuer, audience — and is the one that accepts it. Beside it, typed: the key cache (keys kept
+ * through a Keycloak outage, `SigningKeyCache`) and the claim checks that name a refusal's reason
+ * (keycloak-connect only says it in message text). A token whose claims pass and that the adapter
+ * still refuses has a signature that does not verify.
+ */
 export class KeycloakTokenVerifier implements TokenVerifier {
-  private readonly grantManager: GrantManagerLike;
+  private readonly keys: SigningKeyCache;
+  private readonly expected: AccessTokenExpectations;
+  /** An adapter per key object: keys rotate rarely, and a refetch replaces the key objects. */
+  private readonly adapters = new WeakMap<object, KeycloakConnect.Keycloak>();
 
   constructor(private readonly options: KeycloakVerifierOptions) {
-    const keycloak = new KeycloakConnect({}, {
-      realm: options.realm,
-      'auth-server-url': options.url,
-      resource: options.audience,
-      'bearer-only': true,
-      'verify-token-audience': true,
-      'ssl-required': 'external',
-      'confidential-port': 0,
-      'min-time-between-jwks-requests': options.minTimeBetweenJwksRequestsS,
-    } as unknown as KeycloakConnect.KeycloakConfig) as unknown as { grantManager: GrantManagerLike };
-    this.grantManager = keycloak.grantManager;
-    if (options.jwksBaseUrl) {
-      this.grantManager.rotation.realmUrl = `${options.jwksBaseUrl}/realms/${options.realm}`;
-    }
+    this.expected = { issuer: `${options.url}/realms/${options.realm}`, audience: options.audience };
+    this.keys = new SigningKeyCache({
+      jwksUrl: `${options.jwksBaseUrl ?? options.url}/realms/${options.realm}/protocol/openid-connect/certs`,
+      minRefetchIntervalMs: options.minTimeBetweenJwksRequestsS * 1000,
+      fetchTimeoutMs: options.keyFetchTimeoutMs,
+    });
   }
 
   /** The verifier every service builds from its validated configuration. */
@@ -78,42 +78,47 @@ export class KeycloakTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedTokenClaims> {
-    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
-      throw AuthError.unauthenticated('TOKEN_MALFORMED', 'The access token is not a well-formed JWT');
-    }
-    let timer: NodeJS.Timeout | undefined;
+    const decoded = decodeAccessToken(token);
+    if (decoded === null) throw refused('TOKEN_MALFORMED');
+    const claimReason = claimRefusal(decoded.claims, this.expected, Date.now());
+    if (claimReason) throw refused(claimReason);
+    const lookup = await this.keys.key(decoded.kid);
+    if (lookup.kind === 'unavailable') throw refused('SIGNING_KEY_UNAVAILABLE');
+    if (lookup.kind === 'unknown') throw refused('TOKEN_UNKNOWN_KEY');
     try {
-      const grant = await Promise.race([
-        this.grantManager.createGrant({ access_token: token }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('KEY_FETCH_TIMEOUT')), this.options.keyFetchTimeoutMs);
-        }),
-      ]);
-      const content = grant.access_token?.content;
-      if (!content) throw new Error('no access token in grant');
-      return content;
-    } catch (error) {
-      if (error instanceof AuthError) throw error;
-      throw classifyVerificationFailure(error instanceof Error ? error.message : String(error));
-    } finally {
-      clearTimeout(timer);
+      // No network: the adapter holds the key. The claims it accepted are the ones decoded above.
+      await this.adapterFor(lookup.key).grantManager.createGrant(JSON.stringify({ access_token: token }));
+      return decoded.claims;
+    } catch {
+      // Its claim checks passed a moment ago: expiry is the one that can change since.
+      throw refused(claimRefusal(decoded.claims, this.expected, Date.now()) ?? 'TOKEN_INVALID_SIGNATURE');
     }
   }
 
   async checkKeys(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const jwks = await Promise.race([
-        this.grantManager.rotation.retrieveJWKs(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('KEY_FETCH_TIMEOUT')), this.options.keyFetchTimeoutMs);
-        }),
-      ]);
-      if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('Error fetching JWK Keys: none');
-    } catch (error) {
-      throw classifyVerificationFailure(error instanceof Error ? error.message : 'Error fetching JWK Keys');
-    } finally {
-      clearTimeout(timer);
+      await this.keys.refresh();
+    } catch {
+      throw refused('SIGNING_KEY_UNAVAILABLE');
     }
+  }
+
+  private adapterFor(key: KeyObject): KeycloakConnect.Keycloak {
+    let adapter = this.adapters.get(key);
+    if (!adapter) {
+      const config: AdapterConfig = {
+        realm: this.options.realm,
+        'auth-server-url': this.options.url,
+        resource: this.options.audience,
+        'bearer-only': true,
+        'verify-token-audience': true,
+        'ssl-required': 'external',
+        'confidential-port': 0,
+        'realm-public-key': key.export({ type: 'spki', format: 'der' }).toString('base64'),
+      };
+      adapter = new KeycloakConnect({}, config);
+      this.adapters.set(key, adapter);
+    }
+    return adapter;
   }
 }

@@ -29,7 +29,10 @@ const SHORT_ESCAPED_CONTROLS = new Set([0x08, 0x0c, 0x0a, 0x0d, 0x09]);
 
 /** End of the canonical JSON value starting at `start` (before `end`), or NOT_CANONICAL. */
 export function scanCanonicalValue(bytes: Uint8Array, start: number, end: number): number {
-  return scanValue(bytes, start, end, 0);
+  // The scanners peek at the byte after a token (bytes[position]) without comparing with `end`:
+  // a view that ends at `end` makes every such peek read undefined there instead of the next bytes.
+  const view = end < bytes.length ? bytes.subarray(0, Math.max(end, 0)) : bytes;
+  return scanValue(view, start, view.length, 0);
 }
 
 function scanValue(bytes: Uint8Array, position: number, end: number, depth: number): number {
