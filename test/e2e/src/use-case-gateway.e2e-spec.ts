@@ -148,8 +148,12 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
 
   it('a service account is served under the use case its institution bound it to', async () => {
     const token = await serviceToken('svc-hanbit-bank');
-    expect((await call(token)).error?.use_case?.reason).toBe('unbound');
-    await gql.ok('hanbit-bank-admin', `mutation($u: ID!) { bindServiceAccountToUseCase(clientId: "svc-hanbit-bank", useCaseId: $u) { clientId } }`, { u: useCases.approved });
+    const bind = (useCaseId: string) =>
+      gql.ok('hanbit-bank-admin', `mutation($u: ID!) { bindServiceAccountToUseCase(clientId: "svc-hanbit-bank", useCaseId: $u) { clientId } }`, { u: useCaseId });
+    await bind(useCases.submitted);
+    await eventually(async () => (await call(token)).error?.use_case?.id === useCases.submitted, 2000);
+    expect((await call(token)).error.use_case).toEqual({ id: useCases.submitted, state: 'submitted', reason: 'not_approved' });
+    await bind(useCases.approved);
     await eventually(async () => (await call(token)).status === 200, 2000);
   });
 

@@ -10,7 +10,7 @@ const SUBMIT = `mutation($id: ID!) { submitUseCase(id: $id, comment: "please rev
 const WITHDRAW = `mutation($id: ID!) { withdrawUseCase(id: $id, comment: "no longer needed") { ${FIELDS} } }`;
 const APPROVE = `mutation($id: ID!, $approval: UseCaseApprovalInput!) { approveUseCase(id: $id, approval: $approval, comment: "designated") { ${FIELDS} } }`;
 const decision = (name: string) => `mutation($id: ID!) { ${name}(id: $id, comment: "review decision") { ${FIELDS} } }`;
-const GET = `query($id: ID!) { useCase(id: $id) { ${FIELDS} versions { version state decidedBy } history { action fromState toState actorSubject actorRole comment } usage { requests refusalsByReason { reason count } } auditEvents(first: 20) { action outcome detailsJson } } }`;
+const GET = `query($id: ID!) { useCase(id: $id) { ${FIELDS} versions { edges { node { version state decidedBy } } } history { edges { node { action fromState toState actorSubject actorRole comment } } } usage { requests refusalsByReason { reason count } } auditEvents(first: 20) { edges { node { action outcome detailsJson } } } } }`;
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
 
@@ -53,13 +53,24 @@ describe('AI use-case register over GraphQL', () => {
     const result = (await client.ok('regulator', APPROVE, { id: draft.id, approval: { reference, conditions: '월 1회 점검 보고', validUntil: inAYear() } })).approveUseCase;
     expect(result).toMatchObject({ state: 'approved', servingVersion: 1, approval: { reference, conditions: '월 1회 점검 보고' } });
     const full = (await client.ok('hanbit-bank-analyst', GET, { id: draft.id })).useCase;
-    expect(full.history.map((entry: any) => [entry.action, entry.toState, entry.actorRole])).toEqual([
-      ['approve', 'approved', 'regulator'],
-      ['submit', 'submitted', 'tenant-admin'],
+    const history = full.history.edges.map((edge: any) => edge.node);
+    expect(history.map((entry: any) => [entry.action, entry.toState, entry.actorRole])).toEqual([
       ['create', 'draft', 'tenant-admin'],
+      ['submit', 'submitted', 'tenant-admin'],
+      ['approve', 'approved', 'regulator'],
     ]);
-    expect(full.history[0].comment).toBe('designated');
-    expect(full.versions).toEqual([{ version: 1, state: 'approved', decidedBy: expect.any(String) }]);
+    expect(history[2].comment).toBe('designated');
+    expect(full.versions.edges.map((edge: any) => edge.node)).toEqual([{ version: 1, state: 'approved', decidedBy: expect.any(String) }]);
+    expect(full.auditEvents.edges.map((edge: any) => edge.node.action)).toEqual(['use-case.approve', 'use-case.submit', 'use-case.create']);
+    // Pages: one entry at a time, in order, to the end.
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await client.ok('regulator', `query($id: ID!, $after: String) { useCase(id: $id) { history(first: 1, after: $after) { edges { node { action } } pageInfo { hasNextPage endCursor } } } }`, { id: draft.id, after })).useCase.history;
+      seen.push(...page.edges.map((edge: any) => edge.node.action));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(['create', 'submit', 'approve']);
     const audited = await superuserQuery(`select action, outcome, details from audit_events where resource_type = 'use-case' and resource_id = $1 order by seq`, [draft.id]);
     expect(audited.map((row) => row.action)).toEqual(['use-case.create', 'use-case.submit', 'use-case.approve']);
     expect(audited.every((row) => row.details.useCaseId === draft.id)).toBe(true);
@@ -98,7 +109,7 @@ describe('AI use-case register over GraphQL', () => {
     expect(queue.useCaseReviewQueue.edges.map((edge: any) => edge.node.id)).toContain(id);
     const after = (await client.ok('regulator', APPROVE, { id, approval: { reference: unique('FSC-2026'), validUntil: inAYear() } })).approveUseCase;
     expect(after).toMatchObject({ state: 'approved', servingVersion: 2, revisionState: null });
-    const versions = (await client.ok('regulator', GET, { id })).useCase.versions;
+    const versions = (await client.ok('regulator', GET, { id })).useCase.versions.edges.map((edge: any) => edge.node);
     expect(versions.map((version: any) => [version.version, version.state])).toEqual([[2, 'approved'], [1, 'superseded']]);
   });
 
@@ -141,6 +152,8 @@ describe('AI use-case register over GraphQL', () => {
     ['malformed id', 'query { useCase(id: "not-a-uuid") { id } }', 'INVALID_USE_CASE_ID'],
     ['malformed institution filter', 'query { useCases(institutionId: "x") { edges { node { id } } } }', 'INVALID_FILTER'],
     ['negative expiring window', 'query { useCases(expiringWithinDays: -1) { edges { node { id } } } }', 'INVALID_FILTER'],
+    // A well-formed cursor (base64url JSON) that this server never issued: bad input, not a SQL error.
+    ['forged list cursor', `query { useCases(after: "${Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url')}") { edges { node { id } } } }`, 'INVALID_FILTER'],
   ])('%s is BAD_USER_INPUT', async (_label, query, reason) => {
     expect(reasonOf(await client.gql('regulator', query))).toEqual({ code: 'BAD_USER_INPUT', reason });
   });

@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
 import type { EnforcementMode, RiskTier, UseCaseState } from '../use-case.model';
-import type { UseCaseRecord } from '../service/use-case-records';
+import type { UseCaseHistoryRecord, UseCaseRecord, UseCaseVersionRecord } from '../service/use-case-records';
+import type { UseCaseAuditEvent } from '../service/use-case.service';
 import { RegisterExportService } from '../service/register-export.service';
 import { UseCaseService } from '../service/use-case.service';
 import {
@@ -14,15 +15,15 @@ import {
   ServiceAccountBindingType,
   SignedUseCaseRegisterType,
   UseCaseApprovalInput,
-  UseCaseAuditEventType,
+  UseCaseAuditEventConnection,
   UseCaseConnection,
   UseCaseDeclarationInput,
-  UseCaseHistoryEntryType,
+  UseCaseHistoryConnection,
   UseCaseStateEnum,
   UseCaseType,
   UseCaseUsageReportRowType,
   UseCaseUsageType,
-  UseCaseVersionType,
+  UseCaseVersionConnection,
 } from './use-case.types';
 
 const READERS = ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] as const;
@@ -81,14 +82,18 @@ export class UseCaseResolver {
     return this.service.get(principal, id);
   }
 
-  @ResolveField(() => [UseCaseVersionType])
-  versions(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord) {
-    return this.service.versions(principal, useCase.id);
+  @ResolveField(() => UseCaseVersionConnection, { description: 'Newest first' })
+  async versions(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const result = await this.service.versions(principal, useCase.id, request.size, request.after);
+    return toConnection(result.rows, result.size, (row: UseCaseVersionRecord) => [row.version]);
   }
 
-  @ResolveField(() => [UseCaseHistoryEntryType])
-  history(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord) {
-    return this.service.history(principal, useCase.id);
+  @ResolveField(() => UseCaseHistoryConnection, { description: 'Every transition with actor, role, time and comment, oldest first' })
+  async history(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const result = await this.service.history(principal, useCase.id, request.size, request.after);
+    return toConnection(result.rows, result.size, (row: UseCaseHistoryRecord) => [row.occurredAt.toISOString(), row.id]);
   }
 
   @ResolveField(() => UseCaseUsageType, { description: 'Requests, tokens, refusals by reason and last use (last 30 days)' })
@@ -96,14 +101,11 @@ export class UseCaseResolver {
     return this.service.usage(principal, useCase.id);
   }
 
-  @ResolveField(() => [UseCaseAuditEventType], { description: 'Its transitions and its gateway requests (last 30 days), newest first' })
-  auditEvents(
-    @CurrentPrincipal() principal: Principal,
-    @Parent() useCase: UseCaseRecord,
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
-  ) {
-    const limit = pageRequest({ first }, this.config.GRAPHQL_MAX_PAGE_SIZE).size;
-    return this.service.auditEvents(principal, useCase.id, limit);
+  @ResolveField(() => UseCaseAuditEventConnection, { description: 'Its transitions and its gateway requests (last 30 days), newest first' })
+  async auditEvents(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const result = await this.service.auditEvents(principal, useCase.id, request.size, request.after);
+    return toConnection(result.rows, result.size, (row: UseCaseAuditEvent) => [row.occurredAt.toISOString(), row.id]);
   }
 
   @Roles(...READERS)

@@ -134,6 +134,9 @@ export class UseCaseType {
 }
 
 export const UseCaseConnection = Connection(UseCaseType, 'UseCaseConnection');
+export const UseCaseVersionConnection = Connection(UseCaseVersionType, 'UseCaseVersionConnection');
+export const UseCaseHistoryConnection = Connection(UseCaseHistoryEntryType, 'UseCaseHistoryConnection');
+export const UseCaseAuditEventConnection = Connection(UseCaseAuditEventType, 'UseCaseAuditEventConnection');
 
 @InputType()
 export class UseCaseDeclarationInput {

@@ -114,10 +114,24 @@ export async function loadUseCase(tx: EntityManager, id: string, lock = false): 
   return rows[0] && toUseCaseRecord(rows[0]);
 }
 
-export async function loadVersions(tx: EntityManager, id: string): Promise<UseCaseVersionRecord[]> {
-  const rows: (UseCaseRow & { use_case_id: string; version: number; state: VersionState; decided_by: string | null; decided_at: Date | null })[] =
-    await tx.query('select * from use_case_versions where use_case_id = $1 order by version desc limit 100', [id]);
-  return rows.map((row) => ({
+/** Versions, newest first, `size + 1` rows after the cursor (a version number). */
+export async function loadVersions(tx: EntityManager, id: string, size: number, beforeVersion?: number): Promise<UseCaseVersionRecord[]> {
+  const rows: VersionRow[] = await tx.query(
+    'select * from use_case_versions where use_case_id = $1 and ($2::int is null or version < $2) order by version desc limit $3',
+    [id, beforeVersion ?? null, size + 1],
+  );
+  return rows.map(toVersionRecord);
+}
+
+export async function loadVersion(tx: EntityManager, id: string, version: number): Promise<UseCaseVersionRecord | undefined> {
+  const rows: VersionRow[] = await tx.query('select * from use_case_versions where use_case_id = $1 and version = $2', [id, version]);
+  return rows[0] && toVersionRecord(rows[0]);
+}
+
+type VersionRow = UseCaseRow & { use_case_id: string; version: number; state: VersionState; decided_by: string | null; decided_at: Date | null };
+
+function toVersionRecord(row: VersionRow): UseCaseVersionRecord {
+  return {
     useCaseId: row.use_case_id,
     version: row.version,
     state: row.state,
@@ -134,12 +148,18 @@ export async function loadVersions(tx: EntityManager, id: string): Promise<UseCa
     createdAt: row.created_at,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
-  }));
+  };
 }
 
-export async function loadHistory(tx: EntityManager, id: string, limit: number): Promise<UseCaseHistoryRecord[]> {
+/** History, oldest first (keyset on the millisecond time and id), `size + 1` rows after the cursor. */
+export async function loadHistory(tx: EntityManager, id: string, size: number, after?: TimeCursor): Promise<UseCaseHistoryRecord[]> {
   const rows: { id: string; use_case_id: string; version: number | null; action: string; from_state: string | null; to_state: string; actor_subject: string; actor_role: string; comment: string | null; occurred_at: Date }[] =
-    await tx.query('select * from use_case_history where use_case_id = $1 order by occurred_at desc, id desc limit $2', [id, limit]);
+    await tx.query(
+      `select * from use_case_history where use_case_id = $1
+         and ($2::timestamptz is null or (date_trunc('milliseconds', occurred_at), id) > ($2::timestamptz, $3::uuid))
+       order by date_trunc('milliseconds', occurred_at), id limit $4`,
+      [id, after?.at ?? null, after?.id ?? null, size + 1],
+    );
   return rows.map((row) => ({
     id: row.id,
     useCaseId: row.use_case_id,
@@ -152,4 +172,9 @@ export async function loadHistory(tx: EntityManager, id: string, limit: number):
     comment: row.comment,
     occurredAt: row.occurred_at,
   }));
+}
+
+export interface TimeCursor {
+  at: Date;
+  id: string;
 }

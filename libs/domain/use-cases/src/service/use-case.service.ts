@@ -20,7 +20,7 @@ import {
   type UseCaseState,
   type WorkflowActor,
 } from '../use-case.model';
-import { USE_CASE_SELECT, contentOf, loadHistory, loadUseCase, loadVersions, statusOf, toUseCaseRecord, type UseCaseHistoryRecord, type UseCaseRecord, type UseCaseRow, type UseCaseVersionRecord } from './use-case-records';
+import { USE_CASE_SELECT, contentOf, loadHistory, loadUseCase, loadVersion, loadVersions, type TimeCursor, statusOf, toUseCaseRecord, type UseCaseHistoryRecord, type UseCaseRecord, type UseCaseRow, type UseCaseVersionRecord } from './use-case-records';
 import { UseCaseScopes } from './use-case-scopes';
 
 export interface UseCaseFilter {
@@ -80,8 +80,8 @@ export class UseCaseService {
     }
     if (filter.awaitingReview) where.push(`(u.state = 'submitted' or u.revision_state = 'submitted')`);
     if (after) {
-      if (after.length !== 2 || typeof after[0] !== 'string' || !isUuid(after[1])) throw new UseCaseError('INVALID_FILTER', 'Bad cursor', { field: 'after' });
-      where.push(`(date_trunc('milliseconds', u.created_at), u.id) > (${param(after[0])}::timestamptz, ${param(after[1])}::uuid)`);
+      const cursor = timeCursor(after);
+      where.push(`(date_trunc('milliseconds', u.created_at), u.id) > (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::uuid)`);
     }
     const sql = `${USE_CASE_SELECT} ${where.length ? `where ${where.join(' and ')}` : ''}
       order by date_trunc('milliseconds', u.created_at), u.id limit ${param(size + 1)}`;
@@ -93,14 +93,16 @@ export class UseCaseService {
     return this.scopes.read(principal, `read use case ${useCaseId}`, async (tx) => (await loadUseCase(tx, useCaseId)) ?? notFound(useCaseId));
   }
 
-  versions(principal: Principal, id: string): Promise<UseCaseVersionRecord[]> {
+  versions(principal: Principal, id: string, size: number, after?: unknown[]): Promise<{ rows: UseCaseVersionRecord[]; size: number }> {
     const useCaseId = validUseCaseId(id);
-    return this.scopes.read(principal, `read versions of use case ${useCaseId}`, (tx) => loadVersions(tx, useCaseId));
+    const before = after === undefined ? undefined : versionCursor(after);
+    return this.scopes.read(principal, `read versions of use case ${useCaseId}`, async (tx) => ({ rows: await loadVersions(tx, useCaseId, size, before), size }));
   }
 
-  history(principal: Principal, id: string, limit = 100): Promise<UseCaseHistoryRecord[]> {
+  history(principal: Principal, id: string, size: number, after?: unknown[]): Promise<{ rows: UseCaseHistoryRecord[]; size: number }> {
     const useCaseId = validUseCaseId(id);
-    return this.scopes.read(principal, `read history of use case ${useCaseId}`, (tx) => loadHistory(tx, useCaseId, limit));
+    const cursor = after === undefined ? undefined : timeCursor(after);
+    return this.scopes.read(principal, `read history of use case ${useCaseId}`, async (tx) => ({ rows: await loadHistory(tx, useCaseId, size, cursor), size }));
   }
 
   /** Requests, tokens and last use from usage records; refusals by reason from the audit log (last `days` days). */
@@ -156,20 +158,27 @@ export class UseCaseService {
   }
 
   /** The use case's own audit events (its transitions) and its gateway events of the last `days` days, newest first. */
-  auditEvents(principal: Principal, id: string, limit: number, days = 30): Promise<UseCaseAuditEvent[]> {
+  auditEvents(principal: Principal, id: string, size: number, after?: unknown[], days = 30): Promise<{ rows: UseCaseAuditEvent[]; size: number }> {
     const useCaseId = validUseCaseId(id);
+    const cursor = after === undefined ? undefined : timeCursor(after);
     return this.scopes.read(principal, `read audit events of use case ${useCaseId}`, async (tx) => {
+      // Newest first; keyset on (millisecond time, id) below the cursor.
+      const before = `($4::timestamptz is null or (date_trunc('milliseconds', occurred_at), id) < ($4::timestamptz, $5::uuid))`;
       const rows: { id: string; occurred_at: Date; action: string; outcome: string; actor_subject: string | null; details: Record<string, unknown> }[] = await tx.query(
-        `(select id, occurred_at, action, outcome, actor_subject, details from audit_events
-           where resource_type = 'use-case' and resource_id = $1 order by occurred_at desc limit $2)
+        `(select id, occurred_at, date_trunc('milliseconds', occurred_at) as at_ms, action, outcome, actor_subject, details from audit_events
+           where resource_type = 'use-case' and resource_id = $1 and ${before}
+           order by date_trunc('milliseconds', occurred_at) desc, id desc limit $2)
          union all
-         (select id, occurred_at, action, outcome, actor_subject, details from audit_events
-           where occurred_at > now() - make_interval(days => $3) and resource_type <> 'use-case' and details ->> 'useCaseId' = $1
-           order by occurred_at desc limit $2)
-         order by occurred_at desc limit $2`,
-        [useCaseId, limit, days],
+         (select id, occurred_at, date_trunc('milliseconds', occurred_at) as at_ms, action, outcome, actor_subject, details from audit_events
+           where occurred_at > now() - make_interval(days => $3) and resource_type <> 'use-case' and details ->> 'useCaseId' = $1 and ${before}
+           order by date_trunc('milliseconds', occurred_at) desc, id desc limit $2)
+         order by at_ms desc, id desc limit $2`,
+        [useCaseId, size + 1, days, cursor?.at ?? null, cursor?.id ?? null],
       );
-      return rows.map((row) => ({ id: row.id, occurredAt: row.occurred_at, action: row.action, outcome: row.outcome, actorSubject: row.actor_subject, detailsJson: JSON.stringify(row.details ?? {}) }));
+      return {
+        rows: rows.map((row) => ({ id: row.id, occurredAt: row.occurred_at, action: row.action, outcome: row.outcome, actorSubject: row.actor_subject, detailsJson: JSON.stringify(row.details ?? {}) })),
+        size,
+      };
     });
   }
 
@@ -459,9 +468,26 @@ async function insertVersion(tx: EntityManager, tenantId: string, useCaseId: str
 
 /** A renewal resubmits what was approved. */
 async function servingContent(tx: EntityManager, current: UseCaseRecord): Promise<UseCaseContent> {
-  const versions = await loadVersions(tx, current.id);
-  const serving = versions.find((version) => version.version === current.servingVersion) ?? versions[0];
-  return { name: current.name, ...serving };
+  const serving = current.servingVersion === null ? undefined : await loadVersion(tx, current.id, current.servingVersion);
+  return serving ? { name: current.name, ...serving } : contentOf(current);
+}
+
+/** A cursor this server issued: [ISO time, uuid]. Anything else is bad input, never a SQL error. */
+function timeCursor(after: unknown[]): TimeCursor {
+  const [at, id] = after;
+  const time = typeof at === 'string' ? new Date(at) : undefined;
+  if (after.length !== 2 || !time || Number.isNaN(time.getTime()) || !isUuid(id)) {
+    throw new UseCaseError('INVALID_FILTER', 'The cursor is not one this server issued', { field: 'after' });
+  }
+  return { at: time, id };
+}
+
+function versionCursor(after: unknown[]): number {
+  const [version] = after;
+  if (after.length !== 1 || !Number.isSafeInteger(version) || (version as number) < 1) {
+    throw new UseCaseError('INVALID_FILTER', 'The cursor is not one this server issued', { field: 'after' });
+  }
+  return version as number;
 }
 
 async function institutionCeiling(tx: EntityManager, tenantId: string): Promise<DataClassification> {
