@@ -1,6 +1,9 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { canonicalBytes } from '@ai-commons/audit-proofs';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
+import { UseCaseExpirySweep } from '@ai-commons/use-cases';
+import { withPg } from '@ai-commons/testing';
+import { e2eDatabase } from './support/environment';
 import { CatalogClient, institutionIds, startCatalogControlPlane, superuserQuery, unique, type Caller } from './catalog-fixtures';
 
 const FIELDS = 'id institutionId name state latestVersion servingVersion revisionState riskTier highImpact dataClassificationCeiling endpointIds approval { reference conditions validUntil approvedBy }';
@@ -188,5 +191,37 @@ describe('AI use-case register over GraphQL', () => {
     expect(verify(null, canonicalBytes(document), createPublicKey(exported.publicKeyPem), Buffer.from(exported.signature, 'base64'))).toBe(false);
     const own = JSON.parse((await client.ok('nuri-insurance-analyst', `{ useCaseRegisterExport { documentJson } }`)).useCaseRegisterExport.documentJson);
     expect(own.useCases.every((useCase: any) => useCase.institutionId === ids['nuri-insurance'])).toBe(true);
+  });
+
+  it('the expiry sweep records expired approvals (history by the platform, audited); the expired use case is renewed by resubmitting', async () => {
+    const { id } = await approved();
+    await withPg(e2eDatabase().superuserUrl, (pg) =>
+      pg.query(`begin; select set_config('app.cross_tenant', 'review', true);
+        update use_cases set valid_from = now() - interval '2 days', valid_until = now() - interval '1 second' where id = '${id}'; commit;`),
+    );
+    expect(await controlPlane.app.get(UseCaseExpirySweep).sweep()).toBeGreaterThanOrEqual(1);
+    const full = (await client.ok('hanbit-bank-admin', GET, { id })).useCase;
+    expect(full.state).toBe('expired');
+    expect(full.history.edges.at(-1).node).toMatchObject({ action: 'expire', toState: 'expired', actorRole: 'system', actorSubject: 'system' });
+    expect((await superuserQuery(`select count(*)::int as n from audit_events where action = 'use-case.expire' and resource_id = $1`, [id]))[0].n).toBe(1);
+    const renewed = (await client.ok('hanbit-bank-admin', SUBMIT, { id })).submitUseCase;
+    expect(renewed).toMatchObject({ state: 'expired', latestVersion: 2, revisionState: 'submitted', servingVersion: 1 });
+    const back = (await client.ok('regulator', APPROVE, { id, approval: { reference: unique('FSC-2027'), validUntil: inAYear() } })).approveUseCase;
+    expect(back).toMatchObject({ state: 'approved', servingVersion: 2 });
+  });
+
+  it('the demo consortium has a register in several states, its service accounts bound to approved use cases', async () => {
+    const rows = await superuserQuery(
+      `select i.slug, u.name, u.state, v.high_impact from use_cases u join institutions i on i.id = u.tenant_id
+       join use_case_versions v on v.use_case_id = u.id and v.version = u.latest_version where u.created_by like 'demo-seed-%'`,
+    );
+    const bySlugName = Object.fromEntries(rows.map((row) => [`${row.slug}/${row.name}`, row]));
+    expect(bySlugName['hanbit-bank/여신 심사 보조']).toMatchObject({ state: 'approved', high_impact: true });
+    expect(bySlugName['nuri-insurance/상담 요약']).toMatchObject({ state: 'submitted' });
+    expect(bySlugName['gaon-securities/내부 문서 검색 (RAG)']).toMatchObject({ state: 'approved' });
+    const bindings = await superuserQuery(`select b.client_id, u.state from service_account_use_cases b join use_cases u on u.id = b.use_case_id where b.client_id like 'svc-%'`);
+    expect(bindings.map((row) => row.client_id).sort()).toEqual(expect.arrayContaining(['svc-gaon-securities', 'svc-hanbit-bank', 'svc-nuri-insurance']));
+    const enforcement = await superuserQuery(`select slug, use_case_enforcement from institutions where slug in ('hanbit-bank', 'nuri-insurance', 'gaon-securities')`);
+    expect(enforcement.every((row) => row.use_case_enforcement === 'report-only')).toBe(true);
   });
 });

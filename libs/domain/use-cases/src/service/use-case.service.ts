@@ -371,8 +371,12 @@ export class UseCaseService {
     }
     const approvalChanged = next.approval !== current.approval;
     await tx.query(
+      // Approval columns are written only by an approval (a JavaScript Date would round stored microseconds).
       `update use_cases set state = $2, latest_version = $3, serving_version = $4, revision_state = $5,
-         approval_reference = $6, approval_conditions = $7, valid_from = $8, valid_until = $9,
+         approval_reference = case when $10 then $6 else approval_reference end,
+         approval_conditions = case when $10 then $7 else approval_conditions end,
+         valid_from = case when $10 then $8::timestamptz else valid_from end,
+         valid_until = case when $10 then $9::timestamptz else valid_until end,
          approved_by = case when $10 then $11 else approved_by end, approved_at = case when $10 then now() else approved_at end,
          updated_at = now()
        where id = $1`,
