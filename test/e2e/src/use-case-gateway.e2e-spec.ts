@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { randomBytes } from 'node:crypto';
-import { serviceToken, withPg } from '@ai-commons/testing';
+import { serviceToken, userToken, withPg } from '@ai-commons/testing';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { e2eDatabase, eventually, startControlPlane, startGateway } from './support/environment';
@@ -133,6 +133,13 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     expect(events).toEqual([
       expect.objectContaining({ action: 'gateway.request.rejected', outcome: 'denied', http_status: 403, policy_decision: 'deny:use_case_not_approved', details: expect.objectContaining({ useCaseId, useCaseReason: reason }) }),
     ]);
+  });
+
+  it('readiness reports the register (a register that stops reloading would make the gateway not ready)', async () => {
+    const response = await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } });
+    const body = (await response.json()) as any;
+    expect(body.checks.useCases).toMatchObject({ status: 'up' });
+    expect(body.checks.useCases.useCases).toBeGreaterThanOrEqual(3);
   });
 
   it('a suspension takes effect within a second; reinstating serves again', async () => {

@@ -16,7 +16,7 @@ import { GatewayError } from './http/openai-error';
 import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, type QuotaStore } from './quota';
 import { PolicyStore } from './policy/policy-store';
 import { POLICY_REFUSAL_CODES, PolicyHook } from './policy/policy-hook';
-import { USE_CASE_REFUSAL_CODE, UseCaseHook, UseCaseStore } from './use-cases';
+import { USE_CASE_REFUSAL_CODE, UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
 
 export interface Gateway {
   url: string;
@@ -118,6 +118,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       const routingUp = routing.loaded && failingForMs < config.GATEWAY_ROUTING_STALE_AFTER_MS;
       const checks: Record<string, unknown> = {
         routing: !routing.loaded ? { status: 'down' } : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
+        // A register whose reloads keep failing may still serve a use case suspended since: not ready either.
+        useCases: useCaseReadiness(useCases, config.GATEWAY_ROUTING_STALE_AFTER_MS),
       };
       try {
         await db.ping();
@@ -128,7 +130,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       // Records the database refused and the writers moved aside: an operator alert, never a reason to stop serving.
       const deadLettered = { audit: audit.writer.deadLettered, usage: usage.deadLettered };
       checks.deadLetters = { status: deadLettered.audit + deadLettered.usage > 0 ? 'alert' : 'none', ...deadLettered };
-      return { ok: routingUp && (checks.database as { status: string }).status === 'up', checks };
+      return { ok: routingUp && (checks.useCases as { status: string }).status === 'up' && (checks.database as { status: string }).status === 'up', checks };
     },
   });
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));

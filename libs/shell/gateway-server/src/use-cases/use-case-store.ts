@@ -92,3 +92,11 @@ export class UseCaseStore extends NotifiedReloader<UseCaseSnapshot> {
     );
   }
 }
+
+/** The register's readiness check: `up`, or `stale` once its reloads have failed for longer than `staleAfterMs`. */
+export function useCaseReadiness(store: UseCaseStore, staleAfterMs: number): { status: 'up' | 'down' | 'stale'; useCases?: number; reloadsFailingForMs?: number } {
+  const snapshot = store.current();
+  if (!snapshot) return { status: 'down' };
+  const failingForMs = store.failingForMs();
+  return { status: failingForMs < staleAfterMs ? 'up' : 'stale', useCases: snapshot.useCases.size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) };
+}
