@@ -166,6 +166,13 @@ describe('AI use-case register over GraphQL', () => {
     const nuriEndpoint = (await superuserQuery(`select id from endpoints where tenant_id = $1 limit 1`, [ids['nuri-insurance']]))[0].id;
     expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ endpointIds: [nuriEndpoint] }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_ENDPOINT' });
     expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ name: '  ' }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_TEXT_FIELD' });
+    const taken = await create();
+    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ name: taken.name }) }))).toEqual({ code: 'CONFLICT', reason: 'USE_CASE_NAME_TAKEN' });
+    const other = await create();
+    expect(reasonOf(await client.gql('hanbit-bank-admin', UPDATE, { id: other.id, input: { name: taken.name } }))).toEqual({ code: 'CONFLICT', reason: 'USE_CASE_NAME_TAKEN' });
+    expect(reasonOf(await client.gql('hanbit-bank-admin', UPDATE, { id: other.id, input: {} }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'EMPTY_UPDATE' });
+    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ endpointIds: ['not-a-uuid'] }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_ENDPOINTS' });
+    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ purpose: 'x'.repeat(2001) }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_TEXT_FIELD' });
   });
 
   it('members read their own institution\'s register only; regulators and platform admins read all, filter, and see expiring approvals', async () => {

@@ -191,10 +191,7 @@ export class UseCaseService {
       try {
         await tx.query('insert into use_cases (tenant_id, id, name, created_by) values ($1, $2, $3, $4)', [tenantId, id, content.name, principal.subject]);
       } catch (error) {
-        if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'use_cases_name_key') {
-          throw new UseCaseError('USE_CASE_NAME_TAKEN', `The institution already has a use case named "${content.name}"`, { name: content.name });
-        }
-        throw error;
+        throw nameTaken(error, content.name);
       }
       await insertVersion(tx, tenantId, id, 1, 'draft', content, principal.subject);
       await this.record(tx, principal, 'tenant-admin', { tenantId, useCaseId: id, version: 1, action: 'create', from: null, to: 'draft', comment: null }, { name: content.name, riskTier: content.riskTier, highImpact: content.highImpact });
@@ -222,7 +219,11 @@ export class UseCaseService {
           [useCaseId, current.latestVersion, after.purpose, after.businessProcess, after.dataClassificationCeiling, after.endpointIds, after.riskTier, after.highImpact, after.humanOversight, after.owner, after.contact, transition.version?.state ?? null],
         );
       }
-      if (after.name !== before.name) await tx.query('update use_cases set name = $2 where id = $1', [useCaseId, after.name]);
+      if (after.name !== before.name) {
+        await tx.query('update use_cases set name = $2 where id = $1', [useCaseId, after.name]).catch((error: unknown) => {
+          throw nameTaken(error, after.name);
+        });
+      }
       await this.persist(tx, principal, current, transition, 'edit', null, { materialChanges: changed, newVersion: transition.newVersion });
       return (await loadUseCase(tx, useCaseId))!;
     });
@@ -511,6 +512,14 @@ async function assertOwnEndpoints(tx: EntityManager, ids: string[]): Promise<voi
 function validId(value: string, field: string): string {
   if (!isUuid(value)) throw new UseCaseError('INVALID_FILTER', `${field} must be a UUID`, { field });
   return value.toLowerCase();
+}
+
+/** A unique-name violation as the caller's error; anything else unchanged. */
+function nameTaken(error: unknown, name: string): unknown {
+  if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'use_cases_name_key') {
+    return new UseCaseError('USE_CASE_NAME_TAKEN', `The institution already has a use case named "${name}"`, { name });
+  }
+  return error;
 }
 
 function notFound(id: string): never {
