@@ -150,7 +150,7 @@ describe('API keys over GraphQL', () => {
     expect(revokedList.every((k: any) => k.status === 'revoked')).toBe(true);
     const activeList = keysOf(await client.ok('nuri-insurance-admin', LIST, { status: 'active' }));
     expect(activeList.map((k: any) => k.id)).not.toContain(key.id);
-    expect(errorCodes(await client.gql('nuri-insurance-admin', REVOKE, { id: 'garbage' }))).toEqual([{ code: 'NOT_FOUND', reason: 'API_KEY_NOT_FOUND' }]);
+    expect(errorCodes(await client.gql('nuri-insurance-admin', REVOKE, { id: 'garbage' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
   });
 
   it('a key without scope or expiry covers all own endpoints and defaults to internal', async () => {

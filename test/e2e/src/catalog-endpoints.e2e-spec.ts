@@ -91,7 +91,7 @@ describe('institution endpoints over GraphQL', () => {
       for (const caller of ['nuri-insurance-analyst', 'regulator', 'platform-admin'] as const) {
         expect((await client.ok(caller, BY_ID, { id: nuriEndpoint.id })).endpoint.id).toBe(nuriEndpoint.id);
       }
-      expect(errorCodes(await client.gql('regulator', BY_ID, { id: 'not-a-uuid' }))).toEqual([{ code: 'NOT_FOUND', reason: 'ENDPOINT_NOT_FOUND' }]);
+      expect(errorCodes(await client.gql('regulator', BY_ID, { id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
     });
 
     it('tenant members and service accounts do not see the upstream URL or the health detail (null); admins and regulators do', async () => {

@@ -91,13 +91,15 @@ describe('model catalog over GraphQL', () => {
       expect(cursors.length).toBeGreaterThanOrEqual(3);
     });
 
-    it('by id: a model and an offering; unknown or malformed ids are NOT_FOUND', async () => {
+    it('by id: a model and an offering; unknown ids are NOT_FOUND, malformed ones BAD_USER_INPUT', async () => {
       const { modelId, offeringId } = await freshOffering(client, 'by-id');
       expect((await client.ok('gaon-securities-analyst', `query($id: ID!) { model(id: $id) { id } }`, { id: modelId })).model.id).toBe(modelId);
       expect((await client.ok('gaon-securities-analyst', `query($id: ID!) { modelOffering(id: $id) { model { id } } }`, { id: offeringId })).modelOffering.model.id).toBe(modelId);
-      for (const id of ['00000000-0000-4000-8000-000000000000', 'nope']) {
-        expect(errorCodes(await client.gql('regulator', `query($id: ID!) { model(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'MODEL_NOT_FOUND' }]);
-        expect(errorCodes(await client.gql('regulator', `query($id: ID!) { modelOffering(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'OFFERING_NOT_FOUND' }]);
+      const id = '00000000-0000-4000-8000-000000000000';
+      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { model(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'MODEL_NOT_FOUND' }]);
+      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { modelOffering(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'OFFERING_NOT_FOUND' }]);
+      for (const field of ['model', 'modelOffering']) {
+        expect(errorCodes(await client.gql('regulator', `query($id: ID!) { ${field}(id: $id) { id } }`, { id: 'nope' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
       }
     });
   });

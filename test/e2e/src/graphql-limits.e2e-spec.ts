@@ -133,8 +133,8 @@ describe('GraphQL limits with the default configuration', () => {
     const cases: [unknown, { status: number; code: string }][] = [
       [page('-1'), { status: 200, code: 'BAD_USER_INPUT' }],
       [page('0'), { status: 200, code: 'BAD_USER_INPUT' }],
-      [page('1.5'), { status: 400, code: 'GRAPHQL_VALIDATION_FAILED' }],
-      [page('"10"'), { status: 400, code: 'GRAPHQL_VALIDATION_FAILED' }],
+      [page('1.5'), { status: 400, code: 'BAD_USER_INPUT' }],
+      [page('"10"'), { status: 400, code: 'BAD_USER_INPUT' }],
       [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 2.5 } }, { status: 400, code: 'BAD_USER_INPUT' }],
       [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 'many' } }, { status: 400, code: 'BAD_USER_INPUT' }],
       [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: -5 } }, { status: 200, code: 'BAD_USER_INPUT' }],

@@ -2,6 +2,9 @@ import { DomainError, type ErrorKind } from '@ai-commons/core';
 
 const KIND = {
   RUN_NOT_FOUND: 'not-found',
+  INVALID_ID: 'bad-input',
+  ALERT_NOT_FOUND: 'not-found',
+  INSTITUTION_NOT_FOUND: 'not-found',
   RUN_IN_PROGRESS: 'conflict',
   POLICY_INVALID: 'bad-input',
   POLICY_VERSION_CONFLICT: 'conflict',

@@ -1,4 +1,4 @@
-import { Args, Field, GraphQLISODateTime, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
 import { VerificationService } from './verification.service';
@@ -28,8 +28,8 @@ export class IsolationRunType {
   @Field({ description: 'on-demand | schedule' }) trigger!: string;
   @Field() requestedBy!: string;
   @Field({ description: 'running | passed | failed | warning | error' }) status!: string;
-  @Field(() => GraphQLISODateTime) startedAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Date) startedAt!: Date;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => IsolationRunSummaryType, { nullable: true }) summary!: IsolationRunSummaryType | null;
   @Field(() => String, { nullable: true, description: 'SHA-256 of the signed report (canonical JSON)' }) reportSha256!: string | null;
   @Field(() => String, { nullable: true }) signingKeyId!: string | null;
@@ -43,8 +43,8 @@ export class IsolationAlertType {
   @Field() checkId!: string;
   @Field() concern!: string;
   @Field() summary!: string;
-  @Field(() => GraphQLISODateTime) raisedAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Field(() => Date) raisedAt!: Date;
+  @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
 }
 
 const READERS = ['platform-admin', 'regulator'] as const;

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, validatePolicyDocument, type PolicyDocument } from '@ai
 import { parseSignedTreeHead, type SignedTreeHead } from '@ai-commons/audit-proofs';
 import { ALL_CHECKS, type CheckResult, type IsolationCheck, type RunContext, type RunInstitution } from './checks';
 import { runCheck } from './checks/run-check';
+import { isUuid } from '@ai-commons/graphql';
 import { IsolationError } from './isolation-errors';
 import { signReport, storedReportSignature, type DownloadedReportSignature } from './report-signing';
 import type { ReportStatus } from './report/check-tally';
@@ -248,8 +249,9 @@ export class VerificationService {
   }
 
   getRun(principal: Principal, id: string): Promise<VerificationRunRecord> {
+    runIdOrRefuse(id);
     return this.read(principal, `read isolation run ${id}`, async (tx) => {
-      const rows = /^[0-9a-f-]{36}$/i.test(id) ? await tx.query('select * from isolation_runs where id = $1', [id]) : [];
+      const rows = await tx.query('select * from isolation_runs where id = $1', [id]);
       if (!rows.length) throw new IsolationError('RUN_NOT_FOUND', `No verification run ${id}`, { id });
       return toRun(rows[0]);
     });
@@ -263,10 +265,12 @@ export class VerificationService {
 
   /** The stored report and its signature, as a supervisor downloads it. */
   signedReport(principal: Principal, id: string): Promise<SignedReport> {
+    runIdOrRefuse(id);
     return this.read(principal, `download isolation report ${id}`, async (tx) => {
-      const rows: { report: Record<string, unknown> | null; report_sha256: string; signature: string; signing_key_id: string }[] = /^[0-9a-f-]{36}$/i.test(id)
-        ? await tx.query('select report, report_sha256, signature, signing_key_id from isolation_runs where id = $1', [id])
-        : [];
+      const rows: { report: Record<string, unknown> | null; report_sha256: string; signature: string; signing_key_id: string }[] = await tx.query(
+        'select report, report_sha256, signature, signing_key_id from isolation_runs where id = $1',
+        [id],
+      );
       if (!rows.length || !rows[0].report) throw new IsolationError('RUN_NOT_FOUND', `No finished verification run ${id}`, { id });
       const row = rows[0];
       return {
@@ -289,10 +293,12 @@ export class VerificationService {
   acknowledgeAlert(principal: Principal, id: string): Promise<AlertRecord> {
     return RequestContext.withTenantScope(adminScopeFor(principal, `acknowledge isolation alert ${id}`), () =>
       this.db.transaction(async (tx) => {
-        const rows: Record<string, any>[] = /^[0-9a-f-]{36}$/i.test(id)
-          ? await tx.query(`update isolation_alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2) where id = $1 returning *`, [id, principal.subject])
-          : [];
-        if (!rows.length) throw new IsolationError('RUN_NOT_FOUND', `No isolation alert ${id}`, { id });
+        // TypeORM answers an UPDATE … RETURNING with [rows, affected count], not the rows alone.
+        const [rows] = (await tx.query(
+          `update isolation_alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2) where id = $1 returning *`,
+          [id, principal.subject],
+        )) as [Record<string, any>[], number];
+        if (!rows.length) throw new IsolationError('ALERT_NOT_FOUND', `No isolation alert ${id}`, { id });
         await this.audit.record({ action: 'isolation.alert.acknowledge', resourceType: 'isolation-alert', resourceId: id, outcome: 'success', details: { checkId: rows[0].check_id } }, tx);
         const row = rows[0];
         return { id: row.id, runId: row.run_id, checkId: row.check_id, concern: row.concern, summary: row.summary, raisedAt: row.raised_at, acknowledgedAt: row.acknowledged_at };
@@ -303,4 +309,9 @@ export class VerificationService {
   static mayStart(principal: Principal): boolean {
     return hasAnyRole(principal, ['platform-admin', 'regulator']);
   }
+}
+
+/** Run ids are UUIDs; the REST download takes one from its path (GraphQL checks its own at the edge). */
+function runIdOrRefuse(id: string): void {
+  if (!isUuid(id)) throw new IsolationError('INVALID_ID', 'Not a verification run id (a UUID)');
 }

@@ -42,5 +42,5 @@ export function confirmationStatus(confirmation: AuthorityConfirmation | undefin
 
 /** Region codes compare case-insensitively; anything that is not the home region is foreign. */
 export function regionScope(region: string, homeRegion: string): RegionScope {
-  return region.trim().toUpperCase() === homeRegion ? 'domestic' : 'foreign';
+  return typeof region === 'string' && region.trim().toUpperCase() === homeRegion ? 'domestic' : 'foreign';
 }

@@ -29,7 +29,7 @@ describe('previewPolicy', () => {
     const onPremises: EndpointFacts = { hosting: 'dedicated-on-premises', region: 'KR', networkZone: 'internal' };
     const preview = previewPolicy(DEFAULT_POLICY, requestFor('confidential', onPremises, 'internal'), 'hello', NOW);
     expect(preview.decision.ruleId).toBe('classification-above-ceiling');
-    expect(preview.facts.aboveCeiling).toBe(true);
+    expect(preview.facts?.aboveCeiling).toBe(true);
     expect(preview.trace.some((entry) => entry.decides)).toBe(false);
   });
 

@@ -6,6 +6,15 @@ export class GraphQLLimitError extends DomainError {
   readonly module = 'graphql';
 }
 
+/** A malformed argument, refused at the edge before any resolver runs (always `bad-input`). */
+export class GraphQLInputError extends DomainError {
+  readonly module = 'graphql';
+
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, 'bad-input', details);
+  }
+}
+
 /** The one place where module exceptions become GraphQL error codes. */
 export const GRAPHQL_CODE_BY_KIND: Record<ErrorKind, string> = {
   'bad-input': 'BAD_USER_INPUT',
@@ -23,6 +32,20 @@ export const GRAPHQL_CODE_BY_KIND: Record<ErrorKind, string> = {
  */
 export function limitRefusalError({ code, message, limit, actual }: GraphQLLimitRefusal): GraphQLFormattedError {
   return { message, extensions: { code, reason: code, limit, actual } };
+}
+
+/**
+ * graphql-js's messages for a value that does not fit its argument's type: from variable coercion
+ * (Apollo's BAD_USER_INPUT without a reason) and from literal validation (ValuesOfCorrectTypeRule,
+ * ProvidedRequiredArgumentsRule: GRAPHQL_VALIDATION_FAILED).
+ */
+const VALUE_ERROR =
+  /^(Variable "\$[^"]+" (got invalid value|of required type|of non-null type)|Expected value of type|Enum "[^"]+" cannot represent|Value "[^"]*" does not exist in "[^"]+" enum|Field "[^"]+" of required type|Field "[^"]+" is not defined by type|Argument "[^"]+" of (required|non-null) type|(Int|Float|String|Boolean|ID) cannot represent)/;
+
+function isValueError(formatted: GraphQLFormattedError): boolean {
+  const code = formatted.extensions?.code;
+  if (code === 'BAD_USER_INPUT') return formatted.extensions?.reason === undefined;
+  return code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.reason === undefined && VALUE_ERROR.test(formatted.message);
 }
 
 function originalOf(error: unknown): unknown {
@@ -54,6 +77,12 @@ export function formatGraphQLError(
         ...(original.details ? { details: original.details } : {}),
       },
     };
+  }
+  if (isValueError(formatted)) {
+    // GraphQL's own coercion of an argument (wrong type, Int overflow, unknown enum value, missing
+    // required field): the caller's malformed value, like the input rules' refusals.
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE' } };
   }
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') {

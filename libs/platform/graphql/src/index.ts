@@ -7,3 +7,7 @@ export * from './request-limits';
 export * from './request-limits.middleware';
 export * from './graphql-plugins';
 export * from './pagination';
+export * from './input/input-rules';
+export * from './input/argument-validation';
+export * from './input/date-time.scalar';
+export * from './input/argument-validation.interceptor';

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
-import { GraphQLLimitError } from './graphql-errors';
+import { GraphQLInputError, GraphQLLimitError } from './graphql-errors';
+import { isUuid, parseDateTime, textProblem } from './input/input-rules';
 
 @ObjectType()
 export class PageInfo {
@@ -62,7 +63,22 @@ export interface PageRequest {
   after?: unknown[];
 }
 
-export function pageRequest(args: PageArgs, maxPageSize: number): PageRequest {
+/**
+ * What a list's keyset cursor holds, part by part: a `timestamp` (ISO 8601 text, kept as given so
+ * microseconds survive), a `uuid`, or a `text` (a name or slug). Every cursor is checked against its
+ * list's shape before it reaches SQL.
+ */
+export type CursorKeyPart = 'timestamp' | 'uuid' | 'text';
+export type CursorKeyShape = readonly CursorKeyPart[];
+
+/** `(created_at, id)`-style keys. */
+export const TIME_ID_CURSOR: CursorKeyShape = ['timestamp', 'uuid'];
+/** `(name, id)`-style keys. */
+export const NAME_ID_CURSOR: CursorKeyShape = ['text', 'uuid'];
+/** Unique-name keys. */
+export const NAME_CURSOR: CursorKeyShape = ['text'];
+
+export function pageRequest(args: PageArgs, maxPageSize: number, cursorShape: CursorKeyShape): PageRequest {
   const size = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
     throw new GraphQLLimitError('INVALID_PAGE_SIZE', `first must be between 1 and ${maxPageSize}`, 'bad-input', {
@@ -70,21 +86,33 @@ export function pageRequest(args: PageArgs, maxPageSize: number): PageRequest {
       max: maxPageSize,
     });
   }
-  return { size, after: args.after ? decodeCursor(args.after) : undefined };
+  return { size, after: args.after ? decodeCursor(args.after, cursorShape) : undefined };
 }
 
 export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): unknown[] {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length > 0) return key;
-  } catch {
-    // fall through to the error below
+/** A cursor longer than this was not issued by this server (keys are a timestamp, a name, an id). */
+const MAX_CURSOR_LENGTH = 1_024;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+const partIsValid: Record<CursorKeyPart, (value: unknown) => boolean> = {
+  timestamp: (value) => typeof value === 'string' && parseDateTime(value) instanceof Date,
+  uuid: isUuid,
+  text: (value) => typeof value === 'string' && textProblem(value, MAX_CURSOR_LENGTH) === undefined,
+};
+
+export function decodeCursor(cursor: string, shape: CursorKeyShape): unknown[] {
+  if (cursor.length <= MAX_CURSOR_LENGTH && BASE64URL.test(cursor)) {
+    try {
+      const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (Array.isArray(key) && key.length === shape.length && shape.every((part, index) => partIsValid[part](key[index]))) return key;
+    } catch {
+      // fall through to the error below
+    }
   }
-  throw new GraphQLLimitError('INVALID_CURSOR', 'The cursor is not one this server issued', 'bad-input');
+  throw new GraphQLInputError('INVALID_CURSOR', 'The cursor is not one this server issued');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
@@ -12,7 +13,13 @@ import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import { UseCasesModule } from '@ai-commons/use-cases';
 import type { JsonLogger } from '@ai-commons/observability';
-import { formatGraphQLError, hideSuggestionsFromAnonymousPlugin } from '@ai-commons/graphql';
+import {
+  ArgumentValidationInterceptor,
+  DateTimeScalar,
+  formatGraphQLError,
+  hideSuggestionsFromAnonymousPlugin,
+  validateNestedArgumentsAtTheEdge,
+} from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
 
 export interface ControlPlaneDependencies {
@@ -44,6 +51,11 @@ export class ControlPlaneModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
+          // Input rules (ids, text, dates, numbers, lists) for every argument, before any service:
+          // the strict DateTime scalar, ArgumentValidationInterceptor (root fields, after the auth
+          // guard) and this transform (nested fields, which have no guard).
+          buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
+          transformSchema: validateNestedArgumentsAtTheEdge,
           introspection: config.GRAPHQL_INTROSPECTION,
           playground: false,
           graphiql: false,
@@ -60,6 +72,7 @@ export class ControlPlaneModule {
         }),
       ],
       controllers: [HealthController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ArgumentValidationInterceptor }],
     };
   }
 }

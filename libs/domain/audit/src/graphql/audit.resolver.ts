@@ -3,7 +3,7 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
 import type { StoredAuditEvent } from '../events/audit-event';
 import { AuditKeys } from '../keys/audit-keys';
 import { AuditLogService, type PublishedPublicKey } from '../read/audit-log.service';
@@ -40,7 +40,7 @@ export class AuditResolver {
     @Args('filter', { type: () => AuditEventFilterInput, nullable: true }) filter?: AuditEventFilterInput,
     @Args('newestFirst', { type: () => Boolean, nullable: true }) newestFirst?: boolean,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.auditLog.list(
       principal,
       {

@@ -6,7 +6,7 @@ import { Controller, Get, Query, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Public, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
-import { DomainErrorHttpFilter } from '@ai-commons/graphql';
+import { DomainErrorHttpFilter, isUuid, parseDateTime } from '@ai-commons/graphql';
 import { AuditError } from '../audit-errors';
 import { tarDirectory } from '../export/tar';
 import { AUDIT_READERS } from '../graphql/audit.resolver';
@@ -45,6 +45,7 @@ export class AuditExportController {
     @Query('from') from?: string,
     @Query('to') to?: string,
   ): Promise<void> {
+    if (institutionId !== undefined && institutionId !== '' && !isUuid(institutionId)) throw new AuditError('INVALID_ID', 'institutionId is not an id (a UUID)');
     const range = { from: instant(from, 'from') ?? new Date(0), to: instant(to, 'to') ?? new Date() };
     const workDirectory = await mkdtemp(join(tmpdir(), 'ai-commons-audit-export-'));
     try {
@@ -67,10 +68,11 @@ export class AuditExportController {
   }
 }
 
-function instant(value: string | undefined, name: string): Date | undefined {
+/** The GraphQL DateTime rules (ISO 8601, years 1–9999); a repeated parameter is not an instant. */
+function instant(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw new AuditError('INVALID_TIME_RANGE', `${name} is not an ISO 8601 instant`);
+  const parsed = typeof value === 'string' ? parseDateTime(value) : 'INVALID_DATE';
+  if (!(parsed instanceof Date)) throw new AuditError('INVALID_TIME_RANGE', `${name} is not an ISO 8601 instant between 0001-01-01 and 9999-12-31`, { problem: parsed });
   return parsed;
 }
 

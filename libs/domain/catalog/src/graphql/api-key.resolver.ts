@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
 import { apiKeyStatus, type ApiKeyRecord, type ApiKeyStatus } from '../api-keys/api-key.model';
 import { ApiKeyService } from '../api-keys/api-key.service';
 import { ApiKeyStatusEnum } from './catalog-enums';
@@ -28,7 +28,7 @@ export class ApiKeyResolver {
     @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string,
     @Args('status', { type: () => ApiKeyStatusEnum, nullable: true }) status?: ApiKeyStatusEnum,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.apiKeyService.list(principal, { institutionId, status }, request.size, request.after);
     return toConnection(result.rows, result.size, (row: ApiKeyRecord) => [row.createdAt.toISOString(), row.id]);
   }

@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, TIME_ID_CURSOR, NAME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
 import type { EndpointRecord, EndpointStateChangeRecord } from '../endpoints/endpoint.model';
 import { EndpointService } from '../endpoints/endpoint.service';
 import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum } from './catalog-enums';
@@ -38,7 +38,7 @@ export class EndpointResolver {
     @Args('offeringId', { type: () => ID, nullable: true }) offeringId?: string,
     @Args('isolationMode', { type: () => IsolationModeEnum, nullable: true }) isolationMode?: IsolationModeEnum,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, NAME_ID_CURSOR);
     const filter = { institutionId, name, state, health, offeringId, isolationMode };
     const result = await this.endpointService.list(principal, filter, request.size, request.after);
     return toConnection(result.rows, result.size, (row: EndpointRecord) => [row.name, row.id]);
@@ -68,7 +68,7 @@ export class EndpointResolver {
 
   @ResolveField(() => EndpointStateChangeConnection)
   async stateHistory(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.endpointService.stateHistory(principal, endpoint.id, request.size, request.after);
     return toConnection(result.rows, result.size, (row: EndpointStateChangeRecord) => [row.changedAt.toISOString(), row.id]);
   }

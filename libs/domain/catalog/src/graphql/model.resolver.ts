@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, NAME_CURSOR, toConnection } from '@ai-commons/graphql';
 import type { ModelRecord } from '../models/model.model';
 import { ModelService } from '../models/model.service';
 import { OfferingService } from '../offerings/offering.service';
@@ -27,7 +27,7 @@ export class ModelResolver {
     @Args('status', { type: () => CatalogStatusEnum, nullable: true }) status?: CatalogStatusEnum,
     @Args('family', { type: () => String, nullable: true }) family?: string,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, NAME_CURSOR);
     const result = await this.modelService.list(principal, { kind, status, family }, request.size, request.after);
     return toConnection(result.rows, result.size, (row: ModelRecord) => [row.name]);
   }

@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, TIME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
 import type { OfferingRecord } from '../offerings/offering.model';
 import { OfferingService } from '../offerings/offering.service';
 import { CatalogStatusEnum, HostingEnum, NetworkZoneEnum } from './catalog-enums';
@@ -26,7 +26,7 @@ export class OfferingResolver {
     @Args('region', { type: () => String, nullable: true }) region?: string,
     @Args('status', { type: () => CatalogStatusEnum, nullable: true }) status?: CatalogStatusEnum,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.offerings.list(principal, { modelId, hosting, networkZone, region, status }, request.size, request.after);
     return toConnection(result.rows, result.size, (row: OfferingRecord) => [row.createdAt.toISOString(), row.id]);
   }

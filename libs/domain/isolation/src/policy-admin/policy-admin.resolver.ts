@@ -1,6 +1,7 @@
-import { Args, Field, GraphQLISODateTime, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
+import { AcceptsTextUpTo, parseJsonText } from '@ai-commons/graphql';
 import { IsolationError } from '../isolation-errors';
 import { PolicyAdminService, type PolicyVersionRecord } from './policy-admin.service';
 
@@ -11,7 +12,7 @@ export class DataPolicyVersionType {
   @Field({ description: 'The policy document, JSON' }) documentJson!: string;
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field() publishedBy!: string;
-  @Field(() => GraphQLISODateTime, { nullable: true }) publishedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) publishedAt!: Date | null;
   @Field({ description: 'False for the built-in default (in force while nothing is published)' }) published!: boolean;
 }
 
@@ -22,13 +23,17 @@ export class InstitutionPiiSettingsType {
   @Field(() => Int) revision!: number;
 }
 
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new IsolationError(what === 'sample' ? 'INVALID_SAMPLE' : 'POLICY_INVALID', `${what} is not valid JSON`);
-  }
+const JSON_ERROR_CODE = { document: 'POLICY_INVALID', sample: 'INVALID_SAMPLE', settings: 'PII_SETTINGS_INVALID' } as const;
+
+/** JSON arguments: valid JSON, bounded nesting, no text PostgreSQL cannot store (see parseJsonText). */
+function parseJson(text: string, what: keyof typeof JSON_ERROR_CODE): unknown {
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return parsed.value;
+  throw new IsolationError(JSON_ERROR_CODE[what], `${what} is not acceptable JSON (${parsed.problem})`, { problem: parsed.problem });
 }
+
+/** Policy documents and samples are larger than the default text bound of an argument. */
+const MAX_DOCUMENT_LENGTH = 128 * 1024;
 
 const toType = (record: PolicyVersionRecord): DataPolicyVersionType => ({ ...record, documentJson: JSON.stringify(record.document) });
 
@@ -49,12 +54,14 @@ export class PolicyAdminResolver {
   }
 
   @Roles('platform-admin')
+  @AcceptsTextUpTo(MAX_DOCUMENT_LENGTH)
   @Mutation(() => DataPolicyVersionType, { description: 'Publishes the next version (same policyId, version + 1); gateways apply it within moments' })
   async publishDataPolicy(@CurrentPrincipal() principal: Principal, @Args('documentJson') documentJson: string, @Args('note', { nullable: true }) note?: string) {
     return toType(await this.policies.publish(principal, parseJson(documentJson, 'document'), note));
   }
 
   @Roles('platform-admin', 'regulator')
+  @AcceptsTextUpTo(MAX_DOCUMENT_LENGTH)
   @Query(() => String, { description: 'Preview (JSON): the decision, derived facts, rule trace and PII scan for a sample request, under a draft or the current policy' })
   async previewDataPolicy(
     @CurrentPrincipal() principal: Principal,

@@ -114,6 +114,9 @@ export class PolicyAdminService {
     if (!useScope || (useScope.kind === 'tenant' && useScope.tenantId !== target)) throw new IsolationError('TENANT_SCOPE_REQUIRED', "Only your own institution's settings");
     return RequestContext.withTenantScope(useScope, () =>
       this.db.transaction(async (tx) => {
+        // Found before the insert: an unknown institution is NOT_FOUND, not a foreign-key violation.
+        const institutions: unknown[] = await tx.query('select 1 from institutions where id = $1', [target]);
+        if (!institutions.length) throw new IsolationError('INSTITUTION_NOT_FOUND', `No institution with id ${target}`, { institutionId: target });
         const rows: { revision: number }[] = await tx.query(
           `insert into institution_pii_settings (tenant_id, settings, updated_by) values ($1, $2, $3)
            on conflict (tenant_id) do update set settings = excluded.settings, updated_by = excluded.updated_by, updated_at = now(), revision = institution_pii_settings.revision + 1

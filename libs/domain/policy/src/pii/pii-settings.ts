@@ -52,16 +52,21 @@ export function effectivePiiSettings(
   minimumModes: PiiMinimumModes,
   institution: InstitutionPiiSettings | undefined,
 ): PiiScanSettings {
+  // Untyped callers (a preview's sample) may pass anything: only well-typed choices count.
+  const chosen = <T>(detector: keyof InstitutionPiiSettings, option: string, valid: (value: unknown) => value is T): T | undefined => {
+    const entry: unknown = isRecord(institution) ? institution[detector] : undefined;
+    const value = isRecord(entry) ? entry[option] : undefined;
+    return valid(value) ? value : undefined;
+  };
+  const modeOf = (detector: PiiDetector) => atLeast(chosen(detector, 'mode', isPiiMode) ?? defaults[detector].mode, minimumModes[detector]);
   return {
-    rrn: {
-      mode: atLeast(institution?.rrn?.mode ?? defaults.rrn.mode, minimumModes.rrn),
-      validateChecksum: institution?.rrn?.validateChecksum ?? defaults.rrn.validateChecksum,
-    },
-    card: {
-      mode: atLeast(institution?.card?.mode ?? defaults.card.mode, minimumModes.card),
-      requireKnownIin: institution?.card?.requireKnownIin ?? defaults.card.requireKnownIin,
-    },
-    bankAccount: { mode: atLeast(institution?.bankAccount?.mode ?? defaults.bankAccount.mode, minimumModes.bankAccount) },
-    phone: { mode: atLeast(institution?.phone?.mode ?? defaults.phone.mode, minimumModes.phone) },
+    rrn: { mode: modeOf('rrn'), validateChecksum: chosen('rrn', 'validateChecksum', isBoolean) ?? defaults.rrn.validateChecksum },
+    card: { mode: modeOf('card'), requireKnownIin: chosen('card', 'requireKnownIin', isBoolean) ?? defaults.card.requireKnownIin },
+    bankAccount: { mode: modeOf('bankAccount') },
+    phone: { mode: modeOf('phone') },
   };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isPiiMode = (value: unknown): value is PiiMode => (PII_MODES as readonly unknown[]).includes(value);

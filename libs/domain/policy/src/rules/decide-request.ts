@@ -17,7 +17,7 @@ export interface RequestDecision {
 
 /** The settings a request's prompt is scanned with under this policy. */
 export function piiSettingsFor(policy: PolicyDocument, request: GatewayRequest): PiiScanSettings {
-  return effectivePiiSettings(policy.pii.defaults, policy.pii.minimumModes, request.institutionPiiSettings);
+  return effectivePiiSettings(policy.pii.defaults, policy.pii.minimumModes, request?.institutionPiiSettings);
 }
 
 function mergeFindings(scans: readonly (readonly PiiFindingCount[])[]): PiiFindingCount[] {

@@ -13,9 +13,10 @@ function denial(policy: PolicyDocument, ruleId: string, reason: string): Decisio
 }
 
 /** Values arriving from untyped callers that the rules cannot reason about; undefined when sound. */
-function invalidRequestReason(request: PolicyRequest): string | undefined {
+export function invalidRequestReason(request: PolicyRequest): string | undefined {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return 'the request is not an object';
   const { endpoint } = request;
-  if (typeof endpoint !== 'object' || endpoint === null) return 'the request names no endpoint';
+  if (typeof endpoint !== 'object' || endpoint === null || Array.isArray(endpoint)) return 'the request names no endpoint';
   if (classificationRank(request.classification) < 0) return `unknown classification; expected one of ${CLASSIFICATIONS.join(', ')}`;
   if (classificationRank(request.institutionCeiling) < 0) return 'the institution has no valid classification ceiling';
   if (!(HOSTINGS as readonly string[]).includes(endpoint.hosting)) return 'the endpoint has an unknown hosting type';

@@ -3,7 +3,7 @@ import type { DecisionRecord } from '../decision';
 import type { PiiScanSettings } from '../pii/pii-settings';
 import { scanPrompt, type PromptScan } from '../pii/scan-prompt';
 import { decideRequest, piiSettingsFor } from './decide-request';
-import { evaluatePolicy } from './evaluate-policy';
+import { evaluatePolicy, invalidRequestReason } from './evaluate-policy';
 import type { PolicyDocument, RuleEffect } from './policy-document';
 import { conditionMatches, requestFacts, type RequestFacts } from './request-facts';
 import type { GatewayRequest } from './request';
@@ -21,7 +21,8 @@ export interface RuleTraceEntry {
 export interface PolicyPreview {
   /** Exactly the record the gateway would write for this request. */
   readonly decision: DecisionRecord;
-  readonly facts: RequestFacts & { readonly aboveCeiling: boolean };
+  /** Null when the sample is malformed (then the decision is `request-invalid` and no rule matches). */
+  readonly facts: (RequestFacts & { readonly aboveCeiling: boolean }) | null;
   readonly trace: readonly RuleTraceEntry[];
   readonly piiSettings: PiiScanSettings;
   /** The sample prompt scanned even when the policy denies, so the PII settings can be tried regardless. */
@@ -34,14 +35,14 @@ export interface PolicyPreview {
  */
 export function previewPolicy(policy: PolicyDocument, sampleRequest: GatewayRequest, samplePrompt: string, now: Date): PolicyPreview {
   const { decision } = decideRequest(policy, sampleRequest, [samplePrompt], now);
-  const facts = requestFacts(policy, sampleRequest, now);
-  const trace = policy.rules.map((rule) => ({ ruleId: rule.id, effect: rule.effect, matches: conditionMatches(rule.when, facts) }));
-  // Rule ids are unique; a built-in decision (ceiling, default) names no rule.
+  const facts = invalidRequestReason(sampleRequest) === undefined ? requestFacts(policy, sampleRequest, now) : null;
+  const trace = policy.rules.map((rule) => ({ ruleId: rule.id, effect: rule.effect, matches: facts !== null && conditionMatches(rule.when, facts) }));
+  // Rule ids are unique; a built-in decision (ceiling, default, invalid request) names no rule.
   const decidingIndex = policy.rules.findIndex((rule) => rule.id === evaluatePolicy(policy, sampleRequest, now).ruleId);
   const piiSettings = piiSettingsFor(policy, sampleRequest);
   return {
     decision,
-    facts: {
+    facts: facts && {
       ...facts,
       aboveCeiling: classificationRank(sampleRequest.classification) > classificationRank(sampleRequest.institutionCeiling),
     },

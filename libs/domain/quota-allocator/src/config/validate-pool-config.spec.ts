@@ -52,6 +52,12 @@ describe('validatePoolConfig', () => {
     expect(codes(pool, withMember(1, { periodTokenBudget: -1 }))).toEqual(['NEGATIVE_LIMIT']);
   });
 
+  it('rejects a budget that is not a whole number of tokens (stored as a bigint)', () => {
+    for (const periodTokenBudget of [0.5, 5e-324, 1e9 + 0.25]) {
+      expect(codes(pool, withMember(1, { periodTokenBudget }))).toEqual(['INVALID_BUDGET']);
+    }
+  });
+
   it('rejects a hard cap below the guarantee', () => {
     // kb's guarantee: 0.5 × 0.9 × 100 000 = 45 000 tokens/min.
     const issues = validatePoolConfig(pool, withMember(0, { hardCap: { tokensPerMinute: 44_999 } }));

@@ -76,6 +76,10 @@ function memberIssues(
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) {
     issues.push({ code: 'NEGATIVE_LIMIT', institutionId, field: 'periodTokenBudget',
       message: `period token budget ${budget} of ${institutionId} must be a finite non-negative number` });
+  } else if (budget !== undefined && !Number.isInteger(budget)) {
+    // Budgets count tokens: stored as a bigint, so a fraction is refused here, not by the database.
+    issues.push({ code: 'INVALID_BUDGET', institutionId, field: 'periodTokenBudget',
+      message: `period token budget ${budget} of ${institutionId} must be a whole number of tokens` });
   }
   if (weightValid) issues.push(...hardCapIssues(pool, member));
   return issues;

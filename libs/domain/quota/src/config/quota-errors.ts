@@ -22,6 +22,7 @@ const KIND = {
   WEIGHTS_DO_NOT_SUM: 'bad-input',
   GUARANTEE_ABOVE_CAPACITY: 'bad-input',
   NEGATIVE_LIMIT: 'bad-input',
+  INVALID_BUDGET: 'bad-input',
   HARD_CAP_BELOW_GUARANTEE: 'bad-input',
   NEGATIVE_CAPITAL: 'bad-input',
   OVERRIDES_EXCEED_ONE: 'bad-input',

@@ -1,11 +1,13 @@
 import {
   buildAdmissionPolicy,
   deriveWeights,
+  DIMENSIONS,
   isQuotaConfigError,
   validatePoolConfig,
   type AdmissionOptions,
   type AdmissionPolicy,
   type ConfigIssue,
+  type Dimension,
   type DimensionLimits,
   type MemberQuotaConfig,
   type PoolConfig,
@@ -116,7 +118,27 @@ export function resolvePoolConfig(definition: Pick<QuotaPoolDefinition, 'capacit
     hardCap: member.hardCap,
     ...(member.periodTokenBudget !== null ? { periodTokenBudget: member.periodTokenBudget } : {}),
   }));
-  return { pool, members, issues: validatePoolConfig(pool, members) };
+  return { pool, members, issues: [...validatePoolConfig(pool, members), ...storageIssues(pool)] };
+}
+
+/** The columns' bounds: capacities are whole numbers (bigint; concurrency an integer). */
+const MAX_STORED_CAPACITY: Record<Dimension, number> = {
+  tokensPerMinute: Number.MAX_SAFE_INTEGER,
+  requestsPerMinute: Number.MAX_SAFE_INTEGER,
+  concurrentRequests: 2_147_483_647,
+};
+
+function storageIssues(pool: PoolConfig): ConfigIssue[] {
+  return DIMENSIONS.filter((dimension) => {
+    const value = pool.capacity[dimension];
+    // Negative and non-finite values are validatePoolConfig's to report.
+    return Number.isFinite(value) && value >= 0 && (!Number.isInteger(value) || value > MAX_STORED_CAPACITY[dimension]);
+  }).map((dimension) => ({
+    code: 'INVALID_CAPACITY',
+    dimension,
+    field: 'capacity',
+    message: `capacity ${dimension} = ${pool.capacity[dimension]} must be a whole number up to ${MAX_STORED_CAPACITY[dimension]}`,
+  }));
 }
 
 /** The gateway's admission policy for a pool, or the issues that keep it from being enforced. */

@@ -11,7 +11,7 @@ import {
   type TenantScope,
 } from '@ai-commons/core';
 import { TenantDatabase } from '@ai-commons/database';
-import { allocate, DIMENSIONS, type DimensionLimits, type PoolCapacity } from '@ai-commons/quota-allocator';
+import { allocate, DIMENSIONS, type ConfigIssue, type DimensionLimits, type PoolCapacity } from '@ai-commons/quota-allocator';
 import { QuotaError, quotaConfigError } from '../config/quota-errors';
 import { loadPoolDefinitions, resolvePoolConfig, type QuotaMemberDefinition, type QuotaPoolDefinition } from '../config/quota-pool-definition';
 
@@ -233,6 +233,8 @@ export class QuotaService {
       const resolved = resolvePoolConfig(next);
       if (resolved.issues.length) return { issues: resolved.issues, members: [] };
       const wanted = demands ?? resolved.members.map((member) => ({ institutionId: member.institutionId, demand: resolved.pool.capacity }));
+      const demandIssues = wanted.flatMap(({ institutionId, demand }) => demandProblems(resolved.members.map((member) => member.institutionId), institutionId, demand));
+      if (demandIssues.length) throw quotaConfigError(demandIssues);
       const allocation = allocate(resolved.pool, resolved.members, wanted);
       return {
         issues: [],
@@ -463,3 +465,16 @@ function poolNotFound(id: string): QuotaError {
   return new QuotaError('POOL_NOT_FOUND', `No quota pool with id ${id}`, { id });
 }
 
+/** What allocate() would throw on: a demand by a non-member, or a negative or non-finite one. */
+function demandProblems(memberIds: readonly string[], institutionId: string, demand: PoolCapacity): ConfigIssue[] {
+  if (!memberIds.includes(institutionId)) {
+    return [{ code: 'UNKNOWN_MEMBER', institutionId, field: 'demand', message: `${institutionId} is not a member of the pool` }];
+  }
+  return DIMENSIONS.filter((dimension) => !(Number.isFinite(demand[dimension]) && demand[dimension] >= 0)).map((dimension) => ({
+    code: 'NEGATIVE_LIMIT' as const,
+    institutionId,
+    dimension,
+    field: 'demand',
+    message: `demand ${dimension} = ${demand[dimension]} of ${institutionId} must be a finite non-negative number`,
+  }));
+}

@@ -2,7 +2,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { Inject } from '@nestjs/common';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { PageArgs, pageRequest, TIME_ID_CURSOR, NAME_CURSOR, toConnection } from '@ai-commons/graphql';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { InstitutionService } from '../institution.service';
 import type { InstitutionRecord, StatusChangeRecord } from '../institution.model';
@@ -32,7 +32,7 @@ export class InstitutionResolver {
     @Args('status', { type: () => InstitutionStatusEnum, nullable: true }) status?: InstitutionStatusEnum,
     @Args('sector', { type: () => SectorEnum, nullable: true }) sector?: SectorEnum,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, NAME_CURSOR);
     const result = await this.institutionService.list(principal, { status, sector }, request.size, request.after);
     return toConnection(result.rows, result.size, (row: InstitutionRecord) => [row.slug]);
   }
@@ -44,7 +44,7 @@ export class InstitutionResolver {
 
   @ResolveField(() => StatusChangeConnection)
   async statusHistory(@CurrentPrincipal() principal: Principal, @Parent() institution: InstitutionRecord, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.institutionService.statusHistory(principal, institution.id, request.size, request.after);
     return toConnection(result.rows, result.size, (row: StatusChangeRecord) => [row.changedAt.toISOString(), row.id]);
   }
