@@ -152,11 +152,11 @@ describe('AI use-case register over GraphQL', () => {
   });
 
   it.each([
-    ['malformed id', 'query { useCase(id: "not-a-uuid") { id } }', 'INVALID_USE_CASE_ID'],
-    ['malformed institution filter', 'query { useCases(institutionId: "x") { edges { node { id } } } }', 'INVALID_FILTER'],
+    ['malformed id', 'query { useCase(id: "not-a-uuid") { id } }', 'INVALID_ID'],
+    ['malformed institution filter', 'query { useCases(institutionId: "x") { edges { node { id } } } }', 'INVALID_ID'],
     ['negative expiring window', 'query { useCases(expiringWithinDays: -1) { edges { node { id } } } }', 'INVALID_FILTER'],
     // A well-formed cursor (base64url JSON) that this server never issued: bad input, not a SQL error.
-    ['forged list cursor', `query { useCases(after: "${Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url')}") { edges { node { id } } } }`, 'INVALID_FILTER'],
+    ['forged list cursor', `query { useCases(after: "${Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url')}") { edges { node { id } } } }`, 'INVALID_CURSOR'],
   ])('%s is BAD_USER_INPUT', async (_label, query, reason) => {
     expect(reasonOf(await client.gql('regulator', query))).toEqual({ code: 'BAD_USER_INPUT', reason });
   });
@@ -171,7 +171,8 @@ describe('AI use-case register over GraphQL', () => {
     const other = await create();
     expect(reasonOf(await client.gql('hanbit-bank-admin', UPDATE, { id: other.id, input: { name: taken.name } }))).toEqual({ code: 'CONFLICT', reason: 'USE_CASE_NAME_TAKEN' });
     expect(reasonOf(await client.gql('hanbit-bank-admin', UPDATE, { id: other.id, input: {} }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'EMPTY_UPDATE' });
-    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ endpointIds: ['not-a-uuid'] }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_ENDPOINTS' });
+    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ endpointIds: ['not-a-uuid'] }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' });
+    expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ endpointIds: [] }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_ENDPOINTS' });
     expect(reasonOf(await client.gql('hanbit-bank-admin', CREATE, { input: declaration({ purpose: 'x'.repeat(2001) }) }))).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_TEXT_FIELD' });
   });
 

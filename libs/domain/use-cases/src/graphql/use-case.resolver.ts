@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { PageArgs, pageRequest, toConnection } from '@ai-commons/graphql';
+import { NAME_CURSOR, PageArgs, TIME_ID_CURSOR, pageRequest, toConnection } from '@ai-commons/graphql';
 import type { EnforcementMode, RiskTier, UseCaseState } from '../use-case.model';
 import type { UseCaseHistoryRecord, UseCaseRecord, UseCaseVersionRecord } from '../service/use-case-records';
 import type { UseCaseAuditEvent } from '../service/use-case.service';
@@ -50,7 +50,7 @@ export class UseCaseResolver {
     @Args('highImpact', { type: () => Boolean, nullable: true }) highImpact?: boolean,
     @Args('expiringWithinDays', { type: () => Int, nullable: true, description: 'Approvals ending within N days' }) expiringWithinDays?: number,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const filter = { institutionId, state: state as UseCaseState | undefined, riskTier: riskTier as RiskTier | undefined, highImpact, expiringWithinDays };
     const result = await this.service.list(principal, filter, request.size, request.after);
     return toConnection(result.rows, result.size, cursorOf);
@@ -59,7 +59,7 @@ export class UseCaseResolver {
   @Roles(...OVERSIGHT)
   @Query(() => UseCaseConnection, { description: 'Use cases with a version waiting for the regulator\'s decision' })
   async useCaseReviewQueue(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.service.list(principal, { awaitingReview: true }, request.size, request.after);
     return toConnection(result.rows, result.size, cursorOf);
   }
@@ -71,7 +71,7 @@ export class UseCaseResolver {
     @Args() page: PageArgs,
     @Args('days', { type: () => Int, nullable: true }) days?: number,
   ) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.service.list(principal, { expiringWithinDays: days ?? 30 }, request.size, request.after);
     return toConnection(result.rows, result.size, cursorOf);
   }
@@ -84,14 +84,14 @@ export class UseCaseResolver {
 
   @ResolveField(() => UseCaseVersionConnection, { description: 'Newest first' })
   async versions(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, NAME_CURSOR);
     const result = await this.service.versions(principal, useCase.id, request.size, request.after);
-    return toConnection(result.rows, result.size, (row: UseCaseVersionRecord) => [row.version]);
+    return toConnection(result.rows, result.size, (row: UseCaseVersionRecord) => [String(row.version)]);
   }
 
   @ResolveField(() => UseCaseHistoryConnection, { description: 'Every transition with actor, role, time and comment, oldest first' })
   async history(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.service.history(principal, useCase.id, request.size, request.after);
     return toConnection(result.rows, result.size, (row: UseCaseHistoryRecord) => [row.occurredAt.toISOString(), row.id]);
   }
@@ -103,7 +103,7 @@ export class UseCaseResolver {
 
   @ResolveField(() => UseCaseAuditEventConnection, { description: 'Its transitions and its gateway requests (last 30 days), newest first' })
   async auditEvents(@CurrentPrincipal() principal: Principal, @Parent() useCase: UseCaseRecord, @Args() page: PageArgs) {
-    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.service.auditEvents(principal, useCase.id, request.size, request.after);
     return toConnection(result.rows, result.size, (row: UseCaseAuditEvent) => [row.occurredAt.toISOString(), row.id]);
   }
@@ -112,8 +112,8 @@ export class UseCaseResolver {
   @Query(() => [UseCaseUsageReportRowType], { description: 'Gateway usage by institution, use case and day (KST); members see their own' })
   useCaseUsageReport(
     @CurrentPrincipal() principal: Principal,
-    @Args('from', { type: () => GraphQLISODateTime }) from: Date,
-    @Args('to', { type: () => GraphQLISODateTime }) to: Date,
+    @Args('from', { type: () => Date }) from: Date,
+    @Args('to', { type: () => Date }) to: Date,
     @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string,
   ) {
     return this.service.usageReport(principal, from, to, institutionId);

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@ai-commons/graphql';
 import { DataClassificationEnum } from '@ai-commons/tenancy';
 import type { DataClassification } from '@ai-commons/tenancy';
@@ -44,10 +44,10 @@ registerEnumType(EnforcementModeEnum, { name: 'UseCaseEnforcementMode', descript
 export class UseCaseApprovalType {
   @Field({ description: "The authority's designation number" }) reference!: string;
   @Field() conditions!: string;
-  @Field(() => GraphQLISODateTime) validFrom!: Date;
-  @Field(() => GraphQLISODateTime) validUntil!: Date;
+  @Field(() => Date) validFrom!: Date;
+  @Field(() => Date) validUntil!: Date;
   @Field(() => String, { nullable: true }) approvedBy!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) approvedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) approvedAt!: Date | null;
 }
 
 @ObjectType('UseCaseVersion')
@@ -64,9 +64,9 @@ export class UseCaseVersionType {
   @Field() owner!: string;
   @Field() contact!: string;
   @Field() createdBy!: string;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => Date) createdAt!: Date;
   @Field(() => String, { nullable: true }) decidedBy!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
 }
 
 @ObjectType('UseCaseHistoryEntry')
@@ -79,7 +79,7 @@ export class UseCaseHistoryEntryType {
   @Field() actorSubject!: string;
   @Field() actorRole!: string;
   @Field(() => String, { nullable: true }) comment!: string | null;
-  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+  @Field(() => Date) occurredAt!: Date;
 }
 
 @ObjectType('UseCaseRefusalCount')
@@ -94,14 +94,14 @@ export class UseCaseUsageType {
   @Field(() => Int) requests!: number;
   @Field(() => Number) promptTokens!: number;
   @Field(() => Number) completionTokens!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastUsedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
   @Field(() => [UseCaseRefusalCountType]) refusalsByReason!: UseCaseRefusalCountType[];
 }
 
 @ObjectType('UseCaseAuditEvent')
 export class UseCaseAuditEventType {
   @Field(() => ID) id!: string;
-  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+  @Field(() => Date) occurredAt!: Date;
   @Field() action!: string;
   @Field() outcome!: string;
   @Field(() => String, { nullable: true }) actorSubject!: string | null;
@@ -129,8 +129,8 @@ export class UseCaseType {
   @Field() owner!: string;
   @Field() contact!: string;
   @Field() createdBy!: string;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
-  @Field(() => GraphQLISODateTime) updatedAt!: Date;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date) updatedAt!: Date;
 }
 
 export const UseCaseConnection = Connection(UseCaseType, 'UseCaseConnection');
@@ -156,8 +156,8 @@ export class UseCaseDeclarationInput {
 export class UseCaseApprovalInput {
   @Field() reference!: string;
   @Field(() => String, { nullable: true }) conditions?: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) validFrom?: Date | null;
-  @Field(() => GraphQLISODateTime) validUntil!: Date;
+  @Field(() => Date, { nullable: true }) validFrom?: Date | null;
+  @Field(() => Date) validUntil!: Date;
 }
 
 @ObjectType('SignedUseCaseRegister')

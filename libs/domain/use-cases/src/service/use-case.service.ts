@@ -489,10 +489,10 @@ function timeCursor(after: unknown[]): TimeCursor {
 
 function versionCursor(after: unknown[]): number {
   const [version] = after;
-  if (after.length !== 1 || !Number.isSafeInteger(version) || (version as number) < 1) {
+  if (after.length !== 1 || typeof version !== 'string' || !/^[1-9][0-9]{0,8}$/.test(version)) {
     throw new UseCaseError('INVALID_FILTER', 'The cursor is not one this server issued', { field: 'after' });
   }
-  return version as number;
+  return Number(version);
 }
 
 async function institutionCeiling(tx: EntityManager, tenantId: string): Promise<DataClassification> {
