@@ -136,9 +136,14 @@ describe('AI use-case register over GraphQL', () => {
       const refused = reasonOf(await client.gql(caller, query, variables));
       expect(refused.code).toBe(code);
       if (reason) expect(refused.reason).toBe(reason);
-      // Nothing changed.
-      const [row] = await superuserQuery('select state from use_cases where id = $1', [variables.id]);
-      expect(row).toBeDefined();
+      // Nothing was decided: no history entry by anyone but the institution's admin.
+      const entries = await superuserQuery(`select actor_role from use_case_history where use_case_id = $1 and action not in ('create', 'submit')`, [variables.id]);
+      const approvedBefore = _label.includes('suspends') || _label.includes('withdraws') || _label.includes('reinstates');
+      if (!approvedBefore) expect(entries).toEqual([]);
+      if (reason === 'SEPARATION_OF_DUTIES') {
+        const denied = await superuserQuery(`select details from audit_events where resource_id = $1 and outcome = 'denied'`, [variables.id]);
+        expect(denied).toEqual([{ details: expect.objectContaining({ code: 'SEPARATION_OF_DUTIES', useCaseId: variables.id }) }]);
+      }
     });
   });
 

@@ -332,14 +332,30 @@ export class UseCaseService {
     });
   }
 
-  private review(principal: Principal, id: string, command: UseCaseCommand, comment: string | null): Promise<UseCaseRecord> {
+  private async review(principal: Principal, id: string, command: UseCaseCommand, comment: string | null): Promise<UseCaseRecord> {
     const useCaseId = validUseCaseId(id);
-    assertActorFor(principal, command.kind);
+    try {
+      assertActorFor(principal, command.kind);
+    } catch (error) {
+      // A platform admin attempting a review decision: refused (separation of duties) and audited.
+      if (error instanceof UseCaseError && error.code === 'SEPARATION_OF_DUTIES') await this.recordSeparationOfDuties(principal, useCaseId, command.kind);
+      throw error;
+    }
     return this.scopes.review(principal, `${command.kind} use case ${useCaseId}`, async (tx) => {
       const current = (await loadUseCase(tx, useCaseId, true)) ?? notFound(useCaseId);
       const transition = this.decide(current, command, principal, command.kind);
       await this.persist(tx, principal, current, transition, command.kind, comment, command.kind === 'approve' ? { reference: command.approval.reference, validUntil: command.approval.validUntil.toISOString() } : {});
       return (await loadUseCase(tx, useCaseId))!;
+    });
+  }
+
+  private recordSeparationOfDuties(principal: Principal, useCaseId: string, action: UseCaseAction): Promise<void> {
+    return this.scopes.admin(adminScopeFor(principal, `refused ${action} of use case ${useCaseId}`), async (tx) => {
+      const rows: { tenant_id: string }[] = await tx.query('select tenant_id from use_cases where id = $1', [useCaseId]);
+      await this.audit.record(
+        { action: `use-case.${action}`, resourceType: 'use-case', resourceId: useCaseId, tenantId: rows[0]?.tenant_id, outcome: 'denied', details: { useCaseId, code: 'SEPARATION_OF_DUTIES', role: 'platform-admin' } },
+        tx,
+      );
     });
   }
 
