@@ -135,6 +135,14 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     ]);
   });
 
+  it('a request refused earlier in the chain (data policy) carries its use case too', async () => {
+    const result = await call(keys.approved, 'uc-allowed', { 'x-data-classification': 'top-secret' });
+    expect(result.status).toBe(400);
+    expect(result.error.code).toBe('unknown_data_classification');
+    const [refused] = await auditOf(result.requestId);
+    expect(refused).toMatchObject({ action: 'gateway.request.rejected', details: expect.objectContaining({ useCaseId: useCases.approved }) });
+  });
+
   it('readiness reports the register (a register that stops reloading would make the gateway not ready)', async () => {
     const response = await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } });
     const body = (await response.json()) as any;

@@ -86,6 +86,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     () => new GatewayError(503, 'api_error', 'audit_unavailable', 'The request could not be recorded in the audit log, so its answer is withheld.'),
   );
 
+  // Names each request's use case first (so every record of the request carries it), decides after the data policy.
+  const useCaseHook = new UseCaseHook(() => useCases.snapshot(), audit.writer);
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
   const server = createGatewayServer({
@@ -96,15 +98,16 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after it (it reads the classification the policy resolved).
     hooks: composeHooks(
+      useCaseHook.binding,
       new PolicyHook(() => policy.snapshot(), table, audit.writer),
-      new UseCaseHook(() => useCases.snapshot(), audit.writer),
+      useCaseHook,
       overrides.hooks ?? NO_REQUEST_HOOKS,
       quotaHooks,
       auditHooks,
     ),
     // Policy refusals are recorded by the policy hook itself, with the rule that denied.
     onRefused: (refusal) => {
-      if (!POLICY_REFUSAL_CODES.has(refusal.code) && refusal.code !== USE_CASE_REFUSAL_CODE) auditHooks.recordRefusal(refusal);
+      if (!POLICY_REFUSAL_CODES.has(refusal.code) && refusal.code !== USE_CASE_REFUSAL_CODE) auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails() });
     },
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,

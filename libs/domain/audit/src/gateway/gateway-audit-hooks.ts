@@ -51,6 +51,8 @@ export interface GatewayRefusal {
   code: string;
   method?: string;
   path?: string;
+  /** Extra facts of the refused request (e.g. its use case id), added to the record's details. */
+  details?: Record<string, unknown>;
 }
 
 const MAX_PATH_LENGTH = 200;
@@ -153,7 +155,7 @@ export class GatewayAuditHooks {
       outcome: refusal.status === 401 || refusal.status === 403 || refusal.status === 429 ? 'denied' : 'failure',
       httpStatus: refusal.status,
       policyDecision: refusal.status === 403 || refusal.status === 429 ? `deny:${refusal.code}` : null,
-      details: { code: refusal.code, method: refusal.method ?? null },
+      details: { code: refusal.code, method: refusal.method ?? null, ...refusal.details },
     });
   }
 

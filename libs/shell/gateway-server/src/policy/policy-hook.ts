@@ -159,7 +159,8 @@ export class PolicyHook implements RequestHooks {
       dataClassification: classification,
       httpStatus: details['code'] === 'data_policy_denied' ? 403 : 400,
       policyDecision,
-      details: { operation: request.operation, ...details },
+      // The use case, when the use-case binding hook ran before (it is first in the chain).
+      details: { operation: request.operation, ...details, ...('useCaseId' in request ? { useCaseId: (request as { useCaseId?: string | null }).useCaseId ?? null } : {}) },
     };
     await this.audit.appendDurable(event).catch(() => undefined);
   }

@@ -50,16 +50,39 @@ export function boundUseCaseId(snapshot: UseCaseSnapshot, request: AdmissionRequ
  * enforcement would have done. Everything is read from memory: a few Map lookups per request.
  */
 export class UseCaseHook implements RequestHooks {
+  /** The use case of each request in flight, by its context, for refusal records written elsewhere (quota). */
+  private readonly boundByContext = new WeakMap<object, string | null>();
+
   constructor(
     private readonly snapshot: () => UseCaseSnapshot,
     private readonly audit: UseCaseDecisionAuditWriter,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * First in the chain: names the request's use case (no decision yet), so every audit record of
+   * the request — a data-policy denial, a quota refusal — carries it.
+   */
+  readonly binding: RequestHooks = {
+    admit: async (admission) => {
+      const request = admission as AdmissionRequest & UseCaseAdmissionFields;
+      request.useCaseId = boundUseCaseId(this.snapshot(), request);
+      const context = RequestContext.current();
+      if (context) this.boundByContext.set(context, request.useCaseId);
+      return { complete: () => undefined };
+    },
+  };
+
+  /** `{ useCaseId }` of the current request once bound, for its refusal record; `{}` before. */
+  refusalDetails(): Record<string, unknown> {
+    const context = RequestContext.current();
+    return context && this.boundByContext.has(context) ? { useCaseId: this.boundByContext.get(context) ?? null } : {};
+  }
+
   async admit(admission: AdmissionRequest): Promise<{ complete: () => void }> {
     const request = admission as AdmissionRequest & PolicyAdmissionFields & UseCaseAdmissionFields;
     const snapshot = this.snapshot();
-    const useCaseId = boundUseCaseId(snapshot, request);
+    const useCaseId = request.useCaseId !== undefined ? request.useCaseId : boundUseCaseId(snapshot, request);
     const mode: EnforcementMode = snapshot.modes.get(request.caller.tenantId) ?? 'enforce';
     const useCase = useCaseId === null ? undefined : snapshot.useCases.get(useCaseId);
     // A use case of another institution is never honoured (bindings are per institution; belt and braces).
