@@ -6,6 +6,7 @@
  *   node -r ./tools/register-ts.cjs test/bench/use-cases/use-case-check.bench.ts
  */
 import { randomUUID } from 'node:crypto';
+import { RequestContext } from '../../../libs/platform/core/src';
 import { UseCaseHook, type UseCaseSnapshot } from '../../../libs/shell/gateway-server/src/use-cases';
 import type { AdmissionRequest } from '../../../libs/shell/gateway-server/src/pipeline/request-hooks';
 import type { EnforcedUseCase, EnforcementMode } from '../../../libs/domain/use-cases/src';
@@ -48,11 +49,13 @@ const noop = { admit: async (_request: AdmissionRequest) => ({ complete: () => u
 
 async function measure(admit: (request: AdmissionRequest) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   const samples = new Float64Array(RUNS);
-  for (let i = 0; i < WARMUP; i++) await admit(requests[i % requests.length]);
+  // Each admission in a request context of its own, as on the gateway (the binding remembers it per context).
+  const inContext = (request: AdmissionRequest) => RequestContext.run({ requestId: 'bench' }, () => admit(request));
+  for (let i = 0; i < WARMUP; i++) await inContext(requests[i % requests.length]);
   for (let i = 0; i < RUNS; i++) {
     const request = requests[(i * 7919) % requests.length];
     const start = process.hrtime.bigint();
-    await admit(request);
+    await inContext(request);
     samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
   }
   samples.sort();
@@ -60,13 +63,22 @@ async function measure(admit: (request: AdmissionRequest) => Promise<unknown>): 
 }
 
 void (async () => {
-  const base = await measure((request) => noop.admit(request));
-  const enforced = await measure((request) => hook.admit(request));
+  const base = await measure(async (request) => {
+    delete (request as { useCaseId?: unknown }).useCaseId;
+    await noop.admit(request);
+    return noop.admit(request);
+  });
+  // Both halves, as the gateway runs them: the binding hook first, the check after the data policy.
+  const enforced = await measure(async (request) => {
+    delete (request as { useCaseId?: unknown }).useCaseId;
+    await hook.binding.admit(request);
+    return hook.admit(request);
+  });
   const fmt = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
   console.log(`register: ${useCases.size} use cases, ${apiKeyUseCases.size} bound keys, ${INSTITUTIONS} institutions; ${RUNS} admissions each`);
   console.log('| admission | p50 | p99 |');
   console.log('| --- | --- | --- |');
-  console.log(`| no-op hook | ${fmt(base.p50)} | ${fmt(base.p99)} |`);
-  console.log(`| UseCaseHook (enforce, allowed) | ${fmt(enforced.p50)} | ${fmt(enforced.p99)} |`);
+  console.log(`| two no-op hooks | ${fmt(base.p50)} | ${fmt(base.p99)} |`);
+  console.log(`| binding + UseCaseHook (enforce, allowed) | ${fmt(enforced.p50)} | ${fmt(enforced.p99)} |`);
   console.log(`| **added by enforcement** | **${fmt(enforced.p50 - base.p50)}** | ${fmt(enforced.p99 - base.p99)} |`);
 })();
