@@ -170,6 +170,12 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     expect((await call(token)).error.use_case).toEqual({ id: useCases.submitted, state: 'submitted', reason: 'not_approved' });
     await bind(useCases.approved);
     await eventually(async () => (await call(token)).status === 200, 2000);
+    const listed = (await gql.ok('hanbit-bank-admin', `{ serviceAccountUseCaseBindings(first: 50) { edges { node { institutionId clientId useCaseId } } } }`)).serviceAccountUseCaseBindings.edges.map((edge: any) => edge.node);
+    expect(listed).toContainEqual({ institutionId: hanbitId, clientId: 'svc-hanbit-bank', useCaseId: useCases.approved });
+    expect(listed.every((binding: any) => binding.institutionId === hanbitId)).toBe(true);
+    expect((await gql.ok('hanbit-bank-admin', `mutation { unbindServiceAccountFromUseCase(clientId: "svc-hanbit-bank") }`)).unbindServiceAccountFromUseCase).toBe(true);
+    await eventually(async () => (await call(token)).error?.use_case?.reason === 'unbound', 2000);
+    await bind(useCases.approved);
   });
 
   it('once enforced, a key cannot be created without a use case', async () => {

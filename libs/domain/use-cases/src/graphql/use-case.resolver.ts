@@ -3,15 +3,16 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import type { Principal } from '@ai-commons/core';
-import { NAME_CURSOR, PageArgs, TIME_ID_CURSOR, pageRequest, toConnection } from '@ai-commons/graphql';
+import { NAME_CURSOR, NAME_ID_CURSOR, PageArgs, TIME_ID_CURSOR, pageRequest, toConnection } from '@ai-commons/graphql';
 import type { EnforcementMode, RiskTier, UseCaseState } from '../use-case.model';
 import type { UseCaseHistoryRecord, UseCaseRecord, UseCaseVersionRecord } from '../service/use-case-records';
-import type { UseCaseAuditEvent } from '../service/use-case.service';
+import type { ServiceAccountBinding, UseCaseAuditEvent } from '../service/use-case.service';
 import { RegisterExportService } from '../service/register-export.service';
 import { UseCaseService } from '../service/use-case.service';
 import {
   EnforcementModeEnum,
   RiskTierEnum,
+  ServiceAccountBindingConnection,
   ServiceAccountBindingType,
   SignedUseCaseRegisterType,
   UseCaseApprovalInput,
@@ -202,6 +203,20 @@ export class UseCaseResolver {
     @Args('mode', { type: () => EnforcementModeEnum }) mode: EnforcementModeEnum,
   ) {
     return this.service.setEnforcement(principal, institutionId, mode as EnforcementMode);
+  }
+
+  @Roles('tenant-admin', 'platform-admin', 'regulator')
+  @Query(() => ServiceAccountBindingConnection, { description: 'Which use case each service account (Keycloak client) runs under' })
+  async serviceAccountUseCaseBindings(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, NAME_ID_CURSOR);
+    const result = await this.service.serviceAccountBindings(principal, request.size, request.after);
+    return toConnection(result.rows, result.size, (row: ServiceAccountBinding) => [row.clientId, row.institutionId]);
+  }
+
+  @Roles('tenant-admin')
+  @Mutation(() => Boolean, { description: "Removes a service account's use-case binding (false: it had none)" })
+  unbindServiceAccountFromUseCase(@CurrentPrincipal() principal: Principal, @Args('clientId') clientId: string) {
+    return this.service.unbindServiceAccount(principal, clientId);
   }
 
   @Roles('tenant-admin')

@@ -172,9 +172,14 @@ export class SignedUseCaseRegisterType {
 
 @ObjectType('ServiceAccountBinding')
 export class ServiceAccountBindingType {
-  @Field() clientId!: string;
+  @Field(() => ID) institutionId!: string;
+  @Field({ description: 'Keycloak client id of the service account' }) clientId!: string;
   @Field(() => ID) useCaseId!: string;
+  @Field() boundBy!: string;
+  @Field(() => Date) boundAt!: Date;
 }
+
+export const ServiceAccountBindingConnection = Connection(ServiceAccountBindingType, 'ServiceAccountBindingConnection');
 
 @ObjectType('UseCaseUsageReportRow')
 export class UseCaseUsageReportRowType {

@@ -300,7 +300,7 @@ export class UseCaseService {
   }
 
   /** Binds one of the institution's service accounts (Keycloak client id) to one of its use cases. */
-  bindServiceAccount(principal: Principal, clientId: string, useCaseId: string): Promise<{ clientId: string; useCaseId: string }> {
+  bindServiceAccount(principal: Principal, clientId: string, useCaseId: string): Promise<ServiceAccountBinding> {
     const client = validText('clientId', clientId, 128);
     if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(client)) throw new UseCaseError('INVALID_TEXT_FIELD', 'clientId must be a Keycloak client id', { field: 'clientId' });
     const id = validUseCaseId(useCaseId);
@@ -312,7 +312,33 @@ export class UseCaseService {
         [tenantId, client, id, principal.subject],
       );
       await this.audit.record({ action: 'use-case.bind-service-account', resourceType: 'use-case', resourceId: id, tenantId, outcome: 'success', details: { useCaseId: id, clientId: client } }, tx);
-      return { clientId: client, useCaseId: id };
+      return { institutionId: tenantId, clientId: client, useCaseId: id, boundBy: principal.subject, boundAt: new Date() };
+    });
+  }
+
+  /** Service-account bindings, by client id: tenant admins see their institution's, platform admins and regulators all. */
+  serviceAccountBindings(principal: Principal, size: number, after?: unknown[]): Promise<{ rows: ServiceAccountBinding[]; size: number }> {
+    if (after !== undefined && (after.length !== 2 || typeof after[0] !== 'string' || !isUuid(after[1]))) {
+      throw new UseCaseError('INVALID_FILTER', 'The cursor is not one this server issued', { field: 'after' });
+    }
+    return this.scopes.read(principal, 'list service-account use-case bindings', async (tx) => {
+      const rows: { tenant_id: string; client_id: string; use_case_id: string; bound_by: string; bound_at: Date }[] = await tx.query(
+        `select tenant_id, client_id, use_case_id, bound_by, bound_at from service_account_use_cases
+         where ($1::text is null or (client_id, tenant_id) > ($1::text, $2::uuid)) order by client_id, tenant_id limit $3`,
+        [after?.[0] ?? null, after?.[1] ?? null, size + 1],
+      );
+      return { rows: rows.map((row) => ({ institutionId: row.tenant_id, clientId: row.client_id, useCaseId: row.use_case_id, boundBy: row.bound_by, boundAt: row.bound_at })), size };
+    });
+  }
+
+  /** Removes a service account's binding: once the institution enforces, its requests are refused (`unbound`). */
+  unbindServiceAccount(principal: Principal, clientId: string): Promise<boolean> {
+    const client = validText('clientId', clientId, 128);
+    return this.scopes.tenant(async (tx, tenantId) => {
+      const rows: { use_case_id: string }[] = await tx.query('delete from service_account_use_cases where tenant_id = $1 and client_id = $2 returning use_case_id', [tenantId, client]);
+      if (rows.length === 0) return false;
+      await this.audit.record({ action: 'use-case.unbind-service-account', resourceType: 'use-case', resourceId: rows[0].use_case_id, tenantId, outcome: 'success', details: { useCaseId: rows[0].use_case_id, clientId: client } }, tx);
+      return true;
     });
   }
 
@@ -440,6 +466,14 @@ export interface UseCaseUsage {
   completionTokens: number;
   lastUsedAt: Date | null;
   refusalsByReason: { reason: string; count: number }[];
+}
+
+export interface ServiceAccountBinding {
+  institutionId: string;
+  clientId: string;
+  useCaseId: string;
+  boundBy: string;
+  boundAt: Date;
 }
 
 export interface UseCaseUsageRow {
