@@ -1,5 +1,7 @@
-// Shared jest settings. NestJS 12 (and a few of its dependencies) ship ESM only; jest's CommonJS
-// loader cannot require() them on Node 20, so @swc/jest transforms those packages too.
+// Shared jest settings. NestJS 12 (and a few of its dependencies) ship ESM only. Node's own
+// require(esm) (Node >= 22.12, 24) does not apply inside jest: jest's CommonJS module loader refuses
+// them on every Node version ("Must use import to load ES Module", checked on Node 24.21), so @swc/jest
+// transforms those packages too.
 const path = require('node:path');
 const { pathsToModuleNameMapper } = require('./tools/jest-paths.cjs');
 

@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const [command = 'migrate', stepsArg] = process.argv.slice(2);
-await mustRun('node', ['tools/build.mjs']);
+// The container image ships dist/ already built and has no compiler (AI_COMMONS_PREBUILT=1).
+if (process.env.AI_COMMONS_PREBUILT !== '1') await mustRun('node', ['tools/build.mjs']);
 const database = require(path.join(repoRoot, 'dist/libs/platform/database/src/index.js'));
 const { ALL_MIGRATIONS } = require(path.join(repoRoot, 'dist/migrations/src/index.js'));
 

@@ -36,6 +36,8 @@ await step('typecheck', 'node', [...nx, '-t', 'typecheck']);
 await step('GraphQL schema (committed = code; breaking changes reported)', 'node', ['tools/graphql-schema.mjs', 'check']);
 await step('unit tests', 'node', [jestBin, '-c', 'jest.config.cjs', '--json', `--outputFile=${results}/unit.json`]);
 const keycloakCode = await keycloak;
+// The container image's layout, entrypoints run as a non-root user on a read-only app directory.
+await step('image layout (production dependencies, non-root, read-only, signals)', 'node', ['tools/image-layout-check.mjs']);
 if (keycloakCode !== 0) {
   steps.push({ name: 'keycloak start', ok: false, seconds: '-' });
 } else {

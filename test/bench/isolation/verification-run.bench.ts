@@ -38,7 +38,7 @@ async function main(): Promise<void> {
         const inst = await pg.query(`insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw, data_classification_ceiling) values ($1, $1, $1, 'bank', 1000000000, 'confidential') returning id`, [slug]);
         for (let e = 0; e < 3; e++) {
           const endpoint = await pg.query(
-            `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state) values ($1, $2, $3, 'shared-pool', 'simulator', 'http://127.0.0.1:9', 'm', 'active') returning id`,
+            `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state) values ($1, $2, $3, 'shared-pool', 'openai-compatible', 'http://127.0.0.1:9', 'm', 'active') returning id`,
             [inst.rows[0].id, `${slug}-model-${e}`, offering.rows[0].id],
           );
           const secret = `bench-upstream-${slug}-${e}`;

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildAdmissionPolicy, type Reservation } from '@ai-commons/quota-allocator';
-import { MemoryQuotaStore } from '../../../libs/shell/gateway-server/src/quota/quota-store';
-import { RedisQuotaStore } from '../../../libs/shell/gateway-server/src/quota/redis-quota-store';
+import { MemoryQuotaStore } from '../../../libs/domain/quota/src/gateway/quota-store';
+import { RedisQuotaStore } from '../../../libs/domain/quota/src/gateway/redis-quota-store';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');

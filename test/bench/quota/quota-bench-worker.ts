@@ -5,7 +5,7 @@
 // Kong and Envoy style).
 import { Redis } from 'ioredis';
 import { buildAdmissionPolicy } from '@ai-commons/quota-allocator';
-import { RedisQuotaStore } from '../../../libs/shell/gateway-server/src/quota/redis-quota-store';
+import { RedisQuotaStore } from '../../../libs/domain/quota/src/gateway/redis-quota-store';
 
 const [mode, prefix, capacityText, concurrencyText, callMsText] = process.argv.slice(2);
 const capacity = Number(capacityText);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../../../libs/platform/core/src';
 import { UseCaseHook, type UseCaseSnapshot } from '../../../libs/shell/gateway-server/src/use-cases';
-import type { AdmissionRequest } from '../../../libs/shell/gateway-server/src/pipeline/request-hooks';
+import type { AdmissionRequest } from '../../../libs/domain/gateway-admission/src';
 import type { EnforcedUseCase, EnforcementMode } from '../../../libs/domain/use-cases/src';
 
 const INSTITUTIONS = 50;
@@ -33,7 +33,7 @@ for (let i = 0; i < INSTITUTIONS; i++) {
       apiKeyUseCases.set(keyId, id);
       requests.push({
         requestId: 'bench',
-        caller: { tenantId, principal: { subject: keyId, username: 'bench', roles: ['tenant-member'], authMethod: 'api-key', clientId: keyId }, apiKey: { tenantId, id: keyId, endpointIds: null, defaultClassification: 'internal', expiresAt: null, revoked: false } },
+        caller: { tenantId, principal: { subject: keyId, username: 'bench', roles: ['tenant-member'], authMethod: 'api-key', clientId: keyId }, apiKey: { id: keyId, endpointIds: null, defaultClassification: 'internal' } },
         endpoint: { id: endpoints[k % 2], tenantId } as AdmissionRequest['endpoint'],
         operation: 'chat',
         estimatedTokens: 100,
@@ -44,8 +44,9 @@ for (let i = 0; i < INSTITUTIONS; i++) {
   }
 }
 const snapshot: UseCaseSnapshot = { useCases, apiKeyUseCases, clientUseCases: new Map(), modes, loadedAt: new Date() };
-const hook = new UseCaseHook(() => snapshot, { appendDurable: async () => undefined });
-const noop = { admit: async (_request: AdmissionRequest) => ({ complete: () => undefined }) };
+const hook = new UseCaseHook(() => snapshot);
+const noop = { decide: async (_request: AdmissionRequest) => ({ decision: 'allow' as const }) };
+const policyLabels = Object.freeze({ labels: { dataClassification: 'internal', policyDecision: 'allow' } });
 
 async function measure(admit: (request: AdmissionRequest) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   const samples = new Float64Array(RUNS);
@@ -63,22 +64,14 @@ async function measure(admit: (request: AdmissionRequest) => Promise<unknown>): 
 }
 
 void (async () => {
-  const base = await measure(async (request) => {
-    delete (request as { useCaseId?: unknown }).useCaseId;
-    await noop.admit(request);
-    return noop.admit(request);
-  });
-  // Both halves, as the gateway runs them: the binding hook first, the check after the data policy.
-  const enforced = await measure(async (request) => {
-    delete (request as { useCaseId?: unknown }).useCaseId;
-    await hook.binding.admit(request);
-    return hook.admit(request);
-  });
+  const base = await measure((request) => noop.decide(request));
+  // As the gateway runs it: after the data policy, whose labels carry the classification.
+  const enforced = await measure((request) => hook.decide(request, policyLabels));
   const fmt = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
   console.log(`register: ${useCases.size} use cases, ${apiKeyUseCases.size} bound keys, ${INSTITUTIONS} institutions; ${RUNS} admissions each`);
   console.log('| admission | p50 | p99 |');
   console.log('| --- | --- | --- |');
-  console.log(`| two no-op hooks | ${fmt(base.p50)} | ${fmt(base.p99)} |`);
-  console.log(`| binding + UseCaseHook (enforce, allowed) | ${fmt(enforced.p50)} | ${fmt(enforced.p99)} |`);
+  console.log(`| no-op hook | ${fmt(base.p50)} | ${fmt(base.p99)} |`);
+  console.log(`| UseCaseHook (enforce, allowed) | ${fmt(enforced.p50)} | ${fmt(enforced.p99)} |`);
   console.log(`| **added by enforcement** | **${fmt(enforced.p50 - base.p50)}** | ${fmt(enforced.p99 - base.p99)} |`);
 })();

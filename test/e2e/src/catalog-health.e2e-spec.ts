@@ -88,7 +88,7 @@ describe('endpoint health prober', () => {
     };
     await create('reachable', { upstreamUrl: upstream.url, credential });
     await create('azure', { upstreamUrl: upstream.url, driver: 'azure_openai', azureDeployment: 'gpt-4o', azureApiVersion: '2024-10-21', credential: `${credential}-azure` });
-    await create('unreachable', { upstreamUrl: `http://127.0.0.1:${await closedPort()}`, driver: 'simulator' });
+    await create('unreachable', { upstreamUrl: `http://127.0.0.1:${await closedPort()}`, driver: 'openai_compatible' });
     await create('failing', { upstreamUrl: `${upstream.url}/failing` });
     await create('retired', { upstreamUrl: upstream.url });
     await client.ok('platform-admin', CHANGE_STATE, { id: endpoints.retired, state: 'retired', reason: 'never used' });

@@ -81,6 +81,22 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     expect(admitted).toMatchObject({ action: 'gateway.request.admitted', data_classification: 'internal', policy_decision: 'mask:pii.mask@v1 rrn×1,card×1' });
   });
 
+  it('records promptHmac of the prompt as the caller sent it and, when masked, forwardedPromptHmac of what the model received', async () => {
+    const before = upstream.bodies.length;
+    const content = `주민번호 ${RRN} 조회`;
+    const result = await chat(hanbitKey, 'pol-domestic', content);
+    expect(result.status).toBe(200);
+    const [forwarded] = upstream.bodies.slice(before);
+    const asSent = [{ role: 'system', content: '상담 요약' }, { role: 'user', content }];
+    const [row] = await superuser<{ prompt_hmac: string; details: { forwardedPromptHmac?: string } }>(
+      "select prompt_hmac, details from audit_events where request_id = $1 and action = 'gateway.request.admitted'",
+      [result.requestId],
+    );
+    expect(row.prompt_hmac).toBe(gateway.audit.keys.contentHmac(ids['hanbit-bank'], JSON.stringify(asSent)));
+    expect(row.details.forwardedPromptHmac).toBe(gateway.audit.keys.contentHmac(ids['hanbit-bank'], JSON.stringify(forwarded.messages)));
+    expect(row.details.forwardedPromptHmac).not.toBe(row.prompt_hmac);
+  });
+
   it('forwards a prompt without personal data unchanged and records a plain allow', async () => {
     const before = upstream.bodies.length;
     const result = await chat(hanbitKey, 'pol-domestic', '대출 상품 3종을 비교해 줘 (2024년 기준)');
@@ -194,13 +210,13 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
         await eventually(() => gateway.routing.table().institution(ids['hanbit-bank'])?.dataClassificationFloor === null);
       }
       expect((await chat(hanbitKey, 'pol-foreign', '공개 자료', { 'x-data-classification': 'internal' })).status).toBe(200);
-      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 order by occurred_at limit 1", [ids['hanbit-bank']]);
+      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 and details->>'floor' = 'confidential' order by occurred_at desc limit 1", [ids['hanbit-bank']]);
       expect(audited.details).toMatchObject({ floor: 'confidential', ceiling: 'personal-credit' });
     });
 
     it('refuses a floor above the ceiling, a malformed institution id, and another institution', async () => {
       expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'confidential', id: ids['gaon-securities'] }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'CLASSIFICATION_FLOOR_ABOVE_CEILING' }]);
-      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
       expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
       expect(errorCodes(await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal', id: ids['nuri-insurance'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
       expect(errorCodes(await gql('hanbit-bank-analyst', SET_FLOOR, { floor: 'internal' }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);

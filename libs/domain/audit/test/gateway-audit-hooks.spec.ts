@@ -1,4 +1,5 @@
 import { RequestContext, type Principal } from '@ai-commons/core';
+import type { AdmissionRequest } from '@ai-commons/gateway-admission';
 import { GatewayAuditHooks, type GatewayAuditRequest } from '../src/gateway/gateway-audit-hooks';
 import { AuditKeys } from '../src/keys/audit-keys';
 import { AuditBatchWriter } from '../src/writer/audit-batch-writer';
@@ -24,6 +25,19 @@ function request(overrides: Partial<GatewayAuditRequest> = {}): GatewayAuditRequ
     body: { model: 'llama', messages: [{ role: 'user', content: '고객 주민번호 900101-1234567' }] },
     startedAt: 0,
     ...overrides,
+  };
+}
+
+/** The same request as the gateway's admission facts (what `decide` receives). */
+function facts(requestId = 'req-1'): AdmissionRequest {
+  return {
+    ...request({ requestId }),
+    operation: 'chat',
+    caller: { tenantId: 'tenant-1', principal, apiKey: { id: 'k1', defaultClassification: 'confidential', endpointIds: null } },
+    endpoint: {
+      tenantId: 'tenant-1', id: 'endpoint-1', name: 'llama', upstreamModel: 'sim-llama', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal',
+      authorityConfirmationExpiresAt: null,
+    },
   };
 }
 
@@ -55,14 +69,14 @@ describe('GatewayAuditHooks', () => {
     expect(JSON.stringify(written)).not.toContain('900101');
   });
 
-  it('queues the completion record without waiting, and refusals only for authenticated requests that were not admitted', async () => {
+  it('queues the completion record without waiting, and refusals only for authenticated requests', async () => {
     const { written, writer, hooks, inRequest } = setup();
     await inRequest(async () => {
       const admission = await hooks.admit(request());
       await admission.readyToRespond;
       admission.complete({ httpStatus: 502, outcome: 'upstream_error', usage: { promptTokens: 0, completionTokens: 0 }, latencyMs: 12.6 });
-      // The same request failing later is described by its completion record, not as a refusal.
-      hooks.recordRefusal({ status: 502, code: 'upstream_error', method: 'POST', path: '/v1/chat/completions' });
+      // The same request failing later is described by its completion record: the gateway reports
+      // no refusal for it (AdmittedCallFailure; see gateway-server's proxy-call tests).
     });
     // Anonymous refusals leave no row of their own (authentication failures are aggregated elsewhere).
     RequestContext.run({ requestId: 'req-2', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 401, code: 'invalid_api_key', method: 'POST', path: '/v1/chat/completions' }));
@@ -107,5 +121,40 @@ describe('GatewayAuditHooks', () => {
     });
     const admission = await inRequest(() => hooks.admit(request()));
     await expect(admission.readyToRespond).rejects.toThrow('audit unavailable');
+  });
+
+  it('decide: promptHmac covers the prompt as the caller sent it; a masked request also records the HMAC of what the model received', async () => {
+    const { written, keys, hooks, inRequest } = setup();
+    const sent = facts();
+    const maskedBody = { model: 'llama', messages: [{ role: 'user', content: '고객 주민번호 900101-1******' }] };
+    const labels = { dataClassification: 'confidential', policyDecision: 'mask:pii.mask@v1 rrn×1' };
+    const decision = await inRequest(() => hooks.decide(sent, { labels, maskedBody }));
+    expect(decision.decision).toBe('allow');
+    await (decision as { admission: { readyToRespond: Promise<void> } }).admission.readyToRespond;
+    const [record] = written;
+    expect(record).toMatchObject({ policyDecision: labels.policyDecision, dataClassification: 'confidential' });
+    expect(record!.promptHmac).toBe(keys.contentHmac('tenant-1', JSON.stringify(sent.body['messages'])));
+    expect(record!.details).toMatchObject({ forwardedPromptHmac: keys.contentHmac('tenant-1', JSON.stringify(maskedBody.messages)) });
+
+    const plain = await inRequest(() => hooks.decide(facts('req-plain'), {}));
+    await (plain as { admission: { readyToRespond: Promise<void> } }).admission.readyToRespond;
+    expect(written[1]!.details).not.toHaveProperty('forwardedPromptHmac');
+  });
+
+  it('records a refusal with a decision record durably, naming the endpoint and the rule, before it resolves', async () => {
+    const { written, hooks } = setup();
+    const refused = request({ requestId: 'req-denied' });
+    await RequestContext.run({ requestId: 'req-denied', sourceAddress: '10.0.0.9', principal }, () =>
+      hooks.recordRefusal({
+        status: 403, code: 'data_policy_denied', method: 'POST', path: '/v1/chat/completions',
+        atAdmission: { request: refused, record: { dataClassification: 'personal-credit', policyDecision: 'deny:r1@v2', details: { code: 'data_policy_denied', ruleId: 'r1' } } },
+      }),
+    );
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      action: 'gateway.request.rejected', outcome: 'denied', requestId: 'req-denied', resourceType: 'endpoint', resourceId: 'endpoint-1',
+      endpoint: 'llama', httpStatus: 403, dataClassification: 'personal-credit', policyDecision: 'deny:r1@v2',
+      details: { operation: 'chat', code: 'data_policy_denied', ruleId: 'r1' }, actor: { sourceAddress: '10.0.0.9' },
+    });
   });
 });

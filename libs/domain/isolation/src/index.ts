@@ -3,4 +3,3 @@ export * from './verification.service';
 export * from './report-signing';
 export * from './isolation-errors';
 export * from './checks';
-export * from './policy-admin/policy-admin.service';

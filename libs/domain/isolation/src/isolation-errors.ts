@@ -4,15 +4,7 @@ const KIND = {
   RUN_NOT_FOUND: 'not-found',
   INVALID_ID: 'bad-input',
   ALERT_NOT_FOUND: 'not-found',
-  INSTITUTION_NOT_FOUND: 'not-found',
   RUN_IN_PROGRESS: 'conflict',
-  POLICY_INVALID: 'bad-input',
-  POLICY_VERSION_CONFLICT: 'conflict',
-  PII_SETTINGS_INVALID: 'bad-input',
-  TENANT_SCOPE_REQUIRED: 'forbidden',
-  INVALID_SAMPLE: 'bad-input',
-  CLASSIFICATION_FLOOR_ABOVE_CEILING: 'bad-input',
-  INVALID_INSTITUTION_ID: 'bad-input',
 } as const satisfies Record<string, ErrorKind>;
 
 export type IsolationErrorCode = keyof typeof KIND;

@@ -3,17 +3,13 @@ import { CatalogModule } from '@ai-commons/catalog';
 import { IsolationReportController } from './isolation-report.controller';
 import { IsolationResolver } from './isolation.resolver';
 import { IsolationScheduler } from './isolation-scheduler';
-import { PolicyAdminResolver } from './policy-admin/policy-admin.resolver';
-import { ClassificationFloorResolver } from './policy-admin/classification-floor.resolver';
-import { ClassificationFloorService } from './policy-admin/classification-floor.service';
-import { PolicyAdminService } from './policy-admin/policy-admin.service';
 import { VerificationService } from './verification.service';
 
-/** Data-isolation verification (signed reports, alerts, schedule) and the data-handling policy's administration. */
+/** Data-isolation verification (signed reports, alerts, schedule). */
 @Module({
   imports: [CatalogModule],
-  providers: [VerificationService, IsolationResolver, IsolationScheduler, PolicyAdminService, PolicyAdminResolver, ClassificationFloorService, ClassificationFloorResolver],
+  providers: [VerificationService, IsolationResolver, IsolationScheduler],
   controllers: [IsolationReportController],
-  exports: [VerificationService, PolicyAdminService],
+  exports: [VerificationService],
 })
 export class IsolationModule {}

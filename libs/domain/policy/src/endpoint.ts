@@ -6,6 +6,15 @@ export type Hosting = (typeof HOSTINGS)[number];
 export const NETWORK_ZONES = ['internal', 'internet'] as const;
 export type NetworkZone = (typeof NETWORK_ZONES)[number];
 
+/** For values read from storage or the wire: the one way from `string` to `Hosting` (no casts). */
+export function isHosting(value: unknown): value is Hosting {
+  return (HOSTINGS as readonly unknown[]).includes(value);
+}
+
+export function isNetworkZone(value: unknown): value is NetworkZone {
+  return (NETWORK_ZONES as readonly unknown[]).includes(value);
+}
+
 /** An endpoint's region relative to the policy's home region. */
 export const REGION_SCOPES = ['domestic', 'foreign'] as const;
 export type RegionScope = (typeof REGION_SCOPES)[number];

@@ -1,6 +1,6 @@
 export { CLASSIFICATIONS, classificationRank, higherClassification, isClassification, resolveClassification, TOKEN_DEFAULT_CLASSIFICATION } from './classification';
 export type { Classification, ClassificationResolution, ClassificationSource } from './classification';
-export { CONFIRMATION_STATUSES, HOSTINGS, NETWORK_ZONES, REGION_SCOPES, confirmationStatus, regionScope } from './endpoint';
+export { CONFIRMATION_STATUSES, HOSTINGS, NETWORK_ZONES, REGION_SCOPES, confirmationStatus, isHosting, isNetworkZone, regionScope } from './endpoint';
 export type { AuthorityConfirmation, ConfirmationStatus, EndpointFacts, Hosting, NetworkZone, RegionScope } from './endpoint';
 export type { DecisionOutcome, DecisionRecord } from './decision';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicKeyListProblems } from './ed25519-public-key-list';
+import { parseHostPortList } from './host-port-list';
 import { PROFILES } from './profile-secrets';
 
 const booleanFromEnv = z
@@ -84,6 +85,20 @@ export const configSchema = z
   QUOTA_STORE: z.enum(['memory', 'redis']).default('memory'),
   /** Redis for the shared quota store, e.g. redis://127.0.0.1:6379/0. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+  /**
+   * Redis Sentinels, comma-separated `host:port`: the gateway asks them for the current primary of
+   * REDIS_SENTINEL_MASTER and follows a failover. REDIS_URL then gives only the user, password (also
+   * used for the Sentinels) and database number; its host is not used.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .transform((value, context) => {
+      const { entries, problems } = parseHostPortList(value);
+      for (const problem of problems) context.addIssue({ code: 'custom', message: problem });
+      return entries;
+    })
+    .optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).max(200).default('ai-commons'),
   /** Key prefix of the quota state in Redis (separate prefixes = separate deployments on one Redis). */
   QUOTA_REDIS_PREFIX: z.string().min(1).default('aic:quota'),
   /** Width of a quota window bucket (ms, divides 60 000): usage is forgotten at most this late. */
@@ -175,6 +190,10 @@ export const configSchema = z
   .refine((config) => config.QUOTA_STORE !== 'redis' || config.REDIS_URL !== undefined, {
     path: ['REDIS_URL'],
     message: 'is required when QUOTA_STORE=redis',
+  })
+  .refine((config) => config.REDIS_SENTINELS === undefined || config.REDIS_URL !== undefined, {
+    path: ['REDIS_URL'],
+    message: 'is required with REDIS_SENTINELS (it gives the password and database)',
   })
   .refine((config) => config.GATEWAY_HEADERS_TIMEOUT_MS <= config.GATEWAY_REQUEST_TIMEOUT_MS, {
     path: ['GATEWAY_HEADERS_TIMEOUT_MS'],

@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './config.module';
 export * from './ed25519-public-key-list';
 export * from './profile-secrets';
+export * from './host-port-list';

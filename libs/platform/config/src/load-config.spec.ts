@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(message).toContain('CONTROL_PLANE_PORT');
     expect(message).toContain('GRAPHQL_INTROSPECTION');
   });
+
+  it('reads Redis Sentinels as host:port entries, needs REDIS_URL with them, and refuses a malformed list at boot', () => {
+    const config = loadConfig({ ...minimal, QUOTA_STORE: 'redis', REDIS_URL: 'redis://:pw@ignored:6379/2', REDIS_SENTINELS: 'valkey-0.valkey:26379,valkey-1.valkey:26379' });
+    expect(config.REDIS_SENTINELS).toEqual([{ host: 'valkey-0.valkey', port: 26379 }, { host: 'valkey-1.valkey', port: 26379 }]);
+    expect(config.REDIS_SENTINEL_MASTER).toBe('ai-commons');
+    expect(() => loadConfig({ ...minimal, REDIS_SENTINELS: 'valkey-0:26379' })).toThrow(/REDIS_URL: is required with REDIS_SENTINELS/);
+    expect(() => loadConfig({ ...minimal, REDIS_URL: 'redis://x:6379', REDIS_SENTINELS: 'valkey-0:26379,valkey-1' })).toThrow(/REDIS_SENTINELS: "valkey-1" is not host:port/);
+  });
 });
 
 describe('gateway request edge', () => {

@@ -9,3 +9,6 @@ export * from './database.module';
 export * from './serving-role';
 export * from './audit-owner-lending';
 export * from './refused-records';
+export * from './reload/change-listener';
+export * from './reload/changed-table';
+export * from './reload/notified-reloader';

@@ -11,6 +11,7 @@ import { TenancyModule } from '@ai-commons/tenancy';
 import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
+import { DataPolicyModule } from '@ai-commons/data-policy';
 import { UseCasesModule } from '@ai-commons/use-cases';
 import type { JsonLogger } from '@ai-commons/observability';
 import {
@@ -45,6 +46,7 @@ export class ControlPlaneModule {
         CatalogModule,
         QuotaModule,
         IsolationModule,
+        DataPolicyModule,
         UseCasesModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

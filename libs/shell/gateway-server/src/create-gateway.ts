@@ -9,14 +9,12 @@ import { JsonLogger } from '@ai-commons/observability';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { CircuitBreakers } from './upstream/circuit-breaker';
-import { UsageRecorder } from './usage/usage-recorder';
-import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from './pipeline/request-hooks';
+import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
-import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, type QuotaStore } from './quota';
-import { PolicyStore } from './policy/policy-store';
-import { POLICY_REFUSAL_CODES, PolicyHook } from './policy/policy-hook';
-import { USE_CASE_REFUSAL_CODE, UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
+import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
+import { PolicyHook, PolicyStore } from '@ai-commons/data-policy';
+import { UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
 
 export interface Gateway {
   url: string;
@@ -69,7 +67,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   await quotaLoader.start();
   const quotaStore: QuotaStore =
     config.QUOTA_STORE === 'redis'
-      ? new RedisQuotaStore({ url: config.REDIS_URL!, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
+      ? new RedisQuotaStore({ url: config.REDIS_URL!, sentinels: config.REDIS_SENTINELS, sentinelMaster: config.REDIS_SENTINEL_MASTER, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
       : new MemoryQuotaStore(quotaClock);
   const quotaHooks = new QuotaHooks(() => quotaLoader.table(), quotaStore, logger, quotaClock);
 
@@ -77,17 +75,16 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   await policy.start();
   const useCases = new UseCaseStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await useCases.start();
+  const useCaseHook = new UseCaseHook(() => useCases.snapshot());
 
   const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway', service: 'gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
-  // are recorded as refused, by onRefused.
+  // are recorded as refused, by onRefused (the one place refusals are audited).
   const auditHooks = gatewayAuditHooks(
     audit,
     () => new GatewayError(503, 'api_error', 'audit_unavailable', 'The request could not be recorded in the audit log, so its answer is withheld.'),
   );
 
-  // Names each request's use case first (so every record of the request carries it), decides after the data policy.
-  const useCaseHook = new UseCaseHook(() => useCases.snapshot(), audit.writer);
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
   const server = createGatewayServer({
@@ -96,19 +93,16 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
-    // The use-case register right after it (it reads the classification the policy resolved).
+    // The use-case register right after the policy (it reads the classification the policy resolved).
     hooks: composeHooks(
-      useCaseHook.binding,
-      new PolicyHook(() => policy.snapshot(), table, audit.writer),
+      new PolicyHook(() => policy.snapshot(), (tenantId) => table().institution(tenantId)),
       useCaseHook,
       overrides.hooks ?? NO_REQUEST_HOOKS,
       quotaHooks,
       auditHooks,
     ),
-    // Policy refusals are recorded by the policy hook itself, with the rule that denied.
-    onRefused: (refusal) => {
-      if (!POLICY_REFUSAL_CODES.has(refusal.code) && refusal.code !== USE_CASE_REFUSAL_CODE) auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails() });
-    },
+    // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
+    onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,

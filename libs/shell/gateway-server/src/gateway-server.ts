@@ -1,13 +1,14 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { RequestContext } from '@ai-commons/core';
 import { requestIdFrom, type JsonLogger } from '@ai-commons/observability';
-import { GatewayError, sendError } from './http/openai-error';
+import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai-commons/gateway-admission';
+import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
 import { validateChatRequest, validateEmbeddingsRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
-import { DATA_CLASSIFICATION_HEADER } from './policy/policy-hook';
+import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
 
 export interface GatewayServerDependencies extends ProxyDependencies {
   authentication: GatewayAuthentication;
@@ -19,8 +20,21 @@ export interface GatewayServerDependencies extends ProxyDependencies {
   requestTimeoutMs: number;
   ready: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   logger: JsonLogger;
-  /** Told about every request answered with an error (the audit log records those not admitted). */
-  onRefused?: (refusal: { status: number; code: string; method?: string; path?: string }) => void;
+  /**
+   * Told, once, about every request refused (answered with an error before admission, or refused by
+   * an admission hook, then with the request and the hook's record). The answer waits for it.
+   */
+  onRefused?: (refusal: GatewayRefusalReport) => Promise<void> | void;
+}
+
+export interface GatewayRefusalReport {
+  status: number;
+  code: string;
+  method?: string;
+  path?: string;
+  atAdmission?: { request: AdmissionRequest; record: RefusalRecord };
+  /** The request an admission hook refused (with or without a decision record). */
+  admissionRequest?: AdmissionRequest;
 }
 
 /**
@@ -114,17 +128,30 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     const startedAt = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
-      handle(req, res, requestId, startedAt).catch((error: unknown) => {
-        const refused = (failure: GatewayError) =>
-          deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path: (req.url ?? '/').split('?')[0] });
+      handle(req, res, requestId, startedAt).catch(async (error: unknown) => {
+        const path = (req.url ?? '/').split('?')[0];
+        // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
+        const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
+          try {
+            await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
+          } catch (reportError) {
+            deps.logger.event('error', 'gateway.refusal_unreported', { code: failure.code, error: (reportError as Error).message });
+          }
+        };
+        if (error instanceof AdmissionRefused) {
+          const { error: answer, record } = error.refusal;
+          if (answer.status >= 500) deps.logger.event('warn', 'gateway.error', { status: answer.status, code: answer.code });
+          await refused(answer, record ? { request: error.request, record } : undefined, error.request);
+          return sendError(res, answer, requestId);
+        }
         if (error instanceof GatewayError) {
           if (error.status >= 500) deps.logger.event('warn', 'gateway.error', { status: error.status, code: error.code });
-          refused(error);
+          if (!(error instanceof AdmittedCallFailure)) await refused(error);
           return sendError(res, error, requestId);
         }
         deps.logger.event('error', 'gateway.unexpected', { error: (error as Error).message, stack: (error as Error).stack });
         const failure = new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly');
-        refused(failure);
+        await refused(failure);
         sendError(res, failure, requestId);
       });
     });

@@ -76,9 +76,10 @@ export async function downloadBundle(baseUrl: string, token: string, query: Reco
 
 /**
  * Makes everything written so far part of a signed tree head: flushes the batch writers, then has
- * whichever sequencer holds the lock run until every committed event is sequenced and covered.
+ * whichever sequencer holds the lock run until every committed event is sequenced and covered (the
+ * suites share one database: after the argument walk there are thousands of events to sequence).
  */
-export async function settleAuditLog(runtimes: AuditRuntime[], superuserUrl: string, timeoutMs = 20_000): Promise<{ treeSize: number }> {
+export async function settleAuditLog(runtimes: AuditRuntime[], superuserUrl: string, timeoutMs = 60_000): Promise<{ treeSize: number }> {
   const deadline = Date.now() + timeoutMs;
   for (const runtime of runtimes) await runtime.writer.flush();
   while (Date.now() < deadline) {

@@ -13,7 +13,7 @@ export interface EndpointFixture {
   upstreamUrl: string;
   upstreamModel: string;
   credential?: string;
-  driver?: 'openai-compatible' | 'azure-openai' | 'simulator';
+  driver?: 'openai-compatible' | 'azure-openai';
   azureDeployment?: string;
   state?: string;
   limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; image_input_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number; max_choices: number; allowed_extra_fields: string[] }>;
@@ -46,7 +46,7 @@ export async function createEndpointFixture(fixture: EndpointFixture): Promise<{
     const inserted = await client.query(
       `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, azure_deployment, azure_api_version, state)
        values ($1, $2, $3, 'shared-pool', $4, $5, $6, $7, $8, $9) returning id`,
-      [tenant, fixture.name, offeringId, fixture.driver ?? 'simulator', fixture.upstreamUrl, fixture.upstreamModel,
+      [tenant, fixture.name, offeringId, fixture.driver ?? 'openai-compatible', fixture.upstreamUrl, fixture.upstreamModel,
         fixture.azureDeployment ?? null, fixture.driver === 'azure-openai' ? '2024-10-21' : null, fixture.state ?? 'active'],
     );
     const id = inserted.rows[0].id as string;

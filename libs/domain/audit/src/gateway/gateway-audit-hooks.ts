@@ -1,14 +1,14 @@
 import { randomUUID, type Hmac } from 'node:crypto';
 import { RequestContext, type Principal } from '@ai-commons/core';
+import type { AdmissionDecision, AdmissionRequest, AdmissionSoFar, RefusalRecord, RequestHooks } from '@ai-commons/gateway-admission';
 import type { AuditEventInput, AuditOutcome } from '../events/audit-event';
 import { actorOf } from '../events/actor';
 import type { AuditKeys } from '../keys/audit-keys';
 import type { AuditBatchWriter } from '../writer/audit-batch-writer';
 
 /*
- * The gateway's admission seam (RequestHooks in libs/shell/gateway-server) is implemented here
- * structurally: these interfaces are the parts of its AdmissionRequest / CallResult the audit
- * record needs, so this domain library does not depend on the gateway shell.
+ * The gateway's admission seam (RequestHooks, @ai-commons/gateway-admission): `decide` is the hook;
+ * `admit` takes the parts of the request the audit record needs (also what the unit tests drive).
  */
 
 export interface GatewayAuditRequest {
@@ -26,6 +26,8 @@ export interface GatewayAuditRequest {
   /** Set by a data-policy hook earlier in the chain, when there is one. */
   dataClassification?: string;
   policyDecision?: string;
+  /** The body the upstream receives, when a hook masked it (`body` stays as the caller sent it). */
+  maskedBody?: Readonly<Record<string, unknown>>;
   /** Set by the use-case hook: the request's use case and what enforcement decided (or would have, in report-only mode). */
   useCaseId?: string | null;
   useCaseDecision?: string;
@@ -51,6 +53,8 @@ export interface GatewayRefusal {
   code: string;
   method?: string;
   path?: string;
+  /** When an admission hook refused with a decision of its own (the data policy's): the request and that decision. */
+  atAdmission?: { request: GatewayAuditRequest; record: RefusalRecord };
   /** Extra facts of the refused request (e.g. its use case id), added to the record's details. */
   details?: Record<string, unknown>;
 }
@@ -65,13 +69,14 @@ const MAX_PATH_LENGTH = 200;
  *   caller received, batched and not awaited (a crash can lose it, never the admission record of
  *   a request that was answered);
  * - `gateway.request.rejected` — authenticated callers' requests refused before admission
- *   (403, 404, 429, …), batched; anonymous refusals leave no row of their own (see recordRefusal).
- * Prompts and responses are never stored: only their HMAC-SHA256 under the institution's content key.
+ *   (403, 404, 429, …), batched; a refusal with a decision record (the data policy's) names the
+ *   endpoint and the rule and is durable before the caller hears it; anonymous refusals leave no
+ *   row of their own (see recordRefusal). The gateway reports every refusal here, once.
+ * Prompts and responses are never stored: only their HMAC-SHA256 under the institution's content
+ * key. `promptHmac` covers the prompt as the caller sent it; when the policy masked it, the
+ * admission record's `details.forwardedPromptHmac` covers what the model received.
  */
-export class GatewayAuditHooks {
-  /** Request contexts that reached admission: their errors are in the completion record. */
-  private readonly admitted = new WeakSet<object>();
-
+export class GatewayAuditHooks implements RequestHooks {
   constructor(
     private readonly writer: AuditBatchWriter,
     private readonly keys: AuditKeys,
@@ -79,9 +84,15 @@ export class GatewayAuditHooks {
     private readonly unavailable: (error: unknown) => Error = (error) => error as Error,
   ) {}
 
+  /** Last in the chain: every request admitted gets its admission record, with the policy's labels. */
+  async decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision> {
+    const useCase = soFar.useCase ? { useCaseId: soFar.useCase.id, useCaseDecision: soFar.useCase.decision } : {};
+    const admission = await this.admit({ ...request, ...soFar.labels, maskedBody: soFar.maskedBody, ...useCase });
+    return { decision: 'allow', admission };
+  }
+
   async admit(request: GatewayAuditRequest): Promise<GatewayAuditAdmission> {
     const context = RequestContext.current();
-    if (context) this.admitted.add(context);
     const actor = actorOf(request.caller.principal, context?.sourceAddress);
     const common = {
       tenantId: request.caller.tenantId,
@@ -100,9 +111,14 @@ export class GatewayAuditHooks {
       action: 'gateway.request.admitted',
       outcome: 'success',
       policyDecision: request.policyDecision ?? 'allow',
-      promptHmac: this.promptHmac(request),
-      // The use case goes in details (new events only): the audit leaf format of earlier events is unchanged.
-      details: { operation: request.operation, estimatedTokens: request.estimatedTokens, ...useCaseDetails(request) },
+      promptHmac: this.promptHmac(request.caller.tenantId, request.body),
+      details: {
+        operation: request.operation,
+        estimatedTokens: request.estimatedTokens,
+        ...(request.maskedBody ? { forwardedPromptHmac: this.promptHmac(request.caller.tenantId, request.maskedBody) } : {}),
+        // The use case goes in details (new events only): the audit leaf format of earlier events is unchanged.
+        ...useCaseDetails(request),
+      },
     };
     const readyToRespond = this.writer.appendDurable(admission).catch((error: unknown) => {
       throw this.unavailable(error);
@@ -132,15 +148,17 @@ export class GatewayAuditHooks {
   }
 
   /**
-   * Records a refused request of an authenticated caller, unless it was admitted (then its
-   * completion record says how it ended). Requests refused before authentication leave no row of
-   * their own: authentication failures and braked sources are counted in the windowed
-   * `authentication.failure` aggregate (AuthenticationFailures), unknown paths and wrong methods
-   * are only logged — an anonymous caller must not be able to grow the log without bound.
+   * Records a request of an authenticated caller refused before admission (an admitted request's
+   * completion record says how it ended; the gateway reports only refusals). A refusal with a
+   * decision record is written durably, before the caller is answered (an audit outage still
+   * refuses). Requests refused before authentication leave no row of their own: authentication
+   * failures and braked sources are counted in the windowed `authentication.failure` aggregate
+   * (AuthenticationFailures), unknown paths and wrong methods are only logged — an anonymous caller
+   * must not be able to grow the log without bound.
    */
-  recordRefusal(refusal: GatewayRefusal): void {
+  async recordRefusal(refusal: GatewayRefusal): Promise<void> {
     const context = RequestContext.current();
-    if (context && this.admitted.has(context)) return;
+    if (refusal.atAdmission) return this.recordDecidedRefusal(refusal.status, refusal.atAdmission.request, refusal.atAdmission.record, refusal.details);
     const principal = context?.principal;
     if (!principal) return;
     this.writer.append({
@@ -159,10 +177,31 @@ export class GatewayAuditHooks {
     });
   }
 
-  /** HMAC of the prompt (chat messages or embeddings input) as JSON text; the prompt is not kept. */
-  private promptHmac(request: GatewayAuditRequest): string {
-    const content = request.body['messages'] ?? request.body['input'] ?? null;
-    return this.keys.contentHmac(request.caller.tenantId, JSON.stringify(content) ?? 'null');
+  private async recordDecidedRefusal(status: number, request: GatewayAuditRequest, record: RefusalRecord, refusalDetails: Record<string, unknown> = {}): Promise<void> {
+    const event: AuditEventInput = {
+      id: randomUUID(),
+      occurredAt: new Date(),
+      tenantId: request.caller.tenantId,
+      requestId: request.requestId,
+      actor: actorOf(request.caller.principal, RequestContext.current()?.sourceAddress),
+      action: 'gateway.request.rejected',
+      resourceType: 'endpoint',
+      resourceId: request.endpoint.id,
+      outcome: 'denied',
+      endpoint: request.endpoint.name,
+      model: request.endpoint.upstreamModel,
+      dataClassification: record.dataClassification,
+      httpStatus: status,
+      policyDecision: record.policyDecision,
+      details: { operation: request.operation, ...record.details, ...refusalDetails },
+    };
+    await this.writer.appendDurable(event).catch(() => undefined);
+  }
+
+  /** HMAC of a prompt (chat messages or embeddings input) as JSON text; the prompt is not kept. */
+  private promptHmac(tenantId: string, body: Readonly<Record<string, unknown>>): string {
+    const content = body['messages'] ?? body['input'] ?? null;
+    return this.keys.contentHmac(tenantId, JSON.stringify(content) ?? 'null');
   }
 }
 

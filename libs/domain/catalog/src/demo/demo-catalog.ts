@@ -152,7 +152,7 @@ export async function seedDemoCatalog(services: DemoCatalogServices, simulatorUr
         name: demo.name,
         offeringId: offerings.get(demo.model)!,
         isolationMode: demo.isolationMode,
-        driver: 'simulator',
+        driver: 'openai-compatible',
         upstreamUrl: simulatorUrl,
         upstreamModel: demo.upstreamModel,
         credential: demoUpstreamCredential(demo.institution, demo.name),

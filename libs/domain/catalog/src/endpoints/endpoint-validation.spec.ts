@@ -67,7 +67,7 @@ describe('endpoint validation', () => {
     expect(() => validAzureSettings('azure-openai', null, '2024-10-21')).toThrow(reason('AZURE_DEPLOYMENT_REQUIRED'));
     expect(() => validAzureSettings('azure-openai', '  ', '2024-10-21')).toThrow(reason('AZURE_DEPLOYMENT_REQUIRED'));
     expect(() => validAzureSettings('azure-openai', 'gpt-4o', undefined)).toThrow(reason('AZURE_API_VERSION_REQUIRED'));
-    expect(() => validAzureSettings('simulator', 'gpt-4o', null)).toThrow(reason('AZURE_SETTINGS_NOT_APPLICABLE'));
+    expect(() => validAzureSettings('openai-compatible', 'gpt-4o', null)).toThrow(reason('AZURE_SETTINGS_NOT_APPLICABLE'));
   });
 
   it('refuses malformed ids as unknown references', () => {

@@ -3,7 +3,8 @@ import type { OfferingRecord } from '../offerings/offering.model';
 export const ISOLATION_MODES = ['dedicated', 'shared-pool'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
 
-export const UPSTREAM_DRIVERS = ['openai-compatible', 'azure-openai', 'simulator'] as const;
+// The model simulator speaks the OpenAI-compatible protocol: it is an `openai-compatible` endpoint.
+export const UPSTREAM_DRIVERS = ['openai-compatible', 'azure-openai'] as const;
 export type UpstreamDriver = (typeof UPSTREAM_DRIVERS)[number];
 
 export const ENDPOINT_STATES = ['provisioning', 'active', 'draining', 'retired'] as const;

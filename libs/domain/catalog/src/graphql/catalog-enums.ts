@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import type { Hosting, NetworkZone } from '@ai-commons/policy';
 
 // GraphQL enum names cannot contain dashes: `shared_infrastructure` in the schema is
 // `shared-infrastructure` in the database and in the domain types (as tenancy does for
@@ -35,6 +36,11 @@ export enum NetworkZoneEnum {
   internal = 'internal',
   internet = 'internet',
 }
+// The GraphQL enums carry exactly the policy's hostings and zones: a compile error otherwise.
+type SameValues<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _hostingEnumMatches: SameValues<`${HostingEnum}`, Hosting> = true;
+const _networkZoneEnumMatches: SameValues<`${NetworkZoneEnum}`, NetworkZone> = true;
+
 registerEnumType(NetworkZoneEnum, {
   name: 'NetworkZone',
   description: "internal: inside the institutions' separated network (망분리); internet: outside it",
@@ -52,7 +58,6 @@ registerEnumType(IsolationModeEnum, {
 export enum UpstreamDriverEnum {
   openai_compatible = 'openai-compatible',
   azure_openai = 'azure-openai',
-  simulator = 'simulator',
 }
 registerEnumType(UpstreamDriverEnum, { name: 'UpstreamDriver', description: 'Wire protocol the gateway speaks to the upstream' });
 

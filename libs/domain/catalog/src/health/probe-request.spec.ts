@@ -5,7 +5,7 @@ describe('health probe requests', () => {
     expect(probeUrl({ driver: 'openai-compatible', upstreamUrl: 'http://127.0.0.1:18090', azureApiVersion: null })).toBe(
       'http://127.0.0.1:18090/v1/models',
     );
-    expect(probeUrl({ driver: 'simulator', upstreamUrl: 'https://x.example/base/', azureApiVersion: null })).toBe('https://x.example/base/v1/models');
+    expect(probeUrl({ driver: 'openai-compatible', upstreamUrl: 'https://x.example/base/', azureApiVersion: null })).toBe('https://x.example/base/v1/models');
     expect(probeUrl({ driver: 'azure-openai', upstreamUrl: 'https://r.openai.azure.com', azureApiVersion: '2024-10-21' })).toBe(
       'https://r.openai.azure.com/openai/models?api-version=2024-10-21',
     );
@@ -14,7 +14,7 @@ describe('health probe requests', () => {
   it('authenticates like the driver does', () => {
     expect(probeHeaders('openai-compatible', 'k')).toMatchObject({ authorization: 'Bearer k' });
     expect(probeHeaders('azure-openai', 'k')).toMatchObject({ 'api-key': 'k' });
-    expect(probeHeaders('simulator', undefined)).toEqual({ accept: 'application/json' });
+    expect(probeHeaders('openai-compatible', undefined)).toEqual({ accept: 'application/json' });
   });
 
   it('2xx is healthy; anything else, timeouts and network errors are not', () => {

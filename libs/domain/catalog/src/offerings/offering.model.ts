@@ -1,12 +1,10 @@
+import type { Hosting, NetworkZone } from '@ai-commons/policy';
 import type { CatalogStatus, ModelRecord } from '../models/model.model';
 
-/** Where the model behind an offering runs (the same values as the policy engine's `Hosting`). */
-export const HOSTINGS = ['shared-infrastructure', 'dedicated-on-premises', 'cloud-commercial'] as const;
-export type Hosting = (typeof HOSTINGS)[number];
-
-/** `internal`: inside the institutions' separated network (망분리); `internet`: outside it. */
-export const NETWORK_ZONES = ['internal', 'internet'] as const;
-export type NetworkZone = (typeof NETWORK_ZONES)[number];
+// Hostings and network zones have one definition, the policy engine's: an offering's facts are what
+// the data-handling policy decides on.
+export { HOSTINGS, NETWORK_ZONES } from '@ai-commons/policy';
+export type { Hosting, NetworkZone };
 
 /** The financial authority's confirmation that a cloud offering may be used, and until when. */
 export interface AuthorityConfirmation {

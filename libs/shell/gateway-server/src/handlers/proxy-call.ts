@@ -1,19 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
 import { estimateChatRequest, estimateEmbeddingsRequest } from '@ai-commons/token-count';
-import { GatewayError, modelNotFound } from '../http/openai-error';
+import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
-import type { CircuitBreakers } from '../upstream/circuit-breaker';
+import type { BreakerVerdict, CircuitBreakers } from '../upstream/circuit-breaker';
 import { buildUpstreamRequest, type UpstreamOperation, type UpstreamRequest } from '../upstream/upstream-request';
 import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
-import { CallMeter, usageBounds } from '../usage/call-meter';
-import type { UsageOutcome, UsageRecorder } from '../usage/usage-recorder';
-import type { Admission, AdmissionRequest, RequestHooks } from '../pipeline/request-hooks';
-import type { UseCaseAdmissionFields } from '../use-cases/use-case-hook';
+import { CallMeter, usageBounds, type UsageRecorder } from '@ai-commons/quota';
+import { AdmissionRefused, NOTHING_DECIDED, type Admission, type AdmissionRequest, type RequestHooks, type UsageOutcome } from '@ai-commons/gateway-admission';
 
 export interface ProxyDependencies {
   table: () => RoutingTable;
@@ -44,6 +42,7 @@ export interface ProxyCall {
 
 const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
 
+
 /** The caller's own endpoint for `model`, or the same 404 whether it is someone else's or absent. */
 export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, model: string): RouteEndpoint {
   const endpoint = table.endpoint(caller.tenantId, model);
@@ -61,6 +60,11 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
  * One model call through the gateway: resolve the endpoint, check limits, pass the admission seam,
  * call the upstream (with connect retries and the endpoint's circuit breaker), relay the answer —
  * streamed chunk by chunk when asked — and record usage.
+ *
+ * Errors before admission are thrown as they are, an admission refusal as AdmissionRefused (with
+ * its decision record): the server answers both and reports the refusal, once. A failure after
+ * admission is thrown as AdmittedCallFailure: answered, not reported (its completion record says
+ * how it ended).
  */
 export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: ServerResponse, deps: ProxyDependencies): Promise<void> {
   const endpoint = resolveEndpoint(deps.table(), call.caller, call.model);
@@ -95,30 +99,48 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );
 
-  let admission: Admission;
-  // Kept: hooks annotate it (the use-case hook names the request's use case for the usage record).
-  const admissionRequest: AdmissionRequest & UseCaseAdmissionFields = {
-    requestId: call.requestId,
-    caller: call.caller,
-    endpoint,
-    operation: call.operation,
-    estimatedTokens: estimate.promptTokens + estimate.outputTokens,
-    body: call.body,
-    startedAt: call.startedAt,
-    dataClassificationHeader: call.dataClassificationHeader,
-  };
+  let verdict: BreakerVerdict = 'neutral';
   try {
-    admission = await deps.hooks.admit(admissionRequest);
+    const facts: AdmissionRequest = Object.freeze({
+      requestId: call.requestId,
+      caller: call.caller,
+      endpoint,
+      operation: call.operation,
+      estimatedTokens: estimate.promptTokens + estimate.outputTokens,
+      body: call.body,
+      startedAt: call.startedAt,
+      dataClassificationHeader: call.dataClassificationHeader,
+    });
+    const decision = await deps.hooks.decide(facts, NOTHING_DECIDED);
+    if (decision.decision === 'refuse') throw new AdmissionRefused(decision.refusal, facts);
+    const admission = decision.admission ?? NOTHING_OWED;
+    // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
+    admission.readyToRespond?.catch(() => undefined);
+    // What the upstream receives: the masked body when the policy masked, else the body as sent.
+    verdict = await callAdmitted(call, decision.decision === 'mask' ? decision.body : call.body, endpoint, meter, admission, res, deps, decision.useCase?.id ?? null);
   } catch (error) {
-    breaker.recordNeutral();
+    if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
+  } finally {
+    breaker.settle(verdict);
   }
+}
 
-  // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
-  admission.readyToRespond?.catch(() => undefined);
+const NOTHING_OWED: Admission = { complete: () => undefined };
 
-  // Built after admission: the data-policy hook may have masked prompt text in `call.body`.
-  const body = { ...call.body };
+/** The admitted call: upstream, relay, usage. Resolves to the breaker's verdict, or throws an AdmittedCallFailure carrying it. */
+async function callAdmitted(
+  call: ProxyCall,
+  forwarded: Readonly<Record<string, unknown>>,
+  endpoint: RouteEndpoint,
+  meter: CallMeter,
+  admission: Admission,
+  res: ServerResponse,
+  deps: ProxyDependencies,
+  /** The use case the request runs under (the usage record carries it). */
+  useCaseId: string | null,
+): Promise<BreakerVerdict> {
+  const body: Record<string, unknown> = { ...forwarded };
   if (call.operation === 'chat') {
     if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
     // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.
@@ -139,7 +161,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       endpointName: endpoint.name,
       model: endpoint.upstreamModel,
       apiKeyId: call.caller.apiKey?.id ?? null,
-      useCaseId: admissionRequest.useCaseId ?? null,
+      useCaseId,
       principalSubject: call.caller.principal.subject,
       promptTokens: charged.promptTokens,
       completionTokens: charged.completionTokens,
@@ -182,19 +204,17 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     const status = upstream.statusCode ?? 502;
     if (status >= 500 || status === 429) {
       await readAll(upstream).catch(() => undefined);
-      breaker.recordFailure(Date.now());
       throw new GatewayError(status === 429 ? 503 : 502, 'upstream_error', status === 429 ? 'upstream_overloaded' : 'upstream_error', `The model endpoint answered ${status}`);
     }
     if (status >= 400) {
       // The caller's mistake as judged by the model server: relay it as is.
       const payload = await readAll(upstream);
-      breaker.recordSuccess();
       outcome = 'client_error';
       httpStatus = status;
       res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': call.requestId });
       admission.observeResponse?.(payload);
       res.end(payload);
-      return;
+      return 'success';
     }
     if (call.stream) {
       await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission));
@@ -205,23 +225,21 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       admission.observeResponse?.(payload);
       res.end(payload);
     }
-    breaker.recordSuccess();
     outcome = 'success';
     httpStatus = 200;
+    return 'success';
   } catch (error) {
     if (cancellation.cancelled && !(cancellation.reason instanceof GatewayError)) {
       outcome = 'cancelled';
       httpStatus = 499;
-      breaker.recordNeutral();
-      return;
+      return 'neutral';
     }
     const failure = !request
       ? new GatewayError(500, 'api_error', 'upstream_request_unbuildable', 'The gateway could not build the request for the model endpoint')
       : cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
     // Nothing was sent (the request could not be built), or the endpoint answered but the answer
     // could not be recorded in time (audit log down or slow): neither is the endpoint's fault.
-    if (!request || (upstream && !recordsDurable)) breaker.recordNeutral();
-    else if (failure.code !== 'upstream_error' && failure.code !== 'upstream_overloaded') breaker.recordFailure(Date.now());
+    const verdict: BreakerVerdict = !request || (upstream && !recordsDurable) ? 'neutral' : 'failure';
     httpStatus = failure.status;
     if (res.headersSent) {
       // Mid-stream: the status is gone, so say it in the stream and end it.
@@ -230,9 +248,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
         admission.observeResponse?.(line);
         res.end(line);
       }
-      return;
+      return verdict;
     }
-    throw failure;
+    // Marked as the failure of an admitted call: its completion record says how it ended, so the
+    // server answers it without reporting a refusal. The breaker's verdict is settled on the way out.
+    throw new AdmittedCallFailure(failure, verdict);
   } finally {
     clearTimeout(totalTimer);
     cancellation.onCancel(undefined);

@@ -1,32 +1,25 @@
 import type { ServerResponse } from 'node:http';
 
-export type OpenAIErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'insufficient_quota'
-  | 'api_error'
-  | 'upstream_error'
-  | 'timeout_error';
+import { GatewayError } from '@ai-commons/gateway-admission';
+import type { BreakerVerdict } from '../upstream/circuit-breaker';
 
-/** A gateway failure in OpenAI's error shape: `{ error: { message, type, param, code } }`. */
-export class GatewayError extends Error {
+export { GatewayError, type OpenAIErrorType } from '@ai-commons/gateway-admission';
+
+/**
+ * The failure of a call that was admitted, in the same shape as the failure itself. The server
+ * answers it like any GatewayError but reports no refusal: the call's completion record says how it
+ * ended. Carries how the call counts for the endpoint's circuit breaker.
+ */
+export class AdmittedCallFailure extends GatewayError {
   constructor(
-    readonly status: number,
-    readonly type: OpenAIErrorType,
-    readonly code: string,
-    message: string,
-    readonly param: string | null = null,
-    readonly headers: Record<string, string> = {},
+    readonly failure: GatewayError,
+    readonly breakerVerdict: BreakerVerdict,
   ) {
-    super(message);
-    this.name = 'GatewayError';
+    super(failure.status, failure.type, failure.code, failure.message, failure.param, failure.headers);
   }
 
-  body(): string {
-    return JSON.stringify({ error: { message: this.message, type: this.type, param: this.param, code: this.code } });
+  override body(): string {
+    return this.failure.body();
   }
 }
 

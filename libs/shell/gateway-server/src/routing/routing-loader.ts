@@ -1,9 +1,8 @@
 import { RequestContext, type InstitutionStatus } from '@ai-commons/core';
-import { TenantDatabase } from '@ai-commons/database';
+import { CHANGES_CHANNEL, NotifiedReloader, TenantDatabase, postgresChangeListener } from '@ai-commons/database';
 import { endpointCredentialContext, type CredentialCipher } from '@ai-commons/catalog';
+import { isHosting, isNetworkZone } from '@ai-commons/policy';
 import type { JsonLogger } from '@ai-commons/observability';
-import { CHANGES_CHANNEL, postgresChangeListener } from '../reload/change-listener';
-import { NotifiedReloader } from '../reload/notified-reloader';
 import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type UpstreamDriver } from './routing-table';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
@@ -63,6 +62,12 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
 
         const endpoints: RouteEndpoint[] = [];
         for (const row of endpointRows) {
+          const { hosting, network_zone: networkZone } = row;
+          if (!isHosting(hosting) || !isNetworkZone(networkZone)) {
+            // The policy cannot judge an endpoint whose facts it does not know: left out (fail closed).
+            this.logger.event('error', 'routing.endpoint_facts_unknown', { endpointId: row.id, hosting, networkZone });
+            continue;
+          }
           let credential: string | null = null;
           if (row.credential_ciphertext && row.credential_key_id) {
             try {
@@ -84,7 +89,7 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             maxChoices: row.max_choices, allowedExtraFields: Object.freeze([...row.allowed_extra_fields]),
             connectTimeoutMs: row.connect_timeout_ms, firstByteTimeoutMs: row.first_byte_timeout_ms, requestTimeoutMs: row.request_timeout_ms,
             imageInputTokens: row.image_input_tokens,
-            hosting: row.hosting, region: row.region, networkZone: row.network_zone,
+            hosting, region: row.region, networkZone,
             authorityConfirmationExpiresAt: row.authority_confirmation_expires_at, createdAt: row.created_at,
           });
         }

@@ -1,6 +1,8 @@
 import type { InstitutionStatus } from '@ai-commons/core';
+import type { UpstreamDriver } from '@ai-commons/catalog';
+import type { Hosting, NetworkZone } from '@ai-commons/policy';
 
-export type UpstreamDriver = 'openai-compatible' | 'azure-openai' | 'simulator';
+export type { UpstreamDriver };
 
 export interface RouteEndpoint {
   tenantId: string;
@@ -26,9 +28,9 @@ export interface RouteEndpoint {
   requestTimeoutMs: number;
   /** Tokens one image (or audio, file part) costs in the admission estimate. */
   imageInputTokens: number;
-  hosting: string;
+  hosting: Hosting;
   region: string;
-  networkZone: string;
+  networkZone: NetworkZone;
   authorityConfirmationExpiresAt: Date | null;
   createdAt: Date;
 }

@@ -5,6 +5,13 @@
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * How a call counts for its endpoint's breaker. Only the endpoint's own failures count against it: a
+ * request never sent (refused at admission, or not buildable), a caller who left, or an answer
+ * withheld because its audit records could not be written is neutral.
+ */
+export type BreakerVerdict = 'success' | 'failure' | 'neutral';
+
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
   private failures = 0;
@@ -45,6 +52,13 @@ export class CircuitBreaker {
   /** A call that ended without saying anything about the upstream (e.g. the client left). */
   recordNeutral(): void {
     this.trialInFlight = false;
+  }
+
+  /** A call's bookkeeping, once per call, from how it ended. */
+  settle(verdict: BreakerVerdict, nowMs = Date.now()): void {
+    if (verdict === 'success') this.recordSuccess();
+    else if (verdict === 'failure') this.recordFailure(nowMs);
+    else this.recordNeutral();
   }
 
   get current(): BreakerState {

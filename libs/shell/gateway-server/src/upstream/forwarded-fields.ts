@@ -30,11 +30,6 @@ const ALLOWED: Record<UpstreamDriver, Record<UpstreamOperation, ReadonlySet<stri
     chat: new Set([...OPENAI_CHAT_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     embeddings: new Set(EMBEDDINGS_FIELDS),
   },
-  // The model simulator stands in for an OpenAI-compatible server.
-  simulator: {
-    chat: new Set([...OPENAI_CHAT_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
-    embeddings: new Set(EMBEDDINGS_FIELDS),
-  },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
     embeddings: new Set(EMBEDDINGS_FIELDS),

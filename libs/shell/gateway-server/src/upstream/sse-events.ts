@@ -1,3 +1,4 @@
+import type { TokenUsage } from '@ai-commons/gateway-admission';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -44,7 +45,4 @@ export class SseEventSplitter {
   }
 }
 
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
+export type { TokenUsage };

@@ -1,10 +1,7 @@
 import { RequestContext } from '@ai-commons/core';
-import type { TenantDatabase } from '@ai-commons/database';
+import { CHANGES_CHANNEL, NotifiedReloader, changedTable, postgresChangeListener, type TenantDatabase } from '@ai-commons/database';
 import type { JsonLogger } from '@ai-commons/observability';
 import type { EnforcedUseCase, EnforcementMode, UseCaseState } from '@ai-commons/use-cases';
-import { CHANGES_CHANNEL, postgresChangeListener } from '../reload/change-listener';
-import { changedTable } from '../reload/changed-table';
-import { NotifiedReloader } from '../reload/notified-reloader';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway use-case register' } as const;
 const WATCHED_TABLES = new Set(['use_cases', 'use_case_versions', 'service_account_use_cases', 'api_keys', 'institutions']);

@@ -1,0 +1,3 @@
+export * from './gateway-error';
+export * from './request-hooks';
+export * from './compose-hooks';

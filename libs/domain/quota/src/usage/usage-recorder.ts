@@ -1,0 +1,162 @@
+import { RequestContext } from '@ai-commons/core';
+import { deadLetterOf, deadLetterParameters, INSERT_DEAD_LETTERS, writeIsolatingRefusals, type RefusedRecord, type TenantDatabase } from '@ai-commons/database';
+import type { JsonLogger } from '@ai-commons/observability';
+
+import type { UsageOutcome } from '@ai-commons/gateway-admission';
+
+export type { UsageOutcome };
+
+export interface UsageRecord {
+  tenantId: string;
+  requestId: string;
+  endpointId: string | null;
+  endpointName: string;
+  model: string;
+  apiKeyId: string | null;
+  /** The use case the request ran under (null: the credential is bound to none). */
+  useCaseId?: string | null;
+  principalSubject: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  httpStatus: number;
+  outcome: UsageOutcome;
+  streamed: boolean;
+  occurredAt: Date;
+}
+
+const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway usage recorder' } as const;
+// Held back in memory while the database is unreachable; beyond this the oldest are dropped (and logged).
+const MAX_BUFFERED = 200_000;
+
+/**
+ * Records gateway usage durably in batches (group commit): requests only append to a buffer; a
+ * timer writes it with one INSERT … SELECT FROM unnest(…) per batch. A failed write keeps the
+ * records for the next attempt; a batch the database refuses is split until the refused records
+ * stand alone, and those go to the dead-letter table (so they never block the records behind them);
+ * stop() writes everything left before the process exits.
+ */
+export class UsageRecorder {
+  private buffer: UsageRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private deadLetteredCount = 0;
+
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly flushMs: number,
+    private readonly batchSize: number,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  start(): void {
+    // A tick is skipped while a flush is still running; the next one picks up what arrived meanwhile.
+    this.timer = setInterval(() => {
+      if (!this.flushing) void this.flush().catch(() => undefined);
+    }, this.flushMs);
+    this.timer.unref();
+  }
+
+  record(record: UsageRecord): void {
+    this.buffer.push(record);
+    if (this.buffer.length > MAX_BUFFERED) {
+      const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+      this.logger.event('error', 'usage.dropped', { count: dropped.length });
+    }
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Records moved to the dead-letter table since start: an alert (readiness detail, metric) when not 0. */
+  get deadLettered(): number {
+    return this.deadLetteredCount;
+  }
+
+  /**
+   * Resolves once everything recorded before the call is written: it runs after any flush in
+   * progress (which may have started before the latest records arrived).
+   */
+  flush(): Promise<void> {
+    const run = (this.flushing ?? Promise.resolve()).catch(() => undefined).then(() => this.writeAll());
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.flushing === tracked) this.flushing = undefined;
+    });
+    this.flushing = tracked;
+    return tracked;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (let attempt = 0; attempt < 5 && (this.buffer.length > 0 || this.flushing); attempt++) {
+      try {
+        await this.flush();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    }
+    if (this.buffer.length) this.logger.event('error', 'usage.unwritten_at_shutdown', { count: this.buffer.length });
+  }
+
+  /** Writes what was buffered when the flush began; later records wait for the next tick. */
+  private async writeAll(): Promise<void> {
+    let remaining = this.buffer.length;
+    while (remaining > 0 && this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, Math.min(this.batchSize, remaining));
+      remaining -= batch.length;
+      const result = await writeIsolatingRefusals(batch, (records) => this.write(records));
+      const kept = await this.deadLetter(result.refused);
+      if (result.error !== undefined || kept.length > 0) {
+        this.buffer.unshift(...kept, ...result.unwritten);
+        const error = result.error ?? new Error('usage dead-letter write failed');
+        this.logger.event('warn', 'usage.write_failed', { error: (error as Error).message, pending: this.buffer.length });
+        throw error;
+      }
+    }
+  }
+
+  /** Moves refused records to the dead-letter table; returns those that could not be moved either. */
+  private async deadLetter(refused: RefusedRecord<UsageRecord>[]): Promise<UsageRecord[]> {
+    if (refused.length === 0) return [];
+    const letters = refused.map(({ record, error }) => deadLetterOf('usage', record.tenantId, record, error));
+    try {
+      await RequestContext.run({ requestId: 'usage-dead-letters', tenantScope: SYSTEM_SCOPE }, () =>
+        this.db.transaction(async (tx) => void (await tx.query(INSERT_DEAD_LETTERS, deadLetterParameters(letters)))),
+      );
+    } catch (error) {
+      this.logger.event('error', 'usage.dead_letter_failed', { error: (error as Error).message, count: refused.length });
+      return refused.map(({ record }) => record);
+    }
+    this.deadLetteredCount += refused.length;
+    for (const { record, error } of refused) {
+      this.logger.event('error', 'usage.record_dead_lettered', {
+        requestId: record.requestId,
+        tenantId: record.tenantId,
+        error: (error as Error).message,
+        deadLettered: this.deadLetteredCount,
+      });
+    }
+    return [];
+  }
+
+  private write(batch: UsageRecord[]): Promise<void> {
+    const column = <K extends keyof UsageRecord>(key: K) => batch.map((record) => record[key]);
+    return RequestContext.run({ requestId: 'usage-flush', tenantScope: SYSTEM_SCOPE }, () =>
+      this.db.transaction(async (tx) => {
+        await tx.query(
+          `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
+             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id)
+           select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[], $15::uuid[])`,
+          [
+            column('tenantId'), column('requestId'), column('endpointId'), column('endpointName'), column('model'),
+            column('apiKeyId'), column('principalSubject'), column('promptTokens'), column('completionTokens'),
+            batch.map((record) => Math.round(record.latencyMs)), column('httpStatus'), column('outcome'), column('streamed'),
+            column('occurredAt'), batch.map((record) => record.useCaseId ?? null),
+          ],
+        );
+      }),
+    );
+  }
+}
