@@ -2,10 +2,10 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.cache', '**/.nx', 'coverage', 'apps/console/src/gql'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -25,6 +25,9 @@ export default [
             { sourceTag: 'scope:shell', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
             { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
+            // The web console runs in the browser: its own code and the GraphQL types generated into it, no workspace lib.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'] },
             // The testing lib is for tests only.
             { sourceTag: 'type:domain', notDependOnLibsWithTags: ['type:testing'] },
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:testing'] },

@@ -13,7 +13,8 @@ function* sources(dir) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) {
-      if (name === 'node_modules' || name === 'dist') continue;
+      // The web console is built by Vite (below), not swc.
+      if (name === 'node_modules' || name === 'dist' || full === path.join(root, 'apps', 'console')) continue;
       yield* sources(full);
     } else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.(spec|test)\.ts$/.test(name)) {
       yield full;
@@ -37,3 +38,8 @@ await Promise.all(files.map(async (file) => {
   writeFileSync(`${target}.map`, map);
 }));
 console.log(`built ${files.length} files into dist/`);
+
+// The web console (Vite), served by the control plane at /console; fails over its size budget.
+const { spawnSync } = await import('node:child_process');
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps/console/tools/build-console.mjs')], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) process.exit(consoleBuild.status ?? 1);

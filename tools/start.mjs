@@ -87,6 +87,8 @@ try {
   // The simulator needs nothing else; the control plane needs Keycloak's keys only for requests.
   for (const service of list.filter((s) => !s.needsKeycloak)) await startService(service);
   if ((await keycloakStart) !== 0) throw new Error('Keycloak did not start; see .data/keycloak/keycloak.log');
+  const { ensureConsoleClient } = await import('./lib/keycloak-console-client.mjs');
+  console.log(`» Keycloak: ${await ensureConsoleClient(keycloakUrl).catch((error) => `console client not checked (${error.message})`)}`);
   for (const service of list.filter((s) => s.needsKeycloak)) await startService(service);
   printBanner({ keycloakUrl, seconds: seconds(started) });
 } catch (error) {

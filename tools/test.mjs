@@ -34,6 +34,9 @@ await step('lint (eslint, module boundaries)', 'node', [...nx, '-t', 'lint']);
 await step('typecheck', 'node', [...nx, '-t', 'typecheck']);
 // Fails when schema.graphql differs from the code; prints breaking changes against the previous commit.
 await step('GraphQL schema (committed = code; breaking changes reported)', 'node', ['tools/graphql-schema.mjs', 'check']);
+// Builds the console (types from schema.graphql, Vite) and checks its initial-JS budget; the browser
+// tests in the integration step run against this build.
+await step('console build (initial JS ≤ 300 KB gzip)', 'node', ['apps/console/tools/build-console.mjs']);
 await step('unit tests', 'node', [jestBin, '-c', 'jest.config.cjs', '--json', `--outputFile=${results}/unit.json`]);
 const keycloakCode = await keycloak;
 // The container image's layout, entrypoints run as a non-root user on a read-only app directory.

@@ -34,6 +34,7 @@ export function printBanner({ keycloakUrl, seconds }) {
   console.log(`
 ✔ ai-commons is ready (${seconds} s)
 
+  Web console              http://127.0.0.1:${PORTS.controlPlane}/console/  (sign in as a demo user below; API explorer /console/graphql)
   Control plane (GraphQL)  http://127.0.0.1:${PORTS.controlPlane}/graphql
   Health                   http://127.0.0.1:${PORTS.controlPlane}/health/ready
   Gateway (OpenAI API)     http://127.0.0.1:${PORTS.gateway}/v1

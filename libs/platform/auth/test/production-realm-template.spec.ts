@@ -55,3 +55,33 @@ describe('deploy/keycloak/production/ai-commons-realm.template.json', () => {
     expect(demo.clients.some((client: { directAccessGrantsEnabled?: boolean }) => client.directAccessGrantsEnabled)).toBe(true);
   });
 });
+
+describe('the console client ai-commons-console (demo realm and production template)', () => {
+  const consoleClient = (realm: Record<string, any>) => realm.clients.find((client: { clientId: string }) => client.clientId === 'ai-commons-console');
+
+  it.each([
+    ['demo realm', demo],
+    ['production template', template],
+  ])('%s: public, authorization code + PKCE S256 only, exact redirect URIs and web origins, audience and groups mappers', (_name, realm) => {
+    const client = consoleClient(realm);
+    expect(client).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+    });
+    expect(client.attributes['pkce.code.challenge.method']).toBe('S256');
+    const uris = [...client.redirectUris, ...client.attributes['post.logout.redirect.uris'].split('##'), ...client.webOrigins];
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) expect(uri).not.toMatch(/[*+]/);
+    for (const uri of client.redirectUris) expect(uri).toMatch(/\/console\/$/);
+    const mappers = client.protocolMappers.map((mapper: { protocolMapper: string; config: Record<string, string> }) => [mapper.protocolMapper, mapper.config['included.client.audience'] ?? mapper.config['claim.name']]);
+    expect(mappers).toEqual(expect.arrayContaining([['oidc-audience-mapper', 'ai-commons-api'], ['oidc-group-membership-mapper', 'groups']]));
+  });
+
+  it('the demo realm registers the demo control plane origins exactly', () => {
+    expect(consoleClient(demo).redirectUris).toEqual(['http://127.0.0.1:4000/console/', 'http://localhost:4000/console/']);
+    expect(consoleClient(demo).webOrigins).toEqual(['http://127.0.0.1:4000', 'http://localhost:4000']);
+  });
+});

@@ -43,6 +43,13 @@ export const configSchema = z
   KEYCLOAK_JWKS_MIN_INTERVAL_S: z.coerce.number().positive().default(10),
   KEYCLOAK_KEY_FETCH_TIMEOUT_MS: positiveInt.default(3_000),
 
+  /** The built web console (apps/console) the control plane serves at /console; relative to the working directory. */
+  CONSOLE_DIR: z.string().min(1).default('dist/apps/console'),
+  /** Keycloak as the browser reaches it (the console signs in there); default KEYCLOAK_URL. */
+  CONSOLE_KEYCLOAK_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  /** The console's public OIDC client (authorization code + PKCE). */
+  CONSOLE_CLIENT_ID: z.string().min(1).default('ai-commons-console'),
+
   /**
    * Key-encryption key for upstream credentials: 32 bytes, base64. Required in the production
    * profile; in the demo profile a fixed, publicly known key is used when it is missing.

@@ -22,6 +22,7 @@ import {
 import { QuotaService, seedDemoQuota } from '@ai-commons/quota';
 import { UseCaseService, seedDemoUseCases, type DemoUseCaseDirectory } from '@ai-commons/use-cases';
 import { ControlPlaneModule } from './control-plane.module';
+import { consoleRoutes } from './console-static';
 
 export interface ControlPlane {
   app: INestApplication;
@@ -80,6 +81,8 @@ async function startApp(
   app.use(requestContextMiddleware(logger));
   // A source that keeps failing authentication gets 429 before its next credential is checked.
   app.use(brakeFailingSources(audit.authenticationFailures));
+  // The web console and the browser redirects to it, before the GraphQL limits and authentication.
+  app.use(consoleRoutes(config));
   app.use(
     '/graphql',
     ...graphqlRequestLimits({

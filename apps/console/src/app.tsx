@@ -1,0 +1,112 @@
+// The shell: header (who, language, sign out), role-driven navigation, and the page for the URL.
+// Pages are separate chunks, so the initial download stays small (the budget is checked at build).
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { request } from './api/client';
+import { MeDocument } from './api/documents';
+import { useQuery } from './api/use-query';
+import { QueryView } from './components/status';
+import { institutionName, type Locale } from './format/format';
+import { LANGUAGE_NAMES } from './i18n/translate';
+import { useI18n } from './i18n/i18n';
+import { canOpen, homeFor, knownRoles, navigationFor } from './navigation/navigation';
+import { Link, useRouter } from './navigation/router';
+import { signOut } from './auth/auth';
+
+const AuditExplorer = lazy(() => import('./pages/audit-explorer').then((m) => ({ default: m.AuditExplorer })));
+const AuditEventPage = lazy(() => import('./pages/audit-event').then((m) => ({ default: m.AuditEventPage })));
+const InstitutionsPage = lazy(() => import('./pages/institutions').then((m) => ({ default: m.InstitutionsPage })));
+const QuotaPoolsPage = lazy(() => import('./pages/quota-pools').then((m) => ({ default: m.QuotaPoolsPage })));
+const ApiKeysPage = lazy(() => import('./pages/api-keys').then((m) => ({ default: m.ApiKeysPage })));
+const MyQuotaPage = lazy(() => import('./pages/my-quota').then((m) => ({ default: m.MyQuotaPage })));
+const UsagePage = lazy(() => import('./pages/usage').then((m) => ({ default: m.UsagePage })));
+const IsolationPage = lazy(() => import('./pages/isolation').then((m) => ({ default: m.IsolationPage })));
+const GraphiQLPage = lazy(() => import('./pages/graphiql'));
+
+function page(path: string, roles: string[]): ReactNode {
+  const eventMatch = /^\/audit\/([^/]+)$/.exec(path);
+  if (eventMatch) return <AuditEventPage id={decodeURIComponent(eventMatch[1]!)} />;
+  switch (path) {
+    case '/audit':
+      return <AuditExplorer />;
+    case '/institutions':
+      return <InstitutionsPage />;
+    case '/quota-pools':
+      return <QuotaPoolsPage editable={roles.includes('platform-admin')} />;
+    case '/api-keys':
+      return <ApiKeysPage />;
+    case '/my-quota':
+      return <MyQuotaPage />;
+    case '/usage':
+      return <UsagePage />;
+    case '/isolation':
+      return <IsolationPage />;
+    case '/graphql':
+      return <GraphiQLPage />;
+    default:
+      return null;
+  }
+}
+
+export function App() {
+  const { t, locale, setLocale } = useI18n();
+  const { location, navigate } = useRouter();
+  const me = useQuery(() => request(MeDocument), 'me');
+  const roles = me.data?.me.roles ?? [];
+  useEffect(() => {
+    if (me.data && location.path === '/') navigate(homeFor(me.data.me.roles));
+  }, [me.data, location.path]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = t('app.title');
+  }, [locale, t]);
+  const content = page(location.path, roles);
+  return (
+    <>
+      <a className="skip" href="#main">{t('app.skipToContent')}</a>
+      <header className="top">
+        <span className="brand">{t('app.title')}</span>
+        {me.data && (
+          <span className="who" data-testid="who">
+            {t('app.signedInAs', {
+              user: me.data.me.institution ? `${me.data.me.username} · ${institutionName(me.data.me.institution)}` : me.data.me.username,
+              roles: knownRoles(roles).map((r) => t(`role.${r}`)).join(', '),
+            })}
+          </span>
+        )}
+        <label className="language">
+          {t('app.language')}
+          <select value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
+            {(Object.keys(LANGUAGE_NAMES) as Locale[]).map((code) => (
+              <option key={code} value={code}>{LANGUAGE_NAMES[code]}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void signOut()}>{t('app.signOut')}</button>
+      </header>
+      <div className="layout">
+        <nav aria-label={t('nav.label')} className="side">
+          <ul>
+            {navigationFor(roles).map((item) => (
+              <li key={item.path}>
+                <Link to={item.path} aria-current={location.path.startsWith(item.path) ? 'page' : undefined}>{t(item.label)}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className={location.path === '/graphql' ? 'wide' : undefined}>
+          <QueryView query={me}>
+            {() =>
+              location.path === '/' ? null : !content ? (
+                <p>{t('app.notFound')}</p>
+              ) : !canOpen(location.path, roles) ? (
+                <p role="alert">{t('app.forbidden')}</p>
+              ) : (
+                <Suspense fallback={<p role="status">{t('app.loading')}</p>}>{content}</Suspense>
+              )
+            }
+          </QueryView>
+        </main>
+      </div>
+    </>
+  );
+}

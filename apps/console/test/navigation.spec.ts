@@ -1,0 +1,35 @@
+import { canOpen, homeFor, navigationFor } from '../src/navigation/navigation';
+
+const paths = (roles: string[]) => navigationFor(roles).map((item) => item.path);
+
+describe('navigation follows the role', () => {
+  it('gives each demo role its pages only', () => {
+    expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
+    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/usage', '/graphql']);
+    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/usage', '/graphql']);
+  });
+
+  it('ignores roles it does not know and shows nothing for none', () => {
+    expect(paths(['offline_access', 'uma_authorization', 'default-roles-ai-commons'])).toEqual([]);
+    expect(paths([])).toEqual([]);
+  });
+
+  it('unions the pages of several roles without duplicates', () => {
+    expect(paths(['tenant-member', 'tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/usage', '/graphql']);
+  });
+
+  it('opens sub-pages of a page the role has, and nothing else', () => {
+    expect(canOpen('/audit/0b8e…', ['regulator'])).toBe(true);
+    expect(canOpen('/api-keys', ['regulator'])).toBe(false);
+    expect(canOpen('/audit', ['tenant-member'])).toBe(false);
+    expect(canOpen('/auditx', ['regulator'])).toBe(false);
+  });
+
+  it('lands supervisors on the audit explorer and others on their first page', () => {
+    expect(homeFor(['regulator'])).toBe('/audit');
+    expect(homeFor(['platform-admin'])).toBe('/institutions');
+    expect(homeFor(['tenant-admin'])).toBe('/audit');
+    expect(homeFor(['tenant-member'])).toBe('/my-quota');
+  });
+});
