@@ -45,18 +45,19 @@ export function composeHooks(...hooks: RequestHooks[]): RequestHooks {
           return decision;
         }
         if (decision.admission) granted.push(decision.admission);
-        if (decision.labels || decision.decision === 'mask') {
+        if (decision.labels || decision.useCase || decision.decision === 'mask') {
           decided = Object.freeze({
             labels: decision.labels ?? decided.labels,
+            useCase: decision.useCase ?? decided.useCase,
             maskedBody: decision.decision === 'mask' ? decision.body : decided.maskedBody,
           });
         }
       }
       const admission = combined(granted);
-      const labels = decided.labels;
+      const { labels, useCase } = decided;
       return decided.maskedBody
-        ? { decision: 'mask', body: decided.maskedBody, admission, labels }
-        : { decision: 'allow', admission, labels };
+        ? { decision: 'mask', body: decided.maskedBody, admission, labels, useCase }
+        : { decision: 'allow', admission, labels, useCase };
     },
   };
 }

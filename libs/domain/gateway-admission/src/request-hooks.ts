@@ -54,9 +54,18 @@ export interface PolicyLabels {
   readonly policyDecision: string;
 }
 
+/** What the use-case register concluded (the request's use case, and what enforcement decided or would have). */
+export interface UseCaseLabels {
+  /** The use case the credential is bound to; null: bound to none. */
+  readonly id: string | null;
+  /** `allow`, or `report-only:<reason>` (served; what enforcement would have done). */
+  readonly decision: string;
+}
+
 /** What the hooks before this one decided. A new object after every hook; never mutated. */
 export interface AdmissionSoFar {
   readonly labels?: PolicyLabels;
+  readonly useCase?: UseCaseLabels;
   /** The body the upstream will receive when a hook masked it; absent when it goes as sent. */
   readonly maskedBody?: Readonly<Record<string, unknown>>;
 }
@@ -83,8 +92,8 @@ export interface Refusal {
  * refuse it with the answer and, when it has one, the record of why.
  */
 export type AdmissionDecision =
-  | { readonly decision: 'allow'; readonly admission?: Admission; readonly labels?: PolicyLabels }
-  | { readonly decision: 'mask'; readonly body: Readonly<Record<string, unknown>>; readonly admission?: Admission; readonly labels?: PolicyLabels }
+  | { readonly decision: 'allow'; readonly admission?: Admission; readonly labels?: PolicyLabels; readonly useCase?: UseCaseLabels }
+  | { readonly decision: 'mask'; readonly body: Readonly<Record<string, unknown>>; readonly admission?: Admission; readonly labels?: PolicyLabels; readonly useCase?: UseCaseLabels }
   | { readonly decision: 'refuse'; readonly refusal: Refusal };
 
 export const ALLOW: AdmissionDecision = Object.freeze({ decision: 'allow' });

@@ -24,3 +24,14 @@ export function adminScopeFor(principal: Principal, reason: string): TenantScope
   }
   return { kind: 'cross-tenant', access: 'admin', reason };
 }
+
+/**
+ * Write scope for a regulator's review decisions (use-case register): regulators only. The
+ * database lets this mode change review decisions and nothing else.
+ */
+export function reviewScopeFor(principal: Principal, reason: string): TenantScope {
+  if (!hasAnyRole(principal, ['regulator'])) {
+    throw new TenantAccessError('REGULATOR_REQUIRED', 'Only regulators may review', 'forbidden');
+  }
+  return { kind: 'cross-tenant', access: 'review', reason };
+}

@@ -12,6 +12,7 @@ import { CatalogModule } from '@ai-commons/catalog';
 import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import { DataPolicyModule } from '@ai-commons/data-policy';
+import { UseCasesModule } from '@ai-commons/use-cases';
 import { nestLoggerModule, type JsonLogger } from '@ai-commons/observability';
 import {
   ArgumentValidationInterceptor,
@@ -47,6 +48,7 @@ export class ControlPlaneModule {
         QuotaModule,
         IsolationModule,
         DataPolicyModule,
+        UseCasesModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

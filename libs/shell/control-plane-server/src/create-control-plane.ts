@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '@ai-commons/config';
 import { assertServingRole, createAppDataSource } from '@ai-commons/database';
+import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
@@ -20,6 +21,7 @@ import {
   seedDemoCatalog,
 } from '@ai-commons/catalog';
 import { DemoQuotaSeeder } from '@ai-commons/quota';
+import { UseCaseService, seedDemoUseCases, type DemoUseCaseDirectory } from '@ai-commons/use-cases';
 import { ControlPlaneModule } from './control-plane.module';
 import { consoleRoutes } from './console-static';
 
@@ -118,6 +120,8 @@ async function startApp(
     }
     const pools = await app.get(DemoQuotaSeeder).seed();
     if (pools.length) logger.event('info', 'demo-quota.seeded', { pools });
+    const useCases = await seedDemoUseCases(app.get(UseCaseService), await demoUseCaseDirectory(app.get(InstitutionService), app.get(EndpointService)));
+    if (useCases.length) logger.event('info', 'demo-use-cases.seeded', { useCases });
   }
   await app.listen(overrides.port ?? config.CONTROL_PLANE_PORT, config.CONTROL_PLANE_HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -138,4 +142,18 @@ async function startApp(
       await audit.stop();
     },
   };
+}
+
+/** The demo institutions and their endpoints, for the demo use-case register. */
+async function demoUseCaseDirectory(institutions: InstitutionService, endpoints: EndpointService): Promise<DemoUseCaseDirectory> {
+  return RequestContext.run({ requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL }, async () => {
+    const rows = (await institutions.list(SYSTEM_PRINCIPAL, {}, 100)).rows;
+    return {
+      institutions: new Map(rows.map((row) => [row.slug, row.id])),
+      endpointsOf: (institutionId) =>
+        RequestContext.run({ requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL }, async () =>
+          new Map((await endpoints.list(SYSTEM_PRINCIPAL, { institutionId }, 100)).rows.map((row) => [row.name, row.id])),
+        ),
+    };
+  });
 }

@@ -14,6 +14,7 @@ import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
 import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
 import { PolicyHook, PolicyStore } from '@ai-commons/data-policy';
+import { UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
 
 export interface Gateway {
   url: string;
@@ -24,6 +25,8 @@ export interface Gateway {
   usage: UsageRecorder;
   /** Audit batch writer and sequencer (the admission record of every answered request is durable). */
   audit: AuditRuntime;
+  /** The use-case register in memory (what the gateway enforces). */
+  useCases: UseCaseStore;
   /** Quota pools in memory and the store of their counters (QUOTA_STORE). */
   quota: { loader: QuotaLoader; store: QuotaStore };
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
@@ -70,6 +73,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const policy = new PolicyStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await policy.start();
+  const useCases = new UseCaseStore(db, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
+  await useCases.start();
+  const useCaseHook = new UseCaseHook(() => useCases.snapshot());
 
   const audit = startAuditRuntime({ config, db, logger, applicationName: 'ai-commons-gateway', service: 'gateway' });
   // Last in the chain: only requests every other hook admitted get an admission record; the others
@@ -87,8 +93,16 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
-    hooks: composeHooks(new PolicyHook(() => policy.snapshot(), (tenantId) => table().institution(tenantId)), overrides.hooks ?? NO_REQUEST_HOOKS, quotaHooks, auditHooks),
-    onRefused: (refusal) => auditHooks.recordRefusal(refusal),
+    // The use-case register right after the policy (it reads the classification the policy resolved).
+    hooks: composeHooks(
+      new PolicyHook(() => policy.snapshot(), (tenantId) => table().institution(tenantId)),
+      useCaseHook,
+      overrides.hooks ?? NO_REQUEST_HOOKS,
+      quotaHooks,
+      auditHooks,
+    ),
+    // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
+    onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
@@ -101,6 +115,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       const routingUp = routing.loaded && failingForMs < config.GATEWAY_ROUTING_STALE_AFTER_MS;
       const checks: Record<string, unknown> = {
         routing: !routing.loaded ? { status: 'down' } : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
+        // A register whose reloads keep failing may still serve a use case suspended since: not ready either.
+        useCases: useCaseReadiness(useCases, config.GATEWAY_ROUTING_STALE_AFTER_MS),
       };
       try {
         await db.ping();
@@ -111,7 +127,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       // Records the database refused and the writers moved aside: an operator alert, never a reason to stop serving.
       const deadLettered = { audit: audit.writer.deadLettered, usage: usage.deadLettered };
       checks.deadLetters = { status: deadLettered.audit + deadLettered.usage > 0 ? 'alert' : 'none', ...deadLettered };
-      return { ok: routingUp && (checks.database as { status: string }).status === 'up', checks };
+      return { ok: routingUp && (checks.useCases as { status: string }).status === 'up' && (checks.database as { status: string }).status === 'up', checks };
     },
   });
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
@@ -128,9 +144,10 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await audit.stop();
       await routing.stop();
       await policy.stop();
+      await useCases.stop();
       await quotaLoader.stop();
       await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, useCases, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
 }

@@ -33,6 +33,8 @@ export interface GatewayRefusalReport {
   method?: string;
   path?: string;
   atAdmission?: { request: AdmissionRequest; record: RefusalRecord };
+  /** The request an admission hook refused (with or without a decision record). */
+  admissionRequest?: AdmissionRequest;
 }
 
 /**
@@ -129,9 +131,9 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       handle(req, res, requestId, startedAt).catch(async (error: unknown) => {
         const path = (req.url ?? '/').split('?')[0];
         // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
-        const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission']) => {
+        const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
           try {
-            await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission });
+            await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
           } catch (reportError) {
             deps.logger.event('error', 'gateway.refusal_unreported', { code: failure.code, error: (reportError as Error).message });
           }
@@ -139,7 +141,7 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
         if (error instanceof AdmissionRefused) {
           const { error: answer, record } = error.refusal;
           if (answer.status >= 500) deps.logger.event('warn', 'gateway.error', { status: answer.status, code: answer.code });
-          await refused(answer, record ? { request: error.request, record } : undefined);
+          await refused(answer, record ? { request: error.request, record } : undefined, error.request);
           return sendError(res, answer, requestId);
         }
         if (error instanceof GatewayError) {

@@ -4,6 +4,9 @@ import { testConfig } from '@ai-commons/testing';
 import { createControlPlane, type ControlPlane, type ControlPlaneOverrides } from '@ai-commons/control-plane-server';
 import { JsonLogger } from '@ai-commons/observability';
 import { seedDemoConsortium, InstitutionService } from '@ai-commons/tenancy';
+import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
+import { UseCaseService } from '@ai-commons/use-cases';
+import { withPg } from '@ai-commons/testing';
 
 export function e2eDatabase(): TestDatabase {
   const raw = process.env.E2E_DATABASE;
@@ -22,7 +25,8 @@ export async function startControlPlane(
   const config = testConfig(e2eDatabase(), env);
   const logger = new JsonLogger('control-plane', 'debug', (line) => capturedLogLines.push(line));
   const controlPlane = await createControlPlane(config, { logger, port: 0, ...overrides });
-  await seedDemoConsortium(controlPlane.app.get(InstitutionService));
+  const created = await seedDemoConsortium(controlPlane.app.get(InstitutionService));
+  await demoConsortiumPredatesRegister(controlPlane, created);
   return controlPlane;
 }
 
@@ -42,4 +46,20 @@ export async function eventually(condition: () => Promise<boolean> | boolean, ti
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * The demo consortium predates the AI use-case register: like existing members on migration, its
+ * institutions serve in `report-only` mode (so the tests' unbound fixture keys keep working);
+ * use-case enforcement tests switch one to `enforce` for their duration.
+ */
+async function demoConsortiumPredatesRegister(controlPlane: ControlPlane, createdSlugs: string[]): Promise<void> {
+  if (createdSlugs.length === 0) return;
+  const ids = await withPg(e2eDatabase().superuserUrl, async (client) =>
+    (await client.query<{ id: string }>('select id from institutions where slug = any($1)', [createdSlugs])).rows.map((row) => row.id),
+  );
+  const useCases = controlPlane.app.get(UseCaseService);
+  await RequestContext.run({ requestId: 'e2e-seed', principal: SYSTEM_PRINCIPAL }, async () => {
+    for (const id of ids) await useCases.setEnforcement(SYSTEM_PRINCIPAL, id, 'report-only');
+  });
 }

@@ -28,6 +28,9 @@ export interface GatewayAuditRequest {
   policyDecision?: string;
   /** The body the upstream receives, when a hook masked it (`body` stays as the caller sent it). */
   maskedBody?: Readonly<Record<string, unknown>>;
+  /** Set by the use-case hook: the request's use case and what enforcement decided (or would have, in report-only mode). */
+  useCaseId?: string | null;
+  useCaseDecision?: string;
 }
 
 export interface GatewayAuditResult {
@@ -52,6 +55,8 @@ export interface GatewayRefusal {
   path?: string;
   /** When an admission hook refused with a decision of its own (the data policy's): the request and that decision. */
   atAdmission?: { request: GatewayAuditRequest; record: RefusalRecord };
+  /** Extra facts of the refused request (e.g. its use case id), added to the record's details. */
+  details?: Record<string, unknown>;
 }
 
 const MAX_PATH_LENGTH = 200;
@@ -81,7 +86,8 @@ export class GatewayAuditHooks implements RequestHooks {
 
   /** Last in the chain: every request admitted gets its admission record, with the policy's labels. */
   async decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision> {
-    const admission = await this.admit({ ...request, ...soFar.labels, maskedBody: soFar.maskedBody });
+    const useCase = soFar.useCase ? { useCaseId: soFar.useCase.id, useCaseDecision: soFar.useCase.decision } : {};
+    const admission = await this.admit({ ...request, ...soFar.labels, maskedBody: soFar.maskedBody, ...useCase });
     return { decision: 'allow', admission };
   }
 
@@ -110,6 +116,8 @@ export class GatewayAuditHooks implements RequestHooks {
         operation: request.operation,
         estimatedTokens: request.estimatedTokens,
         ...(request.maskedBody ? { forwardedPromptHmac: this.promptHmac(request.caller.tenantId, request.maskedBody) } : {}),
+        // The use case goes in details (new events only): the audit leaf format of earlier events is unchanged.
+        ...useCaseDetails(request),
       },
     };
     const readyToRespond = this.writer.appendDurable(admission).catch((error: unknown) => {
@@ -134,7 +142,7 @@ export class GatewayAuditHooks implements RequestHooks {
           completionTokens: result.usage.completionTokens,
           latencyMs: Math.round(result.latencyMs),
           responseHmac: response?.digest('hex') ?? null,
-          details: { operation: request.operation, result: result.outcome },
+          details: { operation: request.operation, result: result.outcome, ...useCaseDetails(request) },
         }),
     };
   }
@@ -150,7 +158,7 @@ export class GatewayAuditHooks implements RequestHooks {
    */
   async recordRefusal(refusal: GatewayRefusal): Promise<void> {
     const context = RequestContext.current();
-    if (refusal.atAdmission) return this.recordDecidedRefusal(refusal.status, refusal.atAdmission.request, refusal.atAdmission.record);
+    if (refusal.atAdmission) return this.recordDecidedRefusal(refusal.status, refusal.atAdmission.request, refusal.atAdmission.record, refusal.details);
     const principal = context?.principal;
     if (!principal) return;
     this.writer.append({
@@ -165,11 +173,11 @@ export class GatewayAuditHooks implements RequestHooks {
       outcome: refusal.status === 401 || refusal.status === 403 || refusal.status === 429 ? 'denied' : 'failure',
       httpStatus: refusal.status,
       policyDecision: refusal.status === 403 || refusal.status === 429 ? `deny:${refusal.code}` : null,
-      details: { code: refusal.code, method: refusal.method ?? null },
+      details: { code: refusal.code, method: refusal.method ?? null, ...refusal.details },
     });
   }
 
-  private async recordDecidedRefusal(status: number, request: GatewayAuditRequest, record: RefusalRecord): Promise<void> {
+  private async recordDecidedRefusal(status: number, request: GatewayAuditRequest, record: RefusalRecord, refusalDetails: Record<string, unknown> = {}): Promise<void> {
     const event: AuditEventInput = {
       id: randomUUID(),
       occurredAt: new Date(),
@@ -185,7 +193,7 @@ export class GatewayAuditHooks implements RequestHooks {
       dataClassification: record.dataClassification,
       httpStatus: status,
       policyDecision: record.policyDecision,
-      details: { operation: request.operation, ...record.details },
+      details: { operation: request.operation, ...record.details, ...refusalDetails },
     };
     await this.writer.appendDurable(event).catch(() => undefined);
   }
@@ -201,4 +209,9 @@ function completionOutcome(outcome: string): AuditOutcome {
   if (outcome === 'success') return 'success';
   if (outcome === 'rejected') return 'denied';
   return 'failure';
+}
+
+function useCaseDetails(request: GatewayAuditRequest): Record<string, unknown> {
+  if (request.useCaseDecision === undefined) return {};
+  return { useCaseId: request.useCaseId ?? null, useCaseDecision: request.useCaseDecision };
 }

@@ -25,6 +25,9 @@ export class ApiKeyEntity {
   @Column('text', { name: 'default_classification' })
   defaultClassification!: DataClassification;
 
+  @Column('uuid', { name: 'use_case_id', nullable: true })
+  useCaseId!: string | null;
+
   @Column('timestamptz', { name: 'expires_at', nullable: true })
   expiresAt!: Date | null;
 

@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   /** The endpoints the key may call; null = every endpoint of its institution. */
   endpointIds: string[] | null;
   defaultClassification: DataClassification;
+  /** The use case (AI use-case register) its requests run under; null = none (refused where enforced). */
+  useCaseId: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
   createdBy: string;
@@ -24,6 +26,7 @@ export interface CreateApiKeyCommand {
   endpointIds?: string[] | null;
   defaultClassification?: DataClassification | null;
   expiresAt?: Date | null;
+  useCaseId?: string | null;
 }
 
 /** What `createApiKey` returns: the only time the secret is ever shown. */

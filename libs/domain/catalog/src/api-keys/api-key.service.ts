@@ -61,8 +61,10 @@ export class ApiKeyService {
     const endpointIds = validEndpointScope(command.endpointIds);
     const expiresAt = validExpiry(command.expiresAt, now);
     const classification: DataClassification = command.defaultClassification ?? 'internal';
+    const useCaseId = validUseCaseRef(command.useCaseId);
     return this.scopes.tenant(async (tx, tenantId) => {
       assertWithinCeiling(classification, await institutionCeiling(tx, tenantId));
+      await assertUseCaseBinding(tx, tenantId, useCaseId);
       if (endpointIds) await assertOwnEndpoints(tx, endpointIds);
       await assertBelowActiveKeyLimit(tx, tenantId, this.config.API_KEYS_MAX_ACTIVE_PER_INSTITUTION);
       const secret = generateApiKeySecret();
@@ -76,6 +78,7 @@ export class ApiKeyService {
           secretHash: hashApiKey(secret),
           endpointIds,
           defaultClassification: classification,
+          useCaseId,
           expiresAt,
           createdBy: principal.subject,
         });
@@ -96,6 +99,7 @@ export class ApiKeyService {
           keyPrefix: row.keyPrefix,
           endpointIds,
           defaultClassification: classification,
+          useCaseId,
           expiresAt: expiresAt?.toISOString() ?? null,
         },
       });
@@ -125,6 +129,31 @@ export class ApiKeyService {
       });
       return toApiKeyRecord(await repository.findOneByOrFail({ id }));
     }, tenantScopeRequired);
+  }
+}
+
+function validUseCaseRef(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (!isUuid(value)) throw new CatalogError('UNKNOWN_USE_CASE', 'useCaseId must be the id of one of the institution\'s use cases', { field: 'useCaseId' });
+  return value.toLowerCase();
+}
+
+/**
+ * A key is bound to one of the institution's own use cases (RLS hides the others'), one that can
+ * still be approved or serve; once the institution enforces the register, a key needs one.
+ */
+async function assertUseCaseBinding(tx: EntityManager, tenantId: string, useCaseId: string | null): Promise<void> {
+  if (useCaseId === null) {
+    const rows: { mode: string }[] = await tx.query('select use_case_enforcement as mode from institutions where id = $1', [tenantId]);
+    if (rows[0]?.mode !== 'report-only') {
+      throw new CatalogError('USE_CASE_REQUIRED', "The institution enforces the AI use-case register: give the key's useCaseId", { field: 'useCaseId' });
+    }
+    return;
+  }
+  const rows: { state: string }[] = await tx.query('select state from use_cases where id = $1 for key share', [useCaseId]);
+  if (rows.length === 0) throw new CatalogError('UNKNOWN_USE_CASE', `The institution has no use case ${useCaseId}`, { field: 'useCaseId', useCaseId });
+  if (rows[0].state === 'withdrawn' || rows[0].state === 'rejected') {
+    throw new CatalogError('USE_CASE_CLOSED', `Use case ${useCaseId} is ${rows[0].state}`, { useCaseId, state: rows[0].state });
   }
 }
 
@@ -173,6 +202,7 @@ export function toApiKeyRecord(row: ApiKeyEntity): ApiKeyRecord {
     keyPrefix: row.keyPrefix,
     endpointIds: row.endpointIds,
     defaultClassification: row.defaultClassification,
+    useCaseId: row.useCaseId ?? null,
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
     createdBy: row.createdBy,

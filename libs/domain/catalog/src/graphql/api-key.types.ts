@@ -12,6 +12,7 @@ export class ApiKeyType {
   @Field(() => [ID], { nullable: true, description: 'Endpoints the key may call; null = all of its institution' })
   endpointIds!: string[] | null;
   @Field(() => DataClassificationEnum) defaultClassification!: DataClassification;
+  @Field(() => ID, { nullable: true, description: 'The use case its requests run under (AI use-case register)' }) useCaseId!: string | null;
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
   @Field(() => String) createdBy!: string;
@@ -33,4 +34,6 @@ export class CreateApiKeyInput {
   @Field(() => DataClassificationEnum, { nullable: true, description: 'Default: internal; at most the institution ceiling' })
   defaultClassification?: DataClassification | null;
   @Field(() => Date, { nullable: true, description: 'Must be in the future; omit for no expiry' }) expiresAt?: Date | null;
+  @Field(() => ID, { nullable: true, description: "One of the institution's use cases; required once the institution's use-case enforcement is on" })
+  useCaseId?: string | null;
 }

@@ -53,6 +53,9 @@ const KIND = {
   UNKNOWN_ENDPOINT: 'bad-input',
   API_KEY_EXPIRY_IN_PAST: 'bad-input',
   CLASSIFICATION_ABOVE_CEILING: 'bad-input',
+  USE_CASE_REQUIRED: 'bad-input',
+  UNKNOWN_USE_CASE: 'bad-input',
+  USE_CASE_CLOSED: 'conflict',
   TENANT_SCOPE_REQUIRED: 'forbidden',
 } as const satisfies Record<string, ErrorKind>;
 

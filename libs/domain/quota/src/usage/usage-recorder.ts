@@ -13,6 +13,8 @@ export interface UsageRecord {
   endpointName: string;
   model: string;
   apiKeyId: string | null;
+  /** The use case the request ran under (null: the credential is bound to none). */
+  useCaseId?: string | null;
   principalSubject: string;
   promptTokens: number;
   completionTokens: number;
@@ -144,14 +146,14 @@ export class UsageRecorder {
       this.db.transaction(async (tx) => {
         await tx.query(
           `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
-             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at)
+             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id)
            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
-             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[])`,
+             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[], $15::uuid[])`,
           [
             column('tenantId'), column('requestId'), column('endpointId'), column('endpointName'), column('model'),
             column('apiKeyId'), column('principalSubject'), column('promptTokens'), column('completionTokens'),
             batch.map((record) => Math.round(record.latencyMs)), column('httpStatus'), column('outcome'), column('streamed'),
-            column('occurredAt'),
+            column('occurredAt'), batch.map((record) => record.useCaseId ?? null),
           ],
         );
       }),

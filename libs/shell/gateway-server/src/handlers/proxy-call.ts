@@ -117,7 +117,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
     admission.readyToRespond?.catch(() => undefined);
     // What the upstream receives: the masked body when the policy masked, else the body as sent.
-    verdict = await callAdmitted(call, decision.decision === 'mask' ? decision.body : call.body, endpoint, meter, admission, res, deps);
+    verdict = await callAdmitted(call, decision.decision === 'mask' ? decision.body : call.body, endpoint, meter, admission, res, deps, decision.useCase?.id ?? null);
   } catch (error) {
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
@@ -137,6 +137,8 @@ async function callAdmitted(
   admission: Admission,
   res: ServerResponse,
   deps: ProxyDependencies,
+  /** The use case the request runs under (the usage record carries it). */
+  useCaseId: string | null,
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
   if (call.operation === 'chat') {
@@ -159,6 +161,7 @@ async function callAdmitted(
       endpointName: endpoint.name,
       model: endpoint.upstreamModel,
       apiKeyId: call.caller.apiKey?.id ?? null,
+      useCaseId,
       principalSubject: call.caller.principal.subject,
       promptTokens: charged.promptTokens,
       completionTokens: charged.completionTokens,

@@ -1,0 +1,2 @@
+export * from './use-case-store';
+export * from './use-case-hook';
