@@ -2,6 +2,7 @@ export { countTokens, WORD_PIECE_LENGTH } from './tokenizer';
 export { estimateTextTokens, LETTERS_PER_TOKEN, DIGITS_PER_TOKEN } from './text-estimate';
 export {
   estimateChatRequest,
+  estimateCompletionsRequest,
   estimateEmbeddingsRequest,
   TOKENS_FOR_REPLY_PRIMING,
   TOKENS_PER_MESSAGE,

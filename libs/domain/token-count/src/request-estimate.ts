@@ -72,6 +72,17 @@ export function estimateEmbeddingsRequest(body: Record<string, unknown>): Reques
   return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
 }
 
+/**
+ * A legacy completions request: the prompt (a string, strings, or token arrays, each prompt its own
+ * completion) estimated like embeddings input, and `n` completions of `outputTokensPerChoice` per prompt.
+ */
+export function estimateCompletionsRequest(body: Record<string, unknown>, outputTokensPerChoice: number): RequestEstimate {
+  const prompt = body.prompt;
+  const promptTokens = estimateEmbeddingsRequest({ input: prompt }).promptTokens + estimateTextTokens(typeof body.suffix === 'string' ? body.suffix : '');
+  const prompts = Array.isArray(prompt) && prompt.length > 0 && !prompt.every((item) => typeof item === 'number') ? prompt.length : 1;
+  return { promptTokens, outputTokens: outputTokensPerChoice * choicesOf(body.n) * prompts, nonTextParts: 0 };
+}
+
 /** `n` choices when it is a positive whole number; anything else is the upstream's to refuse (1). */
 function choicesOf(n: unknown): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 1;

@@ -117,3 +117,52 @@ export function validateEmbeddingsRequest(body: Record<string, unknown>): Embedd
   if (promptCharacters === 0) throw invalidRequest('input must not be empty', 'input', 'invalid_value');
   return { model, promptCharacters };
 }
+
+export interface CompletionsRequestSummary {
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+  maxTokens?: number;
+  /** Completions asked for: `n` × the number of prompts (each prompt of an array is completed apart). */
+  choices: number;
+}
+
+const MAX_PROMPTS = 2048;
+
+/**
+ * A legacy completions body: `prompt` a non-empty string, an array of strings, an array of token
+ * ids, or an array of token-id arrays (at most 2048 prompts); `stream`, `max_tokens`, `n` typed.
+ */
+export function validateCompletionsRequest(body: Record<string, unknown>): CompletionsRequestSummary {
+  const model = requireModel(body);
+  const prompt = body.prompt;
+  if (prompt === undefined || prompt === null) throw invalidRequest('you must provide a prompt parameter', 'prompt', 'missing_required_parameter');
+  let prompts = 1;
+  const isTokenIds = (value: unknown) => Array.isArray(value) && value.length > 0 && value.every((token) => typeof token === 'number' && Number.isInteger(token) && token >= 0);
+  if (typeof prompt === 'string') {
+    if (prompt.length === 0) throw invalidRequest('prompt must not be empty', 'prompt', 'invalid_value');
+  } else if (Array.isArray(prompt) && prompt.length > 0 && prompt.length <= MAX_PROMPTS) {
+    if (!isTokenIds(prompt)) {
+      if (!prompt.every((item) => (typeof item === 'string' && item.length > 0) || isTokenIds(item))) {
+        throw invalidRequest('prompt must be a string, an array of strings, an array of token ids or an array of token-id arrays', 'prompt', 'invalid_type');
+      }
+      prompts = prompt.length;
+    }
+  } else {
+    throw invalidRequest(`prompt must be a non-empty string or array (at most ${MAX_PROMPTS} prompts)`, 'prompt', 'invalid_type');
+  }
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    throw invalidRequest('stream must be a boolean', 'stream', 'invalid_type');
+  }
+  const streamOptions = body.stream_options;
+  if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
+    throw invalidRequest('stream_options must be an object', 'stream_options', 'invalid_type');
+  }
+  return {
+    model,
+    stream: body.stream === true,
+    includeUsage: (streamOptions as { include_usage?: unknown } | undefined)?.include_usage === true,
+    maxTokens: optionalPositiveInteger(body, 'max_tokens'),
+    choices: (optionalPositiveInteger(body, 'n') ?? 1) * prompts,
+  };
+}

@@ -25,14 +25,22 @@ const OPENAI_COMPATIBLE_CHAT_EXTRAS = [
 
 const EMBEDDINGS_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'user'] as const;
 
+/** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
+const COMPLETIONS_FIELDS = [
+  'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
+  'echo', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'user',
+] as const;
+
 const ALLOWED: Record<UpstreamDriver, Record<UpstreamOperation, ReadonlySet<string>>> = {
   'openai-compatible': {
     chat: new Set([...OPENAI_CHAT_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     embeddings: new Set(EMBEDDINGS_FIELDS),
+    completions: new Set([...COMPLETIONS_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
   },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
     embeddings: new Set(EMBEDDINGS_FIELDS),
+    completions: new Set(COMPLETIONS_FIELDS),
   },
 };
 

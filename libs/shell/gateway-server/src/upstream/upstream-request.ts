@@ -1,6 +1,6 @@
 import type { RouteEndpoint } from '../routing/routing-table';
 
-export type UpstreamOperation = 'chat' | 'embeddings';
+export type UpstreamOperation = 'chat' | 'embeddings' | 'completions';
 
 /** Where a call goes, as node:http request options (no URL parsing per request). */
 export interface UpstreamTarget {
@@ -16,8 +16,8 @@ export interface UpstreamRequest {
   body: Buffer;
 }
 
-const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings' };
-const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings' };
+const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings', completions: '/v1/completions' };
+const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings', completions: 'completions' };
 
 export function upstreamTarget(url: URL): UpstreamTarget {
   const https = url.protocol === 'https:';

@@ -1,0 +1,94 @@
+import OpenAI from 'openai';
+import { withPg } from '@ai-commons/testing';
+import type { Gateway } from '@ai-commons/gateway-server';
+import type { ControlPlane } from '@ai-commons/control-plane-server';
+import { e2eDatabase, eventually, startControlPlane, startGateway } from './support/environment';
+import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
+import { apiKeyHashHex, createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
+
+const UPSTREAM_SECRET = 'sk-upstream-completions-4b1e';
+// A valid RRN (checksum): masked by the default policy.
+const RRN = '900101-1234568';
+
+describe('legacy completions through the gateway (official openai client → gateway → model simulator)', () => {
+  let controlPlane: ControlPlane;
+  let simulator: SimulatorProcess;
+  let gateway: Gateway;
+  let key: string;
+
+  beforeAll(async () => {
+    controlPlane = await startControlPlane();
+    simulator = await startSimulatorProcess(['--models', 'sim-llama', '--api-key', UPSTREAM_SECRET, '--output-tokens', '12', '--record-last-request', 'true']);
+    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'cmpl-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', credential: UPSTREAM_SECRET, limits: { max_output_tokens: 64, default_max_tokens: 32 } });
+    key = (await createApiKeyFixture('hanbit-bank')).secret;
+    gateway = await startGateway();
+    await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(key)) !== undefined);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await simulator.stop();
+    await controlPlane.close();
+  });
+
+  const client = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+
+  async function usageRows(requestId: string) {
+    await gateway.usage.flush();
+    return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query('select * from usage_records where request_id = $1', [requestId])).rows);
+  }
+
+  it('answers client.completions.create and meters usage from the response', async () => {
+    const { data } = await client()
+      .completions.create({ model: 'cmpl-llama', prompt: '대출 상품 요약:' }, { headers: { 'x-request-id': 'e2e-cmpl-1' } })
+      .withResponse();
+    expect(data.object).toBe('text_completion');
+    expect(data.choices[0].text).toEqual(expect.any(String));
+    expect(data.usage).toMatchObject({ completion_tokens: 12 });
+    const [row] = await usageRows('e2e-cmpl-1');
+    expect(row).toMatchObject({ endpoint_name: 'cmpl-llama', model: 'sim-llama', outcome: 'success', http_status: 200, streamed: false, prompt_tokens: data.usage!.prompt_tokens, completion_tokens: 12 });
+  });
+
+  it('streams a completion chunk by chunk, with the same text, and meters the stream', async () => {
+    const whole = await client().completions.create({ model: 'cmpl-llama', prompt: 'stream please' });
+    const stream = await client().completions.create(
+      { model: 'cmpl-llama', prompt: 'stream please', stream: true },
+      { headers: { 'x-request-id': 'e2e-cmpl-stream-1' } },
+    );
+    let text = '';
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      // The gateway asked for usage to meter the stream; the caller did not, so it never sees it.
+      expect(chunk.usage ?? undefined).toBeUndefined();
+      text += chunk.choices[0]?.text ?? '';
+    }
+    expect(chunks).toBeGreaterThan(3);
+    expect(text).toBe(whole.choices[0].text);
+    const [row] = await usageRows('e2e-cmpl-stream-1');
+    expect(row).toMatchObject({ outcome: 'success', streamed: true, completion_tokens: 12, prompt_tokens: whole.usage!.prompt_tokens });
+  });
+
+  it('masks PII in the prompt before it reaches the model', async () => {
+    await client().completions.create({ model: 'cmpl-llama', prompt: [`주민번호 ${RRN} 고객 요약`] });
+    const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
+    expect(request.path).toBe('/v1/completions');
+    expect(JSON.stringify(request.body)).not.toContain(RRN);
+  });
+
+  it('refuses fields outside the completions allow-list, malformed prompts and max_tokens over the limit', async () => {
+    const post = async (body: unknown) => {
+      const response = await fetch(`${gateway.url}/v1/completions`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      return { status: response.status, error: ((await response.json()) as { error: { code: string; param: string | null } }).error };
+    };
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', best_of: 4 })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'best_of' } });
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', messages: [] })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'messages' } });
+    expect(await post({ model: 'cmpl-llama' })).toMatchObject({ status: 400, error: { param: 'prompt' } });
+    for (const prompt of ['', [], [{}], [''], 42, Array.from({ length: 2049 }, () => 'a')]) {
+      expect(await post({ model: 'cmpl-llama', prompt })).toMatchObject({ status: 400, error: { param: 'prompt' } });
+    }
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', max_tokens: 65 })).toMatchObject({ status: 400, error: { code: 'max_tokens_exceeded' } });
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', stream: 'yes' })).toMatchObject({ status: 400, error: { param: 'stream' } });
+  });
+});
