@@ -3,6 +3,7 @@ import { planChatCompletion, type ChatCompletionPlan } from '../chat/chat-comple
 import { parseChatCompletionRequest, type ChatCompletionRequest } from '../chat/chat-request';
 import { parseCompletionRequest } from '../completions/completion-request';
 import { textCompletionBody, textCompletionStreamEvents } from '../completions/text-completion-body';
+import { parseRerankRequest, rerankBody, type RerankRequest } from '../rerank/rerank';
 import { parseEmbeddingRequest, type EmbeddingRequest } from '../embeddings/embedding-request';
 import { presentedApiKey } from '../http/api-key';
 import { OpenAiError, deploymentNotFound, injectedFailure, invalidApiKey, invalidRequest, modelNotFound } from '../http/openai-error';
@@ -15,7 +16,7 @@ import { deliverEmbeddings } from './deliver-embeddings';
 import type { InferenceExchange } from './inference-exchange';
 import type { RequestHandlerContext } from './request-handler';
 
-export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' }>;
+export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' }>;
 
 /**
  * Chat completions and embeddings, OpenAI and Azure paths. Checks run in a fixed order: key,
@@ -36,6 +37,7 @@ export async function handleInference(
   if (context.lastRequest) context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', body };
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
+  else if (route.kind === 'rerank') serveRerank(exchange, parseRerankRequest(body), overrides, settings);
   else if (route.kind === 'completions') serveChat(exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
   else serveChat(exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);
 }
@@ -54,6 +56,12 @@ function serveEmbeddings(exchange: InferenceExchange, embedding: EmbeddingReques
   const reported = settings.reportedUsage;
   const counted = reported ? { ...embedding, promptTokens: reported.promptTokens } : embedding;
   deliverEmbeddings(exchange, counted, dimension, overrides.ttftMs ?? settings.ttftMs, stallPoint(overrides, settings));
+}
+
+function serveRerank(exchange: InferenceExchange, rerank: RerankRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
+  requireKnownModel(rerank.model, settings);
+  if (injectFailure(exchange, overrides, settings)) return;
+  exchange.after(overrides.ttftMs ?? settings.ttftMs, () => exchange.sendJson(200, rerankBody(rerank, `rerank-${exchange.requestId}`), 'embeddings'));
 }
 
 /** A chat completion, or (`legacy`) a legacy text completion planned the same way. */

@@ -4,6 +4,7 @@ export {
   estimateChatRequest,
   estimateCompletionsRequest,
   estimateEmbeddingsRequest,
+  estimateRerankRequest,
   TOKENS_FOR_REPLY_PRIMING,
   TOKENS_PER_MESSAGE,
   TOKENS_PER_NAME,

@@ -83,6 +83,21 @@ export function estimateCompletionsRequest(body: Record<string, unknown>, output
   return { promptTokens, outputTokens: outputTokensPerChoice * choicesOf(body.n) * prompts, nonTextParts: 0 };
 }
 
+/**
+ * A rerank request: the model reads the query with each document, so the query counts once per
+ * document (as vLLM and TEI bill it); values of an unexpected type cost their JSON text.
+ */
+export function estimateRerankRequest(body: Record<string, unknown>): RequestEstimate {
+  const query = textTokens(body.query);
+  const documents = Array.isArray(body.documents) ? body.documents : [body.documents];
+  let tokens = 0;
+  for (const document of documents) {
+    const text = isObject(document) && typeof document.text === 'string' ? document.text : document;
+    tokens += query + textTokens(text);
+  }
+  return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
+}
+
 /** `n` choices when it is a positive whole number; anything else is the upstream's to refuse (1). */
 function choicesOf(n: unknown): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 1;

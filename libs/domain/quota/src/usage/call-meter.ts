@@ -55,8 +55,10 @@ export class CallMeter {
   /** A `usage` object from the upstream (the last one seen wins). */
   observeUsage(raw: unknown): void {
     if (typeof raw !== 'object' || raw === null) return;
-    const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown };
-    this.reported = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
+    const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown; total_tokens?: unknown };
+    // Rerank answers (vLLM, TEI) report only `total_tokens`: all of it is what the model read.
+    const onlyTotal = usage.prompt_tokens === undefined && usage.completion_tokens === undefined;
+    this.reported = { promptTokens: onlyTotal ? usage.total_tokens : usage.prompt_tokens, completionTokens: usage.completion_tokens };
   }
 
   /**

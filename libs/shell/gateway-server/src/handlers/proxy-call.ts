@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
-import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest } from '@ai-commons/token-count';
+import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest } from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -96,7 +96,9 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       ? estimateChatRequest(call.body, { imageTokens: endpoint.imageInputTokens }, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
       : call.operation === 'completions'
         ? estimateCompletionsRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
-        : estimateEmbeddingsRequest(call.body);
+        : call.operation === 'rerank'
+          ? estimateRerankRequest(call.body)
+          : estimateEmbeddingsRequest(call.body);
   const meter = new CallMeter(estimate, usageBounds(estimate, endpoint), (reported, bounds) =>
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );

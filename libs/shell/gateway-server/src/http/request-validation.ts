@@ -128,6 +128,33 @@ export interface CompletionsRequestSummary {
 }
 
 const MAX_PROMPTS = 2048;
+const MAX_RERANK_DOCUMENTS = 1024;
+
+/**
+ * A rerank body: `query` a non-empty string, `documents` a non-empty array (at most 1024) of
+ * strings or `{ text }` objects, `top_n` a positive integer, `return_documents` a boolean.
+ */
+export function validateRerankRequest(body: Record<string, unknown>): { model: string } {
+  const model = requireModel(body);
+  if (body.query === undefined) throw invalidRequest('you must provide a query parameter', 'query', 'missing_required_parameter');
+  if (typeof body.query !== 'string' || body.query.length === 0) throw invalidRequest('query must be a non-empty string', 'query', 'invalid_type');
+  const documents = body.documents;
+  if (documents === undefined) throw invalidRequest('you must provide a documents parameter', 'documents', 'missing_required_parameter');
+  if (!Array.isArray(documents) || documents.length === 0 || documents.length > MAX_RERANK_DOCUMENTS) {
+    throw invalidRequest(`documents must be a non-empty array (at most ${MAX_RERANK_DOCUMENTS})`, 'documents', 'invalid_type');
+  }
+  documents.forEach((document: unknown, index) => {
+    const text = typeof document === 'string' ? document : (document as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || (typeof document === 'object' && Object.keys(document as object).length !== 1)) {
+      throw invalidRequest(`documents[${index}] must be a string or { text }`, `documents[${index}]`, 'invalid_type');
+    }
+  });
+  optionalPositiveInteger(body, 'top_n');
+  if (body.return_documents !== undefined && body.return_documents !== null && typeof body.return_documents !== 'boolean') {
+    throw invalidRequest('return_documents must be a boolean', 'return_documents', 'invalid_type');
+  }
+  return { model };
+}
 
 /**
  * A legacy completions body: `prompt` a non-empty string, an array of strings, an array of token

@@ -25,17 +25,21 @@ const OPENAI_COMPATIBLE_CHAT_EXTRAS = [
 
 const EMBEDDINGS_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'user'] as const;
 
+/** Rerank, the Cohere/Jina shape vLLM and TEI serve. */
+const RERANK_FIELDS = ['model', 'query', 'documents', 'top_n', 'return_documents', 'user'] as const;
+
 /** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
 const COMPLETIONS_FIELDS = [
   'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
   'echo', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'user',
 ] as const;
 
-const ALLOWED: Record<UpstreamDriver, Record<UpstreamOperation, ReadonlySet<string>>> = {
+const ALLOWED: Record<UpstreamDriver, Partial<Record<UpstreamOperation, ReadonlySet<string>>>> = {
   'openai-compatible': {
     chat: new Set([...OPENAI_CHAT_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     embeddings: new Set(EMBEDDINGS_FIELDS),
     completions: new Set([...COMPLETIONS_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
+    rerank: new Set(RERANK_FIELDS),
   },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
@@ -55,6 +59,9 @@ export function checkForwardedFields(
   operation: UpstreamOperation,
   allowedExtraFields: readonly string[],
 ): void {
+  if (!ALLOWED[driver]?.[operation]) {
+    throw new GatewayError(400, 'invalid_request_error', 'unsupported_operation', `This model endpoint does not serve ${operation}`, 'model');
+  }
   for (const field of Object.keys(body)) {
     if (isForwardedField(driver, operation, field) || allowedExtraFields.includes(field)) continue;
     const shown = field.length > 64 ? `${field.slice(0, 64)}…` : field;

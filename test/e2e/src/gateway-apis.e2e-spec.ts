@@ -10,7 +10,7 @@ const UPSTREAM_SECRET = 'sk-upstream-completions-4b1e';
 // A valid RRN (checksum): masked by the default policy.
 const RRN = '900101-1234568';
 
-describe('legacy completions through the gateway (official openai client → gateway → model simulator)', () => {
+describe('legacy completions and rerank through the gateway (official openai client → gateway → model simulator)', () => {
   let controlPlane: ControlPlane;
   let simulator: SimulatorProcess;
   let gateway: Gateway;
@@ -18,8 +18,9 @@ describe('legacy completions through the gateway (official openai client → gat
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
-    simulator = await startSimulatorProcess(['--models', 'sim-llama', '--api-key', UPSTREAM_SECRET, '--output-tokens', '12', '--record-last-request', 'true']);
+    simulator = await startSimulatorProcess(['--models', 'sim-llama,sim-rerank', '--api-key', UPSTREAM_SECRET, '--output-tokens', '12', '--record-last-request', 'true']);
     await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'cmpl-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', credential: UPSTREAM_SECRET, limits: { max_output_tokens: 64, default_max_tokens: 32 } });
+    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'rr-model', upstreamUrl: simulator.url, upstreamModel: 'sim-rerank', credential: UPSTREAM_SECRET });
     key = (await createApiKeyFixture('hanbit-bank')).secret;
     gateway = await startGateway();
     await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(key)) !== undefined);
@@ -90,5 +91,47 @@ describe('legacy completions through the gateway (official openai client → gat
     }
     expect(await post({ model: 'cmpl-llama', prompt: 'x', max_tokens: 65 })).toMatchObject({ status: 400, error: { code: 'max_tokens_exceeded' } });
     expect(await post({ model: 'cmpl-llama', prompt: 'x', stream: 'yes' })).toMatchObject({ status: 400, error: { param: 'stream' } });
+  });
+
+  async function rerank(body: unknown, requestId = `e2e-rr-${Math.random().toString(36).slice(2)}`) {
+    const response = await fetch(`${gateway.url}/v1/rerank`, {
+      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  it('reranks documents (plain HTTP), deterministically, and meters the tokens the upstream reports', async () => {
+    const documents = ['예금 금리 안내', { text: '대출 상환 방법' }, '카드 분실 신고'];
+    const first = await rerank({ model: 'rr-model', query: '대출', documents, top_n: 2, return_documents: true }, 'e2e-rr-1');
+    expect(first.status).toBe(200);
+    expect(first.body.results).toHaveLength(2);
+    expect(first.body.results[0]).toEqual({ index: expect.any(Number), relevance_score: expect.any(Number), document: { text: expect.any(String) } });
+    expect(first.body.results[0].relevance_score).toBeGreaterThanOrEqual(first.body.results[1].relevance_score);
+    expect((await rerank({ model: 'rr-model', query: '대출', documents, top_n: 2, return_documents: true })).body.results).toEqual(first.body.results);
+    const [row] = await usageRows('e2e-rr-1');
+    expect(row).toMatchObject({ endpoint_name: 'rr-model', outcome: 'success', http_status: 200, prompt_tokens: first.body.usage.total_tokens, completion_tokens: 0 });
+  });
+
+  it('masks PII in the query and the documents before they reach the model', async () => {
+    await rerank({ model: 'rr-model', query: `주민번호 ${RRN}`, documents: [`고객 ${RRN}`, { text: `다시 ${RRN}` }] });
+    const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
+    expect(request.path).toBe('/v1/rerank');
+    expect(JSON.stringify(request.body)).not.toContain(RRN);
+  });
+
+  it('refuses malformed rerank bodies at the edge', async () => {
+    const bad = [
+      [{ model: 'rr-model', documents: ['a'] }, 'query'],
+      [{ model: 'rr-model', query: '', documents: ['a'] }, 'query'],
+      [{ model: 'rr-model', query: 'q' }, 'documents'],
+      [{ model: 'rr-model', query: 'q', documents: [] }, 'documents'],
+      [{ model: 'rr-model', query: 'q', documents: Array.from({ length: 1025 }, () => 'a') }, 'documents'],
+      [{ model: 'rr-model', query: 'q', documents: [42] }, 'documents[0]'],
+      [{ model: 'rr-model', query: 'q', documents: [{ text: 'a', priority: 1 }] }, 'documents[0]'],
+      [{ model: 'rr-model', query: 'q', documents: ['a'], top_n: 0 }, 'top_n'],
+      [{ model: 'rr-model', query: 'q', documents: ['a'], return_documents: 'yes' }, 'return_documents'],
+      [{ model: 'rr-model', query: 'q', documents: ['a'], priority: 10 }, 'priority'],
+    ] as const;
+    for (const [body, param] of bad) expect({ param, ...(await rerank(body)) }).toMatchObject({ param, status: 400, body: { error: { param } } });
   });
 });
