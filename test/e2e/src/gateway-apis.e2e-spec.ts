@@ -10,7 +10,7 @@ const UPSTREAM_SECRET = 'sk-upstream-completions-4b1e';
 // A valid RRN (checksum): masked by the default policy.
 const RRN = '900101-1234568';
 
-describe('legacy completions and rerank through the gateway (official openai client → gateway → model simulator)', () => {
+describe('responses, legacy completions and rerank through the gateway (official openai client → gateway → model simulator)', () => {
   let controlPlane: ControlPlane;
   let simulator: SimulatorProcess;
   let gateway: Gateway;
@@ -133,5 +133,69 @@ describe('legacy completions and rerank through the gateway (official openai cli
       [{ model: 'rr-model', query: 'q', documents: ['a'], priority: 10 }, 'priority'],
     ] as const;
     for (const [body, param] of bad) expect({ param, ...(await rerank(body)) }).toMatchObject({ param, status: 400, body: { error: { param } } });
+  });
+
+  it('answers client.responses.create with instructions and input items, and meters input/output tokens', async () => {
+    const { data } = await client()
+      .responses.create(
+        {
+          model: 'cmpl-llama',
+          instructions: '간결하게 답하라',
+          input: [
+            { role: 'user', content: '잔액 조회' },
+            { type: 'function_call', call_id: 'call_1', name: 'balance', arguments: '{"account":"1"}' },
+            { type: 'function_call_output', call_id: 'call_1', output: '{"balance":100}' },
+          ],
+          tools: [{ type: 'function', name: 'balance', parameters: { type: 'object', properties: {} }, strict: false }],
+        },
+        { headers: { 'x-request-id': 'e2e-resp-1' } },
+      )
+      .withResponse();
+    expect(data.object).toBe('response');
+    expect(data.output_text).toEqual(expect.any(String));
+    expect(data.output_text.length).toBeGreaterThan(0);
+    expect(data.usage).toMatchObject({ output_tokens: 12 });
+    const [row] = await usageRows('e2e-resp-1');
+    expect(row).toMatchObject({ endpoint_name: 'cmpl-llama', outcome: 'success', streamed: false, prompt_tokens: data.usage!.input_tokens, completion_tokens: 12 });
+  });
+
+  it('streams a response with the Responses event types and meters it from response.completed', async () => {
+    const whole = await client().responses.create({ model: 'cmpl-llama', input: 'stream please' });
+    const stream = await client().responses.create({ model: 'cmpl-llama', input: 'stream please', stream: true }, { headers: { 'x-request-id': 'e2e-resp-stream-1' } });
+    const types: string[] = [];
+    let text = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.output_text.delta');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(text).toBe(whole.output_text);
+    const [row] = await usageRows('e2e-resp-stream-1');
+    expect(row).toMatchObject({ outcome: 'success', streamed: true, completion_tokens: 12, prompt_tokens: whole.usage!.input_tokens });
+  });
+
+  it('masks PII in instructions and input items before they reach the model', async () => {
+    await client().responses.create({ model: 'cmpl-llama', instructions: `고객 ${RRN}`, input: [{ role: 'user', content: [{ type: 'input_text', text: `주민번호 ${RRN}` }] }] });
+    const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
+    expect(request.path).toBe('/v1/responses');
+    expect(JSON.stringify(request.body)).not.toContain(RRN);
+  });
+
+  it('refuses previous_response_id, store and malformed responses bodies with a clear 400', async () => {
+    const post = async (body: unknown) => {
+      const response = await fetch(`${gateway.url}/v1/responses`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      return { status: response.status, error: ((await response.json()) as { error: { code: string; param: string | null } }).error };
+    };
+    expect(await post({ model: 'cmpl-llama', input: 'x', previous_response_id: 'resp_1' })).toMatchObject({ status: 400, error: { code: 'previous_response_not_supported', param: 'previous_response_id' } });
+    expect(await post({ model: 'cmpl-llama', input: 'x', store: true })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'store' } });
+    for (const input of [undefined, '', [], [1], ['a'], Array.from({ length: 2049 }, () => ({}))]) {
+      expect(await post({ model: 'cmpl-llama', input })).toMatchObject({ status: 400, error: { param: expect.stringMatching(/^input/) } });
+    }
+    expect(await post({ model: 'cmpl-llama', input: 'x', instructions: 7 })).toMatchObject({ status: 400, error: { param: 'instructions' } });
+    expect(await post({ model: 'cmpl-llama', input: 'x', max_output_tokens: 65 })).toMatchObject({ status: 400, error: { code: 'max_tokens_exceeded', param: 'max_output_tokens' } });
   });
 });

@@ -3,6 +3,7 @@ import { planChatCompletion, type ChatCompletionPlan } from '../chat/chat-comple
 import { parseChatCompletionRequest, type ChatCompletionRequest } from '../chat/chat-request';
 import { parseCompletionRequest } from '../completions/completion-request';
 import { textCompletionBody, textCompletionStreamEvents } from '../completions/text-completion-body';
+import { parseResponsesRequest, responsesBody, responsesStreamEvents } from '../responses/responses';
 import { parseRerankRequest, rerankBody, type RerankRequest } from '../rerank/rerank';
 import { parseEmbeddingRequest, type EmbeddingRequest } from '../embeddings/embedding-request';
 import { presentedApiKey } from '../http/api-key';
@@ -16,7 +17,7 @@ import { deliverEmbeddings } from './deliver-embeddings';
 import type { InferenceExchange } from './inference-exchange';
 import type { RequestHandlerContext } from './request-handler';
 
-export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' }>;
+export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' }>;
 
 /**
  * Chat completions and embeddings, OpenAI and Azure paths. Checks run in a fixed order: key,
@@ -38,6 +39,7 @@ export async function handleInference(
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
   else if (route.kind === 'rerank') serveRerank(exchange, parseRerankRequest(body), overrides, settings);
+  else if (route.kind === 'responses') serveChat(exchange, parseResponsesRequest(body), overrides, settings, 'resp');
   else if (route.kind === 'completions') serveChat(exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
   else serveChat(exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);
 }
@@ -65,7 +67,7 @@ function serveRerank(exchange: InferenceExchange, rerank: RerankRequest, overrid
 }
 
 /** A chat completion, or (`legacy`) a legacy text completion planned the same way. */
-function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings, legacy?: 'cmpl'): void {
+function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings, legacy?: 'cmpl' | 'resp'): void {
   requireKnownModel(chat.model, settings);
   if (injectFailure(exchange, overrides, settings)) return;
   const plan = withReportedUsage(planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `${legacy ?? 'chatcmpl'}-${exchange.requestId}`), settings);
@@ -74,7 +76,10 @@ function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, ove
     interTokenMs: overrides.interTokenMs ?? settings.interTokenMs,
     stallAfter: stallPoint(overrides, settings),
   };
-  if (legacy) {
+  if (legacy === 'resp') {
+    if (chat.stream) streamChatCompletion(exchange, plan, true, timing, responsesStreamEvents);
+    else deliverChatCompletion(exchange, plan, timing, responsesBody);
+  } else if (legacy) {
     if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing, textCompletionStreamEvents);
     else deliverChatCompletion(exchange, plan, timing, textCompletionBody);
   } else if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing);

@@ -5,6 +5,7 @@ export {
   estimateCompletionsRequest,
   estimateEmbeddingsRequest,
   estimateRerankRequest,
+  estimateResponsesRequest,
   TOKENS_FOR_REPLY_PRIMING,
   TOKENS_PER_MESSAGE,
   TOKENS_PER_NAME,

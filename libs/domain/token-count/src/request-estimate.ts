@@ -98,6 +98,17 @@ export function estimateRerankRequest(body: Record<string, unknown>): RequestEst
   return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
 }
 
+/**
+ * A Responses API request: `instructions`, every input item (messages, parts, function calls and
+ * their outputs) and the tool definitions at the estimate of their JSON text, an upper bound.
+ */
+export function estimateResponsesRequest(body: Record<string, unknown>, outputTokens: number): RequestEstimate {
+  let tokens = TOKENS_FOR_REPLY_PRIMING + textTokens(body.instructions) + textTokens(body.input);
+  if (body.tools !== undefined && body.tools !== null) tokens += jsonTokens(body.tools);
+  if (body.text !== undefined && body.text !== null) tokens += jsonTokens(body.text);
+  return { promptTokens: tokens, outputTokens, nonTextParts: 0 };
+}
+
 /** `n` choices when it is a positive whole number; anything else is the upstream's to refuse (1). */
 function choicesOf(n: unknown): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 1;

@@ -5,7 +5,7 @@ import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
-import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest } from './http/request-validation';
+import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest, validateResponsesRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
 import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
@@ -58,17 +58,19 @@ function sendJson(res: ServerResponse, status: number, value: unknown, requestId
   res.end(body);
 }
 
-const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' | 'models'>([
+const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'models'>([
   ['/v1/chat/completions', 'chat'],
   ['/v1/completions', 'completions'],
   ['/v1/embeddings', 'embeddings'],
   ['/v1/rerank', 'rerank'],
+  ['/v1/responses', 'responses'],
   ['/v1/models', 'models'],
 ]);
 
 /**
  * The data plane: plain node:http, because every microsecond here is added to every model call.
- * Routes: POST /v1/chat/completions, POST /v1/completions (legacy), POST /v1/embeddings, POST /v1/rerank, GET /v1/models,
+ * Routes: POST /v1/chat/completions, POST /v1/completions (legacy), POST /v1/embeddings, POST /v1/rerank, POST /v1/responses,
+ * GET /v1/models,
  * GET /health/{live,ready}.
  */
 export function createGatewayServer(deps: GatewayServerDependencies): http.Server {
@@ -120,6 +122,13 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       const summary = validateCompletionsRequest(body);
       return proxyCall(
         { requestId, caller, operation: 'completions', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_tokens', choices: summary.choices, startedAt, dataClassificationHeader },
+        req, res, deps,
+      );
+    }
+    if (route === 'responses') {
+      const summary = validateResponsesRequest(body);
+      return proxyCall(
+        { requestId, caller, operation: 'responses', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: true, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_output_tokens', startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
-import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest } from '@ai-commons/token-count';
+import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest } from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -96,6 +96,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       ? estimateChatRequest(call.body, { imageTokens: endpoint.imageInputTokens }, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
       : call.operation === 'completions'
         ? estimateCompletionsRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
+        : call.operation === 'responses'
+          ? estimateResponsesRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
         : call.operation === 'rerank'
           ? estimateRerankRequest(call.body)
           : estimateEmbeddingsRequest(call.body);
@@ -143,6 +145,7 @@ async function callAdmitted(
   deps: ProxyDependencies,
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
+  if (call.operation === 'responses' && call.requestedMaxTokens === undefined) body.max_output_tokens = endpoint.defaultMaxTokens;
   if (call.operation === 'chat' || call.operation === 'completions') {
     if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
     // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.

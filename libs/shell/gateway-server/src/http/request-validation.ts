@@ -128,6 +128,41 @@ export interface CompletionsRequestSummary {
 }
 
 const MAX_PROMPTS = 2048;
+const MAX_INPUT_ITEMS = 2048;
+
+/**
+ * A Responses API body: `input` a non-empty string or array (≤ 2048 items) of objects,
+ * `instructions` a string, `max_output_tokens` a positive integer, `stream` a boolean.
+ * `previous_response_id` is refused with its own code: the gateway keeps no responses and
+ * forwards none to an upstream store (see forwarded-fields), so a conversation is resent whole.
+ */
+export function validateResponsesRequest(body: Record<string, unknown>): { model: string; stream: boolean; maxTokens?: number } {
+  const model = requireModel(body);
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    throw invalidRequest(
+      'previous_response_id is not supported: this gateway stores no responses; send the whole conversation as input',
+      'previous_response_id', 'previous_response_not_supported',
+    );
+  }
+  const input = body.input;
+  if (input === undefined || input === null) throw invalidRequest('you must provide an input parameter', 'input', 'missing_required_parameter');
+  if (typeof input === 'string') {
+    if (input.length === 0) throw invalidRequest('input must not be empty', 'input', 'invalid_value');
+  } else if (!Array.isArray(input) || input.length === 0 || input.length > MAX_INPUT_ITEMS) {
+    throw invalidRequest(`input must be a non-empty string or array (at most ${MAX_INPUT_ITEMS} items)`, 'input', 'invalid_type');
+  } else {
+    input.forEach((item: unknown, index) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidRequest(`input[${index}] must be an object`, `input[${index}]`, 'invalid_type');
+    });
+  }
+  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string') {
+    throw invalidRequest('instructions must be a string', 'instructions', 'invalid_type');
+  }
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    throw invalidRequest('stream must be a boolean', 'stream', 'invalid_type');
+  }
+  return { model, stream: body.stream === true, maxTokens: optionalPositiveInteger(body, 'max_output_tokens') };
+}
 const MAX_RERANK_DOCUMENTS = 1024;
 
 /**

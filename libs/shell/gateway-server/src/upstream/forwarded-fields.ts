@@ -28,6 +28,16 @@ const EMBEDDINGS_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'u
 /** Rerank, the Cohere/Jina shape vLLM and TEI serve. */
 const RERANK_FIELDS = ['model', 'query', 'documents', 'top_n', 'return_documents', 'user'] as const;
 
+/**
+ * The Responses API. `store`, `previous_response_id`, `conversation`, `background` and `include`
+ * are left out: the gateway keeps no responses, and an upstream store would hold one
+ * institution's prompts outside the gateway's policy and audit.
+ */
+const RESPONSES_FIELDS = [
+  'model', 'input', 'instructions', 'max_output_tokens', 'temperature', 'top_p', 'stream', 'tools', 'tool_choice',
+  'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'user', 'metadata',
+] as const;
+
 /** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
 const COMPLETIONS_FIELDS = [
   'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
@@ -40,6 +50,7 @@ const ALLOWED: Record<UpstreamDriver, Partial<Record<UpstreamOperation, Readonly
     embeddings: new Set(EMBEDDINGS_FIELDS),
     completions: new Set([...COMPLETIONS_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     rerank: new Set(RERANK_FIELDS),
+    responses: new Set(RESPONSES_FIELDS),
   },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
