@@ -198,4 +198,24 @@ describe('responses, legacy completions and rerank through the gateway (official
     expect(await post({ model: 'cmpl-llama', input: 'x', instructions: 7 })).toMatchObject({ status: 400, error: { param: 'instructions' } });
     expect(await post({ model: 'cmpl-llama', input: 'x', max_output_tokens: 65 })).toMatchObject({ status: 400, error: { code: 'max_tokens_exceeded', param: 'max_output_tokens' } });
   });
+
+  it('scores text pairs (vLLM /v1/score), masks PII, meters prompt tokens and refuses mismatched lists', async () => {
+    const post = async (body: unknown, requestId = `e2e-score-${Math.random().toString(36).slice(2)}`) => {
+      const response = await fetch(`${gateway.url}/v1/score`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const scored = await post({ model: 'rr-model', text_1: `대출 ${RRN}`, text_2: ['금리', '상환'] }, 'e2e-score-1');
+    expect(scored.status).toBe(200);
+    expect(scored.body.data).toEqual([{ index: 0, object: 'score', score: expect.any(Number) }, { index: 1, object: 'score', score: expect.any(Number) }]);
+    const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
+    expect(request.path).toBe('/v1/score');
+    expect(JSON.stringify(request.body)).not.toContain(RRN);
+    const [row] = await usageRows('e2e-score-1');
+    expect(row).toMatchObject({ outcome: 'success', prompt_tokens: scored.body.usage.prompt_tokens, completion_tokens: 0 });
+    expect(await post({ model: 'rr-model', text_1: ['a', 'b'], text_2: ['c', 'd', 'e'] })).toMatchObject({ status: 400, body: { error: { param: 'text_1' } } });
+    expect(await post({ model: 'rr-model', text_1: 'a', text_2: [] })).toMatchObject({ status: 400, body: { error: { param: 'text_2' } } });
+    expect(await post({ model: 'rr-model', text_1: 'a', text_2: 'b', truncate_prompt_tokens: 5 })).toMatchObject({ status: 400, body: { error: { param: 'truncate_prompt_tokens' } } });
+  });
 });

@@ -4,7 +4,7 @@ import { parseChatCompletionRequest, type ChatCompletionRequest } from '../chat/
 import { parseCompletionRequest } from '../completions/completion-request';
 import { textCompletionBody, textCompletionStreamEvents } from '../completions/text-completion-body';
 import { parseResponsesRequest, responsesBody, responsesStreamEvents } from '../responses/responses';
-import { parseRerankRequest, rerankBody, type RerankRequest } from '../rerank/rerank';
+import { parseRerankRequest, parseScoreRequest, rerankBody, scoreBody, type RerankRequest, type ScoreRequest } from '../rerank/rerank';
 import { parseEmbeddingRequest, type EmbeddingRequest } from '../embeddings/embedding-request';
 import { presentedApiKey } from '../http/api-key';
 import { OpenAiError, deploymentNotFound, injectedFailure, invalidApiKey, invalidRequest, modelNotFound } from '../http/openai-error';
@@ -17,7 +17,7 @@ import { deliverEmbeddings } from './deliver-embeddings';
 import type { InferenceExchange } from './inference-exchange';
 import type { RequestHandlerContext } from './request-handler';
 
-export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' }>;
+export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' | 'score' }>;
 
 /**
  * Chat completions and embeddings, OpenAI and Azure paths. Checks run in a fixed order: key,
@@ -38,6 +38,7 @@ export async function handleInference(
   if (context.lastRequest) context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', body };
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
+  else if (route.kind === 'score') serveScore(exchange, parseScoreRequest(body), overrides, settings);
   else if (route.kind === 'rerank') serveRerank(exchange, parseRerankRequest(body), overrides, settings);
   else if (route.kind === 'responses') serveChat(exchange, parseResponsesRequest(body), overrides, settings, 'resp');
   else if (route.kind === 'completions') serveChat(exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
@@ -64,6 +65,12 @@ function serveRerank(exchange: InferenceExchange, rerank: RerankRequest, overrid
   requireKnownModel(rerank.model, settings);
   if (injectFailure(exchange, overrides, settings)) return;
   exchange.after(overrides.ttftMs ?? settings.ttftMs, () => exchange.sendJson(200, rerankBody(rerank, `rerank-${exchange.requestId}`), 'embeddings'));
+}
+
+function serveScore(exchange: InferenceExchange, score: ScoreRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
+  requireKnownModel(score.model, settings);
+  if (injectFailure(exchange, overrides, settings)) return;
+  exchange.after(overrides.ttftMs ?? settings.ttftMs, () => exchange.sendJson(200, scoreBody(score, `score-${exchange.requestId}`), 'embeddings'));
 }
 
 /** A chat completion, or (`legacy`) a legacy text completion planned the same way. */

@@ -6,6 +6,7 @@ export {
   estimateEmbeddingsRequest,
   estimateRerankRequest,
   estimateResponsesRequest,
+  estimateScoreRequest,
   TOKENS_FOR_REPLY_PRIMING,
   TOKENS_PER_MESSAGE,
   TOKENS_PER_NAME,

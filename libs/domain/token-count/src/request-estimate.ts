@@ -109,6 +109,17 @@ export function estimateResponsesRequest(body: Record<string, unknown>, outputTo
   return { promptTokens: tokens, outputTokens, nonTextParts: 0 };
 }
 
+/** A score request: each (text_1, text_2) pair is read whole; a single `text_1` once per pair. */
+export function estimateScoreRequest(body: Record<string, unknown>): RequestEstimate {
+  const first = Array.isArray(body.text_1) ? body.text_1 : [body.text_1];
+  const second = Array.isArray(body.text_2) ? body.text_2 : [body.text_2];
+  let tokens = 0;
+  for (let index = 0; index < Math.max(first.length, second.length); index++) {
+    tokens += textTokens(first.length === 1 ? first[0] : first[index]) + textTokens(second.length === 1 ? second[0] : second[index]);
+  }
+  return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
+}
+
 /** `n` choices when it is a positive whole number; anything else is the upstream's to refuse (1). */
 function choicesOf(n: unknown): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 1;

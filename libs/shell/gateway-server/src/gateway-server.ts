@@ -5,7 +5,7 @@ import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
-import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest, validateResponsesRequest } from './http/request-validation';
+import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest, validateResponsesRequest, validateScoreRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
 import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
@@ -58,18 +58,19 @@ function sendJson(res: ServerResponse, status: number, value: unknown, requestId
   res.end(body);
 }
 
-const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'models'>([
+const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' | 'score' | 'responses' | 'models'>([
   ['/v1/chat/completions', 'chat'],
   ['/v1/completions', 'completions'],
   ['/v1/embeddings', 'embeddings'],
   ['/v1/rerank', 'rerank'],
+  ['/v1/score', 'score'],
   ['/v1/responses', 'responses'],
   ['/v1/models', 'models'],
 ]);
 
 /**
  * The data plane: plain node:http, because every microsecond here is added to every model call.
- * Routes: POST /v1/chat/completions, POST /v1/completions (legacy), POST /v1/embeddings, POST /v1/rerank, POST /v1/responses,
+ * Routes: POST /v1/chat/completions, POST /v1/completions (legacy), POST /v1/embeddings, POST /v1/rerank, POST /v1/score, POST /v1/responses,
  * GET /v1/models,
  * GET /health/{live,ready}.
  */
@@ -132,10 +133,10 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
         req, res, deps,
       );
     }
-    if (route === 'rerank') {
-      const { model } = validateRerankRequest(body);
+    if (route === 'rerank' || route === 'score') {
+      const { model } = route === 'rerank' ? validateRerankRequest(body) : validateScoreRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'rerank', body, bodyBytes: raw.length, model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
+        { requestId, caller, operation: route, body, bodyBytes: raw.length, model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
-import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest } from '@ai-commons/token-count';
+import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest, estimateScoreRequest } from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -98,6 +98,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
         ? estimateCompletionsRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
         : call.operation === 'responses'
           ? estimateResponsesRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
+        : call.operation === 'score'
+          ? estimateScoreRequest(call.body)
         : call.operation === 'rerank'
           ? estimateRerankRequest(call.body)
           : estimateEmbeddingsRequest(call.body);

@@ -128,6 +128,23 @@ export interface CompletionsRequestSummary {
 }
 
 const MAX_PROMPTS = 2048;
+const MAX_SCORE_TEXTS = 1024;
+
+/** A score body: `text_1` and `text_2` each a non-empty string or 1..1024 of them; `text_1` one or as many as `text_2`. */
+export function validateScoreRequest(body: Record<string, unknown>): { model: string } {
+  const model = requireModel(body);
+  const count = (field: 'text_1' | 'text_2'): number => {
+    const value = body[field];
+    if (value === undefined || value === null) throw invalidRequest(`you must provide a ${field} parameter`, field, 'missing_required_parameter');
+    if (typeof value === 'string' && value.length > 0) return 1;
+    if (Array.isArray(value) && value.length > 0 && value.length <= MAX_SCORE_TEXTS && value.every((item) => typeof item === 'string' && item.length > 0)) return value.length;
+    throw invalidRequest(`${field} must be a non-empty string or 1..${MAX_SCORE_TEXTS} non-empty strings`, field, 'invalid_type');
+  };
+  const first = count('text_1');
+  const second = count('text_2');
+  if (first !== 1 && first !== second) throw invalidRequest('text_1 must be one text or as many as text_2', 'text_1', 'invalid_value');
+  return { model };
+}
 const MAX_INPUT_ITEMS = 2048;
 
 /**

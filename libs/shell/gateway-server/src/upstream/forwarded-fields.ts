@@ -38,6 +38,9 @@ const RESPONSES_FIELDS = [
   'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'user', 'metadata',
 ] as const;
 
+/** vLLM's score API (cross-encoder pairs). */
+const SCORE_FIELDS = ['model', 'text_1', 'text_2', 'user'] as const;
+
 /** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
 const COMPLETIONS_FIELDS = [
   'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
@@ -51,6 +54,7 @@ const ALLOWED: Record<UpstreamDriver, Partial<Record<UpstreamOperation, Readonly
     completions: new Set([...COMPLETIONS_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     rerank: new Set(RERANK_FIELDS),
     responses: new Set(RESPONSES_FIELDS),
+    score: new Set(SCORE_FIELDS),
   },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
