@@ -2,6 +2,10 @@
 export type Route =
   | { readonly kind: 'chat'; readonly deployment: string | null }
   | { readonly kind: 'embeddings'; readonly deployment: string | null }
+  | { readonly kind: 'completions'; readonly deployment: null }
+  | { readonly kind: 'rerank'; readonly deployment: null }
+  | { readonly kind: 'responses'; readonly deployment: null }
+  | { readonly kind: 'score'; readonly deployment: null }
   | { readonly kind: 'models' }
   | { readonly kind: 'model'; readonly id: string }
   | { readonly kind: 'health' }
@@ -14,6 +18,10 @@ export type Route =
 
 const CHAT: Route = Object.freeze({ kind: 'chat', deployment: null });
 const EMBEDDINGS: Route = Object.freeze({ kind: 'embeddings', deployment: null });
+const COMPLETIONS: Route = Object.freeze({ kind: 'completions', deployment: null });
+const RERANK: Route = Object.freeze({ kind: 'rerank', deployment: null });
+const RESPONSES: Route = Object.freeze({ kind: 'responses', deployment: null });
+const SCORE: Route = Object.freeze({ kind: 'score', deployment: null });
 const AZURE_DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 
 /** Resolves method + URL without building a URL object (this runs on every request). */
@@ -26,6 +34,14 @@ export function resolveRoute(method: string, url: string): Route {
         return CHAT;
       case '/v1/embeddings':
         return EMBEDDINGS;
+      case '/v1/completions':
+        return COMPLETIONS;
+      case '/v1/rerank':
+        return RERANK;
+      case '/v1/responses':
+        return RESPONSES;
+      case '/v1/score':
+        return SCORE;
       case '/_sim/config':
         return { kind: 'sim-config' };
       case '/_sim/config/reset':

@@ -15,7 +15,12 @@ export interface DeliveryTiming {
  * after ttft + (tokens - 1) * inter-token delay. A stall at N >= 1 sends the status line and
  * headers, never the body.
  */
-export function deliverChatCompletion(exchange: InferenceExchange, plan: ChatCompletionPlan, timing: DeliveryTiming): void {
+export function deliverChatCompletion(
+  exchange: InferenceExchange,
+  plan: ChatCompletionPlan,
+  timing: DeliveryTiming,
+  render: (plan: ChatCompletionPlan) => string = chatCompletionBody,
+): void {
   if (timing.stallAfter === 0) {
     exchange.stall();
     return;
@@ -26,7 +31,7 @@ export function deliverChatCompletion(exchange: InferenceExchange, plan: ChatCom
       exchange.sendHeadersThenStall('application/json');
       return;
     }
-    exchange.sendJson(200, chatCompletionBody(plan), 'chat');
+    exchange.sendJson(200, render(plan), 'chat');
   });
 }
 
@@ -42,6 +47,7 @@ export function streamChatCompletion(
   plan: ChatCompletionPlan,
   includeUsage: boolean,
   timing: DeliveryTiming,
+  eventsOf: (plan: ChatCompletionPlan, includeUsage: boolean) => string[] = chatStreamEvents,
 ): void {
   const stopAt = timing.stallAfter ?? Number.POSITIVE_INFINITY;
   if (stopAt === 0) {
@@ -49,7 +55,7 @@ export function streamChatCompletion(
     return;
   }
   const response = exchange.response;
-  const events = chatStreamEvents(plan, includeUsage);
+  const events = eventsOf(plan, includeUsage);
   const lastTokenEvent = plan.pieces.length;
   let next = 0;
 

@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { planChatCompletion, type ChatCompletionPlan } from '../chat/chat-completion-plan';
 import { parseChatCompletionRequest, type ChatCompletionRequest } from '../chat/chat-request';
+import { parseCompletionRequest } from '../completions/completion-request';
+import { textCompletionBody, textCompletionStreamEvents } from '../completions/text-completion-body';
+import { parseResponsesRequest, responsesBody, responsesStreamEvents } from '../responses/responses';
+import { parseRerankRequest, parseScoreRequest, rerankBody, scoreBody, type RerankRequest, type ScoreRequest } from '../rerank/rerank';
 import { parseEmbeddingRequest, type EmbeddingRequest } from '../embeddings/embedding-request';
 import { presentedApiKey } from '../http/api-key';
 import { OpenAiError, deploymentNotFound, injectedFailure, invalidApiKey, invalidRequest, modelNotFound } from '../http/openai-error';
@@ -13,7 +17,7 @@ import { deliverEmbeddings } from './deliver-embeddings';
 import type { InferenceExchange } from './inference-exchange';
 import type { RequestHandlerContext } from './request-handler';
 
-export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' }>;
+export type InferenceRoute = Extract<Route, { kind: 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' | 'score' }>;
 
 /**
  * Chat completions and embeddings, OpenAI and Azure paths. Checks run in a fixed order: key,
@@ -34,6 +38,10 @@ export async function handleInference(
   if (context.lastRequest) context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', body };
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
+  else if (route.kind === 'score') serveScore(exchange, parseScoreRequest(body), overrides, settings);
+  else if (route.kind === 'rerank') serveRerank(exchange, parseRerankRequest(body), overrides, settings);
+  else if (route.kind === 'responses') serveChat(exchange, parseResponsesRequest(body), overrides, settings, 'resp');
+  else if (route.kind === 'completions') serveChat(exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
   else serveChat(exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);
 }
 
@@ -53,16 +61,35 @@ function serveEmbeddings(exchange: InferenceExchange, embedding: EmbeddingReques
   deliverEmbeddings(exchange, counted, dimension, overrides.ttftMs ?? settings.ttftMs, stallPoint(overrides, settings));
 }
 
-function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
+function serveRerank(exchange: InferenceExchange, rerank: RerankRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
+  requireKnownModel(rerank.model, settings);
+  if (injectFailure(exchange, overrides, settings)) return;
+  exchange.after(overrides.ttftMs ?? settings.ttftMs, () => exchange.sendJson(200, rerankBody(rerank, `rerank-${exchange.requestId}`), 'embeddings'));
+}
+
+function serveScore(exchange: InferenceExchange, score: ScoreRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
+  requireKnownModel(score.model, settings);
+  if (injectFailure(exchange, overrides, settings)) return;
+  exchange.after(overrides.ttftMs ?? settings.ttftMs, () => exchange.sendJson(200, scoreBody(score, `score-${exchange.requestId}`), 'embeddings'));
+}
+
+/** A chat completion, or (`legacy`) a legacy text completion planned the same way. */
+function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings, legacy?: 'cmpl' | 'resp'): void {
   requireKnownModel(chat.model, settings);
   if (injectFailure(exchange, overrides, settings)) return;
-  const plan = withReportedUsage(planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `chatcmpl-${exchange.requestId}`), settings);
+  const plan = withReportedUsage(planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `${legacy ?? 'chatcmpl'}-${exchange.requestId}`), settings);
   const timing: DeliveryTiming = {
     ttftMs: overrides.ttftMs ?? settings.ttftMs,
     interTokenMs: overrides.interTokenMs ?? settings.interTokenMs,
     stallAfter: stallPoint(overrides, settings),
   };
-  if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing);
+  if (legacy === 'resp') {
+    if (chat.stream) streamChatCompletion(exchange, plan, true, timing, responsesStreamEvents);
+    else deliverChatCompletion(exchange, plan, timing, responsesBody);
+  } else if (legacy) {
+    if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing, textCompletionStreamEvents);
+    else deliverChatCompletion(exchange, plan, timing, textCompletionBody);
+  } else if (chat.stream) streamChatCompletion(exchange, plan, chat.includeUsage, timing);
   else deliverChatCompletion(exchange, plan, timing);
 }
 

@@ -36,7 +36,7 @@ export interface AdmissionRequest {
   readonly requestId: string;
   readonly caller: Readonly<AdmissionCaller>;
   readonly endpoint: Readonly<AdmissionEndpoint>;
-  readonly operation: 'chat' | 'embeddings';
+  readonly operation: 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' | 'score';
   /** Prompt estimate + the output tokens the call may produce: what quota admission reserves. */
   readonly estimatedTokens: number;
   /** The request body as the caller sent it (policy checks read the prompt; never stored). */

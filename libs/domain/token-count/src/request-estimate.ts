@@ -72,6 +72,54 @@ export function estimateEmbeddingsRequest(body: Record<string, unknown>): Reques
   return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
 }
 
+/**
+ * A legacy completions request: the prompt (a string, strings, or token arrays, each prompt its own
+ * completion) estimated like embeddings input, and `n` completions of `outputTokensPerChoice` per prompt.
+ */
+export function estimateCompletionsRequest(body: Record<string, unknown>, outputTokensPerChoice: number): RequestEstimate {
+  const prompt = body.prompt;
+  const promptTokens = estimateEmbeddingsRequest({ input: prompt }).promptTokens + estimateTextTokens(typeof body.suffix === 'string' ? body.suffix : '');
+  const prompts = Array.isArray(prompt) && prompt.length > 0 && !prompt.every((item) => typeof item === 'number') ? prompt.length : 1;
+  return { promptTokens, outputTokens: outputTokensPerChoice * choicesOf(body.n) * prompts, nonTextParts: 0 };
+}
+
+/**
+ * A rerank request: the model reads the query with each document, so the query counts once per
+ * document (as vLLM and TEI bill it); values of an unexpected type cost their JSON text.
+ */
+export function estimateRerankRequest(body: Record<string, unknown>): RequestEstimate {
+  const query = textTokens(body.query);
+  const documents = Array.isArray(body.documents) ? body.documents : [body.documents];
+  let tokens = 0;
+  for (const document of documents) {
+    const text = isObject(document) && typeof document.text === 'string' ? document.text : document;
+    tokens += query + textTokens(text);
+  }
+  return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
+}
+
+/**
+ * A Responses API request: `instructions`, every input item (messages, parts, function calls and
+ * their outputs) and the tool definitions at the estimate of their JSON text, an upper bound.
+ */
+export function estimateResponsesRequest(body: Record<string, unknown>, outputTokens: number): RequestEstimate {
+  let tokens = TOKENS_FOR_REPLY_PRIMING + textTokens(body.instructions) + textTokens(body.input);
+  if (body.tools !== undefined && body.tools !== null) tokens += jsonTokens(body.tools);
+  if (body.text !== undefined && body.text !== null) tokens += jsonTokens(body.text);
+  return { promptTokens: tokens, outputTokens, nonTextParts: 0 };
+}
+
+/** A score request: each (text_1, text_2) pair is read whole; a single `text_1` once per pair. */
+export function estimateScoreRequest(body: Record<string, unknown>): RequestEstimate {
+  const first = Array.isArray(body.text_1) ? body.text_1 : [body.text_1];
+  const second = Array.isArray(body.text_2) ? body.text_2 : [body.text_2];
+  let tokens = 0;
+  for (let index = 0; index < Math.max(first.length, second.length); index++) {
+    tokens += textTokens(first.length === 1 ? first[0] : first[index]) + textTokens(second.length === 1 ? second[0] : second[index]);
+  }
+  return { promptTokens: tokens, outputTokens: 0, nonTextParts: 0 };
+}
+
 /** `n` choices when it is a positive whole number; anything else is the upstream's to refuse (1). */
 function choicesOf(n: unknown): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 1;

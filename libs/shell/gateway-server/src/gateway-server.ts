@@ -5,7 +5,7 @@ import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
-import { validateChatRequest, validateEmbeddingsRequest } from './http/request-validation';
+import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest, validateResponsesRequest, validateScoreRequest } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
 import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
@@ -60,9 +60,21 @@ function sendJson(res: ServerResponse, status: number, value: unknown, requestId
   res.end(body);
 }
 
+const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' | 'score' | 'responses' | 'models'>([
+  ['/v1/chat/completions', 'chat'],
+  ['/v1/completions', 'completions'],
+  ['/v1/embeddings', 'embeddings'],
+  ['/v1/rerank', 'rerank'],
+  ['/v1/score', 'score'],
+  ['/v1/responses', 'responses'],
+  ['/v1/models', 'models'],
+]);
+
 /**
  * The data plane: plain node:http, because every microsecond here is added to every model call.
- * Routes: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health/{live,ready}.
+ * Routes: POST /v1/chat/completions, POST /v1/completions (legacy), POST /v1/embeddings, POST /v1/rerank, POST /v1/score, POST /v1/responses,
+ * GET /v1/models,
+ * GET /health/{live,ready}.
  */
 export function createGatewayServer(deps: GatewayServerDependencies): http.Server {
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Promise<void> {
@@ -75,8 +87,7 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       const details = await deps.authentication.isPlatformAdmin(req);
       return sendJson(res, readiness.ok ? 200 : 503, details ? { status, checks: readiness.checks } : { status }, requestId);
     }
-    const route =
-      path === '/v1/chat/completions' ? 'chat' : path === '/v1/embeddings' ? 'embeddings' : path === '/v1/models' ? 'models' : undefined;
+    const route = ROUTES.get(path);
     if (!route) throw new GatewayError(404, 'invalid_request_error', 'unknown_url', `Unknown request URL: ${req.method} ${path}`);
     const expectedMethod = route === 'models' ? 'GET' : 'POST';
     if (req.method !== expectedMethod) {
@@ -107,6 +118,27 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       const summary = validateChatRequest(body);
       return proxyCall(
         { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: summary.maxTokensField, choices: summary.choices, startedAt, dataClassificationHeader },
+        req, res, deps,
+      );
+    }
+    if (route === 'completions') {
+      const summary = validateCompletionsRequest(body);
+      return proxyCall(
+        { requestId, caller, operation: 'completions', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_tokens', choices: summary.choices, startedAt, dataClassificationHeader },
+        req, res, deps,
+      );
+    }
+    if (route === 'responses') {
+      const summary = validateResponsesRequest(body);
+      return proxyCall(
+        { requestId, caller, operation: 'responses', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: true, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_output_tokens', startedAt, dataClassificationHeader },
+        req, res, deps,
+      );
+    }
+    if (route === 'rerank' || route === 'score') {
+      const { model } = route === 'rerank' ? validateRerankRequest(body) : validateScoreRequest(body);
+      return proxyCall(
+        { requestId, caller, operation: route, body, bodyBytes: raw.length, model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
         req, res, deps,
       );
     }

@@ -55,8 +55,15 @@ export class CallMeter {
   /** A `usage` object from the upstream (the last one seen wins). */
   observeUsage(raw: unknown): void {
     if (typeof raw !== 'object' || raw === null) return;
-    const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown };
-    this.reported = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
+    const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown; total_tokens?: unknown; input_tokens?: unknown; output_tokens?: unknown };
+    if (usage.input_tokens !== undefined || usage.output_tokens !== undefined) {
+      // The Responses API's names.
+      this.reported = { promptTokens: usage.input_tokens, completionTokens: usage.output_tokens };
+      return;
+    }
+    // Rerank answers (vLLM, TEI) report only `total_tokens`: all of it is what the model read.
+    const onlyTotal = usage.prompt_tokens === undefined && usage.completion_tokens === undefined;
+    this.reported = { promptTokens: onlyTotal ? usage.total_tokens : usage.prompt_tokens, completionTokens: usage.completion_tokens };
   }
 
   /**
@@ -74,11 +81,28 @@ export class CallMeter {
       return PLAIN;
     }
     if (typeof chunk !== 'object' || chunk === null) return PLAIN;
-    const { usage, choices } = chunk as { usage?: unknown; choices?: unknown };
+    const { usage, choices, type } = chunk as { usage?: unknown; choices?: unknown; type?: unknown };
+    if (typeof type === 'string' && type.startsWith('response.')) return this.observeResponsesEvent(chunk as Record<string, unknown>, type);
     if (usage) this.observeUsage(usage);
     if (Array.isArray(choices)) for (const choice of choices) this.relayedTokens += choiceTokens(choice, 'delta');
     // The chunk `stream_options.include_usage` adds: usage and no choices.
     return usage && (!Array.isArray(choices) || choices.length === 0) ? USAGE_ONLY : PLAIN;
+  }
+
+  /**
+   * A Responses API stream event: text deltas are counted; the final event (`response.completed`,
+   * `.incomplete`, `.failed`) carries the usage and ends the stream, which has no `[DONE]`.
+   */
+  private observeResponsesEvent(event: Record<string, unknown>, type: string): StreamEventKind {
+    if (type === 'response.output_text.delta' || type === 'response.function_call_arguments.delta') {
+      if (typeof event.delta === 'string') this.relayedTokens += estimateTextTokens(event.delta);
+      return PLAIN;
+    }
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      this.observeUsage((event.response as { usage?: unknown } | null)?.usage);
+      return DONE;
+    }
+    return PLAIN;
   }
 
   /** A whole (non-streamed) response body relayed to the caller. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonLogger } from '@ai-commons/observability';
-import { estimateChatRequest, estimateEmbeddingsRequest } from '@ai-commons/token-count';
+import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest, estimateScoreRequest } from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -94,7 +94,15 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   const estimate =
     call.operation === 'chat'
       ? estimateChatRequest(call.body, { imageTokens: endpoint.imageInputTokens }, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
-      : estimateEmbeddingsRequest(call.body);
+      : call.operation === 'completions'
+        ? estimateCompletionsRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
+        : call.operation === 'responses'
+          ? estimateResponsesRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
+        : call.operation === 'score'
+          ? estimateScoreRequest(call.body)
+        : call.operation === 'rerank'
+          ? estimateRerankRequest(call.body)
+          : estimateEmbeddingsRequest(call.body);
   const meter = new CallMeter(estimate, usageBounds(estimate, endpoint), (reported, bounds) =>
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );
@@ -141,7 +149,8 @@ async function callAdmitted(
   useCaseId: string | null,
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
-  if (call.operation === 'chat') {
+  if (call.operation === 'responses' && call.requestedMaxTokens === undefined) body.max_output_tokens = endpoint.defaultMaxTokens;
+  if (call.operation === 'chat' || call.operation === 'completions') {
     if (call.requestedMaxTokens === undefined) body.max_tokens = endpoint.defaultMaxTokens;
     // Always ask for usage, to meter streams; the extra chunk is dropped unless the caller asked.
     if (call.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };

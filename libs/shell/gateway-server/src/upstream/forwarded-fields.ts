@@ -25,14 +25,41 @@ const OPENAI_COMPATIBLE_CHAT_EXTRAS = [
 
 const EMBEDDINGS_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'user'] as const;
 
-const ALLOWED: Record<UpstreamDriver, Record<UpstreamOperation, ReadonlySet<string>>> = {
+/** Rerank, the Cohere/Jina shape vLLM and TEI serve. */
+const RERANK_FIELDS = ['model', 'query', 'documents', 'top_n', 'return_documents', 'user'] as const;
+
+/**
+ * The Responses API. `store`, `previous_response_id`, `conversation`, `background` and `include`
+ * are left out: the gateway keeps no responses, and an upstream store would hold one
+ * institution's prompts outside the gateway's policy and audit.
+ */
+const RESPONSES_FIELDS = [
+  'model', 'input', 'instructions', 'max_output_tokens', 'temperature', 'top_p', 'stream', 'tools', 'tool_choice',
+  'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'user', 'metadata',
+] as const;
+
+/** vLLM's score API (cross-encoder pairs). */
+const SCORE_FIELDS = ['model', 'text_1', 'text_2', 'user'] as const;
+
+/** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
+const COMPLETIONS_FIELDS = [
+  'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
+  'echo', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'user',
+] as const;
+
+const ALLOWED: Record<UpstreamDriver, Partial<Record<UpstreamOperation, ReadonlySet<string>>>> = {
   'openai-compatible': {
     chat: new Set([...OPENAI_CHAT_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
     embeddings: new Set(EMBEDDINGS_FIELDS),
+    completions: new Set([...COMPLETIONS_FIELDS, ...OPENAI_COMPATIBLE_CHAT_EXTRAS]),
+    rerank: new Set(RERANK_FIELDS),
+    responses: new Set(RESPONSES_FIELDS),
+    score: new Set(SCORE_FIELDS),
   },
   'azure-openai': {
     chat: new Set(OPENAI_CHAT_FIELDS),
     embeddings: new Set(EMBEDDINGS_FIELDS),
+    completions: new Set(COMPLETIONS_FIELDS),
   },
 };
 
@@ -47,6 +74,9 @@ export function checkForwardedFields(
   operation: UpstreamOperation,
   allowedExtraFields: readonly string[],
 ): void {
+  if (!ALLOWED[driver]?.[operation]) {
+    throw new GatewayError(400, 'invalid_request_error', 'unsupported_operation', `This model endpoint does not serve ${operation}`, 'model');
+  }
   for (const field of Object.keys(body)) {
     if (isForwardedField(driver, operation, field) || allowedExtraFields.includes(field)) continue;
     const shown = field.length > 64 ? `${field.slice(0, 64)}…` : field;

@@ -1,6 +1,6 @@
 import type { RouteEndpoint } from '../routing/routing-table';
 
-export type UpstreamOperation = 'chat' | 'embeddings';
+export type UpstreamOperation = 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' | 'score';
 
 /** Where a call goes, as node:http request options (no URL parsing per request). */
 export interface UpstreamTarget {
@@ -16,8 +16,9 @@ export interface UpstreamRequest {
   body: Buffer;
 }
 
-const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings' };
-const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings' };
+const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings', completions: '/v1/completions', rerank: '/v1/rerank', responses: '/v1/responses', score: '/v1/score' };
+// Azure OpenAI serves no rerank: forwarded-fields refuses it before a request is built.
+const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings', completions: 'completions', rerank: 'rerank', responses: 'responses', score: 'score' };
 
 export function upstreamTarget(url: URL): UpstreamTarget {
   const https = url.protocol === 'https:';
