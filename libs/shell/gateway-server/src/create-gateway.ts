@@ -5,7 +5,8 @@ import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { credentialCipherFromConfig } from '@ai-commons/catalog';
 import { gatewayAuditHooks, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
-import { JsonLogger } from '@ai-commons/observability';
+import { GatewayMetrics, JsonLogger, createServiceRegistry, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
+import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { CircuitBreakers } from './upstream/circuit-breaker';
@@ -26,6 +27,8 @@ export interface Gateway {
   audit: AuditRuntime;
   /** Quota pools in memory and the store of their counters (QUOTA_STORE). */
   quota: { loader: QuotaLoader; store: QuotaStore };
+  /** Where Prometheus scrapes the gateway (GATEWAY_METRICS_PORT), if on. */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
   close(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export interface GatewayOverrides {
   logger?: JsonLogger;
   hooks?: RequestHooks;
   port?: number;
+  /** Management port of `/metrics` (0: off); defaults to GATEWAY_METRICS_PORT. */
+  metricsPort?: number;
   /** Clock of quota admission (tests move time forward past the one-minute window). */
   quotaClock?: () => number;
 }
@@ -81,10 +86,21 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
+  const breakers = new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS);
+  const metricsPort = overrides.metricsPort ?? config.GATEWAY_METRICS_PORT;
+  let metrics: GatewayMetrics | undefined;
+  let metricsServer: MetricsServer | undefined;
+  if (metricsPort > 0) {
+    const registry = createServiceRegistry('gateway');
+    metrics = new GatewayMetrics(registry);
+    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, audit, usage, breakers, table });
+    metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
+  }
   const server = createGatewayServer({
+    metrics,
     authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
-    breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
+    breakers,
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     hooks: composeHooks(new PolicyHook(() => policy.snapshot(), (tenantId) => table().institution(tenantId)), overrides.hooks ?? NO_REQUEST_HOOKS, quotaHooks, auditHooks),
@@ -120,6 +136,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await metricsServer?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -132,5 +149,5 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, metricsUrl: metricsServer?.url, close };
 }
