@@ -1,5 +1,5 @@
 // The platform's processes and what `npm start` prints once they are ready.
-export const PORTS = { controlPlane: 4000, gateway: 4100, simulator: 18090 };
+export const PORTS = { controlPlane: 4000, gateway: 4100, simulator: 18090, controlPlaneMetrics: 9464, gatewayMetrics: 9465 };
 
 export function services({ database, keycloakUrl }) {
   // The services get the application role's connection only (they refuse an owner or superuser one);
@@ -16,14 +16,14 @@ export function services({ database, keycloakUrl }) {
     {
       name: 'control-plane',
       entry: 'dist/apps/control-plane/src/main.js',
-      env: { ...common, CONTROL_PLANE_PORT: String(PORTS.controlPlane), SEED_DEMO_CONSORTIUM: 'true', GRAPHQL_INTROSPECTION: 'true' },
+      env: { ...common, CONTROL_PLANE_PORT: String(PORTS.controlPlane), CONTROL_PLANE_METRICS_PORT: String(PORTS.controlPlaneMetrics), SEED_DEMO_CONSORTIUM: 'true', GRAPHQL_INTROSPECTION: 'true' },
       readyUrl: `http://127.0.0.1:${PORTS.controlPlane}/health/ready`,
       needsKeycloak: true,
     },
     {
       name: 'gateway',
       entry: 'dist/apps/gateway/src/main.js',
-      env: { ...common, GATEWAY_PORT: String(PORTS.gateway) },
+      env: { ...common, GATEWAY_PORT: String(PORTS.gateway), GATEWAY_METRICS_PORT: String(PORTS.gatewayMetrics) },
       readyUrl: `http://127.0.0.1:${PORTS.gateway}/health/ready`,
       needsKeycloak: true,
     },
@@ -39,6 +39,8 @@ export function printBanner({ keycloakUrl, seconds }) {
   Health                   http://127.0.0.1:${PORTS.controlPlane}/health/ready
   Gateway (OpenAI API)     http://127.0.0.1:${PORTS.gateway}/v1
   Model simulator          http://127.0.0.1:${PORTS.simulator}/v1/models
+  Metrics (Prometheus)     http://127.0.0.1:${PORTS.controlPlaneMetrics}/metrics (control plane), http://127.0.0.1:${PORTS.gatewayMetrics}/metrics (gateway)
+                           dashboards and alert rules: deploy/observability/
   Keycloak                 ${keycloakUrl}  (admin console: kcadmin / kcadmin)
   Logs                     .data/logs/*.log
 

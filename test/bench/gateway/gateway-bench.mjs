@@ -73,12 +73,13 @@ const DATABASE_NAME = 'ai_commons_bench_gateway';
 const MODEL = 'bench-model';
 const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
-let TARGETS = ['direct', 'gateway', 'gateway-core', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])].filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
+// gateway-metrics (issue 15: the gateway with its /metrics port on, scraped every 5 s) only when named in --targets.
+let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])].filter((target) => target !== 'gateway-metrics' || OPTIONS.targets).filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
 let PROXIES = TARGETS.filter((target) => target !== 'direct');
 const LABELS = {
   direct: 'simulator direct',
   gateway: 'ai-commons gateway as shipped (with the audit record)',
-  'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)', portkey: 'Portkey gateway', reference: 'bare node:http proxy (reference)' };
+  'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)', 'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)', portkey: 'Portkey gateway', reference: 'bare node:http proxy (reference)' };
 const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2 };
 const RAW_DIR = path.join(here, 'raw');
 const CLOCK_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
@@ -275,8 +276,9 @@ async function startSimulator(dist) {
   return { record, url };
 }
 
-async function startGateway(dist, database, kek, { profileDir, withoutAudit = false } = {}) {
+async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, metrics = false } = {}) {
   const port = await freePort();
+  const metricsPort = metrics ? await freePort() : 0;
   const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : [])];
   const record = startChild(withoutAudit ? 'ai-commons gateway (no audit record)' : 'ai-commons gateway', [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')], {
     BENCH_GATEWAY_DIST: dist,
@@ -296,6 +298,7 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
     // The audit sequencer runs in a process of its own, as the control plane runs it beside the
     // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
     AUDIT_SEQUENCER_ENABLED: 'false',
+    GATEWAY_METRICS_PORT: String(metricsPort),
     ...OPTIONS.gatewayEnv,
     // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
     // the audit record of every request (the response waits for its admission record's group
@@ -303,6 +306,12 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok);
+  if (metricsPort) {
+    // Scraped as Prometheus would, a little more often than its usual 15 s.
+    const scraper = setInterval(() => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text()).catch(() => undefined), 5_000);
+    scraper.unref();
+    record.child.once('exit', () => clearInterval(scraper));
+  }
   return { record, url };
 }
 
@@ -346,6 +355,7 @@ function targetRequest(target, urls, apiKey) {
       return { url: `${urls.simulator}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
     case 'gateway':
     case 'gateway-core':
+    case 'gateway-metrics':
       return { url: `${urls[target]}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${apiKey}` } };
     case 'reference':
       return { url: `${urls.reference}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
@@ -740,15 +750,17 @@ async function main() {
     log(`ai-commons gateway at ${gateway.url}`);
     const gatewayCore = TARGETS.includes('gateway-core') && !OPTIONS.profile ? await startGateway(dist, database, kek, { withoutAudit: true }) : undefined;
     if (gatewayCore) log(`ai-commons gateway without the audit record at ${gatewayCore.url}`);
+    const gatewayMetrics = TARGETS.includes('gateway-metrics') && !OPTIONS.profile ? await startGateway(dist, database, kek, { metrics: true }) : undefined;
+    if (gatewayMetrics) log(`ai-commons gateway with metrics at ${gatewayMetrics.url}`);
     const portkey = OPTIONS.profile || !TARGETS.includes('portkey') ? undefined : await startPortkey();
     portkeyVersion = portkey?.version;
     if (portkey) log(`Portkey ${portkey.version} at ${portkey.url}`);
 
     const reference = TARGETS.includes('reference') && !OPTIONS.profile ? await startReferenceProxy(simulator.url) : undefined;
     if (reference) log(`reference proxy at ${reference.url}`);
-    const urls = { simulator: simulator.url, gateway: gateway.url, 'gateway-core': gatewayCore?.url, portkey: portkey?.url, reference: reference?.url };
+    const urls = { simulator: simulator.url, gateway: gateway.url, 'gateway-core': gatewayCore?.url, 'gateway-metrics': gatewayMetrics?.url, portkey: portkey?.url, reference: reference?.url };
     const requests = Object.fromEntries(TARGETS.map((target) => [target, targetRequest(target, urls, apiKey)]));
-    const pids = { simulator: simulator.record.child.pid, gateway: gateway.record.child.pid, ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}), ...(portkey ? { portkey: portkey.record.child.pid } : {}), ...(reference ? { reference: reference.record.child.pid } : {}) };
+    const pids = { simulator: simulator.record.child.pid, gateway: gateway.record.child.pid, ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}), ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}), ...(portkey ? { portkey: portkey.record.child.pid } : {}), ...(reference ? { reference: reference.record.child.pid } : {}) };
 
     if (OPTIONS.profile) {
       const atRate = OPTIONS.profileLoad === 'rate';
@@ -807,6 +819,7 @@ async function main() {
     // Stop the gateways first: they write the usage they still hold, then count what they recorded.
     await stopChild(gateway.record);
     if (gatewayCore) await stopChild(gatewayCore.record);
+    if (gatewayMetrics) await stopChild(gatewayMetrics.record);
     // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
     const usage = await withPg(database.superuserUrl, async (client) => {
       const totals = (await client.query(
@@ -822,7 +835,7 @@ async function main() {
       }
       return totals;
     });
-    const ours = (target) => target === 'gateway' || target === 'gateway-core';
+    const ours = (target) => target === 'gateway' || target === 'gateway-core' || target === 'gateway-metrics';
     const gateway2xx = gateway2xxBefore + warmups.filter((w) => ours(w.target)).reduce((sum, w) => sum + w['2xx'], 0) +
       measurements.filter((m) => ours(m.target)).reduce((sum, m) => sum + m.requests2xx, 0);
 

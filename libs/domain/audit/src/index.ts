@@ -20,3 +20,4 @@ export * from './http/authorization-refusal-recorder';
 export * from './authentication-failures/failure-window';
 export * from './authentication-failures/authentication-failure-recorder';
 export * from './authentication-failures/authentication-failures';
+export * from './metrics/audit-gauges';

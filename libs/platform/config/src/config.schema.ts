@@ -24,6 +24,10 @@ export const configSchema = z
 
   CONTROL_PLANE_HOST: z.string().default('127.0.0.1'),
   CONTROL_PLANE_PORT: port.default(4000),
+  /** Management port serving Prometheus `/metrics` (0: off). Bound to METRICS_HOST. */
+  CONTROL_PLANE_METRICS_PORT: port.default(0),
+  /** Interface the management ports listen on (keep it off the public network). */
+  METRICS_HOST: z.string().default('127.0.0.1'),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
 
   /** Connection for migrations (`npm run db:migrate`), as the schema owner. The services never use it. */
@@ -61,6 +65,8 @@ export const configSchema = z
 
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(4100),
+  /** Management port serving Prometheus `/metrics` (0: off). Bound to GATEWAY_HOST. */
+  GATEWAY_METRICS_PORT: port.default(0),
   /** Upper bound on any request body; endpoints may set a lower one. */
   GATEWAY_MAX_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
   /** Usage records are written in batches: at most this often and this many per statement. */

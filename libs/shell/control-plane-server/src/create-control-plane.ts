@@ -9,7 +9,9 @@ import { assertServingRole, createAppDataSource } from '@ai-commons/database';
 import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
-import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
+import { JsonLogger, createServiceRegistry, requestContextMiddleware, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { graphqlMetricsMiddleware, registerControlPlaneGauges, rootFieldsOf } from './metrics/control-plane-metrics';
 import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
 import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
 import {
@@ -30,6 +32,8 @@ export interface ControlPlane {
   url: string;
   /** Audit batch writer and sequencer of this process. */
   audit: AuditRuntime;
+  /** Where Prometheus scrapes the control plane (CONTROL_PLANE_METRICS_PORT), if on. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export interface ControlPlaneOverrides {
   logger?: JsonLogger;
   /** Listen on this port instead of the configured one (0 = any free port). */
   port?: number;
+  /** Management port of `/metrics` (0: off); defaults to CONTROL_PLANE_METRICS_PORT. */
+  metricsPort?: number;
 }
 
 /**
@@ -82,6 +88,13 @@ async function startApp(
   // From here Nest logs through nestjs-pino (same pino logger; request-bound inside a request).
   app.useLogger(app.get(NestPinoLogger));
   app.use(requestContextMiddleware(logger));
+  const metricsPort = overrides.metricsPort ?? config.CONTROL_PLANE_METRICS_PORT;
+  const registry = metricsPort > 0 ? createServiceRegistry('control-plane') : undefined;
+  let rootFields: ReadonlySet<string> = new Set();
+  if (registry) {
+    app.use('/graphql', graphqlMetricsMiddleware(registry, () => rootFields));
+    registerControlPlaneGauges(registry, dataSource, audit);
+  }
   // A source that keeps failing authentication gets 429 before its next credential is checked.
   app.use(brakeFailingSources(audit.authenticationFailures));
   // The web console and the browser redirects to it, before the GraphQL limits and authentication.
@@ -103,6 +116,7 @@ async function startApp(
   // No Nest shutdown hooks: on a signal Nest would close the app and exit before the audit writer
   // wrote what it holds. main.ts calls close() instead, which writes it.
   await app.init();
+  if (registry) rootFields = rootFieldsOf(app.get(GraphQLSchemaHost).schema);
   if (config.SEED_DEMO_CONSORTIUM) {
     const created = await seedDemoConsortium(app.get(InstitutionService));
     if (created.length) logger.event('info', 'demo-consortium.seeded', { created });
@@ -130,13 +144,16 @@ async function startApp(
   app.get(VerificationRunner).controlPlaneUrl = url;
   const prober = app.get(EndpointHealthProber);
   prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
+  const metricsServer: MetricsServer | undefined = registry && (await startMetricsServer(registry, config.METRICS_HOST, metricsPort));
   return {
     app,
     url,
     audit,
+    metricsUrl: metricsServer?.url,
     /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
       await prober.stop();
+      await metricsServer?.close();
       // The app first: requests still running may record events (refusals) through the writer.
       await app.close();
       await audit.stop();

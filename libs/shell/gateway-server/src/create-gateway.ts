@@ -5,7 +5,8 @@ import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { credentialCipherFromConfig } from '@ai-commons/catalog';
 import { gatewayAuditHooks, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
-import { JsonLogger } from '@ai-commons/observability';
+import { GatewayMetrics, JsonLogger, createServiceRegistry, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
+import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { CircuitBreakers } from './upstream/circuit-breaker';
@@ -29,6 +30,8 @@ export interface Gateway {
   useCases: UseCaseStore;
   /** Quota pools in memory and the store of their counters (QUOTA_STORE). */
   quota: { loader: QuotaLoader; store: QuotaStore };
+  /** Where Prometheus scrapes the gateway (GATEWAY_METRICS_PORT), if on. */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
   close(): Promise<void>;
 }
@@ -38,6 +41,8 @@ export interface GatewayOverrides {
   logger?: JsonLogger;
   hooks?: RequestHooks;
   port?: number;
+  /** Management port of `/metrics` (0: off); defaults to GATEWAY_METRICS_PORT. */
+  metricsPort?: number;
   /** Clock of quota admission (tests move time forward past the one-minute window). */
   quotaClock?: () => number;
 }
@@ -87,10 +92,21 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
+  const breakers = new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS);
+  const metricsPort = overrides.metricsPort ?? config.GATEWAY_METRICS_PORT;
+  let metrics: GatewayMetrics | undefined;
+  let metricsServer: MetricsServer | undefined;
+  if (metricsPort > 0) {
+    const registry = createServiceRegistry('gateway');
+    metrics = new GatewayMetrics(registry);
+    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, audit, usage, breakers, table });
+    metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
+  }
   const server = createGatewayServer({
+    metrics,
     authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
-    breakers: new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS),
+    breakers,
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after the policy (it reads the classification the policy resolved).
@@ -136,6 +152,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await metricsServer?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -149,5 +166,5 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, useCases, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, close };
+  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, useCases, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, metricsUrl: metricsServer?.url, close };
 }

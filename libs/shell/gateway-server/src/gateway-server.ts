@@ -164,6 +164,7 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
         const path = (req.url ?? '/').split('?')[0];
         // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
         const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
+          deps.metrics?.observeRefusal(failure.status, failure.code);
           try {
             await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
           } catch (reportError) {

@@ -279,6 +279,16 @@ export class AuditSequencer {
     );
   }
 
+  /** The latest signed tree head this sequencer knows (undefined while it does not hold the lock or has not loaded). */
+  get latestTreeHead(): SignedTreeHead | undefined {
+    return this.state?.head ?? undefined;
+  }
+
+  /** Leaves appended so far, as this sequencer knows (0 while it does not hold the lock). */
+  get treeSize(): number {
+    return this.state?.frontier.treeSize ?? 0;
+  }
+
   private async maybeSignTreeHead(query: Queryable, state: SequencerState, force: boolean): Promise<void> {
     const now = Date.now();
     const head = state.head;

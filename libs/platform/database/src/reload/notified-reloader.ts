@@ -36,6 +36,8 @@ export interface NotifiedReloaderOptions<T> {
 export abstract class NotifiedReloader<T> {
   private inService?: T;
   private reloads = 0;
+  /** When the snapshot in service was loaded (epoch ms); undefined until one has. */
+  private loadedAtMs?: number;
   /** When the reloads started failing (the first failure since the last success); undefined while they succeed. */
   private failingSinceMs?: number;
   private listener?: ChangeListener;
@@ -65,6 +67,11 @@ export abstract class NotifiedReloader<T> {
    */
   failingForMs(nowMs = Date.now()): number {
     return this.failingSinceMs === undefined ? 0 : Math.max(0, nowMs - this.failingSinceMs);
+  }
+
+  /** How long ago the snapshot in service was loaded (ms); undefined until one has. */
+  loadedAgoMs(nowMs = Date.now()): number | undefined {
+    return this.loadedAtMs === undefined ? undefined : Math.max(0, nowMs - this.loadedAtMs);
   }
 
   /** How many reloads have succeeded. */
@@ -105,6 +112,7 @@ export abstract class NotifiedReloader<T> {
       .then((snapshot) => {
         this.inService = snapshot;
         this.reloads++;
+        this.loadedAtMs = Date.now();
         this.failingSinceMs = undefined;
         logger.event('debug', `${name}.reloaded`, this.reloadOptions.describe?.(snapshot) ?? {});
       })

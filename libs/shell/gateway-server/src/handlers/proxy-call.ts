@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JsonLogger } from '@ai-commons/observability';
+import type { EndpointLabels, GatewayMetrics, JsonLogger } from '@ai-commons/observability';
 import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest, estimateScoreRequest } from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
@@ -20,6 +20,8 @@ export interface ProxyDependencies {
   hooks: RequestHooks;
   connectRetries: number;
   logger: JsonLogger;
+  /** Prometheus metrics (absent: not measured). */
+  metrics?: GatewayMetrics;
 }
 
 export interface ProxyCall {
@@ -158,10 +160,25 @@ async function callAdmitted(
 
   let outcome: UsageOutcome = 'upstream_error';
   let httpStatus = 502;
+  // Label values from the routing table only (the endpoint the call was routed to), never from the request.
+  const labels: EndpointLabels | undefined = deps.metrics && {
+    endpointId: endpoint.id,
+    institution: call.caller.principal.institutionSlug ?? 'unknown',
+    endpoint: endpoint.name,
+    model: endpoint.upstreamModel,
+  };
+  let firstChunkAt: number | undefined;
   const finish = () => {
     const latencyMs = performance.now() - call.startedAt;
     // Tokens are never free: a caller who leaves pays for what the model read and what it was sent.
     const charged = outcome === 'success' || outcome === 'cancelled' ? meter.charge() : NO_USAGE;
+    if (labels) {
+      deps.metrics!.observeCall(labels, {
+        outcome, status: httpStatus, latencyMs,
+        ttftMs: firstChunkAt === undefined ? undefined : firstChunkAt - call.startedAt,
+        promptTokens: charged.promptTokens, completionTokens: charged.completionTokens,
+      });
+    }
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
     deps.usage.record({
       tenantId: call.caller.tenantId,
@@ -226,7 +243,12 @@ async function callAdmitted(
       return 'success';
     }
     if (call.stream) {
-      await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission));
+      if (labels) deps.metrics!.streamOpened(labels);
+      try {
+        await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission), () => (firstChunkAt ??= performance.now()));
+      } finally {
+        if (labels) deps.metrics!.streamClosed(labels);
+      }
     } else {
       const payload = await readAll(upstream);
       meter.observeBody(safeJson(payload));
@@ -296,6 +318,7 @@ function relayStream(
   endpoint: RouteEndpoint,
   meter: CallMeter,
   observe: (chunk: string) => void = () => undefined,
+  onRelayed: () => void = () => undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (upstream.destroyed) {
@@ -330,6 +353,7 @@ function relayStream(
       if (out) {
         observe(out);
         res.write(out);
+        onRelayed();
       }
     });
     upstream.once('end', () => {

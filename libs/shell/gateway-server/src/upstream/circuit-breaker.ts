@@ -76,4 +76,9 @@ export class CircuitBreakers {
     if (!breaker) this.breakers.set(endpointId, (breaker = new CircuitBreaker(this.failureThreshold, this.cooldownMs)));
     return breaker;
   }
+
+  /** Each endpoint's breaker state (read when metrics are scraped). */
+  states(): Array<[endpointId: string, state: BreakerState]> {
+    return [...this.breakers].map(([endpointId, breaker]) => [endpointId, breaker.current]);
+  }
 }
