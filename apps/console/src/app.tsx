@@ -20,6 +20,7 @@ const ApiKeysPage = lazy(() => import('./pages/api-keys').then((m) => ({ default
 const MyQuotaPage = lazy(() => import('./pages/my-quota').then((m) => ({ default: m.MyQuotaPage })));
 const UsagePage = lazy(() => import('./pages/usage').then((m) => ({ default: m.UsagePage })));
 const IsolationPage = lazy(() => import('./pages/isolation').then((m) => ({ default: m.IsolationPage })));
+const MyIsolationPage = lazy(() => import('./pages/my-isolation').then((m) => ({ default: m.MyIsolationPage })));
 const GraphiQLPage = lazy(() => import('./pages/graphiql'));
 
 function page(path: string, roles: string[]): ReactNode {
@@ -40,6 +41,8 @@ function page(path: string, roles: string[]): ReactNode {
       return <UsagePage />;
     case '/isolation':
       return <IsolationPage />;
+    case '/my-isolation':
+      return <MyIsolationPage />;
     case '/graphql':
       return <GraphiQLPage />;
     default:

@@ -39,13 +39,13 @@ const NAVIGATION: Record<string, { username: string; labels: string[]; paths: st
   },
   'tenant-admin': {
     username: 'hanbit-bank-admin',
-    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '사용량', 'API 탐색기'],
-    paths: ['/audit', '/api-keys', '/my-quota', '/usage', '/graphql'],
+    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
+    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql'],
   },
   'tenant-member': {
     username: 'hanbit-bank-analyst',
-    labels: ['우리 기관 할당량', '사용량', 'API 탐색기'],
-    paths: ['/my-quota', '/usage', '/graphql'],
+    labels: ['우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
+    paths: ['/my-quota', '/my-isolation', '/usage', '/graphql'],
   },
 };
 
@@ -286,6 +286,34 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await page.getByRole('button', { name: '검증', exact: true }).click();
       await expect(page.getByTestId('verification-result').locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
       expect(await page.getByTestId('verification-result').textContent()).toContain('헤드에 서명한 키가 고정한 키가 아님');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a tenant admin sees its own isolation evidence from the latest signed report and downloads it for its supervisor; nothing of other institutions', async () => {
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('platform-admin', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
+    const others = (await gql<{ institutions: { edges: { node: { id: string; slug: string } }[] } }>('platform-admin', '{ institutions(first: 100) { edges { node { id slug } } } }')).institutions.edges
+      .map((edge) => edge.node)
+      .filter((entry) => entry.slug !== 'hanbit-bank');
+    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/my-isolation');
+    try {
+      await page.getByTestId('my-isolation-run').waitFor();
+      expect(await page.getByTestId('my-isolation-run').textContent()).toContain(runId);
+      await page.getByTestId('my-isolation-check-probe.sql-canaries').waitFor();
+      await screenshot(page, 'tenant-admin-my-isolation-evidence');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '감독기관 제출용 증거 내려받기 (JSON)' }).click()]);
+      expect(download.suggestedFilename()).toBe(`isolation-evidence-hanbit-bank-${runId}.json`);
+      const stream = await download.createReadStream();
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      expect(JSON.parse(text)).toMatchObject({ purpose: 'ai-commons/isolation-evidence', runId, institution: { slug: 'hanbit-bank' } });
+      for (const other of others) {
+        expect(text).not.toContain(other.id);
+        expect(text).not.toContain(other.slug);
+      }
     } finally {
       await context.close();
     }

@@ -109,3 +109,13 @@ export const IsolationRunsDocument = graphql(`
     }
   }
 `);
+
+export const MyIsolationEvidenceDocument = graphql(`
+  query MyIsolationEvidence {
+    myIsolationEvidence {
+      institutionSlug runId status finishedAt reportSha256 signingKeyId
+      checks { id title concern status summary }
+      documentJson
+    }
+  }
+`);

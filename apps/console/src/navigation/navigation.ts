@@ -16,6 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/isolation', label: 'nav.isolation', roles: ['regulator', 'platform-admin'] },
   { path: '/api-keys', label: 'nav.apiKeys', roles: ['tenant-admin'] },
   { path: '/my-quota', label: 'nav.myQuota', roles: ['tenant-admin', 'tenant-member'] },
+  { path: '/my-isolation', label: 'nav.myIsolation', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/usage', label: 'nav.usage', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
   { path: '/graphql', label: 'nav.graphql', roles: ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] },
 ];
