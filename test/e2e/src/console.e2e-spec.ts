@@ -319,6 +319,43 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     }
   });
 
+  it('a supervisor verifies an isolation report’s Ed25519 signature in the browser; a report altered in flight fails at its SHA-256', async () => {
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('regulator', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
+    const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
+    const { context, page } = await signInAs(browser, 'regulator', '/console/isolation');
+    try {
+      const cell = page.getByTestId(`isolation-verify-${runId}`);
+      await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(auditPublicKey.pem);
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.verified').textContent()).resolves.toContain('검증됨');
+      await screenshot(page, 'regulator-isolation-report-verified');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+      // The report's verdict rewritten in flight: the browser's SHA-256 no longer matches the signed one.
+      await page.route('**/graphql', async (route) => {
+        if (!(route.request().postData() ?? '').includes('query IsolationReportJson(')) return route.continue();
+        const response = await route.fetch();
+        const json = (await response.json()) as any;
+        const signed = JSON.parse(json.data.isolationReportJson);
+        signed.report.status = signed.report.status === 'passed' ? 'failed' : 'passed';
+        json.data.isolationReportJson = JSON.stringify(signed);
+        await route.fulfill({ response, json });
+      });
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('sha256');
+      expect(await cell.textContent()).toContain('실패: 보고서 내용이 서명된 SHA-256과 다름');
+      await page.unroute('**/graphql');
+
+      // A key that did not sign the report.
+      const wrong = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(wrong);
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a platform admin edits a pool with the allocation preview, saves it, and the chart changes', async () => {
     const { context, page } = await signInAs(browser, 'platform-admin', '/console/quota-pools');
     try {

@@ -119,3 +119,9 @@ export const MyIsolationEvidenceDocument = graphql(`
     }
   }
 `);
+
+export const IsolationReportJsonDocument = graphql(`
+  query IsolationReportJson($id: ID!) {
+    isolationReportJson(id: $id)
+  }
+`);
