@@ -21,6 +21,7 @@ const MyQuotaPage = lazy(() => import('./pages/my-quota').then((m) => ({ default
 const UsagePage = lazy(() => import('./pages/usage').then((m) => ({ default: m.UsagePage })));
 const IsolationPage = lazy(() => import('./pages/isolation').then((m) => ({ default: m.IsolationPage })));
 const MyIsolationPage = lazy(() => import('./pages/my-isolation').then((m) => ({ default: m.MyIsolationPage })));
+const AuditExportPage = lazy(() => import('./pages/audit-export').then((m) => ({ default: m.AuditExportPage })));
 const GraphiQLPage = lazy(() => import('./pages/graphiql'));
 
 function page(path: string, roles: string[]): ReactNode {
@@ -43,6 +44,8 @@ function page(path: string, roles: string[]): ReactNode {
       return <IsolationPage />;
     case '/my-isolation':
       return <MyIsolationPage />;
+    case '/audit-export':
+      return <AuditExportPage />;
     case '/graphql':
       return <GraphiQLPage />;
     default:

@@ -5,7 +5,7 @@ const paths = (roles: string[]) => navigationFor(roles).map((item) => item.path)
 describe('navigation follows the role', () => {
   it('gives each demo role its pages only', () => {
     expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
-    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
+    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql']);
     expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
     expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/graphql']);
   });

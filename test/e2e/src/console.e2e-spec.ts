@@ -34,8 +34,8 @@ const NAVIGATION: Record<string, { username: string; labels: string[]; paths: st
   },
   regulator: {
     username: 'regulator',
-    labels: ['참여 기관', '할당량 풀', '감사 로그', '격리 검증', '사용량', 'API 탐색기'],
-    paths: ['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql'],
+    labels: ['참여 기관', '할당량 풀', '감사 로그', '감사 증거 내보내기', '격리 검증', '사용량', 'API 탐색기'],
+    paths: ['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql'],
   },
   'tenant-admin': {
     username: 'hanbit-bank-admin',
@@ -351,6 +351,26 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(wrong);
       await cell.getByRole('button', { name: `검증: ${runId}` }).click();
       await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a supervisor downloads an audit export bundle and sees the offline verification command', async () => {
+    const { context, page } = await signInAs(browser, 'regulator', '/console/audit-export');
+    try {
+      expect(await page.getByTestId('audit-export-command').textContent()).toContain('npm run verify:audit -- --bundle');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '묶음 내려받기 (tar)' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^ai-commons-audit-all-.*\.tar$/);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      const tar = Buffer.concat(chunks);
+      // A POSIX tar: "ustar" at offset 257 of the first header, and the manifest inside.
+      expect(tar.subarray(257, 262).toString('latin1')).toBe('ustar');
+      expect(tar.toString('latin1')).toContain('manifest.json');
+      await expect(page.getByTestId('audit-export-done').textContent()).resolves.toContain(download.suggestedFilename());
+      await screenshot(page, 'regulator-audit-export-downloaded');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }
