@@ -20,6 +20,8 @@ const ApiKeysPage = lazy(() => import('./pages/api-keys').then((m) => ({ default
 const MyQuotaPage = lazy(() => import('./pages/my-quota').then((m) => ({ default: m.MyQuotaPage })));
 const UsagePage = lazy(() => import('./pages/usage').then((m) => ({ default: m.UsagePage })));
 const IsolationPage = lazy(() => import('./pages/isolation').then((m) => ({ default: m.IsolationPage })));
+const MyIsolationPage = lazy(() => import('./pages/my-isolation').then((m) => ({ default: m.MyIsolationPage })));
+const AuditExportPage = lazy(() => import('./pages/audit-export').then((m) => ({ default: m.AuditExportPage })));
 const GraphiQLPage = lazy(() => import('./pages/graphiql'));
 
 function page(path: string, roles: string[]): ReactNode {
@@ -40,6 +42,10 @@ function page(path: string, roles: string[]): ReactNode {
       return <UsagePage />;
     case '/isolation':
       return <IsolationPage />;
+    case '/my-isolation':
+      return <MyIsolationPage />;
+    case '/audit-export':
+      return <AuditExportPage />;
     case '/graphql':
       return <GraphiQLPage />;
     default:

@@ -5,9 +5,9 @@ const paths = (roles: string[]) => navigationFor(roles).map((item) => item.path)
 describe('navigation follows the role', () => {
   it('gives each demo role its pages only', () => {
     expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
-    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
-    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/usage', '/graphql']);
-    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/usage', '/graphql']);
+    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/graphql']);
   });
 
   it('ignores roles it does not know and shows nothing for none', () => {
@@ -16,7 +16,7 @@ describe('navigation follows the role', () => {
   });
 
   it('unions the pages of several roles without duplicates', () => {
-    expect(paths(['tenant-member', 'tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/usage', '/graphql']);
+    expect(paths(['tenant-member', 'tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
   });
 
   it('opens sub-pages of a page the role has, and nothing else', () => {

@@ -34,18 +34,18 @@ const NAVIGATION: Record<string, { username: string; labels: string[]; paths: st
   },
   regulator: {
     username: 'regulator',
-    labels: ['참여 기관', '할당량 풀', '감사 로그', '격리 검증', '사용량', 'API 탐색기'],
-    paths: ['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql'],
+    labels: ['참여 기관', '할당량 풀', '감사 로그', '감사 증거 내보내기', '격리 검증', '사용량', 'API 탐색기'],
+    paths: ['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql'],
   },
   'tenant-admin': {
     username: 'hanbit-bank-admin',
-    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '사용량', 'API 탐색기'],
-    paths: ['/audit', '/api-keys', '/my-quota', '/usage', '/graphql'],
+    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
+    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql'],
   },
   'tenant-member': {
     username: 'hanbit-bank-analyst',
-    labels: ['우리 기관 할당량', '사용량', 'API 탐색기'],
-    paths: ['/my-quota', '/usage', '/graphql'],
+    labels: ['우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
+    paths: ['/my-quota', '/my-isolation', '/usage', '/graphql'],
   },
 };
 
@@ -286,6 +286,91 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await page.getByRole('button', { name: '검증', exact: true }).click();
       await expect(page.getByTestId('verification-result').locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
       expect(await page.getByTestId('verification-result').textContent()).toContain('헤드에 서명한 키가 고정한 키가 아님');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a tenant admin sees its own isolation evidence from the latest signed report and downloads it for its supervisor; nothing of other institutions', async () => {
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('platform-admin', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
+    const others = (await gql<{ institutions: { edges: { node: { id: string; slug: string } }[] } }>('platform-admin', '{ institutions(first: 100) { edges { node { id slug } } } }')).institutions.edges
+      .map((edge) => edge.node)
+      .filter((entry) => entry.slug !== 'hanbit-bank');
+    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/my-isolation');
+    try {
+      await page.getByTestId('my-isolation-run').waitFor();
+      expect(await page.getByTestId('my-isolation-run').textContent()).toContain(runId);
+      await page.getByTestId('my-isolation-check-probe.sql-canaries').waitFor();
+      await screenshot(page, 'tenant-admin-my-isolation-evidence');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '감독기관 제출용 증거 내려받기 (JSON)' }).click()]);
+      expect(download.suggestedFilename()).toBe(`isolation-evidence-hanbit-bank-${runId}.json`);
+      const stream = await download.createReadStream();
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      expect(JSON.parse(text)).toMatchObject({ purpose: 'ai-commons/isolation-evidence', runId, institution: { slug: 'hanbit-bank' } });
+      for (const other of others) {
+        expect(text).not.toContain(other.id);
+        expect(text).not.toContain(other.slug);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a supervisor verifies an isolation report’s Ed25519 signature in the browser; a report altered in flight fails at its SHA-256', async () => {
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('regulator', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
+    const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
+    const { context, page } = await signInAs(browser, 'regulator', '/console/isolation');
+    try {
+      const cell = page.getByTestId(`isolation-verify-${runId}`);
+      await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(auditPublicKey.pem);
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.verified').textContent()).resolves.toContain('검증됨');
+      await screenshot(page, 'regulator-isolation-report-verified');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+      // The report's verdict rewritten in flight: the browser's SHA-256 no longer matches the signed one.
+      await page.route('**/graphql', async (route) => {
+        if (!(route.request().postData() ?? '').includes('query IsolationReportJson(')) return route.continue();
+        const response = await route.fetch();
+        const json = (await response.json()) as any;
+        const signed = JSON.parse(json.data.isolationReportJson);
+        signed.report.status = signed.report.status === 'passed' ? 'failed' : 'passed';
+        json.data.isolationReportJson = JSON.stringify(signed);
+        await route.fulfill({ response, json });
+      });
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('sha256');
+      expect(await cell.textContent()).toContain('실패: 보고서 내용이 서명된 SHA-256과 다름');
+      await page.unroute('**/graphql');
+
+      // A key that did not sign the report.
+      const wrong = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(wrong);
+      await cell.getByRole('button', { name: `검증: ${runId}` }).click();
+      await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a supervisor downloads an audit export bundle and sees the offline verification command', async () => {
+    const { context, page } = await signInAs(browser, 'regulator', '/console/audit-export');
+    try {
+      expect(await page.getByTestId('audit-export-command').textContent()).toContain('npm run verify:audit -- --bundle');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '묶음 내려받기 (tar)' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^ai-commons-audit-all-.*\.tar$/);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      const tar = Buffer.concat(chunks);
+      // A POSIX tar: "ustar" at offset 257 of the first header, and the manifest inside.
+      expect(tar.subarray(257, 262).toString('latin1')).toBe('ustar');
+      expect(tar.toString('latin1')).toContain('manifest.json');
+      await expect(page.getByTestId('audit-export-done').textContent()).resolves.toContain(download.suggestedFilename());
+      await screenshot(page, 'regulator-audit-export-downloaded');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }

@@ -112,3 +112,19 @@ export const IsolationRunsDocument = graphql(`
     }
   }
 `);
+
+export const MyIsolationEvidenceDocument = graphql(`
+  query MyIsolationEvidence {
+    myIsolationEvidence {
+      institutionSlug runId status finishedAt reportSha256 signingKeyId
+      checks { id title concern status summary }
+      documentJson
+    }
+  }
+`);
+
+export const IsolationReportJsonDocument = graphql(`
+  query IsolationReportJson($id: ID!) {
+    isolationReportJson(id: $id)
+  }
+`);

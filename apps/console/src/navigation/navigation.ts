@@ -13,9 +13,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/institutions', label: 'nav.institutions', roles: ['platform-admin', 'regulator'] },
   { path: '/quota-pools', label: 'nav.quotaPools', roles: ['platform-admin', 'regulator'] },
   { path: '/audit', label: 'nav.audit', roles: ['regulator', 'platform-admin', 'tenant-admin'] },
+  { path: '/audit-export', label: 'nav.auditExport', roles: ['regulator'] },
   { path: '/isolation', label: 'nav.isolation', roles: ['regulator', 'platform-admin'] },
   { path: '/api-keys', label: 'nav.apiKeys', roles: ['tenant-admin'] },
   { path: '/my-quota', label: 'nav.myQuota', roles: ['tenant-admin', 'tenant-member'] },
+  { path: '/my-isolation', label: 'nav.myIsolation', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/usage', label: 'nav.usage', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
   { path: '/graphql', label: 'nav.graphql', roles: ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] },
 ];

@@ -5,3 +5,5 @@ export * from './verification/verification-records';
 export * from './report-signing';
 export * from './isolation-errors';
 export * from './checks';
+export * from './institution-evidence.service';
+export * from './report/institution-evidence';

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '@ai-commons/catalog';
 import { IsolationReportController } from './isolation-report.controller';
 import { IsolationResolver } from './isolation.resolver';
+import { InstitutionEvidenceResolver } from './institution-evidence.resolver';
+import { InstitutionEvidenceService } from './institution-evidence.service';
 import { IsolationScheduler } from './isolation-scheduler';
 import { IsolationAlertService } from './verification/isolation-alert.service';
 import { VerificationReadService } from './verification/verification-read.service';
@@ -10,7 +12,7 @@ import { VerificationRunner } from './verification/verification-runner';
 /** Data-isolation verification (signed reports, alerts, schedule). */
 @Module({
   imports: [CatalogModule],
-  providers: [VerificationRunner, VerificationReadService, IsolationAlertService, IsolationResolver, IsolationScheduler],
+  providers: [VerificationRunner, VerificationReadService, IsolationAlertService, IsolationResolver, IsolationScheduler, InstitutionEvidenceService, InstitutionEvidenceResolver],
   controllers: [IsolationReportController],
   exports: [VerificationRunner, VerificationReadService],
 })
