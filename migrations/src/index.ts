@@ -7,6 +7,7 @@ import { AuditResponseDigest1765000000000 } from './1765000000000-audit-response
 import { WriteDeadLetters1765200000000 } from './1765200000000-write-dead-letters';
 import { GatewayRequestControls1765300000000 } from './1765300000000-gateway-request-controls';
 import { EndpointImageTokens1765400000000 } from './1765400000000-endpoint-image-tokens';
+import { UsageRecordsMonthlyPartitions1765700000000 } from './1765700000000-usage-records-monthly-partitions';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
-export const ALL_MIGRATIONS = [TenancyFoundation1764400000000, CatalogEndpointsUsage1764500000000, AuditLog1764700000000, QuotaPools1764800000000, IsolationAndPolicy1764900000000, AuditResponseDigest1765000000000, WriteDeadLetters1765200000000, GatewayRequestControls1765300000000, EndpointImageTokens1765400000000];
+export const ALL_MIGRATIONS = [TenancyFoundation1764400000000, CatalogEndpointsUsage1764500000000, AuditLog1764700000000, QuotaPools1764800000000, IsolationAndPolicy1764900000000, AuditResponseDigest1765000000000, WriteDeadLetters1765200000000, GatewayRequestControls1765300000000, EndpointImageTokens1765400000000, UsageRecordsMonthlyPartitions1765700000000];
