@@ -9,3 +9,4 @@ export * from './database.module';
 export * from './serving-role';
 export * from './audit-owner-lending';
 export * from './refused-records';
+export * from './leadership';
