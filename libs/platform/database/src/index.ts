@@ -10,3 +10,4 @@ export * from './serving-role';
 export * from './audit-owner-lending';
 export * from './refused-records';
 export * from './leadership';
+export * from './usage-partition-maintenance';

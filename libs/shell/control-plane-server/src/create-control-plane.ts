@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@ai-commons/config';
 import { assertServingRole, createAppDataSource } from '@ai-commons/database';
+import { startControlPlaneLeaderJobs } from './leader-jobs';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, requestContextMiddleware } from '@ai-commons/observability';
@@ -118,15 +119,15 @@ async function startApp(
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
   // The verification's GraphQL probes call this control plane's own API.
   app.get(VerificationService).controlPlaneUrl = url;
-  const prober = app.get(EndpointHealthProber);
-  prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
+  // Periodic work runs in one control plane replica at a time (advisory-lock leadership).
+  const leaderJobs = startControlPlaneLeaderJobs(config, app.get(EndpointHealthProber), logger);
   return {
     app,
     url,
     audit,
     /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
-      await prober.stop();
+      await leaderJobs.stop();
       // The app first: requests still running may record events (refusals) through the writer.
       await app.close();
       await audit.stop();

@@ -91,7 +91,7 @@ export class AdvisoryLockLeadership {
     if (this.state === 'stopped') return;
     const event: LeadershipEvent = this.state === 'follower' ? { kind: 'attempt', acquired: await this.tryLock() } : { kind: 'check', held: await this.holdsLock() };
     // stop() may have run meanwhile: a lock taken after it must not outlive it.
-    if (this.state === 'stopped') return this.closeConnection();
+    if ((this.state as LeadershipState) === 'stopped') return this.closeConnection();
     await this.handle(event);
   }
 
