@@ -53,7 +53,8 @@ describe('advisory-lock leadership (real PostgreSQL)', () => {
     const [, key2] = leadershipLockKey('test-job-b');
     // The server ends the leader's session (as it does when the leader's process dies).
     await withPg(e2eDatabase().superuserUrl, (pg) =>
-      pg.query(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = ($1::bigint & 4294967295)::oid and granted`, [key2]),
+      pg.query(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = ($1::bigint & 4294967295)::oid and granted
+                                         and database = (select oid from pg_database where datname = current_database())`, [key2]),
     );
     await until(() => !a.running, 2_000);
     await until(() => b.running || a.running, 2_000);

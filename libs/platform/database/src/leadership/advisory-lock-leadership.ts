@@ -157,7 +157,8 @@ export class AdvisoryLockLeadership {
     const idleTimeout = Math.max(1_000, this.timing.checkMs * 3);
     const client = new Client({
       connectionString: this.options.connectionString,
-      application_name: `ai-commons-leader-${this.options.name}`,
+      // The pid tells operators (and the multi-replica test) which process leads.
+      application_name: `ai-commons-leader-${this.options.name}-${process.pid}`,
       connectionTimeoutMillis: 5_000,
       query_timeout: Math.max(1_000, this.timing.checkMs),
       keepAlive: true,
