@@ -41,14 +41,14 @@ const SECURITY = `
  * - The primary key gains occurred_at (a partitioned table's unique keys include the partition key).
  * - The application cannot create tables (it only uses the schema), so two SECURITY DEFINER
  *   functions owned by the owner are its only way to manage partitions, each doing one bounded thing:
- *   `usage_records_ensure_partitions(months_ahead)` creates the partitions from the current month up
+ *   `usage_records_ensure_partitions(months_ahead)` creates the partitions from the previous month up
  *   to `months_ahead` months later (at most 24), and `usage_records_drop_partitions_older_than(keep_months)`
  *   drops partitions that ended more than `keep_months` months ago and refuses anything below 60
  *   (5 years: the retention floor for financial transaction records, see libs/domain/usage-retention
  *   in the README) — the floor lives in the database, so no configuration can go under it.
  * - No default partition: a row outside every partition fails its insert loudly (the gateway's
  *   recorder keeps it as a dead letter) instead of piling up where the monthly detach cannot move it.
- *   The migration creates partitions for every month with data plus three months ahead.
+ *   The migration creates partitions for every month with data, the previous month and three ahead.
  * - Every partition has RLS ENABLE + FORCE and no policies and no grants: the application reaches
  *   rows only through the parent, whose policies apply; a direct read of a partition sees nothing.
  */
@@ -91,14 +91,15 @@ export class UsageRecordsMonthlyPartitions1765700000000 implements MigrationInte
         language plpgsql security definer set search_path = public as $$
         declare
           created integer := 0;
-          month_start timestamptz := usage_records_month_start(now());
+          -- From the previous month: a record stamped just before midnight may arrive just after it.
+          month_start timestamptz := (usage_records_month_start(now()) at time zone 'Asia/Seoul' - interval '1 month') at time zone 'Asia/Seoul';
         begin
           if months_ahead is null or months_ahead < 0 or months_ahead > 24 then
             raise exception 'months_ahead must be between 0 and 24, not %', months_ahead using errcode = 'invalid_parameter_value';
           end if;
           -- One creator at a time (replicas may race for a moment around a leadership hand-over).
           perform pg_advisory_xact_lock(hashtext('usage_records_partitions'));
-          for i in 0..months_ahead loop
+          for i in 0..months_ahead + 1 loop
             if usage_records_create_partition(month_start) then created := created + 1; end if;
             month_start := (month_start at time zone 'Asia/Seoul' + interval '1 month') at time zone 'Asia/Seoul';
           end loop;

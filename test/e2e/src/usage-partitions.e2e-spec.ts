@@ -21,7 +21,7 @@ const partitions = async () =>
   ));
 
 describe('usage_records partitioned by month', () => {
-  it('is a partitioned table with RLS forced on the parent and on every partition, months created ahead', async () => {
+  it('is a partitioned table with RLS forced on the parent and on every partition, months created ahead (and the previous one, for late records)', async () => {
     const [parent] = await superuser<{ relkind: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
       `select relkind, relrowsecurity, relforcerowsecurity from pg_class where relname = 'usage_records'`,
     );
@@ -29,7 +29,7 @@ describe('usage_records partitioned by month', () => {
     const maintenance = new UsagePartitionMaintenance({ connectionString: e2eDatabase().appUrl, intervalMs: 60_000, aheadMonths: 6, retentionMonths: 60 });
     await maintenance.runOnce();
     const names = (await partitions()).map((partition) => partition.relname);
-    for (let ahead = 0; ahead <= 6; ahead++) expect(names).toContain(partitionName(ahead));
+    for (let ahead = -1; ahead <= 6; ahead++) expect(names).toContain(partitionName(ahead));
     expect((await partitions()).every((partition) => partition.relrowsecurity && partition.relforcerowsecurity)).toBe(true);
     // Idempotent: a second run (a new leader) creates nothing.
     expect((await maintenance.runOnce()).created).toBe(0);
