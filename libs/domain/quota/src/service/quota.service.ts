@@ -169,15 +169,19 @@ export class QuotaService {
   usageReport(principal: Principal, from: Date, to: Date, poolId?: string) {
     checkRange(from, to);
     return this.read(principal, 'quota usage report', async (tx) => {
+      // RLS alone filters a member's rows one by one over the whole month; naming the institution
+      // lets the (tenant_id, occurred_at) index find them (4× faster at 1-3 M rows, test/bench/scale).
+      const scope = RequestContext.current()?.tenantScope;
+      const ownTenant = scope?.kind === 'tenant' ? scope.tenantId : null;
       const rows = (await tx.query(
         `select u.tenant_id, u.model, to_char(u.occurred_at at time zone '${KST}', 'YYYY-MM-DD') as day,
                 count(*)::int as requests, count(*) filter (where u.outcome = 'success')::int as successful,
                 coalesce(sum(u.prompt_tokens), 0)::float8 as prompt_tokens, coalesce(sum(u.completion_tokens), 0)::float8 as completion_tokens
          from usage_records u
-         where u.occurred_at >= $1 and u.occurred_at < $2
+         where u.occurred_at >= $1 and u.occurred_at < $2 and ($4::uuid is null or u.tenant_id = $4)
            and ($3::uuid is null or exists (select 1 from quota_pool_endpoints pe where pe.pool_id = $3 and pe.endpoint_id = u.endpoint_id))
          group by 1, 2, 3 order by 3, 1, 2`,
-        [from, to, poolId ?? null],
+        [from, to, poolId ?? null, ownTenant],
       )) as { tenant_id: string; model: string; day: string; requests: number; successful: number; prompt_tokens: number; completion_tokens: number }[];
       return rows.map((row) => ({
         institutionId: row.tenant_id,
