@@ -15,13 +15,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, withPg } from '@ai-commons/testing';
+import { createTestDatabase, dropTestDatabase, TEST_APP_PASSWORD, withPg } from '@ai-commons/testing';
+import { APP_ROLE, urlForRole } from '@ai-commons/database';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const INSTITUTIONS = 50;
 /** The data spans this many months, ending now: a month holds 1/MONTHS of the rows. */
 const MONTHS = 12;
-const RUNS = 40;
+const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 40) || 40;
 const CHUNK = 500_000;
 const argument = (name: string) => {
   const at = process.argv.indexOf(name);
@@ -65,7 +66,29 @@ interface Measure {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+/** `--reuse <database> --label <name>`: measure a database kept by `--keep` again (e.g. after adding an index), into results-<label>.md. */
+async function remeasure(name: string, label: string): Promise<void> {
+  const superuser = new URL(ADMIN_URL);
+  superuser.pathname = `/${name}`;
+  const superuserUrl = superuser.toString();
+  const tenants = await withPg(superuserUrl, async (pg) => (await pg.query(`select id from institutions order by slug`)).rows.map((row) => row.id as string));
+  const [count] = await withPg(superuserUrl, async (pg) => (await pg.query(
+    `select (select count(*) from usage_records)::float8 as rows,
+            (select sum(pg_total_relation_size(inhrelid)) from pg_inherits where inhparent = 'usage_records'::regclass)::float8 as usage,
+            pg_total_relation_size('audit_events')::float8 as audit,
+            (select count(*) from pg_inherits where inhparent = 'usage_records'::regclass)::int as partitions`,
+  )).rows);
+  const app = new Client({ connectionString: urlForRole(ADMIN_URL, APP_ROLE, TEST_APP_PASSWORD, name) });
+  await app.connect();
+  const started = Date.now();
+  const measures = await measureStep(app, tenants, count.rows);
+  await app.end();
+  writeFileSync(join(__dirname, `results-${label}.md`), render(measures, [{ step: count.rows, usageBytes: count.usage, auditBytes: count.audit, usagePartitions: count.partitions, generateSeconds: 0 }], (Date.now() - started) / 1000));
+}
+
 async function main(): Promise<void> {
+  const reuse = argument('--reuse');
+  if (reuse) return remeasure(reuse, argument('--label') ?? 'remeasured');
   const name = `ai_commons_scalebench_${process.pid}`;
   const database = await createTestDatabase(ADMIN_URL, name);
   const measures: Measure[] = [];
