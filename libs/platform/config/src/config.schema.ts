@@ -130,6 +130,24 @@ export const configSchema = z
 
   /** How often the control plane runs a data-isolation verification on its own (ms); 0 turns it off. Default: daily. */
   ISOLATION_SCHEDULE_MS: z.coerce.number().int().min(0).default(86_400_000),
+  /**
+   * Periodic work of the control plane (isolation schedule, endpoint health probe, usage partition
+   * maintenance) runs in one replica: the holder of the job's PostgreSQL advisory lock. Followers
+   * try to take it this often (ms): the bound on a hand-over after the leader dies.
+   */
+  LEADERSHIP_RETRY_MS: positiveInt.max(600_000).default(5_000),
+  /** The leader checks its lock connection this often and stops the job when it fails (ms). */
+  LEADERSHIP_CHECK_MS: positiveInt.max(60_000).default(2_000),
+  /** How often the leader creates usage_records partitions ahead and drops expired ones (ms); 0 turns it off. Default: 6 h. */
+  USAGE_PARTITION_MAINTENANCE_MS: z.coerce.number().int().min(0).default(21_600_000),
+  /** Monthly usage_records partitions created ahead of the current month (KST). */
+  USAGE_PARTITIONS_AHEAD_MONTHS: z.coerce.number().int().min(1).max(24).default(3),
+  /**
+   * Usage records (the basis of billing and cost settlement between members) are kept this many
+   * months, at least 60 (5 years: 전자금융거래법 시행령 제12조, see the README); whole monthly
+   * partitions older than that are dropped. The database refuses less whatever this says.
+   */
+  USAGE_RECORDS_RETENTION_MONTHS: z.coerce.number().int().min(60, 'must be at least 60 (the 5-year legal minimum for financial transaction records)').max(1_200).default(60),
   /** Where the control plane reaches the gateway for the verification's gateway probes (unset: those probes are a warning). */
   GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 

@@ -13,3 +13,5 @@ export * from './refused-records';
 export * from './reload/change-listener';
 export * from './reload/changed-table';
 export * from './reload/notified-reloader';
+export * from './leadership';
+export * from './usage-partition-maintenance';

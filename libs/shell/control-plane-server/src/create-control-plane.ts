@@ -7,6 +7,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '@ai-commons/config';
 import { assertServingRole, createAppDataSource } from '@ai-commons/database';
 import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
+import { startControlPlaneLeaderJobs } from './leader-jobs';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { JsonLogger, createServiceRegistry, requestContextMiddleware, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
@@ -142,8 +143,8 @@ async function startApp(
   const url = `http://${config.CONTROL_PLANE_HOST}:${port}`;
   // The verification's GraphQL probes call this control plane's own API.
   app.get(VerificationRunner).controlPlaneUrl = url;
-  const prober = app.get(EndpointHealthProber);
-  prober.start(config.CATALOG_HEALTH_PROBE_INTERVAL_MS, (error) => logger.error(error as Error, 'EndpointHealthProber'));
+  // Periodic work runs in one control plane replica at a time (advisory-lock leadership).
+  const leaderJobs = startControlPlaneLeaderJobs(config, app.get(EndpointHealthProber), logger);
   const metricsServer: MetricsServer | undefined = registry && (await startMetricsServer(registry, config.METRICS_HOST, metricsPort));
   return {
     app,
@@ -152,7 +153,7 @@ async function startApp(
     metricsUrl: metricsServer?.url,
     /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
-      await prober.stop();
+      await leaderJobs.stop();
       await metricsServer?.close();
       // The app first: requests still running may record events (refusals) through the writer.
       await app.close();

@@ -1,0 +1,2 @@
+export * from './leadership-decision';
+export * from './advisory-lock-leadership';

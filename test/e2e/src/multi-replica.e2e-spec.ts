@@ -1,0 +1,228 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { withPg } from '@ai-commons/testing';
+import { e2eDatabase } from './support/environment';
+import { startCluster, type Cluster } from './support/cluster';
+import { createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
+import { createPoolFixture } from './support/quota-fixtures';
+
+const SLUGS = ['hanbit-bank', 'nuri-insurance', 'gaon-securities'] as const;
+/** The periodic jobs of the control plane, each under its own advisory-lock leadership. */
+const JOBS = ['isolation-schedule', 'endpoint-health-probe', 'usage-partitions'] as const;
+/** Stated hand-over bound with the cluster's LEADERSHIP_RETRY_MS=500: the server frees the lock when the process dies, a follower retries within 500 ms. */
+const HANDOVER_BOUND_MS = 3_000;
+const QUOTA_RPM = 30;
+
+type Answer = { status: number } | { error: string; sent: boolean };
+
+/**
+ * One request on a fresh connection (no keep-alive: a reused socket closed by a stopping server is
+ * a failure after sending, not a refusal). `sent` tells whether the connection was ever made.
+ */
+function post(url: string, apiKey: string, model: string, requestId: string): Promise<Answer> {
+  return new Promise((resolve) => {
+    let connected = false;
+    const req = http.request(
+      `${url}/v1/chat/completions`,
+      { method: 'POST', agent: false, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'x-request-id': requestId } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', (error) => resolve({ error: error.message, sent: true }));
+      },
+    );
+    req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, sent: connected || error.code !== 'ECONNREFUSED' }));
+    req.end(JSON.stringify({ model, messages: [{ role: 'user', content: 'replica test' }], max_tokens: 4 }));
+  });
+}
+
+async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const sql = <T = Record<string, unknown>>(text: string, parameters: unknown[] = []) =>
+  withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(text, parameters)).rows as T[]);
+
+/** Who holds each job's leadership lock: the pid in the lock connection's application_name. */
+async function leaders(): Promise<Record<string, number[]>> {
+  const rows = await sql<{ application_name: string }>(
+    `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'advisory' and l.granted and a.application_name like 'ai-commons-leader-%'
+        and l.database = (select oid from pg_database where datname = current_database())`,
+  );
+  const holders: Record<string, number[]> = {};
+  for (const { application_name } of rows) {
+    const [, job, pid] = /^ai-commons-leader-(.+)-(\d+)$/.exec(application_name)!;
+    (holders[job!] ??= []).push(Number(pid));
+  }
+  return holders;
+}
+
+const sequencerHolders = async () =>
+  (await sql<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and classid = x'61756469'::int::oid and objid = 1 and objsubid = 2
+                                       and database = (select oid from pg_database where datname = current_database())`))[0]!.n;
+
+describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Redis', () => {
+  let cluster: Cluster;
+  const run = randomBytes(3).toString('hex');
+  const quotaModel = `mr-quota-${run}`;
+  const loadModel = `mr-load-${run}`;
+  const keys = {} as Record<(typeof SLUGS)[number], string>;
+
+  beforeAll(async () => {
+    cluster = await startCluster(e2eDatabase(), {
+      redisPrefix: `aic:e2e:replicas:${run}`,
+      controlPlaneEnv: { ISOLATION_SCHEDULE_MS: '2000', CATALOG_HEALTH_PROBE_INTERVAL_MS: '1000', AUDIT_SEQUENCER_INTERVAL_MS: '100' },
+      gatewayEnv: { AUDIT_SEQUENCER_INTERVAL_MS: '100' },
+    });
+    const quotaEndpoints: string[] = [];
+    for (const slug of SLUGS) {
+      keys[slug] = (await createApiKeyFixture(slug)).secret;
+      quotaEndpoints.push((await createEndpointFixture({ tenantSlug: slug, name: quotaModel, upstreamUrl: cluster.simulator.url, upstreamModel: 'sim-llama' })).id);
+    }
+    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: loadModel, upstreamUrl: cluster.simulator.url, upstreamModel: 'sim-llama' });
+    await createPoolFixture({ capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: QUOTA_RPM, concurrentRequests: 100 }, headroom: 0.1, endpointIds: quotaEndpoints, members: SLUGS.map((slug) => ({ slug })) });
+    // Every gateway has loaded the new endpoints, keys and pool (change notifications).
+    for (const gateway of cluster.gateways) {
+      await until(async () => ('status' in (await post(gateway.url, keys['hanbit-bank'], loadModel, `warm-${run}`)) ? true : false), 30_000, 'gateway routes the new endpoint');
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('runs each periodic job, and the audit sequencer, in exactly one replica — a control plane', async () => {
+    const controlPlanePids = cluster.controlPlanes.map((child) => child.process.pid!);
+    const holders = await until(async () => {
+      const current = await leaders();
+      return JOBS.every((job) => current[job]?.length === 1) && current;
+    }, 15_000, 'every job has a leader');
+    for (const job of JOBS) expect(controlPlanePids).toContain(holders[job]![0]);
+    expect(await sequencerHolders()).toBe(1);
+  });
+
+  it('holds the quota across the three gateways: admitted requests in the minute ≤ the pool capacity', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 3 * QUOTA_RPM }, (_, i) => post(cluster.gateways[i % 3]!.url, keys[SLUGS[Math.floor(i / 3) % 3]!], quotaModel, `quota-${run}-${i}`)),
+    );
+    const statuses = answers.map((answer) => ('status' in answer ? answer.status : 0));
+    const admitted = statuses.filter((status) => status === 200).length;
+    // The documented bound of the Redis store (libs/domain/quota README): every sliding minute ≤ capacity, the store adds 0.
+    expect(admitted).toBeLessThanOrEqual(QUOTA_RPM);
+    expect(admitted).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status === 429).length).toBe(statuses.length - admitted);
+  });
+
+  it('runs one scheduled isolation verification at a time', async () => {
+    const runs = await until(async () => {
+      const rows = await sql<{ started_at: Date; finished_at: Date | null }>(`select started_at, finished_at from isolation_runs where trigger = 'schedule' order by started_at`);
+      return rows.filter((row) => row.finished_at).length >= 2 && rows;
+    }, 40_000, 'two scheduled runs');
+    for (let i = 1; i < runs.length; i++) expect(runs[i]!.started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finished_at!.getTime());
+  }, 60_000);
+
+  it(`moves the periodic work to the other control plane within ${HANDOVER_BOUND_MS} ms when the leader is killed (SIGKILL)`, async () => {
+    const before = await leaders();
+    const leaderPid = before['isolation-schedule']![0]!;
+    const leader = cluster.controlPlanes.find((child) => child.process.pid === leaderPid)!;
+    const follower = cluster.controlPlanes.find((child) => child !== leader)!;
+    const killedAt = Date.now();
+    leader.process.kill('SIGKILL');
+    await until(async () => {
+      const current = await leaders();
+      return JOBS.every((job) => current[job]?.length === 1 && current[job]![0] === follower.process.pid) && current;
+    }, HANDOVER_BOUND_MS + 2_000, 'hand-over');
+    const handOverMs = Date.now() - killedAt;
+    process.stdout.write(`leader killed: every job led by the other control plane after ${handOverMs} ms\n`);
+    expect(handOverMs).toBeLessThanOrEqual(HANDOVER_BOUND_MS);
+    // The sequencer too: one holder again (its own retry is 2 s).
+    await until(async () => (await sequencerHolders()) === 1, 5_000, 'sequencer lock');
+  });
+
+  it('loses no audit record of an answered request when a gateway is killed under load, and no usage record of the surviving gateways', async () => {
+    const answered = new Map<string, number>(); // request id → gateway index
+    let stop = false;
+    const workers = Array.from({ length: 9 }, async (_, worker) => {
+      for (let i = 0; !stop; i++) {
+        const gateway = worker % 3;
+        const requestId = `kill-${run}-${worker}-${i}`;
+        const answer = await post(cluster.gateways[gateway]!.url, keys['hanbit-bank'], loadModel, requestId);
+        if ('status' in answer && answer.status === 200) answered.set(requestId, gateway);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const victim = cluster.gateways[2]!;
+    victim.process.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    stop = true;
+    await Promise.all(workers);
+    cluster.gateways.splice(2, 1);
+
+    const ids = [...answered.keys()];
+    // The survivors flush their usage every 200 ms.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const admitted = new Set((await sql<{ request_id: string }>(`select request_id from audit_events where action = 'gateway.request.admitted' and request_id = any($1)`, [ids])).map((row) => row.request_id));
+    const used = new Set((await sql<{ request_id: string }>(`select request_id from usage_records where request_id = any($1)`, [ids])).map((row) => row.request_id));
+    const killedAnswered = ids.filter((id) => answered.get(id) === 2);
+    expect(killedAnswered.length).toBeGreaterThan(0);
+    expect(ids.filter((id) => !admitted.has(id))).toEqual([]);
+    const usageMissing = ids.filter((id) => !used.has(id));
+    process.stdout.write(
+      `gateway killed under load: ${ids.length} answered (${killedAnswered.length} by the killed one), ${admitted.size} admission records, ` +
+        `${usageMissing.length} answered without a usage record (${usageMissing.filter((id) => answered.get(id) === 2).length} of the killed gateway)\n`,
+    );
+    // The survivors lose nothing. The killed gateway loses the usage records it still held in memory:
+    // they are written in batches every GATEWAY_USAGE_FLUSH_MS (200 ms) after the answer, so at most
+    // the requests it answered in its last flush interval (the quota charge itself is in Redis,
+    // committed at admission, and is kept).
+    expect(usageMissing.filter((id) => answered.get(id) !== 2)).toEqual([]);
+  });
+
+  it('fails no request that had not started during a rolling restart of every gateway under load', async () => {
+    const urls = cluster.gateways.map((gateway) => gateway.url);
+    const failures: string[] = [];
+    let answered = 0;
+    let retried = 0;
+    let stop = false;
+    const workers = Array.from({ length: 6 }, async (_, worker) => {
+      for (let i = 0; !stop; i++) {
+        // The client's only retry: connection refused before anything was sent goes to the next gateway.
+        for (let attempt = 0; ; attempt++) {
+          const answer = await post(urls[(worker + i + attempt) % urls.length]!, keys['hanbit-bank'], loadModel, `roll-${run}-${worker}-${i}`);
+          if ('status' in answer) {
+            if (answer.status === 200) answered++;
+            else failures.push(`status ${answer.status}`);
+            break;
+          }
+          if (answer.sent || attempt > 10) {
+            failures.push(answer.error);
+            break;
+          }
+          retried++;
+        }
+      }
+    });
+    // Replace every gateway, one at a time: a new one up, then the old one stopped (SIGTERM: it drains).
+    for (let index = 0; index < urls.length; index++) {
+      const old = cluster.gateways[index]!;
+      const replacement = await cluster.startGateway();
+      urls[index] = replacement.url;
+      old.process.kill('SIGTERM');
+      await old.exited;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stop = true;
+    await Promise.all(workers);
+    process.stdout.write(`rolling restart: ${answered} answered, ${retried} refused connections retried, ${failures.length} failed\n`);
+    expect(answered).toBeGreaterThan(0);
+    expect(failures).toEqual([]);
+  }, 90_000);
+});
