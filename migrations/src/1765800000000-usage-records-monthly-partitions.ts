@@ -17,11 +17,15 @@ const COLUMNS = `
   outcome text not null,
   streamed boolean not null default false,
   occurred_at timestamptz not null,
+  use_case_id uuid,
   constraint usage_records_tokens_non_negative check (prompt_tokens >= 0 and completion_tokens >= 0),
   constraint usage_records_outcome_check check (outcome in ('success', 'upstream_error', 'client_error', 'rejected', 'cancelled'))`;
 
 const COLUMN_LIST = `tenant_id, id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
-  prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at`;
+  prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id`;
+
+/** Usage by use case (the register's migration, 1765700000000, added the column and this index). */
+const USE_CASE_INDEX = `create index usage_records_use_case on usage_records (tenant_id, use_case_id, occurred_at) where use_case_id is not null;`;
 
 /** RLS, policies and grants of usage_records (on the parent; partitions get RLS and no grants). */
 const SECURITY = `
@@ -61,12 +65,14 @@ export class UsageRecordsMonthlyPartitions1765800000000 implements MigrationInte
       alter table usage_records_unpartitioned no force row level security;
       alter index usage_records_pkey rename to usage_records_unpartitioned_pkey;
       alter index usage_records_report rename to usage_records_unpartitioned_report;
+      alter index usage_records_use_case rename to usage_records_unpartitioned_use_case;
 
       create table usage_records (${COLUMNS},
         primary key (tenant_id, id, occurred_at)
       ) partition by range (occurred_at);
       create index usage_records_report on usage_records (tenant_id, occurred_at);
       create index usage_records_time on usage_records (occurred_at);
+      ${USE_CASE_INDEX}
 
       -- The first instant of a KST month, and the name of its partition.
       create function usage_records_month_start(at timestamptz) returns timestamptz
@@ -154,12 +160,14 @@ export class UsageRecordsMonthlyPartitions1765800000000 implements MigrationInte
       alter table usage_records rename to usage_records_partitioned;
       alter index usage_records_pkey rename to usage_records_partitioned_pkey;
       alter index usage_records_report rename to usage_records_partitioned_report;
+      alter index usage_records_use_case rename to usage_records_partitioned_use_case;
       drop index usage_records_time;
 
       create table usage_records (${COLUMNS},
         primary key (tenant_id, id)
       );
       create index usage_records_report on usage_records (tenant_id, occurred_at);
+      ${USE_CASE_INDEX}
       insert into usage_records (${COLUMN_LIST}) select ${COLUMN_LIST} from usage_records_partitioned;
       drop table usage_records_partitioned;
       drop function usage_records_drop_partitions_older_than(integer);

@@ -41,8 +41,9 @@ describe('row-level security as the app role', () => {
   it('every table with tenant data has RLS enabled and forced, with policies', async () => {
     await withPg(e2eDatabase().superuserUrl, async (client) => {
       const tables = await client.query(`
-        select c.relname, c.relrowsecurity, c.relforcerowsecurity,
-               (select count(*) from pg_policies p where p.tablename = c.relname)::int as policies
+        select c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
+               (select count(*) from pg_policies p where p.tablename = c.relname)::int as policies,
+               has_table_privilege('ai_commons_app', c.oid, 'select,insert,update,delete') as app_privileges
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r' and c.relname <> 'schema_migrations'`);
       expect(tables.rows.length).toBeGreaterThanOrEqual(3);
@@ -50,7 +51,10 @@ describe('row-level security as the app role', () => {
         expect({ table: table.relname, rls: table.relrowsecurity, forced: table.relforcerowsecurity }).toEqual({
           table: table.relname, rls: true, forced: true,
         });
-        expect(table.policies).toBeGreaterThan(0);
+        // A partition (usage_records by month) has no policies and no grants: the application
+        // reaches its rows only through the partitioned parent, whose policies apply.
+        if (table.relispartition) expect({ table: table.relname, policies: table.policies, appPrivileges: table.app_privileges }).toEqual({ table: table.relname, policies: 0, appPrivileges: false });
+        else expect(table.policies).toBeGreaterThan(0);
       }
     });
   });
