@@ -73,7 +73,7 @@ describe('myIsolationEvidence (tenant-scoped isolation read)', () => {
       const response = await evidenceOf(user);
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
-    const runs = await graphqlRequest(controlPlane.url, '{ isolationRuns { id } }', { token: await userToken('hanbit-bank-admin') });
+    const runs = await graphqlRequest(controlPlane.url, '{ isolationRuns { edges { node { id } } } }', { token: await userToken('hanbit-bank-admin') });
     expect(runs.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -15,7 +15,7 @@ export const rlsTenantTables: IsolationCheck = {
   concern: 'other-members',
   method:
     'As the app role, reads pg_class and pg_policies for every public table with a tenant_id column (and institutions): ' +
-    'row security must be ENABLEd and FORCEd, with at least one policy.',
+    'row security must be ENABLEd and FORCEd, with at least one policy (a partitioned table is checked as its parent, the only way in).',
   async run(context) {
     const rows: TableSecurity[] = await context.asSystem((tx) =>
       tx.query(

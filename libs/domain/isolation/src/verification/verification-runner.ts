@@ -121,10 +121,11 @@ export class VerificationRunner {
   private async context(runId: string, now: Date): Promise<RunContext> {
     return this.system(async (tx) => {
       const institutions: RunInstitution[] = await tx.query(`select id, slug, status, data_classification_ceiling as ceiling from institutions where status <> 'offboarded' order by slug`);
+      // Partitions (usage_records by month) are reached only through their parent, which is checked.
       const tables: { table: string }[] = await tx.query(`
         select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
         join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-        where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`);
+        where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`);
       const policyRows: { document: unknown }[] = await tx.query('select document from data_policy_versions where policy_id = $1 order by version desc limit 1', [DEFAULT_POLICY.policyId]);
       let policy: PolicyDocument = DEFAULT_POLICY;
       if (policyRows.length) {
