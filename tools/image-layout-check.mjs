@@ -93,7 +93,7 @@ function productionDependencies() {
 function buildLayout() {
   // Build stage: the sources copied as the Dockerfile copies them, compiled with the repository's swc.
   const build = path.join(work, 'build');
-  for (const entry of ['apps', 'libs', 'migrations', 'tools', '.swcrc', 'tsconfig.base.json', 'package.json']) {
+  for (const entry of ['apps', 'libs', 'migrations', 'tools', '.swcrc', 'tsconfig.base.json', 'schema.graphql', 'package.json']) {
     cpSync(path.join(repoRoot, entry), path.join(build, entry), { recursive: true, filter: (source) => !/[/\\](node_modules|dist)$/.test(source) });
   }
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(build, 'node_modules'), 'dir');
