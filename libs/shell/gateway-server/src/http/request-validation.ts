@@ -14,13 +14,10 @@ export interface ChatRequestSummary {
   /** `n`: completions asked for (1 when absent). */
   choices: number;
   includeUsage: boolean;
-  /** Characters of message text, for the quota estimate. */
-  promptCharacters: number;
 }
 
 export interface EmbeddingsRequestSummary {
   model: string;
-  promptCharacters: number;
 }
 
 function requireModel(body: Record<string, unknown>): string {
@@ -40,19 +37,17 @@ function optionalPositiveInteger(body: Record<string, unknown>, field: string): 
   return value;
 }
 
-function contentCharacters(content: unknown, index: number): number {
-  if (content === null || content === undefined) return 0;
-  if (typeof content === 'string') return content.length;
+// The quota estimate counts tokens itself (token-count); this only checks the content's shape.
+function checkContent(content: unknown, index: number): void {
+  if (content === null || content === undefined || typeof content === 'string') return;
   if (Array.isArray(content)) {
-    let characters = 0;
     for (const part of content) {
-      if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') {
-        characters += (part as { text: string }).text.length;
-      } else if (!part || typeof part !== 'object' || typeof (part as { type?: unknown }).type !== 'string') {
+      const isText = part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string';
+      if (!isText && (!part || typeof part !== 'object' || typeof (part as { type?: unknown }).type !== 'string')) {
         throw invalidRequest(`messages[${index}].content has an invalid part`, `messages[${index}].content`, 'invalid_type');
       }
     }
-    return characters;
+    return;
   }
   throw invalidRequest(`messages[${index}].content must be a string or an array of parts`, `messages[${index}].content`, 'invalid_type');
 }
@@ -65,14 +60,13 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequestS
   if (!Array.isArray(messages) || messages.length === 0) {
     throw invalidRequest('messages must be a non-empty array', 'messages', 'invalid_type');
   }
-  let promptCharacters = 0;
   messages.forEach((message: unknown, index) => {
     if (!message || typeof message !== 'object') throw invalidRequest(`messages[${index}] must be an object`, `messages[${index}]`, 'invalid_type');
     const { role, content } = message as { role?: unknown; content?: unknown };
     if (typeof role !== 'string' || !ROLES.has(role)) {
       throw invalidRequest(`messages[${index}].role must be one of ${[...ROLES].join(', ')}`, `messages[${index}].role`, 'invalid_value');
     }
-    promptCharacters += contentCharacters(content, index);
+    checkContent(content, index);
   });
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw invalidRequest('stream must be a boolean', 'stream', 'invalid_type');
@@ -93,7 +87,6 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequestS
     maxTokensField,
     choices: optionalPositiveInteger(body, 'n') ?? 1,
     includeUsage: (streamOptions as { include_usage?: unknown } | undefined)?.include_usage === true,
-    promptCharacters,
   };
 }
 
@@ -115,7 +108,7 @@ export function validateEmbeddingsRequest(body: Record<string, unknown>): Embedd
     throw invalidRequest('input must be a non-empty string or array (at most 2048 items)', 'input', 'invalid_type');
   }
   if (promptCharacters === 0) throw invalidRequest('input must not be empty', 'input', 'invalid_value');
-  return { model, promptCharacters };
+  return { model };
 }
 
 export interface CompletionsRequestSummary {
