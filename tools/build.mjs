@@ -24,19 +24,21 @@ function* sources(dir) {
 
 rmSync(out, { recursive: true, force: true });
 const files = ['apps', 'libs', 'migrations'].flatMap((d) => [...sources(path.join(root, d))]);
-await Promise.all(files.map(async (file) => {
-  const { code, map } = await transformFile(file, {
-    ...swcrc,
-    swcrc: false,
-    jsc: { ...swcrc.jsc, baseUrl: root, paths: compilerOptions.paths },
-    sourceMaps: true,
-    sourceFileName: path.relative(path.join(out, path.dirname(path.relative(root, file))), file),
-  });
-  const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
-  writeFileSync(`${target}.map`, map);
-}));
+await Promise.all(
+  files.map(async (file) => {
+    const { code, map } = await transformFile(file, {
+      ...swcrc,
+      swcrc: false,
+      jsc: { ...swcrc.jsc, baseUrl: root, paths: compilerOptions.paths },
+      sourceMaps: true,
+      sourceFileName: path.relative(path.join(out, path.dirname(path.relative(root, file))), file),
+    });
+    const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
+    writeFileSync(`${target}.map`, map);
+  }),
+);
 console.log(`built ${files.length} files into dist/`);
 
 // The web console (Vite), served by the control plane at /console; fails over its size budget.

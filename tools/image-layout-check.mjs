@@ -38,10 +38,13 @@ function mustSucceed(command, args, options) {
 
 function freePort() {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -84,7 +87,9 @@ function productionDependencies() {
     writeFileSync(path.join(staging, 'package.json'), manifest);
     writeFileSync(path.join(staging, 'package-lock.json'), lock);
     console.log(`» production dependencies (npm ci --omit=dev --omit=optional --ignore-scripts) into ${cache}`);
-    mustSucceed('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: staging });
+    mustSucceed('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: staging,
+    });
     renameSync(staging, cache);
   }
   return path.join(cache, 'node_modules');
@@ -127,9 +132,7 @@ function buildLayout() {
 const asRoot = process.getuid?.() === 0;
 function entrypoint(args, env = {}) {
   const node = path.join(runtime, 'node');
-  const [command, commandArgs] = asRoot
-    ? ['setpriv', [`--reuid=${SERVICE_UID}`, `--regid=${SERVICE_UID}`, '--clear-groups', node, ...args]]
-    : [node, args];
+  const [command, commandArgs] = asRoot ? ['setpriv', [`--reuid=${SERVICE_UID}`, `--regid=${SERVICE_UID}`, '--clear-groups', node, ...args]] : [node, args];
   const child = spawn(command, commandArgs, {
     cwd: app,
     env: { PATH: `${runtime}:/usr/bin:/bin`, HOME: '/nonexistent', TMPDIR: writable, NODE_ENV: 'production', AI_COMMONS_PREBUILT: '1', ...env },
@@ -164,7 +167,10 @@ async function checkLayout() {
   check('every production dependency is installed', missing.length === 0, missing.join(', '));
   const write = entrypoint(['-e', "require('node:fs').writeFileSync('dist/written-by-the-service', 'x')"]);
   const writeCode = await exitWithin(write, 10_000);
-  check(`the application directory is read-only for the service user (uid ${asRoot ? SERVICE_UID : process.getuid?.()})`, writeCode !== 0 && /EACCES|EROFS|EPERM/.test(write.output()));
+  check(
+    `the application directory is read-only for the service user (uid ${asRoot ? SERVICE_UID : process.getuid?.()})`,
+    writeCode !== 0 && /EACCES|EROFS|EPERM/.test(write.output()),
+  );
 }
 
 async function checkAuditVerifier() {
@@ -186,9 +192,16 @@ async function checkModelSimulator() {
 
 async function checkProductionRefusal() {
   for (const service of ['control-plane', 'gateway']) {
-    const run = entrypoint([`dist/apps/${service}/src/main.js`], { AI_COMMONS_PROFILE: 'production', DATABASE_APP_URL: 'postgres://ai_commons_app:x@127.0.0.1:1/none' });
+    const run = entrypoint([`dist/apps/${service}/src/main.js`], {
+      AI_COMMONS_PROFILE: 'production',
+      DATABASE_APP_URL: 'postgres://ai_commons_app:x@127.0.0.1:1/none',
+    });
     const code = await exitWithin(run, 20_000);
-    check(`${service} loads its whole module graph and refuses the production profile without secrets (exit 78)`, code === 78 && /CREDENTIAL_KEK/.test(run.output()), `exit ${code}: ${run.output().trim().split('\n')[0]?.slice(0, 160)}`);
+    check(
+      `${service} loads its whole module graph and refuses the production profile without secrets (exit 78)`,
+      code === 78 && /CREDENTIAL_KEK/.test(run.output()),
+      `exit ${code}: ${run.output().trim().split('\n')[0]?.slice(0, 160)}`,
+    );
   }
 }
 
@@ -201,7 +214,10 @@ async function checkServicesOnPostgres() {
   const { hostname, port } = new URL(ADMIN_URL);
   const reachable = await new Promise((resolve) => {
     const socket = net.connect({ host: hostname, port: Number(port || 5432), timeout: 1_000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true))).once('error', () => resolve(false)).once('timeout', () => (socket.destroy(), resolve(false)));
+    socket
+      .once('connect', () => (socket.destroy(), resolve(true)))
+      .once('error', () => resolve(false))
+      .once('timeout', () => (socket.destroy(), resolve(false)));
   });
   if (!reachable) {
     console.log(`  - SKIPPED: migrations and service readiness (no PostgreSQL at ${hostname}:${port || 5432})`);
@@ -216,22 +232,44 @@ async function checkServicesOnPostgres() {
     url.pathname = `/${name}`;
     return url.toString();
   };
-  const database = { DATABASE_URL: urlFor('ai_commons_owner', OWNER_PASSWORD), DATABASE_APP_URL: urlFor('ai_commons_app', APP_PASSWORD), DATABASE_ADMIN_URL: ADMIN_URL };
+  const database = {
+    DATABASE_URL: urlFor('ai_commons_owner', OWNER_PASSWORD),
+    DATABASE_APP_URL: urlFor('ai_commons_app', APP_PASSWORD),
+    DATABASE_ADMIN_URL: ADMIN_URL,
+  };
   try {
     // As the migrations Job runs them: bootstrap (roles, database; idempotent), then migrate.
     const bootstrap = entrypoint(['tools/db.mjs', 'bootstrap'], database);
     const bootstrapped = await exitWithin(bootstrap, 30_000);
-    check('bootstrap entrypoint (tools/db.mjs bootstrap) creates the roles and the database', bootstrapped === 0, `exit ${bootstrapped}${bootstrapped === 0 ? '' : `: ${bootstrap.output().slice(-800)}`}`);
+    check(
+      'bootstrap entrypoint (tools/db.mjs bootstrap) creates the roles and the database',
+      bootstrapped === 0,
+      `exit ${bootstrapped}${bootstrapped === 0 ? '' : `: ${bootstrap.output().slice(-800)}`}`,
+    );
     const migrate = entrypoint(['tools/db.mjs', 'migrate'], database);
     const migrated = await exitWithin(migrate, 60_000);
-    check('migrations entrypoint (tools/db.mjs migrate) migrates the fresh database', migrated === 0 && /applied: /.test(migrate.output()), `exit ${migrated}${migrated === 0 ? '' : `: ${migrate.output().slice(-800)}`}`);
+    check(
+      'migrations entrypoint (tools/db.mjs migrate) migrates the fresh database',
+      migrated === 0 && /applied: /.test(migrate.output()),
+      `exit ${migrated}${migrated === 0 ? '' : `: ${migrate.output().slice(-800)}`}`,
+    );
     if (migrated !== 0) return;
 
     const [controlPlanePort, gatewayPort] = [await freePort(), await freePort()];
-    const common = { AI_COMMONS_PROFILE: 'demo', DATABASE_APP_URL: database.DATABASE_APP_URL, KEYCLOAK_URL: process.env.KEYCLOAK_URL ?? 'http://localhost:18080', LOG_LEVEL: 'warn', ISOLATION_SCHEDULE_MS: '0', CATALOG_HEALTH_PROBE_INTERVAL_MS: '0' };
+    const common = {
+      AI_COMMONS_PROFILE: 'demo',
+      DATABASE_APP_URL: database.DATABASE_APP_URL,
+      KEYCLOAK_URL: process.env.KEYCLOAK_URL ?? 'http://localhost:18080',
+      LOG_LEVEL: 'warn',
+      ISOLATION_SCHEDULE_MS: '0',
+      CATALOG_HEALTH_PROBE_INTERVAL_MS: '0',
+    };
     const controlPlane = entrypoint(['dist/apps/control-plane/src/main.js'], { ...common, CONTROL_PLANE_PORT: String(controlPlanePort) });
     const gateway = entrypoint(['dist/apps/gateway/src/main.js'], { ...common, GATEWAY_PORT: String(gatewayPort), QUOTA_STORE: 'memory' });
-    const services = [['control plane', controlPlane, controlPlanePort, 'CONTROL_PLANE_PORT'], ['gateway', gateway, gatewayPort, 'GATEWAY_PORT']];
+    const services = [
+      ['control plane', controlPlane, controlPlanePort, 'CONTROL_PLANE_PORT'],
+      ['gateway', gateway, gatewayPort, 'GATEWAY_PORT'],
+    ];
     for (const [service, run, servicePort, portVariable] of services) {
       const ready = await waitFor(`http://127.0.0.1:${servicePort}/health/ready`, 200, 40_000, run.child);
       check(`${service} starts as the app role and reports ready`, Boolean(ready), ready ? '' : run.output().slice(-800));
@@ -248,7 +286,9 @@ async function checkServicesOnPostgres() {
 
 let failed = false;
 try {
-  console.log(`image layout check in ${work} (node ${process.version}, services as ${asRoot ? `uid ${SERVICE_UID} via setpriv` : 'the current non-root user'})`);
+  console.log(
+    `image layout check in ${work} (node ${process.version}, services as ${asRoot ? `uid ${SERVICE_UID} via setpriv` : 'the current non-root user'})`,
+  );
   buildLayout();
   console.log(`» layout ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await checkLayout();

@@ -14,9 +14,7 @@ const root = path.resolve(__dirname, '..');
 const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));
 
-const aliases = new Map(
-  Object.entries(compilerOptions.paths ?? {}).map(([alias, targets]) => [alias, path.join(root, targets[0])]),
-);
+const aliases = new Map(Object.entries(compilerOptions.paths ?? {}).map(([alias, targets]) => [alias, path.join(root, targets[0])]));
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolveAlias(request, ...rest) {

@@ -19,8 +19,7 @@ mkdirSync(logs, { recursive: true });
 const keycloakExternal = Boolean(process.env.KEYCLOAK_URL);
 const keycloakUrl = process.env.KEYCLOAK_URL ?? 'http://localhost:18080';
 // Only a Keycloak this run starts is stopped again on exit; a running one is reused and left alone.
-const keycloakWasRunning =
-  !keycloakExternal && (await run('bash', ['deploy/keycloak/keycloak.sh', 'status'], { stdio: 'ignore' })) === 0;
+const keycloakWasRunning = !keycloakExternal && (await run('bash', ['deploy/keycloak/keycloak.sh', 'status'], { stdio: 'ignore' })) === 0;
 const keycloakStart = keycloakExternal ? Promise.resolve(0) : run('bash', ['deploy/keycloak/keycloak.sh', 'start']);
 
 const database = await resolveDatabase();

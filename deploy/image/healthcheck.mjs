@@ -10,5 +10,12 @@ const candidates = env.HEALTHCHECK_URL
       `http://127.0.0.1:${env.GATEWAY_PORT ?? 4100}/health/live`,
       `http://127.0.0.1:${env.MODEL_SIM_PORT ?? 18090}/healthz`,
     ];
-const answers = await Promise.all(candidates.map((url) => fetch(url, { signal: AbortSignal.timeout(3_000) }).then((response) => response.ok, () => false)));
+const answers = await Promise.all(
+  candidates.map((url) =>
+    fetch(url, { signal: AbortSignal.timeout(3_000) }).then(
+      (response) => response.ok,
+      () => false,
+    ),
+  ),
+);
 process.exit(answers.some(Boolean) ? 0 : 1);

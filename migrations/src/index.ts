@@ -12,5 +12,18 @@ import { UseCaseRegister1765700000000 } from './1765700000000-use-case-register'
 import { UsageRecordsMonthlyPartitions1765800000000 } from './1765800000000-usage-records-monthly-partitions';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
-export const ALL_MIGRATIONS = [TenancyFoundation1764400000000, CatalogEndpointsUsage1764500000000, AuditLog1764700000000, QuotaPools1764800000000, IsolationAndPolicy1764900000000, AuditResponseDigest1765000000000, WriteDeadLetters1765200000000, GatewayRequestControls1765300000000, EndpointImageTokens1765400000000, SimulatorDriverRetired1765600000000, UseCaseRegister1765700000000, UsageRecordsMonthlyPartitions1765800000000];
+export const ALL_MIGRATIONS = [
+  TenancyFoundation1764400000000,
+  CatalogEndpointsUsage1764500000000,
+  AuditLog1764700000000,
+  QuotaPools1764800000000,
+  IsolationAndPolicy1764900000000,
+  AuditResponseDigest1765000000000,
+  WriteDeadLetters1765200000000,
+  GatewayRequestControls1765300000000,
+  EndpointImageTokens1765400000000,
+  SimulatorDriverRetired1765600000000,
+  UseCaseRegister1765700000000,
+  UsageRecordsMonthlyPartitions1765800000000,
+];
 export { UseCaseRegister1765700000000 };

@@ -6,10 +6,7 @@
 
 const CLASS_DECORATORS = new Set(['Resolver', 'Controller']);
 // Nest's GraphQL operation and HTTP route decorators: the guard runs before each of these.
-const HANDLER_DECORATORS = new Set([
-  'Query', 'Mutation', 'Subscription',
-  'Get', 'Post', 'Put', 'Patch', 'Delete', 'Head', 'Options', 'All', 'Search', 'Sse',
-]);
+const HANDLER_DECORATORS = new Set(['Query', 'Mutation', 'Subscription', 'Get', 'Post', 'Put', 'Patch', 'Delete', 'Head', 'Options', 'All', 'Search', 'Sse']);
 const FIELD_RESOLVER_DECORATORS = new Set(['ResolveField', 'ResolveProperty', 'ResolveReference']);
 const ACCESS_DECORATORS = new Set(['Roles', 'Public', 'Authenticated']);
 
@@ -32,20 +29,17 @@ module.exports = {
     docs: { description: 'Resolver and controller handlers carry @Roles(...), @Authenticated() or @Public()' },
     schema: [],
     messages: {
-      missing:
-        '{{kind}} handler "{{name}}" states no access: add @Roles(...), @Authenticated() or @Public() (the guard default is not documentation).',
+      missing: '{{kind}} handler "{{name}}" states no access: add @Roles(...), @Authenticated() or @Public() (the guard default is not documentation).',
       emptyRoles: '@Roles() with no role lets every authenticated caller in: say so with @Authenticated().',
       publicOverridesRoles:
         '@Public() on the class wins over @Roles on "{{name}}" (the guard reads the class after the method for @Public): the roles are never checked.',
-      fieldResolverAccess:
-        'Guards do not run on field resolvers: @{{decorator}} on "{{name}}" would not be enforced; the parent query decides access.',
+      fieldResolverAccess: 'Guards do not run on field resolvers: @{{decorator}} on "{{name}}" would not be enforced; the parent query decides access.',
     },
   },
   create(context) {
     function checkEmptyRoles(node) {
       for (const decorator of node.decorators ?? []) {
-        if (decoratorName(decorator) === 'Roles' && decorator.expression.type === 'CallExpression'
-          && decorator.expression.arguments.length === 0) {
+        if (decoratorName(decorator) === 'Roles' && decorator.expression.type === 'CallExpression' && decorator.expression.arguments.length === 0) {
           context.report({ node: decorator, messageId: 'emptyRoles' });
         }
       }

@@ -27,9 +27,7 @@ export async function resolveDatabase({ bootstrap = true } = {}) {
   if (process.env.DATABASE_URL) {
     const ownerUrl = process.env.DATABASE_URL;
     const databaseName = new URL(ownerUrl).pathname.slice(1);
-    const appUrl =
-      process.env.DATABASE_APP_URL ??
-      database.urlForRole(ownerUrl, database.APP_ROLE, process.env.DATABASE_APP_PASSWORD ?? DEV.app);
+    const appUrl = process.env.DATABASE_APP_URL ?? database.urlForRole(ownerUrl, database.APP_ROLE, process.env.DATABASE_APP_PASSWORD ?? DEV.app);
     if (bootstrap && process.env.DATABASE_ADMIN_URL) {
       await database.bootstrapDatabase({
         adminUrl: process.env.DATABASE_ADMIN_URL,
@@ -45,10 +43,10 @@ export async function resolveDatabase({ bootstrap = true } = {}) {
   const handle = (await portAnswers(EMBEDDED_PORT))
     ? { adminUrl: `postgres://postgres:${DEV.superuser}@127.0.0.1:${EMBEDDED_PORT}/postgres`, dataDir: undefined, stop: async () => {} }
     : await database.startEmbeddedPostgres({
-    preferredDataDir: path.join(repoRoot, '.data', 'postgres'),
-    port: EMBEDDED_PORT,
-    superuserPassword: DEV.superuser,
-  });
+        preferredDataDir: path.join(repoRoot, '.data', 'postgres'),
+        port: EMBEDDED_PORT,
+        superuserPassword: DEV.superuser,
+      });
   const databaseName = 'ai_commons';
   await database.bootstrapDatabase({ adminUrl: handle.adminUrl, databaseName, ownerPassword: DEV.owner, appPassword: DEV.app });
   return {

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './process.mjs';
 
-export async function ensureConsoleClient(keycloakUrl, { user = process.env.KEYCLOAK_ADMIN_USER ?? 'kcadmin', password = process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'kcadmin' } = {}) {
+export async function ensureConsoleClient(
+  keycloakUrl,
+  { user = process.env.KEYCLOAK_ADMIN_USER ?? 'kcadmin', password = process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'kcadmin' } = {},
+) {
   const realm = JSON.parse(readFileSync(path.join(repoRoot, 'deploy/keycloak/realms/ai-commons-realm.json'), 'utf8'));
   const client = realm.clients.find((c) => c.clientId === 'ai-commons-console');
   const tokenResponse = await fetch(`${keycloakUrl}/realms/master/protocol/openid-connect/token`, {

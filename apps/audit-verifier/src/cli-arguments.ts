@@ -10,7 +10,8 @@ export interface VerifierArguments {
   readonly threads: number;
 }
 
-export type ParsedArguments = { readonly kind: 'run'; readonly args: VerifierArguments } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
+export type ParsedArguments =
+  { readonly kind: 'run'; readonly args: VerifierArguments } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
 export const USAGE = `Usage: audit-verifier --bundle <dir> --public-key <pinned.pem> [--public-key <retired.pem> …] [--json] [--threads <n>]
 

@@ -16,7 +16,9 @@ export async function* readLineChunks(path: string, chunkSize = CHUNK_SIZE): Asy
     const size = Math.max(chunkSize, carried.length * 2);
     const block = Buffer.from(new SharedArrayBuffer(size));
     carried.copy(block);
-    const read = file.read(block, carried.length, size - carried.length, null).then(({ bytesRead }) => ({ block, filled: carried.length + bytesRead, bytesRead }));
+    const read = file
+      .read(block, carried.length, size - carried.length, null)
+      .then(({ bytesRead }) => ({ block, filled: carried.length + bytesRead, bytesRead }));
     // An I/O error surfaces where the block is awaited; until then it must not count as unhandled.
     read.catch(() => undefined);
     return read;

@@ -16,7 +16,10 @@ describe('parseArguments (node:util parseArgs tokens, this tool’s rules)', () 
   });
 
   it('keeps values that look like short options or contain "=" (paths are paths)', () => {
-    expect(parseArguments(['--bundle', '-odd-dir', '--public-key', 'a=b.pem'])).toMatchObject({ kind: 'run', args: { bundleDir: '-odd-dir', publicKeyPaths: ['a=b.pem'] } });
+    expect(parseArguments(['--bundle', '-odd-dir', '--public-key', 'a=b.pem'])).toMatchObject({
+      kind: 'run',
+      args: { bundleDir: '-odd-dir', publicKeyPaths: ['a=b.pem'] },
+    });
   });
 
   it('answers help for --help and -h, even with other options', () => {

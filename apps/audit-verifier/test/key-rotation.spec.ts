@@ -58,7 +58,10 @@ describe('--public-key given several times (after a signing-key rotation)', () =
   afterAll(() => dir.remove());
 
   it('collects every pinned key; other options still may be given once', () => {
-    expect(parseArguments(['--bundle', 'b', '--public-key', 'a.pem', '--public-key=b.pem'])).toMatchObject({ kind: 'run', args: { publicKeyPaths: ['a.pem', 'b.pem'] } });
+    expect(parseArguments(['--bundle', 'b', '--public-key', 'a.pem', '--public-key=b.pem'])).toMatchObject({
+      kind: 'run',
+      args: { publicKeyPaths: ['a.pem', 'b.pem'] },
+    });
     expect(parseArguments(['--bundle', 'b', '--bundle', 'c', '--public-key', 'a.pem'])).toEqual({ kind: 'error', message: '--bundle given twice' });
     expect(parseArguments(['--bundle', 'b'])).toMatchObject({ kind: 'error', message: expect.stringContaining('--public-key is required') });
   });

@@ -133,7 +133,9 @@ describe('audit-verifier CLI', () => {
     it('detects a deleted event in a filtered export through its orphaned proof', async () => {
       const dir = await fresh('filtered');
       let deleted = -1;
-      await editLines(dir, BUNDLE_FILES.events, (lines) => lines.filter((l, i) => (i === 3 ? ((deleted = (JSON.parse(l) as { leafIndex: number }).leafIndex), false) : true)));
+      await editLines(dir, BUNDLE_FILES.events, (lines) =>
+        lines.filter((l, i) => (i === 3 ? ((deleted = (JSON.parse(l) as { leafIndex: number }).leafIndex), false) : true)),
+      );
       const { report } = await verifyJson(dir);
       expect(failureCodes(report)).toEqual(['EVENT_MISSING', 'MANIFEST_MISMATCH']);
       expect(report.failures.find((f) => f.code === 'EVENT_MISSING')).toMatchObject({ leafIndex: deleted });
@@ -166,7 +168,10 @@ describe('audit-verifier CLI', () => {
       const proofForLeaf2 = inclusionProofFromNodeLookup(2, log.treeSize, log.nodes).map(toHex);
       await editFile(dir, BUNDLE_FILES.proofs, (text) => {
         const proofs = parseProofs(text);
-        return serializeProofs({ ...proofs, inclusion: [{ leafIndex: 2, proof: proofForLeaf2 }, ...proofs.inclusion].sort((a, b) => a.leafIndex - b.leafIndex) });
+        return serializeProofs({
+          ...proofs,
+          inclusion: [{ leafIndex: 2, proof: proofForLeaf2 }, ...proofs.inclusion].sort((a, b) => a.leafIndex - b.leafIndex),
+        });
       });
       const forged = canonicalJson({ event: { id: 'evt-forged', institution: 'shinhan', action: 'model.invoke' }, leafIndex: 2 });
       const leafOf = (line: string): number => (JSON.parse(line) as { leafIndex: number }).leafIndex;
@@ -234,7 +239,9 @@ describe('audit-verifier CLI', () => {
       await editLines(dir, BUNDLE_FILES.events, (lines) =>
         lines.map((l, i) => (i === 7 ? l.replace('"model.invoke"', '"model.invoka"') : i === 9 ? l.replace('{"event":', '{ "event":') : l)),
       );
-      const runs = await Promise.all(['0', '1', '3'].map((threads) => cli('--bundle', dir.bundleDir, '--public-key', dir.pinnedKeyPath, '--json', '--threads', threads)));
+      const runs = await Promise.all(
+        ['0', '1', '3'].map((threads) => cli('--bundle', dir.bundleDir, '--public-key', dir.pinnedKeyPath, '--json', '--threads', threads)),
+      );
       const reports = runs.map((run) => ({ code: run.code, report: { ...(JSON.parse(run.stdout) as VerificationReport), durationMs: 0 } }));
       expect(reports[0]!.code).toBe(1);
       expect(reports[0]!.report.failures).toContainEqual(expect.objectContaining({ code: 'EVENT_NOT_CANONICAL', line: 10 }));

@@ -68,14 +68,18 @@ export function App() {
   const content = page(location.path, roles);
   return (
     <>
-      <a className="skip" href="#main">{t('app.skipToContent')}</a>
+      <a className="skip" href="#main">
+        {t('app.skipToContent')}
+      </a>
       <header className="top">
         <span className="brand">{t('app.title')}</span>
         {me.data && (
           <span className="who" data-testid="who">
             {t('app.signedInAs', {
               user: me.data.me.institution ? `${me.data.me.username} · ${institutionName(me.data.me.institution)}` : me.data.me.username,
-              roles: knownRoles(roles).map((r) => t(`role.${r}`)).join(', '),
+              roles: knownRoles(roles)
+                .map((r) => t(`role.${r}`))
+                .join(', '),
             })}
           </span>
         )}
@@ -83,18 +87,24 @@ export function App() {
           {t('app.language')}
           <select value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
             {(Object.keys(LANGUAGE_NAMES) as Locale[]).map((code) => (
-              <option key={code} value={code}>{LANGUAGE_NAMES[code]}</option>
+              <option key={code} value={code}>
+                {LANGUAGE_NAMES[code]}
+              </option>
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void signOut()}>{t('app.signOut')}</button>
+        <button type="button" onClick={() => void signOut()}>
+          {t('app.signOut')}
+        </button>
       </header>
       <div className="layout">
         <nav aria-label={t('nav.label')} className="side">
           <ul>
             {navigationFor(roles).map((item) => (
               <li key={item.path}>
-                <Link to={item.path} aria-current={location.path.startsWith(item.path) ? 'page' : undefined}>{t(item.label)}</Link>
+                <Link to={item.path} aria-current={location.path.startsWith(item.path) ? 'page' : undefined}>
+                  {t(item.label)}
+                </Link>
               </li>
             ))}
           </ul>

@@ -18,7 +18,8 @@ function* sources(dir: string): Generator<string> {
 describe('the i18n catalogue', () => {
   it('has the same keys and placeholders in English as in Korean', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(ko).sort());
-    for (const key of Object.keys(ko) as (keyof typeof ko)[]) expect({ key, placeholders: placeholders(en[key]) }).toEqual({ key, placeholders: placeholders(ko[key]) });
+    for (const key of Object.keys(ko) as (keyof typeof ko)[])
+      expect({ key, placeholders: placeholders(en[key]) }).toEqual({ key, placeholders: placeholders(ko[key]) });
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

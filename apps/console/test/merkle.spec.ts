@@ -38,7 +38,9 @@ describe('in-browser Merkle verification (RFC 9162, transparency-dev vectors)', 
     const vector = INCLUSION_VECTORS.find((v) => v.proof.length > 1)!;
     const proof = vector.proof.map(hexToBytes);
     await expect(rootFromInclusionProof(vector.leafIndex, vector.treeSize, hashes[vector.leafIndex]!, proof.slice(1))).rejects.toBeInstanceOf(ProofShapeError);
-    await expect(rootFromInclusionProof(vector.leafIndex, vector.treeSize, hashes[vector.leafIndex]!, [...proof, proof[0]!])).rejects.toBeInstanceOf(ProofShapeError);
+    await expect(rootFromInclusionProof(vector.leafIndex, vector.treeSize, hashes[vector.leafIndex]!, [...proof, proof[0]!])).rejects.toBeInstanceOf(
+      ProofShapeError,
+    );
     await expect(rootFromInclusionProof(8, 8, hashes[0]!, proof)).rejects.toBeInstanceOf(ProofShapeError);
     await expect(rootFromInclusionProof(-1, 8, hashes[0]!, proof)).rejects.toBeInstanceOf(ProofShapeError);
     await expect(rootFromInclusionProof(0, 8, hashes[0]!.slice(1), proof)).rejects.toBeInstanceOf(ProofShapeError);

@@ -22,7 +22,14 @@ function fixture(leafIndex = 2): { eventId: string; proof: InclusionProofData } 
   const head = signTreeHead({ treeSize: 4, timestamp: '2026-12-03T09:00:00.000Z', rootHash: toHex(root) }, privateKey);
   return {
     eventId: `00000000-0000-4000-8000-00000000000${leafIndex}`,
-    proof: { leafIndex, treeSize: 4, leafHash: toHex(leaves[leafIndex]!), canonicalEvent: events[leafIndex]!, proof: [toHex(sibling), toHex(uncle)], treeHead: head },
+    proof: {
+      leafIndex,
+      treeSize: 4,
+      leafHash: toHex(leaves[leafIndex]!),
+      canonicalEvent: events[leafIndex]!,
+      proof: [toHex(sibling), toHex(uncle)],
+      treeHead: head,
+    },
   };
 }
 
@@ -39,7 +46,11 @@ describe('verifyEventInclusion (WebCrypto SHA-256 and Ed25519)', () => {
 
   const failures: [string, (proof: InclusionProofData) => InclusionProofData, string][] = [
     ['one proof hash altered', (p) => ({ ...p, proof: [p.proof[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0')), p.proof[1]!] }), 'root-hash'],
-    ['the root hash altered', (p) => ({ ...p, treeHead: { ...p.treeHead, rootHash: p.treeHead.rootHash.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } }), 'root-hash'],
+    [
+      'the root hash altered',
+      (p) => ({ ...p, treeHead: { ...p.treeHead, rootHash: p.treeHead.rootHash.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } }),
+      'root-hash',
+    ],
     ['a proof element missing', (p) => ({ ...p, proof: p.proof.slice(1) }), 'proof-shape'],
     ['a proof element not hex', (p) => ({ ...p, proof: ['zz', p.proof[1]!] }), 'proof-shape'],
     ['another event in the leaf', (p) => ({ ...p, canonicalEvent: p.canonicalEvent.replace('test.event', 'test.other') }), 'leaf-hash'],

@@ -10,14 +10,23 @@ import { verifyIsolationReport } from '../src/verification/verify-report';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const report = { purpose: 'ai-commons/isolation-report', formatVersion: 1, runId: 'r1', status: 'passed', summary: { pass: 2, fail: 0 }, checks: [{ id: 'b', évidence: { 'z': 1, 'a': [true, null, 'x'] } }] };
+const report = {
+  purpose: 'ai-commons/isolation-report',
+  formatVersion: 1,
+  runId: 'r1',
+  status: 'passed',
+  summary: { pass: 2, fail: 0 },
+  checks: [{ id: 'b', évidence: { z: 1, a: [true, null, 'x'] } }],
+};
 
 describe('verifyIsolationReport (WebCrypto, RFC 8785)', () => {
   it('canonical JSON is the server’s for any JSON data (property)', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      const data = JSON.parse(JSON.stringify(value)) as unknown;
-      expect(canonicalJson(data)).toBe(serverCanonicalJson(data));
-    }));
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const data = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(canonicalJson(data)).toBe(serverCanonicalJson(data));
+      }),
+    );
   });
 
   it('verifies what the server signed; names the failed check otherwise', async () => {
@@ -26,7 +35,10 @@ describe('verifyIsolationReport (WebCrypto, RFC 8785)', () => {
     const signature = { keyId: key.keyId, sha256: createHash('sha256').update(bytes).digest('hex'), value: sign(null, bytes, privateKey).toString('base64') };
     expect(await verifyIsolationReport({ report, signature }, key)).toMatchObject({ ok: true, sha256: signature.sha256 });
     expect(await verifyIsolationReport({ report: { ...report, status: 'failed' }, signature }, key)).toMatchObject({ ok: false, check: 'sha256' });
-    expect(await verifyIsolationReport({ report, signature: { ...signature, value: Buffer.alloc(64).toString('base64') } }, key)).toMatchObject({ ok: false, check: 'signature' });
+    expect(await verifyIsolationReport({ report, signature: { ...signature, value: Buffer.alloc(64).toString('base64') } }, key)).toMatchObject({
+      ok: false,
+      check: 'signature',
+    });
     const other = await parsePinnedKey(generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
     expect(await verifyIsolationReport({ report, signature }, other)).toMatchObject({ ok: false, check: 'key-id' });
   });

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger('control-plane', config.LOG_LEVEL);
-  if (config.AI_COMMONS_PROFILE === 'demo') logger.event('warn', 'config.demo_profile', { note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production' });
+  if (config.AI_COMMONS_PROFILE === 'demo')
+    logger.event('warn', 'config.demo_profile', {
+      note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production',
+    });
   const controlPlane = await createControlPlane(config, { logger });
   logger.event('info', 'control-plane.ready', { url: controlPlane.url, graphql: `${controlPlane.url}/graphql` });
 
@@ -25,7 +28,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.event('info', 'control-plane.stopping', { signal, pendingAudit: controlPlane.audit.writer.pending, pendingAuthenticationFailures: controlPlane.audit.authenticationFailures.recorder.pending });
+    logger.event('info', 'control-plane.stopping', {
+      signal,
+      pendingAudit: controlPlane.audit.writer.pending,
+      pendingAuthenticationFailures: controlPlane.audit.authenticationFailures.recorder.pending,
+    });
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS);
     force.unref();
     controlPlane.close().then(

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger('gateway', config.LOG_LEVEL);
-  if (config.AI_COMMONS_PROFILE === 'demo') logger.event('warn', 'config.demo_profile', { note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production' });
+  if (config.AI_COMMONS_PROFILE === 'demo')
+    logger.event('warn', 'config.demo_profile', {
+      note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production',
+    });
   const gateway = await createGateway(config, { logger });
   logger.event('info', 'gateway.ready', { url: gateway.url, openaiBaseUrl: `${gateway.url}/v1` });
 

@@ -119,7 +119,14 @@ describe('chat completions through the official openai client', () => {
       model: 'gpt-4o-mini',
       messages: [
         { role: 'system', content: 'You are terse.' }, // 3 + 1 + 4
-        { role: 'user', name: 'kim', content: [{ type: 'text', text: '잔액 조회' }, { type: 'image_url', image_url: { url: 'data:,x' } }] }, // 3 + 1 + (1 + 1) + 4 + 85
+        {
+          role: 'user',
+          name: 'kim',
+          content: [
+            { type: 'text', text: '잔액 조회' },
+            { type: 'image_url', image_url: { url: 'data:,x' } },
+          ],
+        }, // 3 + 1 + (1 + 1) + 4 + 85
         {
           role: 'assistant',
           content: null,
@@ -133,9 +140,7 @@ describe('chat completions through the official openai client', () => {
 
   it('surfaces bad input as a 400 APIError with the OpenAI error body', async () => {
     const client = openAiClient(simulator);
-    const error = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [], max_tokens: 3 })
-      .catch((caught: unknown) => caught);
+    const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [], max_tokens: 3 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).status).toBe(400);
     expect((error as APIError).type).toBe('invalid_request_error');

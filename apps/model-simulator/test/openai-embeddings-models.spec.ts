@@ -60,9 +60,7 @@ describe('embeddings and models through the official openai client', () => {
     expect(empty.body.error).toMatchObject({ type: 'invalid_request_error', param: 'input' });
 
     const client = openAiClient(simulator);
-    const error = await client.embeddings
-      .create({ model: 'text-embedding-3-small', input: 'x', dimensions: 65 })
-      .catch((caught: unknown) => caught);
+    const error = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'x', dimensions: 65 }).catch((caught: unknown) => caught);
     expect((error as APIError).status).toBe(400);
     expect((error as APIError).param).toBe('dimensions');
   });

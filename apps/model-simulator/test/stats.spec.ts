@@ -84,7 +84,16 @@ describe('stats counters', () => {
   afterAll(() => simulator.close());
 
   it('account for every request of any concurrent mix exactly once', async () => {
-    const kinds = fc.constantFrom<RequestKind>('chat', 'chatStream', 'embeddings', 'injected', 'badInput', 'unknownModel', 'stallThenAbort', 'streamStallThenAbort');
+    const kinds = fc.constantFrom<RequestKind>(
+      'chat',
+      'chatStream',
+      'embeddings',
+      'injected',
+      'badInput',
+      'unknownModel',
+      'stallThenAbort',
+      'streamStallThenAbort',
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(kinds, { maxLength: 10 }), async (mix) => {
         simulator.resetStats();

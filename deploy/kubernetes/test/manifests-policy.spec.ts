@@ -8,10 +8,13 @@ import { describeRendered, kubernetesDirectory, OVERLAYS, renderOverlay, type Ku
 import { containersOf, workloads, type Workload } from './workloads';
 
 const APP_IMAGE = /^registry\.ai-commons\.internal\/ai-commons:[0-9][^:]*$/;
-const secretsReferenced = (workload: Workload) => containersOf(workload.pod).flatMap(({ container }) => [
-  ...(container.envFrom ?? []).map((source: { secretRef?: { name: string } }) => source.secretRef?.name),
-  ...(container.env ?? []).map((variable: { valueFrom?: { secretKeyRef?: { name: string } } }) => variable.valueFrom?.secretKeyRef?.name),
-]).filter(Boolean);
+const secretsReferenced = (workload: Workload) =>
+  containersOf(workload.pod)
+    .flatMap(({ container }) => [
+      ...(container.envFrom ?? []).map((source: { secretRef?: { name: string } }) => source.secretRef?.name),
+      ...(container.env ?? []).map((variable: { valueFrom?: { secretKeyRef?: { name: string } } }) => variable.valueFrom?.secretKeyRef?.name),
+    ])
+    .filter(Boolean);
 const find = (objects: KubernetesObject[], kind: string, name: string) => {
   const object = objects.find((candidate) => candidate.kind === kind && candidate.metadata.name === name);
   if (!object) throw new Error(`no ${kind}/${name}`);
@@ -25,7 +28,14 @@ describeRendered('manifest policies', () => {
 
     it('has the workloads it should', () => {
       const ids = all().map((workload) => workload.id);
-      expect(ids).toEqual(expect.arrayContaining(['Deployment/ai-commons/control-plane', 'Deployment/ai-commons/gateway', 'Job/ai-commons/db-migrate', 'StatefulSet/ai-commons-data/valkey']));
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'Deployment/ai-commons/control-plane',
+          'Deployment/ai-commons/gateway',
+          'Job/ai-commons/db-migrate',
+          'StatefulSet/ai-commons-data/valkey',
+        ]),
+      );
       if (overlay === 'demo') expect(ids).toContain('Deployment/ai-commons-models/model-simulator');
     });
 
@@ -47,24 +57,36 @@ describeRendered('manifest policies', () => {
           if (security.privileged) problems.push(`${where}: privileged`);
           if (!(security.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where}: does not drop ALL capabilities`);
           if ((security.capabilities?.add ?? []).length) problems.push(`${where}: adds capabilities`);
-          if ((security.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccomp is not RuntimeDefault`);
+          if ((security.seccompProfile ?? pod.securityContext?.seccompProfile)?.type !== 'RuntimeDefault')
+            problems.push(`${where}: seccomp is not RuntimeDefault`);
         }
       }
       expect(problems).toEqual([]);
     });
 
     it('gives every container CPU and memory requests and limits', () => {
-      const problems = all().flatMap((workload) => containersOf(workload.pod).flatMap(({ name, container }) =>
-        ['requests', 'limits'].flatMap((bound) => ['cpu', 'memory']
-          .filter((resource) => !container.resources?.[bound]?.[resource])
-          .map((resource) => `${workload.id} ${name}: no ${resource} ${bound}`))));
+      const problems = all().flatMap((workload) =>
+        containersOf(workload.pod).flatMap(({ name, container }) =>
+          ['requests', 'limits'].flatMap((bound) =>
+            ['cpu', 'memory']
+              .filter((resource) => !container.resources?.[bound]?.[resource])
+              .map((resource) => `${workload.id} ${name}: no ${resource} ${bound}`),
+          ),
+        ),
+      );
       expect(problems).toEqual([]);
     });
 
     it('gives every long-running container liveness and readiness probes', () => {
-      const problems = all().filter((workload) => !['Job', 'CronJob'].includes(workload.object.kind)).flatMap((workload) =>
-        containersOf(workload.pod).filter(({ init }) => !init).flatMap(({ name, container }) =>
-          ['livenessProbe', 'readinessProbe'].filter((probe) => !container[probe]).map((probe) => `${workload.id} ${name}: no ${probe}`)));
+      const problems = all()
+        .filter((workload) => !['Job', 'CronJob'].includes(workload.object.kind))
+        .flatMap((workload) =>
+          containersOf(workload.pod)
+            .filter(({ init }) => !init)
+            .flatMap(({ name, container }) =>
+              ['livenessProbe', 'readinessProbe'].filter((probe) => !container[probe]).map((probe) => `${workload.id} ${name}: no ${probe}`),
+            ),
+        );
       expect(problems).toEqual([]);
     });
 
@@ -72,12 +94,19 @@ describeRendered('manifest policies', () => {
       const budgets = objects().filter((object) => object.kind === 'PodDisruptionBudget');
       const problems: string[] = [];
       for (const workload of all().filter((candidate) => ['Deployment', 'StatefulSet'].includes(candidate.object.kind))) {
-        const budget = budgets.find((candidate) => candidate.metadata.namespace === workload.namespace && selectorMatches(candidate.spec.selector, workload.podLabels));
+        const budget = budgets.find(
+          (candidate) => candidate.metadata.namespace === workload.namespace && selectorMatches(candidate.spec.selector, workload.podLabels),
+        );
         if (!budget) problems.push(`${workload.id}: no PodDisruptionBudget`);
-        else if (budget.spec.maxUnavailable === undefined && !(budget.spec.minAvailable >= 1)) problems.push(`${workload.id}: PodDisruptionBudget allows no disruption bound`);
-        const spread = (workload.pod.topologySpreadConstraints ?? []).filter((constraint: { labelSelector: object }) => selectorMatches(constraint.labelSelector, workload.podLabels));
-        if (!spread.some((constraint: { topologyKey: string }) => constraint.topologyKey === 'kubernetes.io/hostname')) problems.push(`${workload.id}: not spread over nodes`);
-        if (workload.object.spec.replicas > 1 && budget?.spec.minAvailable !== undefined && budget.spec.minAvailable >= workload.object.spec.replicas) problems.push(`${workload.id}: PodDisruptionBudget blocks every drain`);
+        else if (budget.spec.maxUnavailable === undefined && !(budget.spec.minAvailable >= 1))
+          problems.push(`${workload.id}: PodDisruptionBudget allows no disruption bound`);
+        const spread = (workload.pod.topologySpreadConstraints ?? []).filter((constraint: { labelSelector: object }) =>
+          selectorMatches(constraint.labelSelector, workload.podLabels),
+        );
+        if (!spread.some((constraint: { topologyKey: string }) => constraint.topologyKey === 'kubernetes.io/hostname'))
+          problems.push(`${workload.id}: not spread over nodes`);
+        if (workload.object.spec.replicas > 1 && budget?.spec.minAvailable !== undefined && budget.spec.minAvailable >= workload.object.spec.replicas)
+          problems.push(`${workload.id}: PodDisruptionBudget blocks every drain`);
       }
       expect(problems).toEqual([]);
     });
@@ -88,21 +117,29 @@ describeRendered('manifest policies', () => {
       expect(controlPlane.spec.replicas).toBe(2);
       expect(gateway.spec.replicas).toBe(3);
       for (const deployment of [controlPlane, gateway]) expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-      const autoscaler = objects().find((object) => object.kind === 'HorizontalPodAutoscaler' && object.spec.scaleTargetRef.kind === 'Deployment' && object.spec.scaleTargetRef.name === 'gateway');
+      const autoscaler = objects().find(
+        (object) =>
+          object.kind === 'HorizontalPodAutoscaler' && object.spec.scaleTargetRef.kind === 'Deployment' && object.spec.scaleTargetRef.name === 'gateway',
+      );
       expect(autoscaler?.spec.minReplicas).toBeGreaterThanOrEqual(3);
       expect(autoscaler?.spec.maxReplicas).toBeGreaterThan(autoscaler?.spec.minReplicas);
       expect(autoscaler?.metadata.namespace).toBe(gateway.metadata.namespace);
     });
 
-    it('gives the services only the application role\'s database secret; the owner and superuser connections only to the migrations Job', () => {
+    it("gives the services only the application role's database secret; the owner and superuser connections only to the migrations Job", () => {
       const byWorkload = Object.fromEntries(all().map((workload) => [workload.id, secretsReferenced(workload)]));
       for (const service of ['Deployment/ai-commons/control-plane', 'Deployment/ai-commons/gateway']) {
         expect(byWorkload[service]).toContain('ai-commons-db-app');
-        const env = containersOf(all().find((workload) => workload.id === service)!.pod).flatMap(({ container }) => (container.env ?? []).map((variable: { name: string }) => variable.name));
+        const env = containersOf(all().find((workload) => workload.id === service)!.pod).flatMap(({ container }) =>
+          (container.env ?? []).map((variable: { name: string }) => variable.name),
+        );
         expect(env).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
         expect(env).not.toEqual(expect.arrayContaining(['DATABASE_ADMIN_URL']));
       }
-      const holders = (secret: string) => Object.entries(byWorkload).filter(([, secrets]) => secrets.includes(secret)).map(([id]) => id);
+      const holders = (secret: string) =>
+        Object.entries(byWorkload)
+          .filter(([, secrets]) => secrets.includes(secret))
+          .map(([id]) => id);
       expect(holders('ai-commons-db-owner')).toEqual(['Job/ai-commons/db-migrate']);
       expect(holders('ai-commons-db-admin')).toEqual(['Job/ai-commons/db-migrate']);
     });
@@ -157,7 +194,7 @@ describeRendered('manifest policies', () => {
     });
   });
 
-  it('the production overlay pulls every image from the consortium\'s registry (망분리: no pull from the internet)', () => {
+  it("the production overlay pulls every image from the consortium's registry (망분리: no pull from the internet)", () => {
     const objects = renderOverlay('production');
     const images = [
       ...workloads(objects).flatMap((workload) => containersOf(workload.pod).map(({ container }) => container.image as string)),

@@ -9,7 +9,11 @@ import { describeRendered, OVERLAYS, renderOverlay, type KubernetesObject } from
 
 const CUSTOM_RESOURCE_GROUPS = ['postgresql.cnpg.io/', 'k8s.keycloak.org/'];
 
-interface SchemaReport { validated: string[]; errors: { id: string; message: string }[]; noSchema: string[] }
+interface SchemaReport {
+  validated: string[];
+  errors: { id: string; message: string }[];
+  noSchema: string[];
+}
 
 function validate(objects: unknown[]): SchemaReport {
   const directory = mkdtempSync(path.join(tmpdir(), 'ai-commons-k8s-schema-'));

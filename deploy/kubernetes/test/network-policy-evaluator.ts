@@ -12,9 +12,21 @@ export interface LabelSelector {
   matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
 
-export interface PolicyPort { protocol?: string; port?: number | string; endPort?: number }
-export interface PolicyPeer { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string; except?: string[] } }
-export interface PolicyRule { to?: PolicyPeer[]; from?: PolicyPeer[]; ports?: PolicyPort[] }
+export interface PolicyPort {
+  protocol?: string;
+  port?: number | string;
+  endPort?: number;
+}
+export interface PolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+export interface PolicyRule {
+  to?: PolicyPeer[];
+  from?: PolicyPeer[];
+  ports?: PolicyPort[];
+}
 
 export interface NetworkPolicy {
   metadata: { name: string; namespace: string };
@@ -29,9 +41,16 @@ export interface Pod {
   readonly namedPorts?: Readonly<Record<string, number>>;
 }
 
-export interface ExternalAddress { readonly ip: string }
+export interface ExternalAddress {
+  readonly ip: string;
+}
 export type Destination = Pod | ExternalAddress;
-export interface Connection { readonly from: Pod; readonly to: Destination; readonly port: number; readonly protocol?: 'TCP' | 'UDP' }
+export interface Connection {
+  readonly from: Pod;
+  readonly to: Destination;
+  readonly port: number;
+  readonly protocol?: 'TCP' | 'UDP';
+}
 
 export function selectorMatches(selector: LabelSelector | undefined, labels: Labels): boolean {
   if (!selector) return true;
@@ -78,22 +97,31 @@ export class NetworkPolicyEvaluator {
   }
 
   private selecting(pod: Pod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
-    return this.policies.filter((policy) => policy.metadata.namespace === pod.namespace && selectorMatches(policy.spec.podSelector, pod.labels) && policyTypes(policy).includes(direction));
+    return this.policies.filter(
+      (policy) =>
+        policy.metadata.namespace === pod.namespace && selectorMatches(policy.spec.podSelector, pod.labels) && policyTypes(policy).includes(direction),
+    );
   }
 
   private egressAllowed({ from, to, port, protocol = 'TCP' }: Connection): boolean {
     const policies = this.selecting(from, 'Egress');
     if (policies.length === 0) return true;
-    return policies.some((policy) => (policy.spec.egress ?? []).some((rule) =>
-      this.peersMatch(rule.to, policy.metadata.namespace, to) && portsMatch(rule.ports, port, protocol, isPod(to) ? to : undefined)));
+    return policies.some((policy) =>
+      (policy.spec.egress ?? []).some(
+        (rule) => this.peersMatch(rule.to, policy.metadata.namespace, to) && portsMatch(rule.ports, port, protocol, isPod(to) ? to : undefined),
+      ),
+    );
   }
 
   private ingressAllowed({ from, to, port, protocol = 'TCP' }: Connection): boolean {
     const destination = to as Pod;
     const policies = this.selecting(destination, 'Ingress');
     if (policies.length === 0) return true;
-    return policies.some((policy) => (policy.spec.ingress ?? []).some((rule) =>
-      this.peersMatch(rule.from, policy.metadata.namespace, from) && portsMatch(rule.ports, port, protocol, destination)));
+    return policies.some((policy) =>
+      (policy.spec.ingress ?? []).some(
+        (rule) => this.peersMatch(rule.from, policy.metadata.namespace, from) && portsMatch(rule.ports, port, protocol, destination),
+      ),
+    );
   }
 
   /** Absent or empty peers: everything. */

@@ -6,7 +6,13 @@ import { parseAllDocuments } from 'yaml';
 export const OVERLAYS = ['demo', 'production'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
-export type KubernetesObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [key: string]: any };
+export type KubernetesObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  [key: string]: any;
+};
 
 export const kubernetesDirectory = path.resolve(__dirname, '..');
 
@@ -15,7 +21,8 @@ export function renderUnavailableReason(): string | undefined {
   const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) return 'kubectl is not installed (.ci/run fetches one): the Kubernetes manifest tests are SKIPPED';
   const kustomize = /Kustomize Version: v(\d+)/.exec(version.stdout);
-  if (!kustomize || Number(kustomize[1]) < 5) return `kubectl's kustomize is older than v5 (${version.stdout.trim().replace(/\n/g, ', ')}): the Kubernetes manifest tests are SKIPPED`;
+  if (!kustomize || Number(kustomize[1]) < 5)
+    return `kubectl's kustomize is older than v5 (${version.stdout.trim().replace(/\n/g, ', ')}): the Kubernetes manifest tests are SKIPPED`;
   return undefined;
 }
 
@@ -25,10 +32,12 @@ export function renderOverlay(overlay: Overlay): KubernetesObject[] {
   const cached = rendered.get(overlay);
   if (cached) return cached;
   const yaml = execFileSync('kubectl', ['kustomize', path.join(kubernetesDirectory, 'overlays', overlay)], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
-  const objects = parseAllDocuments(yaml).map((document) => {
-    if (document.errors.length) throw new Error(`${overlay}: ${document.errors[0]!.message}`);
-    return document.toJS() as KubernetesObject;
-  }).filter((object) => object !== null);
+  const objects = parseAllDocuments(yaml)
+    .map((document) => {
+      if (document.errors.length) throw new Error(`${overlay}: ${document.errors[0]!.message}`);
+      return document.toJS() as KubernetesObject;
+    })
+    .filter((object) => object !== null);
   rendered.set(overlay, objects);
   return objects;
 }

@@ -14,10 +14,18 @@ export interface Workload {
 }
 
 export function workloads(objects: readonly KubernetesObject[]): Workload[] {
-  return objects.filter((object) => WORKLOAD_KINDS.includes(object.kind)).map((object) => {
-    const template = object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template : object.spec.template;
-    return { object, id: `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, namespace: object.metadata.namespace!, podLabels: template.metadata?.labels ?? {}, pod: template.spec };
-  });
+  return objects
+    .filter((object) => WORKLOAD_KINDS.includes(object.kind))
+    .map((object) => {
+      const template = object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template : object.spec.template;
+      return {
+        object,
+        id: `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`,
+        namespace: object.metadata.namespace!,
+        podLabels: template.metadata?.labels ?? {},
+        pod: template.spec,
+      };
+    });
 }
 
 export function containersOf(pod: PodSpec): { name: string; init: boolean; container: PodSpec }[] {

@@ -3,5 +3,4 @@ module.exports = {
   displayName: 'gateway-server',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  
 };

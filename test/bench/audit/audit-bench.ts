@@ -89,15 +89,24 @@ interface Fixture {
 async function seed(db: TestDatabase): Promise<Omit<Fixture, 'db' | 'keys'>> {
   return withPg(db.superuserUrl, async (client) => {
     const tenants: string[] = [];
-    for (const [slug, capital] of [['bench-bank', '50000000000'], ['bench-insurance', '30000000000'], ['bench-securities', '20000000000']]) {
+    for (const [slug, capital] of [
+      ['bench-bank', '50000000000'],
+      ['bench-insurance', '30000000000'],
+      ['bench-securities', '20000000000'],
+    ]) {
       const row = await client.query(
         `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ($1, $1, $1, 'bank', $2) returning id`,
         [slug, capital],
       );
       tenants.push(row.rows[0].id);
     }
-    const model = await client.query(`insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'bench', 'test', 8192) returning id`);
-    const offering = await client.query(`insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`, [model.rows[0].id]);
+    const model = await client.query(
+      `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'bench', 'test', 8192) returning id`,
+    );
+    const offering = await client.query(
+      `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
+      [model.rows[0].id],
+    );
     const simulatorUrl = 'http://127.0.0.1:1'; // replaced once the simulator runs
     const endpoint = await client.query(
       `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
@@ -105,10 +114,11 @@ async function seed(db: TestDatabase): Promise<Omit<Fixture, 'db' | 'keys'>> {
       [tenants[0], offering.rows[0].id, simulatorUrl],
     );
     const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
-    await client.query(
-      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'bench')`,
-      [tenants[0], apiKey.slice(0, 12), createHash('sha256').update(apiKey).digest()],
-    );
+    await client.query(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'bench')`, [
+      tenants[0],
+      apiKey.slice(0, 12),
+      createHash('sha256').update(apiKey).digest(),
+    ]);
     return { tenants, endpointId: endpoint.rows[0].id, apiKey };
   });
 }
@@ -158,7 +168,15 @@ async function appendRate(fixture: Fixture): Promise<void> {
       tenantId,
       occurredAt: new Date(),
       requestId: `append-${i}`,
-      actor: { subject: `api-key:${i % 40}`, username: `api-key:${i % 40}`, institutionId: tenantId, roles: ['tenant-member'], clientId: `key-${i % 40}`, authMethod: 'api-key', sourceAddress: '10.0.0.1' },
+      actor: {
+        subject: `api-key:${i % 40}`,
+        username: `api-key:${i % 40}`,
+        institutionId: tenantId,
+        roles: ['tenant-member'],
+        clientId: `key-${i % 40}`,
+        authMethod: 'api-key',
+        sourceAddress: '10.0.0.1',
+      },
       action: 'gateway.request.admitted',
       resourceType: 'endpoint',
       resourceId: endpointId,
@@ -215,7 +233,12 @@ interface Spawned {
   lines: Record<string, unknown>[];
 }
 
-function spawnTs(script: string, args: string[], env: Record<string, string>, readyEvent: (entry: Record<string, unknown>) => string | undefined): Promise<Spawned> {
+function spawnTs(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  readyEvent: (entry: Record<string, unknown>) => string | undefined,
+): Promise<Spawned> {
   const child = spawn(process.execPath, ['-r', path.join(root, 'tools/register-ts.cjs'), script, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -239,7 +262,9 @@ function spawnTs(script: string, args: string[], env: Record<string, string>, re
 }
 
 function startSequencerProcess(db: TestDatabase, env: Record<string, string>): Promise<Spawned> {
-  return spawnTs(path.join(__dirname, 'sequencer-runner.ts'), [], { DATABASE_APP_URL: db.appUrl, ...env }, (entry) => (entry['event'] === 'sequencer.ready' ? 'n/a' : undefined));
+  return spawnTs(path.join(__dirname, 'sequencer-runner.ts'), [], { DATABASE_APP_URL: db.appUrl, ...env }, (entry) =>
+    entry['event'] === 'sequencer.ready' ? 'n/a' : undefined,
+  );
 }
 
 async function stopProcess(spawned: Spawned | undefined): Promise<void> {
@@ -253,15 +278,23 @@ async function stopProcess(spawned: Spawned | undefined): Promise<void> {
   await Promise.race([exited, sleep(15_000).then(() => spawned.child.kill('SIGKILL'))]);
 }
 
-const CHAT_BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: '이 대출 약관을 한 문장으로 요약해 주세요. Summarise the loan terms in one sentence.' }], max_tokens: 16 });
+const CHAT_BODY = JSON.stringify({
+  model: 'bench-model',
+  messages: [{ role: 'user', content: '이 대출 약관을 한 문장으로 요약해 주세요. Summarise the loan terms in one sentence.' }],
+  max_tokens: 16,
+});
 
 function oneRequest(agent: http.Agent, url: string, apiKey: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' } }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = http.request(
+      `${url}/v1/chat/completions`,
+      { method: 'POST', agent, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' } },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(CHAT_BODY);
   });
@@ -287,7 +320,12 @@ async function pacedLoad(url: string, apiKey: string, rate: number, seconds: num
   for (let i = 0; i < total; i++) {
     const wait = start + i * interval - performance.now();
     if (wait > 0) await sleep(wait);
-    pending.push(oneRequest(agent, url, apiKey).then((latency) => void latencies.push(latency), () => void errors++));
+    pending.push(
+      oneRequest(agent, url, apiKey).then(
+        (latency) => void latencies.push(latency),
+        () => void errors++,
+      ),
+    );
   }
   await Promise.all(pending);
   agent.destroy();
@@ -300,8 +338,11 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
   let sequencer: Spawned | undefined;
   const gateways: Record<'with' | 'without', Spawned | undefined> = { with: undefined, without: undefined };
   try {
-    simulator = await spawnTs(path.join(root, 'apps/model-simulator/src/main.ts'), ['--port', '0', '--models', 'bench-model', '--ttft-ms', '50', '--inter-token-ms', '0', '--output-tokens', '16'], {}, (entry) =>
-      entry['msg'] === 'model-simulator listening' ? String(entry['url']) : undefined,
+    simulator = await spawnTs(
+      path.join(root, 'apps/model-simulator/src/main.ts'),
+      ['--port', '0', '--models', 'bench-model', '--ttft-ms', '50', '--inter-token-ms', '0', '--output-tokens', '16'],
+      {},
+      (entry) => (entry['msg'] === 'model-simulator listening' ? String(entry['url']) : undefined),
     );
     await withPg(db.superuserUrl, (client) => client.query(`update endpoints set upstream_url = $1 where name = 'bench-model'`, [simulator!.url]));
     const env = {
@@ -322,14 +363,24 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
     const eventsBefore = await eventCount(db);
     log('gateway: warm-up');
     for (const which of ['with', 'without'] as const) await pacedLoad(gateways[which]!.url, apiKey, OPTIONS.gatewayRate, 5);
-    const runs: Record<'with' | 'without', { p50: number; p90: number; p99: number; n: number; errors: number; cpuUsPerRequest: number }[]> = { with: [], without: [] };
+    const runs: Record<'with' | 'without', { p50: number; p90: number; p99: number; n: number; errors: number; cpuUsPerRequest: number }[]> = {
+      with: [],
+      without: [],
+    };
     for (let repeat = 0; repeat < OPTIONS.gatewayRepeats; repeat++) {
       const order = repeat % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
       for (const which of order) {
         const cpuBefore = await processCpuMs(gateways[which]!.child.pid!);
         const { latencies, errors } = await pacedLoad(gateways[which]!.url, apiKey, OPTIONS.gatewayRate, OPTIONS.gatewaySeconds);
         const cpuMs = (await processCpuMs(gateways[which]!.child.pid!)) - cpuBefore;
-        runs[which].push({ p50: median(latencies), p90: percentile(latencies, 90), p99: percentile(latencies, 99), n: latencies.length, errors, cpuUsPerRequest: (cpuMs * 1000) / latencies.length });
+        runs[which].push({
+          p50: median(latencies),
+          p90: percentile(latencies, 90),
+          p99: percentile(latencies, 99),
+          n: latencies.length,
+          errors,
+          cpuUsPerRequest: (cpuMs * 1000) / latencies.length,
+        });
         log(`gateway ${which} audit, repeat ${repeat + 1}: ${JSON.stringify(runs[which].at(-1))}`);
       }
     }
@@ -418,7 +469,13 @@ async function fillTo(fixture: Fixture, target: number): Promise<void> {
   const sequenceS = (performance.now() - started) / 1000;
   await stopProcess(sequencer);
   // A final head covering everything (as the next pass would sign within AUDIT_TREE_HEAD_INTERVAL_MS).
-  const finalPass = new AuditSequencer({ connectionString: db.appUrl, signingKey: keys.signingKey, intervalMs: 100, treeHeadIntervalMs: 0, heartbeatMs: 3_600_000 });
+  const finalPass = new AuditSequencer({
+    connectionString: db.appUrl,
+    signingKey: keys.signingKey,
+    intervalMs: 100,
+    treeHeadIntervalMs: 0,
+    heartbeatMs: 3_600_000,
+  });
   await finalPass.runOnce({ forceTreeHead: true });
   await finalPass.stop();
   const sequenced = total - leavesBefore;
@@ -439,7 +496,14 @@ async function fillTo(fixture: Fixture, target: number): Promise<void> {
 
 function member(tenantId: string): { principal: Principal; scope: TenantScope } {
   return {
-    principal: { subject: 'bench-member', username: 'bench-member', roles: ['tenant-admin'], authMethod: 'keycloak-user', clientId: 'bench', institutionId: tenantId },
+    principal: {
+      subject: 'bench-member',
+      username: 'bench-member',
+      roles: ['tenant-admin'],
+      authMethod: 'keycloak-user',
+      clientId: 'bench',
+      institutionId: tenantId,
+    },
     scope: { kind: 'tenant', tenantId },
   };
 }
@@ -455,10 +519,14 @@ async function reads(fixture: Fixture): Promise<void> {
     // Inclusion proofs: a member reading one of its events with its proof (GraphQL auditEvent).
     const own = member(tenants[0]!);
     const ids = await withPg(db.superuserUrl, async (client) =>
-      (await client.query(
-        `select e.id from audit_leaves l join audit_events e on e.id = l.event_id where l.leaf_index = any($1::bigint[]) and e.tenant_id = $2`,
-        [Array.from({ length: OPTIONS.proofs * 4 }, () => Math.floor(Math.random() * total)), tenants[0]],
-      )).rows.map((row) => row.id as string).slice(0, OPTIONS.proofs),
+      (
+        await client.query(
+          `select e.id from audit_leaves l join audit_events e on e.id = l.event_id where l.leaf_index = any($1::bigint[]) and e.tenant_id = $2`,
+          [Array.from({ length: OPTIONS.proofs * 4 }, () => Math.floor(Math.random() * total)), tenants[0]],
+        )
+      ).rows
+        .map((row) => row.id as string)
+        .slice(0, OPTIONS.proofs),
     );
     const inScope = <T>(principal: Principal, scope: TenantScope | undefined, work: () => Promise<T>) =>
       RequestContext.run({ requestId: `bench-${randomUUID()}`, principal, tenantScope: scope }, work);
@@ -500,7 +568,11 @@ async function reads(fixture: Fixture): Promise<void> {
     const tenant = () => tenants[Math.floor(Math.random() * tenants.length)]!;
     const shapes: { name: string; filter: () => AuditEventFilter; pages: number }[] = [
       { name: 'institution, 1 day, 3 pages', filter: () => ({ institutionId: tenant(), ...randomWindow(1) }), pages: 3 },
-      { name: 'institution + action, 7 days, 3 pages', filter: () => ({ institutionId: tenant(), action: 'gateway.request.completed', ...randomWindow(7) }), pages: 3 },
+      {
+        name: 'institution + action, 7 days, 3 pages',
+        filter: () => ({ institutionId: tenant(), action: 'gateway.request.completed', ...randomWindow(7) }),
+        pages: 3,
+      },
       { name: 'institution + outcome denied, 30 days', filter: () => ({ institutionId: tenant(), outcome: 'denied' }), pages: 2 },
       { name: 'actor, 7 days', filter: () => ({ actorSubject: `api-key:${Math.floor(Math.random() * 40)}`, ...randomWindow(7) }), pages: 2 },
       { name: 'action authentication.failure, all time, newest first', filter: () => ({ action: 'authentication.failure', newestFirst: true }), pages: 2 },
@@ -524,7 +596,13 @@ async function reads(fixture: Fixture): Promise<void> {
         }
       }
       queryLatencies.push(...latencies);
-      byShape.push({ shape: shape.name, queries: latencies.length, p50: ms(median(latencies)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)) });
+      byShape.push({
+        shape: shape.name,
+        queries: latencies.length,
+        p50: ms(median(latencies)),
+        p95: ms(percentile(latencies, 95)),
+        p99: ms(percentile(latencies, 99)),
+      });
     }
     results.push({
       measure: `Regulator's filtered, paginated query at ${count(total)} events (pages of 50, audited cross-tenant read)`,
@@ -542,7 +620,10 @@ async function reads(fixture: Fixture): Promise<void> {
       const publicKey = path.join(work, 'public-key.pem');
       await writeFile(publicKey, keys.publicKeyPem);
       const period = { from: new Date(0), to: new Date(now + DAY_MS) };
-      for (const [label, institutionId] of [['full (all institutions)', null], ['one institution (filtered)', tenants[0]!]] as const) {
+      for (const [label, institutionId] of [
+        ['full (all institutions)', null],
+        ['one institution (filtered)', tenants[0]!],
+      ] as const) {
         const directory = path.join(work, institutionId ? 'filtered' : 'full');
         const t = performance.now();
         const { manifest } = await inScope(REGULATOR, undefined, () => service.export(REGULATOR, { institutionId, ...period }, directory));
@@ -575,7 +656,11 @@ const queryShapes: Row[] = [];
 function table(rows: Row[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]!);
-  return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${columns.map((c) => String(row[c] ?? '')).join(' | ')} |`)].join('\n');
+  return [
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${columns.map((c) => String(row[c] ?? '')).join(' | ')} |`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -52,10 +52,33 @@ export function syntheticEvent(g: number, total: number): JsonValue {
     kind === 18
       ? { subject: 'anonymous', sourceAddress: `203.0.113.${g % 250}` }
       : kind === 19
-        ? { subject: `user-${g % 12}`, username: `analyst-${g % 12}`, roles: ['platform-admin'], clientId: 'ai-commons-cli', authMethod: 'keycloak-user', sourceAddress: `10.1.0.${g % 250}` }
-        : { subject: `api-key:${g % 40}`, username: `api-key:${g % 40}`, institutionId: tenant, roles: ['tenant-member'], clientId: `key-${g % 40}`, authMethod: 'api-key', sourceAddress: `10.0.${g % 7}.${g % 250}` };
+        ? {
+            subject: `user-${g % 12}`,
+            username: `analyst-${g % 12}`,
+            roles: ['platform-admin'],
+            clientId: 'ai-commons-cli',
+            authMethod: 'keycloak-user',
+            sourceAddress: `10.1.0.${g % 250}`,
+          }
+        : {
+            subject: `api-key:${g % 40}`,
+            username: `api-key:${g % 40}`,
+            institutionId: tenant,
+            roles: ['tenant-member'],
+            clientId: `key-${g % 40}`,
+            authMethod: 'api-key',
+            sourceAddress: `10.0.${g % 7}.${g % 250}`,
+          };
   const action =
-    kind <= 8 ? 'gateway.request.admitted' : kind <= 16 ? 'gateway.request.completed' : kind === 17 ? 'gateway.request.rejected' : kind === 18 ? 'authentication.failure' : 'institution.update';
+    kind <= 8
+      ? 'gateway.request.admitted'
+      : kind <= 16
+        ? 'gateway.request.completed'
+        : kind === 17
+          ? 'gateway.request.rejected'
+          : kind === 18
+            ? 'authentication.failure'
+            : 'institution.update';
   const details: JsonValue =
     kind <= 8
       ? { operation: 'chat', estimatedTokens: 100 + (g % 400) }
@@ -68,7 +91,8 @@ export function syntheticEvent(g: number, total: number): JsonValue {
             : { before: { nameEn: `old ${g}` }, after: { nameEn: `new ${g}` } };
   const request: Record<string, JsonValue> = {};
   if (kind <= 17) Object.assign(request, { endpoint: 'bench-model', model: 'bench-model', dataClassification: 'internal' });
-  if (completion) Object.assign(request, { promptTokens: 50 + (g % 700), completionTokens: 16 + (g % 300), latencyMs: 60 + (g % 900), httpStatus: failed ? 502 : 200 });
+  if (completion)
+    Object.assign(request, { promptTokens: 50 + (g % 700), completionTokens: 16 + (g % 300), latencyMs: 60 + (g % 900), httpStatus: failed ? 502 : 200 });
   if (kind === 17 || kind === 18) request['httpStatus'] = kind === 17 ? 429 : 401;
   if (kind <= 8) request['policyDecision'] = 'allow';
   if (kind === 17) request['policyDecision'] = 'deny:quota_exceeded';
@@ -82,7 +106,10 @@ export function syntheticEvent(g: number, total: number): JsonValue {
     requestId: `bulk-${g}`,
     actor,
     action,
-    resource: { type: kind <= 17 ? 'endpoint' : kind === 18 ? 'gateway' : 'institution', id: kind <= 17 ? ENDPOINT : kind === 18 ? '/v1/chat/completions' : tenant },
+    resource: {
+      type: kind <= 17 ? 'endpoint' : kind === 18 ? 'gateway' : 'institution',
+      id: kind <= 17 ? ENDPOINT : kind === 18 ? '/v1/chat/completions' : tenant,
+    },
     outcome: kind === 17 || kind === 18 ? 'denied' : failed ? 'failure' : 'success',
     ...(Object.keys(request).length > 0 ? { request } : {}),
     details,
@@ -143,7 +170,8 @@ export async function writeSyntheticBundle(out: string, events: number, headCoun
   const tree = new PackedTree(events);
   const heads: SignedTreeHead[] = [];
   const headEvery = Math.max(1, Math.floor(events / (headCount - 1)));
-  const signHead = (size: number) => heads.push(signTreeHead(createTreeHead(size, rootFromNodeLookup(size, tree.lookup), new Date(START + heads.length * 60_000)), signingKey));
+  const signHead = (size: number) =>
+    heads.push(signTreeHead(createTreeHead(size, rootFromNodeLookup(size, tree.lookup), new Date(START + heads.length * 60_000)), signingKey));
 
   const stream = createWriteStream(path.join(bundleDir, BUNDLE_FILES.events), { highWaterMark: 4 * 1024 * 1024 });
   let pending: string[] = [];

@@ -57,7 +57,12 @@ const OPTIONS = {
   // A fourth target: a bare node:http proxy (reference-proxy.mjs), the floor for any Node.js proxy here.
   referenceProxy: !flags.has('--no-reference-proxy'),
   // Extra environment for the gateway process (diagnostics), e.g. GATEWAY_USAGE_FLUSH_MS=600000.
-  gatewayEnv: Object.fromEntries((option('gateway-env', '') || '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+  gatewayEnv: Object.fromEntries(
+    (option('gateway-env', '') || '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ),
   // Re-renders results.md from a raw JSON of an earlier run (after a change to the report layout).
   render: option('render', undefined),
   profile: flags.has('--profile'),
@@ -74,12 +79,18 @@ const MODEL = 'bench-model';
 const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
 // gateway-metrics (issue 15: the gateway with its /metrics port on, scraped every 5 s) only when named in --targets.
-let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])].filter((target) => target !== 'gateway-metrics' || OPTIONS.targets).filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
+let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
+  .filter((target) => target !== 'gateway-metrics' || OPTIONS.targets)
+  .filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
 let PROXIES = TARGETS.filter((target) => target !== 'direct');
 const LABELS = {
   direct: 'simulator direct',
   gateway: 'ai-commons gateway as shipped (with the audit record)',
-  'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)', 'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)', portkey: 'Portkey gateway', reference: 'bare node:http proxy (reference)' };
+  'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)',
+  'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)',
+  portkey: 'Portkey gateway',
+  reference: 'bare node:http proxy (reference)',
+};
 const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2 };
 const RAW_DIR = path.join(here, 'raw');
 const CLOCK_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
@@ -104,11 +115,13 @@ function startChild(name, args, env, { cwd = root } = {}) {
     if (record.lines.length > 50) record.lines.splice(0, record.lines.length - 50);
   });
   child.stderr.on('data', keep);
-  record.exit = new Promise((resolve) => child.once('exit', (code, signal) => {
-    record.exited = true;
-    children.delete(record);
-    resolve({ code, signal });
-  }));
+  record.exit = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      record.exited = true;
+      children.delete(record);
+      resolve({ code, signal });
+    }),
+  );
   children.add(record);
   return record;
 }
@@ -226,30 +239,39 @@ async function seed(database, dist, simulatorUrl, kek) {
   const cipher = new LocalKekCipher(kek);
   const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
   await withPg(database.superuserUrl, async (client) => {
-    const tenant = (await client.query(
-      `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000) returning id`,
-    )).rows[0].id;
-    const model = (await client.query(
-      `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'gateway benchmark', 'test', 8192) returning id`,
-    )).rows[0].id;
-    const offering = (await client.query(
-      `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
-      [model],
-    )).rows[0].id;
-    const endpoint = (await client.query(
-      `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
+    const tenant = (
+      await client.query(
+        `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000) returning id`,
+      )
+    ).rows[0].id;
+    const model = (
+      await client.query(
+        `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'gateway benchmark', 'test', 8192) returning id`,
+      )
+    ).rows[0].id;
+    const offering = (
+      await client.query(
+        `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
+        [model],
+      )
+    ).rows[0].id;
+    const endpoint = (
+      await client.query(
+        `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
        values ($1, $2, $3, 'shared-pool', 'openai-compatible', $4, $2, 'active') returning id`,
-      [tenant, MODEL, offering, simulatorUrl],
-    )).rows[0].id;
+        [tenant, MODEL, offering, simulatorUrl],
+      )
+    ).rows[0].id;
     const encrypted = cipher.encrypt(UPSTREAM_KEY, endpointCredentialContext(tenant, endpoint));
     await client.query(
       `update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3, credential_rotated_at = now() where id = $4`,
       [encrypted.ciphertext, encrypted.keyId, cipher.fingerprint(UPSTREAM_KEY), endpoint],
     );
-    await client.query(
-      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'gateway-bench')`,
-      [tenant, apiKey.slice(0, 12), createHash('sha256').update(apiKey).digest()],
-    );
+    await client.query(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'gateway-bench')`, [
+      tenant,
+      apiKey.slice(0, 12),
+      createHash('sha256').update(apiKey).digest(),
+    ]);
   });
   return apiKey;
 }
@@ -258,10 +280,25 @@ async function seed(database, dist, simulatorUrl, kek) {
 // The three targets
 
 async function startSimulator(dist) {
-  const record = startChild('model-simulator', [
-    path.join(dist, 'apps/model-simulator/src/main.js'),
-    '--port', '0', '--models', MODEL, '--api-key', UPSTREAM_KEY, '--ttft-ms', '0', '--inter-token-ms', '0', '--output-tokens', '16',
-  ], { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' });
+  const record = startChild(
+    'model-simulator',
+    [
+      path.join(dist, 'apps/model-simulator/src/main.js'),
+      '--port',
+      '0',
+      '--models',
+      MODEL,
+      '--api-key',
+      UPSTREAM_KEY,
+      '--ttft-ms',
+      '0',
+      '--inter-token-ms',
+      '0',
+      '--output-tokens',
+      '16',
+    ],
+    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
+  );
   const url = await waitFor('the simulator to listen', record, () => {
     for (const line of record.lines) {
       try {
@@ -280,35 +317,45 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
   const port = await freePort();
   const metricsPort = metrics ? await freePort() : 0;
   const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : [])];
-  const record = startChild(withoutAudit ? 'ai-commons gateway (no audit record)' : 'ai-commons gateway', [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')], {
-    BENCH_GATEWAY_DIST: dist,
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.ownerUrl,
-    DATABASE_APP_URL: database.appUrl,
-    MIGRATE_ON_START: 'false',
-    CREDENTIAL_KEK: kek.toString('base64'),
-    // Production requires the audit keys: a fresh Ed25519 seed and content-HMAC secret per run.
-    AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
-    AUDIT_CONTENT_HMAC_SECRET: randomBytes(32).toString('base64'),
-    GATEWAY_HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
-    // The audit sequencer runs in a process of its own, as the control plane runs it beside the
-    // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
-    AUDIT_SEQUENCER_ENABLED: 'false',
-    GATEWAY_METRICS_PORT: String(metricsPort),
-    ...OPTIONS.gatewayEnv,
-    // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
-    // the audit record of every request (the response waits for its admission record's group
-    // commit).
-  });
+  const record = startChild(
+    withoutAudit ? 'ai-commons gateway (no audit record)' : 'ai-commons gateway',
+    [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')],
+    {
+      BENCH_GATEWAY_DIST: dist,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.ownerUrl,
+      DATABASE_APP_URL: database.appUrl,
+      MIGRATE_ON_START: 'false',
+      CREDENTIAL_KEK: kek.toString('base64'),
+      // Production requires the audit keys: a fresh Ed25519 seed and content-HMAC secret per run.
+      AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      AUDIT_CONTENT_HMAC_SECRET: randomBytes(32).toString('base64'),
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      // The audit sequencer runs in a process of its own, as the control plane runs it beside the
+      // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
+      AUDIT_SEQUENCER_ENABLED: 'false',
+      GATEWAY_METRICS_PORT: String(metricsPort),
+      ...OPTIONS.gatewayEnv,
+      // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
+      // the audit record of every request (the response waits for its admission record's group
+      // commit).
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok);
   if (metricsPort) {
     // Scraped as Prometheus would, a little more often than its usual 15 s.
-    const scraper = setInterval(() => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text()).catch(() => undefined), 5_000);
+    const scraper = setInterval(
+      () =>
+        fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+          .then((response) => response.text())
+          .catch(() => undefined),
+      5_000,
+    );
     scraper.unref();
     record.child.once('exit', () => clearInterval(scraper));
   }
@@ -343,7 +390,11 @@ async function startPortkey() {
 }
 
 async function startReferenceProxy(simulatorUrl) {
-  const record = startChild('reference proxy', [path.join(here, 'reference-proxy.mjs'), simulatorUrl], { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' });
+  const record = startChild('reference proxy', [path.join(here, 'reference-proxy.mjs'), simulatorUrl], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+  });
   const url = await waitFor('the reference proxy to listen', record, () => record.lines.map((line) => JSON.parse(line).url).find(Boolean));
   return { record, url };
 }
@@ -504,9 +555,11 @@ async function measure(kind, target, request, pids, settings) {
 function describe(measurement) {
   const l = measurement.latencyMs;
   const problems = measurement.non2xx + measurement.errors + measurement.timeouts;
-  return `${measurement.kind.padEnd(5)} ${measurement.target.padEnd(7)} ${measurement.reqPerS.toFixed(0).padStart(6)} req/s  ` +
+  return (
+    `${measurement.kind.padEnd(5)} ${measurement.target.padEnd(7)} ${measurement.reqPerS.toFixed(0).padStart(6)} req/s  ` +
     `p50 ${l.p50.toFixed(2)}  p90 ${l.p90.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms` +
-    `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}`;
+    `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +576,11 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const shorten = (url) => url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(/test\/bench\/gateway\/raw\/dist-\d+\//, 'dist/');
+  const shorten = (url) =>
+    url
+      .replace(/^file:\/\//, '')
+      .replace(`${root}/`, '')
+      .replace(/test\/bench\/gateway\/raw\/dist-\d+\//, 'dist/');
   const frameName = ({ functionName, url, lineNumber }) => `${functionName || '(anonymous)'}${url ? ` ${shorten(url)}:${lineNumber + 1}` : ''}`;
   const bucket = ({ url, functionName }) => {
     if (!url) return functionName; // (garbage collector), (idle), (program), native functions such as writev
@@ -559,13 +616,19 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 
       seen.add(name);
     }
   }
-  const table = (map, limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)
-    .map(([name, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${name}`).join('\n');
-  return `CPU profile ${path.relative(root, file)}: ${total.toFixed(0)} ms sampled in the measurement window\n\n` +
+  const table = (map, limit) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([name, ms]) => `  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${name}`)
+      .join('\n');
+  return (
+    `CPU profile ${path.relative(root, file)}: ${total.toFixed(0)} ms sampled in the measurement window\n\n` +
     `Self time by function:\n${table(self.functions, top)}\n\nSelf time by file:\n${table(self.files, top)}\n\n` +
     `Self time by package / library:\n${table(self.buckets, top)}\n\n` +
     `Inclusive time of ai-commons functions (synchronous part; time after an await is not attributed):\n${table(inclusive, top)}\n\n` +
-    `Inclusive time of Node.js core functions:\n${table(inclusiveCore, top + 15)}\n`;
+    `Inclusive time of Node.js core functions:\n${table(inclusiveCore, top + 15)}\n`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -652,34 +715,59 @@ function renderMarkdown(run) {
   lines.push('| | |', '|---|---|');
   lines.push(`| Date | ${run.startedAt} (${Math.round(run.elapsedS)} s) |`);
   lines.push(`| Machine | ${run.machine.nproc} CPUs (\`nproc\`), ${run.machine.cpuModel}, ${run.machine.memGiB} GiB; shared with other jobs |`);
-  lines.push(`| Load average (1 min) | ${run.machine.loadAtStart.map((v) => v.toFixed(2)).join(' / ')} (1/5/15 min) at start; during measurements min ${fmt(Math.min(...loads))}, median ${fmt(median(loads))}, max ${fmt(Math.max(...loads))} |`);
-  lines.push(`| Software | Node ${run.machine.node}, autocannon ${run.versions.autocannon}, @portkey-ai/gateway ${run.versions.portkey}, ai-commons ${run.versions.commit} |`);
-  lines.push(`| Request | \`POST /v1/chat/completions\`, non-streaming, body \`${BODY}\`; simulator ttft 0, inter-token 0, 16 output tokens; keep-alive connections |`);
-  lines.push(`| Our gateway | \`dist/apps/gateway/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, API key auth (\`aic_…\` bearer), usage recording on (default: batched every 200 ms); upstream credential decrypted from the routing table; data policy and quota admission on (in memory); ` +
-    `as shipped: the audit record of every request (admission record group-committed before the answer, completion record batched); the audit sequencer in a process of its own (as the control plane runs it); ` +
-    `issue 3 configuration: the same process with the audit hook replaced by one that admits without writing (\`without-audit.cjs\`, preloaded)${Object.keys(o.gatewayEnv).length ? `; **diagnostic settings: ${Object.entries(o.gatewayEnv).map(([k, v]) => `${k}=${v}`).join(', ')}**` : ''} |`);
+  lines.push(
+    `| Load average (1 min) | ${run.machine.loadAtStart.map((v) => v.toFixed(2)).join(' / ')} (1/5/15 min) at start; during measurements min ${fmt(Math.min(...loads))}, median ${fmt(median(loads))}, max ${fmt(Math.max(...loads))} |`,
+  );
+  lines.push(
+    `| Software | Node ${run.machine.node}, autocannon ${run.versions.autocannon}, @portkey-ai/gateway ${run.versions.portkey}, ai-commons ${run.versions.commit} |`,
+  );
+  lines.push(
+    `| Request | \`POST /v1/chat/completions\`, non-streaming, body \`${BODY}\`; simulator ttft 0, inter-token 0, 16 output tokens; keep-alive connections |`,
+  );
+  lines.push(
+    `| Our gateway | \`dist/apps/gateway/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, API key auth (\`aic_…\` bearer), usage recording on (default: batched every 200 ms); upstream credential decrypted from the routing table; data policy and quota admission on (in memory); ` +
+      `as shipped: the audit record of every request (admission record group-committed before the answer, completion record batched); the audit sequencer in a process of its own (as the control plane runs it); ` +
+      `issue 3 configuration: the same process with the audit hook replaced by one that admits without writing (\`without-audit.cjs\`, preloaded)${
+        Object.keys(o.gatewayEnv).length
+          ? `; **diagnostic settings: ${Object.entries(o.gatewayEnv)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}**`
+          : ''
+      } |`,
+  );
   lines.push(`| Portkey | \`start-server.js --headless\`, NODE_ENV=production, \`x-portkey-provider: openai\`, \`x-portkey-custom-host: <simulator>/v1\` |`);
-  lines.push(`| Runs | ${o.repeats} repetitions, targets interleaved (order rotated each repetition); max throughput: ${o.maxConnections} connections × ${o.maxDurationS} s; fixed rate: ${o.rate} req/s for ${o.rateDurationS} s, ${o.ratePacing === 'paced' ? `paced: one request every ${fmt(1000 / o.rate, 1)} ms over ${o.rateConnections} keep-alive connections (each sends every ${fmt(o.rateConnections / o.rate, 2)} s)` : `autocannon \`overallRate\` over ${o.rateConnections} connections (bursts)`}; ${o.warmupS} s warm-up per target |`);
+  lines.push(
+    `| Runs | ${o.repeats} repetitions, targets interleaved (order rotated each repetition); max throughput: ${o.maxConnections} connections × ${o.maxDurationS} s; fixed rate: ${o.rate} req/s for ${o.rateDurationS} s, ${o.ratePacing === 'paced' ? `paced: one request every ${fmt(1000 / o.rate, 1)} ms over ${o.rateConnections} keep-alive connections (each sends every ${fmt(o.rateConnections / o.rate, 2)} s)` : `autocannon \`overallRate\` over ${o.rateConnections} connections (bursts)`}; ${o.warmupS} s warm-up per target |`,
+  );
   lines.push('');
   lines.push('## Targets', '');
-  lines.push('Issue 3 sets its targets for the gateway with auth and usage recording on: the *issue 3 configuration* row. ' +
-    'The gateway as shipped also writes the audit record of issue 5 and answers only once the request\'s admission record is committed ' +
-    '(a PostgreSQL commit with fsync, overlapped with the upstream call). Against a simulator that answers in well under a millisecond that commit cannot hide, ' +
-    'so its cost shows in full here; issue 5 sets its own target for it (≤ 1 ms added to p50 against a 50 ms time to first token, test/bench/audit).', '');
+  lines.push(
+    'Issue 3 sets its targets for the gateway with auth and usage recording on: the *issue 3 configuration* row. ' +
+      "The gateway as shipped also writes the audit record of issue 5 and answers only once the request's admission record is committed " +
+      '(a PostgreSQL commit with fsync, overlapped with the upstream call). Against a simulator that answers in well under a millisecond that commit cannot hide, ' +
+      'so its cost shows in full here; issue 5 sets its own target for it (≤ 1 ms added to p50 against a 50 ms time to first token, test/bench/audit).',
+    '',
+  );
   lines.push('| Target (issue 3) | Gateway | Result | |', '|---|---|---|---|');
   for (const target of Object.keys(goals).filter((key) => key !== 'allResponses2xx')) {
     const g = goals[target];
     const name = target === 'gateway' ? 'as shipped, with the audit record' : 'issue 3 configuration';
     lines.push(`| Median overhead ≤ ${GOALS.p50OverheadMs} ms at ${o.rate} req/s | ${name} | ${signed(g.p50Overhead.value)} ms | ${yes(g.p50Overhead.met)} |`);
-    lines.push(`| p99 overhead ≤ ${GOALS.p99OverheadMs} ms at ${o.rate} req/s | ${name} | ${signed(g.p99Overhead.value)} ms (gateway p99 itself: ${fmt(g.p99Absolute.value)} ms, ${g.p99Absolute.met ? 'also' : 'not'} ≤ ${GOALS.p99OverheadMs} ms) | ${yes(g.p99Overhead.met)} |`);
-    lines.push(`| Max throughput ≥ ${GOALS.throughputRatio}× Portkey's | ${name} | ${fmt(g.throughputRatio.value)}× (${fmt(summary.max[target].reqPerS, 0)} vs ${fmt(summary.max.portkey.reqPerS, 0)} req/s) | ${yes(g.throughputRatio.met)} |`);
+    lines.push(
+      `| p99 overhead ≤ ${GOALS.p99OverheadMs} ms at ${o.rate} req/s | ${name} | ${signed(g.p99Overhead.value)} ms (gateway p99 itself: ${fmt(g.p99Absolute.value)} ms, ${g.p99Absolute.met ? 'also' : 'not'} ≤ ${GOALS.p99OverheadMs} ms) | ${yes(g.p99Overhead.met)} |`,
+    );
+    lines.push(
+      `| Max throughput ≥ ${GOALS.throughputRatio}× Portkey's | ${name} | ${fmt(g.throughputRatio.value)}× (${fmt(summary.max[target].reqPerS, 0)} vs ${fmt(summary.max.portkey.reqPerS, 0)} req/s) | ${yes(g.throughputRatio.met)} |`,
+    );
   }
   if (summary.rate.reference) {
     const floor = overhead.reference.rate;
     for (const target of Object.keys(goals).filter((key) => key !== 'allResponses2xx')) {
-      lines.push(`| *Context, not a target:* overhead of a bare node:http proxy (the floor on this machine): p50 ${signed(floor.p50)} ms, p99 ${signed(floor.p99)} ms | ${LABELS[target]} above that floor | ` +
-        `p50 ${signed(overhead[target].rate.p50 - floor.p50)} ms, p99 ${signed(overhead[target].rate.p99 - floor.p99)} ms; ` +
-        `max throughput ${fmt(summary.max[target].reqPerS / summary.max.reference.reqPerS)}× the bare proxy's | |`);
+      lines.push(
+        `| *Context, not a target:* overhead of a bare node:http proxy (the floor on this machine): p50 ${signed(floor.p50)} ms, p99 ${signed(floor.p99)} ms | ${LABELS[target]} above that floor | ` +
+          `p50 ${signed(overhead[target].rate.p50 - floor.p50)} ms, p99 ${signed(overhead[target].rate.p99 - floor.p99)} ms; ` +
+          `max throughput ${fmt(summary.max[target].reqPerS / summary.max.reference.reqPerS)}× the bare proxy's | |`,
+      );
     }
   }
   lines.push(`| Every response 2xx | all | ${goals.allResponses2xx.met ? 'yes' : 'NO — see the error columns'} | ${yes(goals.allResponses2xx.met)} |`);
@@ -690,37 +778,60 @@ function renderMarkdown(run) {
   for (const target of TARGETS) {
     const s = summary.rate[target];
     const over = overhead[target]?.rate;
-    lines.push(`| ${LABELS[target]} | ${fmt(s.reqPerS, 0)} | ${fmt(s.p50)} | ${fmt(s.p90)} | ${fmt(s.p99)} | ${fmt(s.max, 1)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`);
+    lines.push(
+      `| ${LABELS[target]} | ${fmt(s.reqPerS, 0)} | ${fmt(s.p50)} | ${fmt(s.p90)} | ${fmt(s.p99)} | ${fmt(s.max, 1)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`,
+    );
   }
   lines.push('');
   lines.push(`## Maximum throughput: ${o.maxConnections} connections for ${o.maxDurationS} s (medians of ${o.repeats} runs)`, '');
-  lines.push('| Target | req/s (median) | req/s range | p50 ms | p99 ms | overhead p50 | overhead p99 | proxy CPU µs/req | simulator CPU µs/req | 2xx | non-2xx | errors |');
+  lines.push(
+    '| Target | req/s (median) | req/s range | p50 ms | p99 ms | overhead p50 | overhead p99 | proxy CPU µs/req | simulator CPU µs/req | 2xx | non-2xx | errors |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const target of TARGETS) {
     const s = summary.max[target];
     const over = overhead[target]?.max;
-    lines.push(`| ${LABELS[target]} | **${fmt(s.reqPerS, 0)}** | ${fmt(s.reqPerSRange[0], 0)}–${fmt(s.reqPerSRange[1], 0)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${fmt(s.simulatorCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`);
+    lines.push(
+      `| ${LABELS[target]} | **${fmt(s.reqPerS, 0)}** | ${fmt(s.reqPerSRange[0], 0)}–${fmt(s.reqPerSRange[1], 0)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${over ? signed(over.p50) : '–'} | ${over ? signed(over.p99) : '–'} | ${fmt(s.proxyCpuUs, 0)} | ${fmt(s.simulatorCpuUs, 0)} | ${s.requests2xx} | ${s.non2xx} | ${s.errors + s.timeouts} |`,
+    );
   }
   lines.push('');
   lines.push('## Every run', '');
-  lines.push(`Overhead paired by repetition at ${o.rate} req/s (proxy − direct of the same repetition): ` +
-    PROXIES.map((target) => `${LABELS[target]} p50 ${paired[target].p50.map((v) => signed(v)).join(', ')} ms, p99 ${paired[target].p99.map((v) => signed(v)).join(', ')} ms`).join('; ') + '.', '');
+  lines.push(
+    `Overhead paired by repetition at ${o.rate} req/s (proxy − direct of the same repetition): ` +
+      PROXIES.map(
+        (target) =>
+          `${LABELS[target]} p50 ${paired[target].p50.map((v) => signed(v)).join(', ')} ms, p99 ${paired[target].p99.map((v) => signed(v)).join(', ')} ms`,
+      ).join('; ') +
+      '.',
+    '',
+  );
   lines.push('| # | Run | Target | req/s | p50 | p90 | p99 | max | proxy CPU µs/req | proxy RSS MiB | non-2xx | errors | load 1 min |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   run.measurements.forEach((m, index) => {
-    lines.push(`| ${index + 1} | ${m.kind === 'max' ? `max, ${m.connections} conn` : `${m.overallRate}/s, ${m.connections} conn`} | ${m.target} | ${fmt(m.reqPerS, 0)} | ${fmt(m.latencyMs.p50)} | ${fmt(m.latencyMs.p90)} | ${fmt(m.latencyMs.p99)} | ${fmt(m.latencyMs.max, 1)} | ${m.target === 'direct' ? '–' : fmt(m.serverCpuUsPerRequest[m.target], 0)} | ${m.target === 'direct' ? '–' : fmt(m.serverRssMiBAfter?.[m.target], 0)} | ${m.non2xx} | ${m.errors + m.timeouts} | ${fmt(m.load1[1])} |`);
+    lines.push(
+      `| ${index + 1} | ${m.kind === 'max' ? `max, ${m.connections} conn` : `${m.overallRate}/s, ${m.connections} conn`} | ${m.target} | ${fmt(m.reqPerS, 0)} | ${fmt(m.latencyMs.p50)} | ${fmt(m.latencyMs.p90)} | ${fmt(m.latencyMs.p99)} | ${fmt(m.latencyMs.max, 1)} | ${m.target === 'direct' ? '–' : fmt(m.serverCpuUsPerRequest[m.target], 0)} | ${m.target === 'direct' ? '–' : fmt(m.serverRssMiBAfter?.[m.target], 0)} | ${m.non2xx} | ${m.errors + m.timeouts} | ${fmt(m.load1[1])} |`,
+    );
   });
   lines.push('');
   lines.push('## Checks', '');
   lines.push(`- All ${TARGETS.length} targets returned the same completion for the benchmark body before the runs (\`${run.checks.completion}\`).`);
-  lines.push(`- Usage recording: our gateways wrote ${run.checks.usageRows} usage records (outcome success: ${run.checks.usageSuccessRows}); the load generator counted ${run.checks.gateway2xx} 2xx responses from them (warm-up and check requests included). ` +
-    `Records ≥ responses is expected: requests still in flight when a run stops are recorded by the gateway but not counted by autocannon.`);
+  lines.push(
+    `- Usage recording: our gateways wrote ${run.checks.usageRows} usage records (outcome success: ${run.checks.usageSuccessRows}); the load generator counted ${run.checks.gateway2xx} 2xx responses from them (warm-up and check requests included). ` +
+      `Records ≥ responses is expected: requests still in flight when a run stops are recorded by the gateway but not counted by autocannon.`,
+  );
   const usageAt = (kind) => run.measurements.filter((m) => m.kind === kind && m.usageWrites);
-  lines.push(`- Usage writes (transactions into \`usage_records\`, counted by distinct \`xmin\`): ${run.checks.usageTransactions} in all, ${fmt(run.checks.usageRows / run.checks.usageTransactions, 1)} rows each on average; ` +
-    `during the ${o.rate} req/s runs ${fmt(median(usageAt('rate').map((m) => m.usageWrites.perSecond)), 0)} transactions/s of ${fmt(median(usageAt('rate').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows, ` +
-    `during the max-throughput runs ${fmt(median(usageAt('max').map((m) => m.usageWrites.perSecond)), 0)}/s of ${fmt(median(usageAt('max').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows (medians; the recorder's timer fires every ${o.gatewayEnv.GATEWAY_USAGE_FLUSH_MS ?? 200} ms).`);
-  lines.push(`- Latencies are each 2xx response's own duration (float ms, \`process.hrtime\`) as reported by autocannon's \`response\` event, percentiles by nearest rank; autocannon's histogram (whole milliseconds, coordinated-omission correction) is not used.`);
-  lines.push(`- Load generator (autocannon, this process) CPU per request, median of the max-throughput runs: ${fmt(median(run.measurements.filter((m) => m.kind === 'max').map((m) => m.loadGeneratorCpuUsPerRequest)), 0)} µs — it shares the ${run.machine.nproc} CPUs with the servers.`);
+  lines.push(
+    `- Usage writes (transactions into \`usage_records\`, counted by distinct \`xmin\`): ${run.checks.usageTransactions} in all, ${fmt(run.checks.usageRows / run.checks.usageTransactions, 1)} rows each on average; ` +
+      `during the ${o.rate} req/s runs ${fmt(median(usageAt('rate').map((m) => m.usageWrites.perSecond)), 0)} transactions/s of ${fmt(median(usageAt('rate').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows, ` +
+      `during the max-throughput runs ${fmt(median(usageAt('max').map((m) => m.usageWrites.perSecond)), 0)}/s of ${fmt(median(usageAt('max').map((m) => m.usageWrites.rowsPerTransaction)), 1)} rows (medians; the recorder's timer fires every ${o.gatewayEnv.GATEWAY_USAGE_FLUSH_MS ?? 200} ms).`,
+  );
+  lines.push(
+    `- Latencies are each 2xx response's own duration (float ms, \`process.hrtime\`) as reported by autocannon's \`response\` event, percentiles by nearest rank; autocannon's histogram (whole milliseconds, coordinated-omission correction) is not used.`,
+  );
+  lines.push(
+    `- Load generator (autocannon, this process) CPU per request, median of the max-throughput runs: ${fmt(median(run.measurements.filter((m) => m.kind === 'max').map((m) => m.loadGeneratorCpuUsPerRequest)), 0)} µs — it shares the ${run.machine.nproc} CPUs with the servers.`,
+  );
   lines.push('');
   return lines.join('\n');
 }
@@ -758,9 +869,23 @@ async function main() {
 
     const reference = TARGETS.includes('reference') && !OPTIONS.profile ? await startReferenceProxy(simulator.url) : undefined;
     if (reference) log(`reference proxy at ${reference.url}`);
-    const urls = { simulator: simulator.url, gateway: gateway.url, 'gateway-core': gatewayCore?.url, 'gateway-metrics': gatewayMetrics?.url, portkey: portkey?.url, reference: reference?.url };
+    const urls = {
+      simulator: simulator.url,
+      gateway: gateway.url,
+      'gateway-core': gatewayCore?.url,
+      'gateway-metrics': gatewayMetrics?.url,
+      portkey: portkey?.url,
+      reference: reference?.url,
+    };
     const requests = Object.fromEntries(TARGETS.map((target) => [target, targetRequest(target, urls, apiKey)]));
-    const pids = { simulator: simulator.record.child.pid, gateway: gateway.record.child.pid, ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}), ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}), ...(portkey ? { portkey: portkey.record.child.pid } : {}), ...(reference ? { reference: reference.record.child.pid } : {}) };
+    const pids = {
+      simulator: simulator.record.child.pid,
+      gateway: gateway.record.child.pid,
+      ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}),
+      ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}),
+      ...(portkey ? { portkey: portkey.record.child.pid } : {}),
+      ...(reference ? { reference: reference.record.child.pid } : {}),
+    };
 
     if (OPTIONS.profile) {
       const atRate = OPTIONS.profileLoad === 'rate';
@@ -770,11 +895,16 @@ async function main() {
       const fromUs = Number(process.hrtime.bigint() / 1000n);
       const measurement = atRate
         ? await measure('rate', 'gateway', requests.gateway, pids, {
-          connections: OPTIONS.rateConnections, durationS: OPTIONS.rateDurationS, overallRate: OPTIONS.rate, paced: OPTIONS.ratePacing === 'paced',
-        })
+            connections: OPTIONS.rateConnections,
+            durationS: OPTIONS.rateDurationS,
+            overallRate: OPTIONS.rate,
+            paced: OPTIONS.ratePacing === 'paced',
+          })
         : await measure('max', 'gateway', requests.gateway, pids, { connections: OPTIONS.maxConnections, durationS: OPTIONS.maxDurationS });
       const toUs = Number(process.hrtime.bigint() / 1000n);
-      log(`${describe(measurement)}; gateway CPU ${fmt(measurement.serverCpuUsPerRequest.gateway, 0)} µs/request, simulator ${fmt(measurement.serverCpuUsPerRequest.simulator, 0)} µs/request`);
+      log(
+        `${describe(measurement)}; gateway CPU ${fmt(measurement.serverCpuUsPerRequest.gateway, 0)} µs/request, simulator ${fmt(measurement.serverCpuUsPerRequest.simulator, 0)} µs/request`,
+      );
       const before = new Set(readdirSync(profileDir));
       await stopChild(gateway.record);
       const written = readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile'));
@@ -807,7 +937,10 @@ async function main() {
     for (let rep = 0; rep < OPTIONS.repeats && OPTIONS.only !== 'max'; rep++) {
       for (const target of rotated(rep)) {
         const m = await measure('rate', target, requests[target], pids, {
-          connections: OPTIONS.rateConnections, durationS: OPTIONS.rateDurationS, overallRate: OPTIONS.rate, paced: OPTIONS.ratePacing === 'paced',
+          connections: OPTIONS.rateConnections,
+          durationS: OPTIONS.rateDurationS,
+          overallRate: OPTIONS.rate,
+          paced: OPTIONS.ratePacing === 'paced',
         });
         m.repetition = rep + 1;
         measurements.push(m);
@@ -822,21 +955,32 @@ async function main() {
     if (gatewayMetrics) await stopChild(gatewayMetrics.record);
     // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
     const usage = await withPg(database.superuserUrl, async (client) => {
-      const totals = (await client.query(
-        `select count(*)::int as rows, count(*) filter (where outcome = 'success')::int as success, count(distinct xmin::text)::int as transactions from usage_records`,
-      )).rows[0];
+      const totals = (
+        await client.query(
+          `select count(*)::int as rows, count(*) filter (where outcome = 'success')::int as success, count(distinct xmin::text)::int as transactions from usage_records`,
+        )
+      ).rows[0];
       for (const m of measurements.filter((m) => m.target === 'gateway' || m.target === 'gateway-core')) {
-        const row = (await client.query(
-          `select count(*)::int as rows, count(distinct xmin::text)::int as transactions from usage_records where occurred_at between $1 and $2`,
-          [m.startedAt, m.finishedAt],
-        )).rows[0];
+        const row = (
+          await client.query(
+            `select count(*)::int as rows, count(distinct xmin::text)::int as transactions from usage_records where occurred_at between $1 and $2`,
+            [m.startedAt, m.finishedAt],
+          )
+        ).rows[0];
         const seconds = (Date.parse(m.finishedAt) - Date.parse(m.startedAt)) / 1000;
-        m.usageWrites = { rows: row.rows, transactions: row.transactions, perSecond: row.transactions / seconds, rowsPerTransaction: row.rows / row.transactions };
+        m.usageWrites = {
+          rows: row.rows,
+          transactions: row.transactions,
+          perSecond: row.transactions / seconds,
+          rowsPerTransaction: row.rows / row.transactions,
+        };
       }
       return totals;
     });
     const ours = (target) => target === 'gateway' || target === 'gateway-core' || target === 'gateway-metrics';
-    const gateway2xx = gateway2xxBefore + warmups.filter((w) => ours(w.target)).reduce((sum, w) => sum + w['2xx'], 0) +
+    const gateway2xx =
+      gateway2xxBefore +
+      warmups.filter((w) => ours(w.target)).reduce((sum, w) => sum + w['2xx'], 0) +
       measurements.filter((m) => ours(m.target)).reduce((sum, m) => sum + m.requests2xx, 0);
 
     const run = {
@@ -875,8 +1019,10 @@ async function main() {
     const goals = run.analysis.goals;
     for (const target of Object.keys(goals).filter((key) => key !== 'allResponses2xx')) {
       const g = goals[target];
-      log(`${target}: median overhead ${fmt(g.p50Overhead.value)} ms (${g.p50Overhead.met ? 'met' : 'MISSED'}), p99 overhead ${fmt(g.p99Overhead.value)} ms (${g.p99Overhead.met ? 'met' : 'MISSED'}), ` +
-        `throughput ${fmt(g.throughputRatio.value)}× Portkey (${g.throughputRatio.met ? 'met' : 'MISSED'})`);
+      log(
+        `${target}: median overhead ${fmt(g.p50Overhead.value)} ms (${g.p50Overhead.met ? 'met' : 'MISSED'}), p99 overhead ${fmt(g.p99Overhead.value)} ms (${g.p99Overhead.met ? 'met' : 'MISSED'}), ` +
+          `throughput ${fmt(g.throughputRatio.value)}× Portkey (${g.throughputRatio.met ? 'met' : 'MISSED'})`,
+      );
     }
     log(`all 2xx: ${goals.allResponses2xx.met}`);
   } finally {

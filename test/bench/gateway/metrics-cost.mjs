@@ -24,7 +24,14 @@ function run(calls) {
     const labels = endpoints[i % endpoints.length];
     const status = statuses[i % statuses.length];
     if (i % 4 === 0) metrics.streamOpened(labels);
-    metrics.observeCall(labels, { outcome: status === 200 ? 'success' : 'upstream_error', status, latencyMs: 10 + (i % 900), ttftMs: i % 4 === 0 ? 5 : undefined, promptTokens: 40, completionTokens: 60 });
+    metrics.observeCall(labels, {
+      outcome: status === 200 ? 'success' : 'upstream_error',
+      status,
+      latencyMs: 10 + (i % 900),
+      ttftMs: i % 4 === 0 ? 5 : undefined,
+      promptTokens: 40,
+      completionTokens: 60,
+    });
     if (i % 4 === 0) metrics.streamClosed(labels);
   }
   const used = process.cpuUsage(started);
@@ -36,4 +43,6 @@ const samples = Array.from({ length: 7 }, () => run(500_000)).sort((a, b) => a -
 const scrapeStarted = process.hrtime.bigint();
 const text = await registry.metrics();
 const scrapeMs = Number(process.hrtime.bigint() - scrapeStarted) / 1e6;
-console.log(`CPU per call: median ${samples[3].toFixed(0)} ns (min ${samples[0].toFixed(0)}, max ${samples[6].toFixed(0)}) over 7 × 500k calls; one scrape of ${text.length} bytes (${endpoints.length} endpoints): ${scrapeMs.toFixed(1)} ms`);
+console.log(
+  `CPU per call: median ${samples[3].toFixed(0)} ns (min ${samples[0].toFixed(0)}, max ${samples[6].toFixed(0)}) over 7 × 500k calls; one scrape of ${text.length} bytes (${endpoints.length} endpoints): ${scrapeMs.toFixed(1)} ms`,
+);

@@ -19,13 +19,18 @@ const server = http.createServer((req, res) => {
   readAll(req, (body) => {
     const call = http.request(
       {
-        host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, agent,
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        agent,
         headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: req.headers.authorization ?? '' },
       },
-      (response) => readAll(response, (payload) => {
-        res.writeHead(response.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': payload.length });
-        res.end(payload);
-      }),
+      (response) =>
+        readAll(response, (payload) => {
+          res.writeHead(response.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': payload.length });
+          res.end(payload);
+        }),
     );
     call.once('error', () => {
       if (!res.headersSent) res.writeHead(502);

@@ -50,15 +50,30 @@ const limits = {
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const families = {
   'fragment fan-out (each spreads the previous twice)': (n) =>
-    `query { ...F${n} } fragment F0 on Query { me { username } } ` + range(n).map((i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`).join(' '),
+    `query { ...F${n} } fragment F0 on Query { me { username } } ` +
+    range(n)
+      .map((i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`)
+      .join(' '),
   'fragment fan-out under aliased fields': (n) =>
     `query { ...F${n} } fragment F0 on Query { me { username } } ` +
-    range(n).map((i) => `fragment F${i + 1} on Query { ...F${i} x${i}: institutions { ...C${i} } } fragment C${i} on InstitutionConnection { edges { cursor } }`).join(' '),
-  aliases: (n) => `{ ${range(n).map((i) => `a${i}: me { username }`).join(' ')} }`,
-  'depth (nested fields)': (n) => `{ ${'institutions { edges { node { '.repeat(1)}${'statusHistory { edges { node { '.repeat(n)}reason${' } } }'.repeat(n)} } } } }`,
+    range(n)
+      .map((i) => `fragment F${i + 1} on Query { ...F${i} x${i}: institutions { ...C${i} } } fragment C${i} on InstitutionConnection { edges { cursor } }`)
+      .join(' '),
+  aliases: (n) =>
+    `{ ${range(n)
+      .map((i) => `a${i}: me { username }`)
+      .join(' ')} }`,
+  'depth (nested fields)': (n) =>
+    `{ ${'institutions { edges { node { '.repeat(1)}${'statusHistory { edges { node { '.repeat(n)}reason${' } } }'.repeat(n)} } } } }`,
   'nested inline fragments': (n) => `{ ${'... on Query { '.repeat(n)}me { username }${' }'.repeat(n)} }`,
   'repeated field (same response name)': (n) => `{ ${'me { username roles } '.repeat(n)}}`,
-  'many fragments in one selection set': (n) => `{ ${range(n).map((i) => `...F${i}`).join(' ')} } ` + range(n).map((i) => `fragment F${i} on Query { me { username roles } }`).join(' '),
+  'many fragments in one selection set': (n) =>
+    `{ ${range(n)
+      .map((i) => `...F${i}`)
+      .join(' ')} } ` +
+    range(n)
+      .map((i) => `fragment F${i} on Query { me { username roles } }`)
+      .join(' '),
   'comment padding': (n) => `# ${'x'.repeat(n)}\n{ me { username } }`,
 };
 const knobs = {
@@ -202,9 +217,14 @@ async function main() {
     const schema = buildClientSchema(introspection.data);
 
     const lines = [];
-    const load = os.loadavg().map((value) => value.toFixed(1)).join(' / ');
+    const load = os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ');
     lines.push('# GraphQL validation benchmark results', '');
-    lines.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${os.cpus().length} cores shared with other jobs (load average at start ${load}).`);
+    lines.push(
+      `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${os.cpus().length} cores shared with other jobs (load average at start ${load}).`,
+    );
     lines.push(
       `Limits (defaults): document ${limits.maxDocumentBytes} bytes, ${limits.maxTokens} tokens, depth ${limits.maxDepth}, ${limits.maxAliases} aliases, cost ${limits.maxCost}, batch ${limits.maxBatch}.`,
       '',
@@ -214,7 +234,10 @@ async function main() {
       `"pre-execution" = what the control plane does before executing: the edge check (size, tokens, depth, aliases, cost) and, if it passes, Apollo's parse and graphql-js validation with the real schema (introspected from the running control plane); in process, ${RUNS} runs after 5 warm-ups, CPU time p50/p95 and wall time p50. "HTTP" = the whole anonymous request to the control plane (a separate process) over loopback, median of 10; accepted documents also run (anonymous: \`me\` answers UNAUTHENTICATED). Target: ≤ 5 ms for any document under the size limit.`,
       '',
     );
-    lines.push('| family | n | bytes | tokens | outcome | pre-execution CPU p50 (ms) | CPU p95 (ms) | wall p50 (ms) | HTTP p50 (ms) | HTTP answer |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| family | n | bytes | tokens | outcome | pre-execution CPU p50 (ms) | CPU p95 (ms) | wall p50 (ms) | HTTP p50 (ms) | HTTP answer |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     const row = (cells) => lines.push(`| ${cells.join(' | ')} |`);
     const { Lexer, Source, TokenKind } = require('graphql');
     const tokensOf = (query) => {
@@ -240,7 +263,18 @@ async function main() {
         const bytes = Buffer.byteLength(query);
         const timing = timePreExecution(schema, { query });
         const http = await httpTiming(controlPlane.url, { query });
-        row([family, n, bytes, tokensOf(query), timing.outcome, fmt(timing.p50), fmt(timing.p95), fmt(timing.wallP50), fmt(http.p50), `${http.status} ${http.code}`]);
+        row([
+          family,
+          n,
+          bytes,
+          tokensOf(query),
+          timing.outcome,
+          fmt(timing.p50),
+          fmt(timing.p95),
+          fmt(timing.wallP50),
+          fmt(http.p50),
+          `${http.status} ${http.code}`,
+        ]);
         process.stderr.write(`${family} n=${n}: ${timing.outcome} CPU p50 ${fmt(timing.p50)} p95 ${fmt(timing.p95)} ms\n`);
         if (bytes <= limits.maxDocumentBytes && timing.p50 > worst.p50) worst = { family, n, bytes, ...timing };
         (timing.outcome === 'accepted' ? accepted : refused).push({ query, p50: timing.p50 });
@@ -251,11 +285,33 @@ async function main() {
     const batch = slowest.slice(0, limits.maxBatch).map((query) => ({ query }));
     const batchTiming = timePreExecution(schema, batch);
     const batchHttp = await httpTiming(controlPlane.url, batch);
-    row([`batch of ${batch.length}: the ${batch.length} slowest accepted documents above`, batch.length, `${Buffer.byteLength(JSON.stringify(batch))} (body)`, '—', batchTiming.outcome, fmt(batchTiming.p50), fmt(batchTiming.p95), fmt(batchTiming.wallP50), fmt(batchHttp.p50), `${batchHttp.status} ${batchHttp.code}`]);
+    row([
+      `batch of ${batch.length}: the ${batch.length} slowest accepted documents above`,
+      batch.length,
+      `${Buffer.byteLength(JSON.stringify(batch))} (body)`,
+      '—',
+      batchTiming.outcome,
+      fmt(batchTiming.p50),
+      fmt(batchTiming.p95),
+      fmt(batchTiming.wallP50),
+      fmt(batchHttp.p50),
+      `${batchHttp.status} ${batchHttp.code}`,
+    ]);
     const overBatch = Array.from({ length: limits.maxBatch + 1 }, () => ({ query: slowest[0] }));
     const overTiming = timePreExecution(schema, overBatch);
     const overHttp = await httpTiming(controlPlane.url, overBatch);
-    row([`batch of ${overBatch.length}`, overBatch.length, `${Buffer.byteLength(JSON.stringify(overBatch))} (body)`, '—', overTiming.outcome, fmt(overTiming.p50), fmt(overTiming.p95), fmt(overTiming.wallP50), fmt(overHttp.p50), `${overHttp.status} ${overHttp.code}`]);
+    row([
+      `batch of ${overBatch.length}`,
+      overBatch.length,
+      `${Buffer.byteLength(JSON.stringify(overBatch))} (body)`,
+      '—',
+      overTiming.outcome,
+      fmt(overTiming.p50),
+      fmt(overTiming.p95),
+      fmt(overTiming.wallP50),
+      fmt(overHttp.p50),
+      `${overHttp.status} ${overHttp.code}`,
+    ]);
     lines.push('');
     lines.push(
       `Slowest single document under the size limit: **${worst.family}, n = ${worst.n}** (${worst.bytes} bytes, ${worst.outcome}): CPU p50 ${fmt(worst.p50)} ms, p95 ${fmt(worst.p95)} ms (wall p50 ${fmt(worst.wallP50)} ms) — target ≤ 5 ms ${worst.p50 <= 5 ? '✔' : '✘'} (judged on the median: the p95 of a 2-core machine shared with other jobs also holds garbage collections and cache contention; see the column).`,
@@ -287,9 +343,20 @@ async function main() {
     );
     lines.push('| in flight | probes | p50 (ms) | p99 (ms) | max (ms) | requests/s answered | statuses |', '| --- | --- | --- | --- | --- | --- | --- |');
     lines.push(`| nothing | ${idle.count} | ${fmt(idle.p50)} | ${fmt(idle.p99)} | ${fmt(idle.max)} | — | — |`);
-    lines.push(`| 20 ordinary requests (\`{ me { username roles } }\`) | ${ordinary.count} | ${fmt(ordinary.p50)} | ${fmt(ordinary.p99)} | ${fmt(ordinary.max)} | ${ordinary.rate} | ${ordinary.statuses} |`);
-    lines.push(`| 20 adversarial requests | ${adversarial.count} | ${fmt(adversarial.p50)} | ${fmt(adversarial.p99)} | ${fmt(adversarial.max)} | ${adversarial.rate} | ${adversarial.statuses} |`);
-    lines.push('', `Load average at the end: ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')}.`, '');
+    lines.push(
+      `| 20 ordinary requests (\`{ me { username roles } }\`) | ${ordinary.count} | ${fmt(ordinary.p50)} | ${fmt(ordinary.p99)} | ${fmt(ordinary.max)} | ${ordinary.rate} | ${ordinary.statuses} |`,
+    );
+    lines.push(
+      `| 20 adversarial requests | ${adversarial.count} | ${fmt(adversarial.p50)} | ${fmt(adversarial.p99)} | ${fmt(adversarial.max)} | ${adversarial.rate} | ${adversarial.statuses} |`,
+    );
+    lines.push(
+      '',
+      `Load average at the end: ${os
+        .loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')}.`,
+      '',
+    );
     const markdown = lines.join('\n');
     if (OUT) writeFileSync(path.resolve(OUT), markdown);
     process.stdout.write(`${markdown}\n`);

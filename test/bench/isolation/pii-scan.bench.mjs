@@ -26,10 +26,11 @@ function compilePolicyLib() {
   const source = path.join(root, 'libs/domain/policy/src');
   const target = mkdtempSync(path.join(os.tmpdir(), 'policy-bench-'));
   const swcrc = JSON.parse(readFileSync(path.join(root, '.swcrc'), 'utf8'));
-  const walk = (dir) => readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? walk(full) : name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [full] : [];
-  });
+  const walk = (dir) =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? walk(full) : name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [full] : [];
+    });
   for (const file of walk(source)) {
     const { code } = transformFileSync(file, { ...swcrc, swcrc: false, sourceMaps: false });
     const out = path.join(target, path.relative(source, file)).replace(/\.ts$/, '.js');
@@ -57,8 +58,9 @@ const digits = (count) => Array.from({ length: count }, () => Math.floor(random(
 function rrn() {
   const weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
   const year = 1950 + Math.floor(random() * 70);
-  const first12 = `${String(year % 100).padStart(2, '0')}${String(1 + Math.floor(random() * 12)).padStart(2, '0')}`
-    + `${String(1 + Math.floor(random() * 28)).padStart(2, '0')}${year >= 2000 ? pick([3, 4]) : pick([1, 2])}${digits(5)}`;
+  const first12 =
+    `${String(year % 100).padStart(2, '0')}${String(1 + Math.floor(random() * 12)).padStart(2, '0')}` +
+    `${String(1 + Math.floor(random() * 28)).padStart(2, '0')}${year >= 2000 ? pick([3, 4]) : pick([1, 2])}${digits(5)}`;
   const sum = [...first12].reduce((total, digit, index) => total + Number(digit) * weights[index], 0);
   return `${first12.slice(0, 6)}-${first12.slice(6)}${(11 - (sum % 11)) % 10}`;
 }
@@ -82,12 +84,15 @@ const PII = [
   () => `사무실 02-${2 + Math.floor(random() * 8)}${digits(2)}-${digits(4)}`,
 ];
 const SENTENCES = [
-  () => `2024년 ${1 + Math.floor(random() * 12)}월 기준 가계대출 잔액은 ${digits(3)}조 ${digits(1)},${digits(3)}억 원으로 전월 대비 ${digits(1)}.${digits(1)}% 증가했습니다.`,
+  () =>
+    `2024년 ${1 + Math.floor(random() * 12)}월 기준 가계대출 잔액은 ${digits(3)}조 ${digits(1)},${digits(3)}억 원으로 전월 대비 ${digits(1)}.${digits(1)}% 증가했습니다.`,
   () => '고객님의 신용등급 산정 기준과 대출 한도 산출 방식을 요약해 주세요. 내부 규정 제12조 3항을 참고합니다.',
   () => `Summarise the Q${1 + Math.floor(random() * 4)} risk report: NPL ratio ${digits(1)}.${digits(2)}%, CET1 ${digits(2)}.${digits(1)}%, LCR ${digits(3)}%.`,
-  () => `주문번호 ORD-${digits(8)}-${digits(6)} 건의 환불 처리 상태를 확인해 주세요. 접수일 2024-${digits(2)}-${digits(2)} ${digits(2)}:${digits(2)}:${digits(2)}.`,
+  () =>
+    `주문번호 ORD-${digits(8)}-${digits(6)} 건의 환불 처리 상태를 확인해 주세요. 접수일 2024-${digits(2)}-${digits(2)} ${digits(2)}:${digits(2)}:${digits(2)}.`,
   () => 'Please draft a polite reply to the customer explaining the new overdraft fee schedule and the appeal process.',
-  () => `서버 ${10 + Math.floor(random() * 200)}.${digits(2)}.${digits(1)}.${digits(2)} 의 응답 시간이 ${digits(3)} ms 로 증가했습니다. 버전 v${digits(1)}.${digits(2)}.${digits(1)} 배포 이후입니다.`,
+  () =>
+    `서버 ${10 + Math.floor(random() * 200)}.${digits(2)}.${digits(1)}.${digits(2)} 의 응답 시간이 ${digits(3)} ms 로 증가했습니다. 버전 v${digits(1)}.${digits(2)}.${digits(1)} 배포 이후입니다.`,
   () => `| 상품 | 금리 | 한도 |\n|---|---|---|\n| 직장인 신용대출 | 연 ${digits(1)}.${digits(2)}% | ${digits(2)},000만 원 |`,
   () => `ISBN 978-89-${digits(4)}-${digits(3)}-${digits(1)} 도서의 요약과 금융 규제 관련 장의 핵심 내용을 정리해 주세요.`,
   () => 'The separated network (망분리) policy requires that internal systems never reach the internet directly.',
@@ -177,7 +182,8 @@ const { lib, cleanup } = compilePolicyLib();
 try {
   const { scanPrompt, decideRequest, DEFAULT_POLICY } = lib;
   const gatewayRequest = {
-    classification: 'personal-credit', institutionCeiling: 'personal-credit',
+    classification: 'personal-credit',
+    institutionCeiling: 'personal-credit',
     endpoint: { hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal' },
   };
   const now = new Date();
@@ -192,11 +198,15 @@ try {
 
   measure(scanPrompt, settings, prompts, WARMUP_RUNS);
   const realistic = [
-    [`realistic prompts (${PROMPT_COUNT} scans, ${DISTINCT_PROMPTS} distinct, ${Math.round((100 * withPii) / DISTINCT_PROMPTS)}% with PII), default settings`,
-      measure(scanPrompt, settings, prompts, PROMPT_COUNT)],
+    [
+      `realistic prompts (${PROMPT_COUNT} scans, ${DISTINCT_PROMPTS} distinct, ${Math.round((100 * withPii) / DISTINCT_PROMPTS)}% with PII), default settings`,
+      measure(scanPrompt, settings, prompts, PROMPT_COUNT),
+    ],
     ['realistic prompts, RRN checksum off', measure(scanPrompt, permissive, prompts, PROMPT_COUNT)],
-    [`realistic prompts with Unicode typography, ${Math.round((100 * unicodeWithPii) / DISTINCT_PROMPTS)}% with PII, most of it disguised (normalised copy)`,
-      measure(scanPrompt, settings, unicodePrompts, PROMPT_COUNT)],
+    [
+      `realistic prompts with Unicode typography, ${Math.round((100 * unicodeWithPii) / DISTINCT_PROMPTS)}% with PII, most of it disguised (normalised copy)`,
+      measure(scanPrompt, settings, unicodePrompts, PROMPT_COUNT),
+    ],
     ['realistic prompts, whole `decideRequest` (policy + scan + decision record)', measure(decide, undefined, prompts, PROMPT_COUNT)],
   ];
   const pathological = Object.entries(PATHOLOGICAL).map(([name, text]) => [`pathological: ${name}`, measure(scanPrompt, settings, [text], PATHOLOGICAL_RUNS)]);
@@ -224,7 +234,10 @@ try {
     '',
     '| input | scans | p50 µs | p99 µs | max µs | p99 of best µs | CPU µs/scan | matches/scan |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(([name, result]) => `| ${name} | ${result.runs} | ${format(result.p50)} | ${format(result.p99)} | ${format(result.max)} | ${format(result.bestP99)} | ${format(result.cpuMean)} | ${(result.findings / result.runs).toFixed(2)} |`),
+    ...rows.map(
+      ([name, result]) =>
+        `| ${name} | ${result.runs} | ${format(result.p50)} | ${format(result.p99)} | ${format(result.max)} | ${format(result.bestP99)} | ${format(result.cpuMean)} | ${(result.findings / result.runs).toFixed(2)} |`,
+    ),
     '',
     'Timings are per `scanPrompt` call, measured with `performance.now()` around each call, so they include',
     'normalising the copy the detectors read (NFKC, digits of every script, invisible characters, JSON escapes;',

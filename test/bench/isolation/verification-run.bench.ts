@@ -31,11 +31,19 @@ async function main(): Promise<void> {
   const cipher = new LocalKekCipher(Buffer.from(DEVELOPMENT_CREDENTIAL_KEK, 'base64'));
   try {
     await withPg(database.superuserUrl, async (pg) => {
-      const model = await pg.query(`insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'bench', 'test', 8192) returning id`);
-      const offering = await pg.query(`insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`, [model.rows[0].id]);
+      const model = await pg.query(
+        `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'bench', 'test', 8192) returning id`,
+      );
+      const offering = await pg.query(
+        `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
+        [model.rows[0].id],
+      );
       for (let i = 0; i < INSTITUTIONS; i++) {
         const slug = `bench-member-${String(i).padStart(2, '0')}`;
-        const inst = await pg.query(`insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw, data_classification_ceiling) values ($1, $1, $1, 'bank', 1000000000, 'confidential') returning id`, [slug]);
+        const inst = await pg.query(
+          `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw, data_classification_ceiling) values ($1, $1, $1, 'bank', 1000000000, 'confidential') returning id`,
+          [slug],
+        );
         for (let e = 0; e < 3; e++) {
           const endpoint = await pg.query(
             `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state) values ($1, $2, $3, 'shared-pool', 'openai-compatible', 'http://127.0.0.1:9', 'm', 'active') returning id`,
@@ -43,12 +51,20 @@ async function main(): Promise<void> {
           );
           const secret = `bench-upstream-${slug}-${e}`;
           const sealed = cipher.encrypt(secret, endpointCredentialContext(inst.rows[0].id, endpoint.rows[0].id));
-          await pg.query('update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3 where id = $4', [sealed.ciphertext, sealed.keyId, cipher.fingerprint(secret), endpoint.rows[0].id]);
+          await pg.query('update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3 where id = $4', [
+            sealed.ciphertext,
+            sealed.keyId,
+            cipher.fingerprint(secret),
+            endpoint.rows[0].id,
+          ]);
         }
       }
     });
     const gateway = await createGateway(testConfig(database), { logger: silent(), port: 0 });
-    const controlPlane = await createControlPlane(testConfig(database, { GATEWAY_URL: gateway.url, ISOLATION_SCHEDULE_MS: '0' }), { logger: silent(), port: 0 });
+    const controlPlane = await createControlPlane(testConfig(database, { GATEWAY_URL: gateway.url, ISOLATION_SCHEDULE_MS: '0' }), {
+      logger: silent(),
+      port: 0,
+    });
     const verification = controlPlane.app.get(VerificationRunner);
     const rows: string[] = [];
     const durations: number[] = [];
@@ -57,8 +73,14 @@ async function main(): Promise<void> {
       const run = await RequestContext.run({ requestId: 'bench', principal: SYSTEM_PRINCIPAL }, () => verification.run(SYSTEM_PRINCIPAL, 'on-demand'));
       const ms = performance.now() - started;
       durations.push(ms);
-      const slowest = [...run.checks].sort((a, b) => b.durationMs - a.durationMs).slice(0, 3).map((check) => `${check.id} ${check.durationMs} ms`).join(', ');
-      rows.push(`| ${round} | ${INSTITUTIONS} | ${(ms / 1000).toFixed(2)} s | ${run.summary?.pass}/${run.summary?.fail}/${run.summary?.warning} | ${slowest} |`);
+      const slowest = [...run.checks]
+        .sort((a, b) => b.durationMs - a.durationMs)
+        .slice(0, 3)
+        .map((check) => `${check.id} ${check.durationMs} ms`)
+        .join(', ');
+      rows.push(
+        `| ${round} | ${INSTITUTIONS} | ${(ms / 1000).toFixed(2)} s | ${run.summary?.pass}/${run.summary?.fail}/${run.summary?.warning} | ${slowest} |`,
+      );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
     }
     await controlPlane.close();

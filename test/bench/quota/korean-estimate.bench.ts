@@ -28,10 +28,24 @@ const BANKING_PROMPTS = [
   'ㅋㅋㅋ 감사합니다!! 😀 다음 주에 다시 문의드릴게요~',
 ];
 
-interface Row { corpus: string; prompts: number; characters: number; simulator: number; estimate: number; old: number; minRatio: number; oldUnder: number }
+interface Row {
+  corpus: string;
+  prompts: number;
+  characters: number;
+  simulator: number;
+  estimate: number;
+  old: number;
+  minRatio: number;
+  oldUnder: number;
+}
 
 function measure(corpus: string, prompts: string[]): Row {
-  let characters = 0, simulator = 0, estimate = 0, old = 0, minRatio = Infinity, oldUnder = 0;
+  let characters = 0,
+    simulator = 0,
+    estimate = 0,
+    old = 0,
+    minRatio = Infinity,
+    oldUnder = 0;
   for (const text of prompts) {
     // Whole chat requests, as the gateway estimates them and the simulator counts them.
     const counted = TOKENS_FOR_REPLY_PRIMING + TOKENS_PER_MESSAGE + countTokens('user') + countTokens(text);
@@ -49,7 +63,10 @@ function measure(corpus: string, prompts: string[]): Row {
 
 const rows: Row[] = [measure('built-in Korean banking prompts', BANKING_PROMPTS)];
 if (existsSync(corpusPath)) {
-  const lines = readFileSync(corpusPath, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = readFileSync(corpusPath, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   rows.push(measure(`seed deck (${path.basename(corpusPath)}), one prompt per line`, lines));
   rows.push(measure('seed deck, whole text as one prompt', [readFileSync(corpusPath, 'utf8')]));
 } else {
@@ -57,10 +74,14 @@ if (existsSync(corpusPath)) {
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
-console.log('| corpus | prompts | characters | simulator tokens | estimate | estimate / simulator | lowest per prompt | characters ÷ 2 (before) | ÷ 2 / simulator | prompts ÷ 2 undercounted |');
+console.log(
+  '| corpus | prompts | characters | simulator tokens | estimate | estimate / simulator | lowest per prompt | characters ÷ 2 (before) | ÷ 2 / simulator | prompts ÷ 2 undercounted |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
-  console.log(`| ${row.corpus} | ${row.prompts} | ${row.characters} | ${row.simulator} | ${row.estimate} | ${fixed(row.estimate / row.simulator)} | ${fixed(row.minRatio)} | ${row.old} | ${fixed(row.old / row.simulator)} | ${row.oldUnder} of ${row.prompts} |`);
+  console.log(
+    `| ${row.corpus} | ${row.prompts} | ${row.characters} | ${row.simulator} | ${row.estimate} | ${fixed(row.estimate / row.simulator)} | ${fixed(row.minRatio)} | ${row.old} | ${fixed(row.old / row.simulator)} | ${row.oldUnder} of ${row.prompts} |`,
+  );
 }
 
 // Cost on the request path: estimating a 4 KB Korean prompt and the 4 MiB body limit.
@@ -79,7 +100,10 @@ const fourMiB = korean.repeat(Math.ceil((4 * 1024 * 1024) / Buffer.byteLength(ko
 console.log('');
 console.log('| input | UTF-8 bytes | estimateTextTokens per call (ms) | countTokens per call (ms) |');
 console.log('| --- | --- | --- | --- |');
-for (const [label, text, iterations] of [['Korean prompt', fourKb, 20_000], ['Korean body at the 4 MiB limit', fourMiB, 20]] as const) {
+for (const [label, text, iterations] of [
+  ['Korean prompt', fourKb, 20_000],
+  ['Korean body at the 4 MiB limit', fourMiB, 20],
+] as const) {
   const simulatorMs = (() => {
     const started = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) countTokens(text);

@@ -48,7 +48,9 @@ async function overAdmission(mode: 'cas' | 'count-after', instances: number, cap
   const worker = path.join(__dirname, 'quota-bench-worker.ts');
   const outputs = await Promise.all(
     Array.from({ length: instances }, () =>
-      run(process.execPath, ['-r', path.join(root, 'tools/register-ts.cjs'), worker, mode, prefix, String(capacity), String(concurrency), String(callMs)], { cwd: root }),
+      run(process.execPath, ['-r', path.join(root, 'tools/register-ts.cjs'), worker, mode, prefix, String(capacity), String(concurrency), String(callMs)], {
+        cwd: root,
+      }),
     ),
   );
   return outputs.reduce((sum, output) => sum + (JSON.parse(output.stdout.trim()) as { admitted: number }).admitted, 0);
@@ -59,12 +61,18 @@ async function main(): Promise<void> {
   lines.push('| store | decisions | p50 (ms) | p99 (ms) | admitted |', '| --- | --- | --- | --- | --- |');
   for (const kind of ['memory', 'redis'] as const) {
     const result = await latency(kind, kind === 'memory' ? 50_000 : 20_000);
-    lines.push(`| ${kind === 'memory' ? 'in-process' : 'Redis (CAS)'} | ${kind === 'memory' ? '50 000' : '20 000'} | ${result.p50.toFixed(4)} | ${result.p99.toFixed(4)} | ${(result.admittedShare * 100).toFixed(0)} % |`);
+    lines.push(
+      `| ${kind === 'memory' ? 'in-process' : 'Redis (CAS)'} | ${kind === 'memory' ? '50 000' : '20 000'} | ${result.p50.toFixed(4)} | ${result.p99.toFixed(4)} | ${(result.admittedShare * 100).toFixed(0)} % |`,
+    );
   }
   const capacity = 2_000;
   const concurrency = 16;
   const callMs = 20;
-  lines.push('', `Over-admission: pool of ${capacity} requests/min, each instance ${concurrency} request loops, ${callMs} ms per call, run until the pool refuses.`, '');
+  lines.push(
+    '',
+    `Over-admission: pool of ${capacity} requests/min, each instance ${concurrency} request loops, ${callMs} ms per call, run until the pool refuses.`,
+    '',
+  );
   lines.push('| instances | Redis CAS store: admitted | over capacity | count-after-the-call: admitted | over capacity |', '| --- | --- | --- | --- | --- |');
   for (const instances of [1, 2, 4]) {
     const cas = await overAdmission('cas', instances, capacity, concurrency, callMs);

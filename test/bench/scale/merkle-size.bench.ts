@@ -31,11 +31,19 @@ async function main(): Promise<void> {
     });
     await sequencer.runOnce({ forceTreeHead: true });
     await sequencer.stop();
-    const [size] = await withPg(database.superuserUrl, async (pg) => (await pg.query(
-      `select (select count(*) from audit_leaves)::int as leaves, (select count(*) from audit_tree_nodes)::int as nodes,
+    const [size] = await withPg(
+      database.superuserUrl,
+      async (pg) =>
+        (
+          await pg.query(
+            `select (select count(*) from audit_leaves)::int as leaves, (select count(*) from audit_tree_nodes)::int as nodes,
               (pg_total_relation_size('audit_leaves') + pg_total_relation_size('audit_tree_nodes') + pg_total_relation_size('audit_tree_heads'))::float8 as bytes`,
-    )).rows);
-    process.stdout.write(`${size.leaves} leaves, ${size.nodes} nodes: ${Math.round(size.bytes / size.leaves)} bytes per event, ${((size.bytes / size.leaves) * 1e6 / 2 ** 30).toFixed(2)} GiB per million events\n`);
+          )
+        ).rows,
+    );
+    process.stdout.write(
+      `${size.leaves} leaves, ${size.nodes} nodes: ${Math.round(size.bytes / size.leaves)} bytes per event, ${(((size.bytes / size.leaves) * 1e6) / 2 ** 30).toFixed(2)} GiB per million events\n`,
+    );
   } finally {
     await dropTestDatabase(ADMIN_URL, name);
   }

@@ -27,13 +27,24 @@ for (let i = 0; i < INSTITUTIONS; i++) {
   const endpoints = Array.from({ length: 4 }, () => randomUUID());
   for (let u = 0; u < USE_CASES_PER_INSTITUTION; u++) {
     const id = randomUUID();
-    useCases.set(id, { id, tenantId, state: 'approved', endpointIds: new Set(endpoints.slice(0, 2)), dataClassificationCeiling: 'confidential', validUntil: new Date(Date.now() + 86_400_000) });
+    useCases.set(id, {
+      id,
+      tenantId,
+      state: 'approved',
+      endpointIds: new Set(endpoints.slice(0, 2)),
+      dataClassificationCeiling: 'confidential',
+      validUntil: new Date(Date.now() + 86_400_000),
+    });
     for (let k = 0; k < KEYS_PER_USE_CASE; k++) {
       const keyId = randomUUID();
       apiKeyUseCases.set(keyId, id);
       requests.push({
         requestId: 'bench',
-        caller: { tenantId, principal: { subject: keyId, username: 'bench', roles: ['tenant-member'], authMethod: 'api-key', clientId: keyId }, apiKey: { id: keyId, endpointIds: null, defaultClassification: 'internal' } },
+        caller: {
+          tenantId,
+          principal: { subject: keyId, username: 'bench', roles: ['tenant-member'], authMethod: 'api-key', clientId: keyId },
+          apiKey: { id: keyId, endpointIds: null, defaultClassification: 'internal' },
+        },
         endpoint: { id: endpoints[k % 2], tenantId } as AdmissionRequest['endpoint'],
         operation: 'chat',
         estimatedTokens: 100,

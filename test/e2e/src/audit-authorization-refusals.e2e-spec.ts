@@ -154,13 +154,18 @@ describe('authorization refusals in the audit log (control plane)', () => {
       details: { code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION', module: 'audit', operationType: 'query', operationName: 'Snoop' },
     });
     expect(rows[0].details).not.toHaveProperty('requiredRoles');
-    expect(rows[0].actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'], roles: ['tenant-admin'], sourceAddress: expect.any(String) });
+    expect(rows[0].actor).toMatchObject({
+      username: 'hanbit-bank-admin',
+      institutionId: ids['hanbit-bank'],
+      roles: ['tenant-admin'],
+      sourceAddress: expect.any(String),
+    });
 
     expect((await deniedEventsSeenBy('hanbit-bank-admin')).get(requestId)).toMatchObject({ resourceId: 'Query.auditEvents', outcome: 'denied' });
     expect((await deniedEventsSeenBy('nuri-insurance-admin')).has(requestId)).toBe(false);
   });
 
-  it("reading another institution by id is recorded with the module that refused it", async () => {
+  it('reading another institution by id is recorded with the module that refused it', async () => {
     const requestId = newRequestId('wrong-institution-read');
     const response = await gql('hanbit-bank-admin', 'query($id: ID!) { institution(id: $id) { slug } }', { id: ids['nuri-insurance'] }, requestId);
     expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION' }]);
@@ -199,7 +204,7 @@ describe('authorization refusals in the audit log (control plane)', () => {
     expect(row.actor).toMatchObject({ username: 'hanbit-bank-admin', institutionId: ids['hanbit-bank'] });
   });
 
-  it('a service refusal inside a batched request is recorded once, beside the batch\'s successes', async () => {
+  it("a service refusal inside a batched request is recorded once, beside the batch's successes", async () => {
     const requestId = newRequestId('batch');
     const response = await fetch(`${controlPlane.url}/graphql`, {
       method: 'POST',

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTreeHead, generateSigningKeyPair, keyIdOf, privateKeyToPem, publicKeyToPem, publicKeyToRaw, signTreeHead, type SigningKeyPair } from '@ai-commons/audit-proofs';
+import {
+  createTreeHead,
+  generateSigningKeyPair,
+  keyIdOf,
+  privateKeyToPem,
+  publicKeyToPem,
+  publicKeyToRaw,
+  signTreeHead,
+  type SigningKeyPair,
+} from '@ai-commons/audit-proofs';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { createTestDatabase, dropTestDatabase, graphqlRequest, userToken, withPg, type TestDatabase } from '@ai-commons/testing';
 import { e2eDatabase } from './support/environment';
@@ -43,7 +52,10 @@ describe('audit signing-key rotation', () => {
   let auditCheckBeforeBSigned: { status: string; summary: string };
 
   /** After the rotation: B signs, A is published as retired. */
-  const rotatedEnv = () => ({ AUDIT_SIGNING_KEY: privateKeyToPem(keyB.privateKey), AUDIT_RETIRED_PUBLIC_KEYS: publicKeyToRaw(keyA.publicKey).toString('base64') });
+  const rotatedEnv = () => ({
+    AUDIT_SIGNING_KEY: privateKeyToPem(keyB.privateKey),
+    AUDIT_RETIRED_PUBLIC_KEYS: publicKeyToRaw(keyA.publicKey).toString('base64'),
+  });
 
   /** The isolation verification's audit.tree-head check (it verifies the latest head's signature). */
   async function isolationAuditCheck(): Promise<{ status: string; summary: string }> {
@@ -59,10 +71,14 @@ describe('audit signing-key rotation', () => {
   /** A few admin changes, then a signed head over them. */
   async function changeInstitutionsAndSeal(round: string): Promise<void> {
     for (const slug of ['hanbit-bank', 'nuri-insurance']) {
-      const response = await graphqlRequest(controlPlane!.url, `mutation($id: ID!, $name: String!) { updateInstitution(id: $id, input: { nameEn: $name }) { id } }`, {
-        token: tokens['platform-admin'],
-        variables: { id: ids[slug], name: `${slug} ${round} ${randomBytes(2).toString('hex')}` },
-      });
+      const response = await graphqlRequest(
+        controlPlane!.url,
+        `mutation($id: ID!, $name: String!) { updateInstitution(id: $id, input: { nameEn: $name }) { id } }`,
+        {
+          token: tokens['platform-admin'],
+          variables: { id: ids[slug], name: `${slug} ${round} ${randomBytes(2).toString('hex')}` },
+        },
+      );
       expect(response.errors).toBeUndefined();
     }
     await settleAuditLog([controlPlane!.audit], database.superuserUrl);
@@ -148,7 +164,9 @@ describe('audit signing-key rotation', () => {
     }, 60_000);
 
     it('GraphQL lists both public keys with the heads each signed, to every audit reader; auditPublicKey is the current one', async () => {
-      const answers = await Promise.all(['regulator', 'hanbit-bank-admin', 'platform-admin'].map((user) => graphqlRequest(controlPlane!.url, KEYS_QUERY, { token: tokens[user] })));
+      const answers = await Promise.all(
+        ['regulator', 'hanbit-bank-admin', 'platform-admin'].map((user) => graphqlRequest(controlPlane!.url, KEYS_QUERY, { token: tokens[user] })),
+      );
       for (const answer of answers) expect(answer.errors).toBeUndefined();
       const keys = (answers[0]!.data as { auditPublicKeys: PublishedKey[] }).auditPublicKeys;
       expect(answers.map((answer) => answer.data)).toEqual([answers[0]!.data, answers[0]!.data, answers[0]!.data]);
@@ -156,10 +174,22 @@ describe('audit signing-key rotation', () => {
 
       const [current, retired] = keys;
       expect(keys).toHaveLength(2);
-      expect(current).toMatchObject({ keyId: keyIdOf(keyB.publicKey), known: true, current: true, pem: publicKeyToPem(keyB.publicKey), base64: publicKeyToRaw(keyB.publicKey).toString('base64') });
+      expect(current).toMatchObject({
+        keyId: keyIdOf(keyB.publicKey),
+        known: true,
+        current: true,
+        pem: publicKeyToPem(keyB.publicKey),
+        base64: publicKeyToRaw(keyB.publicKey).toString('base64'),
+      });
       expect(retired).toMatchObject({ keyId: keyIdOf(keyA.publicKey), known: true, current: false, pem: publicKeyToPem(keyA.publicKey) });
-      const spans = await withPg(database.superuserUrl, async (client) =>
-        (await client.query(`select key_id, count(*)::int as n, min(tree_size)::int as first, max(tree_size)::int as last from audit_tree_heads group by key_id`)).rows,
+      const spans = await withPg(
+        database.superuserUrl,
+        async (client) =>
+          (
+            await client.query(
+              `select key_id, count(*)::int as n, min(tree_size)::int as first, max(tree_size)::int as last from audit_tree_heads group by key_id`,
+            )
+          ).rows,
       );
       for (const key of keys) {
         const span = spans.find((row) => row.key_id === key.keyId);
@@ -176,7 +206,11 @@ describe('audit signing-key rotation', () => {
       const head = signTreeHead(createTreeHead(1, randomBytes(32), new Date('2026-01-01T00:00:00Z')), stranger.privateKey);
       await withPg(database.superuserUrl, (client) =>
         client.query(`insert into audit_tree_heads (tree_size, signed_at, root_hash, key_id, signature) values ($1, $2, $3, $4, $5)`, [
-          head.treeSize, new Date(head.timestamp), Buffer.from(head.rootHash, 'hex'), head.keyId, head.signature,
+          head.treeSize,
+          new Date(head.timestamp),
+          Buffer.from(head.rootHash, 'hex'),
+          head.keyId,
+          head.signature,
         ]),
       );
       const answer = await graphqlRequest<{ auditPublicKeys: PublishedKey[] }>(controlPlane!.url, KEYS_QUERY, { token: tokens['regulator'] });
@@ -188,8 +222,16 @@ describe('audit signing-key rotation', () => {
         [keyIdOf(stranger.publicKey), false, false],
       ]);
       expect(keys[2]).toEqual({
-        keyId: keyIdOf(stranger.publicKey), known: false, current: false, pem: null, base64: null,
-        treeHeadCount: 1, firstTreeSize: 1, lastTreeSize: 1, firstSignedAt: '2026-01-01T00:00:00.000Z', lastSignedAt: '2026-01-01T00:00:00.000Z',
+        keyId: keyIdOf(stranger.publicKey),
+        known: false,
+        current: false,
+        pem: null,
+        base64: null,
+        treeHeadCount: 1,
+        firstTreeSize: 1,
+        lastTreeSize: 1,
+        firstSignedAt: '2026-01-01T00:00:00.000Z',
+        lastSignedAt: '2026-01-01T00:00:00.000Z',
       });
       const [{ n }] = await withPg(database.superuserUrl, async (client) => (await client.query(`select count(*)::int as n from audit_tree_heads`)).rows);
       expect(keys.reduce((sum, key) => sum + key.treeHeadCount, 0)).toBe(n);

@@ -13,7 +13,14 @@ describe('audit sequencer', () => {
   const keys = AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' });
   const sequencers: AuditSequencer[] = [];
   const newSequencer = () => {
-    const sequencer = new AuditSequencer({ connectionString: e2eDatabase().appUrl, signingKey: keys.signingKey, intervalMs: 50, treeHeadIntervalMs: 10, heartbeatMs: 3_600_000, lockRetryMs: 50 });
+    const sequencer = new AuditSequencer({
+      connectionString: e2eDatabase().appUrl,
+      signingKey: keys.signingKey,
+      intervalMs: 50,
+      treeHeadIntervalMs: 10,
+      heartbeatMs: 3_600_000,
+      lockRetryMs: 50,
+    });
     sequencers.push(sequencer);
     return sequencer;
   };
@@ -26,7 +33,10 @@ describe('audit sequencer', () => {
   async function writeEvent(client: Client, marker: string): Promise<string> {
     const id = randomUUID();
     await client.query(`select set_config('app.cross_tenant', 'admin', true)`);
-    await client.query(`insert into audit_events (id, actor, action, resource_type, resource_id, outcome) values ($1, '{"subject":"sequencer-test"}', 'test.event', 'test', $2, 'success')`, [id, marker]);
+    await client.query(
+      `insert into audit_events (id, actor, action, resource_type, resource_id, outcome) values ($1, '{"subject":"sequencer-test"}', 'test.event', 'test', $2, 'success')`,
+      [id, marker],
+    );
     return id;
   }
 
@@ -39,7 +49,8 @@ describe('audit sequencer', () => {
     });
   }
 
-  const leafOfEvent = async (id: string) => (await superuser<{ leaf_index: number }>(`select leaf_index::int from audit_leaves where event_id = $1`, [id]))[0]?.leaf_index;
+  const leafOfEvent = async (id: string) =>
+    (await superuser<{ leaf_index: number }>(`select leaf_index::int from audit_leaves where event_id = $1`, [id]))[0]?.leaf_index;
 
   it('sequences only final events, gap-free, each committed event exactly once, never a rolled-back one', async () => {
     const marker = `seq-${randomUUID()}`;
@@ -84,19 +95,29 @@ describe('audit sequencer', () => {
     await holder.stop();
     await inTransaction((client) => writeEvent(client, marker));
     expect(await standby.runOnce({ forceTreeHead: true })).toBe(true);
-    expect((await superuser(`select count(*)::int as n from audit_events e join audit_leaves l on l.event_id = e.id where e.resource_id = $1`, [marker]))[0].n).toBe(2);
+    expect(
+      (await superuser(`select count(*)::int as n from audit_events e join audit_leaves l on l.event_id = e.id where e.resource_id = $1`, [marker]))[0].n,
+    ).toBe(2);
 
     // Recompute the whole tree from the stored events (as an export would) and compare with the
     // latest signed head, which the standby signed over the holder's leaves and its own.
     const events = await superuser<AuditEventRow & { leaf_index: string }>(
       `select ${EVENT_COLUMNS}, l.leaf_index from audit_leaves l join audit_events e on e.id = l.event_id order by l.leaf_index`,
     );
-    const tree = appendLeaves(EMPTY_FRONTIER, events.map((row) => leafOf(storedEventFromRow(row), Number(row.leaf_index)).hash));
-    const [head] = await superuser(`select tree_size::int, signed_at, encode(root_hash, 'hex') as root, key_id, signature from audit_tree_heads order by tree_size desc, signed_at desc limit 1`);
+    const tree = appendLeaves(
+      EMPTY_FRONTIER,
+      events.map((row) => leafOf(storedEventFromRow(row), Number(row.leaf_index)).hash),
+    );
+    const [head] = await superuser(
+      `select tree_size::int, signed_at, encode(root_hash, 'hex') as root, key_id, signature from audit_tree_heads order by tree_size desc, signed_at desc limit 1`,
+    );
     expect(head.tree_size).toBe(events.length);
     expect(toHex(frontierRoot(tree.frontier))).toBe(head.root);
     expect(() =>
-      verifyTreeHead({ treeSize: head.tree_size, timestamp: head.signed_at.toISOString(), rootHash: head.root, keyId: head.key_id, signature: head.signature }, importPublicKey(keys.publicKeyPem)),
+      verifyTreeHead(
+        { treeSize: head.tree_size, timestamp: head.signed_at.toISOString(), rootHash: head.root, keyId: head.key_id, signature: head.signature },
+        importPublicKey(keys.publicKeyPem),
+      ),
     ).not.toThrow();
   });
 });

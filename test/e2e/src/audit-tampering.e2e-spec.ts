@@ -55,10 +55,14 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
       // Several rounds of admin changes, each sealed by a signed tree head: a log with a history.
       for (let round = 0; round < 4; round++) {
         for (const slug of ['hanbit-bank', 'nuri-insurance', 'hanbit-bank']) {
-          const response = await graphqlRequest(controlPlane.url, `mutation($id: ID!, $name: String!) { updateInstitution(id: $id, input: { nameEn: $name }) { id } }`, {
-            token: tokens['platform-admin'],
-            variables: { id: ids[slug], name: `${slug} round ${round} ${randomBytes(2).toString('hex')}` },
-          });
+          const response = await graphqlRequest(
+            controlPlane.url,
+            `mutation($id: ID!, $name: String!) { updateInstitution(id: $id, input: { nameEn: $name }) { id } }`,
+            {
+              token: tokens['platform-admin'],
+              variables: { id: ids[slug], name: `${slug} round ${round} ${randomBytes(2).toString('hex')}` },
+            },
+          );
           expect(response.errors).toBeUndefined();
         }
         await settleAuditLog([controlPlane.audit], base.superuserUrl);
@@ -144,7 +148,10 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
       const target = await middleEvent(client, 'hanbit-bank');
       await client.query(`update audit_events set actor = jsonb_set(actor, '{username}', '"someone-else"') where id = $1`, [target.id]);
       const [row] = (await client.query(`select ${EVENT_COLUMNS} from audit_events e where e.id = $1`, [target.id])).rows as AuditEventRow[];
-      await client.query(`update audit_leaves set leaf_hash = $1 where leaf_index = $2`, [leafOf(storedEventFromRow(row!), target.leafIndex).hash, target.leafIndex]);
+      await client.query(`update audit_leaves set leaf_hash = $1 where leaf_index = $2`, [
+        leafOf(storedEventFromRow(row!), target.leafIndex).hash,
+        target.leafIndex,
+      ]);
       // Rebuild every stored subtree hash over the tampered leaves: the stored tree is consistent again.
       const leaves = (await client.query(`select leaf_hash from audit_leaves order by leaf_index`)).rows.map((leaf) => leaf.leaf_hash as Buffer);
       const interior = appendLeaves(EMPTY_FRONTIER, leaves).completedNodes.filter((node) => node.level > 0);
@@ -188,10 +195,12 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
 
   it('two events swapped (reordered log)', async () => {
     const { full, filtered } = await scenario('reorder', async (client) => {
-      const rows = (await client.query(
-        `select l.leaf_index::int as leaf_index, l.event_id from audit_leaves l join audit_events e on e.id = l.event_id where e.tenant_id = $1 order by l.leaf_index`,
-        [ids['hanbit-bank']],
-      )).rows;
+      const rows = (
+        await client.query(
+          `select l.leaf_index::int as leaf_index, l.event_id from audit_leaves l join audit_events e on e.id = l.event_id where e.tenant_id = $1 order by l.leaf_index`,
+          [ids['hanbit-bank']],
+        )
+      ).rows;
       const [a, b] = [rows[2], rows[rows.length - 3]];
       await client.query(`update audit_leaves set event_id = $1 where leaf_index = $2`, [randomUUID(), a.leaf_index]);
       await client.query(`update audit_leaves set event_id = $1 where leaf_index = $2`, [a.event_id, b.leaf_index]);
@@ -214,11 +223,10 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
         [forged, ids['hanbit-bank'], target.id],
       );
       const [row] = (await client.query(`select ${EVENT_COLUMNS} from audit_events e where e.id = $1`, [forged])).rows as AuditEventRow[];
-      await client.query(`insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq) select $1, $2, $3, write_xid, seq from audit_events where id = $2`, [
-        target.leafIndex,
-        forged,
-        leafOf(storedEventFromRow(row!), target.leafIndex).hash,
-      ]);
+      await client.query(
+        `insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq) select $1, $2, $3, write_xid, seq from audit_events where id = $2`,
+        [target.leafIndex, forged, leafOf(storedEventFromRow(row!), target.leafIndex).hash],
+      );
     });
     expect(ok(full)).toMatchObject({ code: 1, failures: expect.arrayContaining(['TREE_ROOT_MISMATCH']) });
     expect(ok(filtered)).toMatchObject({ code: 1, failures: expect.arrayContaining(['INCLUSION_PROOF_INVALID']) });
@@ -236,12 +244,19 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
       );
       const [row] = (await client.query(`select ${EVENT_COLUMNS} from audit_events e where e.id = $1`, [forged])).rows as AuditEventRow[];
       const leafHash = leafOf(storedEventFromRow(row!), leafIndex).hash;
-      await client.query(`insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq) select $1, $2, $3, write_xid, seq from audit_events where id = $2`, [leafIndex, forged, leafHash]);
+      await client.query(
+        `insert into audit_leaves (leaf_index, event_id, leaf_hash, event_xid, event_seq) select $1, $2, $3, write_xid, seq from audit_events where id = $2`,
+        [leafIndex, forged, leafHash],
+      );
       // Any root will do: the forger cannot sign with the log's key.
       const attacker = generateSigningKeyPair();
       const head = signTreeHead(createTreeHead(leafIndex + 1, randomBytes(32), new Date()), attacker.privateKey);
       await client.query(`insert into audit_tree_heads (tree_size, signed_at, root_hash, key_id, signature) values ($1, $2, $3, $4, $5)`, [
-        head.treeSize, new Date(head.timestamp), Buffer.from(head.rootHash, 'hex'), head.keyId, head.signature,
+        head.treeSize,
+        new Date(head.timestamp),
+        Buffer.from(head.rootHash, 'hex'),
+        head.keyId,
+        head.signature,
       ]);
     });
     for (const outcome of [full, filtered]) {
@@ -253,7 +268,11 @@ describe('tampering with the audit log in PostgreSQL is caught by the offline ve
     const { full, filtered } = await scenario('replace-head', async (client) => {
       const heads = (await client.query(`select tree_size, signed_at from audit_tree_heads order by tree_size, signed_at`)).rows;
       const target = heads[Math.floor(heads.length / 2)];
-      await client.query(`update audit_tree_heads set root_hash = $1 where tree_size = $2 and signed_at = $3`, [randomBytes(32), target.tree_size, target.signed_at]);
+      await client.query(`update audit_tree_heads set root_hash = $1 where tree_size = $2 and signed_at = $3`, [
+        randomBytes(32),
+        target.tree_size,
+        target.signed_at,
+      ]);
     });
     for (const outcome of [full, filtered]) {
       expect(ok(outcome)).toMatchObject({ code: 1, failures: expect.arrayContaining(['TREE_HEAD_SIGNATURE_INVALID']) });

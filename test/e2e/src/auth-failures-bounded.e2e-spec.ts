@@ -42,7 +42,11 @@ describe('10,000 bad requests from anonymous callers write a bounded number of a
       switch (i % 3) {
         case 0: {
           const authorization = [`Bearer not.a.jwt.${i}`, `Basic ${i}`, `Bearer ${forgedJwt()}`][i % 9 === 0 ? 2 : (i >> 1) % 2];
-          const response = await fetch(`${controlPlane.url}/graphql`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: '{"query":"{ me { subject } }"}' });
+          const response = await fetch(`${controlPlane.url}/graphql`, {
+            method: 'POST',
+            headers: { authorization, 'content-type': 'application/json' },
+            body: '{"query":"{ me { subject } }"}',
+          });
           if (response.status === 429) retryAfterSeen ||= Number(response.headers.get('retry-after')) >= 1;
           const body = await response.text();
           if (response.status === 200) expect(body).toContain('UNAUTHENTICATED');
@@ -50,21 +54,29 @@ describe('10,000 bad requests from anonymous callers write a bounded number of a
         }
         case 1: {
           const authorization = i % 2 ? `Bearer aic_${randomBytes(12).toString('hex')}` : `Bearer garbage-${i}`;
-          const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: '{"model":"x","messages":[]}' });
+          const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization, 'content-type': 'application/json' },
+            body: '{"model":"x","messages":[]}',
+          });
           await response.arrayBuffer();
           return count('gatewayKey', response.status);
         }
         default: {
-          const response = await fetch(`${gateway.url}/${['wp-admin', 'v1/nope', 'v2/chat/completions', '.env'][i % 4]}/${i}?x=${i}`, { headers: { authorization: `Bearer aic_${i}` } });
+          const response = await fetch(`${gateway.url}/${['wp-admin', 'v1/nope', 'v2/chat/completions', '.env'][i % 4]}/${i}?x=${i}`, {
+            headers: { authorization: `Bearer aic_${i}` },
+          });
           await response.arrayBuffer();
           return count('gatewayPath', response.status);
         }
       }
     };
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < TOTAL) await send(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < TOTAL) await send(next++);
+      }),
+    );
 
     const controlPlaneRequests = Math.ceil(TOTAL / 3);
     const gatewayKeyRequests = Math.floor((TOTAL + 1) / 3);
@@ -85,7 +97,9 @@ describe('10,000 bad requests from anonymous callers write a bounded number of a
       `select action, resource_type, resource_id, http_status, actor, details from audit_events where occurred_at >= $1::timestamptz or (details ? 'windowEnd' and (details->>'windowEnd')::timestamptz >= $1::timestamptz) order by resource_type, resource_id, details->>'reason'`,
       [since],
     );
-    console.log(`10,000 bad requests → ${events.length} new audit events:\n${events.map((e) => `  ${e.resource_type} ${e.resource_id} ${e.details.reason} ×${e.details.count} (${e.http_status})`).join('\n')}`);
+    console.log(
+      `10,000 bad requests → ${events.length} new audit events:\n${events.map((e) => `  ${e.resource_type} ${e.resource_id} ${e.details.reason} ×${e.details.count} (${e.http_status})`).join('\n')}`,
+    );
     // Nothing but the aggregates; none for an unknown path.
     expect(events.every((e) => e.action === 'authentication.failure')).toBe(true);
     expect(events.some((e) => e.resource_type === 'gateway' && !e.resource_id.startsWith('POST /v1/chat'))).toBe(false);
@@ -98,7 +112,10 @@ describe('10,000 bad requests from anonymous callers write a bounded number of a
     expect(counted('control-plane')).toBe(controlPlaneRequests);
     expect(counted('gateway')).toBe(gatewayKeyRequests);
     const braked = events.filter((e) => e.details.reason === 'RATE_LIMITED');
-    expect(braked.map((e) => [e.resource_type, e.http_status])).toEqual([['control-plane', 429], ['gateway', 429]]);
+    expect(braked.map((e) => [e.resource_type, e.http_status])).toEqual([
+      ['control-plane', 429],
+      ['gateway', 429],
+    ]);
     for (const event of events) {
       expect(event.actor).toMatchObject({ subject: 'anonymous', sourceAddress: expect.stringMatching(/127\.0\.0\.1/) });
       expect(Date.parse(event.details.firstAt)).toBeLessThanOrEqual(Date.parse(event.details.lastAt));

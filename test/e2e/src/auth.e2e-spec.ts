@@ -11,8 +11,7 @@ describe('authentication with real Keycloak tokens', () => {
   });
   afterAll(() => controlPlane.close());
 
-  const me = (token?: string, headers?: Record<string, string>) =>
-    graphqlRequest(controlPlane.url, ME, { token, headers });
+  const me = (token?: string, headers?: Record<string, string>) => graphqlRequest(controlPlane.url, ME, { token, headers });
 
   it('accepts a user token and names the institution from its group', async () => {
     const response = await me(await userToken('hanbit-bank-admin'));
@@ -49,9 +48,7 @@ describe('authentication with real Keycloak tokens', () => {
   });
 
   it('malformed header or token → UNAUTHENTICATED', async () => {
-    expect(errorCodes(await me(undefined, { authorization: 'Basic abc' }))).toEqual([
-      { code: 'UNAUTHENTICATED', reason: 'TOKEN_MALFORMED' },
-    ]);
+    expect(errorCodes(await me(undefined, { authorization: 'Basic abc' }))).toEqual([{ code: 'UNAUTHENTICATED', reason: 'TOKEN_MALFORMED' }]);
     expect(errorCodes(await me('not-a-jwt'))).toEqual([{ code: 'UNAUTHENTICATED', reason: 'TOKEN_MALFORMED' }]);
   });
 

@@ -7,7 +7,10 @@ const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id status } }`;
 
 /** Active keys of an institution, counted as the service counts them. */
 async function activeKeys(tenantId: string): Promise<number> {
-  const [{ n }] = await superuserQuery(`select count(*)::int as n from api_keys where tenant_id = $1 and revoked_at is null and (expires_at is null or expires_at > now())`, [tenantId]);
+  const [{ n }] = await superuserQuery(
+    `select count(*)::int as n from api_keys where tenant_id = $1 and revoked_at is null and (expires_at is null or expires_at > now())`,
+    [tenantId],
+  );
   return n;
 }
 
@@ -38,7 +41,10 @@ describe('maximum number of active API keys per institution', () => {
     expect(await activeKeys(gaon)).toBe(limit);
 
     // An expired key does not count; revoking one makes room for exactly one more, even when asked concurrently.
-    await superuserQuery(`update api_keys set expires_at = now() - interval '1 second' where id = (select id from api_keys where tenant_id = $1 and revoked_at is null and id <> $2 order by created_at desc limit 1)`, [gaon, first.id]);
+    await superuserQuery(
+      `update api_keys set expires_at = now() - interval '1 second' where id = (select id from api_keys where tenant_id = $1 and revoked_at is null and id <> $2 order by created_at desc limit 1)`,
+      [gaon, first.id],
+    );
     await client.ok('gaon-securities-admin', REVOKE, { id: first.id });
     const attempts = await Promise.all(Array.from({ length: 6 }, () => create()));
     expect(attempts.filter((attempt) => !attempt.errors).length).toBe(2);

@@ -39,7 +39,12 @@ describe('API keys over GraphQL', () => {
     expect(secret).toMatch(API_KEY_PATTERN);
     expect(secret).toMatch(/^aic_[A-Za-z0-9_-]{43}$/);
     expect(apiKey).toMatchObject({
-      institutionId: ids['hanbit-bank'], name, keyPrefix: secret.slice(0, 12), defaultClassification: 'confidential', revokedAt: null, status: 'active',
+      institutionId: ids['hanbit-bank'],
+      name,
+      keyPrefix: secret.slice(0, 12),
+      defaultClassification: 'confidential',
+      revokedAt: null,
+      status: 'active',
     });
     expect([...apiKey.endpointIds].sort()).toEqual([...scope].sort());
 

@@ -61,9 +61,11 @@ describe('write-only upstream credentials', () => {
   it('encrypts on create and rotate; the plaintext is nowhere: table, responses, logs, audit', async () => {
     const first = `sk-${unique('first-upstream-secret')}`;
     const second = `sk-${unique('rotated-upstream-secret')}`;
-    const created = (await client.ok('platform-admin', CREATE_ENDPOINT, {
-      input: endpointInput(ids['nuri-insurance'], offeringId, { credential: first }),
-    })).createEndpoint;
+    const created = (
+      await client.ok('platform-admin', CREATE_ENDPOINT, {
+        input: endpointInput(ids['nuri-insurance'], offeringId, { credential: first }),
+      })
+    ).createEndpoint;
     expect(created.hasCredential).toBe(true);
     expect(created.credentialRotatedAt).not.toBeNull();
 
@@ -75,7 +77,10 @@ describe('write-only upstream credentials', () => {
     expect(cipher.decrypt({ ciphertext: afterCreate.credential_ciphertext, keyId: afterCreate.credential_key_id }, context)).toBe(first);
     // Bound to this row: another endpoint's context does not open it.
     expect(() =>
-      cipher.decrypt({ ciphertext: afterCreate.credential_ciphertext, keyId: afterCreate.credential_key_id }, endpointCredentialContext(ids['hanbit-bank'], created.id)),
+      cipher.decrypt(
+        { ciphertext: afterCreate.credential_ciphertext, keyId: afterCreate.credential_key_id },
+        endpointCredentialContext(ids['hanbit-bank'], created.id),
+      ),
     ).toThrow(/could not be decrypted/);
 
     const rotated = (await client.ok('platform-admin', ROTATE, { id: created.id, credential: second })).rotateEndpointCredential;
@@ -103,7 +108,10 @@ describe('write-only upstream credentials', () => {
       expect(dump.text).not.toContain(Buffer.from(secret).toString('hex'));
       expect(dump.blobs.filter((blob) => blob.includes(Buffer.from(secret, 'utf8')))).toEqual([]);
       assertNowhere(secret);
-      const audit = await superuserQuery(`select count(*)::int as n from audit_events where details::text like '%' || $1 || '%' or actor::text like '%' || $1 || '%'`, [secret]);
+      const audit = await superuserQuery(
+        `select count(*)::int as n from audit_events where details::text like '%' || $1 || '%' or actor::text like '%' || $1 || '%'`,
+        [secret],
+      );
       expect(audit[0].n).toBe(0);
     }
     const [rotation] = await superuserQuery(`select details from audit_events where action = 'endpoint.credential-rotate' and resource_id = $1`, [created.id]);

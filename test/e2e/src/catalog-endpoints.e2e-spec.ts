@@ -145,12 +145,33 @@ describe('institution endpoints over GraphQL', () => {
 
   describe('creating', () => {
     it('creates an endpoint in provisioning, with defaults, history and an audit record', async () => {
-      const endpoint = await create('nuri-insurance', { driver: 'azure_openai', azureDeployment: 'gpt-4o', azureApiVersion: '2024-10-21', upstreamUrl: 'https://nuri.openai.azure.example/', limits: { maxOutputTokens: 8192 } });
+      const endpoint = await create('nuri-insurance', {
+        driver: 'azure_openai',
+        azureDeployment: 'gpt-4o',
+        azureApiVersion: '2024-10-21',
+        upstreamUrl: 'https://nuri.openai.azure.example/',
+        limits: { maxOutputTokens: 8192 },
+      });
       expect(endpoint).toMatchObject({
-        institutionId: ids['nuri-insurance'], institutionSlug: 'nuri-insurance', state: 'provisioning', health: 'unknown', driver: 'azure_openai',
-        isolationMode: 'shared_pool', upstreamUrl: 'https://nuri.openai.azure.example', azureDeployment: 'gpt-4o', azureApiVersion: '2024-10-21',
-        hasCredential: false, credentialRotatedAt: null,
-        limits: { maxRequestBytes: 1048576, maxOutputTokens: 8192, defaultMaxTokens: 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 30000, requestTimeoutMs: 120000 },
+        institutionId: ids['nuri-insurance'],
+        institutionSlug: 'nuri-insurance',
+        state: 'provisioning',
+        health: 'unknown',
+        driver: 'azure_openai',
+        isolationMode: 'shared_pool',
+        upstreamUrl: 'https://nuri.openai.azure.example',
+        azureDeployment: 'gpt-4o',
+        azureApiVersion: '2024-10-21',
+        hasCredential: false,
+        credentialRotatedAt: null,
+        limits: {
+          maxRequestBytes: 1048576,
+          maxOutputTokens: 8192,
+          defaultMaxTokens: 1024,
+          connectTimeoutMs: 2000,
+          firstByteTimeoutMs: 30000,
+          requestTimeoutMs: 120000,
+        },
       });
       expect(await auditCount('endpoint.create', endpoint.id)).toBe(1);
       const history = await superuserQuery('select from_state, to_state from endpoint_state_history where endpoint_id = $1', [endpoint.id]);
@@ -173,7 +194,8 @@ describe('institution endpoints over GraphQL', () => {
     it('gives a specific reason for each invalid endpoint and writes nothing', async () => {
       const before = await auditCount('endpoint.create');
       const marker = unique('invalid');
-      const input = (extra: Record<string, unknown>) => endpointInput(ids['hanbit-bank'], offeringId, { name: `${marker}-${Object.keys(extra).join('-')}`, ...extra });
+      const input = (extra: Record<string, unknown>) =>
+        endpointInput(ids['hanbit-bank'], offeringId, { name: `${marker}-${Object.keys(extra).join('-')}`, ...extra });
       const cases: [Record<string, unknown>, string, string][] = [
         [input({ offeringId: '00000000-0000-4000-8000-000000000000' }), 'BAD_USER_INPUT', 'UNKNOWN_OFFERING'],
         [input({ institutionId: '00000000-0000-4000-8000-000000000000' }), 'BAD_USER_INPUT', 'UNKNOWN_INSTITUTION'],
@@ -220,12 +242,22 @@ describe('institution endpoints over GraphQL', () => {
       const short = await client.gql('platform-admin', CHANGE_STATE, { id: endpoint.id, state: 'active', reason: 'x' });
       expect(errorCodes(short)).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_REASON' }]);
 
-      const history = await client.ok('gaon-securities-analyst', `query($id: ID!) { endpoint(id: $id) { stateHistory(first: 3) { edges { node { fromState toState reason } } pageInfo { hasNextPage endCursor } } } }`, { id: endpoint.id });
-      const rest = await client.ok('gaon-securities-analyst', `query($id: ID!, $after: String) { endpoint(id: $id) { stateHistory(first: 10, after: $after) { edges { node { fromState toState reason } } } } }`, {
-        id: endpoint.id,
-        after: history.endpoint.stateHistory.pageInfo.endCursor,
-      });
-      const transitions = [...history.endpoint.stateHistory.edges, ...rest.endpoint.stateHistory.edges].map((edge: any) => `${edge.node.fromState}→${edge.node.toState}`);
+      const history = await client.ok(
+        'gaon-securities-analyst',
+        `query($id: ID!) { endpoint(id: $id) { stateHistory(first: 3) { edges { node { fromState toState reason } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: endpoint.id },
+      );
+      const rest = await client.ok(
+        'gaon-securities-analyst',
+        `query($id: ID!, $after: String) { endpoint(id: $id) { stateHistory(first: 10, after: $after) { edges { node { fromState toState reason } } } } }`,
+        {
+          id: endpoint.id,
+          after: history.endpoint.stateHistory.pageInfo.endCursor,
+        },
+      );
+      const transitions = [...history.endpoint.stateHistory.edges, ...rest.endpoint.stateHistory.edges].map(
+        (edge: any) => `${edge.node.fromState}→${edge.node.toState}`,
+      );
       expect(transitions).toEqual(['null→provisioning', 'provisioning→active', 'active→draining', 'draining→active', 'active→draining', 'draining→retired']);
       expect(await auditCount('endpoint.state-change', endpoint.id)).toBe(5);
 
@@ -246,9 +278,17 @@ describe('institution endpoints over GraphQL', () => {
 
     it('updates limits as a whole, validating the result, with before/after in the audit log', async () => {
       const endpoint = await create('hanbit-bank');
-      const updated = await client.ok('platform-admin', UPDATE_LIMITS, { id: endpoint.id, limits: { maxOutputTokens: 16000, defaultMaxTokens: 4000, requestTimeoutMs: 300000, imageInputTokens: 1105 } });
+      const updated = await client.ok('platform-admin', UPDATE_LIMITS, {
+        id: endpoint.id,
+        limits: { maxOutputTokens: 16000, defaultMaxTokens: 4000, requestTimeoutMs: 300000, imageInputTokens: 1105 },
+      });
       expect(updated.updateEndpointLimits.limits).toEqual({
-        maxRequestBytes: 1048576, maxOutputTokens: 16000, defaultMaxTokens: 4000, connectTimeoutMs: 2000, firstByteTimeoutMs: 30000, requestTimeoutMs: 300000,
+        maxRequestBytes: 1048576,
+        maxOutputTokens: 16000,
+        defaultMaxTokens: 4000,
+        connectTimeoutMs: 2000,
+        firstByteTimeoutMs: 30000,
+        requestTimeoutMs: 300000,
         imageInputTokens: 1105,
       });
       const [audit] = await superuserQuery(`select details from audit_events where action = 'endpoint.limits-update' and resource_id = $1`, [endpoint.id]);
@@ -270,32 +310,47 @@ describe('institution endpoints over GraphQL', () => {
     });
 
     it("sets the request fields an endpoint forwards beyond its driver's allow-list, and the largest n, audited", async () => {
-      const SET_FIELDS = 'mutation($id: ID!, $fields: [String!]!) { setEndpointAllowedExtraFields(id: $id, fields: $fields) { allowedExtraFields limits { maxChoices } } }';
+      const SET_FIELDS =
+        'mutation($id: ID!, $fields: [String!]!) { setEndpointAllowedExtraFields(id: $id, fields: $fields) { allowedExtraFields limits { maxChoices } } }';
       const endpoint = await create('hanbit-bank');
       const set = await client.ok('platform-admin', SET_FIELDS, { id: endpoint.id, fields: ['top_k', 'chat_template_kwargs', 'top_k'] });
       expect(set.setEndpointAllowedExtraFields).toEqual({ allowedExtraFields: ['chat_template_kwargs', 'top_k'], limits: { maxChoices: 1 } });
-      const [audit] = await superuserQuery(`select details from audit_events where action = 'endpoint.allowed-fields-update' and resource_id = $1`, [endpoint.id]);
+      const [audit] = await superuserQuery(`select details from audit_events where action = 'endpoint.allowed-fields-update' and resource_id = $1`, [
+        endpoint.id,
+      ]);
       expect(audit.details).toMatchObject({ before: [], after: ['chat_template_kwargs', 'top_k'] });
       for (const fields of [['has space'], ['x'.repeat(65)], Array.from({ length: 33 }, (_, i) => `f${i}`)]) {
-        expect(errorCodes(await client.gql('platform-admin', SET_FIELDS, { id: endpoint.id, fields }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ALLOWED_FIELD' }]);
+        expect(errorCodes(await client.gql('platform-admin', SET_FIELDS, { id: endpoint.id, fields }))).toEqual([
+          { code: 'BAD_USER_INPUT', reason: 'INVALID_ALLOWED_FIELD' },
+        ]);
       }
-      expect(errorCodes(await client.gql('hanbit-bank-admin', SET_FIELDS, { id: endpoint.id, fields: ['priority'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
+      expect(errorCodes(await client.gql('hanbit-bank-admin', SET_FIELDS, { id: endpoint.id, fields: ['priority'] }))).toEqual([
+        { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' },
+      ]);
 
       const MAX_CHOICES = 'mutation($id: ID!, $limits: EndpointLimitsInput!) { updateEndpointLimits(id: $id, limits: $limits) { limits { maxChoices } } }';
       expect((await client.ok('platform-admin', MAX_CHOICES, { id: endpoint.id, limits: { maxChoices: 4 } })).updateEndpointLimits.limits.maxChoices).toBe(4);
-      expect(errorCodes(await client.gql('platform-admin', MAX_CHOICES, { id: endpoint.id, limits: { maxChoices: 129 } }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_LIMIT' }]);
+      expect(errorCodes(await client.gql('platform-admin', MAX_CHOICES, { id: endpoint.id, limits: { maxChoices: 129 } }))).toEqual([
+        { code: 'BAD_USER_INPUT', reason: 'INVALID_LIMIT' },
+      ]);
       const [row] = await superuserQuery('select allowed_extra_fields, max_choices from endpoints where id = $1', [endpoint.id]);
       expect(row).toEqual({ allowed_extra_fields: ['chat_template_kwargs', 'top_k'], max_choices: 4 });
     });
 
     it('filters the list by state and paginates by name', async () => {
-      const retired = names(await client.ok('regulator', '{ endpoints(first: 100, state: retired) { edges { node { id name institutionId institutionSlug state } } } }'));
+      const retired = names(
+        await client.ok('regulator', '{ endpoints(first: 100, state: retired) { edges { node { id name institutionId institutionSlug state } } } }'),
+      );
       expect(retired.length).toBeGreaterThan(0);
       expect(retired.every((node: any) => node.state === 'retired')).toBe(true);
       const seen: string[] = [];
       let after: string | null = null;
       do {
-        const page: any = await client.ok('regulator', 'query($after: String) { endpoints(first: 2, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }', { after });
+        const page: any = await client.ok(
+          'regulator',
+          'query($after: String) { endpoints(first: 2, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+        );
         seen.push(...page.endpoints.edges.map((edge: any) => edge.node.id));
         after = page.endpoints.pageInfo.hasNextPage ? page.endpoints.pageInfo.endCursor : null;
       } while (after);

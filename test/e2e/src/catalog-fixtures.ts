@@ -70,17 +70,16 @@ export function superuserQuery<T extends Record<string, any> = any>(sql: string,
 }
 
 export async function auditCount(action: string, resourceId?: string): Promise<number> {
-  const rows = await superuserQuery<{ n: number }>(
-    'select count(*)::int as n from audit_events where action = $1 and ($2::text is null or resource_id = $2)',
-    [action, resourceId ?? null],
-  );
+  const rows = await superuserQuery<{ n: number }>('select count(*)::int as n from audit_events where action = $1 and ($2::text is null or resource_id = $2)', [
+    action,
+    resourceId ?? null,
+  ]);
   return rows[0].n;
 }
 
 export const MODEL_FIELDS =
   'id name family kind provider licence parameterCountBillions contextWindow modalities mmluScore priceInputPer1kTokensKrw priceOutputPer1kTokensKrw status createdAt retiredAt';
-export const OFFERING_FIELDS =
-  'id hosting region networkZone operator status authorityConfirmation { reference expiresAt } model { id name status }';
+export const OFFERING_FIELDS = 'id hosting region networkZone operator status authorityConfirmation { reference expiresAt } model { id name status }';
 export const ENDPOINT_FIELDS = `id institutionId institutionSlug name isolationMode driver upstreamUrl upstreamModel azureDeployment azureApiVersion
   state health healthCheckedAt healthDetail hasCredential credentialRotatedAt createdAt updatedAt
   limits { maxRequestBytes maxOutputTokens defaultMaxTokens connectTimeoutMs firstByteTimeoutMs requestTimeoutMs }

@@ -43,7 +43,11 @@ async function startUpstream(): Promise<{ url: string; seen: SeenRequest[]; clos
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -87,7 +91,13 @@ describe('endpoint health prober', () => {
       endpoints[key] = (await client.ok('platform-admin', CREATE_ENDPOINT, { input })).createEndpoint.id;
     };
     await create('reachable', { upstreamUrl: upstream.url, credential });
-    await create('azure', { upstreamUrl: upstream.url, driver: 'azure_openai', azureDeployment: 'gpt-4o', azureApiVersion: '2024-10-21', credential: `${credential}-azure` });
+    await create('azure', {
+      upstreamUrl: upstream.url,
+      driver: 'azure_openai',
+      azureDeployment: 'gpt-4o',
+      azureApiVersion: '2024-10-21',
+      credential: `${credential}-azure`,
+    });
     await create('unreachable', { upstreamUrl: `http://127.0.0.1:${await closedPort()}`, driver: 'openai_compatible' });
     await create('failing', { upstreamUrl: `${upstream.url}/failing` });
     await create('retired', { upstreamUrl: upstream.url });
@@ -117,7 +127,9 @@ describe('endpoint health prober', () => {
     expect(await healthOf(endpoints.retired)).toMatchObject({ health: 'unknown', health_checked_at: null });
 
     // Members see the result; the change of health was audited.
-    const seen = await client.ok('hanbit-bank-analyst', `query($id: ID!) { endpoint(id: $id) { health healthDetail healthCheckedAt } }`, { id: endpoints.reachable });
+    const seen = await client.ok('hanbit-bank-analyst', `query($id: ID!) { endpoint(id: $id) { health healthDetail healthCheckedAt } }`, {
+      id: endpoints.reachable,
+    });
     expect(seen.endpoint).toMatchObject({ health: 'healthy' });
     expect(seen.endpoint.healthCheckedAt).not.toBeNull();
     const unhealthy = await client.ok('hanbit-bank-admin', `{ endpoints(first: 100, health: unhealthy) { edges { node { id } } } }`);
@@ -131,9 +143,11 @@ describe('endpoint health prober', () => {
 
   it('a silent upstream times out as unhealthy; a recovered one turns healthy again', async () => {
     const prober = controlPlane.app.get(EndpointHealthProber);
-    const silent = (await client.ok('platform-admin', CREATE_ENDPOINT, {
-      input: endpointInput(ids['nuri-insurance'], offeringId, { upstreamUrl: `${upstream.url}/stalled` }),
-    })).createEndpoint.id;
+    const silent = (
+      await client.ok('platform-admin', CREATE_ENDPOINT, {
+        input: endpointInput(ids['nuri-insurance'], offeringId, { upstreamUrl: `${upstream.url}/stalled` }),
+      })
+    ).createEndpoint.id;
     const results = await prober.probeAll(300);
     expect(results.find((result) => result.endpointId === silent)).toMatchObject({ health: 'unhealthy', detail: 'no answer within 300 ms' });
     expect((await healthOf(silent)).health).toBe('unhealthy');

@@ -40,16 +40,33 @@ describe('model catalog over GraphQL', () => {
         const data = await client.ok(caller, `{ models(first: 50) { edges { node { ${MODEL_FIELDS} offerings { ${OFFERING_FIELDS} } } } } }`);
         const byName = Object.fromEntries(data.models.edges.map((edge: any) => [edge.node.name, edge.node]));
         expect(byName['llama-3.1-70b-instruct']).toMatchObject({
-          kind: 'open', provider: 'Meta', licence: 'Llama 3.1 Community License', parameterCountBillions: 70, contextWindow: 128000, mmluScore: 83.6,
-          offerings: [{ hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'ai-commons consortium', authorityConfirmation: null }],
+          kind: 'open',
+          provider: 'Meta',
+          licence: 'Llama 3.1 Community License',
+          parameterCountBillions: 70,
+          contextWindow: 128000,
+          mmluScore: 83.6,
+          offerings: [
+            { hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'ai-commons consortium', authorityConfirmation: null },
+          ],
         });
         expect(byName['exaone-3.5-32b']).toMatchObject({
-          kind: 'open', provider: 'LG AI Research', licence: 'EXAONE AI Model License', parameterCountBillions: 32, contextWindow: 32768, mmluScore: 78.3,
+          kind: 'open',
+          provider: 'LG AI Research',
+          licence: 'EXAONE AI Model License',
+          parameterCountBillions: 32,
+          contextWindow: 32768,
+          mmluScore: 78.3,
           offerings: [{ hosting: 'dedicated_on_premises', region: 'KR', networkZone: 'internal' }],
         });
         expect(byName['gpt-4o']).toMatchObject({
-          kind: 'commercial', provider: 'OpenAI via Microsoft Azure', contextWindow: 128000, mmluScore: 88.7, parameterCountBillions: null,
-          priceInputPer1kTokensKrw: '3.5', priceOutputPer1kTokensKrw: '14',
+          kind: 'commercial',
+          provider: 'OpenAI via Microsoft Azure',
+          contextWindow: 128000,
+          mmluScore: 88.7,
+          parameterCountBillions: null,
+          priceInputPer1kTokensKrw: '3.5',
+          priceOutputPer1kTokensKrw: '14',
           offerings: [{ hosting: 'cloud_commercial', region: 'KR', networkZone: 'internet', operator: 'Microsoft Azure (Korea Central)' }],
         });
         const confirmation = byName['gpt-4o'].offerings[0].authorityConfirmation;
@@ -59,9 +76,7 @@ describe('model catalog over GraphQL', () => {
     });
 
     it('anonymous callers are refused', async () => {
-      expect(errorCodes(await client.gql(undefined, '{ models { edges { node { name } } } }'))).toEqual([
-        { code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' },
-      ]);
+      expect(errorCodes(await client.gql(undefined, '{ models { edges { node { name } } } }'))).toEqual([{ code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' }]);
       expect(errorCodes(await client.gql(undefined, '{ modelOfferings { edges { node { id } } } }'))).toEqual([
         { code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' },
       ]);
@@ -79,7 +94,10 @@ describe('model catalog over GraphQL', () => {
       });
       expect(second.models.edges[0].node.name > first.models.edges[0].node.name).toBe(true);
 
-      const cloud = await client.ok('nuri-insurance-analyst', '{ modelOfferings(hosting: cloud_commercial, networkZone: internet) { edges { node { hosting model { name } } } } }');
+      const cloud = await client.ok(
+        'nuri-insurance-analyst',
+        '{ modelOfferings(hosting: cloud_commercial, networkZone: internet) { edges { node { hosting model { name } } } } }',
+      );
       expect(cloud.modelOfferings.edges.map((edge: any) => edge.node.model.name)).toContain('gpt-4o');
       expect(cloud.modelOfferings.edges.every((edge: any) => edge.node.hosting === 'cloud_commercial')).toBe(true);
       const page = await client.ok('regulator', '{ modelOfferings(first: 2, region: "kr") { edges { cursor } pageInfo { hasNextPage endCursor } } }');
@@ -94,12 +112,20 @@ describe('model catalog over GraphQL', () => {
     it('by id: a model and an offering; unknown ids are NOT_FOUND, malformed ones BAD_USER_INPUT', async () => {
       const { modelId, offeringId } = await freshOffering(client, 'by-id');
       expect((await client.ok('gaon-securities-analyst', `query($id: ID!) { model(id: $id) { id } }`, { id: modelId })).model.id).toBe(modelId);
-      expect((await client.ok('gaon-securities-analyst', `query($id: ID!) { modelOffering(id: $id) { model { id } } }`, { id: offeringId })).modelOffering.model.id).toBe(modelId);
+      expect(
+        (await client.ok('gaon-securities-analyst', `query($id: ID!) { modelOffering(id: $id) { model { id } } }`, { id: offeringId })).modelOffering.model.id,
+      ).toBe(modelId);
       const id = '00000000-0000-4000-8000-000000000000';
-      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { model(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'MODEL_NOT_FOUND' }]);
-      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { modelOffering(id: $id) { id } }`, { id }))).toEqual([{ code: 'NOT_FOUND', reason: 'OFFERING_NOT_FOUND' }]);
+      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { model(id: $id) { id } }`, { id }))).toEqual([
+        { code: 'NOT_FOUND', reason: 'MODEL_NOT_FOUND' },
+      ]);
+      expect(errorCodes(await client.gql('regulator', `query($id: ID!) { modelOffering(id: $id) { id } }`, { id }))).toEqual([
+        { code: 'NOT_FOUND', reason: 'OFFERING_NOT_FOUND' },
+      ]);
       for (const field of ['model', 'modelOffering']) {
-        expect(errorCodes(await client.gql('regulator', `query($id: ID!) { ${field}(id: $id) { id } }`, { id: 'nope' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
+        expect(errorCodes(await client.gql('regulator', `query($id: ID!) { ${field}(id: $id) { id } }`, { id: 'nope' }))).toEqual([
+          { code: 'BAD_USER_INPUT', reason: 'INVALID_ID' },
+        ]);
       }
     });
   });
@@ -110,7 +136,9 @@ describe('model catalog over GraphQL', () => {
       for (const caller of NOT_PLATFORM_ADMINS) {
         const denied = [
           await client.gql(caller, REGISTER_MODEL, { input: modelInput(unique('denied')) }),
-          await client.gql(caller, REGISTER_OFFERING, { input: { modelId, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'x' } }),
+          await client.gql(caller, REGISTER_OFFERING, {
+            input: { modelId, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'x' },
+          }),
           await client.gql(caller, 'mutation($id: ID!) { retireModel(id: $id, reason: "role check") { id } }', { id: modelId }),
           await client.gql(caller, 'mutation($id: ID!) { retireModelOffering(id: $id, reason: "role check") { id } }', { id: offeringId }),
         ];
@@ -122,19 +150,39 @@ describe('model catalog over GraphQL', () => {
 
     it('registers a model and an offering, each with its audit record', async () => {
       const name = unique('mistral');
-      const created = (await client.ok('platform-admin', REGISTER_MODEL, {
-        input: modelInput(name, { kind: 'open', modalities: ['text', 'image'], priceInputPer1kTokensKrw: '0.1250', parameterCountBillions: 7.25 }),
-      })).registerModel;
-      expect(created).toMatchObject({ name, status: 'available', modalities: ['text', 'image'], priceInputPer1kTokensKrw: '0.125', parameterCountBillions: 7.25, retiredAt: null });
+      const created = (
+        await client.ok('platform-admin', REGISTER_MODEL, {
+          input: modelInput(name, { kind: 'open', modalities: ['text', 'image'], priceInputPer1kTokensKrw: '0.1250', parameterCountBillions: 7.25 }),
+        })
+      ).registerModel;
+      expect(created).toMatchObject({
+        name,
+        status: 'available',
+        modalities: ['text', 'image'],
+        priceInputPer1kTokensKrw: '0.125',
+        parameterCountBillions: 7.25,
+        retiredAt: null,
+      });
       expect(await auditCount('model.register', created.id)).toBe(1);
 
-      const offering = (await client.ok('platform-admin', REGISTER_OFFERING, {
-        input: {
-          modelId: created.id, hosting: 'cloud_commercial', region: 'kr', networkZone: 'internet', operator: 'Some Cloud (Seoul)',
-          authorityConfirmation: { reference: 'FSC-TEST-1', expiresAt: '2030-01-01T00:00:00Z' },
-        },
-      })).registerModelOffering;
-      expect(offering).toMatchObject({ hosting: 'cloud_commercial', region: 'KR', authorityConfirmation: { reference: 'FSC-TEST-1' }, model: { id: created.id } });
+      const offering = (
+        await client.ok('platform-admin', REGISTER_OFFERING, {
+          input: {
+            modelId: created.id,
+            hosting: 'cloud_commercial',
+            region: 'kr',
+            networkZone: 'internet',
+            operator: 'Some Cloud (Seoul)',
+            authorityConfirmation: { reference: 'FSC-TEST-1', expiresAt: '2030-01-01T00:00:00Z' },
+          },
+        })
+      ).registerModelOffering;
+      expect(offering).toMatchObject({
+        hosting: 'cloud_commercial',
+        region: 'KR',
+        authorityConfirmation: { reference: 'FSC-TEST-1' },
+        model: { id: created.id },
+      });
       expect(await auditCount('offering.register', offering.id)).toBe(1);
     });
 
@@ -154,10 +202,21 @@ describe('model catalog over GraphQL', () => {
         expect(errorCodes(await client.gql('platform-admin', REGISTER_MODEL, { input }))).toEqual([{ code, reason }]);
       }
       const { modelId } = await freshOffering(client, 'offering-errors');
-      const offering = (extra: Record<string, unknown>) => ({ modelId, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'op', ...extra });
+      const offering = (extra: Record<string, unknown>) => ({
+        modelId,
+        hosting: 'shared_infrastructure',
+        region: 'KR',
+        networkZone: 'internal',
+        operator: 'op',
+        ...extra,
+      });
       const offeringCases: [Record<string, unknown>, string, string][] = [
         [offering({ hosting: 'cloud_commercial', networkZone: 'internet' }), 'BAD_USER_INPUT', 'AUTHORITY_CONFIRMATION_REQUIRED'],
-        [offering({ hosting: 'cloud_commercial', authorityConfirmation: { reference: 'FSC-OLD', expiresAt: '2020-01-01T00:00:00Z' } }), 'BAD_USER_INPUT', 'INVALID_AUTHORITY_CONFIRMATION'],
+        [
+          offering({ hosting: 'cloud_commercial', authorityConfirmation: { reference: 'FSC-OLD', expiresAt: '2020-01-01T00:00:00Z' } }),
+          'BAD_USER_INPUT',
+          'INVALID_AUTHORITY_CONFIRMATION',
+        ],
         [offering({ region: 'KOR' }), 'BAD_USER_INPUT', 'INVALID_REGION'],
         [offering({ operator: '' }), 'BAD_USER_INPUT', 'INVALID_TEXT_FIELD'],
         [offering({ modelId: '00000000-0000-4000-8000-000000000000' }), 'BAD_USER_INPUT', 'UNKNOWN_MODEL'],
@@ -197,9 +256,13 @@ describe('model catalog over GraphQL', () => {
       expect(errorCodes(await client.gql('platform-admin', CREATE_ENDPOINT, { input: endpointInput(ids['gaon-securities'], offeringId) }))).toEqual([
         { code: 'CONFLICT', reason: 'OFFERING_RETIRED' },
       ]);
-      expect(errorCodes(await client.gql('platform-admin', REGISTER_OFFERING, {
-        input: { modelId, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'x' },
-      }))).toEqual([{ code: 'CONFLICT', reason: 'MODEL_RETIRED' }]);
+      expect(
+        errorCodes(
+          await client.gql('platform-admin', REGISTER_OFFERING, {
+            input: { modelId, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'x' },
+          }),
+        ),
+      ).toEqual([{ code: 'CONFLICT', reason: 'MODEL_RETIRED' }]);
       expect(errorCodes(await client.gql('platform-admin', retireModel, { id: modelId }))).toEqual([{ code: 'CONFLICT', reason: 'MODEL_RETIRED' }]);
       const retiredOnly = await client.ok('hanbit-bank-analyst', '{ models(status: retired, first: 100) { edges { node { id } } } }');
       expect(retiredOnly.models.edges.map((edge: any) => edge.node.id)).toContain(modelId);
@@ -207,7 +270,11 @@ describe('model catalog over GraphQL', () => {
 
     it('retiring an unused offering leaves its model available', async () => {
       const { modelId, offeringId } = await freshOffering(client, 'retire-offering');
-      const retired = await client.ok('platform-admin', 'mutation($id: ID!) { retireModelOffering(id: $id, reason: "moved region") { status model { status } } }', { id: offeringId });
+      const retired = await client.ok(
+        'platform-admin',
+        'mutation($id: ID!) { retireModelOffering(id: $id, reason: "moved region") { status model { status } } }',
+        { id: offeringId },
+      );
       expect(retired.retireModelOffering).toEqual({ status: 'retired', model: { status: 'available' } });
       expect(await auditCount('offering.retire', offeringId)).toBe(1);
       const short = await client.gql('platform-admin', 'mutation($id: ID!) { retireModel(id: $id, reason: "x") { id } }', { id: modelId });

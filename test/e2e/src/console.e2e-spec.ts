@@ -76,7 +76,13 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     await ensureConsoleClient();
     simulator = await startSimulatorProcess(['--models', 'sim-llama', '--output-tokens', '7']);
     controlPlane = await startControlPlane(
-      { SEED_DEMO_CONSORTIUM: 'true', DEMO_SIMULATOR_URL: simulator.url, CATALOG_HEALTH_PROBE_INTERVAL_MS: '0', AUDIT_TREE_HEAD_INTERVAL_MS: '300', CONTROL_PLANE_HOST: '127.0.0.1' },
+      {
+        SEED_DEMO_CONSORTIUM: 'true',
+        DEMO_SIMULATOR_URL: simulator.url,
+        CATALOG_HEALTH_PROBE_INTERVAL_MS: '0',
+        AUDIT_TREE_HEAD_INTERVAL_MS: '300',
+        CONTROL_PLANE_HOST: '127.0.0.1',
+      },
       { port: CONSOLE_E2E_PORT },
     );
     gateway = await startGateway();
@@ -119,32 +125,35 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     expect((await api.json()).data.me.username).toBe('regulator');
   });
 
-  it.each(Object.keys(NAVIGATION))('%s signs in on Keycloak’s login page and sees only that role’s navigation; every page renders with no serious accessibility violation', async (role) => {
-    const { username, labels, paths } = NAVIGATION[role]!;
-    const { context, page } = await signInAs(browser, username);
-    try {
-      expect(await navLabels(page)).toEqual(labels);
-      // Tokens stay in memory: nothing token-like in either storage.
-      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
-      expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
-      for (const pagePath of paths) {
-        await page.goto(`${CONSOLE_ORIGIN}/console${pagePath}`);
-        await page.getByTestId('who').waitFor();
-        await page.locator('main h1, main .graphiql-container').first().waitFor();
-        await page.waitForFunction(() => !document.querySelector('main [role="status"]')?.textContent?.includes('불러오는 중'));
-        expect(await page.locator('main [role="alert"]').count()).toBe(0);
-        await screenshot(page, `${role}${pagePath.replace(/\//g, '-')}`);
-        expect({ page: pagePath, violations: await seriousAccessibilityViolations(page) }).toEqual({ page: pagePath, violations: [] });
+  it.each(Object.keys(NAVIGATION))(
+    '%s signs in on Keycloak’s login page and sees only that role’s navigation; every page renders with no serious accessibility violation',
+    async (role) => {
+      const { username, labels, paths } = NAVIGATION[role]!;
+      const { context, page } = await signInAs(browser, username);
+      try {
+        expect(await navLabels(page)).toEqual(labels);
+        // Tokens stay in memory: nothing token-like in either storage.
+        const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+        expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+        for (const pagePath of paths) {
+          await page.goto(`${CONSOLE_ORIGIN}/console${pagePath}`);
+          await page.getByTestId('who').waitFor();
+          await page.locator('main h1, main .graphiql-container').first().waitFor();
+          await page.waitForFunction(() => !document.querySelector('main [role="status"]')?.textContent?.includes('불러오는 중'));
+          expect(await page.locator('main [role="alert"]').count()).toBe(0);
+          await screenshot(page, `${role}${pagePath.replace(/\//g, '-')}`);
+          expect({ page: pagePath, violations: await seriousAccessibilityViolations(page) }).toEqual({ page: pagePath, violations: [] });
+        }
+        // A page outside the role's navigation is refused by the console too (the API refuses it anyway).
+        if (!paths.includes('/api-keys')) {
+          await page.goto(`${CONSOLE_ORIGIN}/console/api-keys`);
+          await expect(page.getByRole('alert').textContent()).resolves.toContain('권한이 없습니다');
+        }
+      } finally {
+        await context.close();
       }
-      // A page outside the role's navigation is refused by the console too (the API refuses it anyway).
-      if (!paths.includes('/api-keys')) {
-        await page.goto(`${CONSOLE_ORIGIN}/console/api-keys`);
-        await expect(page.getByRole('alert').textContent()).resolves.toContain('권한이 없습니다');
-      }
-    } finally {
-      await context.close();
-    }
-  });
+    },
+  );
 
   it('a tenant admin creates an API key (secret shown once), uses it through the gateway, sees the usage, revokes it, and the gateway refuses it', async () => {
     const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/api-keys');
@@ -204,11 +213,18 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     for (let i = 0; i < 100; i++) await graphqlRequest(CONSOLE_ORIGIN, '{ institutions(first: 1) { edges { node { id } } } }', { token });
     const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
     // One event, chosen once: each read below is itself a new cross-tenant.access event.
-    const listed = await gql<any>('regulator', '{ auditEvents(first: 1, newestFirst: true, filter: { action: "cross-tenant.access" }) { edges { node { id } } } }');
+    const listed = await gql<any>(
+      'regulator',
+      '{ auditEvents(first: 1, newestFirst: true, filter: { action: "cross-tenant.access" }) { edges { node { id } } } }',
+    );
     const eventId: string = listed.auditEvents.edges[0].node.id;
     let seen: unknown;
     await eventually(async () => {
-      seen = await gql('regulator', `query($id: ID!) { auditEvent(id: $id) { event { leafIndex } inclusionProof { treeSize } } latestTreeHead { treeSize timestamp } }`, { id: eventId });
+      seen = await gql(
+        'regulator',
+        `query($id: ID!) { auditEvent(id: $id) { event { leafIndex } inclusionProof { treeSize } } latestTreeHead { treeSize timestamp } }`,
+        { id: eventId },
+      );
       return (seen as any).auditEvent.inclusionProof !== null;
     }, 20_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(seen)}`);
@@ -241,7 +257,9 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await page.getByLabel('행위').fill('cross-tenant.access');
       await page.getByLabel('결과').selectOption('success');
       await page.getByRole('button', { name: '적용' }).click();
-      await page.waitForURL((url) => url.searchParams.get('action') === 'cross-tenant.access' && url.searchParams.get('outcome') === 'success' && !url.searchParams.has('after'));
+      await page.waitForURL(
+        (url) => url.searchParams.get('action') === 'cross-tenant.access' && url.searchParams.get('outcome') === 'success' && !url.searchParams.has('after'),
+      );
       // The URL changes at once; the table follows when the filtered page is in (only that action, none busy).
       await page.waitForFunction(() => {
         const cells = Array.from(document.querySelectorAll('[data-testid="audit-table"] tbody tr td:nth-child(2)'), (cell) => cell.textContent);
@@ -292,8 +310,14 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
   });
 
   it('a tenant admin sees its own isolation evidence from the latest signed report and downloads it for its supervisor; nothing of other institutions', async () => {
-    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('platform-admin', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
-    const others = (await gql<{ institutions: { edges: { node: { id: string; slug: string } }[] } }>('platform-admin', '{ institutions(first: 100) { edges { node { id slug } } } }')).institutions.edges
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('platform-admin', 'mutation { startIsolationVerification { id } }'))
+      .startIsolationVerification;
+    const others = (
+      await gql<{ institutions: { edges: { node: { id: string; slug: string } }[] } }>(
+        'platform-admin',
+        '{ institutions(first: 100) { edges { node { id slug } } } }',
+      )
+    ).institutions.edges
       .map((edge) => edge.node)
       .filter((entry) => entry.slug !== 'hanbit-bank');
     const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/my-isolation');
@@ -320,7 +344,8 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
   });
 
   it('a supervisor verifies an isolation report’s Ed25519 signature in the browser; a report altered in flight fails at its SHA-256', async () => {
-    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('regulator', 'mutation { startIsolationVerification { id } }')).startIsolationVerification;
+    const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('regulator', 'mutation { startIsolationVerification { id } }'))
+      .startIsolationVerification;
     const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
     const { context, page } = await signInAs(browser, 'regulator', '/console/isolation');
     try {

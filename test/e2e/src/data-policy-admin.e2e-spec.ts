@@ -8,8 +8,10 @@ const VERSION_FIELDS = 'policyId version documentJson note publishedBy published
 const DATA_POLICY = `{ dataPolicy { ${VERSION_FIELDS} } }`;
 const VERSIONS = `{ dataPolicyVersions { ${VERSION_FIELDS} } }`;
 const PUBLISH = `mutation($doc: String!, $note: String) { publishDataPolicy(documentJson: $doc, note: $note) { ${VERSION_FIELDS} } }`;
-const SET_PII = 'mutation($settings: String!, $id: ID) { setInstitutionPiiSettings(settingsJson: $settings, institutionId: $id) { institutionId settingsJson revision } }';
-const PREVIEW = 'query($sample: String!, $prompt: String, $doc: String) { previewDataPolicy(sampleRequestJson: $sample, samplePrompt: $prompt, documentJson: $doc) }';
+const SET_PII =
+  'mutation($settings: String!, $id: ID) { setInstitutionPiiSettings(settingsJson: $settings, institutionId: $id) { institutionId settingsJson revision } }';
+const PREVIEW =
+  'query($sample: String!, $prompt: String, $doc: String) { previewDataPolicy(sampleRequestJson: $sample, samplePrompt: $prompt, documentJson: $doc) }';
 
 /** Personal credit data to a commercial cloud abroad: the default policy denies it. */
 const FOREIGN_SAMPLE = JSON.stringify({
@@ -40,7 +42,11 @@ describe('data-handling policy administration over GraphQL', () => {
   });
 
   const gql = (user: string, query: string, variables: Record<string, unknown> = {}) =>
-    graphqlRequest<any>(controlPlane.url, query, { token: tokens[user], variables, headers: { 'x-request-id': `policy-admin-${randomBytes(4).toString('hex')}` } });
+    graphqlRequest<any>(controlPlane.url, query, {
+      token: tokens[user],
+      variables,
+      headers: { 'x-request-id': `policy-admin-${randomBytes(4).toString('hex')}` },
+    });
   function superuser<T = any>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     return withPg(e2eDatabase().superuserUrl, async (client) => (await client.query(sql, parameters)).rows as T[]);
   }
@@ -53,7 +59,12 @@ describe('data-handling policy administration over GraphQL', () => {
     for (const user of ['platform-admin', 'regulator', 'hanbit-bank-admin']) {
       const response = await gql(user, DATA_POLICY);
       expect(response.errors).toBeUndefined();
-      expect(response.data.dataPolicy).toMatchObject({ policyId: DEFAULT_POLICY.policyId, version: DEFAULT_POLICY.version, published: false, publishedAt: null });
+      expect(response.data.dataPolicy).toMatchObject({
+        policyId: DEFAULT_POLICY.policyId,
+        version: DEFAULT_POLICY.version,
+        published: false,
+        publishedAt: null,
+      });
       expect(JSON.parse(response.data.dataPolicy.documentJson)).toEqual(JSON.parse(JSON.stringify(DEFAULT_POLICY)));
     }
     const versions = await gql('regulator', VERSIONS);
@@ -63,7 +74,13 @@ describe('data-handling policy administration over GraphQL', () => {
   it('a platform admin publishes the next version: in force at once, listed newest first, audited', async () => {
     const published = await gql('platform-admin', PUBLISH, { doc: documentOf(nextVersion), note: 'tighten logging' });
     expect(published.errors).toBeUndefined();
-    expect(published.data.publishDataPolicy).toMatchObject({ policyId: DEFAULT_POLICY.policyId, version: nextVersion, note: 'tighten logging', published: true, publishedAt: expect.any(String) });
+    expect(published.data.publishDataPolicy).toMatchObject({
+      policyId: DEFAULT_POLICY.policyId,
+      version: nextVersion,
+      note: 'tighten logging',
+      published: true,
+      publishedAt: expect.any(String),
+    });
 
     const current = await gql('hanbit-bank-admin', DATA_POLICY);
     expect(current.data.dataPolicy).toMatchObject({ version: nextVersion, published: true, note: 'tighten logging' });
@@ -132,7 +149,9 @@ describe('data-handling policy administration over GraphQL', () => {
     expect(byAdmin.data.setInstitutionPiiSettings).toMatchObject({ institutionId: ids['nuri-insurance'], revision: 1 });
 
     expect(errorCodes(await gql('platform-admin', SET_PII, { settings: '{}' }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
-    expect(errorCodes(await gql('hanbit-bank-admin', SET_PII, { settings: '{}', id: ids['gaon-securities'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
+    expect(errorCodes(await gql('hanbit-bank-admin', SET_PII, { settings: '{}', id: ids['gaon-securities'] }))).toEqual([
+      { code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' },
+    ]);
     expect(await superuser('select tenant_id from institution_pii_settings where tenant_id = $1', [ids['gaon-securities']])).toEqual([]);
   });
 
@@ -147,7 +166,11 @@ describe('data-handling policy administration over GraphQL', () => {
       ['regulator', SET_PII, { settings: '{}', id: ids['hanbit-bank'] }],
     ];
     for (const [user, query, variables] of refusals) {
-      expect({ user, query, codes: errorCodes(await gql(user, query, variables)) }).toEqual({ user, query, codes: [{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }] });
+      expect({ user, query, codes: errorCodes(await gql(user, query, variables)) }).toEqual({
+        user,
+        query,
+        codes: [{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }],
+      });
     }
     expect(await superuser('select version from data_policy_versions order by version')).toEqual([{ version: nextVersion }]);
     expect((await superuser('select revision from institution_pii_settings where tenant_id = $1', [ids['hanbit-bank']]))[0].revision).toBe(2);

@@ -18,9 +18,31 @@ describe('responses, legacy completions and rerank through the gateway (official
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
-    simulator = await startSimulatorProcess(['--models', 'sim-llama,sim-rerank', '--api-key', UPSTREAM_SECRET, '--output-tokens', '12', '--record-last-request', 'true']);
-    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'cmpl-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', credential: UPSTREAM_SECRET, limits: { max_output_tokens: 64, default_max_tokens: 32 } });
-    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'rr-model', upstreamUrl: simulator.url, upstreamModel: 'sim-rerank', credential: UPSTREAM_SECRET });
+    simulator = await startSimulatorProcess([
+      '--models',
+      'sim-llama,sim-rerank',
+      '--api-key',
+      UPSTREAM_SECRET,
+      '--output-tokens',
+      '12',
+      '--record-last-request',
+      'true',
+    ]);
+    await createEndpointFixture({
+      tenantSlug: 'hanbit-bank',
+      name: 'cmpl-llama',
+      upstreamUrl: simulator.url,
+      upstreamModel: 'sim-llama',
+      credential: UPSTREAM_SECRET,
+      limits: { max_output_tokens: 64, default_max_tokens: 32 },
+    });
+    await createEndpointFixture({
+      tenantSlug: 'hanbit-bank',
+      name: 'rr-model',
+      upstreamUrl: simulator.url,
+      upstreamModel: 'sim-rerank',
+      credential: UPSTREAM_SECRET,
+    });
     key = (await createApiKeyFixture('hanbit-bank')).secret;
     gateway = await startGateway();
     await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(key)) !== undefined);
@@ -46,7 +68,15 @@ describe('responses, legacy completions and rerank through the gateway (official
     expect(data.choices[0].text).toEqual(expect.any(String));
     expect(data.usage).toMatchObject({ completion_tokens: 12 });
     const [row] = await usageRows('e2e-cmpl-1');
-    expect(row).toMatchObject({ endpoint_name: 'cmpl-llama', model: 'sim-llama', outcome: 'success', http_status: 200, streamed: false, prompt_tokens: data.usage!.prompt_tokens, completion_tokens: 12 });
+    expect(row).toMatchObject({
+      endpoint_name: 'cmpl-llama',
+      model: 'sim-llama',
+      outcome: 'success',
+      http_status: 200,
+      streamed: false,
+      prompt_tokens: data.usage!.prompt_tokens,
+      completion_tokens: 12,
+    });
   });
 
   it('streams a completion chunk by chunk, with the same text, and meters the stream', async () => {
@@ -79,12 +109,20 @@ describe('responses, legacy completions and rerank through the gateway (official
   it('refuses fields outside the completions allow-list, malformed prompts and max_tokens over the limit', async () => {
     const post = async (body: unknown) => {
       const response = await fetch(`${gateway.url}/v1/completions`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
       return { status: response.status, error: ((await response.json()) as { error: { code: string; param: string | null } }).error };
     };
-    expect(await post({ model: 'cmpl-llama', prompt: 'x', best_of: 4 })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'best_of' } });
-    expect(await post({ model: 'cmpl-llama', prompt: 'x', messages: [] })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'messages' } });
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', best_of: 4 })).toMatchObject({
+      status: 400,
+      error: { code: 'unsupported_parameter', param: 'best_of' },
+    });
+    expect(await post({ model: 'cmpl-llama', prompt: 'x', messages: [] })).toMatchObject({
+      status: 400,
+      error: { code: 'unsupported_parameter', param: 'messages' },
+    });
     expect(await post({ model: 'cmpl-llama' })).toMatchObject({ status: 400, error: { param: 'prompt' } });
     for (const prompt of ['', [], [{}], [''], 42, Array.from({ length: 2049 }, () => 'a')]) {
       expect(await post({ model: 'cmpl-llama', prompt })).toMatchObject({ status: 400, error: { param: 'prompt' } });
@@ -95,7 +133,9 @@ describe('responses, legacy completions and rerank through the gateway (official
 
   async function rerank(body: unknown, requestId = `e2e-rr-${Math.random().toString(36).slice(2)}`) {
     const response = await fetch(`${gateway.url}/v1/rerank`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as any };
   }
@@ -109,7 +149,13 @@ describe('responses, legacy completions and rerank through the gateway (official
     expect(first.body.results[0].relevance_score).toBeGreaterThanOrEqual(first.body.results[1].relevance_score);
     expect((await rerank({ model: 'rr-model', query: '대출', documents, top_n: 2, return_documents: true })).body.results).toEqual(first.body.results);
     const [row] = await usageRows('e2e-rr-1');
-    expect(row).toMatchObject({ endpoint_name: 'rr-model', outcome: 'success', http_status: 200, prompt_tokens: first.body.usage.total_tokens, completion_tokens: 0 });
+    expect(row).toMatchObject({
+      endpoint_name: 'rr-model',
+      outcome: 'success',
+      http_status: 200,
+      prompt_tokens: first.body.usage.total_tokens,
+      completion_tokens: 0,
+    });
   });
 
   it('masks PII in the query and the documents before they reach the model', async () => {
@@ -156,12 +202,21 @@ describe('responses, legacy completions and rerank through the gateway (official
     expect(data.output_text.length).toBeGreaterThan(0);
     expect(data.usage).toMatchObject({ output_tokens: 12 });
     const [row] = await usageRows('e2e-resp-1');
-    expect(row).toMatchObject({ endpoint_name: 'cmpl-llama', outcome: 'success', streamed: false, prompt_tokens: data.usage!.input_tokens, completion_tokens: 12 });
+    expect(row).toMatchObject({
+      endpoint_name: 'cmpl-llama',
+      outcome: 'success',
+      streamed: false,
+      prompt_tokens: data.usage!.input_tokens,
+      completion_tokens: 12,
+    });
   });
 
   it('streams a response with the Responses event types and meters it from response.completed', async () => {
     const whole = await client().responses.create({ model: 'cmpl-llama', input: 'stream please' });
-    const stream = await client().responses.create({ model: 'cmpl-llama', input: 'stream please', stream: true }, { headers: { 'x-request-id': 'e2e-resp-stream-1' } });
+    const stream = await client().responses.create(
+      { model: 'cmpl-llama', input: 'stream please', stream: true },
+      { headers: { 'x-request-id': 'e2e-resp-stream-1' } },
+    );
     const types: string[] = [];
     let text = '';
     for await (const event of stream) {
@@ -177,7 +232,11 @@ describe('responses, legacy completions and rerank through the gateway (official
   });
 
   it('masks PII in instructions and input items before they reach the model', async () => {
-    await client().responses.create({ model: 'cmpl-llama', instructions: `고객 ${RRN}`, input: [{ role: 'user', content: [{ type: 'input_text', text: `주민번호 ${RRN}` }] }] });
+    await client().responses.create({
+      model: 'cmpl-llama',
+      instructions: `고객 ${RRN}`,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: `주민번호 ${RRN}` }] }],
+    });
     const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
     expect(request.path).toBe('/v1/responses');
     expect(JSON.stringify(request.body)).not.toContain(RRN);
@@ -186,29 +245,45 @@ describe('responses, legacy completions and rerank through the gateway (official
   it('refuses previous_response_id, store and malformed responses bodies with a clear 400', async () => {
     const post = async (body: unknown) => {
       const response = await fetch(`${gateway.url}/v1/responses`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
       return { status: response.status, error: ((await response.json()) as { error: { code: string; param: string | null } }).error };
     };
-    expect(await post({ model: 'cmpl-llama', input: 'x', previous_response_id: 'resp_1' })).toMatchObject({ status: 400, error: { code: 'previous_response_not_supported', param: 'previous_response_id' } });
-    expect(await post({ model: 'cmpl-llama', input: 'x', store: true })).toMatchObject({ status: 400, error: { code: 'unsupported_parameter', param: 'store' } });
+    expect(await post({ model: 'cmpl-llama', input: 'x', previous_response_id: 'resp_1' })).toMatchObject({
+      status: 400,
+      error: { code: 'previous_response_not_supported', param: 'previous_response_id' },
+    });
+    expect(await post({ model: 'cmpl-llama', input: 'x', store: true })).toMatchObject({
+      status: 400,
+      error: { code: 'unsupported_parameter', param: 'store' },
+    });
     for (const input of [undefined, '', [], [1], ['a'], Array.from({ length: 2049 }, () => ({}))]) {
       expect(await post({ model: 'cmpl-llama', input })).toMatchObject({ status: 400, error: { param: expect.stringMatching(/^input/) } });
     }
     expect(await post({ model: 'cmpl-llama', input: 'x', instructions: 7 })).toMatchObject({ status: 400, error: { param: 'instructions' } });
-    expect(await post({ model: 'cmpl-llama', input: 'x', max_output_tokens: 65 })).toMatchObject({ status: 400, error: { code: 'max_tokens_exceeded', param: 'max_output_tokens' } });
+    expect(await post({ model: 'cmpl-llama', input: 'x', max_output_tokens: 65 })).toMatchObject({
+      status: 400,
+      error: { code: 'max_tokens_exceeded', param: 'max_output_tokens' },
+    });
   });
 
   it('scores text pairs (vLLM /v1/score), masks PII, meters prompt tokens and refuses mismatched lists', async () => {
     const post = async (body: unknown, requestId = `e2e-score-${Math.random().toString(36).slice(2)}`) => {
       const response = await fetch(`${gateway.url}/v1/score`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as any };
     };
     const scored = await post({ model: 'rr-model', text_1: `대출 ${RRN}`, text_2: ['금리', '상환'] }, 'e2e-score-1');
     expect(scored.status).toBe(200);
-    expect(scored.body.data).toEqual([{ index: 0, object: 'score', score: expect.any(Number) }, { index: 1, object: 'score', score: expect.any(Number) }]);
+    expect(scored.body.data).toEqual([
+      { index: 0, object: 'score', score: expect.any(Number) },
+      { index: 1, object: 'score', score: expect.any(Number) },
+    ]);
     const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { path: string; body: any } };
     expect(request.path).toBe('/v1/score');
     expect(JSON.stringify(request.body)).not.toContain(RRN);
@@ -216,6 +291,9 @@ describe('responses, legacy completions and rerank through the gateway (official
     expect(row).toMatchObject({ outcome: 'success', prompt_tokens: scored.body.usage.prompt_tokens, completion_tokens: 0 });
     expect(await post({ model: 'rr-model', text_1: ['a', 'b'], text_2: ['c', 'd', 'e'] })).toMatchObject({ status: 400, body: { error: { param: 'text_1' } } });
     expect(await post({ model: 'rr-model', text_1: 'a', text_2: [] })).toMatchObject({ status: 400, body: { error: { param: 'text_2' } } });
-    expect(await post({ model: 'rr-model', text_1: 'a', text_2: 'b', truncate_prompt_tokens: 5 })).toMatchObject({ status: 400, body: { error: { param: 'truncate_prompt_tokens' } } });
+    expect(await post({ model: 'rr-model', text_1: 'a', text_2: 'b', truncate_prompt_tokens: 5 })).toMatchObject({
+      status: 400,
+      body: { error: { param: 'truncate_prompt_tokens' } },
+    });
   });
 });

@@ -17,7 +17,9 @@ async function startCrlfUpstream(): Promise<{ url: string; close(): Promise<void
       res.write(chunk({ role: 'assistant', content: '안녕' }));
       res.write(chunk({ content: '하세요' }).slice(0, 20));
       res.write(chunk({ content: '하세요' }).slice(20));
-      res.write(`data: ${JSON.stringify({ id: 'chatcmpl-crlf', object: 'chat.completion.chunk', created: 1, model: 'crlf-model', choices: [], usage: { prompt_tokens: 17, completion_tokens: 23, total_tokens: 40 } })}\r\n\r`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'chatcmpl-crlf', object: 'chat.completion.chunk', created: 1, model: 'crlf-model', choices: [], usage: { prompt_tokens: 17, completion_tokens: 23, total_tokens: 40 } })}\r\n\r`,
+      );
       res.write('\ndata: [DONE]\r\n\r\n');
       res.end();
     });
@@ -39,7 +41,13 @@ describe('gateway hardening', () => {
   beforeAll(async () => {
     await (await startControlPlane()).close(); // seeds the demo institutions
     upstream = await startCrlfUpstream();
-    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'crlf-model', upstreamUrl: upstream.url, upstreamModel: 'crlf-model', driver: 'openai-compatible' });
+    await createEndpointFixture({
+      tenantSlug: 'hanbit-bank',
+      name: 'crlf-model',
+      upstreamUrl: upstream.url,
+      upstreamModel: 'crlf-model',
+      driver: 'openai-compatible',
+    });
     apiKey = (await createApiKeyFixture('hanbit-bank')).secret;
     gateway = await startGateway({ GATEWAY_ROUTING_REFRESH_MS: '200', GATEWAY_ROUTING_STALE_AFTER_MS: '1000' });
   });
@@ -63,7 +71,9 @@ describe('gateway hardening', () => {
     expect(text).toBe('안녕하세요');
     expect(usage).toMatchObject({ prompt_tokens: 17, completion_tokens: 23 });
     await gateway.usage.flush();
-    const [row] = await superuser('select streamed, outcome, http_status, prompt_tokens, completion_tokens from usage_records where request_id = $1', ['e2e-crlf-1']);
+    const [row] = await superuser('select streamed, outcome, http_status, prompt_tokens, completion_tokens from usage_records where request_id = $1', [
+      'e2e-crlf-1',
+    ]);
     expect(row).toEqual({ streamed: true, outcome: 'success', http_status: 200, prompt_tokens: 17, completion_tokens: 23 });
   });
 
@@ -73,14 +83,20 @@ describe('gateway hardening', () => {
     expect(anonymous.status).toBe(200);
     expect(await anonymous.json()).toEqual({ status: 'ready' });
     for (const token of [await serviceToken('svc-hanbit-bank'), apiKey, 'not.a.jwt']) expect(await (await ready(token)).json()).toEqual({ status: 'ready' });
-    expect(await (await ready(await userToken('platform-admin'))).json()).toMatchObject({ status: 'ready', checks: { routing: { status: 'up' }, database: { status: 'up' } } });
+    expect(await (await ready(await userToken('platform-admin'))).json()).toMatchObject({
+      status: 'ready',
+      checks: { routing: { status: 'up' }, database: { status: 'up' } },
+    });
   });
 
   it('reports not-ready when routing reloads keep failing longer than GATEWAY_ROUTING_STALE_AFTER_MS, ready again once they succeed', async () => {
     const admin = await userToken('platform-admin');
     const readiness = async () => {
       const response = await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${admin}` } });
-      return { status: response.status, body: (await response.json()) as { status: string; checks: { routing: { status: string; reloadsFailingForMs?: number } } } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { status: string; checks: { routing: { status: string; reloadsFailingForMs?: number } } },
+      };
     };
     expect((await readiness()).status).toBe(200);
     // Every reload now fails (the table it reads is gone); the last good table stays in service…

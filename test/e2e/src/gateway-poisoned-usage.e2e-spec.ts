@@ -46,10 +46,13 @@ describe('an upstream that reports absurd usage', () => {
   const messages = [{ role: 'user' as const, content: '이번 분기 예금 잔액을 요약해 주세요' }];
   const promptEstimate = estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens;
 
-  it('charges the gateway\'s own count, not the absurd figures, and keeps serving and auditing everyone', async () => {
+  it("charges the gateway's own count, not the absurd figures, and keeps serving and auditing everyone", async () => {
     const answer = await client(hanbitKey).chat.completions.create({ model: 'poisoned-llm', messages }, { headers: { 'x-request-id': 'poison-json' } });
     expect(answer.usage?.prompt_tokens).toBe(3_000_000_000); // the caller sees the upstream's answer untouched
-    const stream = await client(hanbitKey).chat.completions.create({ model: 'poisoned-llm', messages, stream: true }, { headers: { 'x-request-id': 'poison-stream' } });
+    const stream = await client(hanbitKey).chat.completions.create(
+      { model: 'poisoned-llm', messages, stream: true },
+      { headers: { 'x-request-id': 'poison-stream' } },
+    );
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
     expect(streamed.length).toBeGreaterThan(0);
@@ -62,7 +65,9 @@ describe('an upstream that reports absurd usage', () => {
     await gateway.audit.writer.flush();
     await gateway.usage.flush();
 
-    const usage = await query(`select request_id, outcome, prompt_tokens, completion_tokens from usage_records where request_id like 'poison-%' order by request_id`);
+    const usage = await query(
+      `select request_id, outcome, prompt_tokens, completion_tokens from usage_records where request_id like 'poison-%' order by request_id`,
+    );
     expect(usage).toHaveLength(7);
     for (const row of usage.filter((r) => r.request_id.startsWith('poison-json') || r.request_id.startsWith('poison-stream'))) {
       expect(row).toMatchObject({ outcome: 'success', prompt_tokens: promptEstimate });
@@ -84,42 +89,70 @@ describe('an upstream that reports absurd usage', () => {
 
   it('moves a usage record the database refuses, whole, to write_dead_letters and writes the others', async () => {
     const record = (requestId: string, promptTokens: number) => ({
-      tenantId: gatewayTenant(), requestId, endpointId: null, endpointName: 'direct', model: 'm', apiKeyId: null, principalSubject: 'tests',
-      promptTokens, completionTokens: 1, latencyMs: 5, httpStatus: 200, outcome: 'success' as const, streamed: false, occurredAt: new Date(),
+      tenantId: gatewayTenant(),
+      requestId,
+      endpointId: null,
+      endpointName: 'direct',
+      model: 'm',
+      apiKeyId: null,
+      principalSubject: 'tests',
+      promptTokens,
+      completionTokens: 1,
+      latencyMs: 5,
+      httpStatus: 200,
+      outcome: 'success' as const,
+      streamed: false,
+      occurredAt: new Date(),
     });
     gateway.usage.record(record('dead-usage-before', 10));
     gateway.usage.record(record('dead-usage-poisoned', 3_000_000_000));
     gateway.usage.record(record('dead-usage-after', 10));
     await gateway.usage.flush();
     expect((await query(`select request_id from usage_records where request_id like 'dead-usage-%' order by 1`)).map((r) => r.request_id)).toEqual([
-      'dead-usage-after', 'dead-usage-before',
+      'dead-usage-after',
+      'dead-usage-before',
     ]);
     const [letter] = await query(`select writer, tenant_id, record, error_code, error_detail from write_dead_letters where writer = 'usage'`);
     expect(letter).toMatchObject({ writer: 'usage', tenant_id: gatewayTenant(), error_code: '22003' });
     expect(JSON.parse(letter.record)).toMatchObject({ requestId: 'dead-usage-poisoned', promptTokens: 3_000_000_000 });
     expect(gateway.usage.deadLettered).toBe(1);
     expect(gateway.usage.pending).toBe(0);
-    const ready = (await (await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } })).json()) as { checks: { deadLetters: unknown } };
+    const ready = (await (
+      await fetch(`${gateway.url}/health/ready`, { headers: { authorization: `Bearer ${await userToken('platform-admin')}` } })
+    ).json()) as { checks: { deadLetters: unknown } };
     expect(ready.checks.deadLetters).toMatchObject({ status: 'alert', usage: 1 });
   });
 
   it('moves an audit event the database refuses to write_dead_letters; the events behind it are written', async () => {
     const writer = AuditBatchWriter.forConnection(e2eDatabase().appUrl, { flushMs: 60_000 });
     const event = (action: string, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
-      id: randomUUID(), tenantId: gatewayTenant(), occurredAt: new Date(), requestId: `dead-audit-${action}`, actor: { subject: 'tests' },
-      action, resourceType: 'test', resourceId: null, outcome: 'success', details: {}, ...extra,
+      id: randomUUID(),
+      tenantId: gatewayTenant(),
+      occurredAt: new Date(),
+      requestId: `dead-audit-${action}`,
+      actor: { subject: 'tests' },
+      action,
+      resourceType: 'test',
+      resourceId: null,
+      outcome: 'success',
+      details: {},
+      ...extra,
     });
     try {
       const poisonedEvent = event('test.poisoned', { latencyMs: 3_000_000_000, details: { note: 'nul\u0000inside' } });
       const before = writer.appendDurable(event('test.before'));
-      const refused = writer.appendDurable(poisonedEvent).then(() => 'written', () => 'refused');
+      const refused = writer.appendDurable(poisonedEvent).then(
+        () => 'written',
+        () => 'refused',
+      );
       const after = writer.appendDurable(event('test.after'));
       await Promise.all([before, after]);
       expect(await refused).toBe('refused');
       expect(writer.pending).toBe(0);
       expect(writer.deadLettered).toBe(1);
       expect((await query(`select action from audit_events where request_id like 'dead-audit-%' order by action`)).map((row) => row.action)).toEqual([
-        'test.after', 'test.before',
+        'test.after',
+        'test.before',
       ]);
       const [letter] = await query(`select tenant_id, record, error_code from write_dead_letters where writer = 'audit'`);
       expect(letter.tenant_id).toBe(gatewayTenant());

@@ -26,7 +26,13 @@ describe('gateway under upstream faults', () => {
     controlPlane = await startControlPlane();
     faulty = await startSimulatorProcess(['--models', 'sim-faulty', '--output-tokens', '8', '--inter-token-ms', '5']);
     const limits = { first_byte_timeout_ms: 400, connect_timeout_ms: 300 };
-    await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-down', upstreamUrl: `http://127.0.0.1:${await closedPort()}`, upstreamModel: 'x', limits });
+    await createEndpointFixture({
+      tenantSlug: 'gaon-securities',
+      name: 'gw-down',
+      upstreamUrl: `http://127.0.0.1:${await closedPort()}`,
+      upstreamModel: 'x',
+      limits,
+    });
     await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-faulty', upstreamUrl: faulty.url, upstreamModel: 'sim-faulty', limits });
     key = (await createApiKeyFixture('gaon-securities')).secret;
     gateway = await startGateway({ GATEWAY_BREAKER_FAILURES: '3', GATEWAY_BREAKER_COOLDOWN_MS: '500', GATEWAY_CONNECT_RETRIES: '1' });
@@ -46,7 +52,10 @@ describe('gateway under upstream faults', () => {
 
   async function usageOf(requestId: string) {
     await gateway.usage.flush();
-    const rows = await withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query('select * from usage_records where request_id = $1', [requestId])).rows);
+    const rows = await withPg(
+      e2eDatabase().superuserUrl,
+      async (pg) => (await pg.query('select * from usage_records where request_id = $1', [requestId])).rows,
+    );
     expect(rows).toHaveLength(1);
     return rows[0];
   }
@@ -76,8 +85,14 @@ describe('gateway under upstream faults', () => {
 
   async function completionAuditOf(requestId: string) {
     await gateway.audit.writer.flush();
-    const rows = await withPg(e2eDatabase().superuserUrl, async (pg) =>
-      (await pg.query(`select prompt_tokens, completion_tokens, details from audit_events where request_id = $1 and action = 'gateway.request.completed'`, [requestId])).rows,
+    const rows = await withPg(
+      e2eDatabase().superuserUrl,
+      async (pg) =>
+        (
+          await pg.query(`select prompt_tokens, completion_tokens, details from audit_events where request_id = $1 and action = 'gateway.request.completed'`, [
+            requestId,
+          ])
+        ).rows,
     );
     expect(rows).toHaveLength(1);
     return rows[0];
@@ -102,16 +117,26 @@ describe('gateway under upstream faults', () => {
       // The gateway learns of the closed connection asynchronously.
       await eventually(async () => {
         await gateway.usage.flush();
-        return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-gone'`)).rowCount === 1);
+        return withPg(
+          e2eDatabase().superuserUrl,
+          async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-gone'`)).rowCount === 1,
+        );
       });
       const messages = [{ role: 'user', content: 'a long answer, please' }];
       const charged = await usageOf('fault-client-gone');
-      expect(charged).toMatchObject({ outcome: 'cancelled', http_status: 499, streamed: true, prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens });
+      expect(charged).toMatchObject({
+        outcome: 'cancelled',
+        http_status: 499,
+        streamed: true,
+        prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens,
+      });
       // At least the one word the caller read, at most the 40 the model would have written.
       expect(charged.completion_tokens).toBeGreaterThanOrEqual(1);
       expect(charged.completion_tokens).toBeLessThan(40 * 2);
       expect(await completionAuditOf('fault-client-gone')).toMatchObject({
-        prompt_tokens: charged.prompt_tokens, completion_tokens: charged.completion_tokens, details: { result: 'cancelled' },
+        prompt_tokens: charged.prompt_tokens,
+        completion_tokens: charged.completion_tokens,
+        details: { result: 'cancelled' },
       });
       // The gateway dropped its upstream connection rather than letting the model run on (40 × 100 ms).
       await eventually(async () => ((await faulty.stats()) as unknown as { aborted: number }).aborted === before.aborted + 1);
@@ -124,7 +149,10 @@ describe('gateway under upstream faults', () => {
     await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
     try {
       const messages = [{ role: 'user' as const, content: '잔액 조회 부탁해요' }];
-      const stream = await openai().chat.completions.create({ model: 'gw-faulty', messages, stream: true }, { headers: { 'x-request-id': 'fault-client-stops' } });
+      const stream = await openai().chat.completions.create(
+        { model: 'gw-faulty', messages, stream: true },
+        { headers: { 'x-request-id': 'fault-client-stops' } },
+      );
       let received = '';
       let chunks = 0;
       for await (const chunk of stream) {
@@ -133,23 +161,39 @@ describe('gateway under upstream faults', () => {
       }
       await eventually(async () => {
         await gateway.usage.flush();
-        return withPg(e2eDatabase().superuserUrl, async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-stops'`)).rowCount === 1);
+        return withPg(
+          e2eDatabase().superuserUrl,
+          async (pg) => (await pg.query(`select 1 from usage_records where request_id = 'fault-client-stops'`)).rowCount === 1,
+        );
       });
       const charged = await usageOf('fault-client-stops');
-      expect(charged).toMatchObject({ outcome: 'cancelled', http_status: 499, prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens });
+      expect(charged).toMatchObject({
+        outcome: 'cancelled',
+        http_status: 499,
+        prompt_tokens: estimateChatRequest({ messages }, { imageTokens: 765 }, 0).promptTokens,
+      });
       // What was relayed may run a chunk or two ahead of what the client read before leaving.
       expect(charged.completion_tokens).toBeGreaterThanOrEqual(estimateTextTokens(received));
       expect(charged.completion_tokens).toBeLessThanOrEqual(estimateTextTokens(received) + 4);
-      expect(await completionAuditOf('fault-client-stops')).toMatchObject({ prompt_tokens: charged.prompt_tokens, completion_tokens: charged.completion_tokens });
+      expect(await completionAuditOf('fault-client-stops')).toMatchObject({
+        prompt_tokens: charged.prompt_tokens,
+        completion_tokens: charged.completion_tokens,
+      });
     } finally {
       await faulty.configure({ interTokenMs: 5, outputTokens: 8 });
     }
   });
 
-  it('a stream that outlasts the endpoint\'s request timeout ends with a timeout error event, not a hang', async () => {
+  it("a stream that outlasts the endpoint's request timeout ends with a timeout error event, not a hang", async () => {
     await faulty.configure({ interTokenMs: 100, outputTokens: 40 });
     try {
-      await createEndpointFixture({ tenantSlug: 'gaon-securities', name: 'gw-short', upstreamUrl: faulty.url, upstreamModel: 'sim-faulty', limits: { request_timeout_ms: 600, first_byte_timeout_ms: 400 } });
+      await createEndpointFixture({
+        tenantSlug: 'gaon-securities',
+        name: 'gw-short',
+        upstreamUrl: faulty.url,
+        upstreamModel: 'sim-faulty',
+        limits: { request_timeout_ms: 600, first_byte_timeout_ms: 400 },
+      });
       await gateway.routing.reload();
       const stream = await askStream('gw-short', 'fault-total-timeout');
       const consume = async () => {
@@ -195,13 +239,17 @@ describe('gateway under upstream faults', () => {
     const client = new OpenAI({ baseURL: `${second.url}/v1`, apiKey: key, maxRetries: 0 });
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        client.chat.completions.create({ model: 'gw-faulty', messages: [{ role: 'user', content: `n${i}` }] }, { headers: { 'x-request-id': `shutdown-${i}` } }),
+        client.chat.completions.create(
+          { model: 'gw-faulty', messages: [{ role: 'user', content: `n${i}` }] },
+          { headers: { 'x-request-id': `shutdown-${i}` } },
+        ),
       ),
     );
     expect(second.usage.pending).toBe(20);
     await second.close();
-    const count = await withPg(e2eDatabase().superuserUrl, async (pg) =>
-      (await pg.query(`select count(*)::int as n from usage_records where request_id like 'shutdown-%' and outcome = 'success'`)).rows[0].n,
+    const count = await withPg(
+      e2eDatabase().superuserUrl,
+      async (pg) => (await pg.query(`select count(*)::int as n from usage_records where request_id like 'shutdown-%' and outcome = 'success'`)).rows[0].n,
     );
     expect(count).toBe(20);
   });

@@ -19,12 +19,42 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
     controlPlane = await startControlPlane(); // seeds the demo institutions
     simulator = await startSimulatorProcess(['--models', 'sim-llama,sim-exaone,sim-embed', '--api-key', UPSTREAM_SECRET, '--output-tokens', '12']);
     for (const tenantSlug of ['hanbit-bank', 'nuri-insurance']) {
-      const { id } = await createEndpointFixture({ tenantSlug, name: 'gw-llama', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', credential: UPSTREAM_SECRET });
+      const { id } = await createEndpointFixture({
+        tenantSlug,
+        name: 'gw-llama',
+        upstreamUrl: simulator.url,
+        upstreamModel: 'sim-llama',
+        credential: UPSTREAM_SECRET,
+      });
       endpointIds[`${tenantSlug}/gw-llama`] = id;
     }
-    endpointIds['hanbit-bank/gw-exaone'] = (await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'gw-exaone', upstreamUrl: simulator.url, upstreamModel: 'sim-exaone', credential: UPSTREAM_SECRET, limits: { max_request_bytes: 2048, max_output_tokens: 64, default_max_tokens: 32 } })).id;
-    endpointIds['hanbit-bank/gw-embed'] = (await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'gw-embed', upstreamUrl: simulator.url, upstreamModel: 'sim-embed', credential: UPSTREAM_SECRET })).id;
-    await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: 'gw-draining', upstreamUrl: simulator.url, upstreamModel: 'sim-llama', credential: UPSTREAM_SECRET, state: 'draining' });
+    endpointIds['hanbit-bank/gw-exaone'] = (
+      await createEndpointFixture({
+        tenantSlug: 'hanbit-bank',
+        name: 'gw-exaone',
+        upstreamUrl: simulator.url,
+        upstreamModel: 'sim-exaone',
+        credential: UPSTREAM_SECRET,
+        limits: { max_request_bytes: 2048, max_output_tokens: 64, default_max_tokens: 32 },
+      })
+    ).id;
+    endpointIds['hanbit-bank/gw-embed'] = (
+      await createEndpointFixture({
+        tenantSlug: 'hanbit-bank',
+        name: 'gw-embed',
+        upstreamUrl: simulator.url,
+        upstreamModel: 'sim-embed',
+        credential: UPSTREAM_SECRET,
+      })
+    ).id;
+    await createEndpointFixture({
+      tenantSlug: 'hanbit-bank',
+      name: 'gw-draining',
+      upstreamUrl: simulator.url,
+      upstreamModel: 'sim-llama',
+      credential: UPSTREAM_SECRET,
+      state: 'draining',
+    });
     hanbitKey = (await createApiKeyFixture('hanbit-bank')).secret;
     gateway = await startGateway();
   });
@@ -45,7 +75,10 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
   it('answers a chat completion for a service-account token, and records usage', async () => {
     const token = await serviceToken('svc-hanbit-bank');
     const { data, response } = await client(token)
-      .chat.completions.create({ model: 'gw-llama', messages: [{ role: 'user', content: '대출 상품을 요약해 줘' }] }, { headers: { 'x-request-id': 'e2e-gw-chat-1' } })
+      .chat.completions.create(
+        { model: 'gw-llama', messages: [{ role: 'user', content: '대출 상품을 요약해 줘' }] },
+        { headers: { 'x-request-id': 'e2e-gw-chat-1' } },
+      )
       .withResponse();
     expect(response.headers.get('x-request-id')).toBe('e2e-gw-chat-1');
     expect(data.object).toBe('chat.completion');
@@ -53,8 +86,14 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
     expect(data.usage).toMatchObject({ completion_tokens: 12 });
     const [row] = await usageRows('e2e-gw-chat-1');
     expect(row).toMatchObject({
-      endpoint_name: 'gw-llama', model: 'sim-llama', outcome: 'success', http_status: 200, streamed: false,
-      prompt_tokens: data.usage!.prompt_tokens, completion_tokens: 12, principal_subject: expect.any(String),
+      endpoint_name: 'gw-llama',
+      model: 'sim-llama',
+      outcome: 'success',
+      http_status: 200,
+      streamed: false,
+      prompt_tokens: data.usage!.prompt_tokens,
+      completion_tokens: 12,
+      principal_subject: expect.any(String),
     });
   });
 
@@ -134,11 +173,17 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
     it("an API key of one institution never reaches another's endpoints", async () => {
       const nuriKey = (await createApiKeyFixture('nuri-insurance')).secret;
       await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(nuriKey)) !== undefined);
-      const result = await client(nuriKey).chat.completions.create({ model: 'gw-llama', messages: [{ role: 'user', content: 'whose endpoint?' }] }, { headers: { 'x-request-id': 'e2e-gw-nuri' } });
+      const result = await client(nuriKey).chat.completions.create(
+        { model: 'gw-llama', messages: [{ role: 'user', content: 'whose endpoint?' }] },
+        { headers: { 'x-request-id': 'e2e-gw-nuri' } },
+      );
       expect(result.choices).toHaveLength(1);
       const [row] = await usageRows('e2e-gw-nuri');
       expect(row.endpoint_id).toBe(endpointIds['nuri-insurance/gw-llama']);
-      await expect(client(nuriKey).chat.completions.create({ model: 'gw-exaone', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+      await expect(client(nuriKey).chat.completions.create({ model: 'gw-exaone', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+        status: 404,
+        code: 'model_not_found',
+      });
     });
 
     it('platform admins and regulators cannot call models', async () => {
@@ -157,7 +202,10 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
       const messages = [{ role: 'user' as const, content: 'x' }];
       await expect(client(revoked).chat.completions.create({ model: 'gw-llama', messages })).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
       await expect(client(expired).chat.completions.create({ model: 'gw-llama', messages })).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
-      await expect(client('aic_' + 'x'.repeat(43)).chat.completions.create({ model: 'gw-llama', messages })).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
+      await expect(client('aic_' + 'x'.repeat(43)).chat.completions.create({ model: 'gw-llama', messages })).rejects.toMatchObject({
+        status: 401,
+        code: 'invalid_api_key',
+      });
       const missing = await fetch(`${gateway.url}/v1/models`);
       expect(missing.status).toBe(401);
       expect(((await missing.json()) as any).error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
@@ -168,7 +216,10 @@ describe('OpenAI-compatible gateway (official openai client → gateway → mode
       const scoped = (await createApiKeyFixture('hanbit-bank', { endpointIds: [endpointIds['hanbit-bank/gw-embed']] })).secret;
       await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(scoped)) !== undefined);
       expect((await client(scoped).models.list()).data.map((model) => model.id)).toEqual(['gw-embed']);
-      await expect(client(scoped).chat.completions.create({ model: 'gw-llama', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403, code: 'model_not_allowed_for_key' });
+      await expect(client(scoped).chat.completions.create({ model: 'gw-llama', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+        status: 403,
+        code: 'model_not_allowed_for_key',
+      });
     });
 
     it('revoking a key takes effect without a restart (change notification)', async () => {

@@ -24,11 +24,15 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
   const badInput = (reason: string) => [{ code: 'BAD_USER_INPUT', reason }];
 
   it('a malformed pool id in quotaUsageReport', async () => {
-    const query = 'query($poolId: ID) { quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: $poolId) { edges { node { day } } } }';
+    const query =
+      'query($poolId: ID) { quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: $poolId) { edges { node { day } } } }';
     const response = await gql('platform-admin', query, { poolId: 'not-a-uuid' });
     expect(errorCodes(response)).toEqual(badInput('INVALID_ID'));
     expect(response.errors![0].extensions).toMatchObject({ module: 'graphql', details: { argument: 'poolId' } });
-    const literal = await gql('platform-admin', '{ quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: "not-a-uuid") { edges { node { day } } } }');
+    const literal = await gql(
+      'platform-admin',
+      '{ quotaUsageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", poolId: "not-a-uuid") { edges { node { day } } } }',
+    );
     expect(errorCodes(literal)).toEqual(badInput('INVALID_ID'));
   });
 
@@ -52,7 +56,9 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
       // A policy document is stored as jsonb, which cannot hold U+0000.
       const current = JSON.parse((await gql('platform-admin', '{ dataPolicy { documentJson } }')).data.dataPolicy.documentJson);
       const next = { ...current, version: current.version + 1, rules: current.rules.map((rule: object) => ({ ...rule, reason: 'no\u0000' })) };
-      const publish = await gql('platform-admin', 'mutation($doc: String!) { publishDataPolicy(documentJson: $doc) { version } }', { doc: JSON.stringify(next) });
+      const publish = await gql('platform-admin', 'mutation($doc: String!) { publishDataPolicy(documentJson: $doc) { version } }', {
+        doc: JSON.stringify(next),
+      });
       expect(errorCodes(publish)).toEqual(badInput('POLICY_INVALID'));
     });
   });
@@ -73,7 +79,9 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
 
     it('an existing alert is acknowledged, once audited', async () => {
       const runId = randomUUID();
-      await superuserQuery(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, 'on-demand', 'test', 'failed', now())`, [runId]);
+      await superuserQuery(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, 'on-demand', 'test', 'failed', now())`, [
+        runId,
+      ]);
       const [alert] = await superuserQuery<{ id: string }>(
         `insert into isolation_alerts (run_id, check_id, concern, summary) values ($1, 'rls.tenant-tables', 'tenant-data', 'test alert') returning id`,
         [runId],
@@ -114,8 +122,13 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
   describe('stored text', () => {
     const CREATE = 'mutation($input: CreateInstitutionInput!) { createInstitution(input: $input) { id } }';
     const input = (extra: Record<string, unknown>) => ({
-      slug: 'nul-bank', nameKo: '널은행', nameEn: 'Nul Bank', sector: 'bank', investedCapitalKrw: '1000',
-      contacts: [{ name: 'Choi', email: 'choi@nul.example' }], ...extra,
+      slug: 'nul-bank',
+      nameKo: '널은행',
+      nameEn: 'Nul Bank',
+      sector: 'bank',
+      investedCapitalKrw: '1000',
+      contacts: [{ name: 'Choi', email: 'choi@nul.example' }],
+      ...extra,
     });
 
     it.each([
@@ -146,7 +159,9 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
       const started = Date.now();
       const response = await gql('platform-admin', CREATE, { input: input({ contacts: [{ name: 'Choi', email: `${'a'.repeat(250_000)}@x` }] }) });
       expect(errorCodes(response)).toEqual(badInput('TEXT_TOO_LONG'));
-      const longestAllowed = await gql('platform-admin', CREATE, { input: input({ contacts: [{ name: 'Choi', email: `${'a'.repeat(60)}@${'b'.repeat(4_000)}.kr` }] }) });
+      const longestAllowed = await gql('platform-admin', CREATE, {
+        input: input({ contacts: [{ name: 'Choi', email: `${'a'.repeat(60)}@${'b'.repeat(4_000)}.kr` }] }),
+      });
       expect(errorCodes(longestAllowed)).toEqual(badInput('INVALID_CONTACT'));
       expect(Date.now() - started).toBeLessThan(2_000);
     });
@@ -158,7 +173,10 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     it.each([
       ['{}', '{}'],
       ['an array', '[]'],
-      ['an endpoint without a region', JSON.stringify({ classification: 'public', institutionCeiling: 'public', endpoint: { hosting: 'shared-infrastructure', networkZone: 'internal' } })],
+      [
+        'an endpoint without a region',
+        JSON.stringify({ classification: 'public', institutionCeiling: 'public', endpoint: { hosting: 'shared-infrastructure', networkZone: 'internal' } }),
+      ],
       ['an endpoint that is an array', JSON.stringify({ classification: 'public', institutionCeiling: 'public', endpoint: [] })],
     ])('%s is previewed as a denial', async (_, sample) => {
       const response = await gql('platform-admin', PREVIEW, { sample });
@@ -179,13 +197,20 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     for (const after of [cursor(['x']), cursor([null, null]), cursor(['2026-01-01T00:00:00Z', 'not-a-uuid']), cursor([1e400]), 'not a cursor!']) {
       expect(errorCodes(await gql('platform-admin', query, { after }))).toEqual(badInput('INVALID_CURSOR'));
     }
-    for (const [list, key] of [['institutions', [1]], ['models', [{}]], ['endpoints', ['name']], ['apiKeys', ['2026-13-01T00:00:00Z', randomUUID()]]] as const) {
+    for (const [list, key] of [
+      ['institutions', [1]],
+      ['models', [{}]],
+      ['endpoints', ['name']],
+      ['apiKeys', ['2026-13-01T00:00:00Z', randomUUID()]],
+    ] as const) {
       const response = await gql('platform-admin', `query($after: String) { ${list}(first: 1, after: $after) { edges { cursor } } }`, { after: cursor(key) });
       expect(errorCodes(response)).toEqual(badInput('INVALID_CURSOR'));
     }
     // Arguments of nested fields follow the same rules.
     const nested = 'query($id: ID!, $after: String) { institution(id: $id) { statusHistory(after: $after) { edges { cursor } } } }';
-    expect(errorCodes(await gql('platform-admin', nested, { id: ids['hanbit-bank'], after: cursor(['2026-01-01T00:00:00Z', 'not-a-uuid']) }))).toEqual(badInput('INVALID_CURSOR'));
+    expect(errorCodes(await gql('platform-admin', nested, { id: ids['hanbit-bank'], after: cursor(['2026-01-01T00:00:00Z', 'not-a-uuid']) }))).toEqual(
+      badInput('INVALID_CURSOR'),
+    );
     const control = await gql('platform-admin', nested, { id: ids['hanbit-bank'], after: 'x\u0000' });
     expect(errorCodes(control)).toEqual(badInput('INVALID_TEXT'));
     expect(control.errors![0].extensions!.details).toEqual({ argument: 'after' });
@@ -195,7 +220,11 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     let poolId: string;
     beforeAll(async () => {
       const created = await gql('platform-admin', 'mutation($input: QuotaPoolInput!) { createQuotaPool(input: $input) { id } }', {
-        input: { name: `bad-values-${Date.now()}`, capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 }, members: [{ institutionId: ids['hanbit-bank'] }] },
+        input: {
+          name: `bad-values-${Date.now()}`,
+          capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 },
+          members: [{ institutionId: ids['hanbit-bank'] }],
+        },
       });
       poolId = created.data.createQuotaPool.id;
     });
@@ -212,7 +241,8 @@ describe('bad argument values are BAD_USER_INPUT (or NOT_FOUND), never a server 
     });
 
     it('previewQuotaAllocation with a negative demand or one by a non-member', async () => {
-      const PREVIEW = 'query($id: ID, $demands: [QuotaDemandInput!]) { previewQuotaAllocation(poolId: $id, change: {}, demands: $demands) { members { institutionId } } }';
+      const PREVIEW =
+        'query($id: ID, $demands: [QuotaDemandInput!]) { previewQuotaAllocation(poolId: $id, change: {}, demands: $demands) { members { institutionId } } }';
       const negative = [{ institutionId: ids['hanbit-bank'], demand: { tokensPerMinute: -1, requestsPerMinute: 1, concurrentRequests: 1 } }];
       expect(errorCodes(await gql('platform-admin', PREVIEW, { id: poolId, demands: negative }))).toEqual(badInput('NEGATIVE_LIMIT'));
       const stranger = [{ institutionId: ids['gaon-securities'], demand: { tokensPerMinute: 1, requestsPerMinute: 1, concurrentRequests: 1 } }];

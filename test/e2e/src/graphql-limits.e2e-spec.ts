@@ -135,9 +135,18 @@ describe('GraphQL limits with the default configuration', () => {
       [page('0'), { status: 200, code: 'BAD_USER_INPUT' }],
       [page('1.5'), { status: 400, code: 'BAD_USER_INPUT' }],
       [page('"10"'), { status: 400, code: 'BAD_USER_INPUT' }],
-      [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 2.5 } }, { status: 400, code: 'BAD_USER_INPUT' }],
-      [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 'many' } }, { status: 400, code: 'BAD_USER_INPUT' }],
-      [{ query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: -5 } }, { status: 200, code: 'BAD_USER_INPUT' }],
+      [
+        { query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 2.5 } },
+        { status: 400, code: 'BAD_USER_INPUT' },
+      ],
+      [
+        { query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: 'many' } },
+        { status: 400, code: 'BAD_USER_INPUT' },
+      ],
+      [
+        { query: 'query($n: Int) { institutions(first: $n) { edges { cursor } } }', variables: { n: -5 } },
+        { status: 200, code: 'BAD_USER_INPUT' },
+      ],
     ];
     for (const [body, expected] of cases) expect({ body, ...(await refusal(body)) }).toEqual({ body, ...expected });
   });
@@ -146,7 +155,10 @@ describe('GraphQL limits with the default configuration', () => {
     const aliased = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: institutions(first: 100) { edges { node { slug nameKo } } }`).join(' ')} }`;
     expect(await refusal(Array.from({ length: 5 }, () => ({ query: aliased })))).toEqual({ status: 400, code: 'MAX_COST_EXCEEDED' });
     const cheap = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: me { username }`).join(' ')} }`;
-    const response = await post(Array.from({ length: 5 }, () => ({ query: cheap })), { token });
+    const response = await post(
+      Array.from({ length: 5 }, () => ({ query: cheap })),
+      { token },
+    );
     expect(response.status).toBe(200);
     expect(((await response.json()) as any[]).every((one) => one.data.a14.username === 'regulator')).toBe(true);
   });
@@ -162,7 +174,10 @@ describe('GraphQL limits with the default configuration', () => {
       const response = await fetch(`${controlPlane.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       return { status: response.status, code: ((await response.json()) as any).errors?.[0]?.extensions?.code };
     };
-    expect(await send(JSON.stringify({ query: '{ me { username } }', variables: { pad: 'x'.repeat(300 * 1024) } }))).toEqual({ status: 413, code: 'REQUEST_TOO_LARGE' });
+    expect(await send(JSON.stringify({ query: '{ me { username } }', variables: { pad: 'x'.repeat(300 * 1024) } }))).toEqual({
+      status: 413,
+      code: 'REQUEST_TOO_LARGE',
+    });
     expect(await send('{"query": "{ me { username } }"')).toEqual({ status: 400, code: 'BAD_REQUEST' });
   });
 
@@ -186,9 +201,17 @@ describe('GraphQL limits with the default configuration', () => {
 
   it('keeps /health/live answering while 20 adversarial requests are in flight', async () => {
     const adversarial = Array.from({ length: 20 }, (_, i) =>
-      post({ query: i % 2 ? fragmentChain(22 + (i % 3)) : `{ ${Array.from({ length: 15 }, (_, k) => `a${k}: institutions(first: 100000) { edges { node { slug } } }`).join(' ')} }` }, {
-        signal: AbortSignal.timeout(20_000),
-      }).then((response) => response.status),
+      post(
+        {
+          query:
+            i % 2
+              ? fragmentChain(22 + (i % 3))
+              : `{ ${Array.from({ length: 15 }, (_, k) => `a${k}: institutions(first: 100000) { edges { node { slug } } }`).join(' ')} }`,
+        },
+        {
+          signal: AbortSignal.timeout(20_000),
+        },
+      ).then((response) => response.status),
     );
     const started = performance.now();
     const health = await fetch(`${controlPlane.url}/health/live`, { signal: AbortSignal.timeout(20_000) });

@@ -42,12 +42,55 @@ const cursor = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
 const deepJson = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 
 const MALFORMED_TEXT = [
-  ...bad('\u0000', 'name\u0000with nul', 'bell\u0007 escape\u001b[31m', 'del\u007f', 'lone \ud800 surrogate', 'x'.repeat(200_000), `${'a'.repeat(200_000)}@example.com`, 12),
-  ...odd('', ' ', 'a@'.repeat(50_000), '{}', '[]', 'null', '{"a":', deepJson(5_000), '{"a":"\\u0000"}', '{"__proto__":{"polluted":true}}', '한빛 😀', "' or 1=1 --"),
+  ...bad(
+    '\u0000',
+    'name\u0000with nul',
+    'bell\u0007 escape\u001b[31m',
+    'del\u007f',
+    'lone \ud800 surrogate',
+    'x'.repeat(200_000),
+    `${'a'.repeat(200_000)}@example.com`,
+    12,
+  ),
+  ...odd(
+    '',
+    ' ',
+    'a@'.repeat(50_000),
+    '{}',
+    '[]',
+    'null',
+    '{"a":',
+    deepJson(5_000),
+    '{"a":"\\u0000"}',
+    '{"__proto__":{"polluted":true}}',
+    '한빛 😀',
+    "' or 1=1 --",
+  ),
 ];
-const MALFORMED_ID = bad('not-a-uuid', '', '\u0000', '00000000-0000-0000-0000-00000000000g', '00000000-0000-0000-0000-000000000000\u0000', "' or 1=1 --", 'x'.repeat(200_000), 12345);
+const MALFORMED_ID = bad(
+  'not-a-uuid',
+  '',
+  '\u0000',
+  '00000000-0000-0000-0000-00000000000g',
+  '00000000-0000-0000-0000-000000000000\u0000',
+  "' or 1=1 --",
+  'x'.repeat(200_000),
+  12345,
+);
 const MALFORMED_DATE = [
-  ...bad('not-a-date', '', '\u0000', '2026-13-45T25:61:00Z', '2026-02-30T00:00:00Z', '-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-01-01T00:00:00Z', '-004714-01-01T00:00:00Z', 1e20, -1),
+  ...bad(
+    'not-a-date',
+    '',
+    '\u0000',
+    '2026-13-45T25:61:00Z',
+    '2026-02-30T00:00:00Z',
+    '-271821-04-20T00:00:00.000Z',
+    '+275760-09-13T00:00:00.000Z',
+    '0000-01-01T00:00:00Z',
+    '-004714-01-01T00:00:00Z',
+    1e20,
+    -1,
+  ),
   ...odd('9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00Z'),
 ];
 const MALFORMED_INT = [...odd(-1, 0, -2147483648, 2147483647), ...bad(2147483648, -2147483649, 1.5, '1')];
@@ -102,8 +145,16 @@ interface Variation extends Malformed {
  * the rest of `plausible` kept: leaves get the values above, input objects also their wrong
  * shapes, and each of their fields in turn (to any depth); lists the same for their item.
  */
-function* variationsOf(type: GraphQLInputType, plausible: unknown, at: string, plausibleOf: (type: GraphQLInputType, name: string) => unknown): Generator<Variation> {
-  const name = at.replace(/\[0\]$/, '').split('.').at(-1)!;
+function* variationsOf(
+  type: GraphQLInputType,
+  plausible: unknown,
+  at: string,
+  plausibleOf: (type: GraphQLInputType, name: string) => unknown,
+): Generator<Variation> {
+  const name = at
+    .replace(/\[0\]$/, '')
+    .split('.')
+    .at(-1)!;
   const here = (malformed: Malformed): Variation => ({ at, leaf: malformed.value, ...malformed });
   if (isNonNullType(type)) yield here({ value: null, refused: true });
   const nullable = getNullableType(type) as GraphQLInputType;
@@ -174,7 +225,11 @@ function plausibleArguments(fixtures: Fixtures): Record<string, unknown> {
   const day = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
   return {
     'createInstitution.input': {
-      slug: unique('walk'), nameKo: '워커은행', nameEn: 'Walker Bank', sector: 'bank', investedCapitalKrw: '1000',
+      slug: unique('walk'),
+      nameKo: '워커은행',
+      nameEn: 'Walker Bank',
+      sector: 'bank',
+      investedCapitalKrw: '1000',
       contacts: [{ name: 'Choi', email: 'choi@walker.example', phone: '+82 2-123-4567', role: 'owner' }],
     },
     'updateInstitution.input': { nameEn: 'Walker Bank' },
@@ -183,8 +238,11 @@ function plausibleArguments(fixtures: Fixtures): Record<string, unknown> {
     'registerModel.input': modelInput(unique('walk-model')),
     'registerModelOffering.input': { modelId: fixtures.model, hosting: 'shared_infrastructure', region: 'KR', networkZone: 'internal', operator: 'walker' },
     'createQuotaPool.input': {
-      name: unique('walk-pool'), capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 }, headroom: 0.1,
-      monthlyCostKrw: '1000', members: [{ institutionId: fixtures.institution, periodTokenBudget: 1000 }],
+      name: unique('walk-pool'),
+      capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 },
+      headroom: 0.1,
+      monthlyCostKrw: '1000',
+      members: [{ institutionId: fixtures.institution, periodTokenBudget: 1000 }],
     },
     // removeQuotaPoolMember may have run first: the update names the member again.
     'updateQuotaPool.input': { headroom: 0.2, members: [{ institutionId: fixtures.institution }] },
@@ -199,7 +257,9 @@ function plausibleArguments(fixtures: Fixtures): Record<string, unknown> {
     'publishDataPolicy.documentJson': fixtures.policyDocumentJson,
     'previewDataPolicy.documentJson': fixtures.policyDocumentJson,
     'previewDataPolicy.sampleRequestJson': JSON.stringify({
-      classification: 'internal', institutionCeiling: 'personal-credit', endpoint: { hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal' },
+      classification: 'internal',
+      institutionCeiling: 'personal-credit',
+      endpoint: { hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal' },
     }),
     'setInstitutionPiiSettings.settingsJson': '{"card":{"mode":"mask"}}',
     'setInstitutionPiiSettings.institutionId': fixtures.institution,
@@ -219,7 +279,6 @@ const describeValue = (value: unknown) => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} chars)` : text;
 };
-
 
 /**
  * A refused value answers BAD_USER_INPUT, or — for page sizes past what a page can cost, such as
@@ -252,7 +311,12 @@ describe('every root field refuses malformed arguments without a server error', 
       input: endpointInput(institution, offeringId),
     });
     const pool = await client.ok('platform-admin', 'mutation($input: QuotaPoolInput!) { createQuotaPool(input: $input) { id } }', {
-      input: { name: unique('walk-pool'), capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 }, headroom: 0.1, members: [{ institutionId: institution }] },
+      input: {
+        name: unique('walk-pool'),
+        capacity: { tokensPerMinute: 1000, requestsPerMinute: 10, concurrentRequests: 2 },
+        headroom: 0.1,
+        members: [{ institutionId: institution }],
+      },
     });
     const policy = await client.ok('platform-admin', '{ dataPolicy { documentJson } }');
     const events = await client.ok('platform-admin', '{ auditEvents(first: 1, newestFirst: true) { edges { node { id } } } }');
@@ -272,10 +336,14 @@ describe('every root field refuses malformed arguments without a server error', 
     // What this walk created leaves the consortium, so other suites see the demo consortium as
     // before: its endpoints retired (no probe reaches them), its institutions offboarded.
     const listed = await client.ok('platform-admin', '{ institutions(first: 100) { edges { node { id slug status } } } }');
-    const walkers = (listed.institutions.edges as { node: { id: string; slug: string; status: string } }[]).map(({ node }) => node).filter((node) => node.slug.startsWith('walk-'));
+    const walkers = (listed.institutions.edges as { node: { id: string; slug: string; status: string } }[])
+      .map(({ node }) => node)
+      .filter((node) => node.slug.startsWith('walk-'));
     const CHANGE = 'mutation($id: ID!, $state: EndpointState!) { changeEndpointState(id: $id, state: $state, reason: "walk done") { state } }';
     for (const institution of walkers) {
-      const endpoints = await client.ok('platform-admin', 'query($id: ID) { endpoints(institutionId: $id, first: 100) { edges { node { id state } } } }', { id: institution.id });
+      const endpoints = await client.ok('platform-admin', 'query($id: ID) { endpoints(institutionId: $id, first: 100) { edges { node { id state } } } }', {
+        id: institution.id,
+      });
       for (const { node } of endpoints.endpoints.edges as { node: { id: string; state: string } }[]) {
         if (node.state === 'active') await client.gql('platform-admin', CHANGE, { id: node.id, state: 'draining' });
         if (node.state !== 'retired') await client.gql('platform-admin', CHANGE, { id: node.id, state: 'retired' });
@@ -290,60 +358,73 @@ describe('every root field refuses malformed arguments without a server error', 
       if (node.name === WALK_KEY_NAME) await client.gql('hanbit-bank-admin', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: node.id });
     }
     const left = await client.ok('platform-admin', '{ endpoints(state: active, first: 100) { edges { node { institutionId } } } }');
-    expect((left.endpoints.edges as { node: { institutionId: string } }[]).filter(({ node }) => walkers.some((walker) => walker.id === node.institutionId))).toEqual([]);
+    expect(
+      (left.endpoints.edges as { node: { institutionId: string } }[]).filter(({ node }) => walkers.some((walker) => walker.id === node.institutionId)),
+    ).toEqual([]);
     await controlPlane?.close();
   });
 
-  it.each(['query', 'mutation'] as const)('%s fields', async (kind) => {
-    const root = (kind === 'query' ? schema.getQueryType() : schema.getMutationType()) as GraphQLObjectType;
-    const fields = Object.values(root.getFields()).filter((field) => field.args.length > 0);
-    expect(fields.length).toBeGreaterThan(5);
-    const overrides = plausibleArguments(fixtures);
-    const failures: string[] = [];
-    let calls = 0;
-    for (const field of fields) {
-      const plausibleOf = (type: GraphQLInputType, name: string): unknown => {
-        if (isNonNullType(type)) return plausibleOf(type.ofType, name);
-        if (isListType(type)) return [plausibleOf(type.ofType, name)];
-        if (isEnumType(type)) return type.getValues()[0].name;
-        if (isInputObjectType(type)) {
-          const value: Record<string, unknown> = {};
-          for (const inner of Object.values(type.getFields())) if (isNonNullType(inner.type)) value[inner.name] = plausibleOf(inner.type, inner.name);
-          return value;
-        }
-        const leaf: Record<string, unknown> = { ID: plausibleId(field.name, name, fixtures), Int: 1, Float: 1, Boolean: true, DateTime: '2026-01-01T00:00:00Z' };
-        return leaf[type.name] ?? (/json$/i.test(name) ? '{}' : 'plausible reason');
-      };
-      const base: Record<string, unknown> = {};
-      for (const arg of field.args) {
-        const override = overrides[`${field.name}.${arg.name}`];
-        if (override !== undefined) base[arg.name] = override;
-        else if (isNonNullType(arg.type)) base[arg.name] = plausibleOf(arg.type, arg.name);
-      }
-      const query = operationFor(kind, field);
-      // Each field as each caller the guard lets in: a platform admin's cross-tenant paths and a
-      // tenant admin's own-institution paths (RLS, API keys) differ.
-      let walked = false;
-      for (const caller of CALLERS) {
-        const token = await client.token(caller);
-        const probe = await graphqlRequest(controlPlane.url, query, { token, variables: base });
-        if (probe.errors?.some((error) => error.extensions?.reason === 'ROLE_REQUIRED')) continue;
-        walked = true;
+  it.each(['query', 'mutation'] as const)(
+    '%s fields',
+    async (kind) => {
+      const root = (kind === 'query' ? schema.getQueryType() : schema.getMutationType()) as GraphQLObjectType;
+      const fields = Object.values(root.getFields()).filter((field) => field.args.length > 0);
+      expect(fields.length).toBeGreaterThan(5);
+      const overrides = plausibleArguments(fixtures);
+      const failures: string[] = [];
+      let calls = 0;
+      for (const field of fields) {
+        const plausibleOf = (type: GraphQLInputType, name: string): unknown => {
+          if (isNonNullType(type)) return plausibleOf(type.ofType, name);
+          if (isListType(type)) return [plausibleOf(type.ofType, name)];
+          if (isEnumType(type)) return type.getValues()[0].name;
+          if (isInputObjectType(type)) {
+            const value: Record<string, unknown> = {};
+            for (const inner of Object.values(type.getFields())) if (isNonNullType(inner.type)) value[inner.name] = plausibleOf(inner.type, inner.name);
+            return value;
+          }
+          const leaf: Record<string, unknown> = {
+            ID: plausibleId(field.name, name, fixtures),
+            Int: 1,
+            Float: 1,
+            Boolean: true,
+            DateTime: '2026-01-01T00:00:00Z',
+          };
+          return leaf[type.name] ?? (/json$/i.test(name) ? '{}' : 'plausible reason');
+        };
+        const base: Record<string, unknown> = {};
         for (const arg of field.args) {
-          for (const variation of variationsOf(arg.type, base[arg.name] ?? plausibleOf(arg.type, arg.name), arg.name, plausibleOf)) {
-            calls++;
-            const response = await graphqlRequest(controlPlane.url, query, { token, variables: { ...base, [arg.name]: variation.value } });
-            const codes = (response.errors ?? []).map((error) => error.extensions?.code);
-            const reason = response.errors?.[0]?.extensions?.reason;
-            const where = `${caller}: ${field.name}(${variation.at}: ${describeValue(variation.leaf)})`;
-            if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) failures.push(`${where} → HTTP ${response.status} ${codes.join(',')}`);
-            else if (variation.refused && (!isClientRefusal(response.status, codes[0]) || !reason)) failures.push(`${where} → ${codes.join(',') || 'accepted'} ${reason ?? ''}, expected BAD_USER_INPUT with a reason`);
+          const override = overrides[`${field.name}.${arg.name}`];
+          if (override !== undefined) base[arg.name] = override;
+          else if (isNonNullType(arg.type)) base[arg.name] = plausibleOf(arg.type, arg.name);
+        }
+        const query = operationFor(kind, field);
+        // Each field as each caller the guard lets in: a platform admin's cross-tenant paths and a
+        // tenant admin's own-institution paths (RLS, API keys) differ.
+        let walked = false;
+        for (const caller of CALLERS) {
+          const token = await client.token(caller);
+          const probe = await graphqlRequest(controlPlane.url, query, { token, variables: base });
+          if (probe.errors?.some((error) => error.extensions?.reason === 'ROLE_REQUIRED')) continue;
+          walked = true;
+          for (const arg of field.args) {
+            for (const variation of variationsOf(arg.type, base[arg.name] ?? plausibleOf(arg.type, arg.name), arg.name, plausibleOf)) {
+              calls++;
+              const response = await graphqlRequest(controlPlane.url, query, { token, variables: { ...base, [arg.name]: variation.value } });
+              const codes = (response.errors ?? []).map((error) => error.extensions?.code);
+              const reason = response.errors?.[0]?.extensions?.reason;
+              const where = `${caller}: ${field.name}(${variation.at}: ${describeValue(variation.leaf)})`;
+              if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) failures.push(`${where} → HTTP ${response.status} ${codes.join(',')}`);
+              else if (variation.refused && (!isClientRefusal(response.status, codes[0]) || !reason))
+                failures.push(`${where} → ${codes.join(',') || 'accepted'} ${reason ?? ''}, expected BAD_USER_INPUT with a reason`);
+            }
           }
         }
+        if (!walked) failures.push(`${field.name}: no caller may call it`);
       }
-      if (!walked) failures.push(`${field.name}: no caller may call it`);
-    }
-    expect(calls).toBeGreaterThan(fields.length * 10);
-    expect(failures).toEqual([]);
-  }, 600_000);
+      expect(calls).toBeGreaterThan(fields.length * 10);
+      expect(failures).toEqual([]);
+    },
+    600_000,
+  );
 });

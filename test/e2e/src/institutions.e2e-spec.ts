@@ -26,10 +26,10 @@ describe('member institutions over GraphQL', () => {
 
   async function auditCount(action: string, resourceId?: string): Promise<number> {
     return withPg(e2eDatabase().superuserUrl, async (client) => {
-      const result = await client.query(
-        'select count(*)::int as n from audit_events where action = $1 and ($2::text is null or resource_id = $2)',
-        [action, resourceId ?? null],
-      );
+      const result = await client.query('select count(*)::int as n from audit_events where action = $1 and ($2::text is null or resource_id = $2)', [
+        action,
+        resourceId ?? null,
+      ]);
       return result.rows[0].n;
     });
   }
@@ -65,7 +65,9 @@ describe('member institutions over GraphQL', () => {
       expect(errorCodes(byId)).toEqual([{ code: 'FORBIDDEN', reason: 'WRONG_INSTITUTION' }]);
       expect(byId.data).toBeNull();
 
-      const own = await gql(`query($id: ID!) { institution(id: $id) { slug statusHistory { edges { node { toStatus } } } } }`, 'hanbit-bank-analyst', { id: ids['hanbit-bank'] });
+      const own = await gql(`query($id: ID!) { institution(id: $id) { slug statusHistory { edges { node { toStatus } } } } }`, 'hanbit-bank-analyst', {
+        id: ids['hanbit-bank'],
+      });
       expect(own.data.institution.slug).toBe('hanbit-bank');
       expect(own.data.institution.statusHistory.edges[0].node.toStatus).toBe('active');
 
@@ -75,7 +77,9 @@ describe('member institutions over GraphQL', () => {
 
     it('an unknown id is NOT_FOUND for cross-tenant readers, a malformed one BAD_USER_INPUT', async () => {
       const query = `query($id: ID!) { institution(id: $id) { slug } }`;
-      expect(errorCodes(await gql(query, 'regulator', { id: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ code: 'NOT_FOUND', reason: 'INSTITUTION_NOT_FOUND' }]);
+      expect(errorCodes(await gql(query, 'regulator', { id: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+        { code: 'NOT_FOUND', reason: 'INSTITUTION_NOT_FOUND' },
+      ]);
       expect(errorCodes(await gql(query, 'regulator', { id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
     });
 
@@ -103,15 +107,18 @@ describe('member institutions over GraphQL', () => {
   describe('mutations', () => {
     const create = `mutation($input: CreateInstitutionInput!) { createInstitution(input: $input) { ${FIELDS} } }`;
     const input = (slug: string, extra: Record<string, unknown> = {}) => ({
-      slug, nameKo: '새마을카드', nameEn: 'Saemaul Card', sector: 'card', investedCapitalKrw: '10000000000',
-      contacts: [{ name: 'Choi', email: 'choi@saemaul.example' }], ...extra,
+      slug,
+      nameKo: '새마을카드',
+      nameEn: 'Saemaul Card',
+      sector: 'card',
+      investedCapitalKrw: '10000000000',
+      contacts: [{ name: 'Choi', email: 'choi@saemaul.example' }],
+      ...extra,
     });
 
     it('only platform admins may create, update or change status', async () => {
       for (const user of ['regulator', 'hanbit-bank-admin', 'hanbit-bank-analyst', 'svc-gaon-securities']) {
-        expect(errorCodes(await gql(create, user, { input: input(`denied-${user.length}`) }))).toEqual([
-          { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' },
-        ]);
+        expect(errorCodes(await gql(create, user, { input: input(`denied-${user.length}`) }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
         for (const mutation of ['suspendInstitution', 'reactivateInstitution', 'offboardInstitution']) {
           const response = await gql(`mutation($id: ID!) { ${mutation}(id: $id, reason: "testing roles") { id } }`, user, { id: ids['hanbit-bank'] });
           expect(errorCodes(response)).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
@@ -185,9 +192,7 @@ describe('member institutions over GraphQL', () => {
         { id: created.id },
       );
       expect(history.data.institution.investmentWeight).toBe(0);
-      expect(history.data.institution.statusHistory.edges.map((edge: any) => edge.node.toStatus)).toEqual([
-        'active', 'suspended', 'active', 'offboarded',
-      ]);
+      expect(history.data.institution.statusHistory.edges.map((edge: any) => edge.node.toStatus)).toEqual(['active', 'suspended', 'active', 'offboarded']);
 
       // Paging one by one yields the same sequence: no row repeated or skipped across pages.
       const paged: string[] = [];
@@ -205,11 +210,11 @@ describe('member institutions over GraphQL', () => {
       expect(paged).toEqual(['active', 'suspended', 'active', 'offboarded']);
 
       // A suspended member's users are refused at authentication time.
-      const suspend = await gql(`mutation($id: ID!) { suspendInstitution(id: $id, reason: "incident response") { status } }`, 'platform-admin', { id: ids['nuri-insurance'] });
+      const suspend = await gql(`mutation($id: ID!) { suspendInstitution(id: $id, reason: "incident response") { status } }`, 'platform-admin', {
+        id: ids['nuri-insurance'],
+      });
       expect(suspend.data.suspendInstitution.status).toBe('suspended');
-      expect(errorCodes(await gql('{ me { username } }', 'nuri-insurance-admin'))).toEqual([
-        { code: 'FORBIDDEN', reason: 'INSTITUTION_NOT_ACTIVE' },
-      ]);
+      expect(errorCodes(await gql('{ me { username } }', 'nuri-insurance-admin'))).toEqual([{ code: 'FORBIDDEN', reason: 'INSTITUTION_NOT_ACTIVE' }]);
       await gql(`mutation($id: ID!) { reactivateInstitution(id: $id, reason: "incident closed") { status } }`, 'platform-admin', { id: ids['nuri-insurance'] });
       expect((await gql('{ me { username } }', 'nuri-insurance-admin')).data.me.username).toBe('nuri-insurance-admin');
     });

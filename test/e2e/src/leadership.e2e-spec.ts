@@ -4,7 +4,13 @@ import { e2eDatabase } from './support/environment';
 
 /** A job that records when it runs, as the control plane's periodic work would. */
 function recordingJob() {
-  const job = { running: false, starts: 0, stops: 0, start: () => void ((job.running = true), job.starts++), stop: () => void ((job.running = false), job.stops++) };
+  const job = {
+    running: false,
+    starts: 0,
+    stops: 0,
+    start: () => void ((job.running = true), job.starts++),
+    stop: () => void ((job.running = false), job.stops++),
+  };
   return job;
 }
 
@@ -53,8 +59,11 @@ describe('advisory-lock leadership (real PostgreSQL)', () => {
     const [, key2] = leadershipLockKey('test-job-b');
     // The server ends the leader's session (as it does when the leader's process dies).
     await withPg(e2eDatabase().superuserUrl, (pg) =>
-      pg.query(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = ($1::bigint & 4294967295)::oid and granted
-                                         and database = (select oid from pg_database where datname = current_database())`, [key2]),
+      pg.query(
+        `select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid = ($1::bigint & 4294967295)::oid and granted
+                                         and database = (select oid from pg_database where datname = current_database())`,
+        [key2],
+      ),
     );
     await until(() => !a.running, 2_000);
     await until(() => b.running || a.running, 2_000);

@@ -67,7 +67,11 @@ describe('least-privilege database access', () => {
       try {
         const error = await bootError(() => createGateway(testConfig({ appUrl: url.toString() }), { logger: silent(), port: 0 }));
         // Through the membership it can become the owner of the audit tables: both are named.
-        expect(error.problems[0]).toMatch(new RegExp(`^DATABASE_APP_URL: connects as ${role}, which owns \\d+ relations in schema public .*, is a member of ai_commons_audit_owner, pg_write_all_data;`));
+        expect(error.problems[0]).toMatch(
+          new RegExp(
+            `^DATABASE_APP_URL: connects as ${role}, which owns \\d+ relations in schema public .*, is a member of ai_commons_audit_owner, pg_write_all_data;`,
+          ),
+        );
       } finally {
         await withPg(database.superuserUrl, (client) => client.query(`drop owned by ${role}; drop role ${role}`));
       }
@@ -76,27 +80,44 @@ describe('least-privilege database access', () => {
     it('as real processes: exit 78 with the readable configuration error, for an owner URL and a superuser URL', async () => {
       const [gateway, controlPlane] = await Promise.all([
         runApp('gateway', { AI_COMMONS_PROFILE: 'demo', DATABASE_APP_URL: database.ownerUrl }),
-        runApp('control-plane', { AI_COMMONS_PROFILE: 'demo', DATABASE_APP_URL: database.superuserUrl, ISOLATION_SCHEDULE_MS: '0', CATALOG_HEALTH_PROBE_INTERVAL_MS: '0' }),
+        runApp('control-plane', {
+          AI_COMMONS_PROFILE: 'demo',
+          DATABASE_APP_URL: database.superuserUrl,
+          ISOLATION_SCHEDULE_MS: '0',
+          CATALOG_HEALTH_PROBE_INTERVAL_MS: '0',
+        }),
       ]);
-      expect(gateway).toEqual({ code: 78, stderr: expect.stringContaining('gateway: Invalid configuration:\n  - DATABASE_APP_URL: connects as ai_commons_owner') });
-      expect(controlPlane).toEqual({ code: 78, stderr: expect.stringMatching(/control-plane: Invalid configuration:\n {2}- DATABASE_APP_URL: connects as \S+, which is a superuser/) });
+      expect(gateway).toEqual({
+        code: 78,
+        stderr: expect.stringContaining('gateway: Invalid configuration:\n  - DATABASE_APP_URL: connects as ai_commons_owner'),
+      });
+      expect(controlPlane).toEqual({
+        code: 78,
+        stderr: expect.stringMatching(/control-plane: Invalid configuration:\n {2}- DATABASE_APP_URL: connects as \S+, which is a superuser/),
+      });
     }, 60_000);
 
     it('as a real process in the (default) production profile without secrets: exit 78 naming each missing secret, before touching the database', async () => {
       const result = await runApp('control-plane', { DATABASE_APP_URL: database.appUrl });
       expect(result.code).toBe(78);
-      for (const name of ['CREDENTIAL_KEK', 'AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET']) expect(result.stderr).toContain(`  - ${name}: is required in the production profile`);
+      for (const name of ['CREDENTIAL_KEK', 'AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'])
+        expect(result.stderr).toContain(`  - ${name}: is required in the production profile`);
     }, 60_000);
   });
 
   describe('the schema owner is not a member of the audit owner role', () => {
     it('after migrating (which borrows the role under a superuser), the owner holds no membership and cannot touch the audit tables', async () => {
       expect(await runMigrations(database.ownerUrl, ALL_MIGRATIONS, { adminUrl: database.adminUrl })).toEqual([]);
-      const member = await withPg(database.superuserUrl, async (client) =>
-        (await client.query(`select pg_has_role($1, $2, 'MEMBER') as member`, [OWNER_ROLE, AUDIT_OWNER_ROLE])).rows[0].member,
+      const member = await withPg(
+        database.superuserUrl,
+        async (client) => (await client.query(`select pg_has_role($1, $2, 'MEMBER') as member`, [OWNER_ROLE, AUDIT_OWNER_ROLE])).rows[0].member,
       );
       expect(member).toBe(false);
-      for (const statement of ['alter table audit_events disable trigger user', 'alter table audit_leaves disable row level security', `set role ${AUDIT_OWNER_ROLE}`]) {
+      for (const statement of [
+        'alter table audit_events disable trigger user',
+        'alter table audit_leaves disable row level security',
+        `set role ${AUDIT_OWNER_ROLE}`,
+      ]) {
         await expect(withPg(database.ownerUrl, (client) => client.query(statement))).rejects.toMatchObject({ code: '42501' });
       }
     });
@@ -105,7 +126,13 @@ describe('least-privilege database access', () => {
   describe('isolation check rls.serving-role-privileges', () => {
     const check = ALL_CHECKS.find((entry) => entry.id === 'rls.serving-role-privileges')!;
     const contextOn = async (url: string): Promise<{ context: RunContext; dataSource: DataSource }> => {
-      const dataSource = await createAppDataSource({ url, entities: [], poolSize: 1, statementTimeoutMs: 10_000, applicationName: 'least-privilege-e2e' }).initialize();
+      const dataSource = await createAppDataSource({
+        url,
+        entities: [],
+        poolSize: 1,
+        statementTimeoutMs: 10_000,
+        applicationName: 'least-privilege-e2e',
+      }).initialize();
       return { context: { dataSource } as unknown as RunContext, dataSource };
     };
 
@@ -113,20 +140,30 @@ describe('least-privilege database access', () => {
       const { context, dataSource } = await contextOn(database.appUrl);
       try {
         const outcome = await check.run(context);
-        const evidence = outcome.evidence as { role: string; attempts: { kind: string; statement: string; refused: boolean; sqlstate?: string }[]; allowed: string[]; ownerMemberOfAuditOwner: boolean };
-        expect({ status: outcome.status, summary: outcome.summary }).toEqual({ status: 'pass', summary: expect.stringContaining('refused with insufficient_privilege') });
+        const evidence = outcome.evidence as {
+          role: string;
+          attempts: { kind: string; statement: string; refused: boolean; sqlstate?: string }[];
+          allowed: string[];
+          ownerMemberOfAuditOwner: boolean;
+        };
+        expect({ status: outcome.status, summary: outcome.summary }).toEqual({
+          status: 'pass',
+          summary: expect.stringContaining('refused with insufficient_privilege'),
+        });
         expect(evidence.role).toBe('ai_commons_app');
         expect(evidence.allowed).toEqual([]);
         expect(evidence.ownerMemberOfAuditOwner).toBe(false);
         expect(new Set(evidence.attempts.map((attempt) => attempt.kind))).toEqual(new Set(['alter', 'disable-trigger', 'set-role', 'bypass-rls']));
         expect(evidence.attempts.every((attempt) => attempt.refused && attempt.sqlstate === '42501')).toBe(true);
         const statements = evidence.attempts.map((attempt) => attempt.statement);
-        expect(statements).toEqual(expect.arrayContaining([
-          'alter table "audit_events" disable trigger user',
-          'alter table "institutions" disable row level security',
-          'set role "ai_commons_owner"',
-          'set role "ai_commons_audit_owner"',
-        ]));
+        expect(statements).toEqual(
+          expect.arrayContaining([
+            'alter table "audit_events" disable trigger user',
+            'alter table "institutions" disable row level security',
+            'set role "ai_commons_owner"',
+            'set role "ai_commons_audit_owner"',
+          ]),
+        );
       } finally {
         await dataSource.destroy();
       }
@@ -138,12 +175,15 @@ describe('least-privilege database access', () => {
         const outcome = await check.run(context);
         const evidence = outcome.evidence as { allowed: string[] };
         expect(outcome.status).toBe('fail');
-        expect(evidence.allowed).toEqual(expect.arrayContaining(['alter table "institutions" disable row level security', 'alter table "institutions" disable trigger user']));
+        expect(evidence.allowed).toEqual(
+          expect.arrayContaining(['alter table "institutions" disable row level security', 'alter table "institutions" disable trigger user']),
+        );
       } finally {
         await dataSource.destroy();
       }
-      const institutions = await withPg(database.superuserUrl, async (client) =>
-        (await client.query(`select relrowsecurity, relforcerowsecurity from pg_class where relname = 'institutions'`)).rows[0],
+      const institutions = await withPg(
+        database.superuserUrl,
+        async (client) => (await client.query(`select relrowsecurity, relforcerowsecurity from pg_class where relname = 'institutions'`)).rows[0],
       );
       expect(institutions).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
     });

@@ -11,7 +11,9 @@ describe('migrations', () => {
     const database = await createTestDatabase(e2eDatabase().adminUrl, name, false);
     const tables = () =>
       withPg(database.superuserUrl, async (client) =>
-        (await client.query(`select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations' order by 1`)).rows.map((row) => row.tablename),
+        (await client.query(`select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations' order by 1`)).rows.map(
+          (row) => row.tablename,
+        ),
       );
 
     expect(await tables()).toEqual([]);
@@ -21,8 +23,9 @@ describe('migrations', () => {
 
     expect(await revertMigrations(database.ownerUrl, ALL_MIGRATIONS, Infinity, { adminUrl: database.adminUrl })).toHaveLength(ALL_MIGRATIONS.length);
     expect(await tables()).toEqual([]);
-    const functions = await withPg(database.superuserUrl, async (client) =>
-      (await client.query(`select proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'`)).rows,
+    const functions = await withPg(
+      database.superuserUrl,
+      async (client) => (await client.query(`select proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'`)).rows,
     );
     expect(functions).toEqual([]);
 
@@ -44,11 +47,17 @@ describe('migrations', () => {
           values (gen_random_uuid(), gen_random_uuid(), 'sim', gen_random_uuid(), 'shared-pool', 'simulator', 'http://127.0.0.1:9', 'm', 'active')`),
       );
       expect(await runMigrations(database.ownerUrl, upTo, { adminUrl: database.adminUrl })).toHaveLength(1);
-      const drivers = async () => withPg(database.superuserUrl, async (client) => (await client.query(`select driver from endpoints`)).rows.map((row) => row.driver));
+      const drivers = async () =>
+        withPg(database.superuserUrl, async (client) => (await client.query(`select driver from endpoints`)).rows.map((row) => row.driver));
       expect(await drivers()).toEqual(['openai-compatible']);
-      const forced = await withPg(database.superuserUrl, async (client) => (await client.query(`select relforcerowsecurity from pg_class where relname = 'endpoints'`)).rows[0].relforcerowsecurity);
+      const forced = await withPg(
+        database.superuserUrl,
+        async (client) => (await client.query(`select relforcerowsecurity from pg_class where relname = 'endpoints'`)).rows[0].relforcerowsecurity,
+      );
       expect(forced).toBe(true);
-      await expect(withPg(database.superuserUrl, (client) => client.query(`update endpoints set driver = 'simulator'`))).rejects.toThrow(/endpoints_driver_check/);
+      await expect(withPg(database.superuserUrl, (client) => client.query(`update endpoints set driver = 'simulator'`))).rejects.toThrow(
+        /endpoints_driver_check/,
+      );
       await revertMigrations(database.ownerUrl, upTo, 1, { adminUrl: database.adminUrl });
       await withPg(database.superuserUrl, (client) => client.query(`update endpoints set driver = 'simulator'`));
       expect(await drivers()).toEqual(['simulator']);

@@ -66,8 +66,12 @@ async function leaders(): Promise<Record<string, number[]>> {
 }
 
 const sequencerHolders = async () =>
-  (await sql<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and classid = x'61756469'::int::oid and objid = 1 and objsubid = 2
-                                       and database = (select oid from pg_database where datname = current_database())`))[0]!.n;
+  (
+    await sql<{
+      n: number;
+    }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and classid = x'61756469'::int::oid and objid = 1 and objsubid = 2
+                                       and database = (select oid from pg_database where datname = current_database())`)
+  )[0]!.n;
 
 describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Redis', () => {
   let cluster: Cluster;
@@ -85,13 +89,24 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     const quotaEndpoints: string[] = [];
     for (const slug of SLUGS) {
       keys[slug] = (await createApiKeyFixture(slug)).secret;
-      quotaEndpoints.push((await createEndpointFixture({ tenantSlug: slug, name: quotaModel, upstreamUrl: cluster.simulator.url, upstreamModel: 'sim-llama' })).id);
+      quotaEndpoints.push(
+        (await createEndpointFixture({ tenantSlug: slug, name: quotaModel, upstreamUrl: cluster.simulator.url, upstreamModel: 'sim-llama' })).id,
+      );
     }
     await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: loadModel, upstreamUrl: cluster.simulator.url, upstreamModel: 'sim-llama' });
-    await createPoolFixture({ capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: QUOTA_RPM, concurrentRequests: 100 }, headroom: 0.1, endpointIds: quotaEndpoints, members: SLUGS.map((slug) => ({ slug })) });
+    await createPoolFixture({
+      capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: QUOTA_RPM, concurrentRequests: 100 },
+      headroom: 0.1,
+      endpointIds: quotaEndpoints,
+      members: SLUGS.map((slug) => ({ slug })),
+    });
     // Every gateway has loaded the new endpoints, keys and pool (change notifications).
     for (const gateway of cluster.gateways) {
-      await until(async () => ('status' in (await post(gateway.url, keys['hanbit-bank'], loadModel, `warm-${run}`)) ? true : false), 30_000, 'gateway routes the new endpoint');
+      await until(
+        async () => ('status' in (await post(gateway.url, keys['hanbit-bank'], loadModel, `warm-${run}`)) ? true : false),
+        30_000,
+        'gateway routes the new endpoint',
+      );
     }
   }, 120_000);
   afterAll(async () => {
@@ -100,10 +115,14 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
 
   it('runs each periodic job, and the audit sequencer, in exactly one replica — a control plane', async () => {
     const controlPlanePids = cluster.controlPlanes.map((child) => child.process.pid!);
-    const holders = await until(async () => {
-      const current = await leaders();
-      return JOBS.every((job) => current[job]?.length === 1) && current;
-    }, 15_000, 'every job has a leader');
+    const holders = await until(
+      async () => {
+        const current = await leaders();
+        return JOBS.every((job) => current[job]?.length === 1) && current;
+      },
+      15_000,
+      'every job has a leader',
+    );
     for (const job of JOBS) expect(controlPlanePids).toContain(holders[job]![0]);
     expect(await sequencerHolders()).toBe(1);
   });
@@ -121,10 +140,16 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
   });
 
   it('runs one scheduled isolation verification at a time', async () => {
-    const runs = await until(async () => {
-      const rows = await sql<{ started_at: Date; finished_at: Date | null }>(`select started_at, finished_at from isolation_runs where trigger = 'schedule' order by started_at`);
-      return rows.filter((row) => row.finished_at).length >= 2 && rows;
-    }, 40_000, 'two scheduled runs');
+    const runs = await until(
+      async () => {
+        const rows = await sql<{ started_at: Date; finished_at: Date | null }>(
+          `select started_at, finished_at from isolation_runs where trigger = 'schedule' order by started_at`,
+        );
+        return rows.filter((row) => row.finished_at).length >= 2 && rows;
+      },
+      40_000,
+      'two scheduled runs',
+    );
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finished_at!.getTime());
   }, 60_000);
 
@@ -135,10 +160,14 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     const follower = cluster.controlPlanes.find((child) => child !== leader)!;
     const killedAt = Date.now();
     leader.process.kill('SIGKILL');
-    await until(async () => {
-      const current = await leaders();
-      return JOBS.every((job) => current[job]?.length === 1 && current[job]![0] === follower.process.pid) && current;
-    }, HANDOVER_BOUND_MS + 2_000, 'hand-over');
+    await until(
+      async () => {
+        const current = await leaders();
+        return JOBS.every((job) => current[job]?.length === 1 && current[job]![0] === follower.process.pid) && current;
+      },
+      HANDOVER_BOUND_MS + 2_000,
+      'hand-over',
+    );
     const handOverMs = Date.now() - killedAt;
     process.stdout.write(`leader killed: every job led by the other control plane after ${handOverMs} ms\n`);
     expect(handOverMs).toBeLessThanOrEqual(HANDOVER_BOUND_MS);
@@ -169,8 +198,14 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     const ids = [...answered.keys()];
     // The survivors flush their usage every 200 ms.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const admitted = new Set((await sql<{ request_id: string }>(`select request_id from audit_events where action = 'gateway.request.admitted' and request_id = any($1)`, [ids])).map((row) => row.request_id));
-    const used = new Set((await sql<{ request_id: string }>(`select request_id from usage_records where request_id = any($1)`, [ids])).map((row) => row.request_id));
+    const admitted = new Set(
+      (await sql<{ request_id: string }>(`select request_id from audit_events where action = 'gateway.request.admitted' and request_id = any($1)`, [ids])).map(
+        (row) => row.request_id,
+      ),
+    );
+    const used = new Set(
+      (await sql<{ request_id: string }>(`select request_id from usage_records where request_id = any($1)`, [ids])).map((row) => row.request_id),
+    );
     const killedAnswered = ids.filter((id) => answered.get(id) === 2);
     expect(killedAnswered.length).toBeGreaterThan(0);
     expect(ids.filter((id) => !admitted.has(id))).toEqual([]);

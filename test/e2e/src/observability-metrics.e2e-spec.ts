@@ -63,10 +63,14 @@ describe('observability: metrics of the running services', () => {
     await client.chat.completions.create({ model: 'metrics-llm', messages: [{ role: 'user', content: '안녕하세요' }] });
     const stream = await client.chat.completions.create({ model: 'metrics-llm', messages: [{ role: 'user', content: 'hi' }], stream: true });
     for await (const chunk of stream) void chunk;
-    await expect(client.chat.completions.create({ model: 'attacker-chosen-\u0000name', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404 });
+    await expect(client.chat.completions.create({ model: 'attacker-chosen-\u0000name', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 404,
+    });
 
     const text = await scrape(gateway.metricsUrl);
-    expect(text).toMatch(/ai_commons_gateway_requests_total\{institution="hanbit-bank",endpoint="metrics-llm",model="sim-metrics",outcome="success",status="200",service="gateway"\} 2/);
+    expect(text).toMatch(
+      /ai_commons_gateway_requests_total\{institution="hanbit-bank",endpoint="metrics-llm",model="sim-metrics",outcome="success",status="200",service="gateway"\} 2/,
+    );
     expect(text).toMatch(/ai_commons_gateway_time_to_first_token_seconds_count\{[^}]*endpoint="metrics-llm"[^}]*\} 1/);
     expect(text).toMatch(/ai_commons_gateway_tokens_total\{[^}]*direction="out"[^}]*\} [1-9]/);
     expect(text).toMatch(/ai_commons_gateway_refusals_total\{status="404",code="model_not_found",service="gateway"\} 1/);
@@ -95,7 +99,8 @@ describe('observability: metrics of the running services', () => {
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
     for (const { alert, expr } of ruleExpressions()) expect({ alert, problems: checkPromQl(expr) }).toEqual({ alert, problems: [] });
     // The check itself catches broken expressions.
-    for (const broken of ['sum(rate(x[5m])', 'rat(x[5m])', 'x[5 m]', 'x{a=b}', 'rate(x[5m]) >', 'rate(x[5m]) by (a)']) expect(checkPromQl(broken)).not.toEqual([]);
+    for (const broken of ['sum(rate(x[5m])', 'rat(x[5m])', 'x[5 m]', 'x{a=b}', 'rate(x[5m]) >', 'rate(x[5m]) by (a)'])
+      expect(checkPromQl(broken)).not.toEqual([]);
     for (const { source, expr } of dashboardExpressions()) expect({ source, problems: checkPromQl(expr) }).toEqual({ source, problems: [] });
   });
 });

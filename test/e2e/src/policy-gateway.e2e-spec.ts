@@ -40,7 +40,9 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     gaonKey = (await createApiKeyFixture('gaon-securities')).secret;
     for (const row of await superuser<{ id: string; slug: string }>('select id, slug from institutions')) ids[row.slug] = row.id;
     gateway = await startGateway();
-    await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(hanbitKey)) !== undefined && gateway.routing.table().apiKey(apiKeyHashHex(gaonKey)) !== undefined);
+    await eventually(
+      () => gateway.routing.table().apiKey(apiKeyHashHex(hanbitKey)) !== undefined && gateway.routing.table().apiKey(apiKeyHashHex(gaonKey)) !== undefined,
+    );
   });
   afterAll(async () => {
     await superuser('delete from institution_pii_settings');
@@ -55,14 +57,23 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
-      body: JSON.stringify({ model, messages: [{ role: 'system', content: '상담 요약' }, { role: 'user', content }] }),
+      body: JSON.stringify({
+        model,
+        messages: [
+          { role: 'system', content: '상담 요약' },
+          { role: 'user', content },
+        ],
+      }),
     });
     return { requestId, status: response.status, body: (await response.json()) as any };
   }
 
   async function auditEvents(requestId: string) {
     await gateway.audit.writer.flush();
-    return superuser('select action, outcome, http_status, data_classification, policy_decision, details from audit_events where request_id = $1 order by seq', [requestId]);
+    return superuser(
+      'select action, outcome, http_status, data_classification, policy_decision, details from audit_events where request_id = $1 order by seq',
+      [requestId],
+    );
   }
 
   it('masks resident registration and card numbers before the prompt goes upstream, and audits the decision', async () => {
@@ -87,7 +98,10 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     const result = await chat(hanbitKey, 'pol-domestic', content);
     expect(result.status).toBe(200);
     const [forwarded] = upstream.bodies.slice(before);
-    const asSent = [{ role: 'system', content: '상담 요약' }, { role: 'user', content }];
+    const asSent = [
+      { role: 'system', content: '상담 요약' },
+      { role: 'user', content },
+    ];
     const [row] = await superuser<{ prompt_hmac: string; details: { forwardedPromptHmac?: string } }>(
       "select prompt_hmac, details from audit_events where request_id = $1 and action = 'gateway.request.admitted'",
       [result.requestId],
@@ -119,13 +133,16 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     const events = await auditEvents(result.requestId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      action: 'gateway.request.rejected', outcome: 'denied', http_status: 403, data_classification: 'personal-credit',
+      action: 'gateway.request.rejected',
+      outcome: 'denied',
+      http_status: 403,
+      data_classification: 'personal-credit',
       policy_decision: 'deny:personal-credit-domestic-only@v1',
       details: { code: 'data_policy_denied', classificationSource: 'header', decision: { ruleId: 'personal-credit-domestic-only', policyVersion: 1 } },
     });
   });
 
-  it('lets internal data go to the confirmed foreign cloud endpoint (the matrix is the policy lib\'s; this is the wiring)', async () => {
+  it("lets internal data go to the confirmed foreign cloud endpoint (the matrix is the policy lib's; this is the wiring)", async () => {
     const result = await chat(hanbitKey, 'pol-foreign', '공개 보도자료 요약', { 'x-data-classification': 'internal' });
     expect(result.status).toBe(200);
   });
@@ -145,9 +162,10 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
     expect(event).toMatchObject({ action: 'gateway.request.rejected', outcome: 'denied', policy_decision: 'deny:unknown-classification' });
   });
 
-  it("blocks card numbers for an institution whose setting says block (reloaded by NOTIFY, no restart)", async () => {
+  it('blocks card numbers for an institution whose setting says block (reloaded by NOTIFY, no restart)', async () => {
     await superuser(`insert into institution_pii_settings (tenant_id, settings, updated_by) values ($1, $2, 'tests')`, [
-      ids['gaon-securities'], JSON.stringify({ card: { mode: 'block' } }),
+      ids['gaon-securities'],
+      JSON.stringify({ card: { mode: 'block' } }),
     ]);
     await eventually(() => gateway.policy.snapshot().piiSettings.has(ids['gaon-securities']));
     const before = upstream.bodies.length;
@@ -161,11 +179,12 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
   });
 
   describe('the classification can only go up: the key default and the institution floor are floors', () => {
-    const SET_FLOOR = 'mutation($floor: DataClassification, $id: ID) { setInstitutionClassificationFloor(floor: $floor, institutionId: $id) { institutionId floor } }';
+    const SET_FLOOR =
+      'mutation($floor: DataClassification, $id: ID) { setInstitutionClassificationFloor(floor: $floor, institutionId: $id) { institutionId floor } }';
     const gql = async (user: string, query: string, variables: Record<string, unknown>) =>
       graphqlRequest<any>(controlPlane.url, query, { token: await userToken(user), variables });
 
-    it("a key whose default is personal-credit cannot send its data as public: 403 data_policy_denied with the decision record, nothing upstream, audited", async () => {
+    it('a key whose default is personal-credit cannot send its data as public: 403 data_policy_denied with the decision record, nothing upstream, audited', async () => {
       const creditKey = (await createApiKeyFixture('hanbit-bank', { defaultClassification: 'personal-credit' })).secret;
       await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(creditKey)) !== undefined);
       const before = upstream.bodies.length;
@@ -173,13 +192,22 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
         const result = await chat(creditKey, 'pol-foreign', '신용평가 요약', { 'x-data-classification': lower });
         expect(result.status).toBe(403);
         expect(result.body.error).toMatchObject({
-          type: 'permission_error', code: 'data_policy_denied',
-          policy: { decision: 'deny', ruleId: 'classification-below-floor', findings: [], reason: expect.stringContaining("API key's default 'personal-credit'") },
+          type: 'permission_error',
+          code: 'data_policy_denied',
+          policy: {
+            decision: 'deny',
+            ruleId: 'classification-below-floor',
+            findings: [],
+            reason: expect.stringContaining("API key's default 'personal-credit'"),
+          },
         });
         const events = await auditEvents(result.requestId);
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({
-          action: 'gateway.request.rejected', outcome: 'denied', http_status: 403, data_classification: lower.trim().toLowerCase(),
+          action: 'gateway.request.rejected',
+          outcome: 'denied',
+          http_status: 403,
+          data_classification: lower.trim().toLowerCase(),
           policy_decision: expect.stringMatching(/^deny:classification-below-floor@v\d+$/),
           details: { code: 'data_policy_denied', floor: 'personal-credit', floorSource: 'api-key-default', decision: { ruleId: 'classification-below-floor' } },
         });
@@ -200,7 +228,10 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
         expect((await auditEvents(unlabelled.requestId))[0]).toMatchObject({ action: 'gateway.request.admitted', data_classification: 'confidential' });
         const lowered = await chat(hanbitKey, 'pol-foreign', '내부 보고서', { 'x-data-classification': 'internal' });
         expect(lowered.status).toBe(403);
-        expect(lowered.body.error.policy).toMatchObject({ ruleId: 'classification-below-floor', reason: expect.stringContaining("institution's floor 'confidential'") });
+        expect(lowered.body.error.policy).toMatchObject({
+          ruleId: 'classification-below-floor',
+          reason: expect.stringContaining("institution's floor 'confidential'"),
+        });
         expect((await auditEvents(lowered.requestId))[0]).toMatchObject({ details: { floor: 'confidential', floorSource: 'institution-floor' } });
         // Other institutions are untouched.
         const gaon = await chat(gaonKey, 'pol-domestic', '내부 보고서');
@@ -210,15 +241,26 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
         await eventually(() => gateway.routing.table().institution(ids['hanbit-bank'])?.dataClassificationFloor === null);
       }
       expect((await chat(hanbitKey, 'pol-foreign', '공개 자료', { 'x-data-classification': 'internal' })).status).toBe(200);
-      const [audited] = await superuser("select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 and details->>'floor' = 'confidential' order by occurred_at desc limit 1", [ids['hanbit-bank']]);
+      const [audited] = await superuser(
+        "select details from audit_events where action = 'data-policy.classification-floor.set' and tenant_id = $1 and details->>'floor' = 'confidential' order by occurred_at desc limit 1",
+        [ids['hanbit-bank']],
+      );
       expect(audited.details).toMatchObject({ floor: 'confidential', ceiling: 'personal-credit' });
     });
 
     it('refuses a floor above the ceiling, a malformed institution id, and another institution', async () => {
-      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'confidential', id: ids['gaon-securities'] }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'CLASSIFICATION_FLOOR_ABOVE_CEILING' }]);
-      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }]);
-      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' }]);
-      expect(errorCodes(await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal', id: ids['nuri-insurance'] }))).toEqual([{ code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'confidential', id: ids['gaon-securities'] }))).toEqual([
+        { code: 'BAD_USER_INPUT', reason: 'CLASSIFICATION_FLOOR_ABOVE_CEILING' },
+      ]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: 'not-a-uuid' }))).toEqual([
+        { code: 'BAD_USER_INPUT', reason: 'INVALID_ID' },
+      ]);
+      expect(errorCodes(await gql('platform-admin', SET_FLOOR, { floor: 'internal', id: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+        { code: 'BAD_USER_INPUT', reason: 'INVALID_INSTITUTION_ID' },
+      ]);
+      expect(errorCodes(await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal', id: ids['nuri-insurance'] }))).toEqual([
+        { code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' },
+      ]);
       expect(errorCodes(await gql('hanbit-bank-analyst', SET_FLOOR, { floor: 'internal' }))).toEqual([{ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }]);
     });
   });
@@ -228,11 +270,19 @@ describe('data-handling policy at the gateway (classification, endpoint hosting,
       ...DEFAULT_POLICY,
       version: 2,
       rules: [
-        { id: 'no-confidential-to-cloud', effect: 'deny', when: { classification: ['confidential', 'personal-credit'], hosting: ['cloud-commercial'] }, reason: 'confidential data stays on consortium infrastructure' },
+        {
+          id: 'no-confidential-to-cloud',
+          effect: 'deny',
+          when: { classification: ['confidential', 'personal-credit'], hosting: ['cloud-commercial'] },
+          reason: 'confidential data stays on consortium infrastructure',
+        },
         ...DEFAULT_POLICY.rules,
       ],
     };
-    await superuser(`insert into data_policy_versions (policy_id, version, document, published_by) values ($1, 2, $2, 'tests')`, [DEFAULT_POLICY.policyId, JSON.stringify(next)]);
+    await superuser(`insert into data_policy_versions (policy_id, version, document, published_by) values ($1, 2, $2, 'tests')`, [
+      DEFAULT_POLICY.policyId,
+      JSON.stringify(next),
+    ]);
     await eventually(() => gateway.policy.snapshot().policy.version === 2);
     const result = await chat(hanbitKey, 'pol-foreign', '내부 자료', { 'x-data-classification': 'confidential' });
     expect(result.status).toBe(403);

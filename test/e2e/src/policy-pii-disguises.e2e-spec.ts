@@ -15,7 +15,17 @@ const superuser = <T = Record<string, any>>(sql: string, params: unknown[] = [])
 
 /** Where in the request body the number is written: every field the model receives, not only `content`. */
 const PLACEMENTS = [
-  'content', 'content-part', 'name', 'tool-arguments', 'tool-call-id', 'tool-description', 'refusal', 'image-url', 'user', 'metadata', 'prediction',
+  'content',
+  'content-part',
+  'name',
+  'tool-arguments',
+  'tool-call-id',
+  'tool-description',
+  'refusal',
+  'image-url',
+  'user',
+  'metadata',
+  'prediction',
 ] as const;
 type Placement = (typeof PLACEMENTS)[number];
 
@@ -27,13 +37,18 @@ function requestBody(marker: string, placement: Placement, text: string): Record
     { role: 'user', name: at('name', 'customer'), content: placement === 'content-part' ? [{ type: 'text', text }] : at('content', '상담 요약') },
   ];
   if (placement === 'tool-arguments' || placement === 'tool-call-id') {
-    messages.push({ role: 'assistant', content: null, tool_calls: [{ id: 'call_lookup', type: 'function', function: { name: 'lookup', arguments: JSON.stringify({ query: at('tool-arguments', 'none') }) } }] });
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_lookup', type: 'function', function: { name: 'lookup', arguments: JSON.stringify({ query: at('tool-arguments', 'none') }) } }],
+    });
     messages.push({ role: 'tool', tool_call_id: at('tool-call-id', 'call_lookup'), content: 'found' });
   }
   if (placement === 'refusal') messages.push({ role: 'assistant', content: [{ type: 'refusal', refusal: text }] });
   if (placement === 'image-url') messages.push({ role: 'user', content: [{ type: 'image_url', image_url: { url: `https://img.example/lookup?q=${text}` } }] });
   const body: Record<string, unknown> = { model: 'pii-sim', messages };
-  if (placement === 'tool-description') body.tools = [{ type: 'function', function: { name: 'lookup', description: text, parameters: { type: 'object', properties: {} } } }];
+  if (placement === 'tool-description')
+    body.tools = [{ type: 'function', function: { name: 'lookup', description: text, parameters: { type: 'object', properties: {} } } }];
   if (placement === 'user') body.user = text;
   if (placement === 'metadata') body.metadata = { note: text };
   if (placement === 'prediction') body.prediction = { type: 'content', content: text };
@@ -49,7 +64,10 @@ function escapedJson(body: unknown): string {
 function allTexts(value: unknown): string {
   if (typeof value === 'string') return `${value}\n`;
   if (Array.isArray(value)) return value.map(allTexts).join('');
-  if (value && typeof value === 'object') return Object.entries(value).map(([key, item]) => `${key}\n${allTexts(item)}`).join('');
+  if (value && typeof value === 'object')
+    return Object.entries(value)
+      .map(([key, item]) => `${key}\n${allTexts(item)}`)
+      .join('');
   return '';
 }
 
@@ -74,12 +92,16 @@ describe('PII disguises through the gateway: what the model simulator actually r
     [{ id: blockingTenant }] = await superuser<{ id: string }>(`select id from institutions where slug = 'nuri-insurance'`);
     const block = { mode: 'block' };
     await superuser(`insert into institution_pii_settings (tenant_id, settings, updated_by) values ($1, $2, 'tests')`, [
-      blockingTenant, JSON.stringify({ rrn: block, card: block, bankAccount: block, phone: block }),
+      blockingTenant,
+      JSON.stringify({ rrn: block, card: block, bankAccount: block, phone: block }),
     ]);
     gateway = await startGateway();
-    await eventually(() => gateway.routing.table().apiKey(apiKeyHashHex(maskingKey)) !== undefined
-      && gateway.routing.table().apiKey(apiKeyHashHex(blockingKey)) !== undefined
-      && gateway.policy.snapshot().piiSettings.has(blockingTenant));
+    await eventually(
+      () =>
+        gateway.routing.table().apiKey(apiKeyHashHex(maskingKey)) !== undefined &&
+        gateway.routing.table().apiKey(apiKeyHashHex(blockingKey)) !== undefined &&
+        gateway.policy.snapshot().piiSettings.has(blockingTenant),
+    );
   });
   afterAll(async () => {
     await superuser('delete from institution_pii_settings where tenant_id = $1', [blockingTenant]);
@@ -105,23 +127,29 @@ describe('PII disguises through the gateway: what the model simulator actually r
 
   it('masks every disguised number in every field, with or without \\u escapes', async () => {
     let forwarded = 0;
-    await fc.assert(fc.asyncProperty(personalNumber, disguise, fc.constantFrom(...PLACEMENTS), fc.boolean(), async (number, how, placement, escape) => {
-      const { status, received } = await send(maskingKey, placement, disguised(number, how), escape);
-      // Refused before the upstream (e.g. a field the endpoint does not forward) is safe too.
-      if (received === undefined) return expect(status).toBe(400);
-      forwarded++;
-      expect(status).not.toBe(403);
-      expect(leavesOnlyKeptDigits(digitsOf(allTexts(received)), number)).toBe(true);
-    }), { numRuns: 120 });
+    await fc.assert(
+      fc.asyncProperty(personalNumber, disguise, fc.constantFrom(...PLACEMENTS), fc.boolean(), async (number, how, placement, escape) => {
+        const { status, received } = await send(maskingKey, placement, disguised(number, how), escape);
+        // Refused before the upstream (e.g. a field the endpoint does not forward) is safe too.
+        if (received === undefined) return expect(status).toBe(400);
+        forwarded++;
+        expect(status).not.toBe(403);
+        expect(leavesOnlyKeptDigits(digitsOf(allTexts(received)), number)).toBe(true);
+      }),
+      { numRuns: 120 },
+    );
     expect(forwarded).toBeGreaterThan(60);
   });
 
   it('refuses every disguised number in every field for an institution that blocks, forwarding nothing', async () => {
-    await fc.assert(fc.asyncProperty(personalNumber, disguise, fc.constantFrom(...PLACEMENTS), fc.boolean(), async (number, how, placement, escape) => {
-      const { status, answer, received } = await send(blockingKey, placement, disguised(number, how), escape);
-      expect(received).toBeUndefined();
-      expect(status).toBe(403);
-      expect(JSON.parse(answer).error.policy).toMatchObject({ decision: 'deny', ruleId: 'pii.block' });
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(personalNumber, disguise, fc.constantFrom(...PLACEMENTS), fc.boolean(), async (number, how, placement, escape) => {
+        const { status, answer, received } = await send(blockingKey, placement, disguised(number, how), escape);
+        expect(received).toBeUndefined();
+        expect(status).toBe(403);
+        expect(JSON.parse(answer).error.policy).toMatchObject({ decision: 'deny', ruleId: 'pii.block' });
+      }),
+      { numRuns: 60 },
+    );
   });
 });

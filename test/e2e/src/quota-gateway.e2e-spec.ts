@@ -26,10 +26,22 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     const model = `q-${label}-${run}`;
     const endpointIds: string[] = [];
     for (const slug of slugs) {
-      endpointIds.push((await createEndpointFixture({ tenantSlug: slug, name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama', limits: { max_output_tokens: 4096, default_max_tokens: 64, max_choices: 32 } })).id);
+      endpointIds.push(
+        (
+          await createEndpointFixture({
+            tenantSlug: slug,
+            name: model,
+            upstreamUrl: simulator.url,
+            upstreamModel: 'sim-llama',
+            limits: { max_output_tokens: 4096, default_max_tokens: 64, max_choices: 32 },
+          })
+        ).id,
+      );
     }
     const created = await createPoolFixture({ ...spec, endpointIds });
-    await eventually(() => gateway.quota.loader.table()?.pool(created.id) !== undefined && endpointIds.every((id) => gateway.quota.loader.table()?.poolForEndpoint(id)));
+    await eventually(
+      () => gateway.quota.loader.table()?.pool(created.id) !== undefined && endpointIds.every((id) => gateway.quota.loader.table()?.poolForEndpoint(id)),
+    );
     await eventually(() => slugs.every((slug) => gateway.routing.table().endpoint(tenants[slug], model) !== undefined));
     return { model, id: created.id, policy: () => gateway.quota.loader.table()!.pool(created.id)!.policy };
   }
@@ -71,7 +83,11 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
   it('gives three institutions under contention their investment-weighted shares', async () => {
-    const { model } = await pool('contention', { capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 }, headroom: 0.1, members: SLUGS.map((slug) => ({ slug })) });
+    const { model } = await pool('contention', {
+      capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 },
+      headroom: 0.1,
+      members: SLUGS.map((slug) => ({ slug })),
+    });
     // 4 virtual minutes, each institution demanding 120 requests/min against a pool of 60.
     const { admitted } = await drive(model, 240, { 'hanbit-bank': 2, 'nuri-insurance': 2, 'gaon-securities': 2 });
     // Steady state: the last three minutes.
@@ -90,7 +106,11 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
   });
 
   it('lends idle capacity to a borrower and reclaims it for the owner within a window and a bucket', async () => {
-    const { model } = await pool('reclaim', { capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 }, headroom: 0.1, members: SLUGS.map((slug) => ({ slug })) });
+    const { model } = await pool('reclaim', {
+      capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 },
+      headroom: 0.1,
+      members: SLUGS.map((slug) => ({ slug })),
+    });
     // Gaon alone (weight 0.2, guarantee 10.8/min) borrows the idle capacity.
     const alone = await drive(model, 90, { 'gaon-securities': 2 });
     const lastMinute = sum(alone.admitted['gaon-securities'].slice(30));
@@ -103,13 +123,17 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     // Reclaim bound: from 65 virtual seconds after it started, hanbit gets at least its guarantee
     // (27/min) in any minute, less what the window may count one bucket late (5 s of 65) and a request.
     const hanbitAfterReclaim = sum(contested.admitted['hanbit-bank'].slice(65, 125));
-    expect(hanbitAfterReclaim).toBeGreaterThanOrEqual(Math.floor(((0.5 * 0.9 * 60) * 60) / 65) - 1);
+    expect(hanbitAfterReclaim).toBeGreaterThanOrEqual(Math.floor((0.5 * 0.9 * 60 * 60) / 65) - 1);
     const gaonAfterReclaim = sum(contested.admitted['gaon-securities'].slice(65, 125));
     expect(hanbitAfterReclaim + gaonAfterReclaim).toBeLessThanOrEqual(60);
   });
 
   it('refuses over the rate with 429, Retry-After and retry-after-ms from the limiter, and admits at that time', async () => {
-    const { model } = await pool('rate', { capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 5, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] }, ['nuri-insurance']);
+    const { model } = await pool(
+      'rate',
+      { capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 5, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] },
+      ['nuri-insurance'],
+    );
     for (let i = 0; i < 5; i++) expect((await chat(gateway.url, keys['nuri-insurance'], model)).status).toBe(200);
     const refused = await chat(gateway.url, keys['nuri-insurance'], model);
     expect(refused.status).toBe(429);
@@ -131,12 +155,24 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
   });
 
   it('answers insufficient_quota when the monthly budget is spent, and 413 for a request that can never fit', async () => {
-    const { model } = await pool('budget', { capacity: { tokensPerMinute: 1_000_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'gaon-securities', periodTokenBudget: 200 }] }, ['gaon-securities']);
+    const { model } = await pool(
+      'budget',
+      {
+        capacity: { tokensPerMinute: 1_000_000, requestsPerMinute: 1_000, concurrentRequests: 10 },
+        headroom: 0,
+        members: [{ slug: 'gaon-securities', periodTokenBudget: 200 }],
+      },
+      ['gaon-securities'],
+    );
     let answer = await chat(gateway.url, keys['gaon-securities'], model, { maxTokens: 60 });
     expect(answer.status).toBe(200);
     for (let i = 0; i < 10 && answer.status === 200; i++) answer = await chat(gateway.url, keys['gaon-securities'], model, { maxTokens: 60 });
     expect(answer.status).toBe(429);
-    expect(answer.body.error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota', quota: { dimension: 'periodTokens', bound: 'period_budget', limit: 200 } });
+    expect(answer.body.error).toMatchObject({
+      type: 'insufficient_quota',
+      code: 'insufficient_quota',
+      quota: { dimension: 'periodTokens', bound: 'period_budget', limit: 200 },
+    });
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     const tooLarge = await chat(gateway.url, keys['gaon-securities'], model, { maxTokens: 1_000 });
     expect(tooLarge.status).toBe(413);
@@ -145,14 +181,21 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
   });
 
   it('reserves everything the model reads and writes: n choices, images at the endpoint cost, tool definitions, Korean at a token per syllable', async () => {
-    const { model } = await pool('estimate', { capacity: { tokensPerMinute: 1_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] }, ['nuri-insurance']);
+    const { model } = await pool(
+      'estimate',
+      { capacity: { tokensPerMinute: 1_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] },
+      ['nuri-insurance'],
+    );
     const send = async (body: Record<string, unknown>) => {
       const response = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['nuri-insurance']}` },
         body: JSON.stringify({ model, max_tokens: 10, ...body }),
       });
-      return { status: response.status, body: (await response.json()) as { error?: { code: string }; usage?: { prompt_tokens: number; completion_tokens: number } } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { error?: { code: string }; usage?: { prompt_tokens: number; completion_tokens: number } },
+      };
     };
     const hi = [{ role: 'user', content: 'hi' }];
     // Each of these can never fit 1 000 tokens a minute once counted whole; characters ÷ 2 + max_tokens let them all in.
@@ -176,7 +219,11 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
   });
 
   it('reconciles the reservation with the actual usage: the unused estimate is refunded', async () => {
-    const { model, id, policy } = await pool('refund', { capacity: { tokensPerMinute: 5_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'hanbit-bank' }] }, ['hanbit-bank']);
+    const { model, id, policy } = await pool(
+      'refund',
+      { capacity: { tokensPerMinute: 5_000, requestsPerMinute: 1_000, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'hanbit-bank' }] },
+      ['hanbit-bank'],
+    );
     const answer = await chat(gateway.url, keys['hanbit-bank'], model, { maxTokens: 2_000 });
     expect(answer.status).toBe(200);
     const actual = answer.body.usage!.prompt_tokens + answer.body.usage!.completion_tokens;
@@ -188,13 +235,21 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     const member = state.members[tenants['hanbit-bank']]!;
     expect(member.ledger.reservedTokens - member.ledger.refundedTokens + member.ledger.chargedTokens).toBe(actual);
     expect(member.ledger.refundedTokens).toBeGreaterThan(1_900);
-    expect(memberUsage(policy(), state, tenants['hanbit-bank'], clock.nowMs)).toMatchObject({ tokensPerMinute: actual, requestsPerMinute: 1, concurrentRequests: 0 });
+    expect(memberUsage(policy(), state, tenants['hanbit-bank'], clock.nowMs)).toMatchObject({
+      tokensPerMinute: actual,
+      requestsPerMinute: 1,
+      concurrentRequests: 0,
+    });
     // Two more such calls fit because the first one's unused 2 000-token estimate came back.
     for (let i = 0; i < 2; i++) expect((await chat(gateway.url, keys['hanbit-bank'], model, { maxTokens: 2_000 })).status).toBe(200);
   });
 
   it('holds a concurrency lease while a call runs and frees it when the lease TTL passes', async () => {
-    const { model, id, policy } = await pool('lease', { capacity: { tokensPerMinute: 1_000_000, requestsPerMinute: 1_000, concurrentRequests: 1 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] }, ['nuri-insurance']);
+    const { model, id, policy } = await pool(
+      'lease',
+      { capacity: { tokensPerMinute: 1_000_000, requestsPerMinute: 1_000, concurrentRequests: 1 }, headroom: 0, members: [{ slug: 'nuri-insurance' }] },
+      ['nuri-insurance'],
+    );
     await simulator.configure({ stallRate: 1, stallAfterChunks: 0 });
     const aborts: AbortController[] = [];
     try {

@@ -14,10 +14,13 @@ const MASTER = 'aic-e2e-sentinel';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    const server = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -47,11 +50,18 @@ describe('quota store behind Redis Sentinel', () => {
     redisServer(['--port', String(ports.primary), ...common]);
     redisServer(['--port', String(ports.replica), ...common, '--replicaof', '127.0.0.1', String(ports.primary)]);
     const sentinelConfig = path.join(directory, 'sentinel.conf');
-    writeFileSync(sentinelConfig, [
-      `port ${ports.sentinel}`, 'bind 127.0.0.1', `dir ${directory}`,
-      `sentinel monitor ${MASTER} 127.0.0.1 ${ports.primary} 1`,
-      `sentinel down-after-milliseconds ${MASTER} 1000`, `sentinel failover-timeout ${MASTER} 5000`, '',
-    ].join('\n'));
+    writeFileSync(
+      sentinelConfig,
+      [
+        `port ${ports.sentinel}`,
+        'bind 127.0.0.1',
+        `dir ${directory}`,
+        `sentinel monitor ${MASTER} 127.0.0.1 ${ports.primary} 1`,
+        `sentinel down-after-milliseconds ${MASTER} 1000`,
+        `sentinel failover-timeout ${MASTER} 5000`,
+        '',
+      ].join('\n'),
+    );
     redisServer([sentinelConfig, '--sentinel']);
     const sentinel = client(ports.sentinel);
     // The Sentinel learns the replica from the primary's INFO.
@@ -65,9 +75,16 @@ describe('quota store behind Redis Sentinel', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('connects to the primary the Sentinel names (not the url\'s host) and follows a failover', async () => {
+  it("connects to the primary the Sentinel names (not the url's host) and follows a failover", async () => {
     // REDIS_URL's host is unreachable on purpose: only the Sentinel can lead the gateway to Redis.
-    gateway = await startGateway({ QUOTA_STORE: 'redis', REDIS_URL: 'redis://unreachable.invalid:1/0', REDIS_SENTINELS: `127.0.0.1:${ports.sentinel}`, REDIS_SENTINEL_MASTER: MASTER, QUOTA_REDIS_PREFIX: 'aic:e2e:sentinel', AUDIT_SEQUENCER_ENABLED: 'false' });
+    gateway = await startGateway({
+      QUOTA_STORE: 'redis',
+      REDIS_URL: 'redis://unreachable.invalid:1/0',
+      REDIS_SENTINELS: `127.0.0.1:${ports.sentinel}`,
+      REDIS_SENTINEL_MASTER: MASTER,
+      QUOTA_REDIS_PREFIX: 'aic:e2e:sentinel',
+      AUDIT_SEQUENCER_ENABLED: 'false',
+    });
     expect(gateway.quota.store.kind).toBe('redis');
     const store = gateway.quota.store as unknown as { redis: Redis };
     await store.redis.set('aic:e2e:sentinel:before', '1');
@@ -75,8 +92,15 @@ describe('quota store behind Redis Sentinel', () => {
 
     await client(ports.sentinel).call('SENTINEL', 'FAILOVER', MASTER);
     const replica = client(ports.replica);
-    await eventually(async () => (await replica.call('ROLE') as [string])[0] === 'master', 20_000);
+    await eventually(async () => ((await replica.call('ROLE')) as [string])[0] === 'master', 20_000);
     // Writes land on the new primary once the store has followed the Sentinel.
-    await eventually(async () => (await store.redis.set('aic:e2e:sentinel:after', '2').then(() => true, () => false)) && (await replica.get('aic:e2e:sentinel:after')) === '2', 20_000);
+    await eventually(
+      async () =>
+        (await store.redis.set('aic:e2e:sentinel:after', '2').then(
+          () => true,
+          () => false,
+        )) && (await replica.get('aic:e2e:sentinel:after')) === '2',
+      20_000,
+    );
   }, 60_000);
 });

@@ -27,11 +27,20 @@ describe('quota admission shared by two gateway instances (Redis store)', () => 
       keys[slug] = (await createApiKeyFixture(slug)).secret;
       endpointIds.push((await createEndpointFixture({ tenantSlug: slug, name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama' })).id);
     }
-    const pool = await createPoolFixture({ capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 }, headroom: 0.1, endpointIds, members: SLUGS.map((slug) => ({ slug })) });
+    const pool = await createPoolFixture({
+      capacity: { tokensPerMinute: 10_000_000, requestsPerMinute: 60, concurrentRequests: 100 },
+      headroom: 0.1,
+      endpointIds,
+      members: SLUGS.map((slug) => ({ slug })),
+    });
     const env = { QUOTA_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', QUOTA_REDIS_PREFIX: `aic:e2e:${run}`, AUDIT_SEQUENCER_ENABLED: 'false' };
     for (let i = 0; i < 2; i++) gateways.push(await startGateway(env, { quotaClock: clock.read }));
     for (const gateway of gateways) {
-      await eventually(() => gateway.quota.loader.table()?.pool(pool.id) !== undefined && SLUGS.every((slug) => gateway.routing.table().apiKey(apiKeyHashHex(keys[slug])) !== undefined));
+      await eventually(
+        () =>
+          gateway.quota.loader.table()?.pool(pool.id) !== undefined &&
+          SLUGS.every((slug) => gateway.routing.table().apiKey(apiKeyHashHex(keys[slug])) !== undefined),
+      );
     }
   });
   afterAll(async () => {

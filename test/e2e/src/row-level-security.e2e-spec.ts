@@ -49,11 +49,18 @@ describe('row-level security as the app role', () => {
       expect(tables.rows.length).toBeGreaterThanOrEqual(3);
       for (const table of tables.rows) {
         expect({ table: table.relname, rls: table.relrowsecurity, forced: table.relforcerowsecurity }).toEqual({
-          table: table.relname, rls: true, forced: true,
+          table: table.relname,
+          rls: true,
+          forced: true,
         });
         // A partition (usage_records by month) has no policies and no grants: the application
         // reaches its rows only through the partitioned parent, whose policies apply.
-        if (table.relispartition) expect({ table: table.relname, policies: table.policies, appPrivileges: table.app_privileges }).toEqual({ table: table.relname, policies: 0, appPrivileges: false });
+        if (table.relispartition)
+          expect({ table: table.relname, policies: table.policies, appPrivileges: table.app_privileges }).toEqual({
+            table: table.relname,
+            policies: 0,
+            appPrivileges: false,
+          });
         else expect(table.policies).toBeGreaterThan(0);
       }
     });
@@ -89,12 +96,16 @@ describe('row-level security as the app role', () => {
       });
       await inTenant(client, ids['hanbit-bank'], async () => {
         await expect(
-          client.query(`insert into institution_status_history (tenant_id, to_status, reason, actor_subject) values ($1, 'suspended', 'x', 'x')`, [ids['nuri-insurance']]),
+          client.query(`insert into institution_status_history (tenant_id, to_status, reason, actor_subject) values ($1, 'suspended', 'x', 'x')`, [
+            ids['nuri-insurance'],
+          ]),
         ).rejects.toThrow(/row-level security/);
       });
       await inTenant(client, ids['hanbit-bank'], async () => {
         await expect(
-          client.query(`insert into audit_events (tenant_id, actor, action, resource_type, outcome) values ($1, '{}', 'forged', 'x', 'success')`, [ids['nuri-insurance']]),
+          client.query(`insert into audit_events (tenant_id, actor, action, resource_type, outcome) values ($1, '{}', 'forged', 'x', 'success')`, [
+            ids['nuri-insurance'],
+          ]),
         ).rejects.toThrow(/row-level security/);
       });
     });

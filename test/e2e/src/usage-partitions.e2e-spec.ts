@@ -15,10 +15,10 @@ function partitionName(monthsFromNow: number): string {
 }
 
 const partitions = async () =>
-  (await superuser<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+  await superuser<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
     `select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_inherits i join pg_class c on c.oid = i.inhrelid
       where i.inhparent = 'usage_records'::regclass order by 1`,
-  ));
+  );
 
 describe('usage_records partitioned by month', () => {
   it('is a partitioned table with RLS forced on the parent and on every partition, months created ahead (and the previous one, for late records)', async () => {
@@ -37,7 +37,9 @@ describe('usage_records partitioned by month', () => {
 
   it('lets the application reach rows only through the parent', async () => {
     await expect(asApp(`select * from ${partitionName(0)}`)).rejects.toThrow(/permission denied/);
-    await expect(asApp(`create table usage_records_y2100m01 partition of usage_records for values from ('2100-01-01') to ('2100-02-01')`)).rejects.toThrow(/permission denied/);
+    await expect(asApp(`create table usage_records_y2100m01 partition of usage_records for values from ('2100-01-01') to ('2100-02-01')`)).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('drops only whole months past retention, and never keeps less than 60 months', async () => {

@@ -30,15 +30,24 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     const { id } = (
       await gql.ok('hanbit-bank-admin', `mutation($input: UseCaseDeclarationInput!) { createUseCase(input: $input) { id } }`, {
         input: {
-          name: unique(label), purpose: '게이트웨이 집행 시험', businessProcess: label, dataClassificationCeiling: ceiling, endpointIds,
-          riskTier: 'low', highImpact: false, humanOversight: '담당자 검토', owner: '디지털혁신팀', contact: 'ai@hanbit.example',
+          name: unique(label),
+          purpose: '게이트웨이 집행 시험',
+          businessProcess: label,
+          dataClassificationCeiling: ceiling,
+          endpointIds,
+          riskTier: 'low',
+          highImpact: false,
+          humanOversight: '담당자 검토',
+          owner: '디지털혁신팀',
+          contact: 'ai@hanbit.example',
         },
       })
     ).createUseCase;
     await gql.ok('hanbit-bank-admin', `mutation($id: ID!) { submitUseCase(id: $id) { id } }`, { id });
     if (outcome === 'approved') {
       await gql.ok('regulator', `mutation($id: ID!, $a: UseCaseApprovalInput!) { approveUseCase(id: $id, approval: $a) { id } }`, {
-        id, a: { reference: unique('FSC'), conditions: '시험 조건', validUntil: inAYear() },
+        id,
+        a: { reference: unique('FSC'), conditions: '시험 조건', validUntil: inAYear() },
       });
     }
     return id;
@@ -57,7 +66,10 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
   async function call(apiKey: string, model = 'uc-allowed', headers: Record<string, string> = {}) {
     const requestId = `uc-${randomBytes(5).toString('hex')}`;
     try {
-      const answer = await client(apiKey).chat.completions.create({ model, messages: [{ role: 'user', content: '요약해 주세요' }] }, { headers: { 'x-request-id': requestId, ...headers } });
+      const answer = await client(apiKey).chat.completions.create(
+        { model, messages: [{ role: 'user', content: '요약해 주세요' }] },
+        { headers: { 'x-request-id': requestId, ...headers } },
+      );
       return { requestId, status: 200, answer, error: undefined as any };
     } catch (error) {
       const e = error as InstanceType<typeof OpenAI.APIError>;
@@ -70,7 +82,8 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     return superuser('select action, outcome, http_status, policy_decision, details from audit_events where request_id = $1 order by seq', [requestId]);
   }
 
-  const loaded = (id: string, state?: string) => eventually(() => (state ? gateway.useCases.snapshot().useCases.get(id)?.state === state : gateway.useCases.snapshot().useCases.has(id)));
+  const loaded = (id: string, state?: string) =>
+    eventually(() => (state ? gateway.useCases.snapshot().useCases.get(id)?.state === state : gateway.useCases.snapshot().useCases.has(id)));
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
@@ -131,7 +144,13 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
     expect(upstream.bodies.length).toBe(before);
     const events = await auditOf(result.requestId);
     expect(events).toEqual([
-      expect.objectContaining({ action: 'gateway.request.rejected', outcome: 'denied', http_status: 403, policy_decision: 'deny:use_case_not_approved', details: expect.objectContaining({ useCaseId, useCaseReason: reason }) }),
+      expect.objectContaining({
+        action: 'gateway.request.rejected',
+        outcome: 'denied',
+        http_status: 403,
+        policy_decision: 'deny:use_case_not_approved',
+        details: expect.objectContaining({ useCaseId, useCaseReason: reason }),
+      }),
     ]);
   });
 
@@ -164,39 +183,59 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
   it('a service account is served under the use case its institution bound it to', async () => {
     const token = await serviceToken('svc-hanbit-bank');
     const bind = (useCaseId: string) =>
-      gql.ok('hanbit-bank-admin', `mutation($u: ID!) { bindServiceAccountToUseCase(clientId: "svc-hanbit-bank", useCaseId: $u) { clientId } }`, { u: useCaseId });
+      gql.ok('hanbit-bank-admin', `mutation($u: ID!) { bindServiceAccountToUseCase(clientId: "svc-hanbit-bank", useCaseId: $u) { clientId } }`, {
+        u: useCaseId,
+      });
     await bind(useCases.submitted);
     await eventually(async () => (await call(token)).error?.use_case?.id === useCases.submitted, 2000);
     expect((await call(token)).error.use_case).toEqual({ id: useCases.submitted, state: 'submitted', reason: 'not_approved' });
     await bind(useCases.approved);
     await eventually(async () => (await call(token)).status === 200, 2000);
-    const listed = (await gql.ok('hanbit-bank-admin', `{ serviceAccountUseCaseBindings(first: 50) { edges { node { institutionId clientId useCaseId } } } }`)).serviceAccountUseCaseBindings.edges.map((edge: any) => edge.node);
+    const listed = (
+      await gql.ok('hanbit-bank-admin', `{ serviceAccountUseCaseBindings(first: 50) { edges { node { institutionId clientId useCaseId } } } }`)
+    ).serviceAccountUseCaseBindings.edges.map((edge: any) => edge.node);
     expect(listed).toContainEqual({ institutionId: hanbitId, clientId: 'svc-hanbit-bank', useCaseId: useCases.approved });
     expect(listed.every((binding: any) => binding.institutionId === hanbitId)).toBe(true);
-    expect((await gql.ok('hanbit-bank-admin', `mutation { unbindServiceAccountFromUseCase(clientId: "svc-hanbit-bank") }`)).unbindServiceAccountFromUseCase).toBe(true);
+    expect(
+      (await gql.ok('hanbit-bank-admin', `mutation { unbindServiceAccountFromUseCase(clientId: "svc-hanbit-bank") }`)).unbindServiceAccountFromUseCase,
+    ).toBe(true);
     await eventually(async () => (await call(token)).error?.use_case?.reason === 'unbound', 2000);
     await bind(useCases.approved);
   });
 
   it('once enforced, a key cannot be created without a use case', async () => {
-    const response = await gql.gql('hanbit-bank-admin', `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, { input: { name: unique('no-uc') } });
+    const response = await gql.gql('hanbit-bank-admin', `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, {
+      input: { name: unique('no-uc') },
+    });
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'USE_CASE_REQUIRED' });
   });
 
   it('the use case shows its usage: requests, tokens, refusals by reason, last use', async () => {
     await gateway.usage.flush();
     await gateway.audit.writer.flush();
-    const usage = (await gql.ok('regulator', `query($id: ID!) { useCase(id: $id) { usage { requests promptTokens lastUsedAt refusalsByReason { reason count } } } }`, { id: useCases.approved })).useCase.usage;
+    const usage = (
+      await gql.ok('regulator', `query($id: ID!) { useCase(id: $id) { usage { requests promptTokens lastUsedAt refusalsByReason { reason count } } } }`, {
+        id: useCases.approved,
+      })
+    ).useCase.usage;
     expect(usage.requests).toBeGreaterThan(0);
     expect(usage.lastUsedAt).not.toBeNull();
-    expect(usage.refusalsByReason.map((entry: any) => entry.reason)).toEqual(expect.arrayContaining(['endpoint_not_allowed', 'classification_above_ceiling', 'not_approved']));
+    expect(usage.refusalsByReason.map((entry: any) => entry.reason)).toEqual(
+      expect.arrayContaining(['endpoint_not_allowed', 'classification_above_ceiling', 'not_approved']),
+    );
   });
 
   it('usage reports group by use case', async () => {
     await gateway.usage.flush();
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    const rows = (await gql.ok('hanbit-bank-analyst', `query($f: DateTime!, $t: DateTime!) { useCaseUsageReport(from: $f, to: $t) { institutionId useCaseId useCaseName requests } }`, { f: from, t: to })).useCaseUsageReport;
+    const rows = (
+      await gql.ok(
+        'hanbit-bank-analyst',
+        `query($f: DateTime!, $t: DateTime!) { useCaseUsageReport(from: $f, to: $t) { institutionId useCaseId useCaseName requests } }`,
+        { f: from, t: to },
+      )
+    ).useCaseUsageReport;
     expect(rows.every((row: any) => row.institutionId === hanbitId)).toBe(true);
     expect(rows.find((row: any) => row.useCaseId === useCases.approved)?.requests).toBeGreaterThan(0);
   });
@@ -204,7 +243,11 @@ describe('use-case enforcement at the gateway (official openai client)', () => {
   it('report-only mode serves, and the decision record says what enforcement would have done', async () => {
     await setMode('report_only');
     await eventually(() => gateway.useCases.snapshot().modes.get(hanbitId) === 'report-only');
-    for (const [key, decision] of [['submitted', 'report-only:not_approved'], ['unbound', 'report-only:unbound'], ['approved', 'allow']] as const) {
+    for (const [key, decision] of [
+      ['submitted', 'report-only:not_approved'],
+      ['unbound', 'report-only:unbound'],
+      ['approved', 'allow'],
+    ] as const) {
       const result = await call(keys[key]);
       expect(result.status).toBe(200);
       const [admitted] = await auditOf(result.requestId);

@@ -16,14 +16,22 @@ describe('use-case register migration', () => {
     await runMigrations(database.ownerUrl, before, { adminUrl: database.adminUrl });
     const sql = (text: string, params: unknown[] = []) => withPg(database.superuserUrl, async (client) => (await client.query(text, params)).rows);
 
-    const [existing] = await sql(`insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('old-bank', '옛은행', 'Old Bank', 'bank', 1000) returning id`);
+    const [existing] = await sql(
+      `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('old-bank', '옛은행', 'Old Bank', 'bank', 1000) returning id`,
+    );
     const secret = `aic_${randomBytes(32).toString('base64url')}`;
-    await sql(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'legacy', $2, $3, 'tests')`, [existing.id, secret.slice(0, 12), createHash('sha256').update(secret).digest()]);
+    await sql(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'legacy', $2, $3, 'tests')`, [
+      existing.id,
+      secret.slice(0, 12),
+      createHash('sha256').update(secret).digest(),
+    ]);
 
     expect(await runMigrations(database.ownerUrl, upTo, { adminUrl: database.adminUrl })).toEqual(['UseCaseRegister1765700000000']);
     expect(await sql(`select use_case_enforcement from institutions where id = $1`, [existing.id])).toEqual([{ use_case_enforcement: 'report-only' }]);
     expect(await sql(`select use_case_id from api_keys where tenant_id = $1`, [existing.id])).toEqual([{ use_case_id: null }]);
-    const [created] = await sql(`insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('new-bank', '새은행', 'New Bank', 'bank', 1000) returning use_case_enforcement`);
+    const [created] = await sql(
+      `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('new-bank', '새은행', 'New Bank', 'bank', 1000) returning use_case_enforcement`,
+    );
     expect(created.use_case_enforcement).toBe('enforce');
 
     expect(await revertMigrations(database.ownerUrl, upTo, 1, { adminUrl: database.adminUrl })).toEqual(['UseCaseRegister1765700000000']);

@@ -6,7 +6,12 @@ export const MeDocument = graphql(`
     me {
       username
       roles
-      institution { id slug nameKo nameEn }
+      institution {
+        id
+        slug
+        nameKo
+        nameEn
+      }
     }
   }
 `);
@@ -14,7 +19,18 @@ export const MeDocument = graphql(`
 export const InstitutionsDocument = graphql(`
   query Institutions {
     institutions(first: 100) {
-      edges { node { id slug nameKo nameEn sector status investedCapitalKrw investmentWeight } }
+      edges {
+        node {
+          id
+          slug
+          nameKo
+          nameEn
+          sector
+          status
+          investedCapitalKrw
+          investmentWeight
+        }
+      }
     }
   }
 `);
@@ -23,9 +39,25 @@ export const AuditEventsDocument = graphql(`
   query AuditEvents($first: Int, $after: String, $filter: AuditEventFilter, $newestFirst: Boolean) {
     auditEvents(first: $first, after: $after, filter: $filter, newestFirst: $newestFirst) {
       edges {
-        node { id leafIndex timestamp institutionId action resourceType resourceId outcome actor { subject username } }
+        node {
+          id
+          leafIndex
+          timestamp
+          institutionId
+          action
+          resourceType
+          resourceId
+          outcome
+          actor {
+            subject
+            username
+          }
+        }
       }
-      pageInfo { endCursor hasNextPage }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
     }
   }
 `);
@@ -34,12 +66,40 @@ export const AuditEventDocument = graphql(`
   query AuditEvent($id: ID!) {
     auditEvent(id: $id) {
       event {
-        id leafIndex timestamp institutionId requestId action resourceType resourceId outcome endpoint model httpStatus details
-        actor { subject username clientId authMethod roles }
+        id
+        leafIndex
+        timestamp
+        institutionId
+        requestId
+        action
+        resourceType
+        resourceId
+        outcome
+        endpoint
+        model
+        httpStatus
+        details
+        actor {
+          subject
+          username
+          clientId
+          authMethod
+          roles
+        }
       }
       inclusionProof {
-        leafIndex treeSize leafHash canonicalEvent proof
-        treeHead { treeSize timestamp rootHash keyId signature }
+        leafIndex
+        treeSize
+        leafHash
+        canonicalEvent
+        proof
+        treeHead {
+          treeSize
+          timestamp
+          rootHash
+          keyId
+          signature
+        }
       }
     }
   }
@@ -48,15 +108,46 @@ export const AuditEventDocument = graphql(`
 export const QuotaPoolsDocument = graphql(`
   query QuotaPools {
     quotaPools {
-      id name description headroom monthlyCostKrw
-      capacity { tokensPerMinute requestsPerMinute concurrentRequests }
-      members { institutionId weight guaranteed { tokensPerMinute requestsPerMinute concurrentRequests } }
+      id
+      name
+      description
+      headroom
+      monthlyCostKrw
+      capacity {
+        tokensPerMinute
+        requestsPerMinute
+        concurrentRequests
+      }
+      members {
+        institutionId
+        weight
+        guaranteed {
+          tokensPerMinute
+          requestsPerMinute
+          concurrentRequests
+        }
+      }
     }
     quotaStandings {
-      poolId poolName institutionId weight periodUsedTokens periodTokenBudget periodRemainingTokens
-      guaranteed { tokensPerMinute requestsPerMinute }
-      usedLastMinute { tokensPerMinute requestsPerMinute }
-      borrowingNow { tokensPerMinute requestsPerMinute }
+      poolId
+      poolName
+      institutionId
+      weight
+      periodUsedTokens
+      periodTokenBudget
+      periodRemainingTokens
+      guaranteed {
+        tokensPerMinute
+        requestsPerMinute
+      }
+      usedLastMinute {
+        tokensPerMinute
+        requestsPerMinute
+      }
+      borrowingNow {
+        tokensPerMinute
+        requestsPerMinute
+      }
     }
   }
 `);
@@ -64,43 +155,89 @@ export const QuotaPoolsDocument = graphql(`
 export const PreviewQuotaAllocationDocument = graphql(`
   query PreviewQuotaAllocation($poolId: ID, $change: QuotaPoolInput!) {
     previewQuotaAllocation(poolId: $poolId, change: $change) {
-      issues { code message field }
-      members { institutionId weight dimensions { dimension guaranteed allocated borrowed } }
+      issues {
+        code
+        message
+        field
+      }
+      members {
+        institutionId
+        weight
+        dimensions {
+          dimension
+          guaranteed
+          allocated
+          borrowed
+        }
+      }
     }
   }
 `);
 
 export const UpdateQuotaPoolDocument = graphql(`
   mutation UpdateQuotaPool($id: ID!, $input: QuotaPoolInput!) {
-    updateQuotaPool(id: $id, input: $input) { id }
+    updateQuotaPool(id: $id, input: $input) {
+      id
+    }
   }
 `);
 
 export const ApiKeysDocument = graphql(`
   query ApiKeys {
     apiKeys(first: 100) {
-      edges { node { id name keyPrefix status createdAt expiresAt revokedAt } }
+      edges {
+        node {
+          id
+          name
+          keyPrefix
+          status
+          createdAt
+          expiresAt
+          revokedAt
+        }
+      }
     }
   }
 `);
 
 export const CreateApiKeyDocument = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
-    createApiKey(input: $input) { secret apiKey { id name } }
+    createApiKey(input: $input) {
+      secret
+      apiKey {
+        id
+        name
+      }
+    }
   }
 `);
 
 export const RevokeApiKeyDocument = graphql(`
   mutation RevokeApiKey($id: ID!) {
-    revokeApiKey(id: $id) { id status }
+    revokeApiKey(id: $id) {
+      id
+      status
+    }
   }
 `);
 
 export const UsageDocument = graphql(`
   query Usage($from: DateTime!, $to: DateTime!, $after: String) {
     quotaUsageReport(from: $from, to: $to, first: 100, after: $after) {
-      edges { node { day institutionId model requests successfulRequests totalTokens } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          day
+          institutionId
+          model
+          requests
+          successfulRequests
+          totalTokens
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -108,7 +245,21 @@ export const UsageDocument = graphql(`
 export const IsolationRunsDocument = graphql(`
   query IsolationRuns {
     isolationRuns(first: 20) {
-      edges { node { id status trigger startedAt finishedAt reportSha256 summary { pass warning fail } } }
+      edges {
+        node {
+          id
+          status
+          trigger
+          startedAt
+          finishedAt
+          reportSha256
+          summary {
+            pass
+            warning
+            fail
+          }
+        }
+      }
     }
   }
 `);
@@ -116,8 +267,19 @@ export const IsolationRunsDocument = graphql(`
 export const MyIsolationEvidenceDocument = graphql(`
   query MyIsolationEvidence {
     myIsolationEvidence {
-      institutionSlug runId status finishedAt reportSha256 signingKeyId
-      checks { id title concern status summary }
+      institutionSlug
+      runId
+      status
+      finishedAt
+      reportSha256
+      signingKeyId
+      checks {
+        id
+        title
+        concern
+        status
+        summary
+      }
       documentJson
     }
   }

@@ -139,14 +139,16 @@ export const en: Record<MessageKey, string> = {
   'myIsolation.none': 'No signed isolation report names our institution yet.',
   'myIsolation.run': 'Verification run {runId} · {finishedAt} · report status {status}',
   'myIsolation.signature': 'SHA-256 of the whole report {sha} (signing key {keyId})',
-  'myIsolation.note': 'This extract is not itself signed: the supervisor takes the whole signed report, verifies its signature, and checks that its SHA-256 and each check here match. Other institutions’ names and ids are redacted.',
+  'myIsolation.note':
+    'This extract is not itself signed: the supervisor takes the whole signed report, verifies its signature, and checks that its SHA-256 and each check here match. Other institutions’ names and ids are redacted.',
   'myIsolation.check': 'Check',
   'myIsolation.concern': 'Concern',
   'myIsolation.status': 'Result',
   'myIsolation.summary': 'Summary',
   'myIsolation.download': 'Download evidence for the supervisor (JSON)',
   'isolation.verifyTitle': 'Verify report signatures in the browser',
-  'isolation.verifyIntro': 'Downloads the signed report and checks, in this browser, the SHA-256 of its RFC 8785 canonical JSON and its Ed25519 signature against the pinned public key.',
+  'isolation.verifyIntro':
+    'Downloads the signed report and checks, in this browser, the SHA-256 of its RFC 8785 canonical JSON and its Ed25519 signature against the pinned public key.',
   'isolation.verifyColumn': 'Signature',
   'isolation.verifyRun': 'Verify: {id}',
   'isolation.verified': 'Verified (SHA-256 {sha})',
@@ -157,7 +159,8 @@ export const en: Record<MessageKey, string> = {
   'isolation.check.signature': 'Ed25519 signature does not verify',
   'nav.auditExport': 'Audit evidence export',
   'auditExport.title': 'Export an audit evidence bundle',
-  'auditExport.intro': 'Downloads the audit events of the chosen period with the signed tree heads and proofs as a bundle (tar). Verify the bundle offline against the pinned public key with the command below.',
+  'auditExport.intro':
+    'Downloads the audit events of the chosen period with the signed tree heads and proofs as a bundle (tar). Verify the bundle offline against the pinned public key with the command below.',
   'auditExport.from': 'From',
   'auditExport.to': 'To',
   'auditExport.download': 'Download bundle (tar)',

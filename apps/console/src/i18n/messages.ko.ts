@@ -138,7 +138,8 @@ export const ko = {
   'myIsolation.none': '아직 우리 기관을 포함한 서명된 격리 검증 보고서가 없습니다.',
   'myIsolation.run': '검증 실행 {runId} · {finishedAt} · 보고서 상태 {status}',
   'myIsolation.signature': '보고서 전체의 SHA-256 {sha} (서명 키 {keyId})',
-  'myIsolation.note': '이 발췌본 자체는 서명되지 않습니다. 감독기관은 서명된 전체 보고서를 받아 서명을 검증하고, SHA-256과 각 점검 결과가 일치하는지 확인합니다. 다른 기관의 이름과 식별자는 가려져 있습니다.',
+  'myIsolation.note':
+    '이 발췌본 자체는 서명되지 않습니다. 감독기관은 서명된 전체 보고서를 받아 서명을 검증하고, SHA-256과 각 점검 결과가 일치하는지 확인합니다. 다른 기관의 이름과 식별자는 가려져 있습니다.',
   'myIsolation.check': '점검',
   'myIsolation.concern': '관련 사항',
   'myIsolation.status': '결과',
@@ -156,7 +157,8 @@ export const ko = {
   'isolation.check.signature': 'Ed25519 서명이 검증되지 않음',
   'nav.auditExport': '감사 증거 내보내기',
   'auditExport.title': '감사 증거 묶음 내보내기',
-  'auditExport.intro': '선택한 기간의 감사 이벤트, 서명된 트리 헤드와 증명을 묶음(tar)으로 내려받습니다. 묶음은 아래 명령으로 고정한 공개키에 대해 오프라인에서 검증합니다.',
+  'auditExport.intro':
+    '선택한 기간의 감사 이벤트, 서명된 트리 헤드와 증명을 묶음(tar)으로 내려받습니다. 묶음은 아래 명령으로 고정한 공개키에 대해 오프라인에서 검증합니다.',
   'auditExport.from': '시작일',
   'auditExport.to': '종료일',
   'auditExport.download': '묶음 내려받기 (tar)',

@@ -52,7 +52,11 @@ export function ApiKeysPage() {
         </label>
         <button type="submit">{t('apiKeys.create')}</button>
       </form>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {secret && (
         <div className="secret" role="status">
           <p>{t('apiKeys.secretOnce')}</p>
@@ -62,7 +66,12 @@ export function ApiKeysPage() {
           </label>
           <button
             type="button"
-            onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false))}
+            onClick={() =>
+              void navigator.clipboard?.writeText(secret).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
           >
             {copied ? t('common.copied') : t('common.copy')}
           </button>
@@ -77,14 +86,18 @@ export function ApiKeysPage() {
                 <th scope="col">{t('apiKeys.prefix')}</th>
                 <th scope="col">{t('apiKeys.status')}</th>
                 <th scope="col">{t('apiKeys.created')}</th>
-                <th scope="col"><span className="visually-hidden">{t('apiKeys.revoke')}</span></th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('apiKeys.revoke')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.apiKeys.edges.map(({ node }) => (
                 <tr key={node.id} data-testid={`api-key-${node.name}`}>
                   <td>{node.name}</td>
-                  <td><code>{node.keyPrefix}</code></td>
+                  <td>
+                    <code>{node.keyPrefix}</code>
+                  </td>
                   <td>{t(`apiKeys.status.${node.status}`)}</td>
                   <td>{formatDateTime(node.createdAt, locale)}</td>
                   <td>

@@ -17,20 +17,33 @@ export function AuditEventPage({ id }: { id: string }) {
   const query = useQuery(() => request(AuditEventDocument, { id }), id);
   return (
     <section aria-labelledby="event-title">
-      <p><Link to="/audit">{t('common.back')}</Link></p>
+      <p>
+        <Link to="/audit">{t('common.back')}</Link>
+      </p>
       <h1 id="event-title">{t('audit.event')}</h1>
       <QueryView query={query}>
         {({ auditEvent: { event, inclusionProof } }) => (
           <>
             <dl className="facts">
-              <dt>ID</dt><dd>{event.id}</dd>
-              <dt>{t('audit.time')}</dt><dd>{formatDateTime(event.timestamp, locale)}</dd>
-              <dt>{t('audit.action')}</dt><dd>{event.action}</dd>
-              <dt>{t('audit.actor')}</dt><dd>{event.actor.username ?? event.actor.subject}</dd>
-              <dt>{t('audit.institution')}</dt><dd>{names(event.institutionId)}</dd>
-              <dt>{t('audit.resource')}</dt><dd>{event.resourceType}{event.resourceId ? ` / ${event.resourceId}` : ''}</dd>
-              <dt>{t('audit.outcome')}</dt><dd>{t(`audit.outcome.${event.outcome}`)}</dd>
-              <dt>{t('audit.leafIndex')}</dt><dd>{event.leafIndex ?? '—'}</dd>
+              <dt>ID</dt>
+              <dd>{event.id}</dd>
+              <dt>{t('audit.time')}</dt>
+              <dd>{formatDateTime(event.timestamp, locale)}</dd>
+              <dt>{t('audit.action')}</dt>
+              <dd>{event.action}</dd>
+              <dt>{t('audit.actor')}</dt>
+              <dd>{event.actor.username ?? event.actor.subject}</dd>
+              <dt>{t('audit.institution')}</dt>
+              <dd>{names(event.institutionId)}</dd>
+              <dt>{t('audit.resource')}</dt>
+              <dd>
+                {event.resourceType}
+                {event.resourceId ? ` / ${event.resourceId}` : ''}
+              </dd>
+              <dt>{t('audit.outcome')}</dt>
+              <dd>{t(`audit.outcome.${event.outcome}`)}</dd>
+              <dt>{t('audit.leafIndex')}</dt>
+              <dd>{event.leafIndex ?? '—'}</dd>
             </dl>
             <h2>{t('audit.details')}</h2>
             <pre className="details">{JSON.stringify(JSON.parse(event.details), null, 2)}</pre>
@@ -77,7 +90,15 @@ function VerificationPanel({ eventId, proof }: { eventId: string; proof: Inclusi
       <p>{t('verify.intro')}</p>
       <label>
         {t('verify.pinnedKey')}
-        <textarea name="pinned-key" rows={4} value={keyText} onChange={(e) => { setKeyText(e.target.value); setPinned(null); }} />
+        <textarea
+          name="pinned-key"
+          rows={4}
+          value={keyText}
+          onChange={(e) => {
+            setKeyText(e.target.value);
+            setPinned(null);
+          }}
+        />
       </label>
       <label>
         {t('verify.keyFile')}
@@ -95,14 +116,20 @@ function VerificationPanel({ eventId, proof }: { eventId: string; proof: Inclusi
         />
       </label>
       <div className="actions">
-        <button type="button" onClick={() => void pin(keyText)}>{t('verify.pin')}</button>
+        <button type="button" onClick={() => void pin(keyText)}>
+          {t('verify.pin')}
+        </button>
         <button type="button" onClick={() => void verify()} disabled={!proof || running || !keyText.trim()}>
           {running ? t('verify.running') : t('verify.run')}
         </button>
       </div>
       {pinned && <p className="key-id">{t('verify.pinnedKeyId', { keyId: pinned.keyId })}</p>}
       {!keyText.trim() && <p>{t('verify.noKey')}</p>}
-      {keyError && <p role="alert" className="error">{t('verify.badKey', { reason: keyError })}</p>}
+      {keyError && (
+        <p role="alert" className="error">
+          {t('verify.badKey', { reason: keyError })}
+        </p>
+      )}
       {!proof && <p role="status">{t('audit.noProof')}</p>}
       <div role="status" aria-live="polite" data-testid="verification-result">
         {result?.ok && <p className="verified">✔ {t('verify.verified', { treeSize: result.treeSize })}</p>}

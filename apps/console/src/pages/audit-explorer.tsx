@@ -36,10 +36,7 @@ export function AuditExplorer() {
   const { nameOf: names, all: institutions } = useInstitutionNames();
   const after = location.search.get('after');
   const filter = filterFromUrl(location.search);
-  const query = useQuery(
-    () => request(AuditEventsDocument, { first: AUDIT_PAGE_SIZE, after, filter, newestFirst: true }),
-    location.search.toString(),
-  );
+  const query = useQuery(() => request(AuditEventsDocument, { first: AUDIT_PAGE_SIZE, after, filter, newestFirst: true }), location.search.toString());
   const [draft, setDraft] = useState(() => Object.fromEntries(FILTER_FIELDS.map((f) => [f, location.search.get(f) ?? ''])));
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -69,7 +66,9 @@ export function AuditExplorer() {
           <select name="outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value })}>
             <option value="">{t('common.all')}</option>
             {OUTCOMES.map((o) => (
-              <option key={o} value={o}>{t(`audit.outcome.${o}`)}</option>
+              <option key={o} value={o}>
+                {t(`audit.outcome.${o}`)}
+              </option>
             ))}
           </select>
         </label>
@@ -79,7 +78,9 @@ export function AuditExplorer() {
             <select name="institutionId" value={draft.institutionId} onChange={(e) => setDraft({ ...draft, institutionId: e.target.value })}>
               <option value="">{t('common.all')}</option>
               {institutions.map((i) => (
-                <option key={i.id} value={i.id}>{i.name}</option>
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
               ))}
             </select>
           </label>
@@ -87,14 +88,22 @@ export function AuditExplorer() {
         {field('from', t('audit.from'), 'datetime-local')}
         {field('to', t('audit.to'), 'datetime-local')}
         <button type="submit">{t('common.apply')}</button>
-        <button type="button" onClick={() => { setDraft(Object.fromEntries(FILTER_FIELDS.map((f) => [f, '']))); navigate('/audit'); }}>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(Object.fromEntries(FILTER_FIELDS.map((f) => [f, ''])));
+            navigate('/audit');
+          }}
+        >
           {t('common.reset')}
         </button>
       </form>
       <QueryView query={query}>
         {(data) => (
           <>
-            <p role="status" data-testid="audit-count">{t('audit.count', { count: data.auditEvents.edges.length })}</p>
+            <p role="status" data-testid="audit-count">
+              {t('audit.count', { count: data.auditEvents.edges.length })}
+            </p>
             <table data-testid="audit-table">
               <thead>
                 <tr>
@@ -109,7 +118,9 @@ export function AuditExplorer() {
               <tbody>
                 {data.auditEvents.edges.map(({ node }) => (
                   <tr key={node.id}>
-                    <td><Link to={`/audit/${node.id}`}>{formatDateTime(node.timestamp, locale)}</Link></td>
+                    <td>
+                      <Link to={`/audit/${node.id}`}>{formatDateTime(node.timestamp, locale)}</Link>
+                    </td>
                     <td>{node.action}</td>
                     <td>{node.actor.username ?? node.actor.subject}</td>
                     <td>{names(node.institutionId)}</td>

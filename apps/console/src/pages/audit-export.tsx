@@ -48,10 +48,20 @@ export function AuditExportPage() {
       <button type="button" onClick={() => void download()} disabled={state.running}>
         {state.running ? t('auditExport.downloading') : t('auditExport.download')}
       </button>
-      {state.done && <p role="status" data-testid="audit-export-done">{t('auditExport.done', state.done)}</p>}
-      {state.error && <p role="alert" className="error">{t('app.error', { message: state.error })}</p>}
+      {state.done && (
+        <p role="status" data-testid="audit-export-done">
+          {t('auditExport.done', state.done)}
+        </p>
+      )}
+      {state.error && (
+        <p role="alert" className="error">
+          {t('app.error', { message: state.error })}
+        </p>
+      )}
       <h2>{t('auditExport.command')}</h2>
-      <pre><code data-testid="audit-export-command">{VERIFY_COMMAND}</code></pre>
+      <pre>
+        <code data-testid="audit-export-command">{VERIFY_COMMAND}</code>
+      </pre>
     </section>
   );
 }

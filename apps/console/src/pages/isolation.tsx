@@ -42,7 +42,11 @@ export function IsolationPage() {
           <textarea name="pinned-key" rows={4} value={keyText} onChange={(e) => setKeyText(e.target.value)} />
         </label>
         {!keyText.trim() && <p>{t('verify.noKey')}</p>}
-        {keyError && <p role="alert" className="error">{t('verify.badKey', { reason: keyError })}</p>}
+        {keyError && (
+          <p role="alert" className="error">
+            {t('verify.badKey', { reason: keyError })}
+          </p>
+        )}
       </section>
       <QueryView query={query}>
         {(data) =>
@@ -67,16 +71,27 @@ export function IsolationPage() {
                       <td>{formatDateTime(run.startedAt, locale)}</td>
                       <td>{run.status}</td>
                       <td>{run.summary ? t('isolation.summary', { ...run.summary }) : '—'}</td>
-                      <td><code>{run.reportSha256?.slice(0, 16) ?? '—'}</code></td>
+                      <td>
+                        <code>{run.reportSha256?.slice(0, 16) ?? '—'}</code>
+                      </td>
                       <td data-testid={`isolation-verify-${run.id}`} aria-live="polite">
                         {run.reportSha256 && (
-                          <button type="button" onClick={() => void verify(run.id)} disabled={!keyText.trim() || result === 'running'} aria-label={t('isolation.verifyRun', { id: run.id })}>
+                          <button
+                            type="button"
+                            onClick={() => void verify(run.id)}
+                            disabled={!keyText.trim() || result === 'running'}
+                            aria-label={t('isolation.verifyRun', { id: run.id })}
+                          >
                             {t('verify.run')}
                           </button>
                         )}
-                        {result && result !== 'running' && result.ok && <p className="verified">✔ {t('isolation.verified', { sha: result.sha256.slice(0, 16) })}</p>}
+                        {result && result !== 'running' && result.ok && (
+                          <p className="verified">✔ {t('isolation.verified', { sha: result.sha256.slice(0, 16) })}</p>
+                        )}
                         {result && result !== 'running' && !result.ok && (
-                          <p className="failed" data-check={result.check}>✘ {t('isolation.failed', { check: t(`isolation.check.${result.check}`) })} — {result.detail}</p>
+                          <p className="failed" data-check={result.check}>
+                            ✘ {t('isolation.failed', { check: t(`isolation.check.${result.check}`) })} — {result.detail}
+                          </p>
                         )}
                       </td>
                     </tr>

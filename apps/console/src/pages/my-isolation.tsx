@@ -28,7 +28,9 @@ export function MyIsolationPage() {
             <p data-testid="my-isolation-none">{t('myIsolation.none')}</p>
           ) : (
             <>
-              <p data-testid="my-isolation-run">{t('myIsolation.run', { runId: evidence.runId, finishedAt: formatDateTime(evidence.finishedAt, locale), status: evidence.status })}</p>
+              <p data-testid="my-isolation-run">
+                {t('myIsolation.run', { runId: evidence.runId, finishedAt: formatDateTime(evidence.finishedAt, locale), status: evidence.status })}
+              </p>
               <p>{t('myIsolation.signature', { sha: evidence.reportSha256, keyId: evidence.signingKeyId })}</p>
               <p>{t('myIsolation.note')}</p>
               <button type="button" onClick={() => download(`isolation-evidence-${evidence.institutionSlug}-${evidence.runId}.json`, evidence.documentJson)}>
@@ -46,7 +48,9 @@ export function MyIsolationPage() {
                 <tbody>
                   {evidence.checks.map((check) => (
                     <tr key={check.id} data-testid={`my-isolation-check-${check.id}`}>
-                      <td><code>{check.id}</code> {check.title}</td>
+                      <td>
+                        <code>{check.id}</code> {check.title}
+                      </td>
                       <td>{check.concern}</td>
                       <td>{check.status}</td>
                       <td>{check.summary}</td>

@@ -60,8 +60,8 @@ function PoolCard({ pool, standings, editable, onSaved }: { pool: Pool; standing
       <h2 id={headingId}>{pool.name}</h2>
       <p>{pool.description}</p>
       <p>
-        {t('quota.tokensPerMinute')}: <span data-testid="pool-tpm">{formatNumber(pool.capacity.tokensPerMinute, locale)}</span> ·{' '}
-        {t('quota.headroom')}: {formatPercent(pool.headroom, locale)} · {t('quota.monthlyCost')}: {formatKrw(pool.monthlyCostKrw, locale)}
+        {t('quota.tokensPerMinute')}: <span data-testid="pool-tpm">{formatNumber(pool.capacity.tokensPerMinute, locale)}</span> · {t('quota.headroom')}:{' '}
+        {formatPercent(pool.headroom, locale)} · {t('quota.monthlyCost')}: {formatKrw(pool.monthlyCostKrw, locale)}
       </p>
       {namesReady && <Chart option={option} label={t('quota.chart', { pool: pool.name })} testId="pool-chart" />}
       <table>
@@ -77,7 +77,9 @@ function PoolCard({ pool, standings, editable, onSaved }: { pool: Pool; standing
             <tr key={m.institutionId}>
               <td>{names(m.institutionId)}</td>
               <td className="number">{formatPercent(m.weight, locale)}</td>
-              <td className="number" data-testid="member-guaranteed">{formatNumber(m.guaranteed.tokensPerMinute, locale)}</td>
+              <td className="number" data-testid="member-guaranteed">
+                {formatNumber(m.guaranteed.tokensPerMinute, locale)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -142,7 +144,11 @@ function PoolEditor({ pool, onSaved }: { pool: Pool; onSaved(): void }) {
       {preview && (
         <div data-testid="allocation-preview">
           <h4>{t('quota.previewTitle')}</h4>
-          {preview.issues.length > 0 && <p role="alert" className="error">{t('quota.issues', { issues: preview.issues.map((i) => i.message).join('; ') })}</p>}
+          {preview.issues.length > 0 && (
+            <p role="alert" className="error">
+              {t('quota.issues', { issues: preview.issues.map((i) => i.message).join('; ') })}
+            </p>
+          )}
           <table>
             <thead>
               <tr>
@@ -161,11 +167,19 @@ function PoolEditor({ pool, onSaved }: { pool: Pool; onSaved(): void }) {
               ))}
             </tbody>
           </table>
-          <button type="button" onClick={() => void save()} disabled={preview.issues.length > 0}>{t('common.save')}</button>
-          <button type="button" onClick={() => setPreview(null)}>{t('common.cancel')}</button>
+          <button type="button" onClick={() => void save()} disabled={preview.issues.length > 0}>
+            {t('common.save')}
+          </button>
+          <button type="button" onClick={() => setPreview(null)}>
+            {t('common.cancel')}
+          </button>
         </div>
       )}
-      {message && <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>{message.text}</p>}
+      {message && (
+        <p role={message.error ? 'alert' : 'status'} className={message.error ? 'error' : 'ok'}>
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }

@@ -21,12 +21,7 @@ function assertSize(value: number, what: string): void {
 }
 
 /** The root an inclusion proof leads to; throws ProofShapeError when the proof has the wrong shape. */
-export async function rootFromInclusionProof(
-  leafIndex: number,
-  treeSize: number,
-  leaf: Uint8Array,
-  proof: readonly Uint8Array[],
-): Promise<Uint8Array> {
+export async function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf: Uint8Array, proof: readonly Uint8Array[]): Promise<Uint8Array> {
   assertSize(leafIndex, 'leafIndex');
   assertSize(treeSize, 'treeSize');
   if (leafIndex >= treeSize) throw new ProofShapeError(`leaf ${leafIndex} is not in a tree of size ${treeSize}`);

@@ -15,14 +15,7 @@ export interface InclusionProofData {
 }
 
 /** The checks, in the order they run; the UI names the one that failed. */
-export type VerificationCheck =
-  | 'canonical-event'
-  | 'leaf-hash'
-  | 'proof-shape'
-  | 'root-hash'
-  | 'tree-size'
-  | 'key-id'
-  | 'signature';
+export type VerificationCheck = 'canonical-event' | 'leaf-hash' | 'proof-shape' | 'root-hash' | 'tree-size' | 'key-id' | 'signature';
 
 export type VerificationResult = { ok: true; treeSize: number } | { ok: false; check: VerificationCheck; detail: string };
 

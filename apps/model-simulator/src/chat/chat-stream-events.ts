@@ -15,8 +15,7 @@ export function chatStreamEvents(plan: ChatCompletionPlan, includeUsage: boolean
     `data: {"id":${JSON.stringify(plan.id)},"object":"chat.completion.chunk","created":${plan.created},` +
     `"model":${JSON.stringify(plan.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":`;
   const tail = includeUsage ? ',"usage":null}\n\n' : '}\n\n';
-  const choice = (delta: string, finishReason: string): string =>
-    `[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]`;
+  const choice = (delta: string, finishReason: string): string => `[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]`;
 
   const events = new Array<string>(plan.pieces.length + (includeUsage ? 4 : 3));
   let next = 0;

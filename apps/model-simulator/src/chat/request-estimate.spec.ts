@@ -22,7 +22,10 @@ const PART = fc.oneof(
 );
 const TOOL_CALL = fc.record({ id: fc.string({ maxLength: 8 }), type: fc.constant('function'), function: fc.record({ name: TEXT, arguments: TEXT }) });
 const MESSAGE = fc.oneof(
-  fc.record({ role: fc.constantFrom('system', 'developer', 'user', 'tool'), content: fc.oneof(TEXT, fc.array(PART, { maxLength: 4 })) }, { requiredKeys: ['role', 'content'] }),
+  fc.record(
+    { role: fc.constantFrom('system', 'developer', 'user', 'tool'), content: fc.oneof(TEXT, fc.array(PART, { maxLength: 4 })) },
+    { requiredKeys: ['role', 'content'] },
+  ),
   fc.record({ role: fc.constant('user'), content: TEXT, name: TEXT }),
   fc.record({ role: fc.constant('assistant'), content: fc.constant(null), tool_calls: fc.array(TOOL_CALL, { maxLength: 3 }) }),
 );
@@ -41,10 +44,16 @@ describe('the gateway estimate bounds the simulator count', () => {
 
   it('for embeddings inputs', () => {
     fc.assert(
-      fc.property(fc.array(TEXT.filter((text) => text.length > 0), { minLength: 1, maxLength: 5 }), (input) => {
-        const body = { model: 'm', input };
-        expect(estimateEmbeddingsRequest(body).promptTokens).toBeGreaterThanOrEqual(parseEmbeddingRequest(body, null).promptTokens);
-      }),
+      fc.property(
+        fc.array(
+          TEXT.filter((text) => text.length > 0),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (input) => {
+          const body = { model: 'm', input };
+          expect(estimateEmbeddingsRequest(body).promptTokens).toBeGreaterThanOrEqual(parseEmbeddingRequest(body, null).promptTokens);
+        },
+      ),
     );
   });
 

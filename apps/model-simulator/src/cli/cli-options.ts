@@ -30,11 +30,29 @@ export const CLI_OPTIONS: readonly OptionSpec[] = [
   { key: 'errorRate', flag: 'error-rate', env: 'MODEL_SIM_ERROR_RATE', kind: 'number', help: 'probability 0..1 of an injected error' },
   { key: 'errorStatus', flag: 'error-status', env: 'MODEL_SIM_ERROR_STATUS', kind: 'integer', help: 'HTTP status of injected errors' },
   { key: 'stallRate', flag: 'stall-rate', env: 'MODEL_SIM_STALL_RATE', kind: 'number', help: 'probability 0..1 of an injected stall' },
-  { key: 'stallAfterChunks', flag: 'stall-after-chunks', env: 'MODEL_SIM_STALL_AFTER_CHUNKS', kind: 'integer', help: 'events sent before a stall, 0 = before headers' },
+  {
+    key: 'stallAfterChunks',
+    flag: 'stall-after-chunks',
+    env: 'MODEL_SIM_STALL_AFTER_CHUNKS',
+    kind: 'integer',
+    help: 'events sent before a stall, 0 = before headers',
+  },
   { key: 'apiKey', flag: 'api-key', env: 'MODEL_SIM_API_KEY', kind: 'optional-string', help: 'expected API key; empty = no authentication' },
-  { key: 'recordLastRequest', flag: 'record-last-request', env: 'MODEL_SIM_RECORD_LAST_REQUEST', kind: 'boolean', help: 'true: serve the last inference request at GET /_sim/last-request, for tests (default false)' },
+  {
+    key: 'recordLastRequest',
+    flag: 'record-last-request',
+    env: 'MODEL_SIM_RECORD_LAST_REQUEST',
+    kind: 'boolean',
+    help: 'true: serve the last inference request at GET /_sim/last-request, for tests (default false)',
+  },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'MODEL_SIM_MAX_BODY_BYTES', kind: 'integer', help: 'largest accepted request body (default 10485760)' },
-  { key: 'shutdownGraceMs', flag: 'shutdown-grace-ms', env: 'MODEL_SIM_SHUTDOWN_GRACE_MS', kind: 'integer', help: 'time in-flight requests get on SIGTERM (default 5000)' },
+  {
+    key: 'shutdownGraceMs',
+    flag: 'shutdown-grace-ms',
+    env: 'MODEL_SIM_SHUTDOWN_GRACE_MS',
+    kind: 'integer',
+    help: 'time in-flight requests get on SIGTERM (default 5000)',
+  },
 ];
 
 export const CLI_DEFAULT_PORT = 18090;
@@ -121,7 +139,10 @@ function convert(spec: OptionSpec, raw: string, source: string): unknown {
       if (raw === 'false' || raw === '0' || raw === '') return false;
       throw new CliUsageError(`${source} must be true or false, got ${JSON.stringify(raw)}`);
     case 'list':
-      return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0);
     case 'integer':
     case 'number': {
       const value = raw.length === 0 ? Number.NaN : Number(raw);

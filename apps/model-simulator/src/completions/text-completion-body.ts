@@ -19,11 +19,9 @@ export function textCompletionBody(plan: ChatCompletionPlan): string {
  */
 export function textCompletionStreamEvents(plan: ChatCompletionPlan, includeUsage: boolean): string[] {
   const head =
-    `data: {"id":${JSON.stringify(plan.id)},"object":"text_completion","created":${plan.created},` +
-    `"model":${JSON.stringify(plan.model)},"choices":`;
+    `data: {"id":${JSON.stringify(plan.id)},"object":"text_completion","created":${plan.created},` + `"model":${JSON.stringify(plan.model)},"choices":`;
   const tail = includeUsage ? ',"usage":null}\n\n' : '}\n\n';
-  const choice = (text: string, finishReason: string): string =>
-    `[{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":${finishReason}}]`;
+  const choice = (text: string, finishReason: string): string => `[{"index":0,"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":${finishReason}}]`;
   const events: string[] = [head + choice('', 'null') + tail];
   for (const piece of plan.pieces) events.push(head + choice(piece, 'null') + tail);
   events.push(head + choice('', `"${plan.finishReason}"`) + tail);

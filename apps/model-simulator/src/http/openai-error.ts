@@ -25,31 +25,15 @@ export function missingParameter(param: string): OpenAiError {
 }
 
 export function invalidType(param: string, expected: string, value: unknown): OpenAiError {
-  return invalidRequest(
-    `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`,
-    param,
-    'invalid_type',
-  );
+  return invalidRequest(`Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`, param, 'invalid_type');
 }
 
 export function modelNotFound(model: string): OpenAiError {
-  return new OpenAiError(
-    404,
-    `The model \`${model}\` does not exist or you do not have access to it.`,
-    'invalid_request_error',
-    null,
-    'model_not_found',
-  );
+  return new OpenAiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
 }
 
 export function deploymentNotFound(deployment: string): OpenAiError {
-  return new OpenAiError(
-    404,
-    `The API deployment \`${deployment}\` for this resource does not exist.`,
-    'invalid_request_error',
-    null,
-    'DeploymentNotFound',
-  );
+  return new OpenAiError(404, `The API deployment \`${deployment}\` for this resource does not exist.`, 'invalid_request_error', null, 'DeploymentNotFound');
 }
 
 export function invalidApiKey(provided: string | null): OpenAiError {

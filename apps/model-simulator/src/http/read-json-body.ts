@@ -51,9 +51,7 @@ function parseObject(bytes: Buffer): JsonObject {
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw invalidRequest(
-      `We could not parse the JSON body of your request. The API expects a JSON payload (${(error as Error).message}).`,
-    );
+    throw invalidRequest(`We could not parse the JSON body of your request. The API expects a JSON payload (${(error as Error).message}).`);
   }
   if (!isJsonObject(parsed)) throw invalidRequest('The request body must be a JSON object.');
   return parsed;

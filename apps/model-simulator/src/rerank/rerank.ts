@@ -75,5 +75,12 @@ export function scoreBody(request: ScoreRequest, id: string): string {
     const { low } = new StableHasher().text(request.model).text(first).text(second).digest();
     return { index, object: 'score', score: low / 0x1_0000_0000 };
   });
-  return JSON.stringify({ id, object: 'list', created: Math.floor(Date.now() / 1000), model: request.model, data, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+  return JSON.stringify({
+    id,
+    object: 'list',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    data,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  });
 }

@@ -36,13 +36,26 @@ export function parseResponsesRequest(body: JsonObject): ChatCompletionRequest {
 function responseObject(plan: ChatCompletionPlan, status: 'in_progress' | 'completed' | 'incomplete', withOutput: boolean): Record<string, unknown> {
   const text = plan.pieces.join('');
   return {
-    id: plan.id, object: 'response', created_at: plan.created, status, model: plan.model,
+    id: plan.id,
+    object: 'response',
+    created_at: plan.created,
+    status,
+    model: plan.model,
     incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     output: withOutput ? [outputItem(plan, text, 'completed')] : [],
     usage: withOutput
-      ? { input_tokens: plan.usage.prompt_tokens, output_tokens: plan.usage.completion_tokens, total_tokens: plan.usage.total_tokens, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } }
+      ? {
+          input_tokens: plan.usage.prompt_tokens,
+          output_tokens: plan.usage.completion_tokens,
+          total_tokens: plan.usage.total_tokens,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens_details: { reasoning_tokens: 0 },
+        }
       : null,
-    error: null, tools: [], parallel_tool_calls: true, text: { format: { type: 'text' } },
+    error: null,
+    tools: [],
+    parallel_tool_calls: true,
+    text: { format: { type: 'text' } },
   };
 }
 
@@ -74,7 +87,8 @@ export function responsesStreamEvents(plan: ChatCompletionPlan): string[] {
       event('response.output_item.added', { output_index: 0, item: outputItem(plan, '', 'in_progress') }) +
       event('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: textPart('') }),
   ];
-  for (const piece of plan.pieces) events.push(event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: piece, logprobs: [] }));
+  for (const piece of plan.pieces)
+    events.push(event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: piece, logprobs: [] }));
   const status = finalStatus(plan);
   events.push(
     event('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text, logprobs: [] }) +

@@ -49,11 +49,7 @@ function serveEmbeddings(exchange: InferenceExchange, embedding: EmbeddingReques
   requireKnownModel(embedding.model, settings);
   const dimension = embedding.dimensions ?? settings.embeddingDimension;
   if (dimension > settings.embeddingDimension) {
-    throw invalidRequest(
-      `Invalid 'dimensions': ${dimension} exceeds the model's ${settings.embeddingDimension} dimensions.`,
-      'dimensions',
-      'invalid_value',
-    );
+    throw invalidRequest(`Invalid 'dimensions': ${dimension} exceeds the model's ${settings.embeddingDimension} dimensions.`, 'dimensions', 'invalid_value');
   }
   if (injectFailure(exchange, overrides, settings)) return;
   const reported = settings.reportedUsage;
@@ -74,10 +70,19 @@ function serveScore(exchange: InferenceExchange, score: ScoreRequest, overrides:
 }
 
 /** A chat completion, or (`legacy`) a legacy text completion planned the same way. */
-function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, overrides: RequestOverrides, settings: SimulatorSettings, legacy?: 'cmpl' | 'resp'): void {
+function serveChat(
+  exchange: InferenceExchange,
+  chat: ChatCompletionRequest,
+  overrides: RequestOverrides,
+  settings: SimulatorSettings,
+  legacy?: 'cmpl' | 'resp',
+): void {
   requireKnownModel(chat.model, settings);
   if (injectFailure(exchange, overrides, settings)) return;
-  const plan = withReportedUsage(planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `${legacy ?? 'chatcmpl'}-${exchange.requestId}`), settings);
+  const plan = withReportedUsage(
+    planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `${legacy ?? 'chatcmpl'}-${exchange.requestId}`),
+    settings,
+  );
   const timing: DeliveryTiming = {
     ttftMs: overrides.ttftMs ?? settings.ttftMs,
     interTokenMs: overrides.interTokenMs ?? settings.interTokenMs,
@@ -97,7 +102,11 @@ function serveChat(exchange: InferenceExchange, chat: ChatCompletionRequest, ove
 function withReportedUsage(plan: ChatCompletionPlan, settings: SimulatorSettings): ChatCompletionPlan {
   const reported = settings.reportedUsage;
   if (!reported) return plan;
-  const usage = { prompt_tokens: reported.promptTokens, completion_tokens: reported.completionTokens, total_tokens: reported.promptTokens + reported.completionTokens };
+  const usage = {
+    prompt_tokens: reported.promptTokens,
+    completion_tokens: reported.completionTokens,
+    total_tokens: reported.promptTokens + reported.completionTokens,
+  };
   return { ...plan, usage };
 }
 
@@ -136,12 +145,7 @@ function requireKnownModel(model: string, settings: SimulatorSettings): void {
 
 /** Answers with an injected error when the request asks for one or the error rate says so. */
 function injectFailure(exchange: InferenceExchange, overrides: RequestOverrides, settings: SimulatorSettings): boolean {
-  const status =
-    overrides.fail !== undefined
-      ? overrides.fail
-      : settings.errorRate > 0 && Math.random() < settings.errorRate
-        ? settings.errorStatus
-        : null;
+  const status = overrides.fail !== undefined ? overrides.fail : settings.errorRate > 0 && Math.random() < settings.errorRate ? settings.errorStatus : null;
   if (status === null) return false;
   exchange.sendError(injectedFailure(status), 'failedInjected');
   return true;

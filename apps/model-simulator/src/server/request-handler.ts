@@ -31,7 +31,14 @@ export interface RequestHandlerContext {
 export function createRequestHandler(context: RequestHandlerContext): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const route = resolveRoute(request.method ?? 'GET', request.url ?? '/');
-    if (route.kind === 'chat' || route.kind === 'embeddings' || route.kind === 'completions' || route.kind === 'rerank' || route.kind === 'responses' || route.kind === 'score') {
+    if (
+      route.kind === 'chat' ||
+      route.kind === 'embeddings' ||
+      route.kind === 'completions' ||
+      route.kind === 'rerank' ||
+      route.kind === 'responses' ||
+      route.kind === 'score'
+    ) {
       const exchange = new InferenceExchange(response, context.ids.next(), context.stats, context.active);
       handleInference(context, route, request, exchange).catch((error: unknown) => failInference(context, exchange, error));
       return;

@@ -1,12 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SettingsStore } from '../settings/settings-store';
-import {
-  DEFAULT_SIMULATOR_SETTINGS,
-  applySettingsPatch,
-  type SimulatorSettings,
-  type SimulatorSettingsPatch,
-} from '../settings/simulator-settings';
+import { DEFAULT_SIMULATOR_SETTINGS, applySettingsPatch, type SimulatorSettings, type SimulatorSettingsPatch } from '../settings/simulator-settings';
 import type { InferenceExchange } from './inference-exchange';
 import { createRequestHandler } from './request-handler';
 import { RequestIds } from './request-ids';
@@ -59,7 +54,13 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
     // Benchmarks hold keep-alive connections open between bursts.
     { keepAliveTimeout: 65_000, noDelay: true },
     createRequestHandler({
-      settings, stats, ids: new RequestIds(), active, maxBodyBytes, startedAt: Date.now(), log,
+      settings,
+      stats,
+      ids: new RequestIds(),
+      active,
+      maxBodyBytes,
+      startedAt: Date.now(),
+      log,
       lastRequest: recordLastRequest ? { current: null } : undefined,
     }),
   );

@@ -40,7 +40,13 @@ describe('proofs.json inclusion proofs with shared tails', () => {
         { leafIndex: 2, proof: [], fromPrevious: 2 },
       ],
     ],
-    ['an unsorted list', [{ leafIndex: 2, proof: [] }, { leafIndex: 1, proof: [] }]],
+    [
+      'an unsorted list',
+      [
+        { leafIndex: 2, proof: [] },
+        { leafIndex: 1, proof: [] },
+      ],
+    ],
     ['an uppercase hash', [{ leafIndex: 2, proof: ['AA'.repeat(32)] }]],
   ])('rejects %s', (_name, inclusion) => {
     const text = JSON.stringify({ treeSize: 300, consistency: [], inclusion, range: null });

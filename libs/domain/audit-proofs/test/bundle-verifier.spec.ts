@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  AuditBundle,
-  generateSigningKeyPair,
-  privateKeyFromSeed,
-  publicKeyOf,
-  publicKeyToPem,
-  verifyBundle,
-  VerificationReport,
-} from '../src';
+import { AuditBundle, generateSigningKeyPair, privateKeyFromSeed, publicKeyOf, publicKeyToPem, verifyBundle, VerificationReport } from '../src';
 import { eventLines, sampleBundle, sampleLog } from './audit-log-fixture';
 
 const signingKey = privateKeyFromSeed(Buffer.alloc(32, 7));
@@ -123,7 +115,9 @@ describe('verifyBundle on damaged bundles', () => {
     const withoutRange = full.proofs.replace(/"range":\{.*\}\}$/, '"range":null}');
     expect(withoutRange).not.toBe(full.proofs);
     const report = await verifyBundle({ ...full, proofs: withoutRange }, publicKey);
-    expect(report.failures).toEqual([expect.objectContaining({ code: 'RANGE_PROOF_INVALID', message: '246 events could not be verified: the full bundle has no usable range proof' })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ code: 'RANGE_PROOF_INVALID', message: '246 events could not be verified: the full bundle has no usable range proof' }),
+    ]);
     const headless = await verifyBundle({ ...filtered, treeHeads: [] }, publicKey);
     expect(codes(headless)).toEqual(['INCLUSION_PROOF_MISSING', 'MANIFEST_MISMATCH', 'NO_TREE_HEADS']);
   });

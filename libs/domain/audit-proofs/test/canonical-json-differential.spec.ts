@@ -7,15 +7,38 @@ import { NOT_CANONICAL, scanCanonicalValue } from '../src/canonical/canonical-js
 
 // Numbers where ECMAScript formatting changes shape: exponent thresholds (1e21, 1e-7), -0, extremes.
 const edgeNumber = fc.constantFrom(
-  0, -0, 1, -1, 1e21, 1e20, 999999999999999900000, 1e-7, 1.5e-7, 0.000001, 1e-6, 5e-324, -5e-324,
-  Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.1 + 0.2, 333333333.33333329, 4.5, 1e300, -1e-300,
+  0,
+  -0,
+  1,
+  -1,
+  1e21,
+  1e20,
+  999999999999999900000,
+  1e-7,
+  1.5e-7,
+  0.000001,
+  1e-6,
+  5e-324,
+  -5e-324,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  2 ** 53,
+  0.1 + 0.2,
+  333333333.33333329,
+  4.5,
+  1e300,
+  -1e-300,
 );
 const number = fc.oneof(edgeNumber, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
 // Every UTF-16 code unit shape: ASCII (controls, quotes, backslashes), BMP, astral pairs, lone halves.
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: 'grapheme', maxLength: 6 }),
-  fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\u2029', '\ud800', '\udc00', '😀', 'é', '\ufb33', '€', '/'), maxLength: 6 }),
+  fc.string({
+    unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\u2029', '\ud800', '\udc00', '😀', 'é', '\ufb33', '€', '/'),
+    maxLength: 6,
+  }),
 );
 const { json } = fc.letrec((tie) => ({
   json: fc.oneof(
@@ -30,7 +53,8 @@ const { json } = fc.letrec((tie) => ({
 }));
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
-const hasLoneSurrogate = (value: unknown): boolean => LONE_SURROGATE.test(JSON.stringify(value).replace(/\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g, (escape) => JSON.parse(`"${escape}"`)));
+const hasLoneSurrogate = (value: unknown): boolean =>
+  LONE_SURROGATE.test(JSON.stringify(value).replace(/\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g, (escape) => JSON.parse(`"${escape}"`)));
 
 /** The scanner's verdict and canonicalize's on the same UTF-8 bytes (a lone surrogate in `candidate` is written as U+FFFD). */
 function verdicts(candidate: string): { scanner: boolean; canonicalize: boolean } {
@@ -69,9 +93,12 @@ describe('scanCanonicalValue against the canonicalize package', () => {
   // non-canonical line hashed as if canonical), no false refusal.
   const candidates = json.chain((value) =>
     fc.constantFrom(
-      ...[canonicalize(value), JSON.stringify(value), JSON.stringify(value, null, 1), JSON.stringify(value).replace(/[^\u0000-\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)].filter(
-        (candidate): candidate is string => candidate !== undefined,
-      ),
+      ...[
+        canonicalize(value),
+        JSON.stringify(value),
+        JSON.stringify(value, null, 1),
+        JSON.stringify(value).replace(/[^\u0000-\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      ].filter((candidate): candidate is string => candidate !== undefined),
     ),
   );
 

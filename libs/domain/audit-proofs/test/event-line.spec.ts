@@ -66,9 +66,9 @@ describe('scanCanonicalEventLine agrees with parse-and-recanonicalize', () => {
 
   it('accepts a number token exactly when it is the ECMAScript form of its value', () => {
     const spellings = fc.oneof(
-      fc.double({ noNaN: true }).chain((d) =>
-        fc.constantFrom(String(d), d.toExponential(), d.toExponential().toUpperCase(), d.toFixed(2), d.toPrecision(17), `${d}0`, `0${d}`),
-      ),
+      fc
+        .double({ noNaN: true })
+        .chain((d) => fc.constantFrom(String(d), d.toExponential(), d.toExponential().toUpperCase(), d.toFixed(2), d.toPrecision(17), `${d}0`, `0${d}`)),
       fc.integer().map(String),
       fc.constantFrom('-0', '0.0', '1e3', '1e+3', '1000', '1E+3', '01', '+1', '.5', '5.', '1e400', '-1e-400', '9007199254740993', '123456789012345678'),
     );

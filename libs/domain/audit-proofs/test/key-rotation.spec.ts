@@ -73,7 +73,9 @@ describe.each(['full', 'filtered'] as const)('a %s bundle whose heads were signe
     const swapped = withHeads(rotatedBundle(scope), (heads) => heads.map((head, i) => (i === 1 ? { ...head, keyId: keyIdOf(publicB) } : head)));
     const report = await verifyBundle(swapped, [publicA, publicB]);
     expect(report.ok).toBe(false);
-    expect(report.failures).toEqual([expect.objectContaining({ code: 'TREE_HEAD_SIGNATURE_INVALID', line: 2, message: expect.stringContaining('does not verify') })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ code: 'TREE_HEAD_SIGNATURE_INVALID', line: 2, message: expect.stringContaining('does not verify') }),
+    ]);
   });
 
   it('fails when a head is re-signed with the other pinned key but keeps its keyId', async () => {
@@ -88,7 +90,10 @@ describe('bundles written before key rotation', () => {
     const single = sampleLog(keyA, [5, 40, 1]);
     const bundle = sampleBundle(single, publicA, { scope: 'full' });
     expect(bundle.publicKeysJson).toBeNull();
-    const report = await verifyBundle({ manifest: bundle.manifest, treeHeads: bundle.treeHeads, proofs: bundle.proofs, publicKeyPem: bundle.publicKeyPem, events: bundle.events }, publicA);
+    const report = await verifyBundle(
+      { manifest: bundle.manifest, treeHeads: bundle.treeHeads, proofs: bundle.proofs, publicKeyPem: bundle.publicKeyPem, events: bundle.events },
+      publicA,
+    );
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([]);
   });
@@ -106,7 +111,9 @@ describe('public-keys.json', () => {
     const mislabelled = JSON.stringify([{ keyId: keyIdOf(publicB), pem: publicKeyToPem(publicA) }]);
     const report = await verifyBundle({ ...bundle, publicKeysJson: mislabelled }, [publicA, publicB]);
     expect(report.ok).toBe(true);
-    expect(report.warnings).toEqual([{ code: 'PUBLIC_KEY_MISMATCH', message: `public-keys.json lists key ${keyIdOf(publicA)} under the key id ${keyIdOf(publicB)}` }]);
+    expect(report.warnings).toEqual([
+      { code: 'PUBLIC_KEY_MISMATCH', message: `public-keys.json lists key ${keyIdOf(publicA)} under the key id ${keyIdOf(publicB)}` },
+    ]);
     const garbled = await verifyBundle({ ...bundle, publicKeysJson: '{' }, [publicA, publicB]);
     expect(garbled.warnings.map((w) => w.code)).toEqual(['PUBLIC_KEY_UNREADABLE']);
   });

@@ -114,9 +114,7 @@ describe('inclusion proofs (transparency-dev known answers)', () => {
           rootHash: root,
         })),
         ...(expected.length > 0 ? [{ leafIndex, treeSize, leafHash: leaf, proof: expected.slice(0, -1), rootHash: root }] : []),
-        ...(expected.length > 1
-          ? [{ leafIndex, treeSize, leafHash: leaf, proof: [expected[0]!, someHash, ...expected.slice(1)], rootHash: root }]
-          : []),
+        ...(expected.length > 1 ? [{ leafIndex, treeSize, leafHash: leaf, proof: [expected[0]!, someHash, ...expected.slice(1)], rootHash: root }] : []),
       ];
       const accepted = probes.filter((probe) => !rejects(() => verifyInclusion(probe)));
       expect(accepted).toEqual([]);

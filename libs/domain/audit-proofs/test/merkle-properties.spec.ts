@@ -47,13 +47,16 @@ function failsWithProofError(run: () => unknown): boolean {
 describe('inclusion proofs', () => {
   it('verify for every leaf of every size, and the storage plan yields the reference proof', () => {
     fc.assert(
-      fc.property(treeArbitrary.chain((tree) => fc.tuple(fc.constant(tree), fc.nat(tree.size - 1))), ([tree, leafIndex]) => {
-        const reference = inclusionProofFromLeafHashes(tree.leaves, leafIndex);
-        expect(inclusionProofFromNodeLookup(leafIndex, tree.size, tree.lookup).map(hex)).toEqual(reference.map(hex));
-        const rootHash = rootFromLeafHashes(tree.leaves);
-        expect(hex(rootFromNodeLookup(tree.size, tree.lookup))).toBe(hex(rootHash));
-        verifyInclusion({ leafIndex, treeSize: tree.size, leafHash: tree.leaves[leafIndex]!, proof: reference, rootHash });
-      }),
+      fc.property(
+        treeArbitrary.chain((tree) => fc.tuple(fc.constant(tree), fc.nat(tree.size - 1))),
+        ([tree, leafIndex]) => {
+          const reference = inclusionProofFromLeafHashes(tree.leaves, leafIndex);
+          expect(inclusionProofFromNodeLookup(leafIndex, tree.size, tree.lookup).map(hex)).toEqual(reference.map(hex));
+          const rootHash = rootFromLeafHashes(tree.leaves);
+          expect(hex(rootFromNodeLookup(tree.size, tree.lookup))).toBe(hex(rootHash));
+          verifyInclusion({ leafIndex, treeSize: tree.size, leafHash: tree.leaves[leafIndex]!, proof: reference, rootHash });
+        },
+      ),
       RUNS,
     );
   });
@@ -81,26 +84,32 @@ describe('inclusion proofs', () => {
 
   it('plans need at most 2·log2(n) stored nodes, all complete at size n', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }))), ([n, m]) => {
-        const plan = inclusionProofPlan(m, n);
-        expect(plan.nodes.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)) + 1);
-        expect(plan.nodes.every((node) => isStoredAt(node, n))).toBe(true);
-        // The leaf and the proof elements partition the tree: every leaf is accounted for exactly once.
-        const ranges = [[m, m + 1], ...plan.elements.map((e) => [e.begin, e.end])].sort((a, b) => a[0]! - b[0]!);
-        expect(ranges[0]![0]).toBe(0);
-        ranges.forEach((range, i) => expect(range[0]).toBe(i === 0 ? 0 : ranges[i - 1]![1]));
-        expect(ranges[ranges.length - 1]![1]).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }))),
+        ([n, m]) => {
+          const plan = inclusionProofPlan(m, n);
+          expect(plan.nodes.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)) + 1);
+          expect(plan.nodes.every((node) => isStoredAt(node, n))).toBe(true);
+          // The leaf and the proof elements partition the tree: every leaf is accounted for exactly once.
+          const ranges = [[m, m + 1], ...plan.elements.map((e) => [e.begin, e.end])].sort((a, b) => a[0]! - b[0]!);
+          expect(ranges[0]![0]).toBe(0);
+          ranges.forEach((range, i) => expect(range[0]).toBe(i === 0 ? 0 : ranges[i - 1]![1]));
+          expect(ranges[ranges.length - 1]![1]).toBe(n);
+        },
+      ),
       RUNS,
     );
   });
 
   it('verify for sizes up to 2^53 - 1 (no 32-bit arithmetic)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }))), ([n, m]) => {
-        const proof = inclusionProofFromNodeLookup(m, n, uniformTreeLookup);
-        expect(hex(rootFromInclusionProof(m, n, uniformTreeLookup({ level: 0, index: m }), proof))).toBe(hex(rootFromNodeLookup(n, uniformTreeLookup)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }))),
+        ([n, m]) => {
+          const proof = inclusionProofFromNodeLookup(m, n, uniformTreeLookup);
+          expect(hex(rootFromInclusionProof(m, n, uniformTreeLookup({ level: 0, index: m }), proof))).toBe(hex(rootFromNodeLookup(n, uniformTreeLookup)));
+        },
+      ),
       RUNS,
     );
   });
@@ -154,15 +163,18 @@ describe('consistency proofs', () => {
 
   it('plans need O(log n) stored nodes for sizes up to 2^53 - 1 and verify there', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([m, n]) => {
-        const plan = consistencyProofPlan(m, n);
-        expect(plan.nodes.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)) + 2);
-        expect(plan.nodes.every((node) => isStoredAt(node, n))).toBe(true);
-        const proof = consistencyProofFromNodeLookup(m, n, uniformTreeLookup);
-        const fromRoot = rootFromNodeLookup(m, uniformTreeLookup);
-        const toRoot = rootFromNodeLookup(n, uniformTreeLookup);
-        verifyConsistency({ fromSize: m, toSize: n, fromRoot, toRoot, proof });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        ([m, n]) => {
+          const plan = consistencyProofPlan(m, n);
+          expect(plan.nodes.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)) + 2);
+          expect(plan.nodes.every((node) => isStoredAt(node, n))).toBe(true);
+          const proof = consistencyProofFromNodeLookup(m, n, uniformTreeLookup);
+          const fromRoot = rootFromNodeLookup(m, uniformTreeLookup);
+          const toRoot = rootFromNodeLookup(n, uniformTreeLookup);
+          verifyConsistency({ fromSize: m, toSize: n, fromRoot, toRoot, proof });
+        },
+      ),
       RUNS,
     );
   });
@@ -201,7 +213,10 @@ describe('frontier appender', () => {
         const frontier = frontierFromNodeLookup(start, lookup);
         expect(hex(frontierRoot(frontier))).toBe(hex(rootFromLeafHashes(leaves.slice(0, start))));
         const appended = appendLeaves(frontier, leaves.slice(start));
-        const builder = new StreamingTreeBuilder(start, frontier.nodes.map((n) => n.hash));
+        const builder = new StreamingTreeBuilder(
+          start,
+          frontier.nodes.map((n) => n.hash),
+        );
         leaves.slice(start).forEach((leaf) => builder.append(leaf));
         const reference = hex(rootFromLeafHashes(leaves));
         expect(hex(appended.rootHash)).toBe(reference);
@@ -216,7 +231,13 @@ describe('frontier appender', () => {
     const leaves = syntheticLeafHashes(6);
     const { frontier } = appendLeaves(EMPTY_FRONTIER, leaves);
     expect(() => appendLeaves({ treeSize: 7, nodes: frontier.nodes }, [])).toThrow(expect.objectContaining({ code: 'FRONTIER_INVALID' }));
-    expect(() => new StreamingTreeBuilder(7, frontier.nodes.map((n) => n.hash))).toThrow(expect.objectContaining({ code: 'FRONTIER_INVALID' }));
+    expect(
+      () =>
+        new StreamingTreeBuilder(
+          7,
+          frontier.nodes.map((n) => n.hash),
+        ),
+    ).toThrow(expect.objectContaining({ code: 'FRONTIER_INVALID' }));
   });
 });
 

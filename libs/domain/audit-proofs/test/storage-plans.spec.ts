@@ -37,7 +37,14 @@ describe('storage plans', () => {
     expect(plan.elements).toEqual([
       { begin: 3, end: 4, nodes: [{ level: 0, index: 3 }] },
       { begin: 0, end: 2, nodes: [{ level: 1, index: 0 }] },
-      { begin: 4, end: 7, nodes: [{ level: 1, index: 2 }, { level: 0, index: 6 }] },
+      {
+        begin: 4,
+        end: 7,
+        nodes: [
+          { level: 1, index: 2 },
+          { level: 0, index: 6 },
+        ],
+      },
     ]);
     expect(plan.nodes).toHaveLength(4);
   });

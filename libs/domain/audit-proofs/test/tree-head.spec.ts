@@ -49,9 +49,7 @@ describe('Ed25519 keys', () => {
   });
 
   it('rejects keys that are not Ed25519 or not keys at all', () => {
-    expect(() => importPublicKey('-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----')).toThrow(
-      expect.objectContaining({ code: 'INVALID_KEY' }),
-    );
+    expect(() => importPublicKey('-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----')).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
     expect(() => importPublicKey(Buffer.alloc(31).toString('base64'))).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
     expect(() => importPublicKey('not base64!')).toThrow(AuditProofError);
     expect(() => privateKeyFromSeed(Buffer.alloc(16))).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
@@ -61,9 +59,7 @@ describe('Ed25519 keys', () => {
 describe('signed tree heads', () => {
   it('signs the domain-separated canonical payload', () => {
     const expected =
-      '{"purpose":"ai-commons/audit-log/tree-head","rootHash":"' +
-      'ab'.repeat(32) +
-      '","timestamp":"2025-03-01T09:00:00.000Z","treeSize":1234,"v":1}';
+      '{"purpose":"ai-commons/audit-log/tree-head","rootHash":"' + 'ab'.repeat(32) + '","timestamp":"2025-03-01T09:00:00.000Z","treeSize":1234,"v":1}';
     expect(treeHeadSigningPayload(head).toString('utf8')).toBe(expected);
     const signed = signTreeHead(head, privateKey);
     expect(signed.signature).toBe(sign(null, Buffer.from(expected), privateKey).toString('base64'));
@@ -84,9 +80,18 @@ describe('signed tree heads', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.integer({ min: 0, max: 2 ** 40 }).filter((n) => n !== head.treeSize).map((treeSize) => ({ treeSize })),
-          fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).filter((d) => d.toISOString() !== head.timestamp).map((d) => ({ timestamp: d.toISOString() })),
-          fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => ({ rootHash: Buffer.from(bytes).toString('hex') })).filter((c) => c.rootHash !== head.rootHash),
+          fc
+            .integer({ min: 0, max: 2 ** 40 })
+            .filter((n) => n !== head.treeSize)
+            .map((treeSize) => ({ treeSize })),
+          fc
+            .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+            .filter((d) => d.toISOString() !== head.timestamp)
+            .map((d) => ({ timestamp: d.toISOString() })),
+          fc
+            .uint8Array({ minLength: 32, maxLength: 32 })
+            .map((bytes) => ({ rootHash: Buffer.from(bytes).toString('hex') }))
+            .filter((c) => c.rootHash !== head.rootHash),
         ),
         (change) => {
           expect(() => verifyTreeHead({ ...signed, ...change }, publicKey)).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE' }));
@@ -100,9 +105,7 @@ describe('signed tree heads', () => {
     const forger = generateSigningKeyPair();
     const forged = signTreeHead(head, forger.privateKey);
     expect(() => verifyTreeHead(forged, publicKey)).toThrow(expect.objectContaining({ code: 'KEY_ID_MISMATCH' }));
-    expect(() => verifyTreeHead({ ...forged, keyId: keyIdOf(publicKey) }, publicKey)).toThrow(
-      expect.objectContaining({ code: 'INVALID_SIGNATURE' }),
-    );
+    expect(() => verifyTreeHead({ ...forged, keyId: keyIdOf(publicKey) }, publicKey)).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE' }));
   });
 
   it.each([
@@ -115,9 +118,7 @@ describe('signed tree heads', () => {
   ])('refuses to sign or parse a head with %s', (_name, change) => {
     const malformed = { ...head, ...change };
     expect(() => treeHeadSigningPayload(malformed)).toThrow(expect.objectContaining({ code: 'MALFORMED_TREE_HEAD' }));
-    expect(() => parseSignedTreeHead({ ...malformed, keyId: 'k', signature: 's' })).toThrow(
-      expect.objectContaining({ code: 'MALFORMED_TREE_HEAD' }),
-    );
+    expect(() => parseSignedTreeHead({ ...malformed, keyId: 'k', signature: 's' })).toThrow(expect.objectContaining({ code: 'MALFORMED_TREE_HEAD' }));
   });
 
   it('parses only objects with exactly the signed tree head fields', () => {

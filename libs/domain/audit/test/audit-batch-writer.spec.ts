@@ -62,7 +62,12 @@ describe('AuditBatchWriter (group commit)', () => {
     await first;
     await ticks(3);
     expect(writes).toHaveLength(2);
-    expect(writes[1]!.events.map((e) => e.action)).toEqual([...Array.from({ length: 50 }, (_, i) => `waiting-${i}`), 'completion-0', 'completion-1', 'completion-2']);
+    expect(writes[1]!.events.map((e) => e.action)).toEqual([
+      ...Array.from({ length: 50 }, (_, i) => `waiting-${i}`),
+      'completion-0',
+      'completion-1',
+      'completion-2',
+    ]);
     writes[1]!.resolve();
     await Promise.all(waiting);
     expect(writer.pending).toBe(0);

@@ -20,15 +20,31 @@ describe('AuthenticationFailureRecorder', () => {
     await writer.flush();
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({
-      action: 'authentication.failure', tenantId: null, requestId: 'r0', resourceType: 'gateway', resourceId: 'POST /v1/chat', outcome: 'denied', httpStatus: 401,
+      action: 'authentication.failure',
+      tenantId: null,
+      requestId: 'r0',
+      resourceType: 'gateway',
+      resourceId: 'POST /v1/chat',
+      outcome: 'denied',
+      httpStatus: 401,
       actor: { subject: 'anonymous', sourceAddress: '10.0.0.7' },
-      details: { reason: 'invalid_api_key', count: 500, firstAt: '2026-12-03T10:00:00.000Z', lastAt: '2026-12-03T10:00:04.990Z', windowStart: '2026-12-03T10:00:00.000Z', windowEnd: '2026-12-03T10:01:00.000Z' },
+      details: {
+        reason: 'invalid_api_key',
+        count: 500,
+        firstAt: '2026-12-03T10:00:00.000Z',
+        lastAt: '2026-12-03T10:00:04.990Z',
+        windowStart: '2026-12-03T10:00:00.000Z',
+        windowEnd: '2026-12-03T10:01:00.000Z',
+      },
     });
     // An empty window writes nothing; stop hands over what the open window holds.
     jest.advanceTimersByTime(60_000);
     recorder.record({ sourceAddress: '10.0.0.8', reason: 'TOKEN_EXPIRED', route: 'POST /graphql', httpStatus: 401 });
     recorder.stop();
     await writer.flush();
-    expect(written.map((event) => [event.actor.sourceAddress, event.details['count']])).toEqual([['10.0.0.7', 500], ['10.0.0.8', 1]]);
+    expect(written.map((event) => [event.actor.sourceAddress, event.details['count']])).toEqual([
+      ['10.0.0.7', 500],
+      ['10.0.0.8', 1],
+    ]);
   });
 });

@@ -11,26 +11,30 @@ const observation = fc.record({
 describe('FailureWindow', () => {
   it('preserves the count: every failure is in exactly one entry, whatever the cap (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(observation, fc.integer({ min: 0, max: 1e6 })), { maxLength: 400 }), fc.integer({ min: 0, max: 20 }), (failures, maxKeys) => {
-        const window = new FailureWindow(maxKeys);
-        for (const [failure, at] of failures) window.record(failure, at);
-        expect(window.total).toBe(failures.length);
-        const drained = window.drain();
-        expect(drained.reduce((sum, entry) => sum + entry.count, 0)).toBe(failures.length);
-        // Bounded: at most the cap plus the one overflow entry.
-        expect(drained.length).toBeLessThanOrEqual(maxKeys + 1);
-        expect(drained.filter((entry) => entry.overflow).length).toBeLessThanOrEqual(1);
-        // Each non-overflow entry counts exactly the failures of its key, between its first and last time.
-        for (const entry of drained.filter((e) => !e.overflow)) {
-          const mine = failures.filter(([f]) => f.sourceAddress === entry.sourceAddress && f.reason === entry.reason && f.route === entry.route);
-          expect(entry.count).toBe(mine.length);
-          expect(entry.firstAt).toBe(Math.min(...mine.map(([, at]) => at)));
-          expect(entry.lastAt).toBe(Math.max(...mine.map(([, at]) => at)));
-        }
-        // A drained window starts empty.
-        expect(window.total).toBe(0);
-        expect(window.drain()).toEqual([]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(observation, fc.integer({ min: 0, max: 1e6 })), { maxLength: 400 }),
+        fc.integer({ min: 0, max: 20 }),
+        (failures, maxKeys) => {
+          const window = new FailureWindow(maxKeys);
+          for (const [failure, at] of failures) window.record(failure, at);
+          expect(window.total).toBe(failures.length);
+          const drained = window.drain();
+          expect(drained.reduce((sum, entry) => sum + entry.count, 0)).toBe(failures.length);
+          // Bounded: at most the cap plus the one overflow entry.
+          expect(drained.length).toBeLessThanOrEqual(maxKeys + 1);
+          expect(drained.filter((entry) => entry.overflow).length).toBeLessThanOrEqual(1);
+          // Each non-overflow entry counts exactly the failures of its key, between its first and last time.
+          for (const entry of drained.filter((e) => !e.overflow)) {
+            const mine = failures.filter(([f]) => f.sourceAddress === entry.sourceAddress && f.reason === entry.reason && f.route === entry.route);
+            expect(entry.count).toBe(mine.length);
+            expect(entry.firstAt).toBe(Math.min(...mine.map(([, at]) => at)));
+            expect(entry.lastAt).toBe(Math.max(...mine.map(([, at]) => at)));
+          }
+          // A drained window starts empty.
+          expect(window.total).toBe(0);
+          expect(window.drain()).toEqual([]);
+        },
+      ),
     );
   });
 
@@ -41,14 +45,35 @@ describe('FailureWindow', () => {
     window.record({ ...bad, requestId: 'r2' }, 3_000);
     window.record({ ...bad, reason: 'TOKEN_EXPIRED', requestId: 'r3' }, 2_000);
     expect(window.drain()).toEqual([
-      { sourceAddress: '10.0.0.1', reason: 'TOKEN_MALFORMED', route: 'POST /graphql', httpStatus: 401, count: 2, firstAt: 1_000, lastAt: 3_000, firstRequestId: 'r1', overflow: false },
-      { sourceAddress: '10.0.0.1', reason: 'TOKEN_EXPIRED', route: 'POST /graphql', httpStatus: 401, count: 1, firstAt: 2_000, lastAt: 2_000, firstRequestId: 'r3', overflow: false },
+      {
+        sourceAddress: '10.0.0.1',
+        reason: 'TOKEN_MALFORMED',
+        route: 'POST /graphql',
+        httpStatus: 401,
+        count: 2,
+        firstAt: 1_000,
+        lastAt: 3_000,
+        firstRequestId: 'r1',
+        overflow: false,
+      },
+      {
+        sourceAddress: '10.0.0.1',
+        reason: 'TOKEN_EXPIRED',
+        route: 'POST /graphql',
+        httpStatus: 401,
+        count: 1,
+        firstAt: 2_000,
+        lastAt: 2_000,
+        firstRequestId: 'r3',
+        overflow: false,
+      },
     ]);
   });
 
   it('puts failures of keys beyond the cap into one overflow entry; memory stays bounded under many sources', () => {
     const window = new FailureWindow(100);
-    for (let i = 0; i < 100_000; i++) window.record({ sourceAddress: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, reason: 'TOKEN_MALFORMED', route: 'POST /graphql', httpStatus: 401 }, i);
+    for (let i = 0; i < 100_000; i++)
+      window.record({ sourceAddress: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, reason: 'TOKEN_MALFORMED', route: 'POST /graphql', httpStatus: 401 }, i);
     expect(window.size).toBe(101);
     const drained = window.drain();
     expect(drained.at(-1)).toMatchObject({ ...OVERFLOW_KEY, count: 100_000 - 100, firstAt: 100, lastAt: 99_999, overflow: true });

@@ -35,7 +35,13 @@ function facts(requestId = 'req-1'): AdmissionRequest {
     operation: 'chat',
     caller: { tenantId: 'tenant-1', principal, apiKey: { id: 'k1', defaultClassification: 'confidential', endpointIds: null } },
     endpoint: {
-      tenantId: 'tenant-1', id: 'endpoint-1', name: 'llama', upstreamModel: 'sim-llama', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal',
+      tenantId: 'tenant-1',
+      id: 'endpoint-1',
+      name: 'llama',
+      upstreamModel: 'sim-llama',
+      hosting: 'shared-infrastructure',
+      region: 'KR',
+      networkZone: 'internal',
       authorityConfirmationExpiresAt: null,
     },
   };
@@ -43,10 +49,13 @@ function facts(requestId = 'req-1'): AdmissionRequest {
 
 function setup(store: (events: AuditEventInput[]) => Promise<void> = async () => undefined) {
   const written: AuditEventInput[] = [];
-  const writer = new AuditBatchWriter(async (events) => {
-    await store(events);
-    written.push(...events);
-  }, { flushMs: 60_000 });
+  const writer = new AuditBatchWriter(
+    async (events) => {
+      await store(events);
+      written.push(...events);
+    },
+    { flushMs: 60_000 },
+  );
   const keys = AuditKeys.fromConfig({ AI_COMMONS_PROFILE: 'demo' });
   const hooks = new GatewayAuditHooks(writer, keys, () => new Error('audit unavailable'));
   const inRequest = <T>(fn: () => T) => RequestContext.run({ requestId: 'req-1', sourceAddress: '10.0.0.7', principal }, fn);
@@ -61,8 +70,16 @@ describe('GatewayAuditHooks', () => {
     expect(written).toHaveLength(1);
     const [record] = written;
     expect(record).toMatchObject({
-      action: 'gateway.request.admitted', outcome: 'success', tenantId: 'tenant-1', requestId: 'req-1', resourceType: 'endpoint',
-      resourceId: 'endpoint-1', endpoint: 'llama', model: 'sim-llama', dataClassification: 'confidential', policyDecision: 'allow',
+      action: 'gateway.request.admitted',
+      outcome: 'success',
+      tenantId: 'tenant-1',
+      requestId: 'req-1',
+      resourceType: 'endpoint',
+      resourceId: 'endpoint-1',
+      endpoint: 'llama',
+      model: 'sim-llama',
+      dataClassification: 'confidential',
+      policyDecision: 'allow',
       actor: { subject: 'api-key:k1', authMethod: 'api-key', institutionId: 'tenant-1', sourceAddress: '10.0.0.7' },
     });
     expect(record!.promptHmac).toBe(keys.contentHmac('tenant-1', JSON.stringify(request().body['messages'])));
@@ -79,8 +96,12 @@ describe('GatewayAuditHooks', () => {
       // no refusal for it (AdmittedCallFailure; see gateway-server's proxy-call tests).
     });
     // Anonymous refusals leave no row of their own (authentication failures are aggregated elsewhere).
-    RequestContext.run({ requestId: 'req-2', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 401, code: 'invalid_api_key', method: 'POST', path: '/v1/chat/completions' }));
-    RequestContext.run({ requestId: 'req-2b', sourceAddress: '10.0.0.8' }, () => hooks.recordRefusal({ status: 404, code: 'unknown_url', method: 'GET', path: '/wp-admin' }));
+    RequestContext.run({ requestId: 'req-2', sourceAddress: '10.0.0.8' }, () =>
+      hooks.recordRefusal({ status: 401, code: 'invalid_api_key', method: 'POST', path: '/v1/chat/completions' }),
+    );
+    RequestContext.run({ requestId: 'req-2b', sourceAddress: '10.0.0.8' }, () =>
+      hooks.recordRefusal({ status: 404, code: 'unknown_url', method: 'GET', path: '/wp-admin' }),
+    );
     RequestContext.run({ requestId: 'req-3', principal }, () => hooks.recordRefusal({ status: 429, code: 'quota_exceeded', path: '/v1/chat/completions' }));
     expect(written).toHaveLength(1);
     await writer.flush();
@@ -146,15 +167,29 @@ describe('GatewayAuditHooks', () => {
     const refused = request({ requestId: 'req-denied' });
     await RequestContext.run({ requestId: 'req-denied', sourceAddress: '10.0.0.9', principal }, () =>
       hooks.recordRefusal({
-        status: 403, code: 'data_policy_denied', method: 'POST', path: '/v1/chat/completions',
-        atAdmission: { request: refused, record: { dataClassification: 'personal-credit', policyDecision: 'deny:r1@v2', details: { code: 'data_policy_denied', ruleId: 'r1' } } },
+        status: 403,
+        code: 'data_policy_denied',
+        method: 'POST',
+        path: '/v1/chat/completions',
+        atAdmission: {
+          request: refused,
+          record: { dataClassification: 'personal-credit', policyDecision: 'deny:r1@v2', details: { code: 'data_policy_denied', ruleId: 'r1' } },
+        },
       }),
     );
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({
-      action: 'gateway.request.rejected', outcome: 'denied', requestId: 'req-denied', resourceType: 'endpoint', resourceId: 'endpoint-1',
-      endpoint: 'llama', httpStatus: 403, dataClassification: 'personal-credit', policyDecision: 'deny:r1@v2',
-      details: { operation: 'chat', code: 'data_policy_denied', ruleId: 'r1' }, actor: { sourceAddress: '10.0.0.9' },
+      action: 'gateway.request.rejected',
+      outcome: 'denied',
+      requestId: 'req-denied',
+      resourceType: 'endpoint',
+      resourceId: 'endpoint-1',
+      endpoint: 'llama',
+      httpStatus: 403,
+      dataClassification: 'personal-credit',
+      policyDecision: 'deny:r1@v2',
+      details: { operation: 'chat', code: 'data_policy_denied', ruleId: 'r1' },
+      actor: { sourceAddress: '10.0.0.9' },
     });
   });
 });

@@ -42,7 +42,9 @@ describe('leaf document', () => {
 
   it('adds gateway fields under "request" only when they are set', () => {
     const gateway = { ...base, endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab', responseHmac: 'cd' };
-    expect(leafDocument(gateway, 0)).toMatchObject({ request: { endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab', responseHmac: 'cd' } });
+    expect(leafDocument(gateway, 0)).toMatchObject({
+      request: { endpoint: 'llama', model: 'sim-llama', promptTokens: 0, latencyMs: 12, promptHmac: 'ab', responseHmac: 'cd' },
+    });
     expect(leafDocument(base, 0)).not.toHaveProperty('request');
   });
 
@@ -65,11 +67,26 @@ describe('leaf document', () => {
     fc.assert(
       fc.property(
         fc.record({
-          id: text, timestamp: text, institutionId: nullable(text), requestId: nullable(text), action: text, resourceType: text,
-          resourceId: nullable(text), outcome: fc.constantFrom('success', 'denied', 'failure'), actor: jsonObject, details: jsonObject,
-          endpoint: nullable(text), model: nullable(text), dataClassification: nullable(text), promptTokens: nullable(fc.nat()),
-          completionTokens: nullable(fc.nat()), latencyMs: nullable(fc.integer()), httpStatus: nullable(fc.nat(599)),
-          policyDecision: nullable(text), promptHmac: nullable(text), responseHmac: nullable(text),
+          id: text,
+          timestamp: text,
+          institutionId: nullable(text),
+          requestId: nullable(text),
+          action: text,
+          resourceType: text,
+          resourceId: nullable(text),
+          outcome: fc.constantFrom('success', 'denied', 'failure'),
+          actor: jsonObject,
+          details: jsonObject,
+          endpoint: nullable(text),
+          model: nullable(text),
+          dataClassification: nullable(text),
+          promptTokens: nullable(fc.nat()),
+          completionTokens: nullable(fc.nat()),
+          latencyMs: nullable(fc.integer()),
+          httpStatus: nullable(fc.nat(599)),
+          policyDecision: nullable(text),
+          promptHmac: nullable(text),
+          responseHmac: nullable(text),
         }),
         fc.nat(),
         (fields, leafIndex) => {

@@ -9,7 +9,10 @@ describe('ProofsFileWriter', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(hash, { maxLength: 6 }), { maxLength: 20 }),
-        fc.option(fc.record({ startSize: fc.constant(0), startFrontier: fc.constant([]), endSize: fc.nat(10), endToLatest: fc.array(hash, { maxLength: 3 }) }), { nil: null }),
+        fc.option(
+          fc.record({ startSize: fc.constant(0), startFrontier: fc.constant([]), endSize: fc.nat(10), endToLatest: fc.array(hash, { maxLength: 3 }) }),
+          { nil: null },
+        ),
         async (proofLists, range) => {
           const proofs: BundleProofs = {
             treeSize: 100,

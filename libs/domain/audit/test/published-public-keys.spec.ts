@@ -18,9 +18,12 @@ describe('auditPublicKeys assembly', () => {
     const keys = new AuditKeys(current.privateKey, Buffer.alloc(32, 1), [retired.publicKey, unused.publicKey]);
     const [unknownEarly, unknownLate] = ['aa'.repeat(32), 'bb'.repeat(32)];
     const stored = new Map(
-      [usage(unknownLate, 40, 50, 2), usage(keyIdOf(current.publicKey), 60, 90, 4), usage(unknownEarly, 1, 9, 3), usage(keyIdOf(retired.publicKey), 10, 30, 5)].map(
-        (u) => [u.keyId, u] as const,
-      ),
+      [
+        usage(unknownLate, 40, 50, 2),
+        usage(keyIdOf(current.publicKey), 60, 90, 4),
+        usage(unknownEarly, 1, 9, 3),
+        usage(keyIdOf(retired.publicKey), 10, 30, 5),
+      ].map((u) => [u.keyId, u] as const),
     );
     const published = publishedPublicKeys(keys.publicKeys, stored);
     expect(published.map((key) => [key.keyId, key.known, key.current, key.usage?.treeHeadCount ?? 0])).toEqual([

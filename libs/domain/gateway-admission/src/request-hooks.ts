@@ -93,7 +93,13 @@ export interface Refusal {
  */
 export type AdmissionDecision =
   | { readonly decision: 'allow'; readonly admission?: Admission; readonly labels?: PolicyLabels; readonly useCase?: UseCaseLabels }
-  | { readonly decision: 'mask'; readonly body: Readonly<Record<string, unknown>>; readonly admission?: Admission; readonly labels?: PolicyLabels; readonly useCase?: UseCaseLabels }
+  | {
+      readonly decision: 'mask';
+      readonly body: Readonly<Record<string, unknown>>;
+      readonly admission?: Admission;
+      readonly labels?: PolicyLabels;
+      readonly useCase?: UseCaseLabels;
+    }
   | { readonly decision: 'refuse'; readonly refusal: Refusal };
 
 export const ALLOW: AdmissionDecision = Object.freeze({ decision: 'allow' });

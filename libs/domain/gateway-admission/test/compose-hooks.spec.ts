@@ -15,7 +15,16 @@ import {
 const request: AdmissionRequest = Object.freeze<AdmissionRequest>({
   requestId: 'r1',
   caller: { tenantId: 't1', principal: { subject: 's' } as Principal },
-  endpoint: { tenantId: 't1', id: 'e1', name: 'm', upstreamModel: 'up', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null },
+  endpoint: {
+    tenantId: 't1',
+    id: 'e1',
+    name: 'm',
+    upstreamModel: 'up',
+    hosting: 'shared-infrastructure',
+    region: 'KR',
+    networkZone: 'internal',
+    authorityConfirmationExpiresAt: null,
+  },
   operation: 'chat',
   estimatedTokens: 10,
   body: Object.freeze({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
@@ -61,7 +70,11 @@ describe('composeHooks', () => {
 
   it('a hook that throws releases the earlier admissions and passes its error on', async () => {
     const completed: CallResult[] = [];
-    const broken: RequestHooks = { decide: async () => { throw new Error('boom'); } };
+    const broken: RequestHooks = {
+      decide: async () => {
+        throw new Error('boom');
+      },
+    };
     await expect(composeHooks(hook({ decision: 'allow', admission: owing(completed) }), broken).decide(request, NOTHING_DECIDED)).rejects.toThrow('boom');
     expect(completed).toEqual([expect.objectContaining({ httpStatus: 500, outcome: 'rejected' })]);
   });
@@ -89,7 +102,7 @@ describe('composeHooks', () => {
     expect(completed).toHaveLength(2);
   });
 
-  it('composes: an inner composition\'s mask and labels reach the hooks after it', async () => {
+  it("composes: an inner composition's mask and labels reach the hooks after it", async () => {
     const seen: AdmissionSoFar[] = [];
     const labels = { dataClassification: 'internal', policyDecision: 'allow' };
     const inner = composeHooks(hook({ decision: 'mask', body: { model: 'x' }, labels }));

@@ -15,7 +15,8 @@ export class InstitutionIsolationEvidenceType {
   @Field({ description: 'SHA-256 of the whole signed report (canonical JSON)' }) reportSha256!: string;
   @Field() signingKeyId!: string;
   @Field({ description: 'Base64 Ed25519 signature of the whole report' }) signature!: string;
-  @Field(() => [IsolationCheckResultType], { description: 'The checks that concern this institution; other institutions redacted' }) checks!: IsolationCheckResultType[];
+  @Field(() => [IsolationCheckResultType], { description: 'The checks that concern this institution; other institutions redacted' })
+  checks!: IsolationCheckResultType[];
   @Field({ description: 'The extract as a JSON document to hand to the supervisor' }) documentJson!: string;
 }
 
@@ -24,7 +25,10 @@ export class InstitutionEvidenceResolver {
   constructor(private readonly evidence: InstitutionEvidenceService) {}
 
   @Roles('tenant-admin', 'tenant-member')
-  @Query(() => InstitutionIsolationEvidenceType, { nullable: true, description: 'The caller’s institution’s own isolation evidence: the latest signed report’s checks that concern it (null before any report names it)' })
+  @Query(() => InstitutionIsolationEvidenceType, {
+    nullable: true,
+    description: 'The caller’s institution’s own isolation evidence: the latest signed report’s checks that concern it (null before any report names it)',
+  })
   async myIsolationEvidence(@CurrentPrincipal() principal: Principal): Promise<InstitutionIsolationEvidenceType | null> {
     const evidence = await this.evidence.latest(principal);
     if (!evidence) return null;

@@ -47,9 +47,23 @@ export class InstitutionEvidenceService {
     );
     if (!rows.length) return null;
     const row = rows[0];
-    const report = row.report as { institutions: ReportInstitution[]; checks: (InstitutionCheck & Record<string, unknown>)[]; startedAt: string; finishedAt: string; status: string };
+    const report = row.report as {
+      institutions: ReportInstitution[];
+      checks: (InstitutionCheck & Record<string, unknown>)[];
+      startedAt: string;
+      finishedAt: string;
+      status: string;
+    };
     const self = report.institutions.find((institution) => institution.id === tenantId)!;
-    const checks = report.checks.map(({ id, title, concern, status, summary, evidence, durationMs }) => ({ id, title, concern, status, summary, evidence, durationMs }));
+    const checks = report.checks.map(({ id, title, concern, status, summary, evidence, durationMs }) => ({
+      id,
+      title,
+      concern,
+      status,
+      summary,
+      evidence,
+      durationMs,
+    }));
     return {
       institution: { id: self.id, slug: self.slug },
       runId: row.id,
@@ -59,7 +73,11 @@ export class InstitutionEvidenceService {
       reportSha256: row.report_sha256,
       signingKeyId: row.signing_key_id,
       signature: row.signature,
-      checks: checksConcerning(checks, self, report.institutions.map(({ id, slug }) => ({ id, slug }))),
+      checks: checksConcerning(
+        checks,
+        self,
+        report.institutions.map(({ id, slug }) => ({ id, slug })),
+      ),
     };
   }
 }

@@ -12,7 +12,15 @@ import { VerificationRunner } from './verification/verification-runner';
 /** Data-isolation verification (signed reports, alerts, schedule). */
 @Module({
   imports: [CatalogModule],
-  providers: [VerificationRunner, VerificationReadService, IsolationAlertService, IsolationResolver, IsolationScheduler, InstitutionEvidenceService, InstitutionEvidenceResolver],
+  providers: [
+    VerificationRunner,
+    VerificationReadService,
+    IsolationAlertService,
+    IsolationResolver,
+    IsolationScheduler,
+    InstitutionEvidenceService,
+    InstitutionEvidenceResolver,
+  ],
   controllers: [IsolationReportController],
   exports: [VerificationRunner, VerificationReadService],
 })

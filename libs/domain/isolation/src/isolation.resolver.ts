@@ -95,7 +95,11 @@ export class IsolationResolver {
 
   @Roles(...READERS)
   @Query(() => IsolationAlertConnection, { description: 'Alerts raised by failed checks, newest first' })
-  async isolationAlerts(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs, @Args('open', { type: () => Boolean, nullable: true }) open?: boolean) {
+  async isolationAlerts(
+    @CurrentPrincipal() principal: Principal,
+    @Args() page: PageArgs,
+    @Args('open', { type: () => Boolean, nullable: true }) open?: boolean,
+  ) {
     const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const rows = await this.alerts.list(principal, open, request.size, request.after);
     return toConnection(rows, request.size, (alert: AlertRecord) => [alert.raisedAt.toISOString(), alert.id]);

@@ -11,7 +11,13 @@ const EMPTY_ROOT = createHash('sha256').digest();
 
 /** A run context whose system scope answers the latest-head query with `head`. */
 function contextWith(head: SignedTreeHead): RunContext {
-  const row = { tree_size: String(head.treeSize), signed_at: new Date(head.timestamp), root_hash: Buffer.from(head.rootHash, 'hex'), key_id: head.keyId, signature: head.signature };
+  const row = {
+    tree_size: String(head.treeSize),
+    signed_at: new Date(head.timestamp),
+    root_hash: Buffer.from(head.rootHash, 'hex'),
+    key_id: head.keyId,
+    signature: head.signature,
+  };
   const tx = { query: async () => [row] };
   return { keys, previousTreeHead: null, asSystem: (work: (tx: unknown) => Promise<unknown>) => work(tx) } as unknown as RunContext;
 }

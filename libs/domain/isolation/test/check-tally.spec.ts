@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { CHECK_STATUSES } from '../src/checks/check';
 import { reportStatusOf, tallyChecks } from '../src/report/check-tally';
 
-const statuses = fc.array(fc.constantFrom(...CHECK_STATUSES).map((status) => ({ status })), { maxLength: 30 });
+const statuses = fc.array(
+  fc.constantFrom(...CHECK_STATUSES).map((status) => ({ status })),
+  { maxLength: 30 },
+);
 
 describe('check tally and run status', () => {
   it('counts every result exactly once, by its status', () => {

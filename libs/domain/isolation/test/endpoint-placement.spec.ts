@@ -19,9 +19,16 @@ describe('where sensitive data may be processed', () => {
 
   it('no sensitive data abroad, whatever the zone or confirmation', () => {
     fc.assert(
-      fc.property(fc.constantFrom('US', 'JP', 'eu-west'), fc.constantFrom('internal', 'internet'), fc.constantFrom('confidential', 'personal-credit') as fc.Arbitrary<'confidential' | 'personal-credit'>, (region, zone, classification) => {
-        expect(placementProblem(classification, placement({ region, network_zone: zone, ...confirmed('2027-01-01T00:00:00Z') }), 'KR', now)).toBe(`region ${region} is outside KR`);
-      }),
+      fc.property(
+        fc.constantFrom('US', 'JP', 'eu-west'),
+        fc.constantFrom('internal', 'internet'),
+        fc.constantFrom('confidential', 'personal-credit') as fc.Arbitrary<'confidential' | 'personal-credit'>,
+        (region, zone, classification) => {
+          expect(placementProblem(classification, placement({ region, network_zone: zone, ...confirmed('2027-01-01T00:00:00Z') }), 'KR', now)).toBe(
+            `region ${region} is outside KR`,
+          );
+        },
+      ),
     );
   });
 
@@ -29,7 +36,9 @@ describe('where sensitive data may be processed', () => {
     const internet = placement({ network_zone: 'internet' });
     expect(placementProblem('personal-credit', { ...internet, ...confirmed('2027-01-01T00:00:00Z') }, 'KR', now)).toBe('internet network zone');
     expect(placementProblem('confidential', { ...internet, ...confirmed('2027-01-01T00:00:00Z') }, 'KR', now)).toBeUndefined();
-    expect(placementProblem('confidential', { ...internet, ...confirmed('2026-11-28T00:00:00Z') }, 'KR', now)).toBe('internet network zone without a current authority confirmation');
+    expect(placementProblem('confidential', { ...internet, ...confirmed('2026-11-28T00:00:00Z') }, 'KR', now)).toBe(
+      'internet network zone without a current authority confirmation',
+    );
     expect(placementProblem('confidential', internet, 'KR', now)).toBe('internet network zone without a current authority confirmation');
   });
 

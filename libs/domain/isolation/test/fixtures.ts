@@ -9,7 +9,10 @@ export const checkResultArbitrary: fc.Arbitrary<CheckResult> = fc.record({
   method: fc.string({ maxLength: 40 }),
   status: fc.constantFrom(...CHECK_STATUSES),
   summary: fc.string({ maxLength: 1500 }),
-  evidence: fc.dictionary(fc.string({ maxLength: 8 }).filter((key) => key !== '__proto__'), fc.jsonValue({ maxDepth: 2 })),
+  evidence: fc.dictionary(
+    fc.string({ maxLength: 8 }).filter((key) => key !== '__proto__'),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
   startedAt: fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2100-01-01') }).map((date) => date.toISOString()),
   durationMs: fc.nat(100_000),
 });

@@ -6,19 +6,42 @@ const B: ReportInstitution = { id: '22222222-2222-4222-8222-222222222222', slug:
 const C: ReportInstitution = { id: '33333333-3333-4333-8333-333333333333', slug: 'gaon-securities' };
 const ALL = [A, B, C];
 
-const check = (id: string, evidence: unknown, summary = 'ok'): InstitutionCheck => ({ id, title: id, concern: 'other-members', status: 'pass', summary, evidence, durationMs: 1 });
+const check = (id: string, evidence: unknown, summary = 'ok'): InstitutionCheck => ({
+  id,
+  title: id,
+  concern: 'other-members',
+  status: 'pass',
+  summary,
+  evidence,
+  durationMs: 1,
+});
 
 describe('checksConcerning (an institution’s own isolation evidence)', () => {
   it('keeps its checks and platform-wide ones, leaves out checks about other institutions only, redacts others', () => {
     const checks = [
-      check('probe.sql-canaries', { reads: [{ from: A.slug, to: B.slug, rows: 0 }, { from: B.slug, to: C.slug, rows: 0 }, { from: C.id, to: A.id, rows: 0 }] }, `${B.slug} and ${A.slug} probed`),
+      check(
+        'probe.sql-canaries',
+        {
+          reads: [
+            { from: A.slug, to: B.slug, rows: 0 },
+            { from: B.slug, to: C.slug, rows: 0 },
+            { from: C.id, to: A.id, rows: 0 },
+          ],
+        },
+        `${B.slug} and ${A.slug} probed`,
+      ),
       check('probe.pooled-connection', { samples: 12, carried: [] }),
       check('endpoints.dedicated', { endpoints: [{ institution: B.slug, url: 'http://b' }] }),
       check('by-slug', { perInstitution: { [A.slug]: 1, [B.slug]: 2 } }),
     ];
     const mine = checksConcerning(checks, A, ALL);
     expect(mine.map((entry) => entry.id)).toEqual(['probe.sql-canaries', 'probe.pooled-connection', 'by-slug']);
-    expect(mine[0].evidence).toEqual({ reads: [{ from: A.slug, to: OTHER_INSTITUTION, rows: 0 }, { from: OTHER_INSTITUTION, to: A.id, rows: 0 }] });
+    expect(mine[0].evidence).toEqual({
+      reads: [
+        { from: A.slug, to: OTHER_INSTITUTION, rows: 0 },
+        { from: OTHER_INSTITUTION, to: A.id, rows: 0 },
+      ],
+    });
     expect(mine[0].summary).toBe(`${OTHER_INSTITUTION} and ${A.slug} probed`);
     expect(mine[2].evidence).toEqual({ perInstitution: { [A.slug]: 1 } });
   });
@@ -33,7 +56,13 @@ describe('checksConcerning (an institution’s own isolation evidence)', () => {
   it('never lets another institution’s id or slug through, whatever the evidence (property)', () => {
     const token = fc.constantFrom(A.id, A.slug, B.id, B.slug, C.id, C.slug, 'rows', 'table', 'x');
     const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, token, fc.integer(), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(token, tie('value'), { maxKeys: 3 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        token,
+        fc.integer(),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(token, tie('value'), { maxKeys: 3 }),
+      ),
     })).value;
     fc.assert(
       fc.property(fc.array(fc.tuple(json, fc.array(token, { maxLength: 3 })), { maxLength: 5 }), (entries) => {

@@ -23,7 +23,9 @@ describe('alerts derived from check results', () => {
 
   it('keeps a short summary whole and cuts a long one at the column limit', () => {
     const long = 'x'.repeat(ALERT_SUMMARY_MAX + 50);
-    expect(alertsFor([checkResult({ status: 'fail', summary: 'two tables lack RLS' }), checkResult({ status: 'fail', id: 'probe.graphql', summary: long })])).toEqual([
+    expect(
+      alertsFor([checkResult({ status: 'fail', summary: 'two tables lack RLS' }), checkResult({ status: 'fail', id: 'probe.graphql', summary: long })]),
+    ).toEqual([
       { checkId: 'rls.tenant-tables', concern: 'other-members', summary: 'two tables lack RLS' },
       { checkId: 'probe.graphql', concern: 'other-members', summary: long.slice(0, ALERT_SUMMARY_MAX) },
     ]);

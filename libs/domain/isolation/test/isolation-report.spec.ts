@@ -61,7 +61,9 @@ describe('isolation report assembly', () => {
   it('is plain JSON: what is signed equals what is stored and downloaded', () => {
     fc.assert(
       fc.property(fc.array(checkResultArbitrary, { maxLength: 8 }), (results) => {
-        const { report, status, tally } = assembleReport(input({ results: results.map((result) => ({ ...result, evidence: { ...result.evidence, absent: undefined, at: new Date(0) } })) }));
+        const { report, status, tally } = assembleReport(
+          input({ results: results.map((result) => ({ ...result, evidence: { ...result.evidence, absent: undefined, at: new Date(0) } })) }),
+        );
         expect(JSON.parse(JSON.stringify(report))).toEqual(report);
         expect(report['status']).toBe(status);
         expect(report['summary']).toEqual({ ...tally, checks: results.length });

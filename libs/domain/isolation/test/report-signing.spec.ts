@@ -61,8 +61,17 @@ describe('isolation report signatures', () => {
         const index = pick % results.length;
         const withFailure = results.map((result, i) => (i === index ? { ...result, status: 'fail' as const } : result));
         const { report } = assembleReport({
-          runId: 'r', trigger: 'schedule', requestedBy: principal, startedAt: new Date(0), finishedAt: new Date(1), durationMs: 1,
-          environment: {}, policy: { policyId: 'p', version: 1 }, institutions: [], treeHead: null, results: withFailure,
+          runId: 'r',
+          trigger: 'schedule',
+          requestedBy: principal,
+          startedAt: new Date(0),
+          finishedAt: new Date(1),
+          durationMs: 1,
+          environment: {},
+          policy: { policyId: 'p', version: 1 },
+          institutions: [],
+          treeHead: null,
+          results: withFailure,
         });
         const signature = sign(report);
         const forged = JSON.parse(JSON.stringify(report)) as { checks: { status: string }[] };

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { GLOBAL_UNIQUE_ALLOWED } from '../src/checks/schema-checks';
 import { appRoleProblems, ownerMembershipsOf, rlsViolations, uniqueKeyViolations, type UniqueKey } from '../src/checks/schema-rules';
 
-const key = (table: string, columns: string[], randomUuid = columns.map(() => false)): UniqueKey => ({ table, index: `${table}_${columns.join('_')}_key`, columns, randomUuid });
+const key = (table: string, columns: string[], randomUuid = columns.map(() => false)): UniqueKey => ({
+  table,
+  index: `${table}_${columns.join('_')}_key`,
+  columns,
+  randomUuid,
+});
 
 describe('schema check rules', () => {
   it('RLS holds only when enabled, forced and with a policy', () => {
@@ -42,12 +47,13 @@ describe('schema check rules', () => {
   it('names every way the app role could bypass RLS, and none for a plain role', () => {
     const plain = { role: 'ai_commons_app', superuser: false, bypassrls: false, owned: 0, memberOf: ['pg_monitor'] };
     expect(appRoleProblems(plain)).toEqual([]);
-    expect(appRoleProblems({ ...plain, superuser: true, bypassrls: true, owned: 3, memberOf: ['ai_commons_owner', 'pg_read_all_data', 'pg_monitor'] })).toEqual([
-      'superuser',
-      'BYPASSRLS',
-      'owns 3 relations',
-      'member of ai_commons_owner, pg_read_all_data',
+    expect(appRoleProblems({ ...plain, superuser: true, bypassrls: true, owned: 3, memberOf: ['ai_commons_owner', 'pg_read_all_data', 'pg_monitor'] })).toEqual(
+      ['superuser', 'BYPASSRLS', 'owns 3 relations', 'member of ai_commons_owner, pg_read_all_data'],
+    );
+    expect(ownerMembershipsOf(['postgres', 'pg_write_all_data', 'reporting', 'ai_commons_audit_owner'])).toEqual([
+      'postgres',
+      'pg_write_all_data',
+      'ai_commons_audit_owner',
     ]);
-    expect(ownerMembershipsOf(['postgres', 'pg_write_all_data', 'reporting', 'ai_commons_audit_owner'])).toEqual(['postgres', 'pg_write_all_data', 'ai_commons_audit_owner']);
   });
 });

@@ -21,16 +21,28 @@ describe('secret-check columns and patterns', () => {
   it('a needle pattern matches exactly the texts that contain the needle, wildcards and escapes included', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '%', '_', '\\', 'é') });
     fc.assert(
-      fc.property(text.filter((needle) => needle.length > 0), text, text, text, (needle, haystack, before, after) => {
-        const like = likeToRegExp(containsPattern(needle));
-        expect(like.test(`${before}${needle}${after}`)).toBe(true);
-        expect(like.test(haystack)).toBe(haystack.includes(needle));
-      }),
+      fc.property(
+        text.filter((needle) => needle.length > 0),
+        text,
+        text,
+        text,
+        (needle, haystack, before, after) => {
+          const like = likeToRegExp(containsPattern(needle));
+          expect(like.test(`${before}${needle}${after}`)).toBe(true);
+          expect(like.test(haystack)).toBe(haystack.includes(needle));
+        },
+      ),
     );
   });
 
   it("skips the verification's own tables and nothing else", () => {
-    const columns = [column('isolation_canaries', 'marker'), column('isolation_runs', 'report', 'jsonb'), column('migrations', 'name'), column('endpoints', 'name'), column('audit_events', 'details', 'jsonb')];
+    const columns = [
+      column('isolation_canaries', 'marker'),
+      column('isolation_runs', 'report', 'jsonb'),
+      column('migrations', 'name'),
+      column('endpoints', 'name'),
+      column('audit_events', 'details', 'jsonb'),
+    ];
     expect(scannedColumns(columns)).toEqual([column('endpoints', 'name'), column('audit_events', 'details', 'jsonb')]);
   });
 
@@ -63,7 +75,9 @@ describe('secret-check columns and patterns', () => {
   it('printable share: 0 for nothing, 1 for ASCII text, always within [0, 1]', () => {
     expect(printableShare(Buffer.alloc(0))).toBe(0);
     expect(printableShare(Buffer.from([0x00, 0x41, 0x7f, 0x20]))).toBe(0.5);
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...' abcXYZ019~!'), minLength: 1 }), (text) => expect(printableShare(Buffer.from(text, 'ascii'))).toBe(1)));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...' abcXYZ019~!'), minLength: 1 }), (text) => expect(printableShare(Buffer.from(text, 'ascii'))).toBe(1)),
+    );
     fc.assert(
       fc.property(fc.uint8Array(), (bytes) => {
         const share = printableShare(bytes);

@@ -1,4 +1,11 @@
-export { CLASSIFICATIONS, classificationRank, higherClassification, isClassification, resolveClassification, TOKEN_DEFAULT_CLASSIFICATION } from './classification';
+export {
+  CLASSIFICATIONS,
+  classificationRank,
+  higherClassification,
+  isClassification,
+  resolveClassification,
+  TOKEN_DEFAULT_CLASSIFICATION,
+} from './classification';
 export type { Classification, ClassificationResolution, ClassificationSource } from './classification';
 export { CONFIRMATION_STATUSES, HOSTINGS, NETWORK_ZONES, REGION_SCOPES, confirmationStatus, isHosting, isNetworkZone, regionScope } from './endpoint';
 export type { AuthorityConfirmation, ConfirmationStatus, EndpointFacts, Hosting, NetworkZone, RegionScope } from './endpoint';
@@ -16,7 +23,13 @@ export type { PolicyDocument, PolicyRule, RuleCondition, RuleEffect } from './ru
 export type { GatewayRequest, PolicyRequest } from './rules/request';
 export type { RequestFacts } from './rules/request-facts';
 export {
-  CEILING_RULE_ID, FLOOR_RULE_ID, INVALID_REQUEST_RULE_ID, PII_BLOCK_RULE_ID, PII_MASK_RULE_ID, POLICY_DEFAULT_RULE_ID, isReservedRuleId,
+  CEILING_RULE_ID,
+  FLOOR_RULE_ID,
+  INVALID_REQUEST_RULE_ID,
+  PII_BLOCK_RULE_ID,
+  PII_MASK_RULE_ID,
+  POLICY_DEFAULT_RULE_ID,
+  isReservedRuleId,
 } from './rules/reserved-rule-ids';
 export { DEFAULT_POLICY } from './rules/default-policy';
 export { evaluatePolicy } from './rules/evaluate-policy';

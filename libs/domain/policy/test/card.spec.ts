@@ -5,16 +5,23 @@ const CARD_ONLY = only('card');
 const KNOWN_IIN_ONLY = only('card', { card: { mode: 'mask', requireKnownIin: true } });
 
 describe('passesLuhn', () => {
-  it.each(['4111111111111111', '5555555555554444', '378282246310005', '30569309025904', '6011111111111117', '4222222222222'])(
-    'accepts %s', (digits) => expect(passesLuhn(digits)).toBe(true));
+  it.each(['4111111111111111', '5555555555554444', '378282246310005', '30569309025904', '6011111111111117', '4222222222222'])('accepts %s', (digits) =>
+    expect(passesLuhn(digits)).toBe(true),
+  );
   it.each(['4111111111111112', '5555555555554443', '1234567890123456'])('rejects %s', (digits) => expect(passesLuhn(digits)).toBe(false));
 });
 
 describe('hasKnownIin', () => {
   it.each([
-    ['4111111111111111', 'Visa'], ['5555555555554444', 'Mastercard 51–55'], ['2221000000000009', 'Mastercard 2-series'],
-    ['378282246310005', 'Amex'], ['30569309025904', 'Diners 300–305'], ['6011111111111117', 'Discover'],
-    ['3530111333300000', 'JCB'], ['6212345678901234569', 'UnionPay'], ['9409123456789013', 'Korean domestic-only'],
+    ['4111111111111111', 'Visa'],
+    ['5555555555554444', 'Mastercard 51–55'],
+    ['2221000000000009', 'Mastercard 2-series'],
+    ['378282246310005', 'Amex'],
+    ['30569309025904', 'Diners 300–305'],
+    ['6011111111111117', 'Discover'],
+    ['3530111333300000', 'JCB'],
+    ['6212345678901234569', 'UnionPay'],
+    ['9409123456789013', 'Korean domestic-only'],
   ])('knows %s (%s)', (digits) => expect(hasKnownIin(digits)).toBe(true));
 
   it.each([
@@ -37,7 +44,9 @@ describe('scanPrompt: card numbers', () => {
     ['9409123456789013', '************9013'],
   ])('masks %s as %s', (number, masked) => {
     expect(scanPrompt(`결제 카드: ${number}.`, CARD_ONLY)).toEqual({
-      findings: [{ detector: 'card', count: 1 }], blocked: false, maskedText: `결제 카드: ${masked}.`,
+      findings: [{ detector: 'card', count: 1 }],
+      blocked: false,
+      maskedText: `결제 카드: ${masked}.`,
     });
   });
 

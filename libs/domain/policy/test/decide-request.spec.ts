@@ -22,34 +22,53 @@ describe('decideRequest', () => {
     const result = decideRequest(DEFAULT_POLICY, requestFor('personal-credit', DOMESTIC_INTERNAL_SHARED), [PROMPT_WITH_PII, '감사합니다'], NOW);
     expect(result).toEqual({
       decision: {
-        decision: 'mask', ruleId: 'pii.mask', policyVersion: 1,
+        decision: 'mask',
+        ruleId: 'pii.mask',
+        policyVersion: 1,
         reason: "allowed by 'allow-otherwise'; personal data masked: rrn ×1, card ×1",
-        findings: [{ detector: 'rrn', count: 1 }, { detector: 'card', count: 1 }],
+        findings: [
+          { detector: 'rrn', count: 1 },
+          { detector: 'card', count: 1 },
+        ],
       },
       maskedPromptParts: ['고객 900101-1******의 카드 **** **** **** 1111 한도 조회', '감사합니다'],
     });
   });
 
   it('sums findings across prompt parts', () => {
-    const result = decideRequest(DEFAULT_POLICY, requestFor('internal', DOMESTIC_INTERNAL_SHARED), ['010-1234-5678', 'then 010-9876-5432 and 900101-1234568'], NOW);
-    expect(result.decision.findings).toEqual([{ detector: 'phone', count: 2 }, { detector: 'rrn', count: 1 }]);
+    const result = decideRequest(
+      DEFAULT_POLICY,
+      requestFor('internal', DOMESTIC_INTERNAL_SHARED),
+      ['010-1234-5678', 'then 010-9876-5432 and 900101-1234568'],
+      NOW,
+    );
+    expect(result.decision.findings).toEqual([
+      { detector: 'phone', count: 2 },
+      { detector: 'rrn', count: 1 },
+    ]);
   });
 
-  it("denies with pii.block when the institution blocks a detector that matched", () => {
+  it('denies with pii.block when the institution blocks a detector that matched', () => {
     const request: GatewayRequest = { ...requestFor('internal', DOMESTIC_INTERNAL_SHARED), institutionPiiSettings: { card: { mode: 'block' } } };
     const result = decideRequest(DEFAULT_POLICY, request, [PROMPT_WITH_PII], NOW);
     expect(result).toEqual({
       decision: {
-        decision: 'deny', ruleId: 'pii.block', policyVersion: 1,
+        decision: 'deny',
+        ruleId: 'pii.block',
+        policyVersion: 1,
         reason: 'the prompt contains personal data the institution blocks: card ×1',
-        findings: [{ detector: 'rrn', count: 1 }, { detector: 'card', count: 1 }],
+        findings: [
+          { detector: 'rrn', count: 1 },
+          { detector: 'card', count: 1 },
+        ],
       },
     });
   });
 
   it("cannot switch RRN masking off below the policy's minimum", () => {
     const request: GatewayRequest = {
-      ...requestFor('internal', DOMESTIC_INTERNAL_SHARED), institutionPiiSettings: { rrn: { mode: 'off' }, card: { mode: 'off' } },
+      ...requestFor('internal', DOMESTIC_INTERNAL_SHARED),
+      institutionPiiSettings: { rrn: { mode: 'off' }, card: { mode: 'off' } },
     };
     const result = decideRequest(DEFAULT_POLICY, request, [PROMPT_WITH_PII], NOW);
     expect(result.decision.findings).toEqual([{ detector: 'rrn', count: 1 }]);

@@ -57,13 +57,17 @@ describe('scanPrompt: disguised numbers', () => {
 
   it('still tells separate numbers apart across sentence punctuation', () => {
     expect(scanPrompt('010-1234-5678 / 010-2345-6789', MASK_ALL).maskedText).toBe('010-****-5678 / 010-****-6789');
-    expect(scanPrompt('010-1234-5678. 900101-1234568', MASK_ALL).findings).toEqual([{ detector: 'rrn', count: 1 }, { detector: 'phone', count: 1 }]);
+    expect(scanPrompt('010-1234-5678. 900101-1234568', MASK_ALL).findings).toEqual([
+      { detector: 'rrn', count: 1 },
+      { detector: 'phone', count: 1 },
+    ]);
   });
 
   it('reads JSON escapes left in a string (tool-call arguments are JSON text) as the characters they stand for', () => {
     expect(scanPrompt(JSON.stringify({ query: '900101-\n1234568' }), MASK_ALL).maskedText).toBe('{"query":"900101-\\n1******"}');
-    expect(scanPrompt('{"q":"\\uff19\\uff10\\uff10\\uff11\\uff10\\uff11-\\uff11\\uff12\\uff13\\uff14\\uff15\\uff16\\uff18"}', MASK_ALL).maskedText)
-      .toBe('{"q":"\\uff19\\uff10\\uff10\\uff11\\uff10\\uff11-\\uff11******"}');
+    expect(scanPrompt('{"q":"\\uff19\\uff10\\uff10\\uff11\\uff10\\uff11-\\uff11\\uff12\\uff13\\uff14\\uff15\\uff16\\uff18"}', MASK_ALL).maskedText).toBe(
+      '{"q":"\\uff19\\uff10\\uff10\\uff11\\uff10\\uff11-\\uff11******"}',
+    );
     expect(scanPrompt('{"q":"\\u0034111 1111 1111 111\\u0031"}', MASK_ALL).maskedText).toBe('{"q":"**** **** **** 111\\u0031"}');
     expect(scanPrompt('a\\b \\u12 \\', MASK_ALL)).toEqual({ findings: [], blocked: false });
   });

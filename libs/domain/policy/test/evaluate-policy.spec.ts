@@ -1,6 +1,4 @@
-import {
-  DEFAULT_POLICY, evaluatePolicy, type Classification, type EndpointFacts, type Hosting, type NetworkZone, type PolicyDocument,
-} from '../src';
+import { DEFAULT_POLICY, evaluatePolicy, type Classification, type EndpointFacts, type Hosting, type NetworkZone, type PolicyDocument } from '../src';
 import { CURRENT_CONFIRMATION, DOMESTIC_INTERNAL_SHARED, EXPIRED_CONFIRMATION, NOW, requestFor } from './fixtures';
 
 const ABROAD = 'personal-credit-domestic-only';
@@ -112,13 +110,16 @@ describe('evaluatePolicy with the default policy', () => {
     expect(keys.size).toBe(80);
   });
 
-  it.each(MATRIX)('%s to %s in %s on the %s zone, confirmation %s → %s by %s',
-    (classification, hosting, region, zone, confirmation, decision, ruleId) => {
-      const record = evaluatePolicy(DEFAULT_POLICY, requestFor(classification, endpointFor(hosting, region, zone, confirmation)), NOW);
-      expect(record).toEqual({
-        decision, ruleId, reason: DEFAULT_POLICY.rules.find((rule) => rule.id === ruleId)?.reason, policyVersion: 1, findings: [],
-      });
+  it.each(MATRIX)('%s to %s in %s on the %s zone, confirmation %s → %s by %s', (classification, hosting, region, zone, confirmation, decision, ruleId) => {
+    const record = evaluatePolicy(DEFAULT_POLICY, requestFor(classification, endpointFor(hosting, region, zone, confirmation)), NOW);
+    expect(record).toEqual({
+      decision,
+      ruleId,
+      reason: DEFAULT_POLICY.rules.find((rule) => rule.id === ruleId)?.reason,
+      policyVersion: 1,
+      findings: [],
     });
+  });
 
   it('ignores a confirmation on endpoints that are not commercial cloud', () => {
     for (const hosting of ['shared-infrastructure', 'dedicated-on-premises'] as const) {
@@ -137,8 +138,12 @@ describe('evaluatePolicy with the default policy', () => {
 });
 
 describe('authority confirmation at request time', () => {
-  const cloud = (authorityConfirmation: EndpointFacts['authorityConfirmation']): EndpointFacts =>
-    ({ hosting: 'cloud-commercial', region: 'KR', networkZone: 'internal', authorityConfirmation });
+  const cloud = (authorityConfirmation: EndpointFacts['authorityConfirmation']): EndpointFacts => ({
+    hosting: 'cloud-commercial',
+    region: 'KR',
+    networkZone: 'internal',
+    authorityConfirmation,
+  });
 
   it('is current up to, but not at, its expiry instant', () => {
     const expiresAt = new Date(NOW.getTime() + 1);
@@ -208,7 +213,8 @@ describe('institution ceiling', () => {
 
   it('is checked before any policy rule, even one that would allow', () => {
     const permissive: PolicyDocument = {
-      ...DEFAULT_POLICY, rules: [{ id: 'allow-all', effect: 'allow', when: {}, reason: 'everything goes' }],
+      ...DEFAULT_POLICY,
+      rules: [{ id: 'allow-all', effect: 'allow', when: {}, reason: 'everything goes' }],
     };
     const record = evaluatePolicy(permissive, requestFor('confidential', DOMESTIC_INTERNAL_SHARED, 'internal'), NOW);
     expect(record).toMatchObject({ decision: 'deny', ruleId: 'classification-above-ceiling' });
@@ -221,7 +227,11 @@ describe('rule order and default', () => {
     const withoutCatchAll: PolicyDocument = { ...DEFAULT_POLICY, rules: DEFAULT_POLICY.rules.filter((rule) => rule.id !== ALLOWED) };
     const record = evaluatePolicy(withoutCatchAll, requestFor('public', DOMESTIC_INTERNAL_SHARED), NOW);
     expect(record).toEqual({
-      decision: 'deny', ruleId: 'policy-default', reason: 'no rule applies; the policy default is deny', policyVersion: 1, findings: [],
+      decision: 'deny',
+      ruleId: 'policy-default',
+      reason: 'no rule applies; the policy default is deny',
+      policyVersion: 1,
+      findings: [],
     });
   });
 
@@ -232,7 +242,11 @@ describe('rule order and default', () => {
       rules: [{ id: 'public-anywhere', effect: 'allow', when: { classification: ['public'] }, reason: 'public data' }, ...DEFAULT_POLICY.rules],
     };
     const cloudWithout: EndpointFacts = { hosting: 'cloud-commercial', region: 'US', networkZone: 'internet' };
-    expect(evaluatePolicy(allowFirst, requestFor('public', cloudWithout), NOW)).toMatchObject({ decision: 'allow', ruleId: 'public-anywhere', policyVersion: 7 });
+    expect(evaluatePolicy(allowFirst, requestFor('public', cloudWithout), NOW)).toMatchObject({
+      decision: 'allow',
+      ruleId: 'public-anywhere',
+      policyVersion: 7,
+    });
     expect(evaluatePolicy(allowFirst, requestFor('internal', cloudWithout), NOW)).toMatchObject({ decision: 'deny', ruleId: NO_CONFIRMATION });
   });
 });

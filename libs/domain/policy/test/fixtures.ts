@@ -7,9 +7,7 @@ export const EXPIRED_CONFIRMATION: AuthorityConfirmation = { reference: 'FSC-SAN
 
 export const DOMESTIC_INTERNAL_SHARED: EndpointFacts = { hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal' };
 
-export function requestFor(
-  classification: Classification, endpoint: EndpointFacts, institutionCeiling: Classification = 'personal-credit',
-): GatewayRequest {
+export function requestFor(classification: Classification, endpoint: EndpointFacts, institutionCeiling: Classification = 'personal-credit'): GatewayRequest {
   return { classification, institutionCeiling, endpoint };
 }
 

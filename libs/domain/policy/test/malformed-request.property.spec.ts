@@ -12,7 +12,10 @@ const endpointLike = fc.record(
     hosting: fc.oneof(fc.constantFrom('shared-infrastructure', 'dedicated-on-premises', 'cloud-commercial'), fc.jsonValue()),
     region: fc.oneof(fc.constantFrom('KR', 'us'), fc.jsonValue()),
     networkZone: fc.oneof(fc.constantFrom('internal', 'internet'), fc.jsonValue()),
-    authorityConfirmation: fc.oneof(fc.record({ reference: fc.jsonValue(), expiresAt: fc.oneof(fc.date(), fc.jsonValue()) }, { requiredKeys: [] }), fc.jsonValue()),
+    authorityConfirmation: fc.oneof(
+      fc.record({ reference: fc.jsonValue(), expiresAt: fc.oneof(fc.date(), fc.jsonValue()) }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -23,7 +26,10 @@ const requestLike = fc.oneof(
       classification: fc.oneof(fc.constantFrom('public', 'internal', 'confidential', 'personal-credit'), fc.jsonValue()),
       institutionCeiling: fc.oneof(fc.constantFrom('public', 'personal-credit'), fc.jsonValue()),
       endpoint: fc.oneof(endpointLike, fc.jsonValue()),
-      institutionPiiSettings: fc.oneof(fc.jsonValue(), fc.record({ rrn: fc.jsonValue(), card: fc.jsonValue(), phone: fc.record({ mode: fc.jsonValue() }) }, { requiredKeys: [] })),
+      institutionPiiSettings: fc.oneof(
+        fc.jsonValue(),
+        fc.record({ rrn: fc.jsonValue(), card: fc.jsonValue(), phone: fc.record({ mode: fc.jsonValue() }) }, { requiredKeys: [] }),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -33,7 +39,10 @@ describe('malformed requests never throw', () => {
   it.each([
     ['an empty object', {}],
     ['an array', []],
-    ['an endpoint without a region', { classification: 'public', institutionCeiling: 'public', endpoint: { hosting: 'shared-infrastructure', networkZone: 'internal' } }],
+    [
+      'an endpoint without a region',
+      { classification: 'public', institutionCeiling: 'public', endpoint: { hosting: 'shared-infrastructure', networkZone: 'internal' } },
+    ],
     ['null', null],
   ])('%s is denied as request-invalid', (_, sample) => {
     const request = sample as unknown as GatewayRequest;

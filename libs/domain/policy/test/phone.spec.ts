@@ -25,7 +25,9 @@ describe('scanPrompt: Korean phone numbers', () => {
     ['+82-2-312-4567', '+82-2-***-4567'],
   ])('masks %s as %s', (number, masked) => {
     expect(scanPrompt(`연락처 ${number}로 연락 주세요`, PHONE_ONLY)).toEqual({
-      findings: [{ detector: 'phone', count: 1 }], blocked: false, maskedText: `연락처 ${masked}로 연락 주세요`,
+      findings: [{ detector: 'phone', count: 1 }],
+      blocked: false,
+      maskedText: `연락처 ${masked}로 연락 주세요`,
     });
   });
 

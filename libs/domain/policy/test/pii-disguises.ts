@@ -22,17 +22,19 @@ export function luhnCheckDigit(body: string): number {
 export const digits = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
 const twoDigits = (value: number) => String(value).padStart(2, '0');
 
-export const validRrn = fc.record({
-  date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
-  foreign: fc.boolean(),
-  female: fc.boolean(),
-  serial: digits(5),
-}).map(({ date, foreign, female, serial }) => {
-  const year = date.getUTCFullYear();
-  const genderDigit = (year >= 2000 ? 3 : 1) + (female ? 1 : 0) + (foreign ? 4 : 0);
-  const first12 = `${twoDigits(year % 100)}${twoDigits(date.getUTCMonth() + 1)}${twoDigits(date.getUTCDate())}${genderDigit}${serial}`;
-  return `${first12}${rrnCheckDigit(first12)}`;
-});
+export const validRrn = fc
+  .record({
+    date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+    foreign: fc.boolean(),
+    female: fc.boolean(),
+    serial: digits(5),
+  })
+  .map(({ date, foreign, female, serial }) => {
+    const year = date.getUTCFullYear();
+    const genderDigit = (year >= 2000 ? 3 : 1) + (female ? 1 : 0) + (foreign ? 4 : 0);
+    const first12 = `${twoDigits(year % 100)}${twoDigits(date.getUTCMonth() + 1)}${twoDigits(date.getUTCDate())}${genderDigit}${serial}`;
+    return `${first12}${rrnCheckDigit(first12)}`;
+  });
 
 const BRANDS: readonly { readonly prefixes: readonly string[]; readonly length: number }[] = [
   { prefixes: ['4'], length: 16 },
@@ -44,12 +46,15 @@ const BRANDS: readonly { readonly prefixes: readonly string[]; readonly length: 
   { prefixes: ['94', '95'], length: 16 },
 ];
 
-export const validCard = fc.constantFrom(...BRANDS)
+export const validCard = fc
+  .constantFrom(...BRANDS)
   .chain(({ prefixes, length }) => fc.tuple(fc.constantFrom(...prefixes), fc.constant(length)))
-  .chain(([prefix, length]) => digits(length - prefix.length - 1).map((body) => {
-    const withoutCheck = prefix + body;
-    return `${withoutCheck}${luhnCheckDigit(withoutCheck)}`;
-  }));
+  .chain(([prefix, length]) =>
+    digits(length - prefix.length - 1).map((body) => {
+      const withoutCheck = prefix + body;
+      return `${withoutCheck}${luhnCheckDigit(withoutCheck)}`;
+    }),
+  );
 
 export function cardGroups(card: string): number[] {
   return card.length === 15 ? [4, 6, 5] : card.length === 19 ? [4, 4, 4, 4, 3] : [4, 4, 4, 4];
@@ -71,30 +76,74 @@ function split(number: string, lengths: readonly number[]): string[] {
 }
 
 const rrnNumber = validRrn.map((rrn): PersonalNumber => ({ detector: 'rrn', groups: split(rrn, [6, 7]), mayRunTogether: true, context: '주민등록번호' }));
-const cardNumber = validCard.map((card): PersonalNumber => ({ detector: 'card', groups: split(card, cardGroups(card)), mayRunTogether: true, context: '카드' }));
-const ACCOUNT_SHAPES = [[3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4], [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3]];
-const accountNumber = fc.constantFrom(...ACCOUNT_SHAPES)
+const cardNumber = validCard.map((card): PersonalNumber => ({
+  detector: 'card',
+  groups: split(card, cardGroups(card)),
+  mayRunTogether: true,
+  context: '카드',
+}));
+const ACCOUNT_SHAPES = [
+  [3, 2, 6],
+  [3, 3, 6],
+  [3, 6, 5],
+  [4, 3, 6],
+  [6, 2, 6],
+  [4, 2, 7],
+  [4, 4, 4],
+  [3, 4, 4, 2],
+  [3, 6, 2, 3],
+  [3, 2, 4, 3],
+];
+const accountNumber = fc
+  .constantFrom(...ACCOUNT_SHAPES)
   .chain((shape) => fc.tuple(...shape.map((length) => digits(length))))
   .map((groups): PersonalNumber => ({ detector: 'bankAccount', groups, mayRunTogether: false, context: '입금 계좌' }));
-const mobileNumber = fc.tuple(fc.constantFrom('010', '011', '016', '017', '018', '019'), digits(4), digits(4))
+const mobileNumber = fc
+  .tuple(fc.constantFrom('010', '011', '016', '017', '018', '019'), digits(4), digits(4))
   .map((groups): PersonalNumber => ({ detector: 'phone', groups, mayRunTogether: true, context: '연락처' }));
-const landlineNumber = fc.tuple(fc.constantFrom('02', '031', '051', '064', '070'), fc.integer({ min: 2, max: 9 }), digits(3), digits(4))
+const landlineNumber = fc
+  .tuple(fc.constantFrom('02', '031', '051', '064', '070'), fc.integer({ min: 2, max: 9 }), digits(3), digits(4))
   .map(([area, exchangeHead, exchangeRest, subscriber]): PersonalNumber => ({
-    detector: 'phone', groups: [area, `${exchangeHead}${exchangeRest}`, subscriber], mayRunTogether: false, context: '전화',
+    detector: 'phone',
+    groups: [area, `${exchangeHead}${exchangeRest}`, subscriber],
+    mayRunTogether: false,
+    context: '전화',
   }));
 
 export const personalNumber = fc.oneof(rrnNumber, cardNumber, accountNumber, mobileNumber, landlineNumber);
 
 /** Each script's digits 0–9, one code point each; the scanner must read them all as ASCII digits. */
 const DIGIT_ZEROS = [
-  0x30, 0xff10 /* full-width */, 0x0660 /* Arabic-Indic */, 0x06f0 /* extended Arabic-Indic */, 0x0966 /* Devanagari */,
-  0x09e6 /* Bengali */, 0x0e50 /* Thai */, 0x1d7ce /* mathematical bold */, 0x1d7d8 /* double-struck */, 0x1d7f6 /* monospace */,
+  0x30, 0xff10 /* full-width */, 0x0660 /* Arabic-Indic */, 0x06f0 /* extended Arabic-Indic */, 0x0966 /* Devanagari */, 0x09e6 /* Bengali */,
+  0x0e50 /* Thai */, 0x1d7ce /* mathematical bold */, 0x1d7d8 /* double-struck */, 0x1d7f6 /* monospace */,
 ];
 const INVISIBLES = ['\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '\ufeff', '\u180e', '\u034f'];
 /** What may stand between two groups, separating them. */
 const SEPARATORS = [
-  '-', ' ', '.', '/', '\u2013', '\u2014', '\u2212', '\u2010', '\u2011', '\ufe63', '\uff0d', '-\n', '\n', ' - ', '.\n', '\u3000', '\u00a0',
-  '\u30fc', '\u3161', '\u00b7', '\u00ad', '\u200b', '\t', '\r\n',
+  '-',
+  ' ',
+  '.',
+  '/',
+  '\u2013',
+  '\u2014',
+  '\u2212',
+  '\u2010',
+  '\u2011',
+  '\ufe63',
+  '\uff0d',
+  '-\n',
+  '\n',
+  ' - ',
+  '.\n',
+  '\u3000',
+  '\u00a0',
+  '\u30fc',
+  '\u3161',
+  '\u00b7',
+  '\u00ad',
+  '\u200b',
+  '\t',
+  '\r\n',
 ];
 /** What may stand between two single digits when they are spaced out. */
 const DIGIT_SPACERS = [' ', '\u00a0', '\u2009', '\u3000'];
@@ -135,14 +184,16 @@ export function disguised(number: PersonalNumber, how: Disguise): string {
   const writeDigit = (digit: string) => String.fromCodePoint((how.mixScripts ? how.perDigitScripts[digitIndex++ % 20] : how.script) + Number(digit));
   const groups = number.groups.map((group) => [...group].map(writeDigit).join(how.spacedDigits ? how.spacer : ''));
   const runTogether = how.runTogether && number.mayRunTogether;
-  let written = groups.map((group, index) => {
-    if (index === 0) return group;
-    // Run together, spaced-out digits stay spaced across the groups' seam.
-    let separator = runTogether ? (how.spacedDigits ? how.spacer : '') : how.separators[(index - 1) % how.separators.length];
-    // Spaced-out digits need a separator that is not just whitespace to keep groups apart.
-    if (how.spacedDigits && !runTogether && /^\s+$/u.test(separator)) separator = ` ${'-'} `;
-    return separator + group;
-  }).join('');
+  let written = groups
+    .map((group, index) => {
+      if (index === 0) return group;
+      // Run together, spaced-out digits stay spaced across the groups' seam.
+      let separator = runTogether ? (how.spacedDigits ? how.spacer : '') : how.separators[(index - 1) % how.separators.length];
+      // Spaced-out digits need a separator that is not just whitespace to keep groups apart.
+      if (how.spacedDigits && !runTogether && /^\s+$/u.test(separator)) separator = ` ${'-'} `;
+      return separator + group;
+    })
+    .join('');
   const characters = [...written];
   // Known limit: invisible characters both inside groups and between them are read only as all
   // removed or all separators, so the generator does not combine the two.

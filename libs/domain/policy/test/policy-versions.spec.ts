@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import {
-  CLASSIFICATIONS, CONFIRMATION_STATUSES, DEFAULT_POLICY, HOSTINGS, NETWORK_ZONES, REGION_SCOPES, validateInstitutionPiiSettings,
-  validatePolicySuccession, type RequestFacts, type RuleCondition,
+  CLASSIFICATIONS,
+  CONFIRMATION_STATUSES,
+  DEFAULT_POLICY,
+  HOSTINGS,
+  NETWORK_ZONES,
+  REGION_SCOPES,
+  validateInstitutionPiiSettings,
+  validatePolicySuccession,
+  type RequestFacts,
+  type RuleCondition,
 } from '../src';
 import { conditionMatches } from '../src/rules/request-facts';
 import { shadows } from '../src/validation/rule-shadowing';
@@ -22,8 +30,9 @@ describe('validatePolicySuccession', () => {
         { code: 'VERSION_NOT_NEXT', path: '/version', message: 'expected version 2' },
       ]);
     }
-    expect(validatePolicySuccession(DEFAULT_POLICY, { ...DEFAULT_POLICY, policyId: 'other', version: 2 }).map((error) => error.code))
-      .toEqual(['POLICY_ID_CHANGED']);
+    expect(validatePolicySuccession(DEFAULT_POLICY, { ...DEFAULT_POLICY, policyId: 'other', version: 2 }).map((error) => error.code)).toEqual([
+      'POLICY_ID_CHANGED',
+    ]);
   });
 });
 
@@ -31,7 +40,8 @@ describe('validateInstitutionPiiSettings', () => {
   it('accepts any subset of detectors and options', () => {
     expect(validateInstitutionPiiSettings({})).toEqual({ ok: true, settings: {} });
     expect(validateInstitutionPiiSettings({ card: { mode: 'block' }, rrn: { validateChecksum: false } })).toEqual({
-      ok: true, settings: { card: { mode: 'block' }, rrn: { validateChecksum: false } },
+      ok: true,
+      settings: { card: { mode: 'block' }, rrn: { validateChecksum: false } },
     });
   });
 
@@ -46,19 +56,34 @@ describe('validateInstitutionPiiSettings', () => {
 });
 
 describe('rule shadowing', () => {
-  const subsetOf = <T extends string>(values: readonly T[]) =>
-    fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
-  const condition: fc.Arbitrary<RuleCondition> = fc.record({
-    classification: subsetOf(CLASSIFICATIONS), hosting: subsetOf(HOSTINGS), regionScope: subsetOf(REGION_SCOPES),
-    networkZone: subsetOf(NETWORK_ZONES), confirmation: subsetOf(CONFIRMATION_STATUSES),
-  }, { requiredKeys: [] });
-  const allFacts: RequestFacts[] = CLASSIFICATIONS.flatMap((classification) => HOSTINGS.flatMap((hosting) => REGION_SCOPES.flatMap((regionScope) =>
-    NETWORK_ZONES.flatMap((networkZone) => CONFIRMATION_STATUSES.map((confirmation) => ({ classification, hosting, regionScope, networkZone, confirmation }))))));
+  const subsetOf = <T extends string>(values: readonly T[]) => fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
+  const condition: fc.Arbitrary<RuleCondition> = fc.record(
+    {
+      classification: subsetOf(CLASSIFICATIONS),
+      hosting: subsetOf(HOSTINGS),
+      regionScope: subsetOf(REGION_SCOPES),
+      networkZone: subsetOf(NETWORK_ZONES),
+      confirmation: subsetOf(CONFIRMATION_STATUSES),
+    },
+    { requiredKeys: [] },
+  );
+  const allFacts: RequestFacts[] = CLASSIFICATIONS.flatMap((classification) =>
+    HOSTINGS.flatMap((hosting) =>
+      REGION_SCOPES.flatMap((regionScope) =>
+        NETWORK_ZONES.flatMap((networkZone) =>
+          CONFIRMATION_STATUSES.map((confirmation) => ({ classification, hosting, regionScope, networkZone, confirmation })),
+        ),
+      ),
+    ),
+  );
 
   it('says a later rule is shadowed exactly when every request it matches is matched by the earlier rule', () => {
-    fc.assert(fc.property(condition, condition, (earlier, later) => {
-      const coveredByEarlier = allFacts.every((facts) => !conditionMatches(later, facts) || conditionMatches(earlier, facts));
-      expect(shadows(earlier, later)).toBe(coveredByEarlier);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(condition, condition, (earlier, later) => {
+        const coveredByEarlier = allFacts.every((facts) => !conditionMatches(later, facts) || conditionMatches(earlier, facts));
+        expect(shadows(earlier, later)).toBe(coveredByEarlier);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -8,8 +8,12 @@ describe('previewPolicy', () => {
     const preview = previewPolicy(DEFAULT_POLICY, requestFor('personal-credit', expiredCloud), '연락처 010-1234-5678', NOW);
     expect(preview.decision).toMatchObject({ decision: 'deny', ruleId: 'personal-credit-internal-zone-only' });
     expect(preview.facts).toEqual({
-      classification: 'personal-credit', hosting: 'cloud-commercial', regionScope: 'domestic', networkZone: 'internet',
-      confirmation: 'expired', aboveCeiling: false,
+      classification: 'personal-credit',
+      hosting: 'cloud-commercial',
+      regionScope: 'domestic',
+      networkZone: 'internet',
+      confirmation: 'expired',
+      aboveCeiling: false,
     });
     expect(preview.trace).toEqual([
       { ruleId: 'personal-credit-domestic-only', effect: 'deny', matches: false, decides: false },

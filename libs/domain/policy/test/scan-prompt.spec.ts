@@ -6,7 +6,12 @@ const PROMPT = '고객 홍길동(900101-1234568), 카드 4111 1111 1111 1111, �
 describe('scanPrompt modes', () => {
   it('masks every detector in mask mode, keeping the format hints', () => {
     expect(scanPrompt(PROMPT, allDetectors('mask'))).toEqual({
-      findings: [{ detector: 'rrn', count: 1 }, { detector: 'card', count: 1 }, { detector: 'bankAccount', count: 1 }, { detector: 'phone', count: 1 }],
+      findings: [
+        { detector: 'rrn', count: 1 },
+        { detector: 'card', count: 1 },
+        { detector: 'bankAccount', count: 1 },
+        { detector: 'phone', count: 1 },
+      ],
       blocked: false,
       maskedText: '고객 홍길동(900101-1******), 카드 **** **** **** 1111, 연락처 010-****-5678, 신한은행 ***-***-**6789로 환불',
     });
@@ -23,7 +28,9 @@ describe('scanPrompt modes', () => {
   it('does not block when the blocking detector finds nothing', () => {
     const settings: PiiScanSettings = { ...allDetectors('mask'), card: { mode: 'block', requireKnownIin: false } };
     expect(scanPrompt('연락처 010-1234-5678', settings)).toEqual({
-      findings: [{ detector: 'phone', count: 1 }], blocked: false, maskedText: '연락처 010-****-5678',
+      findings: [{ detector: 'phone', count: 1 }],
+      blocked: false,
+      maskedText: '연락처 010-****-5678',
     });
   });
 

@@ -56,36 +56,246 @@ describe('validatePolicyDocument', () => {
   });
 
   it.each<[string, (json: Record<string, any>) => void, PolicyValidationCode, string]>([
-    ['schema version 2', (json) => { json.schemaVersion = 2; }, 'UNSUPPORTED_SCHEMA_VERSION', '/schemaVersion'],
-    ['an upper-case policy id', (json) => { json.policyId = 'Data Handling'; }, 'INVALID_POLICY_ID', '/policyId'],
-    ['version 0', (json) => { json.version = 0; }, 'INVALID_VERSION', '/version'],
-    ['a fractional version', (json) => { json.version = 1.5; }, 'INVALID_VERSION', '/version'],
-    ['a version as text', (json) => { json.version = '2'; }, 'INVALID_VERSION', '/version'],
-    ['a lower-case region', (json) => { json.homeRegion = 'kr'; }, 'INVALID_REGION', '/homeRegion'],
-    ['a three-letter region', (json) => { json.homeRegion = 'KOR'; }, 'INVALID_REGION', '/homeRegion'],
-    ['a blank description', (json) => { json.description = ' '; }, 'EMPTY_TEXT', '/description'],
-    ['an unknown default effect', (json) => { json.defaultEffect = 'mask'; }, 'INVALID_ENUM_VALUE', '/defaultEffect'],
-    ['rules that are not a list', (json) => { json.rules = {}; }, 'WRONG_TYPE', '/rules'],
-    ['a rule that is not an object', (json) => { json.rules[1] = 'deny'; }, 'NOT_AN_OBJECT', '/rules/1'],
-    ['a rule without a reason', (json) => { delete json.rules[1].reason; }, 'MISSING_FIELD', '/rules/1/reason'],
-    ['an unknown hosting', (json) => { json.rules[2].when.hosting = ['aws']; }, 'INVALID_ENUM_VALUE', '/rules/2/when/hosting/0'],
-    ['a condition value of the wrong type', (json) => { json.rules[2].when.hosting = [1]; }, 'WRONG_TYPE', '/rules/2/when/hosting/0'],
-    ['a condition that is not a list', (json) => { json.rules[2].when.hosting = 'cloud-commercial'; }, 'WRONG_TYPE', '/rules/2/when/hosting'],
-    ['an empty condition list', (json) => { json.rules[0].when.regionScope = []; }, 'EMPTY_LIST', '/rules/0/when/regionScope'],
-    ['a value listed twice', (json) => { json.rules[2].when.confirmation = ['none', 'none']; }, 'DUPLICATE_VALUE', '/rules/2/when/confirmation/1'],
-    ['a rule id with spaces', (json) => { json.rules[0].id = 'no credit abroad'; }, 'INVALID_RULE_ID', '/rules/0/id'],
-    ['the ceiling rule id', (json) => { json.rules[0].id = 'classification-above-ceiling'; }, 'RESERVED_RULE_ID', '/rules/0/id'],
-    ['a pii.* rule id', (json) => { json.rules[0].id = 'pii.custom'; }, 'RESERVED_RULE_ID', '/rules/0/id'],
-    ['a duplicate rule id', (json) => { json.rules[1].id = json.rules[0].id; }, 'DUPLICATE_RULE_ID', '/rules/1/id'],
-    ['an unknown effect', (json) => { json.rules[0].effect = 'warn'; }, 'INVALID_ENUM_VALUE', '/rules/0/effect'],
-    ['an empty reason', (json) => { json.rules[0].reason = ''; }, 'EMPTY_TEXT', '/rules/0/reason'],
-    ['an overlong reason', (json) => { json.rules[0].reason = 'x'.repeat(301); }, 'TEXT_TOO_LONG', '/rules/0/reason'],
-    ['a missing detector default', (json) => { delete json.pii.defaults.card; }, 'MISSING_FIELD', '/pii/defaults/card'],
-    ['a missing detector option', (json) => { delete json.pii.defaults.rrn.validateChecksum; }, 'MISSING_FIELD', '/pii/defaults/rrn/validateChecksum'],
-    ['an unknown mode', (json) => { json.pii.defaults.phone.mode = 'redact'; }, 'INVALID_ENUM_VALUE', '/pii/defaults/phone/mode'],
-    ['an option that is not a boolean', (json) => { json.pii.defaults.card.requireKnownIin = 'yes'; }, 'WRONG_TYPE', '/pii/defaults/card/requireKnownIin'],
-    ['an unknown minimum mode', (json) => { json.pii.minimumModes.card = 'always'; }, 'INVALID_ENUM_VALUE', '/pii/minimumModes/card'],
-    ['a default weaker than its minimum', (json) => { json.pii.defaults.rrn.mode = 'off'; }, 'DEFAULT_BELOW_MINIMUM', '/pii/defaults/rrn/mode'],
+    [
+      'schema version 2',
+      (json) => {
+        json.schemaVersion = 2;
+      },
+      'UNSUPPORTED_SCHEMA_VERSION',
+      '/schemaVersion',
+    ],
+    [
+      'an upper-case policy id',
+      (json) => {
+        json.policyId = 'Data Handling';
+      },
+      'INVALID_POLICY_ID',
+      '/policyId',
+    ],
+    [
+      'version 0',
+      (json) => {
+        json.version = 0;
+      },
+      'INVALID_VERSION',
+      '/version',
+    ],
+    [
+      'a fractional version',
+      (json) => {
+        json.version = 1.5;
+      },
+      'INVALID_VERSION',
+      '/version',
+    ],
+    [
+      'a version as text',
+      (json) => {
+        json.version = '2';
+      },
+      'INVALID_VERSION',
+      '/version',
+    ],
+    [
+      'a lower-case region',
+      (json) => {
+        json.homeRegion = 'kr';
+      },
+      'INVALID_REGION',
+      '/homeRegion',
+    ],
+    [
+      'a three-letter region',
+      (json) => {
+        json.homeRegion = 'KOR';
+      },
+      'INVALID_REGION',
+      '/homeRegion',
+    ],
+    [
+      'a blank description',
+      (json) => {
+        json.description = ' ';
+      },
+      'EMPTY_TEXT',
+      '/description',
+    ],
+    [
+      'an unknown default effect',
+      (json) => {
+        json.defaultEffect = 'mask';
+      },
+      'INVALID_ENUM_VALUE',
+      '/defaultEffect',
+    ],
+    [
+      'rules that are not a list',
+      (json) => {
+        json.rules = {};
+      },
+      'WRONG_TYPE',
+      '/rules',
+    ],
+    [
+      'a rule that is not an object',
+      (json) => {
+        json.rules[1] = 'deny';
+      },
+      'NOT_AN_OBJECT',
+      '/rules/1',
+    ],
+    [
+      'a rule without a reason',
+      (json) => {
+        delete json.rules[1].reason;
+      },
+      'MISSING_FIELD',
+      '/rules/1/reason',
+    ],
+    [
+      'an unknown hosting',
+      (json) => {
+        json.rules[2].when.hosting = ['aws'];
+      },
+      'INVALID_ENUM_VALUE',
+      '/rules/2/when/hosting/0',
+    ],
+    [
+      'a condition value of the wrong type',
+      (json) => {
+        json.rules[2].when.hosting = [1];
+      },
+      'WRONG_TYPE',
+      '/rules/2/when/hosting/0',
+    ],
+    [
+      'a condition that is not a list',
+      (json) => {
+        json.rules[2].when.hosting = 'cloud-commercial';
+      },
+      'WRONG_TYPE',
+      '/rules/2/when/hosting',
+    ],
+    [
+      'an empty condition list',
+      (json) => {
+        json.rules[0].when.regionScope = [];
+      },
+      'EMPTY_LIST',
+      '/rules/0/when/regionScope',
+    ],
+    [
+      'a value listed twice',
+      (json) => {
+        json.rules[2].when.confirmation = ['none', 'none'];
+      },
+      'DUPLICATE_VALUE',
+      '/rules/2/when/confirmation/1',
+    ],
+    [
+      'a rule id with spaces',
+      (json) => {
+        json.rules[0].id = 'no credit abroad';
+      },
+      'INVALID_RULE_ID',
+      '/rules/0/id',
+    ],
+    [
+      'the ceiling rule id',
+      (json) => {
+        json.rules[0].id = 'classification-above-ceiling';
+      },
+      'RESERVED_RULE_ID',
+      '/rules/0/id',
+    ],
+    [
+      'a pii.* rule id',
+      (json) => {
+        json.rules[0].id = 'pii.custom';
+      },
+      'RESERVED_RULE_ID',
+      '/rules/0/id',
+    ],
+    [
+      'a duplicate rule id',
+      (json) => {
+        json.rules[1].id = json.rules[0].id;
+      },
+      'DUPLICATE_RULE_ID',
+      '/rules/1/id',
+    ],
+    [
+      'an unknown effect',
+      (json) => {
+        json.rules[0].effect = 'warn';
+      },
+      'INVALID_ENUM_VALUE',
+      '/rules/0/effect',
+    ],
+    [
+      'an empty reason',
+      (json) => {
+        json.rules[0].reason = '';
+      },
+      'EMPTY_TEXT',
+      '/rules/0/reason',
+    ],
+    [
+      'an overlong reason',
+      (json) => {
+        json.rules[0].reason = 'x'.repeat(301);
+      },
+      'TEXT_TOO_LONG',
+      '/rules/0/reason',
+    ],
+    [
+      'a missing detector default',
+      (json) => {
+        delete json.pii.defaults.card;
+      },
+      'MISSING_FIELD',
+      '/pii/defaults/card',
+    ],
+    [
+      'a missing detector option',
+      (json) => {
+        delete json.pii.defaults.rrn.validateChecksum;
+      },
+      'MISSING_FIELD',
+      '/pii/defaults/rrn/validateChecksum',
+    ],
+    [
+      'an unknown mode',
+      (json) => {
+        json.pii.defaults.phone.mode = 'redact';
+      },
+      'INVALID_ENUM_VALUE',
+      '/pii/defaults/phone/mode',
+    ],
+    [
+      'an option that is not a boolean',
+      (json) => {
+        json.pii.defaults.card.requireKnownIin = 'yes';
+      },
+      'WRONG_TYPE',
+      '/pii/defaults/card/requireKnownIin',
+    ],
+    [
+      'an unknown minimum mode',
+      (json) => {
+        json.pii.minimumModes.card = 'always';
+      },
+      'INVALID_ENUM_VALUE',
+      '/pii/minimumModes/card',
+    ],
+    [
+      'a default weaker than its minimum',
+      (json) => {
+        json.pii.defaults.rrn.mode = 'off';
+      },
+      'DEFAULT_BELOW_MINIMUM',
+      '/pii/defaults/rrn/mode',
+    ],
   ])('rejects %s', (_label, change, code, path) => {
     const json = draft();
     change(json);
@@ -95,7 +305,10 @@ describe('validatePolicyDocument', () => {
   it(`rejects more than ${MAX_RULES} rules`, () => {
     const json = draft();
     json.rules = Array.from({ length: MAX_RULES + 1 }, (_, index) => ({
-      id: `rule-${index}`, effect: 'deny', when: { classification: ['public'] }, reason: 'r',
+      id: `rule-${index}`,
+      effect: 'deny',
+      when: { classification: ['public'] },
+      reason: 'r',
     }));
     expect(errorsOf(json)).toEqual([{ code: 'TOO_MANY_RULES', path: '/rules' }]);
   });
@@ -105,15 +318,21 @@ describe('validatePolicyDocument', () => {
       const json = draft();
       json.rules.push({ id: 'too-late', effect: 'deny', when: { hosting: ['cloud-commercial'] }, reason: 'never applies' });
       const result = validatePolicyDocument(json);
-      expect(result.ok ? [] : result.errors).toEqual([{
-        code: 'UNREACHABLE_RULE', path: '/rules/4', message: "every request this rule applies to is decided earlier by 'allow-otherwise'",
-      }]);
+      expect(result.ok ? [] : result.errors).toEqual([
+        {
+          code: 'UNREACHABLE_RULE',
+          path: '/rules/4',
+          message: "every request this rule applies to is decided earlier by 'allow-otherwise'",
+        },
+      ]);
     });
 
     it('rejects a narrower rule after a broader one', () => {
       const json = draft();
       json.rules.splice(1, 0, {
-        id: 'no-credit-to-us', effect: 'deny', when: { classification: ['personal-credit'], regionScope: ['foreign'], hosting: ['cloud-commercial'] },
+        id: 'no-credit-to-us',
+        effect: 'deny',
+        when: { classification: ['personal-credit'], regionScope: ['foreign'], hosting: ['cloud-commercial'] },
         reason: 'redundant',
       });
       expect(errorsOf(json)).toEqual([{ code: 'UNREACHABLE_RULE', path: '/rules/1' }]);
@@ -122,7 +341,10 @@ describe('validatePolicyDocument', () => {
     it('treats a list of every value like a missing dimension', () => {
       const json = draft();
       json.rules.splice(3, 0, {
-        id: 'all-zones', effect: 'allow', when: { networkZone: ['internet', 'internal'], regionScope: ['foreign', 'domestic'] }, reason: 'all',
+        id: 'all-zones',
+        effect: 'allow',
+        when: { networkZone: ['internet', 'internal'], regionScope: ['foreign', 'domestic'] },
+        reason: 'all',
       });
       expect(errorsOf(json)).toEqual([{ code: 'UNREACHABLE_RULE', path: '/rules/4' }]);
     });
@@ -130,7 +352,10 @@ describe('validatePolicyDocument', () => {
     it('accepts a broader rule after a narrower one', () => {
       const json = draft();
       json.rules.splice(3, 0, {
-        id: 'public-on-cloud', effect: 'allow', when: { classification: ['public'], hosting: ['cloud-commercial'] }, reason: 'public data',
+        id: 'public-on-cloud',
+        effect: 'allow',
+        when: { classification: ['public'], hosting: ['cloud-commercial'] },
+        reason: 'public data',
       });
       expect(validatePolicyDocument(json).ok).toBe(true);
     });

@@ -12,11 +12,23 @@ export type { DimensionAllocation, MemberAllocation } from './allocation/allocat
 
 export { type AdmissionOptions, type AdmissionPolicy, buildAdmissionPolicy, WINDOW_MS } from './admission/admission-policy';
 export type {
-  AdmissionDecision, AdmissionRefusal, AdmissionRequest, AdmissionStep, LimitBound, LimitDescription, RefusalReason,
-  Reservation, ReservationRef,
+  AdmissionDecision,
+  AdmissionRefusal,
+  AdmissionRequest,
+  AdmissionStep,
+  LimitBound,
+  LimitDescription,
+  RefusalReason,
+  Reservation,
+  ReservationRef,
 } from './admission/admission-types';
 export {
-  createLimiterState, type LimiterState, type MemberLimiterState, type OpenReservation, type TokenLedger, type UsageCounters,
+  createLimiterState,
+  type LimiterState,
+  type MemberLimiterState,
+  type OpenReservation,
+  type TokenLedger,
+  type UsageCounters,
 } from './admission/limiter-state';
 export type { WindowRing } from './admission/window-ring';
 export { admit } from './admission/admit';

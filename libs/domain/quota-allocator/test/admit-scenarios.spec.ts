@@ -1,6 +1,12 @@
 import {
-  type AdmissionOptions, buildAdmissionPolicy, createLimiterState, type MemberQuotaConfig, memberSignals, memberUsage,
-  type PoolConfig, poolUsage,
+  type AdmissionOptions,
+  buildAdmissionPolicy,
+  createLimiterState,
+  type MemberQuotaConfig,
+  memberSignals,
+  memberUsage,
+  type PoolConfig,
+  poolUsage,
 } from '../src';
 import { LimiterHarness } from './support/admission-driver';
 
@@ -13,7 +19,10 @@ function harness(members: MemberQuotaConfig[], options: AdmissionOptions = {}, p
   return new LimiterHarness(policy, createLimiterState(policy));
 }
 
-const halves: MemberQuotaConfig[] = [{ institutionId: 'a', weight: 0.5 }, { institutionId: 'b', weight: 0.5 }];
+const halves: MemberQuotaConfig[] = [
+  { institutionId: 'a', weight: 0.5 },
+  { institutionId: 'b', weight: 0.5 },
+];
 
 describe('admit: owners, borrowers and reclaim', () => {
   it('admits an owner within its guarantee and records the reservation', () => {
@@ -24,7 +33,7 @@ describe('admit: owners, borrowers and reclaim', () => {
     expect(poolUsage(limiter.policy, limiter.state, T0 + 10)).toEqual({ tokensPerMinute: 1_200, requestsPerMinute: 1, concurrentRequests: 1 });
   });
 
-  it('lets a borrower use an idle owner\'s guarantee, then reclaims it for the owner', () => {
+  it("lets a borrower use an idle owner's guarantee, then reclaims it for the owner", () => {
     const limiter = harness(halves);
     for (let index = 0; index < 10; index += 1) limiter.mustAdmit('b', 1_000, T0);
     const borrowerFull = limiter.mustRefuse('b', 1_000, T0);
@@ -60,8 +69,11 @@ describe('admit: owners, borrowers and reclaim', () => {
     limiter.mustAdmit('b', 1_000, quietSince + 20_000);
   });
 
-  it('never lends more of an owner\'s unused guarantee than its lending limit', () => {
-    const limiter = harness([{ institutionId: 'a', weight: 0.5, lendingLimit: { tokensPerMinute: 2_000 } }, { institutionId: 'b', weight: 0.5 }]);
+  it("never lends more of an owner's unused guarantee than its lending limit", () => {
+    const limiter = harness([
+      { institutionId: 'a', weight: 0.5, lendingLimit: { tokensPerMinute: 2_000 } },
+      { institutionId: 'b', weight: 0.5 },
+    ]);
     for (let index = 0; index < 7; index += 1) limiter.mustAdmit('b', 1_000, T0);
     expect(limiter.mustRefuse('b', 1_000, T0)).toMatchObject({ reason: 'rate_tokens', limit: { bound: 'pool_capacity' } });
     // What a keeps back is immediately available to a, with no reclaim wait.
@@ -70,7 +82,9 @@ describe('admit: owners, borrowers and reclaim', () => {
 
   it('makes a borrower with a higher weighted share yield to a refused borrower with a lower one', () => {
     const members: MemberQuotaConfig[] = [
-      { institutionId: 'owner', weight: 0.5 }, { institutionId: 'big', weight: 0.25 }, { institutionId: 'small', weight: 0.25 },
+      { institutionId: 'owner', weight: 0.5 },
+      { institutionId: 'big', weight: 0.25 },
+      { institutionId: 'small', weight: 0.25 },
     ];
     const limiter = harness(members);
     // big takes its guarantee (2 500) and borrows the idle owner's share.
@@ -90,25 +104,36 @@ describe('admit: owners, borrowers and reclaim', () => {
   });
 });
 
-describe('admit: the member\'s own limits', () => {
+describe("admit: the member's own limits", () => {
   it('refuses above the hard cap with the wait until enough of its own usage expires', () => {
-    const limiter = harness([{ institutionId: 'a', weight: 0.5, hardCap: { tokensPerMinute: 6_000 } }, { institutionId: 'b', weight: 0.5 }]);
+    const limiter = harness([
+      { institutionId: 'a', weight: 0.5, hardCap: { tokensPerMinute: 6_000 } },
+      { institutionId: 'b', weight: 0.5 },
+    ]);
     limiter.mustAdmit('a', 4_000, T0);
     limiter.mustAdmit('a', 2_000, T0 + 5_000);
     expect(limiter.mustRefuse('a', 1_000, T0 + 6_000)).toEqual({
-      admitted: false, reason: 'hard_cap', retryAfterMs: 59_000,
+      admitted: false,
+      reason: 'hard_cap',
+      retryAfterMs: 59_000,
       limit: { dimension: 'tokensPerMinute', bound: 'hard_cap', limit: 6_000, used: 6_000, requested: 1_000 },
     });
   });
 
   it('refuses beyond the borrowing limit', () => {
-    const limiter = harness([{ institutionId: 'a', weight: 0.5, borrowingLimit: { requestsPerMinute: 10 } }, { institutionId: 'b', weight: 0.5 }]);
+    const limiter = harness([
+      { institutionId: 'a', weight: 0.5, borrowingLimit: { requestsPerMinute: 10 } },
+      { institutionId: 'b', weight: 0.5 },
+    ]);
     for (let index = 0; index < 510; index += 1) limiter.mustAdmit('a', 0, T0);
     expect(limiter.mustRefuse('a', 0, T0)).toMatchObject({ reason: 'rate_requests', limit: { bound: 'borrowing_limit', limit: 10, used: 10 } });
   });
 
   it('refuses when the period budget is spent, until the next calendar month in KST', () => {
-    const limiter = harness([{ institutionId: 'a', weight: 0.5, periodTokenBudget: 5_000 }, { institutionId: 'b', weight: 0.5 }]);
+    const limiter = harness([
+      { institutionId: 'a', weight: 0.5, periodTokenBudget: 5_000 },
+      { institutionId: 'b', weight: 0.5 },
+    ]);
     const now = Date.UTC(2025, 0, 31, 14, 0); // 23:00 KST on 31 January
     limiter.mustAdmit('a', 4_000, now);
     expect(limiter.mustRefuse('a', 2_000, now + 1)).toMatchObject({ reason: 'budget_exhausted', retryAfterMs: 3_600_000 - 1 });
@@ -116,8 +141,15 @@ describe('admit: the member\'s own limits', () => {
   });
 
   it('refuses requests that can never fit, and institutions that are not members, without a retry time', () => {
-    const limiter = harness([{ institutionId: 'a', weight: 0.5, borrowingLimit: { tokensPerMinute: 1_000 } }, { institutionId: 'b', weight: 0.5 }]);
-    expect(limiter.mustRefuse('a', 6_001, T0)).toMatchObject({ reason: 'request_too_large', retryAfterMs: null, limit: { bound: 'borrowing_limit', limit: 6_000 } });
+    const limiter = harness([
+      { institutionId: 'a', weight: 0.5, borrowingLimit: { tokensPerMinute: 1_000 } },
+      { institutionId: 'b', weight: 0.5 },
+    ]);
+    expect(limiter.mustRefuse('a', 6_001, T0)).toMatchObject({
+      reason: 'request_too_large',
+      retryAfterMs: null,
+      limit: { bound: 'borrowing_limit', limit: 6_000 },
+    });
     expect(limiter.mustRefuse('b', 10_001, T0)).toMatchObject({ reason: 'request_too_large', retryAfterMs: null, limit: { bound: 'pool_capacity' } });
     expect(limiter.mustRefuse('z', 1, T0)).toMatchObject({ reason: 'not_a_member', retryAfterMs: null });
   });

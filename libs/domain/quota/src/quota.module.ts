@@ -10,7 +10,24 @@ import { UsageReportService } from './usage/usage-report.service';
 
 /** Capacity pools, investment-weighted quotas, usage reports and settlement (GraphQL). */
 @Module({
-  providers: [QuotaPoolService, QuotaPoolAdminService, QuotaStandingService, UsageReportService, QuotaSettlementService, AllocationPreviewService, DemoQuotaSeeder, QuotaResolver],
-  exports: [QuotaPoolService, QuotaPoolAdminService, QuotaStandingService, UsageReportService, QuotaSettlementService, AllocationPreviewService, DemoQuotaSeeder],
+  providers: [
+    QuotaPoolService,
+    QuotaPoolAdminService,
+    QuotaStandingService,
+    UsageReportService,
+    QuotaSettlementService,
+    AllocationPreviewService,
+    DemoQuotaSeeder,
+    QuotaResolver,
+  ],
+  exports: [
+    QuotaPoolService,
+    QuotaPoolAdminService,
+    QuotaStandingService,
+    UsageReportService,
+    QuotaSettlementService,
+    AllocationPreviewService,
+    DemoQuotaSeeder,
+  ],
 })
 export class QuotaModule {}

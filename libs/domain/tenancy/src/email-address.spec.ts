@@ -15,12 +15,20 @@ describe('contact e-mail addresses', () => {
     expect(accepts(email)).toBe(true);
   });
 
-  it.each(['not-an-email', '@bank.kr', 'kim@bank', 'kim@.kr', 'kim@bank.', 'kim @bank.kr', 'kim@@bank.kr', 'a@b@c.kr', `${'a'.repeat(65)}@bank.kr`, `kim@${'b'.repeat(248)}.kr`])(
-    'refuses %s',
-    (email) => {
-      expect(accepts(email)).toBe(false);
-    },
-  );
+  it.each([
+    'not-an-email',
+    '@bank.kr',
+    'kim@bank',
+    'kim@.kr',
+    'kim@bank.',
+    'kim @bank.kr',
+    'kim@@bank.kr',
+    'a@b@c.kr',
+    `${'a'.repeat(65)}@bank.kr`,
+    `kim@${'b'.repeat(248)}.kr`,
+  ])('refuses %s', (email) => {
+    expect(accepts(email)).toBe(false);
+  });
 
   it('is linear: 250,000-character addresses are refused at once', () => {
     // The former regular expression took over a minute on each of these.

@@ -42,7 +42,11 @@ export class InstitutionService {
 
   async list(principal: Principal, filter: InstitutionFilter, size: number, after?: unknown[]): Promise<Page<InstitutionRecord>> {
     return this.scopes.read(principal, 'list institutions', async (tx) => {
-      const query = tx.getRepository(InstitutionEntity).createQueryBuilder('i').orderBy('i.slug', 'ASC').limit(size + 1);
+      const query = tx
+        .getRepository(InstitutionEntity)
+        .createQueryBuilder('i')
+        .orderBy('i.slug', 'ASC')
+        .limit(size + 1);
       if (filter.status) query.andWhere('i.status = :status', { status: filter.status });
       if (filter.sector) query.andWhere('i.sector = :sector', { sector: filter.sector });
       if (after) query.andWhere('i.slug > :after', { after: String(after[0]) });
@@ -103,7 +107,14 @@ export class InstitutionService {
       }
       await this.recordStatusChange(tx, principal, row.id, null, 'active', 'created');
       await this.audit.record(
-        { action: AUDIT_ACTIONS.institutionCreate, resourceType: 'institution', resourceId: row.id, tenantId: row.id, outcome: 'success', details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw } },
+        {
+          action: AUDIT_ACTIONS.institutionCreate,
+          resourceType: 'institution',
+          resourceId: row.id,
+          tenantId: row.id,
+          outcome: 'success',
+          details: { slug: row.slug, sector: row.sector, investedCapitalKrw: row.investedCapitalKrw },
+        },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -133,7 +144,14 @@ export class InstitutionService {
       Object.assign(row, changes);
       const saved = await repository.save(row);
       await this.audit.record(
-        { action: AUDIT_ACTIONS.institutionUpdate, resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { before, after: changes } },
+        {
+          action: AUDIT_ACTIONS.institutionUpdate,
+          resourceType: 'institution',
+          resourceId: id,
+          tenantId: id,
+          outcome: 'success',
+          details: { before, after: changes },
+        },
         tx,
       );
       return toRecord(saved, await this.capitalTotal(tx));
@@ -152,7 +170,14 @@ export class InstitutionService {
       const saved = await repository.save(row);
       await this.recordStatusChange(tx, principal, id, from, row.status, why);
       await this.audit.record(
-        { action: STATUS_ACTION[action], resourceType: 'institution', resourceId: id, tenantId: id, outcome: 'success', details: { from, to: row.status, reason: why } },
+        {
+          action: STATUS_ACTION[action],
+          resourceType: 'institution',
+          resourceId: id,
+          tenantId: id,
+          outcome: 'success',
+          details: { from, to: row.status, reason: why },
+        },
         tx,
       );
       this.directory.invalidate(row.slug);
@@ -209,8 +234,7 @@ function pick<T extends object>(source: T, keys: (keyof T)[]): Partial<T> {
 // Weight = capital / capital of all active members, computed with integers to 1e-9 precision.
 function toRecord(row: InstitutionEntity, activeCapitalTotal: bigint): InstitutionRecord {
   const capital = BigInt(row.investedCapitalKrw);
-  const weight =
-    row.status === 'active' && activeCapitalTotal > 0n ? Number((capital * 1_000_000_000n) / activeCapitalTotal) / 1e9 : 0;
+  const weight = row.status === 'active' && activeCapitalTotal > 0n ? Number((capital * 1_000_000_000n) / activeCapitalTotal) / 1e9 : 0;
   return {
     id: row.id,
     slug: row.slug,

@@ -52,8 +52,6 @@ describe('validation', () => {
     expect(validContacts([{ name: ' Kim ', email: 'kim@bank.kr', phone: '+82 2-123-4567' }])).toEqual([
       { name: 'Kim', email: 'kim@bank.kr', phone: '+82 2-123-4567', role: null },
     ]);
-    expect(() => validContacts([{ name: 'Kim', email: 'not-an-email' }])).toThrow(
-      expect.objectContaining({ code: 'INVALID_CONTACT' }) as TenancyError,
-    );
+    expect(() => validContacts([{ name: 'Kim', email: 'not-an-email' }])).toThrow(expect.objectContaining({ code: 'INVALID_CONTACT' }) as TenancyError);
   });
 });

@@ -17,7 +17,7 @@ const WORD_CHARACTER = /[\p{L}\p{N}\p{M}]/uy;
 export function countTokens(text: string): number {
   let tokens = 0;
   let wordRun = 0;
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const code = text.charCodeAt(index);
     let width = 1;
     let kind: CharacterKind;

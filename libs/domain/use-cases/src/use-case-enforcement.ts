@@ -15,12 +15,7 @@ export interface EnforcedUseCase {
 }
 
 export type UseCaseRefusalReason =
-  | 'unbound'
-  | 'unknown_use_case'
-  | 'not_approved'
-  | 'approval_expired'
-  | 'endpoint_not_allowed'
-  | 'classification_above_ceiling';
+  'unbound' | 'unknown_use_case' | 'not_approved' | 'approval_expired' | 'endpoint_not_allowed' | 'classification_above_ceiling';
 
 export type UseCaseVerdict = { allowed: true } | { allowed: false; reason: UseCaseRefusalReason; message: string };
 

@@ -38,7 +38,9 @@ export function validComment(value: unknown): string {
 
 export function validClassification(value: unknown, institutionCeiling?: DataClassification): DataClassification {
   if (!DATA_CLASSIFICATIONS.includes(value as DataClassification)) {
-    throw new UseCaseError('INVALID_CLASSIFICATION', `dataClassificationCeiling must be one of ${DATA_CLASSIFICATIONS.join(', ')}`, { field: 'dataClassificationCeiling' });
+    throw new UseCaseError('INVALID_CLASSIFICATION', `dataClassificationCeiling must be one of ${DATA_CLASSIFICATIONS.join(', ')}`, {
+      field: 'dataClassificationCeiling',
+    });
   }
   const classification = value as DataClassification;
   if (institutionCeiling && DATA_CLASSIFICATIONS.indexOf(classification) > DATA_CLASSIFICATIONS.indexOf(institutionCeiling)) {
@@ -103,9 +105,12 @@ export function materialChanges(before: UseCaseContent, after: UseCaseContent): 
 export function validApproval(input: { reference?: unknown; conditions?: unknown; validFrom?: unknown; validUntil?: unknown }, now: Date): Approval {
   const reference = typeof input.reference === 'string' ? input.reference.trim() : '';
   if (!/^[\p{L}\p{N}][\p{L}\p{N} ._\/()#-]{0,99}$/u.test(reference)) {
-    throw new UseCaseError('INVALID_REFERENCE', 'reference (the designation number) must be 1-100 letters, digits, spaces and . _ / ( ) # -', { field: 'reference' });
+    throw new UseCaseError('INVALID_REFERENCE', 'reference (the designation number) must be 1-100 letters, digits, spaces and . _ / ( ) # -', {
+      field: 'reference',
+    });
   }
-  const conditions = input.conditions === undefined || input.conditions === null || input.conditions === '' ? '' : validText('conditions', input.conditions, 4000, true);
+  const conditions =
+    input.conditions === undefined || input.conditions === null || input.conditions === '' ? '' : validText('conditions', input.conditions, 4000, true);
   const validFrom = input.validFrom === undefined || input.validFrom === null ? now : input.validFrom;
   const validUntil = input.validUntil;
   if (!isDate(validFrom) || !isDate(validUntil)) {

@@ -36,7 +36,10 @@ function refusal(fn: () => unknown): string {
 
 describe('use-case workflow', () => {
   it('draft → submitted → approved by a regulator, with the approval serving version 1', () => {
-    const status = run([[{ kind: 'submit' }, admin], [approve, regulator]]);
+    const status = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+    ]);
     expect(status).toMatchObject({ state: 'approved', servingVersion: 1, approval, revisionState: null });
   });
 
@@ -44,16 +47,30 @@ describe('use-case workflow', () => {
     ['request-changes', 'changes-requested'],
     ['reject', 'rejected'],
   ] as const)('a regulator may %s a submitted use case', (kind, state) => {
-    expect(run([[{ kind: 'submit' }, admin], [{ kind }, regulator]]).state).toBe(state);
+    expect(
+      run([
+        [{ kind: 'submit' }, admin],
+        [{ kind }, regulator],
+      ]).state,
+    ).toBe(state);
   });
 
   it('changes requested → edited back to draft → resubmitted', () => {
-    const status = run([[{ kind: 'submit' }, admin], [{ kind: 'request-changes' }, regulator], [{ kind: 'edit', material: true }, admin], [{ kind: 'submit' }, admin]]);
+    const status = run([
+      [{ kind: 'submit' }, admin],
+      [{ kind: 'request-changes' }, regulator],
+      [{ kind: 'edit', material: true }, admin],
+      [{ kind: 'submit' }, admin],
+    ]);
     expect(status.state).toBe('submitted');
   });
 
   it('suspend and reinstate; reinstating past validity is refused, the sweep expires it', () => {
-    const suspended = run([[{ kind: 'submit' }, admin], [approve, regulator], [{ kind: 'suspend' }, regulator]]);
+    const suspended = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+      [{ kind: 'suspend' }, regulator],
+    ]);
     expect(suspended.state).toBe('suspended');
     expect(decideTransition(suspended, { kind: 'reinstate' }, regulator, NOW).next.state).toBe('approved');
     const after = new Date(LATER.getTime() + 1);
@@ -62,14 +79,20 @@ describe('use-case workflow', () => {
   });
 
   it('expires only at the end of validity, and only by the platform', () => {
-    const approved = run([[{ kind: 'submit' }, admin], [approve, regulator]]);
+    const approved = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+    ]);
     expect(refusal(() => decideTransition(approved, { kind: 'expire' }, system, NOW))).toBe('APPROVAL_NOT_YET_EXPIRED');
     expect(refusal(() => decideTransition(approved, { kind: 'expire' }, regulator, LATER))).toBe('ROLE_NOT_ALLOWED');
     expect(decideTransition(approved, { kind: 'expire' }, system, LATER).next.state).toBe('expired');
   });
 
   it('a material edit of an approved use case opens version 2; version 1 keeps serving until the decision', () => {
-    const approved = run([[{ kind: 'submit' }, admin], [approve, regulator]]);
+    const approved = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+    ]);
     const edited = decideTransition(approved, { kind: 'edit', material: true }, admin, NOW);
     expect(edited.newVersion).toBe(2);
     expect(edited.next).toMatchObject({ state: 'approved', servingVersion: 1, latestVersion: 2, revisionState: 'draft' });
@@ -84,14 +107,21 @@ describe('use-case workflow', () => {
   });
 
   it('a non-material edit of an approved use case opens no version', () => {
-    const approved = run([[{ kind: 'submit' }, admin], [approve, regulator]]);
+    const approved = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+    ]);
     const edited = decideTransition(approved, { kind: 'edit', material: false }, admin, NOW);
     expect(edited.newVersion).toBeNull();
     expect(edited.next).toEqual(approved);
   });
 
   it('an expired use case is renewed by resubmitting: a new version for review', () => {
-    const expired = run([[{ kind: 'submit' }, admin], [approve, regulator], [{ kind: 'expire' }, system, LATER]]);
+    const expired = run([
+      [{ kind: 'submit' }, admin],
+      [approve, regulator],
+      [{ kind: 'expire' }, system, LATER],
+    ]);
     const renewed = decideTransition(expired, { kind: 'submit' }, admin, LATER);
     expect(renewed.newVersion).toBe(2);
     expect(renewed.next).toMatchObject({ state: 'expired', revisionState: 'submitted' });
@@ -99,7 +129,10 @@ describe('use-case workflow', () => {
 
   it('withdrawn and rejected are final', () => {
     const withdrawn = run([[{ kind: 'withdraw' }, admin]]);
-    const rejected = run([[{ kind: 'submit' }, admin], [{ kind: 'reject' }, regulator]]);
+    const rejected = run([
+      [{ kind: 'submit' }, admin],
+      [{ kind: 'reject' }, regulator],
+    ]);
     for (const status of [withdrawn, rejected]) {
       for (const command of [{ kind: 'submit' }, { kind: 'edit', material: true }, approve, { kind: 'withdraw' }] as UseCaseCommand[]) {
         const actor = command.kind === 'approve' ? regulator : admin;
@@ -134,7 +167,16 @@ describe('use-case workflow', () => {
   describe('property: nothing is approved without a regulator', () => {
     const command: fc.Arbitrary<UseCaseCommand> = fc.oneof(
       fc.boolean().map((material) => ({ kind: 'edit', material }) as const),
-      fc.constantFrom<UseCaseCommand>({ kind: 'submit' }, approve, { kind: 'request-changes' }, { kind: 'reject' }, { kind: 'suspend' }, { kind: 'reinstate' }, { kind: 'expire' }, { kind: 'withdraw' }),
+      fc.constantFrom<UseCaseCommand>(
+        { kind: 'submit' },
+        approve,
+        { kind: 'request-changes' },
+        { kind: 'reject' },
+        { kind: 'suspend' },
+        { kind: 'reinstate' },
+        { kind: 'expire' },
+        { kind: 'withdraw' },
+      ),
     );
     const step = fc.tuple(command, fc.constantFrom(...ACTORS), fc.constantFrom(NOW, LATER, new Date(LATER.getTime() + 1)));
 

@@ -37,7 +37,15 @@ export interface UseCaseContent {
 }
 
 /** Changing any of these needs the regulator's review again (a new version). */
-export const MATERIAL_FIELDS = ['purpose', 'businessProcess', 'dataClassificationCeiling', 'endpointIds', 'riskTier', 'highImpact', 'humanOversight'] as const satisfies readonly (keyof UseCaseContent)[];
+export const MATERIAL_FIELDS = [
+  'purpose',
+  'businessProcess',
+  'dataClassificationCeiling',
+  'endpointIds',
+  'riskTier',
+  'highImpact',
+  'humanOversight',
+] as const satisfies readonly (keyof UseCaseContent)[];
 
 /** The regulator's approval of one version. */
 export interface Approval {

@@ -13,12 +13,7 @@ export type UnauthenticatedReason =
   | 'TOKEN_INVALID';
 
 export type ForbiddenReason =
-  | 'ROLE_REQUIRED'
-  | 'WRONG_INSTITUTION'
-  | 'INSTITUTION_MISSING'
-  | 'MULTIPLE_INSTITUTIONS'
-  | 'INSTITUTION_UNKNOWN'
-  | 'INSTITUTION_NOT_ACTIVE';
+  'ROLE_REQUIRED' | 'WRONG_INSTITUTION' | 'INSTITUTION_MISSING' | 'MULTIPLE_INSTITUTIONS' | 'INSTITUTION_UNKNOWN' | 'INSTITUTION_NOT_ACTIVE';
 
 export class AuthError extends DomainError {
   readonly module = 'auth';

@@ -41,7 +41,12 @@ describe('AuthGuard refusal reporting', () => {
       expect.objectContaining({ code: 'ROLE_REQUIRED', kind: 'forbidden' }),
     );
     expect(refusals).toEqual([
-      { principal: analyst, reason: 'ROLE_REQUIRED', required: ['tenant-admin', 'regulator'], target: { kind: 'http-route', method: 'GET', path: '/audit/export' } },
+      {
+        principal: analyst,
+        reason: 'ROLE_REQUIRED',
+        required: ['tenant-admin', 'regulator'],
+        target: { kind: 'http-route', method: 'GET', path: '/audit/export' },
+      },
     ]);
   });
 

@@ -1,19 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  INSTITUTION_DIRECTORY,
-  TENANT_ROLES,
-  type InstitutionDirectory,
-  type Principal,
-  type TenantScope,
-} from '@ai-commons/core';
+import { INSTITUTION_DIRECTORY, TENANT_ROLES, type InstitutionDirectory, type Principal, type TenantScope } from '@ai-commons/core';
 import { AuthError } from './auth-errors';
 import { principalFromClaims } from './principal-from-claims';
 import { TOKEN_VERIFIER, type TokenVerifier } from './token-verifier';
 
 export type AuthenticationResult =
-  | { status: 'anonymous' }
-  | { status: 'authenticated'; principal: Principal; tenantScope?: TenantScope }
-  | { status: 'failed'; error: AuthError };
+  { status: 'anonymous' } | { status: 'authenticated'; principal: Principal; tenantScope?: TenantScope } | { status: 'failed'; error: AuthError };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

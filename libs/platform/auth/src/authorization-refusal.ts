@@ -3,8 +3,7 @@ import type { ForbiddenReason } from './auth-errors';
 
 /** What the caller was refused: a GraphQL field (by its schema coordinate) or an HTTP route. */
 export type RefusedTarget =
-  | { kind: 'graphql-field'; coordinate: string; operationType: string; operationName: string | null }
-  | { kind: 'http-route'; method: string; path: string };
+  { kind: 'graphql-field'; coordinate: string; operationType: string; operationName: string | null } | { kind: 'http-route'; method: string; path: string };
 
 /** An authenticated caller the guard turned away for lacking a role. */
 export interface RoleRefusal {

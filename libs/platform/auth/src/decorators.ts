@@ -18,9 +18,7 @@ export const Authenticated = (): MethodDecorator & ClassDecorator => SetMetadata
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
 /** Injects the authenticated principal (the guard has already ensured there is one). */
-export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal | undefined => {
-    const authentication = requestOf(context).authentication;
-    return authentication?.status === 'authenticated' ? authentication.principal : undefined;
-  },
-);
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal | undefined => {
+  const authentication = requestOf(context).authentication;
+  return authentication?.status === 'authenticated' ? authentication.principal : undefined;
+});

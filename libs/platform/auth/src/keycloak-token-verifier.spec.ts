@@ -32,7 +32,11 @@ class JwksServer {
     if (this.mode === 'hang') return;
     if (this.mode === 'error') return void res.writeHead(503).end();
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: [...this.published.map((key) => key.jwk), { kty: 'EC', kid: 'not-rsa', use: 'sig' }, { kty: 'RSA', kid: 'broken', n: '!', e: 'AQAB' }] }));
+    res.end(
+      JSON.stringify({
+        keys: [...this.published.map((key) => key.jwk), { kty: 'EC', kid: 'not-rsa', use: 'sig' }, { kty: 'RSA', kid: 'broken', n: '!', e: 'AQAB' }],
+      }),
+    );
   });
   url = '';
   async start(): Promise<void> {
@@ -56,7 +60,12 @@ describe('KeycloakTokenVerifier (keycloak-connect public API; keys and reasons b
 
   const token = (claims: Record<string, unknown> = {}, key: SigningKey = current, header: Record<string, unknown> = {}) => {
     const body = `${b64({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header })}.${b64({
-      typ: 'Bearer', iss: `${issuer}/realms/${REALM}`, aud: [AUDIENCE, 'account'], exp: Math.floor(Date.now() / 1000) + 300, sub: 'user-1', ...claims,
+      typ: 'Bearer',
+      iss: `${issuer}/realms/${REALM}`,
+      aud: [AUDIENCE, 'account'],
+      exp: Math.floor(Date.now() / 1000) + 300,
+      sub: 'user-1',
+      ...claims,
     })}`;
     return `${body}.${sign('RSA-SHA256', Buffer.from(body), key.privateKey).toString('base64url')}`;
   };
@@ -66,7 +75,14 @@ describe('KeycloakTokenVerifier (keycloak-connect public API; keys and reasons b
       (error: unknown) => (error instanceof AuthError ? error.code : `untyped: ${String(error)}`),
     );
   const newVerifier = (cooldownS = 0.001) =>
-    new KeycloakTokenVerifier({ url: issuer, realm: REALM, audience: AUDIENCE, minTimeBetweenJwksRequestsS: cooldownS, keyFetchTimeoutMs: 300, jwksBaseUrl: jwks.url });
+    new KeycloakTokenVerifier({
+      url: issuer,
+      realm: REALM,
+      audience: AUDIENCE,
+      minTimeBetweenJwksRequestsS: cooldownS,
+      keyFetchTimeoutMs: 300,
+      jwksBaseUrl: jwks.url,
+    });
 
   beforeAll(() => jwks.start());
   afterAll(() => jwks.stop());
@@ -91,10 +107,14 @@ describe('KeycloakTokenVerifier (keycloak-connect public API; keys and reasons b
     ['another realm', () => token({ iss: `${issuer}/realms/other` }), 'TOKEN_WRONG_ISSUER'],
     ['another audience', () => token({ aud: 'account' }), 'TOKEN_WRONG_AUDIENCE'],
     ['a key id Keycloak does not publish', () => token({}, signingKey('key-9')), 'TOKEN_UNKNOWN_KEY'],
-    ['a payload changed after signing', () => {
-      const [header, , signature] = token().split('.');
-      return `${header}.${b64({ typ: 'Bearer', iss: `${issuer}/realms/${REALM}`, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300, sub: 'admin' })}.${signature}`;
-    }, 'TOKEN_INVALID_SIGNATURE'],
+    [
+      'a payload changed after signing',
+      () => {
+        const [header, , signature] = token().split('.');
+        return `${header}.${b64({ typ: 'Bearer', iss: `${issuer}/realms/${REALM}`, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300, sub: 'admin' })}.${signature}`;
+      },
+      'TOKEN_INVALID_SIGNATURE',
+    ],
     ['a signature by another key under a published key id', () => token({}, { ...signingKey('x'), kid: current.kid }), 'TOKEN_INVALID_SIGNATURE'],
     ['an HMAC "signature" under a published key id', () => token({}, current, { alg: 'HS256' }).replace(/[^.]+$/, 'c2lnbmF0dXJl'), 'TOKEN_INVALID_SIGNATURE'],
   ])('refuses %s with its typed reason', async (_case, make, reason) => {

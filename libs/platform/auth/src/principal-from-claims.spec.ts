@@ -33,9 +33,9 @@ describe('principalFromClaims', () => {
   });
 
   it('refuses a credential in two institutions', () => {
-    expect(() =>
-      principalFromClaims({ sub: 'u', groups: ['/institutions/a-bank', '/institutions/b-bank'], realm_access: { roles: [] } }),
-    ).toThrow(expect.objectContaining({ code: 'MULTIPLE_INSTITUTIONS', kind: 'forbidden' }) as AuthError);
+    expect(() => principalFromClaims({ sub: 'u', groups: ['/institutions/a-bank', '/institutions/b-bank'], realm_access: { roles: [] } })).toThrow(
+      expect.objectContaining({ code: 'MULTIPLE_INSTITUTIONS', kind: 'forbidden' }) as AuthError,
+    );
   });
 
   it('ignores malformed claims instead of trusting them', () => {

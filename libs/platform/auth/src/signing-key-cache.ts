@@ -2,9 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 
 /** The answer for one key id: the key, or why there is none (typed, never a message to parse). */
 export type SigningKeyLookup =
-  | { readonly kind: 'found'; readonly key: KeyObject }
-  | { readonly kind: 'unknown' }
-  | { readonly kind: 'unavailable'; readonly cause: string };
+  { readonly kind: 'found'; readonly key: KeyObject } | { readonly kind: 'unknown' } | { readonly kind: 'unavailable'; readonly cause: string };
 
 export interface SigningKeyCacheOptions {
   /** The realm's JWKS endpoint (…/realms/<realm>/protocol/openid-connect/certs). */

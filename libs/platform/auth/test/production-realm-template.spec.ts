@@ -34,7 +34,10 @@ describe('deploy/keycloak/production/ai-commons-realm.template.json', () => {
   it('has no client that allows the password grant (directAccessGrants), nor implicit flow or service account clients with fixed secrets', () => {
     expect(template.clients.length).toBeGreaterThan(0);
     for (const client of template.clients) {
-      expect({ clientId: client.clientId, directAccessGrantsEnabled: client.directAccessGrantsEnabled }).toEqual({ clientId: client.clientId, directAccessGrantsEnabled: false });
+      expect({ clientId: client.clientId, directAccessGrantsEnabled: client.directAccessGrantsEnabled }).toEqual({
+        clientId: client.clientId,
+        directAccessGrantsEnabled: false,
+      });
       expect(client.implicitFlowEnabled).not.toBe(true);
       expect(client.secret).toBeUndefined();
     }
@@ -45,9 +48,21 @@ describe('deploy/keycloak/production/ai-commons-realm.template.json', () => {
     expect(template.roles.realm.map((role: { name: string }) => role.name).sort()).toEqual(demo.roles.realm.map((role: { name: string }) => role.name).sort());
     expect(template.groups.map((group: { name: string }) => group.name)).toEqual(['institutions']);
     expect(template.clients.map((client: { clientId: string }) => client.clientId)).toContain('ai-commons-api');
-    const mappers = template.clients.flatMap((client: { protocolMappers?: { protocolMapper: string; config: Record<string, string> }[] }) => client.protocolMappers ?? []);
-    expect(mappers.some((mapper: { protocolMapper: string; config: Record<string, string> }) => mapper.protocolMapper === 'oidc-audience-mapper' && mapper.config['included.client.audience'] === 'ai-commons-api')).toBe(true);
-    expect(mappers.some((mapper: { protocolMapper: string; config: Record<string, string> }) => mapper.protocolMapper === 'oidc-group-membership-mapper' && mapper.config['claim.name'] === 'groups')).toBe(true);
+    const mappers = template.clients.flatMap(
+      (client: { protocolMappers?: { protocolMapper: string; config: Record<string, string> }[] }) => client.protocolMappers ?? [],
+    );
+    expect(
+      mappers.some(
+        (mapper: { protocolMapper: string; config: Record<string, string> }) =>
+          mapper.protocolMapper === 'oidc-audience-mapper' && mapper.config['included.client.audience'] === 'ai-commons-api',
+      ),
+    ).toBe(true);
+    expect(
+      mappers.some(
+        (mapper: { protocolMapper: string; config: Record<string, string> }) =>
+          mapper.protocolMapper === 'oidc-group-membership-mapper' && mapper.config['claim.name'] === 'groups',
+      ),
+    ).toBe(true);
   });
 
   it('is a separate file from the demo realm, which Keycloak dev mode imports and which has users and the password grant', () => {
@@ -76,8 +91,16 @@ describe('the console client ai-commons-console (demo realm and production templ
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) expect(uri).not.toMatch(/[*+]/);
     for (const uri of client.redirectUris) expect(uri).toMatch(/\/console\/$/);
-    const mappers = client.protocolMappers.map((mapper: { protocolMapper: string; config: Record<string, string> }) => [mapper.protocolMapper, mapper.config['included.client.audience'] ?? mapper.config['claim.name']]);
-    expect(mappers).toEqual(expect.arrayContaining([['oidc-audience-mapper', 'ai-commons-api'], ['oidc-group-membership-mapper', 'groups']]));
+    const mappers = client.protocolMappers.map((mapper: { protocolMapper: string; config: Record<string, string> }) => [
+      mapper.protocolMapper,
+      mapper.config['included.client.audience'] ?? mapper.config['claim.name'],
+    ]);
+    expect(mappers).toEqual(
+      expect.arrayContaining([
+        ['oidc-audience-mapper', 'ai-commons-api'],
+        ['oidc-group-membership-mapper', 'groups'],
+      ]),
+    );
   });
 
   it('the demo realm registers the demo control plane origins exactly', () => {

@@ -30,7 +30,10 @@ export type ParsedPublicKey = { readonly key: KeyObject; readonly problem?: unde
 export function parseEd25519PublicKey(entry: string): ParsedPublicKey {
   const text = entry.trim();
   if (/PRIVATE KEY/.test(text)) {
-    return { problem: 'a private key; a private key must never be configured here, only public keys (-----BEGIN PUBLIC KEY----- or the raw 32-byte public key in base64)' };
+    return {
+      problem:
+        'a private key; a private key must never be configured here, only public keys (-----BEGIN PUBLIC KEY----- or the raw 32-byte public key in base64)',
+    };
   }
   let key: KeyObject;
   try {

@@ -4,7 +4,11 @@ import { parseHostPortList } from './host-port-list';
 describe('parseHostPortList (REDIS_SENTINELS)', () => {
   it('reads names, IPv4 and bracketed IPv6 addresses with their ports', () => {
     expect(parseHostPortList('valkey-0.valkey-headless.ai-commons-data.svc:26379, 10.0.0.7:26379,,[::1]:26380')).toEqual({
-      entries: [{ host: 'valkey-0.valkey-headless.ai-commons-data.svc', port: 26379 }, { host: '10.0.0.7', port: 26379 }, { host: '::1', port: 26380 }],
+      entries: [
+        { host: 'valkey-0.valkey-headless.ai-commons-data.svc', port: 26379 },
+        { host: '10.0.0.7', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
       problems: [],
     });
   });
@@ -29,11 +33,13 @@ describe('parseHostPortList (REDIS_SENTINELS)', () => {
   });
 
   it('never throws and returns either entries or problems, bounded (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => {
-      const { entries, problems } = parseHostPortList(text);
-      expect(entries.length === 0 || problems.length === 0).toBe(true);
-      expect(entries.length).toBeLessThanOrEqual(16);
-      for (const entry of entries) expect(entry.port >= 1 && entry.port <= 65_535 && entry.host.length > 0).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const { entries, problems } = parseHostPortList(text);
+        expect(entries.length === 0 || problems.length === 0).toBe(true);
+        expect(entries.length).toBeLessThanOrEqual(16);
+        for (const entry of entries) expect(entry.port >= 1 && entry.port <= 65_535 && entry.host.length > 0).toBe(true);
+      }),
+    );
   });
 });

@@ -14,7 +14,10 @@ const IPV6 = /^\[([0-9A-Fa-f:.]{2,45})\]$/;
  * entries, or what is wrong with each one that is not one.
  */
 export function parseHostPortList(text: string): { readonly entries: HostPort[]; readonly problems: string[] } {
-  const raw = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const raw = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (raw.length === 0) return { entries: [], problems: ['lists no host:port'] };
   if (raw.length > MAX_ENTRIES) return { entries: [], problems: [`lists ${raw.length} entries, at most ${MAX_ENTRIES}`] };
   const entries: HostPort[] = [];
@@ -26,7 +29,8 @@ export function parseHostPortList(text: string): { readonly entries: HostPort[];
     const ipv6 = IPV6.exec(hostText);
     const host = ipv6 ? ipv6[1]! : hostText;
     const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-    if (!ipv6 && (hostText.length > 253 || !HOST.test(hostText))) problems.push(`"${entry.slice(0, 80)}" is not host:port (a DNS name or address, IPv6 in brackets, then a port)`);
+    if (!ipv6 && (hostText.length > 253 || !HOST.test(hostText)))
+      problems.push(`"${entry.slice(0, 80)}" is not host:port (a DNS name or address, IPv6 in brackets, then a port)`);
     else if (!(port >= 1 && port <= 65_535)) problems.push(`"${entry.slice(0, 80)}": the port must be 1-65535`);
     else entries.push({ host, port });
   }

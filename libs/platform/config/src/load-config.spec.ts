@@ -38,18 +38,30 @@ describe('loadConfig', () => {
   });
 
   it('reads Redis Sentinels as host:port entries, needs REDIS_URL with them, and refuses a malformed list at boot', () => {
-    const config = loadConfig({ ...minimal, QUOTA_STORE: 'redis', REDIS_URL: 'redis://:pw@ignored:6379/2', REDIS_SENTINELS: 'valkey-0.valkey:26379,valkey-1.valkey:26379' });
-    expect(config.REDIS_SENTINELS).toEqual([{ host: 'valkey-0.valkey', port: 26379 }, { host: 'valkey-1.valkey', port: 26379 }]);
+    const config = loadConfig({
+      ...minimal,
+      QUOTA_STORE: 'redis',
+      REDIS_URL: 'redis://:pw@ignored:6379/2',
+      REDIS_SENTINELS: 'valkey-0.valkey:26379,valkey-1.valkey:26379',
+    });
+    expect(config.REDIS_SENTINELS).toEqual([
+      { host: 'valkey-0.valkey', port: 26379 },
+      { host: 'valkey-1.valkey', port: 26379 },
+    ]);
     expect(config.REDIS_SENTINEL_MASTER).toBe('ai-commons');
     expect(() => loadConfig({ ...minimal, REDIS_SENTINELS: 'valkey-0:26379' })).toThrow(/REDIS_URL: is required with REDIS_SENTINELS/);
-    expect(() => loadConfig({ ...minimal, REDIS_URL: 'redis://x:6379', REDIS_SENTINELS: 'valkey-0:26379,valkey-1' })).toThrow(/REDIS_SENTINELS: "valkey-1" is not host:port/);
+    expect(() => loadConfig({ ...minimal, REDIS_URL: 'redis://x:6379', REDIS_SENTINELS: 'valkey-0:26379,valkey-1' })).toThrow(
+      /REDIS_SENTINELS: "valkey-1" is not host:port/,
+    );
   });
 });
 
 describe('gateway request edge', () => {
   it('bounds JSON nesting and the time a client has to send its request, by default and as configured', () => {
     expect(loadConfig(minimal)).toMatchObject({ GATEWAY_MAX_JSON_DEPTH: 64, GATEWAY_HEADERS_TIMEOUT_MS: 10_000, GATEWAY_REQUEST_TIMEOUT_MS: 30_000 });
-    expect(loadConfig({ ...minimal, GATEWAY_MAX_JSON_DEPTH: '32', GATEWAY_HEADERS_TIMEOUT_MS: '2000', GATEWAY_REQUEST_TIMEOUT_MS: '2000' }).GATEWAY_MAX_JSON_DEPTH).toBe(32);
+    expect(
+      loadConfig({ ...minimal, GATEWAY_MAX_JSON_DEPTH: '32', GATEWAY_HEADERS_TIMEOUT_MS: '2000', GATEWAY_REQUEST_TIMEOUT_MS: '2000' }).GATEWAY_MAX_JSON_DEPTH,
+    ).toBe(32);
   });
 
   it('refuses no limit, a huge one, and a headers timeout longer than the request timeout', () => {
@@ -93,7 +105,11 @@ describe('AUDIT_RETIRED_PUBLIC_KEYS', () => {
   });
 
   it('refuses a private key PEM at boot instead of deriving its public half, saying a private key must never be configured there', () => {
-    const privatePem = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 5)]), format: 'der', type: 'pkcs8' })
+    const privatePem = createPrivateKey({
+      key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, 5)]),
+      format: 'der',
+      type: 'pkcs8',
+    })
       .export({ format: 'pem', type: 'pkcs8' })
       .toString();
     expect(privatePem).toContain('-----BEGIN PRIVATE KEY-----');

@@ -27,7 +27,11 @@ function bootProblems(env: Record<string, string | undefined>): string[] {
 }
 
 const pemOfSeed = (seedBase64: string): string =>
-  createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seedBase64, 'base64')]), format: 'der', type: 'pkcs8' })
+  createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seedBase64, 'base64')]),
+    format: 'der',
+    type: 'pkcs8',
+  })
     .export({ format: 'pem', type: 'pkcs8' })
     .toString();
 
@@ -36,7 +40,9 @@ describe('AI_COMMONS_PROFILE', () => {
     const problems = bootProblems({ ...database, NODE_ENV: 'development' });
     expect(problems).toEqual(
       expect.arrayContaining(
-        ['CREDENTIAL_KEK', 'AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'].map((name) => `${name}: is required in the production profile (AI_COMMONS_PROFILE=demo only for the demo)`),
+        ['CREDENTIAL_KEK', 'AUDIT_SIGNING_KEY', 'AUDIT_CONTENT_HMAC_SECRET'].map(
+          (name) => `${name}: is required in the production profile (AI_COMMONS_PROFILE=demo only for the demo)`,
+        ),
       ),
     );
     expect(loadConfig({ ...database, ...ownSecrets }).AI_COMMONS_PROFILE).toBe('production');
@@ -85,11 +91,21 @@ describe('production refuses each demo secret at boot', () => {
 
   it('accepts secrets of its own, whatever they are', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 64 }), (kek, seed, hmac) => {
-        const env = { ...database, CREDENTIAL_KEK: Buffer.from(kek).toString('base64'), AUDIT_SIGNING_KEY: Buffer.from(seed).toString('base64'), AUDIT_CONTENT_HMAC_SECRET: Buffer.from(hmac).toString('base64') };
-        fc.pre(!Buffer.from(kek).equals(Buffer.from(DEVELOPMENT_CREDENTIAL_KEK, 'base64')));
-        expect(bootProblems(env)).toEqual([]);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 64 }),
+        (kek, seed, hmac) => {
+          const env = {
+            ...database,
+            CREDENTIAL_KEK: Buffer.from(kek).toString('base64'),
+            AUDIT_SIGNING_KEY: Buffer.from(seed).toString('base64'),
+            AUDIT_CONTENT_HMAC_SECRET: Buffer.from(hmac).toString('base64'),
+          };
+          fc.pre(!Buffer.from(kek).equals(Buffer.from(DEVELOPMENT_CREDENTIAL_KEK, 'base64')));
+          expect(bootProblems(env)).toEqual([]);
+        },
+      ),
       { numRuns: 50 },
     );
   });

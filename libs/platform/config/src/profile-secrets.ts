@@ -88,6 +88,9 @@ export function productionSecretProblems(settings: SecretSettings): { path: stri
 }
 
 /** The client secret of service account `svc-<slug>`: configured, else (demo profile only) the demo realm's; undefined in production when not configured. */
-export function serviceAccountSecret(config: { AI_COMMONS_PROFILE: Profile; SERVICE_ACCOUNT_SECRETS: Record<string, string> }, slug: string): string | undefined {
+export function serviceAccountSecret(
+  config: { AI_COMMONS_PROFILE: Profile; SERVICE_ACCOUNT_SECRETS: Record<string, string> },
+  slug: string,
+): string | undefined {
   return config.SERVICE_ACCOUNT_SECRETS[slug] ?? (config.AI_COMMONS_PROFILE === 'demo' ? demoServiceAccountSecret(slug) : undefined);
 }

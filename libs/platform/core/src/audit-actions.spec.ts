@@ -24,12 +24,19 @@ describe('audit action names', () => {
     expect(followsAuditActionConvention(name)).toBe(true);
   });
 
-  it.each(['quota_pool.create', 'isolation.alert.acknowledge', 'Model.register', 'model', 'model.', '.register', 'model.re--tire', 'model.retire-', 'model.retire\n'])(
-    'refuses %j',
-    (name) => {
-      expect(followsAuditActionConvention(name)).toBe(false);
-    },
-  );
+  it.each([
+    'quota_pool.create',
+    'isolation.alert.acknowledge',
+    'Model.register',
+    'model',
+    'model.',
+    '.register',
+    'model.re--tire',
+    'model.retire-',
+    'model.retire\n',
+  ])('refuses %j', (name) => {
+    expect(followsAuditActionConvention(name)).toBe(false);
+  });
 
   it('refuses any name with a character outside [a-z0-9.-]', () => {
     fc.assert(

@@ -2,14 +2,7 @@
  * Base of every module's exception type. Each module subclasses it with its own codes; the API
  * layer maps `kind` to a GraphQL error code (or an HTTP status) in exactly one place.
  */
-export type ErrorKind =
-  | 'bad-input'
-  | 'not-found'
-  | 'conflict'
-  | 'forbidden'
-  | 'unauthenticated'
-  | 'unavailable'
-  | 'internal';
+export type ErrorKind = 'bad-input' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'unavailable' | 'internal';
 
 export abstract class DomainError extends Error {
   /** Which module raised it, e.g. `tenancy`. */

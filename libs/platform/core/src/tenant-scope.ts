@@ -5,6 +5,4 @@
  * nothing else) and the platform's own services (`system`: the gateway's routing-table loader,
  * usage recorder and health prober).
  */
-export type TenantScope =
-  | { kind: 'tenant'; tenantId: string }
-  | { kind: 'cross-tenant'; access: 'read' | 'admin' | 'review' | 'system'; reason: string };
+export type TenantScope = { kind: 'tenant'; tenantId: string } | { kind: 'cross-tenant'; access: 'read' | 'admin' | 'review' | 'system'; reason: string };

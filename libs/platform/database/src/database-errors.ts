@@ -23,8 +23,22 @@ function describeCause(cause: unknown): string {
 
 // Connection-level failures (refused, reset, shutdown, timeouts) as opposed to a bad statement.
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
-  '57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08004', '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '57014',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 
 export function isConnectionFailure(error: unknown): boolean {
@@ -32,9 +46,7 @@ export function isConnectionFailure(error: unknown): boolean {
   const { code, message, driverError } = error as { code?: string; message?: string; driverError?: unknown };
   if (code && UNAVAILABLE_CODES.has(code)) return true;
   if (driverError && driverError !== error && isConnectionFailure(driverError)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    message ?? '',
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '');
 }
 
 /** PostgreSQL error code of a driver error, if any (TypeORM wraps it in QueryFailedError). */

@@ -37,20 +37,13 @@ export async function runMigrations(ownerUrl: string, migrations: MigrationClass
 }
 
 /** Reverts the last `steps` migrations (all of them with `Infinity`); returns the names reverted. */
-export async function revertMigrations(
-  ownerUrl: string,
-  migrations: MigrationClass[],
-  steps = 1,
-  options: MigrationOptions = {},
-): Promise<string[]> {
+export async function revertMigrations(ownerUrl: string, migrations: MigrationClass[], steps = 1, options: MigrationOptions = {}): Promise<string[]> {
   return withAuditOwnerLent(options.adminUrl, async () => {
     const dataSource = await ownerDataSource(ownerUrl, migrations).initialize();
     const reverted: string[] = [];
     try {
       while (reverted.length < steps) {
-        const executed: { name: string }[] = await dataSource.query(
-          `select name from schema_migrations order by timestamp desc limit 1`,
-        );
+        const executed: { name: string }[] = await dataSource.query(`select name from schema_migrations order by timestamp desc limit 1`);
         if (executed.length === 0) break;
         await dataSource.undoLastMigration({ transaction: 'each' });
         reverted.push(executed[0].name);

@@ -15,8 +15,15 @@ function int4Store(written: number[][] = []) {
 
 describe('isRecordRefusal', () => {
   it.each([
-    ['22003', true], ['23514', true], ['22P05', true], ['23505', true],
-    ['08006', false], ['57014', false], ['40001', false], ['53300', false], [undefined, false],
+    ['22003', true],
+    ['23514', true],
+    ['22P05', true],
+    ['23505', true],
+    ['08006', false],
+    ['57014', false],
+    ['40001', false],
+    ['53300', false],
+    [undefined, false],
   ])('SQLSTATE %s → %s', (code, expected) => {
     expect(isRecordRefusal(Object.assign(new Error('x'), { code }))).toBe(expected);
   });

@@ -55,7 +55,9 @@ export class UsagePartitionMaintenance implements LeaderJob {
     await client.connect();
     try {
       const created = await client.query<{ created: number }>('select usage_records_ensure_partitions($1) as created', [this.options.aheadMonths]);
-      const dropped = await client.query<{ dropped: string[] }>('select usage_records_drop_partitions_older_than($1) as dropped', [this.options.retentionMonths]);
+      const dropped = await client.query<{ dropped: string[] }>('select usage_records_drop_partitions_older_than($1) as dropped', [
+        this.options.retentionMonths,
+      ]);
       return { created: created.rows[0]!.created, dropped: dropped.rows[0]!.dropped };
     } finally {
       await client.end().catch(() => undefined);

@@ -21,13 +21,19 @@ describe('formatGraphQLError', () => {
   });
 
   it('a variable Apollo could not coerce gets the reason too', () => {
-    const formatted = formatGraphQLError({ message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"', extensions: { code: 'BAD_USER_INPUT' } }, new GraphQLError('x'));
+    const formatted = formatGraphQLError(
+      { message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"', extensions: { code: 'BAD_USER_INPUT' } },
+      new GraphQLError('x'),
+    );
     expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE' });
   });
 
   it('other validation errors and limit refusals keep their code', () => {
     expect(validationErrors('{ unknown }').map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    const limit = formatGraphQLError({ message: 'too deep', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_DEPTH_EXCEEDED' } }, new GraphQLError('too deep'));
+    const limit = formatGraphQLError(
+      { message: 'too deep', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_DEPTH_EXCEEDED' } },
+      new GraphQLError('too deep'),
+    );
     expect(limit.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_DEPTH_EXCEEDED' });
   });
 

@@ -36,10 +36,16 @@ describe('cursors', () => {
 
   it('never throws anything but INVALID_CURSOR', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((value) => encodeCursor([value].flat()))), (cursor) => {
-        expect([undefined, 'INVALID_CURSOR']).toContain(refused(cursor));
-        expect([undefined, 'INVALID_CURSOR']).toContain(refused(cursor, NAME_CURSOR));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((value) => encodeCursor([value].flat())),
+        ),
+        (cursor) => {
+          expect([undefined, 'INVALID_CURSOR']).toContain(refused(cursor));
+          expect([undefined, 'INVALID_CURSOR']).toContain(refused(cursor, NAME_CURSOR));
+        },
+      ),
     );
   });
 });

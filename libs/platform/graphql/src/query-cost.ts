@@ -33,12 +33,7 @@ export function pricedPageSize(
  * `__typename` is asked). Fragments are priced once each (memoised), so pricing is linear in the
  * document. Computed with the request's variables, so `first: $n` is priced at its real value.
  */
-export function operationCost(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-  defaultPageSize: number,
-): number {
+export function operationCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, defaultPageSize: number): number {
   const measure = selectionMeasurer(document, {
     field: (field, children) => {
       if (field.name.value.startsWith('__')) return 0;

@@ -121,12 +121,27 @@ describe('checkRequestLimits', () => {
   const aliased = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: nodes(first: 100) { id name slug status }`).join(' ')} }`;
 
   it('refuses batches over the maximum', () => {
-    expect(checkRequestLimits(Array.from({ length: 6 }, () => ({ query: '{ me { id } }' })), limits)?.code).toBe('MAX_BATCH_EXCEEDED');
-    expect(checkRequestLimits(Array.from({ length: 5 }, () => ({ query: '{ me { id } }' })), limits)).toBeUndefined();
+    expect(
+      checkRequestLimits(
+        Array.from({ length: 6 }, () => ({ query: '{ me { id } }' })),
+        limits,
+      )?.code,
+    ).toBe('MAX_BATCH_EXCEEDED');
+    expect(
+      checkRequestLimits(
+        Array.from({ length: 5 }, () => ({ query: '{ me { id } }' })),
+        limits,
+      ),
+    ).toBeUndefined();
   });
 
   it('checks every operation of a batch (5 × 15 aliases over the cost limit)', () => {
-    expect(checkRequestLimits(Array.from({ length: 5 }, () => ({ query: aliased })), limits)?.code).toBe('MAX_COST_EXCEEDED');
+    expect(
+      checkRequestLimits(
+        Array.from({ length: 5 }, () => ({ query: aliased })),
+        limits,
+      )?.code,
+    ).toBe('MAX_COST_EXCEEDED');
     expect(checkRequestLimits([{ query: '{ me { id } }' }, { query: aliased }], limits)?.code).toBe('MAX_COST_EXCEEDED');
   });
 

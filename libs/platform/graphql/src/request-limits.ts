@@ -16,12 +16,7 @@ export interface GraphQLRequestLimits {
 
 /** One `extensions.code` per limit: clients and operators can tell which bound was hit. */
 export type GraphQLLimitCode =
-  | 'MAX_BATCH_EXCEEDED'
-  | 'DOCUMENT_TOO_LARGE'
-  | 'MAX_TOKENS_EXCEEDED'
-  | 'MAX_DEPTH_EXCEEDED'
-  | 'MAX_ALIASES_EXCEEDED'
-  | 'MAX_COST_EXCEEDED';
+  'MAX_BATCH_EXCEEDED' | 'DOCUMENT_TOO_LARGE' | 'MAX_TOKENS_EXCEEDED' | 'MAX_DEPTH_EXCEEDED' | 'MAX_ALIASES_EXCEEDED' | 'MAX_COST_EXCEEDED';
 
 export interface GraphQLLimitRefusal {
   code: GraphQLLimitCode;

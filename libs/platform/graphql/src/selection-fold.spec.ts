@@ -12,8 +12,7 @@ function fragmentChain(levels: number, spreads: number, sameSelectionSet = false
   return query;
 }
 
-const operationOf = (document: DocumentNode) =>
-  document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+const operationOf = (document: DocumentNode) => document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
 
 function fieldNodesIn(document: DocumentNode): number {
   let count = 0;

@@ -40,7 +40,10 @@ export function selectionMeasurer(document: DocumentNode, measure: SelectionMeas
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const { selectionSet: children } = selection;
-        total = measure.combine(total, measure.field(selection, () => (children ? ofSelectionSet(children, new Set()) : 0)));
+        total = measure.combine(
+          total,
+          measure.field(selection, () => (children ? ofSelectionSet(children, new Set()) : 0)),
+        );
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         // Inline fragments are merged into the enclosing selection set: they share its spreads.
         total = measure.combine(total, ofSelectionSet(selection.selectionSet, spread));

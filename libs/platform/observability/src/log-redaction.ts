@@ -5,9 +5,29 @@
 // took a line from 6 to 23 µs; the hand-written logger took 9), so nested objects are not searched —
 // log ids and counts, not whole objects.
 const CREDENTIAL_KEYS = [
-  'authorization', 'cookie', 'password', 'passphrase', 'secret', 'clientSecret', 'client_secret',
-  'token', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'idToken', 'id_token', 'bearer',
-  'apiKey', 'api_key', 'x-api-key', 'credential', 'credentials', 'upstreamCredential', 'privateKey', 'kek',
+  'authorization',
+  'cookie',
+  'password',
+  'passphrase',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'idToken',
+  'id_token',
+  'bearer',
+  'apiKey',
+  'api_key',
+  'x-api-key',
+  'credential',
+  'credentials',
+  'upstreamCredential',
+  'privateKey',
+  'kek',
 ];
 // What a member institution sent to a model, or received from it: never in a log line.
 const PROMPT_KEYS = ['prompt', 'messages', 'input', 'instructions', 'completion', 'choices', 'body'];

@@ -70,8 +70,7 @@ export class ControlPlaneModule {
           // A persisted-query hash would run a stored document with new variables, past those checks.
           persistedQueries: false,
           plugins: [hideSuggestionsFromAnonymousPlugin()],
-          formatError: (formatted, error) =>
-            formatGraphQLError(formatted, error, (unexpected) => logger.error(unexpected as Error, 'GraphQL')),
+          formatError: (formatted, error) => formatGraphQLError(formatted, error, (unexpected) => logger.error(unexpected as Error, 'GraphQL')),
         }),
       ],
       controllers: [HealthController],

@@ -15,14 +15,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { graphqlMetricsMiddleware, registerControlPlaneGauges, rootFieldsOf } from './metrics/control-plane-metrics';
 import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
 import { InstitutionService, TENANCY_ENTITIES, seedDemoConsortium } from '@ai-commons/tenancy';
-import {
-  CATALOG_ENTITIES,
-  EndpointHealthProber,
-  EndpointService,
-  ModelService,
-  OfferingService,
-  seedDemoCatalog,
-} from '@ai-commons/catalog';
+import { CATALOG_ENTITIES, EndpointHealthProber, EndpointService, ModelService, OfferingService, seedDemoCatalog } from '@ai-commons/catalog';
 import { DemoQuotaSeeder } from '@ai-commons/quota';
 import { UseCaseService, seedDemoUseCases, type DemoUseCaseDirectory } from '@ai-commons/use-cases';
 import { ControlPlaneModule } from './control-plane.module';
@@ -93,7 +86,10 @@ async function startApp(
   const registry = metricsPort > 0 ? createServiceRegistry('control-plane') : undefined;
   let rootFields: ReadonlySet<string> = new Set();
   if (registry) {
-    app.use('/graphql', graphqlMetricsMiddleware(registry, () => rootFields));
+    app.use(
+      '/graphql',
+      graphqlMetricsMiddleware(registry, () => rootFields),
+    );
     registerControlPlaneGauges(registry, dataSource, audit);
   }
   // A source that keeps failing authentication gets 429 before its next credential is checked.
@@ -169,8 +165,9 @@ async function demoUseCaseDirectory(institutions: InstitutionService, endpoints:
     return {
       institutions: new Map(rows.map((row) => [row.slug, row.id])),
       endpointsOf: (institutionId) =>
-        RequestContext.run({ requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL }, async () =>
-          new Map((await endpoints.list(SYSTEM_PRINCIPAL, { institutionId }, 100)).rows.map((row) => [row.name, row.id])),
+        RequestContext.run(
+          { requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL },
+          async () => new Map((await endpoints.list(SYSTEM_PRINCIPAL, { institutionId }, 100)).rows.map((row) => [row.name, row.id])),
         ),
     };
   });

@@ -26,10 +26,7 @@ export class HealthController {
   @Public()
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response, @CurrentPrincipal() principal: Principal | undefined) {
-    const [database, keycloak] = await Promise.all([
-      check(() => this.db.ping()),
-      check(() => this.verifier.checkKeys()),
-    ]);
+    const [database, keycloak] = await Promise.all([check(() => this.db.ping()), check(() => this.verifier.checkKeys())]);
     const ok = database.status === 'up' && keycloak.status === 'up';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ok ? 'ready' : 'not-ready';

@@ -10,7 +10,9 @@ describe(`${SCHEMA_FILE} at the repository root`, () => {
     const committed = await readFile(join(__dirname, '../../../..', SCHEMA_FILE), 'utf8').catch(() => '(missing)');
     const generated = await printControlPlaneSchema();
     if (committed !== generated) {
-      throw new Error(`${SCHEMA_FILE} differs from the code-first types: run \`${SCHEMA_GENERATE_COMMAND}\` and commit it.\n${firstDifference(committed, generated)}`);
+      throw new Error(
+        `${SCHEMA_FILE} differs from the code-first types: run \`${SCHEMA_GENERATE_COMMAND}\` and commit it.\n${firstDifference(committed, generated)}`,
+      );
     }
   });
 });

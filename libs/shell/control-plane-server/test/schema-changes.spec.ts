@@ -15,7 +15,10 @@ describe('schemaChanges (@graphql-inspector/core)', () => {
     `;
     const changes = await schemaChanges(BEFORE, after);
     expect(changes.breaking).toEqual(
-      expect.arrayContaining([expect.stringContaining("'shortCode' was removed"), expect.stringContaining("Argument 'region: String!' added to field 'Query.institution'")]),
+      expect.arrayContaining([
+        expect.stringContaining("'shortCode' was removed"),
+        expect.stringContaining("Argument 'region: String!' added to field 'Query.institution'"),
+      ]),
     );
     expect(changes.breaking).toHaveLength(2);
     expect(changes.dangerous).toEqual([expect.stringContaining("Enum value 'SAAS' was added to enum 'Hosting'")]);

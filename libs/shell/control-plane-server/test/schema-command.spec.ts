@@ -47,7 +47,9 @@ describe('runSchemaCommand', () => {
   it('check reports breaking changes against the previous commit without failing', async () => {
     await writeFile(join(root, 'schema.graphql'), CODE_SCHEMA);
     expect(await runSchemaCommand(['check'], root, out, { git: fakeGit({ 'HEAD~1': OLDER_SCHEMA }), generate })).toBe(0);
-    expect(lines.join('\n')).toContain("GraphQL schema against HEAD~1: 1 breaking, 0 dangerous, 0 safe change(s).\n  ✘ BREAKING   Field 'models' was removed from object type 'Query'");
+    expect(lines.join('\n')).toContain(
+      "GraphQL schema against HEAD~1: 1 breaking, 0 dangerous, 0 safe change(s).\n  ✘ BREAKING   Field 'models' was removed from object type 'Query'",
+    );
   });
 
   it('compares with HEAD while schema.graphql has uncommitted changes, and with --against <ref> when given', async () => {

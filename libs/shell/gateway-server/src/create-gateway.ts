@@ -68,11 +68,23 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
   usage.start();
   const quotaClock = overrides.quotaClock ?? Date.now;
-  const quotaLoader = new QuotaLoader(db, config.DATABASE_APP_URL, config.QUOTA_REFRESH_MS, { bucketMs: config.QUOTA_BUCKET_MS, leaseTtlMs: config.QUOTA_LEASE_TTL_MS }, logger);
+  const quotaLoader = new QuotaLoader(
+    db,
+    config.DATABASE_APP_URL,
+    config.QUOTA_REFRESH_MS,
+    { bucketMs: config.QUOTA_BUCKET_MS, leaseTtlMs: config.QUOTA_LEASE_TTL_MS },
+    logger,
+  );
   await quotaLoader.start();
   const quotaStore: QuotaStore =
     config.QUOTA_STORE === 'redis'
-      ? new RedisQuotaStore({ url: config.REDIS_URL!, sentinels: config.REDIS_SENTINELS, sentinelMaster: config.REDIS_SENTINEL_MASTER, keyPrefix: config.QUOTA_REDIS_PREFIX, clock: quotaClock })
+      ? new RedisQuotaStore({
+          url: config.REDIS_URL!,
+          sentinels: config.REDIS_SENTINELS,
+          sentinelMaster: config.REDIS_SENTINEL_MASTER,
+          keyPrefix: config.QUOTA_REDIS_PREFIX,
+          clock: quotaClock,
+        })
       : new MemoryQuotaStore(quotaClock);
   const quotaHooks = new QuotaHooks(() => quotaLoader.table(), quotaStore, logger, quotaClock);
 
@@ -111,7 +123,10 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after the policy (it reads the classification the policy resolved).
     hooks: composeHooks(
-      new PolicyHook(() => policy.snapshot(), (tenantId) => table().institution(tenantId)),
+      new PolicyHook(
+        () => policy.snapshot(),
+        (tenantId) => table().institution(tenantId),
+      ),
       useCaseHook,
       overrides.hooks ?? NO_REQUEST_HOOKS,
       quotaHooks,
@@ -130,7 +145,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       const failingForMs = routing.failingForMs();
       const routingUp = routing.loaded && failingForMs < config.GATEWAY_ROUTING_STALE_AFTER_MS;
       const checks: Record<string, unknown> = {
-        routing: !routing.loaded ? { status: 'down' } : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
+        routing: !routing.loaded
+          ? { status: 'down' }
+          : { status: routingUp ? 'up' : 'stale', ...table().size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) },
         // A register whose reloads keep failing may still serve a use case suspended since: not ready either.
         useCases: useCaseReadiness(useCases, config.GATEWAY_ROUTING_STALE_AFTER_MS),
       };
@@ -166,5 +183,16 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await quotaStore.close();
       await dataSource.destroy();
     })());
-  return { url: `http://${config.GATEWAY_HOST}:${port}`, server, routing, policy, useCases, usage, audit, quota: { loader: quotaLoader, store: quotaStore }, metricsUrl: metricsServer?.url, close };
+  return {
+    url: `http://${config.GATEWAY_HOST}:${port}`,
+    server,
+    routing,
+    policy,
+    useCases,
+    usage,
+    audit,
+    quota: { loader: quotaLoader, store: quotaStore },
+    metricsUrl: metricsServer?.url,
+    close,
+  };
 }

@@ -5,7 +5,14 @@ import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
-import { validateChatRequest, validateCompletionsRequest, validateEmbeddingsRequest, validateRerankRequest, validateResponsesRequest, validateScoreRequest } from './http/request-validation';
+import {
+  validateChatRequest,
+  validateCompletionsRequest,
+  validateEmbeddingsRequest,
+  validateRerankRequest,
+  validateResponsesRequest,
+  validateScoreRequest,
+} from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
 import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
@@ -47,8 +54,11 @@ function dataClassificationHeaderOf(req: IncomingMessage): string | undefined {
   // A comma list is the same header repeated (RFC 9110 §5.3), folded by a proxy or the client.
   if (values.length !== 1 || values[0].trim() === '' || values[0].includes(',')) {
     throw new GatewayError(
-      400, 'invalid_request_error', 'invalid_data_classification',
-      `${DATA_CLASSIFICATION_HEADER} must be sent once, with one classification`, DATA_CLASSIFICATION_HEADER,
+      400,
+      'invalid_request_error',
+      'invalid_data_classification',
+      `${DATA_CLASSIFICATION_HEADER} must be sent once, with one classification`,
+      DATA_CLASSIFICATION_HEADER,
     );
   }
   return values[0];
@@ -103,7 +113,12 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
         .table()
         .endpointsOf(caller.tenantId)
         .filter((endpoint) => endpoint.state === 'active' && (!caller.apiKey?.endpointIds || caller.apiKey.endpointIds.includes(endpoint.id)))
-        .map((endpoint) => ({ id: endpoint.name, object: 'model', created: Math.floor(endpoint.createdAt.getTime() / 1000), owned_by: caller.principal.institutionSlug ?? 'ai-commons' }));
+        .map((endpoint) => ({
+          id: endpoint.name,
+          object: 'model',
+          created: Math.floor(endpoint.createdAt.getTime() / 1000),
+          owned_by: caller.principal.institutionSlug ?? 'ai-commons',
+        }));
       return sendJson(res, 200, { object: 'list', data }, requestId);
     }
 
@@ -117,35 +132,97 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     if (route === 'chat') {
       const summary = validateChatRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'chat', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: summary.maxTokensField, choices: summary.choices, startedAt, dataClassificationHeader },
-        req, res, deps,
+        {
+          requestId,
+          caller,
+          operation: 'chat',
+          body,
+          bodyBytes: raw.length,
+          model: summary.model,
+          stream: summary.stream,
+          includeUsage: summary.includeUsage,
+          requestedMaxTokens: summary.maxTokens,
+          requestedMaxTokensField: summary.maxTokensField,
+          choices: summary.choices,
+          startedAt,
+          dataClassificationHeader,
+        },
+        req,
+        res,
+        deps,
       );
     }
     if (route === 'completions') {
       const summary = validateCompletionsRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'completions', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: summary.includeUsage, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_tokens', choices: summary.choices, startedAt, dataClassificationHeader },
-        req, res, deps,
+        {
+          requestId,
+          caller,
+          operation: 'completions',
+          body,
+          bodyBytes: raw.length,
+          model: summary.model,
+          stream: summary.stream,
+          includeUsage: summary.includeUsage,
+          requestedMaxTokens: summary.maxTokens,
+          requestedMaxTokensField: 'max_tokens',
+          choices: summary.choices,
+          startedAt,
+          dataClassificationHeader,
+        },
+        req,
+        res,
+        deps,
       );
     }
     if (route === 'responses') {
       const summary = validateResponsesRequest(body);
       return proxyCall(
-        { requestId, caller, operation: 'responses', body, bodyBytes: raw.length, model: summary.model, stream: summary.stream, includeUsage: true, requestedMaxTokens: summary.maxTokens, requestedMaxTokensField: 'max_output_tokens', startedAt, dataClassificationHeader },
-        req, res, deps,
+        {
+          requestId,
+          caller,
+          operation: 'responses',
+          body,
+          bodyBytes: raw.length,
+          model: summary.model,
+          stream: summary.stream,
+          includeUsage: true,
+          requestedMaxTokens: summary.maxTokens,
+          requestedMaxTokensField: 'max_output_tokens',
+          startedAt,
+          dataClassificationHeader,
+        },
+        req,
+        res,
+        deps,
       );
     }
     if (route === 'rerank' || route === 'score') {
       const { model } = route === 'rerank' ? validateRerankRequest(body) : validateScoreRequest(body);
       return proxyCall(
         { requestId, caller, operation: route, body, bodyBytes: raw.length, model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
-        req, res, deps,
+        req,
+        res,
+        deps,
       );
     }
     const summary = validateEmbeddingsRequest(body);
     return proxyCall(
-      { requestId, caller, operation: 'embeddings', body, bodyBytes: raw.length, model: summary.model, stream: false, includeUsage: false, startedAt, dataClassificationHeader },
-      req, res, deps,
+      {
+        requestId,
+        caller,
+        operation: 'embeddings',
+        body,
+        bodyBytes: raw.length,
+        model: summary.model,
+        stream: false,
+        includeUsage: false,
+        startedAt,
+        dataClassificationHeader,
+      },
+      req,
+      res,
+      deps,
     );
   }
 
@@ -157,37 +234,37 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(deps.headersTimeoutMs / 4))),
     },
     (req, res) => {
-    const startedAt = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
-      handle(req, res, requestId, startedAt).catch(async (error: unknown) => {
-        const path = (req.url ?? '/').split('?')[0];
-        // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
-        const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
-          deps.metrics?.observeRefusal(failure.status, failure.code);
-          try {
-            await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
-          } catch (reportError) {
-            deps.logger.event('error', 'gateway.refusal_unreported', { code: failure.code, error: (reportError as Error).message });
+      const startedAt = performance.now();
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
+        handle(req, res, requestId, startedAt).catch(async (error: unknown) => {
+          const path = (req.url ?? '/').split('?')[0];
+          // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
+          const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
+            deps.metrics?.observeRefusal(failure.status, failure.code);
+            try {
+              await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
+            } catch (reportError) {
+              deps.logger.event('error', 'gateway.refusal_unreported', { code: failure.code, error: (reportError as Error).message });
+            }
+          };
+          if (error instanceof AdmissionRefused) {
+            const { error: answer, record } = error.refusal;
+            if (answer.status >= 500) deps.logger.event('warn', 'gateway.error', { status: answer.status, code: answer.code });
+            await refused(answer, record ? { request: error.request, record } : undefined, error.request);
+            return sendError(res, answer, requestId);
           }
-        };
-        if (error instanceof AdmissionRefused) {
-          const { error: answer, record } = error.refusal;
-          if (answer.status >= 500) deps.logger.event('warn', 'gateway.error', { status: answer.status, code: answer.code });
-          await refused(answer, record ? { request: error.request, record } : undefined, error.request);
-          return sendError(res, answer, requestId);
-        }
-        if (error instanceof GatewayError) {
-          if (error.status >= 500) deps.logger.event('warn', 'gateway.error', { status: error.status, code: error.code });
-          if (!(error instanceof AdmittedCallFailure)) await refused(error);
-          return sendError(res, error, requestId);
-        }
-        deps.logger.event('error', 'gateway.unexpected', { error: (error as Error).message, stack: (error as Error).stack });
-        const failure = new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly');
-        await refused(failure);
-        sendError(res, failure, requestId);
+          if (error instanceof GatewayError) {
+            if (error.status >= 500) deps.logger.event('warn', 'gateway.error', { status: error.status, code: error.code });
+            if (!(error instanceof AdmittedCallFailure)) await refused(error);
+            return sendError(res, error, requestId);
+          }
+          deps.logger.event('error', 'gateway.unexpected', { error: (error as Error).message, stack: (error as Error).stack });
+          const failure = new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly');
+          await refused(failure);
+          sendError(res, failure, requestId);
+        });
       });
-    });
     },
   );
   server.keepAliveTimeout = 65_000;

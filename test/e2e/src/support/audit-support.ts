@@ -85,7 +85,9 @@ export async function settleAuditLog(runtimes: AuditRuntime[], superuserUrl: str
   while (Date.now() < deadline) {
     for (const runtime of runtimes) await runtime.sequencer?.runOnce({ forceTreeHead: true });
     const state = await withPg(superuserUrl, async (client) => {
-      const pending = await client.query(`select count(*)::int as n from audit_events e where not exists (select 1 from audit_leaves l where l.event_id = e.id)`);
+      const pending = await client.query(
+        `select count(*)::int as n from audit_events e where not exists (select 1 from audit_leaves l where l.event_id = e.id)`,
+      );
       const size = await client.query(`select coalesce(max(leaf_index) + 1, 0)::int as n from audit_leaves`);
       const head = await client.query(`select coalesce(max(tree_size), -1)::int as n from audit_tree_heads`);
       return { pending: pending.rows[0].n as number, size: size.rows[0].n as number, head: head.rows[0].n as number };

@@ -18,9 +18,17 @@ export async function startCaptureUpstream(): Promise<CaptureUpstream> {
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       if (req.url?.endsWith('/chat/completions')) bodies.push(body);
       const answer = req.url?.endsWith('/embeddings')
-        ? { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }], model: body['model'], usage: { prompt_tokens: 3, total_tokens: 3 } }
+        ? {
+            object: 'list',
+            data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }],
+            model: body['model'],
+            usage: { prompt_tokens: 3, total_tokens: 3 },
+          }
         : {
-            id: 'chatcmpl-capture', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body['model'],
+            id: 'chatcmpl-capture',
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: body['model'],
             choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
             usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
           };

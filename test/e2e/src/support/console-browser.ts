@@ -23,7 +23,16 @@ export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk (.ci/run does)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -46,7 +55,10 @@ export async function ensureConsoleClient(origin = CONSOLE_ORIGIN): Promise<void
       ...template,
       redirectUris: merge(template.redirectUris, redirect),
       webOrigins: merge(template.webOrigins, origin),
-      attributes: { ...template.attributes, 'post.logout.redirect.uris': merge(template.attributes['post.logout.redirect.uris'].split('##'), redirect).join('##') },
+      attributes: {
+        ...template.attributes,
+        'post.logout.redirect.uris': merge(template.attributes['post.logout.redirect.uris'].split('##'), redirect).join('##'),
+      },
     };
     const created = await fetch(base, { method: 'POST', headers, body: JSON.stringify(client) });
     if (created.status !== 201 && created.status !== 409) throw new Error(`creating ai-commons-console: HTTP ${created.status} ${await created.text()}`);
@@ -54,7 +66,9 @@ export async function ensureConsoleClient(origin = CONSOLE_ORIGIN): Promise<void
     return ensureConsoleClient(origin);
   }
   const client = found[0]!;
-  const logoutUris = String(client.attributes?.['post.logout.redirect.uris'] ?? '').split('##').filter(Boolean);
+  const logoutUris = String(client.attributes?.['post.logout.redirect.uris'] ?? '')
+    .split('##')
+    .filter(Boolean);
   if (client.redirectUris?.includes(redirect) && client.webOrigins?.includes(origin) && logoutUris.includes(redirect)) return;
   const updated = {
     ...client,
@@ -94,7 +108,13 @@ export async function seriousAccessibilityViolations(page: Page): Promise<{ id: 
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   });

@@ -18,10 +18,7 @@ export function e2eDatabase(): TestDatabase {
 export const capturedLogLines: string[] = [];
 
 /** Starts an in-process control plane on a free port against the e2e database, demo-seeded. */
-export async function startControlPlane(
-  env: Record<string, string> = {},
-  overrides: ControlPlaneOverrides = {},
-): Promise<ControlPlane> {
+export async function startControlPlane(env: Record<string, string> = {}, overrides: ControlPlaneOverrides = {}): Promise<ControlPlane> {
   const config = testConfig(e2eDatabase(), env);
   const logger = new JsonLogger('control-plane', 'debug', (line) => capturedLogLines.push(line));
   const controlPlane = await createControlPlane(config, { logger, port: 0, ...overrides });

@@ -16,7 +16,17 @@ export interface EndpointFixture {
   driver?: 'openai-compatible' | 'azure-openai';
   azureDeployment?: string;
   state?: string;
-  limits?: Partial<{ max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; image_input_tokens: number; first_byte_timeout_ms: number; request_timeout_ms: number; connect_timeout_ms: number; max_choices: number; allowed_extra_fields: string[] }>;
+  limits?: Partial<{
+    max_request_bytes: number;
+    max_output_tokens: number;
+    default_max_tokens: number;
+    image_input_tokens: number;
+    first_byte_timeout_ms: number;
+    request_timeout_ms: number;
+    connect_timeout_ms: number;
+    max_choices: number;
+    allowed_extra_fields: string[];
+  }>;
 }
 
 async function tenantId(client: Client, slug: string): Promise<string> {
@@ -46,8 +56,17 @@ export async function createEndpointFixture(fixture: EndpointFixture): Promise<{
     const inserted = await client.query(
       `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, azure_deployment, azure_api_version, state)
        values ($1, $2, $3, 'shared-pool', $4, $5, $6, $7, $8, $9) returning id`,
-      [tenant, fixture.name, offeringId, fixture.driver ?? 'openai-compatible', fixture.upstreamUrl, fixture.upstreamModel,
-        fixture.azureDeployment ?? null, fixture.driver === 'azure-openai' ? '2024-10-21' : null, fixture.state ?? 'active'],
+      [
+        tenant,
+        fixture.name,
+        offeringId,
+        fixture.driver ?? 'openai-compatible',
+        fixture.upstreamUrl,
+        fixture.upstreamModel,
+        fixture.azureDeployment ?? null,
+        fixture.driver === 'azure-openai' ? '2024-10-21' : null,
+        fixture.state ?? 'active',
+      ],
     );
     const id = inserted.rows[0].id as string;
     const limits = Object.entries(fixture.limits ?? {});
@@ -78,8 +97,16 @@ export async function createApiKeyFixture(
     const inserted = await client.query(
       `insert into api_keys (tenant_id, name, key_prefix, secret_hash, endpoint_ids, expires_at, revoked_at, created_by, default_classification)
        values ($1, $2, $3, $4, $5, $6, $7, 'tests', coalesce($8, 'internal')) returning id`,
-      [tenant, options.name ?? `key-${randomBytes(4).toString('hex')}`, secret.slice(0, 12), createHash('sha256').update(secret).digest(),
-        options.endpointIds ?? null, options.expiresAt ?? null, options.revoked ? new Date() : null, options.defaultClassification ?? null],
+      [
+        tenant,
+        options.name ?? `key-${randomBytes(4).toString('hex')}`,
+        secret.slice(0, 12),
+        createHash('sha256').update(secret).digest(),
+        options.endpointIds ?? null,
+        options.expiresAt ?? null,
+        options.revoked ? new Date() : null,
+        options.defaultClassification ?? null,
+      ],
     );
     return { secret, id: inserted.rows[0].id };
   });

@@ -5,8 +5,30 @@ import { parse as parseYaml } from 'yaml';
 const DEPLOY = join(__dirname, '../../../../deploy/observability');
 
 const PROMQL_FUNCTIONS = new Set([
-  'rate', 'irate', 'increase', 'sum', 'max', 'min', 'avg', 'count', 'histogram_quantile', 'absent', 'label_values', 'topk', 'bottomk',
-  'clamp_min', 'clamp_max', 'delta', 'deriv', 'time', 'timestamp', 'avg_over_time', 'max_over_time', 'min_over_time', 'vector', 'scalar',
+  'rate',
+  'irate',
+  'increase',
+  'sum',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'histogram_quantile',
+  'absent',
+  'label_values',
+  'topk',
+  'bottomk',
+  'clamp_min',
+  'clamp_max',
+  'delta',
+  'deriv',
+  'time',
+  'timestamp',
+  'avg_over_time',
+  'max_over_time',
+  'min_over_time',
+  'vector',
+  'scalar',
 ]);
 const PROMQL_KEYWORDS = new Set(['and', 'or', 'unless', 'by', 'on', 'without', 'ignoring', 'group_left', 'group_right', 'bool', 'offset']);
 const AGGREGATIONS = new Set(['sum', 'max', 'min', 'avg', 'count', 'topk', 'bottomk']);
@@ -78,7 +100,10 @@ export function checkPromQl(expr: string): string[] {
   if (stack.length) problems.push(`unclosed ${stack.join('')}`);
   for (const [, range] of expr.matchAll(/\[([^\]]*)\]/g)) if (!/^\d+[smhdwy]$/.test(range)) problems.push(`bad range [${range}]`);
   for (const [, body] of expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(/\{([^}]*)\}/g)) {
-    for (const matcher of body.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const matcher of body
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*""$/.test(matcher)) problems.push(`bad label matcher ${matcher}`);
     }
   }

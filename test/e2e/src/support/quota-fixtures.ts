@@ -28,17 +28,35 @@ export async function createPoolFixture(fixture: PoolFixture): Promise<{ id: str
     const pool = await client.query(
       `insert into quota_pools (name, capacity_tokens_per_minute, capacity_requests_per_minute, capacity_concurrent_requests, headroom, monthly_cost_krw)
        values ($1, $2, $3, $4, $5, $6) returning id`,
-      [name, fixture.capacity.tokensPerMinute, fixture.capacity.requestsPerMinute, fixture.capacity.concurrentRequests, fixture.headroom ?? 0.1, fixture.monthlyCostKrw ?? '0'],
+      [
+        name,
+        fixture.capacity.tokensPerMinute,
+        fixture.capacity.requestsPerMinute,
+        fixture.capacity.concurrentRequests,
+        fixture.headroom ?? 0.1,
+        fixture.monthlyCostKrw ?? '0',
+      ],
     );
     const id = pool.rows[0].id as string;
     for (const endpointId of fixture.endpointIds) {
-      await client.query(`insert into quota_pool_endpoints (tenant_id, endpoint_id, pool_id) select tenant_id, id, $2 from endpoints where id = $1`, [endpointId, id]);
+      await client.query(`insert into quota_pool_endpoints (tenant_id, endpoint_id, pool_id) select tenant_id, id, $2 from endpoints where id = $1`, [
+        endpointId,
+        id,
+      ]);
     }
     for (const member of fixture.members) {
       await client.query(
         `insert into quota_pool_members (tenant_id, pool_id, weight_override, lending_limit, borrowing_limit, hard_cap, period_token_budget)
          select i.id, $2, $3, $4, $5, $6, $7 from institutions i where i.slug = $1`,
-        [member.slug, id, member.weightOverride ?? null, member.lendingLimit ?? {}, member.borrowingLimit ?? {}, member.hardCap ?? {}, member.periodTokenBudget ?? null],
+        [
+          member.slug,
+          id,
+          member.weightOverride ?? null,
+          member.lendingLimit ?? {},
+          member.borrowingLimit ?? {},
+          member.hardCap ?? {},
+          member.periodTokenBudget ?? null,
+        ],
       );
     }
     await client.query('commit');
@@ -52,7 +70,14 @@ export async function chat(
   apiKey: string,
   model: string,
   options: { maxTokens?: number; content?: string; signal?: AbortSignal } = {},
-): Promise<{ status: number; headers: Headers; body: { error?: { type: string; code: string; message: string; quota?: Record<string, unknown> }; usage?: { prompt_tokens: number; completion_tokens: number } } }> {
+): Promise<{
+  status: number;
+  headers: Headers;
+  body: {
+    error?: { type: string; code: string; message: string; quota?: Record<string, unknown> };
+    usage?: { prompt_tokens: number; completion_tokens: number };
+  };
+}> {
   const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },

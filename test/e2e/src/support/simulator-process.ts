@@ -16,7 +16,14 @@ export interface SimulatorProcess {
 export async function startSimulatorProcess(args: string[] = []): Promise<SimulatorProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(repoRoot, 'apps/model-simulator/test/support/register-ts.cjs'), path.join(repoRoot, 'apps/model-simulator/src/main.ts'), '--port', '0', ...args],
+    [
+      '-r',
+      path.join(repoRoot, 'apps/model-simulator/test/support/register-ts.cjs'),
+      path.join(repoRoot, 'apps/model-simulator/src/main.ts'),
+      '--port',
+      '0',
+      ...args,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

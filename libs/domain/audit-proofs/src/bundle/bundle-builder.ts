@@ -2,11 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../canonical/canonical-json';
 import { toHex } from '../encoding';
 import { AuditProofError } from '../errors';
-import {
-  consistencyProofFromNodeLookup,
-  inclusionProofFromNodeLookup,
-  NodeLookup,
-} from '../merkle/node-lookup';
+import { consistencyProofFromNodeLookup, inclusionProofFromNodeLookup, NodeLookup } from '../merkle/node-lookup';
 import { rootPlan } from '../merkle/proof-plans';
 import { keyIdOf, publicKeyToPem } from '../tree-head/signing-keys';
 import { SignedTreeHead } from '../tree-head/tree-head';

@@ -39,8 +39,18 @@ export interface BundleManifest {
 }
 
 const MANIFEST_FIELDS = [
-  'format', 'formatVersion', 'institution', 'scope', 'timeRange', 'eventCount', 'treeHeadCount',
-  'firstLeafIndex', 'lastLeafIndex', 'latestTreeSize', 'publicKeyId', 'createdAt',
+  'format',
+  'formatVersion',
+  'institution',
+  'scope',
+  'timeRange',
+  'eventCount',
+  'treeHeadCount',
+  'firstLeafIndex',
+  'lastLeafIndex',
+  'latestTreeSize',
+  'publicKeyId',
+  'createdAt',
 ];
 
 export function parseManifest(text: string): BundleManifest {

@@ -54,11 +54,7 @@ export function serializeProofs(proofs: BundleProofs): string {
   const inclusion: InclusionProofRecord[] = proofs.inclusion.map((entry, i) => {
     const previous = proofs.inclusion[i - 1]?.proof ?? [];
     let shared = 0;
-    while (
-      shared < entry.proof.length &&
-      shared < previous.length &&
-      entry.proof[entry.proof.length - 1 - shared] === previous[previous.length - 1 - shared]
-    ) {
+    while (shared < entry.proof.length && shared < previous.length && entry.proof[entry.proof.length - 1 - shared] === previous[previous.length - 1 - shared]) {
       shared++;
     }
     const own = entry.proof.slice(0, entry.proof.length - shared);

@@ -39,8 +39,14 @@ export async function verifyBundle(
   const pinned: PinnedKeys = pinKeys(pinnedKeys);
   const pinnedKeyIds = [...pinned.keys()];
 
-  const manifest = parseOrFail(() => parseManifest(bundle.manifest), (message) => collector.fail('MANIFEST_MALFORMED', message));
-  const proofs = parseOrFail(() => parseProofs(bundle.proofs), (message) => collector.fail('PROOFS_MALFORMED', message));
+  const manifest = parseOrFail(
+    () => parseManifest(bundle.manifest),
+    (message) => collector.fail('MANIFEST_MALFORMED', message),
+  );
+  const proofs = parseOrFail(
+    () => parseProofs(bundle.proofs),
+    (message) => collector.fail('PROOFS_MALFORMED', message),
+  );
   const scope: BundleScope = manifest?.scope ?? (proofs?.range ? 'full' : 'filtered');
   checkBundledKeys({ publicKeyPem: bundle.publicKeyPem, publicKeysJson: bundle.publicKeysJson ?? null }, manifest, pinned, collector);
 

@@ -45,7 +45,14 @@ export function describeChecks(
     'tree-root': `${summary.treeRootsMatched} signed roots reproduced from ${summary.events} events${latestNote}`,
   };
   const ids: VerificationCheckId[] = [
-    'manifest', 'public-key', 'tree-head-signatures', 'tree-head-order', 'proofs-document', 'consistency', 'event-encoding', 'leaf-order',
+    'manifest',
+    'public-key',
+    'tree-head-signatures',
+    'tree-head-order',
+    'proofs-document',
+    'consistency',
+    'event-encoding',
+    'leaf-order',
     scope === 'full' ? 'tree-root' : 'inclusion',
   ];
   return ids.map((id) => {

@@ -98,7 +98,8 @@ export class EventStreamChecker {
     this.leafCheck?.finish();
     if (this.leafCheck === null && this.count > 0) {
       // Never let events pass unchecked: say why they could not be tied to a signed root.
-      const reason = this.heads.length === 0 ? 'there is no tree head' : this.scope === 'full' ? 'the full bundle has no usable range proof' : 'proofs.json is unusable';
+      const reason =
+        this.heads.length === 0 ? 'there is no tree head' : this.scope === 'full' ? 'the full bundle has no usable range proof' : 'proofs.json is unusable';
       this.collector.fail(this.scope === 'full' ? 'RANGE_PROOF_INVALID' : 'INCLUSION_PROOF_MISSING', `${this.count} events could not be verified: ${reason}`);
     }
     const verified = this.leafCheck?.verifiedCount ?? 0;

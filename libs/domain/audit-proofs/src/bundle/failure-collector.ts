@@ -1,10 +1,4 @@
-import {
-  CHECK_OF_FAILURE,
-  VerificationCheckId,
-  VerificationFailure,
-  VerificationFailureCode,
-  VerificationWarning,
-} from './verification-report';
+import { CHECK_OF_FAILURE, VerificationCheckId, VerificationFailure, VerificationFailureCode, VerificationWarning } from './verification-report';
 
 export interface FailureLocation {
   readonly leafIndex?: number;

@@ -23,7 +23,10 @@ export class RootRecomputation implements LeafCheck {
     private readonly range: RangeProof,
     private readonly collector: FailureCollector,
   ) {
-    this.builder = new StreamingTreeBuilder(range.startSize, range.startFrontier.map((hex) => fromHex(hex)));
+    this.builder = new StreamingTreeBuilder(
+      range.startSize,
+      range.startFrontier.map((hex) => fromHex(hex)),
+    );
     this.compareHeadsAtCurrentSize();
   }
 
@@ -95,4 +98,3 @@ export class RootRecomputation implements LeafCheck {
     }
   }
 }
-

@@ -74,13 +74,7 @@ export class InclusionBatchVerifier {
     this.authenticatedPath = path;
   }
 
-  private joinAuthenticatedPath(
-    leafIndex: number,
-    proof: readonly Uint8Array[],
-    step: number,
-    path: PathStep[],
-    knownIndex: number,
-  ): void {
+  private joinAuthenticatedPath(leafIndex: number, proof: readonly Uint8Array[], step: number, path: PathStep[], knownIndex: number): void {
     const known = this.authenticatedPath;
     const remaining = proof.length - step - 1;
     const consistent =

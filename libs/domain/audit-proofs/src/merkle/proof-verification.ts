@@ -33,12 +33,7 @@ export interface VerifiedConsistency {
 }
 
 /** The root an inclusion proof leads to; throws if the proof has the wrong shape for (leafIndex, treeSize). */
-export function rootFromInclusionProof(
-  leafIndex: number,
-  treeSize: number,
-  leafHash: Uint8Array,
-  proof: readonly Uint8Array[],
-): Uint8Array {
+export function rootFromInclusionProof(leafIndex: number, treeSize: number, leafHash: Uint8Array, proof: readonly Uint8Array[]): Uint8Array {
   assertTreeSize(leafIndex, 'leafIndex');
   assertTreeSize(treeSize, 'treeSize');
   assertHashLength(leafHash, 'leaf hash');
@@ -71,10 +66,7 @@ export function verifyInclusion(input: InclusionProofInput): VerifiedInclusion {
   assertHashLength(input.rootHash, 'root hash');
   const computed = rootFromInclusionProof(input.leafIndex, input.treeSize, input.leafHash, input.proof);
   if (!bytesEqual(computed, input.rootHash)) {
-    throw new AuditProofError(
-      'ROOT_MISMATCH',
-      `inclusion proof of leaf ${input.leafIndex} does not lead to the root of tree size ${input.treeSize}`,
-    );
+    throw new AuditProofError('ROOT_MISMATCH', `inclusion proof of leaf ${input.leafIndex} does not lead to the root of tree size ${input.treeSize}`);
   }
   return { leafIndex: input.leafIndex, treeSize: input.treeSize };
 }

@@ -39,9 +39,7 @@ function rangeHash(leaves: readonly Uint8Array[], begin: number, end: number): U
 function path(leaves: readonly Uint8Array[], m: number, begin: number, end: number): Uint8Array[] {
   if (end - begin === 1) return [];
   const split = begin + largestPowerOfTwoBelow(end - begin);
-  return m < split
-    ? [...path(leaves, m, begin, split), rangeHash(leaves, split, end)]
-    : [...path(leaves, m, split, end), rangeHash(leaves, begin, split)];
+  return m < split ? [...path(leaves, m, begin, split), rangeHash(leaves, split, end)] : [...path(leaves, m, split, end), rangeHash(leaves, begin, split)];
 }
 
 function subproof(leaves: readonly Uint8Array[], m: number, begin: number, end: number, isWholeOldTree: boolean): Uint8Array[] {

@@ -16,10 +16,7 @@ export class StreamingTreeBuilder {
   constructor(treeSize = 0, frontierHashes: readonly Uint8Array[] = []) {
     assertTreeSize(treeSize, 'treeSize');
     if (frontierHashes.length !== popCount(treeSize)) {
-      throw new AuditProofError(
-        'FRONTIER_INVALID',
-        `a tree of size ${treeSize} has ${popCount(treeSize)} frontier hashes, got ${frontierHashes.length}`,
-      );
+      throw new AuditProofError('FRONTIER_INVALID', `a tree of size ${treeSize} has ${popCount(treeSize)} frontier hashes, got ${frontierHashes.length}`);
     }
     frontierHashes.forEach((hash, i) => assertHashLength(hash, `frontier hash ${i}`));
     this.edge = [...frontierHashes];

@@ -50,11 +50,27 @@ export class FailureWindow {
     const existing = this.entries.get(id);
     if (existing) return touch(existing, at);
     if (this.entries.size < this.maxKeys) {
-      this.entries.set(id, { ...pick(failure), httpStatus: failure.httpStatus, count: 1, firstAt: at, lastAt: at, firstRequestId: failure.requestId ?? null, overflow: false });
+      this.entries.set(id, {
+        ...pick(failure),
+        httpStatus: failure.httpStatus,
+        count: 1,
+        firstAt: at,
+        lastAt: at,
+        firstRequestId: failure.requestId ?? null,
+        overflow: false,
+      });
       return;
     }
     if (this.overflowEntry) return touch(this.overflowEntry, at);
-    this.overflowEntry = { ...OVERFLOW_KEY, httpStatus: failure.httpStatus, count: 1, firstAt: at, lastAt: at, firstRequestId: failure.requestId ?? null, overflow: true };
+    this.overflowEntry = {
+      ...OVERFLOW_KEY,
+      httpStatus: failure.httpStatus,
+      count: 1,
+      firstAt: at,
+      lastAt: at,
+      firstRequestId: failure.requestId ?? null,
+      overflow: true,
+    };
   }
 
   /** Failures counted since the last drain. */

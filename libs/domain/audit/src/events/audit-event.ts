@@ -188,9 +188,7 @@ export function leafOf(event: StoredAuditEvent, leafIndex: number): { canonical:
     canonical = canonicalLeafDocument(event, leafIndex);
   } catch (error) {
     if (!isAuditProofError(error)) throw error;
-    canonical = canonicalJson(
-      leafDocument({ ...event, actor: representable(event.actor), details: representable(event.details) }, leafIndex),
-    );
+    canonical = canonicalJson(leafDocument({ ...event, actor: representable(event.actor), details: representable(event.details) }, leafIndex));
   }
   return { canonical, hash: leafHashOfUtf8(canonical) };
 }

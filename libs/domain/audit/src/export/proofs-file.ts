@@ -20,11 +20,7 @@ export class ProofsFileWriter {
   async inclusion(entry: InclusionProofEntry): Promise<void> {
     const previous = this.previous;
     let shared = 0;
-    while (
-      shared < entry.proof.length &&
-      shared < previous.length &&
-      entry.proof[entry.proof.length - 1 - shared] === previous[previous.length - 1 - shared]
-    ) {
+    while (shared < entry.proof.length && shared < previous.length && entry.proof[entry.proof.length - 1 - shared] === previous[previous.length - 1 - shared]) {
       shared++;
     }
     const own = entry.proof.slice(0, entry.proof.length - shared);

@@ -177,7 +177,12 @@ export class GatewayAuditHooks implements RequestHooks {
     });
   }
 
-  private async recordDecidedRefusal(status: number, request: GatewayAuditRequest, record: RefusalRecord, refusalDetails: Record<string, unknown> = {}): Promise<void> {
+  private async recordDecidedRefusal(
+    status: number,
+    request: GatewayAuditRequest,
+    record: RefusalRecord,
+    refusalDetails: Record<string, unknown> = {},
+  ): Promise<void> {
     const event: AuditEventInput = {
       id: randomUUID(),
       occurredAt: new Date(),

@@ -32,7 +32,8 @@ export class AuditResolver {
 
   @Roles(...AUDIT_READERS)
   @Query(() => AuditEventConnection, {
-    description: "Audit events in time order (oldest first unless newestFirst): your institution's, or all for platform admins and regulators (whose reads are audited)",
+    description:
+      "Audit events in time order (oldest first unless newestFirst): your institution's, or all for platform admins and regulators (whose reads are audited)",
   })
   async auditEvents(
     @CurrentPrincipal() principal: Principal,

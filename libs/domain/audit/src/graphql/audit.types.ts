@@ -44,7 +44,11 @@ export class AuditEventType {
   @Field(() => String, { nullable: true }) policyDecision!: string | null;
   @Field(() => String, { nullable: true, description: "HMAC-SHA256 (hex) of the prompt under the institution's key" })
   promptHmac!: string | null;
-  @Field(() => String, { nullable: true, description: "HMAC-SHA256 (hex) of the response body the caller received (every byte of a stream, in order) under the institution's key; on completion records" })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "HMAC-SHA256 (hex) of the response body the caller received (every byte of a stream, in order) under the institution's key; on completion records",
+  })
   responseHmac!: string | null;
   @Field(() => String, { description: 'Further details, as a JSON object' }) details!: string;
 }
@@ -74,7 +78,8 @@ export class AuditPublicKeyType {
 export class AuditLogPublicKeyType {
   @Field(() => String, { description: 'SHA-256 of the raw public key, lowercase hex: the keyId of the heads it signed' }) keyId!: string;
   @Field(() => Boolean, {
-    description: 'false for a key id that signed stored heads but is neither the current key nor in AUDIT_RETIRED_PUBLIC_KEYS: the platform cannot give its key',
+    description:
+      'false for a key id that signed stored heads but is neither the current key nor in AUDIT_RETIRED_PUBLIC_KEYS: the platform cannot give its key',
   })
   known!: boolean;
   @Field(() => String, { nullable: true, description: 'SPKI PEM (null: unknown key)' }) pem!: string | null;

@@ -45,7 +45,8 @@ export class AuditExportController {
     @Query('from') from?: string,
     @Query('to') to?: string,
   ): Promise<void> {
-    if (institutionId !== undefined && institutionId !== '' && !isUuid(institutionId)) throw new AuditError('INVALID_ID', 'institutionId is not an id (a UUID)');
+    if (institutionId !== undefined && institutionId !== '' && !isUuid(institutionId))
+      throw new AuditError('INVALID_ID', 'institutionId is not an id (a UUID)');
     const range = { from: instant(from, 'from') ?? new Date(0), to: instant(to, 'to') ?? new Date() };
     const workDirectory = await mkdtemp(join(tmpdir(), 'ai-commons-audit-export-'));
     try {
@@ -72,7 +73,8 @@ export class AuditExportController {
 function instant(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = typeof value === 'string' ? parseDateTime(value) : 'INVALID_DATE';
-  if (!(parsed instanceof Date)) throw new AuditError('INVALID_TIME_RANGE', `${name} is not an ISO 8601 instant between 0001-01-01 and 9999-12-31`, { problem: parsed });
+  if (!(parsed instanceof Date))
+    throw new AuditError('INVALID_TIME_RANGE', `${name} is not an ISO 8601 instant between 0001-01-01 and 9999-12-31`, { problem: parsed });
   return parsed;
 }
 

@@ -1,17 +1,6 @@
 import { createHmac, hkdfSync, type Hmac, type KeyObject } from 'node:crypto';
-import {
-  importPrivateKey,
-  keyIdOf,
-  privateKeyFromSeed,
-  publicKeyOf,
-  publicKeyToPem,
-  publicKeyToRaw,
-} from '@ai-commons/audit-proofs';
-import {
-  DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET,
-  DEVELOPMENT_AUDIT_SIGNING_SEED,
-  type AppConfig,
-} from '@ai-commons/config';
+import { importPrivateKey, keyIdOf, privateKeyFromSeed, publicKeyOf, publicKeyToPem, publicKeyToRaw } from '@ai-commons/audit-proofs';
+import { DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET, DEVELOPMENT_AUDIT_SIGNING_SEED, type AppConfig } from '@ai-commons/config';
 import { AuditError } from '../audit-errors';
 import { describePublicKey, parseRetiredPublicKeys, type AuditPublicKey } from './audit-public-key';
 

@@ -1,24 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  assembleProof,
-  consistencyProofPlan,
-  inclusionProofPlan,
-  rootFromNodeLookup,
-  rootPlan,
-  toHex,
-  type SignedTreeHead,
-} from '@ai-commons/audit-proofs';
-import {
-  AUDIT_ACTIONS,
-  AUDIT_SINK,
-  CROSS_TENANT_ROLES,
-  RequestContext,
-  hasAnyRole,
-  isUuid,
-  type AuditSink,
-  type Principal,
-} from '@ai-commons/core';
+import { assembleProof, consistencyProofPlan, inclusionProofPlan, rootFromNodeLookup, rootPlan, toHex, type SignedTreeHead } from '@ai-commons/audit-proofs';
+import { AUDIT_ACTIONS, AUDIT_SINK, CROSS_TENANT_ROLES, RequestContext, hasAnyRole, isUuid, type AuditSink, type Principal } from '@ai-commons/core';
 import { TenantScopes } from '@ai-commons/database';
 import { AuditError } from '../audit-errors';
 import { EVENT_COLUMNS, leafOf, storedEventFromRow, type AuditEventRow, type AuditOutcome, type StoredAuditEvent } from '../events/audit-event';
@@ -72,7 +55,6 @@ export interface ConsistencyProofRecord {
   toRootHash: string;
   proof: string[];
 }
-
 
 /**
  * The audit log's read side. Members read their own institution's events (RLS); regulators and
@@ -151,7 +133,14 @@ export class AuditLogService {
       const leaf = leafOf(event, event.leafIndex);
       return {
         event,
-        inclusionProof: { leafIndex: event.leafIndex, treeSize: head.treeSize, leafHash: toHex(leaf.hash), canonicalEvent: leaf.canonical, proof, treeHead: head },
+        inclusionProof: {
+          leafIndex: event.leafIndex,
+          treeSize: head.treeSize,
+          leafHash: toHex(leaf.hash),
+          canonicalEvent: leaf.canonical,
+          proof,
+          treeHead: head,
+        },
       };
     });
   }
@@ -165,7 +154,9 @@ export class AuditLogService {
    * id of stored heads the platform does not know (known: false, no key), so the whole history shows.
    */
   publicKeys(principal: Principal): Promise<PublishedPublicKey[]> {
-    return this.scopes.openRead(principal, 'audit public keys', async (tx) => publishedPublicKeys(this.keys.publicKeys, await signingKeyUsage(queryableOf(tx))));
+    return this.scopes.openRead(principal, 'audit public keys', async (tx) =>
+      publishedPublicKeys(this.keys.publicKeys, await signingKeyUsage(queryableOf(tx))),
+    );
   }
 
   consistencyProof(principal: Principal, fromSize: number, toSize: number): Promise<ConsistencyProofRecord> {

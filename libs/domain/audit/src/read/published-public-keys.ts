@@ -25,7 +25,14 @@ export interface PublishedPublicKey {
  * they first signed (smallest tree size, then earliest).
  */
 export function publishedPublicKeys(configured: readonly AuditPublicKey[], usage: ReadonlyMap<string, SigningKeyUsage>): PublishedPublicKey[] {
-  const known = configured.map((key) => ({ keyId: key.keyId, known: true, current: key.current, pem: key.pem, base64: key.base64, usage: usage.get(key.keyId) ?? null }));
+  const known = configured.map((key) => ({
+    keyId: key.keyId,
+    known: true,
+    current: key.current,
+    pem: key.pem,
+    base64: key.base64,
+    usage: usage.get(key.keyId) ?? null,
+  }));
   const knownIds = new Set(known.map((key) => key.keyId));
   const unknown = [...usage.values()]
     .filter((used) => !knownIds.has(used.keyId))

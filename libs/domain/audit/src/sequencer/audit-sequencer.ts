@@ -123,7 +123,10 @@ export class AuditSequencer {
    */
   runOnce(options: { forceTreeHead?: boolean } = {}): Promise<boolean> {
     const pass = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.pass(options.forceTreeHead ?? false));
-    this.running = pass.then(() => undefined, () => undefined);
+    this.running = pass.then(
+      () => undefined,
+      () => undefined,
+    );
     return pass;
   }
 
@@ -131,7 +134,7 @@ export class AuditSequencer {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.runOnce().then(
-        (holding) => this.schedule(holding ? this.options.intervalMs : this.options.lockRetryMs ?? 2_000),
+        (holding) => this.schedule(holding ? this.options.intervalMs : (this.options.lockRetryMs ?? 2_000)),
         (error: unknown) => {
           this.logger.event('error', 'audit.sequencer.failed', { error: (error as Error).message });
           this.schedule(this.options.lockRetryMs ?? 2_000);
@@ -299,10 +302,13 @@ export class AuditSequencer {
     // Never earlier than the previous head: heads are ordered by size and by time.
     const at = new Date(Math.max(now, headTime === -Infinity ? now : headTime + (grew ? 0 : 1)));
     const signed = signTreeHead(createTreeHead(state.frontier.treeSize, frontierRoot(state.frontier), at), this.options.signingKey);
-    await query(
-      'insert into audit_tree_heads (tree_size, signed_at, root_hash, key_id, signature) values ($1, $2, $3, $4, $5)',
-      [signed.treeSize, at, rootHashBytes(signed), signed.keyId, signed.signature],
-    );
+    await query('insert into audit_tree_heads (tree_size, signed_at, root_hash, key_id, signature) values ($1, $2, $3, $4, $5)', [
+      signed.treeSize,
+      at,
+      rootHashBytes(signed),
+      signed.keyId,
+      signed.signature,
+    ]);
     state.head = signed;
   }
 }

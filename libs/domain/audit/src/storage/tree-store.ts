@@ -72,9 +72,7 @@ export function treeHeadFromRow(row: TreeHeadRow): SignedTreeHead {
 
 /** The most recent signed tree head (largest size, then latest), or null before the first. */
 export async function latestTreeHead(query: Queryable): Promise<SignedTreeHead | null> {
-  const [row] = await query<TreeHeadRow>(
-    `select ${TREE_HEAD_COLUMNS} from audit_tree_heads order by tree_size desc, signed_at desc limit 1`,
-  );
+  const [row] = await query<TreeHeadRow>(`select ${TREE_HEAD_COLUMNS} from audit_tree_heads order by tree_size desc, signed_at desc limit 1`);
   return row ? treeHeadFromRow(row) : null;
 }
 
@@ -93,10 +91,9 @@ export async function treeHeadsAround(query: Queryable, at: Date): Promise<{ bef
     `select ${TREE_HEAD_COLUMNS} from audit_tree_heads where signed_at < $1 order by signed_at desc, tree_size desc limit 1`,
     [at],
   );
-  const [after] = await query<TreeHeadRow>(
-    `select ${TREE_HEAD_COLUMNS} from audit_tree_heads where signed_at >= $1 order by signed_at, tree_size limit 1`,
-    [at],
-  );
+  const [after] = await query<TreeHeadRow>(`select ${TREE_HEAD_COLUMNS} from audit_tree_heads where signed_at >= $1 order by signed_at, tree_size limit 1`, [
+    at,
+  ]);
   return { before: before ? treeHeadFromRow(before) : null, after: after ? treeHeadFromRow(after) : null };
 }
 

@@ -1,13 +1,6 @@
 import { Pool } from 'pg';
 import { RequestContext } from '@ai-commons/core';
-import {
-  deadLetterOf,
-  deadLetterParameters,
-  INSERT_DEAD_LETTERS,
-  writeIsolatingRefusals,
-  type DeadLetter,
-  type TenantDatabase,
-} from '@ai-commons/database';
+import { deadLetterOf, deadLetterParameters, INSERT_DEAD_LETTERS, writeIsolatingRefusals, type DeadLetter, type TenantDatabase } from '@ai-commons/database';
 import { SILENT_LOGGER, type AuditLogger } from '../audit-logger';
 import type { AuditEventInput } from '../events/audit-event';
 
@@ -199,7 +192,8 @@ export class AuditBatchWriter {
     // Like PostgreSQL's commit_delay with commit_siblings: waiting only pays when others will join.
     const company = this.lastBatchWaiters > 1 || this.urgent > 1;
     if (!waited && this.windowMs > 0 && this.inFlight.size === 0 && company) setTimeout(run, this.windowMs);
-    else if (!waited && this.inFlight.size === 0 && !company) run(); // alone: no one to wait for, so no tick lost
+    else if (!waited && this.inFlight.size === 0 && !company)
+      run(); // alone: no one to wait for, so no tick lost
     else setImmediate(run); // let the current tick's records join the batch
   }
 
@@ -223,10 +217,12 @@ export class AuditBatchWriter {
       this.logger.event('warn', 'audit.write_failed', { error: (error as Error).message, pending: this.queue.length });
       throw error;
     })();
-    const tracked: Promise<void> = write.catch(() => undefined).finally(() => {
-      this.inFlight.delete(tracked);
-      if (this.urgent > 0) this.kick(true);
-    });
+    const tracked: Promise<void> = write
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        if (this.urgent > 0) this.kick(true);
+      });
     this.inFlight.add(tracked);
     return write;
   }

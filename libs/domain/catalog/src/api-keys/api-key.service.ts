@@ -134,7 +134,7 @@ export class ApiKeyService {
 
 function validUseCaseRef(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;
-  if (!isUuid(value)) throw new CatalogError('UNKNOWN_USE_CASE', 'useCaseId must be the id of one of the institution\'s use cases', { field: 'useCaseId' });
+  if (!isUuid(value)) throw new CatalogError('UNKNOWN_USE_CASE', "useCaseId must be the id of one of the institution's use cases", { field: 'useCaseId' });
   return value.toLowerCase();
 }
 
@@ -158,10 +158,7 @@ async function assertUseCaseBinding(tx: EntityManager, tenantId: string, useCase
 }
 
 async function institutionCeiling(tx: EntityManager, tenantId: string): Promise<DataClassification> {
-  const rows: { ceiling: DataClassification }[] = await tx.query(
-    'select data_classification_ceiling as ceiling from institutions where id = $1',
-    [tenantId],
-  );
+  const rows: { ceiling: DataClassification }[] = await tx.query('select data_classification_ceiling as ceiling from institutions where id = $1', [tenantId]);
   // Authentication resolved the institution; RLS shows the caller its own row.
   return rows[0]?.ceiling ?? 'public';
 }
@@ -178,7 +175,11 @@ async function assertBelowActiveKeyLimit(tx: EntityManager, tenantId: string, li
     [tenantId],
   );
   if (active >= limit) {
-    throw new CatalogError('API_KEY_LIMIT_REACHED', `The institution already has ${active} active API keys, the most it may hold (${limit}); revoke one first`, { limit, active });
+    throw new CatalogError(
+      'API_KEY_LIMIT_REACHED',
+      `The institution already has ${active} active API keys, the most it may hold (${limit}); revoke one first`,
+      { limit, active },
+    );
   }
 }
 

@@ -11,12 +11,7 @@ export interface SealedCredentialColumns {
  * Encrypts an upstream credential for one endpoint row: the tenant and endpoint ids are bound as
  * associated data, so the ciphertext is useless anywhere else.
  */
-export function sealEndpointCredential(
-  cipher: CredentialCipher,
-  tenantId: string,
-  endpointId: string,
-  plaintext: string,
-): SealedCredentialColumns {
+export function sealEndpointCredential(cipher: CredentialCipher, tenantId: string, endpointId: string, plaintext: string): SealedCredentialColumns {
   const encrypted = cipher.encrypt(plaintext, endpointCredentialContext(tenantId, endpointId));
   return {
     credentialCiphertext: encrypted.ciphertext,
@@ -26,11 +21,6 @@ export function sealEndpointCredential(
 }
 
 /** Decrypts an endpoint's credential (platform services only: gateway, health prober). */
-export function openEndpointCredential(
-  cipher: CredentialCipher,
-  tenantId: string,
-  endpointId: string,
-  sealed: { ciphertext: Buffer; keyId: string },
-): string {
+export function openEndpointCredential(cipher: CredentialCipher, tenantId: string, endpointId: string, sealed: { ciphertext: Buffer; keyId: string }): string {
   return cipher.decrypt(sealed, endpointCredentialContext(tenantId, endpointId));
 }

@@ -5,19 +5,13 @@ import type { EndpointRecord } from './endpoint.model';
 
 /** Endpoints with their offering and model; never the credential columns (they are select: false). */
 export function endpointQuery(tx: EntityManager): SelectQueryBuilder<EndpointEntity> {
-  return tx
-    .getRepository(EndpointEntity)
-    .createQueryBuilder('e')
-    .innerJoinAndSelect('e.offering', 'o')
-    .innerJoinAndSelect('o.model', 'm');
+  return tx.getRepository(EndpointEntity).createQueryBuilder('e').innerJoinAndSelect('e.offering', 'o').innerJoinAndSelect('o.model', 'm');
 }
 
 /** Slugs of the institutions visible in the transaction's scope, by id. */
 export async function institutionSlugs(tx: EntityManager, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows: { id: string; slug: string }[] = await tx.query('select id, slug from institutions where id = any($1::uuid[])', [
-    [...new Set(ids)],
-  ]);
+  const rows: { id: string; slug: string }[] = await tx.query('select id, slug from institutions where id = any($1::uuid[])', [[...new Set(ids)]]);
   return new Map(rows.map((row) => [row.id, row.slug]));
 }
 
@@ -59,6 +53,9 @@ export function toEndpointRecord(row: EndpointEntity, slugs: Map<string, string>
 }
 
 export async function toEndpointRecords(tx: EntityManager, rows: EndpointEntity[]): Promise<EndpointRecord[]> {
-  const slugs = await institutionSlugs(tx, rows.map((row) => row.tenantId));
+  const slugs = await institutionSlugs(
+    tx,
+    rows.map((row) => row.tenantId),
+  );
   return rows.map((row) => toEndpointRecord(row, slugs));
 }

@@ -22,9 +22,7 @@ describe('endpoint state machine', () => {
         const allowed = ALLOWED.some(([a, b]) => a === from && b === to);
         expect(canTransition(from, to)).toBe(allowed);
         if (!allowed) {
-          expect(() => assertTransition(from, to)).toThrow(
-            expect.objectContaining({ code: 'ILLEGAL_STATE_TRANSITION', kind: 'conflict' }) as CatalogError,
-          );
+          expect(() => assertTransition(from, to)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STATE_TRANSITION', kind: 'conflict' }) as CatalogError);
         }
       }),
     );
@@ -33,7 +31,7 @@ describe('endpoint state machine', () => {
 
   it('every state is reachable from provisioning', () => {
     const reached = new Set<EndpointState>(['provisioning']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const [from, to] of ALLOWED) {
         if (reached.has(from) && !reached.has(to)) {

@@ -9,11 +9,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function validEndpointName(name: string): string {
   if (!ENDPOINT_NAME.test(name)) {
-    throw new CatalogError(
-      'INVALID_ENDPOINT_NAME',
-      'name must be 1-128 characters: letters, digits and . _ : / -, starting with a letter or digit',
-      { name },
-    );
+    throw new CatalogError('INVALID_ENDPOINT_NAME', 'name must be 1-128 characters: letters, digits and . _ : / -, starting with a letter or digit', { name });
   }
   return name;
 }
@@ -86,10 +82,7 @@ export function validAzureSettings(
  */
 export function validCredential(credential: string): string {
   if (credential.length === 0 || credential.length > 8192 || CONTROL.test(credential) || credential.trim() !== credential) {
-    throw new CatalogError(
-      'INVALID_CREDENTIAL',
-      'credential must be 1-8192 characters without control characters or surrounding whitespace',
-    );
+    throw new CatalogError('INVALID_CREDENTIAL', 'credential must be 1-8192 characters without control characters or surrounding whitespace');
   }
   return credential;
 }

@@ -35,7 +35,10 @@ export class EndpointService {
       if (id !== undefined && !isUuid(id)) return Promise.resolve({ rows: [], size });
     }
     return this.scopes.read(principal, 'list endpoints', async (tx) => {
-      const query = endpointQuery(tx).orderBy('e.name', 'ASC').addOrderBy('e.id', 'ASC').limit(size + 1);
+      const query = endpointQuery(tx)
+        .orderBy('e.name', 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        .limit(size + 1);
       if (filter.institutionId) query.andWhere('e.tenant_id = :tenantId', { tenantId: filter.institutionId });
       if (filter.name) query.andWhere('e.name = :name', { name: filter.name });
       if (filter.state) query.andWhere('e.state = :state', { state: filter.state });

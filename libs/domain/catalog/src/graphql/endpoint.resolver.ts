@@ -7,13 +7,7 @@ import { PageArgs, pageRequest, TIME_ID_CURSOR, NAME_ID_CURSOR, toConnection } f
 import type { EndpointRecord, EndpointStateChangeRecord } from '../endpoints/endpoint.model';
 import { EndpointService } from '../endpoints/endpoint.service';
 import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum } from './catalog-enums';
-import {
-  CreateEndpointInput,
-  EndpointConnection,
-  EndpointLimitsInput,
-  EndpointStateChangeConnection,
-  EndpointType,
-} from './endpoint.types';
+import { CreateEndpointInput, EndpointConnection, EndpointLimitsInput, EndpointStateChangeConnection, EndpointType } from './endpoint.types';
 
 const READERS = ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] as const;
 
@@ -92,7 +86,8 @@ export class EndpointResolver {
 
   @Roles('platform-admin')
   @Mutation(() => EndpointType, {
-    description: "Replaces the request fields the endpoint forwards beyond its driver's allow-list (at most 32 names); every other field is refused at the gateway",
+    description:
+      "Replaces the request fields the endpoint forwards beyond its driver's allow-list (at most 32 names); every other field is refused at the gateway",
   })
   setEndpointAllowedExtraFields(
     @CurrentPrincipal() principal: Principal,
@@ -104,21 +99,13 @@ export class EndpointResolver {
 
   @Roles('platform-admin')
   @Mutation(() => EndpointType)
-  updateEndpointLimits(
-    @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('limits') limits: EndpointLimitsInput,
-  ) {
+  updateEndpointLimits(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('limits') limits: EndpointLimitsInput) {
     return this.endpointService.updateLimits(principal, id, limits);
   }
 
   @Roles('platform-admin')
   @Mutation(() => EndpointType, { description: 'Replaces the upstream credential (write-only)' })
-  rotateEndpointCredential(
-    @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('credential') credential: string,
-  ) {
+  rotateEndpointCredential(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('credential') credential: string) {
     return this.endpointService.rotateCredential(principal, id, credential);
   }
 }

@@ -86,11 +86,14 @@ export class EndpointHealthProber implements BeforeApplicationShutdown {
   }
 
   private async round(round: number, timeoutMs: number, stop: AbortSignal): Promise<ProbeResult[]> {
-    const rows = await this.scopes.runAsSystem(`health-probe-${round}`, 'endpoint health probe', (tx) =>
-      tx.query(
-        `select tenant_id, id, driver, upstream_url, azure_api_version, health, credential_ciphertext, credential_key_id
+    const rows = await this.scopes.runAsSystem(
+      `health-probe-${round}`,
+      'endpoint health probe',
+      (tx) =>
+        tx.query(
+          `select tenant_id, id, driver, upstream_url, azure_api_version, health, credential_ciphertext, credential_key_id
          from endpoints where state <> 'retired' order by tenant_id, id`,
-      ) as Promise<ProbeRow[]>,
+        ) as Promise<ProbeRow[]>,
     );
     if (rows.length === 0 || stop.aborted) return [];
     const results: ProbeResult[] = [];

@@ -2,9 +2,7 @@ import { outcomeOfError, outcomeOfResponse, probeHeaders, probeUrl } from './pro
 
 describe('health probe requests', () => {
   it('probes /v1/models, or the Azure models listing with its api-version', () => {
-    expect(probeUrl({ driver: 'openai-compatible', upstreamUrl: 'http://127.0.0.1:18090', azureApiVersion: null })).toBe(
-      'http://127.0.0.1:18090/v1/models',
-    );
+    expect(probeUrl({ driver: 'openai-compatible', upstreamUrl: 'http://127.0.0.1:18090', azureApiVersion: null })).toBe('http://127.0.0.1:18090/v1/models');
     expect(probeUrl({ driver: 'openai-compatible', upstreamUrl: 'https://x.example/base/', azureApiVersion: null })).toBe('https://x.example/base/v1/models');
     expect(probeUrl({ driver: 'azure-openai', upstreamUrl: 'https://r.openai.azure.com', azureApiVersion: '2024-10-21' })).toBe(
       'https://r.openai.azure.com/openai/models?api-version=2024-10-21',

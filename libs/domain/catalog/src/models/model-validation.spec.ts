@@ -8,10 +8,23 @@ describe('model validation', () => {
   it('accepts the demo model shapes', () => {
     expect(
       validRegisterModel({
-        name: 'gpt-4o', family: 'GPT-4o', kind: 'commercial', provider: 'OpenAI via Microsoft Azure', licence: 'terms',
-        contextWindow: 128000, mmluScore: 88.7, priceInputPer1kTokensKrw: '3.50', priceOutputPer1kTokensKrw: '014',
+        name: 'gpt-4o',
+        family: 'GPT-4o',
+        kind: 'commercial',
+        provider: 'OpenAI via Microsoft Azure',
+        licence: 'terms',
+        contextWindow: 128000,
+        mmluScore: 88.7,
+        priceInputPer1kTokensKrw: '3.50',
+        priceOutputPer1kTokensKrw: '014',
       }),
-    ).toMatchObject({ parameterCountBillions: null, mmluScore: '88.7', modalities: ['text'], priceInputPer1kTokensKrw: '3.5', priceOutputPer1kTokensKrw: '14' });
+    ).toMatchObject({
+      parameterCountBillions: null,
+      mmluScore: '88.7',
+      modalities: ['text'],
+      priceInputPer1kTokensKrw: '3.5',
+      priceOutputPer1kTokensKrw: '14',
+    });
   });
 
   it('gives a specific reason for each bad field', () => {
@@ -23,12 +36,12 @@ describe('model validation', () => {
     expect(() => validModalities([])).toThrow(reason('INVALID_MODALITIES'));
     expect(() => validModalities(['text', 'text'])).toThrow(reason('INVALID_MODALITIES'));
     for (const bad of ['-1', '1e3', '0.12345', 'abc', '12345678901']) expect(() => validPrice('p', bad)).toThrow(reason('INVALID_PRICE'));
-    expect(() =>
-      validRegisterModel({ name: 'm', family: ' ', kind: 'open', provider: 'p', licence: 'l', contextWindow: 1 }),
-    ).toThrow(reason('INVALID_TEXT_FIELD'));
-    expect(() =>
-      validRegisterModel({ name: 'm', family: 'f', kind: 'open', provider: 'p', licence: 'l', contextWindow: 0 }),
-    ).toThrow(reason('INVALID_CONTEXT_WINDOW'));
+    expect(() => validRegisterModel({ name: 'm', family: ' ', kind: 'open', provider: 'p', licence: 'l', contextWindow: 1 })).toThrow(
+      reason('INVALID_TEXT_FIELD'),
+    );
+    expect(() => validRegisterModel({ name: 'm', family: 'f', kind: 'open', provider: 'p', licence: 'l', contextWindow: 0 })).toThrow(
+      reason('INVALID_CONTEXT_WINDOW'),
+    );
   });
 
   it('normalises any price with up to 10 integer and 4 decimal digits (property)', () => {

@@ -8,11 +8,7 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 export function validModelName(name: string): string {
   const trimmed = name.trim();
   if (!MODEL_NAME.test(trimmed)) {
-    throw new CatalogError(
-      'INVALID_MODEL_NAME',
-      'name must be 1-128 characters: letters, digits and . _ : / -, starting with a letter or digit',
-      { name },
-    );
+    throw new CatalogError('INVALID_MODEL_NAME', 'name must be 1-128 characters: letters, digits and . _ : / -, starting with a letter or digit', { name });
   }
   return trimmed;
 }

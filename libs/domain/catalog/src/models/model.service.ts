@@ -21,7 +21,11 @@ export class ModelService {
 
   list(principal: Principal, filter: ModelFilter, size: number, after?: unknown[]): Promise<Page<ModelRecord>> {
     return this.scopes.openRead(principal, 'browse the model catalog', async (tx) => {
-      const query = tx.getRepository(ModelEntity).createQueryBuilder('m').orderBy('m.name', 'ASC').limit(size + 1);
+      const query = tx
+        .getRepository(ModelEntity)
+        .createQueryBuilder('m')
+        .orderBy('m.name', 'ASC')
+        .limit(size + 1);
       if (filter.kind) query.andWhere('m.kind = :kind', { kind: filter.kind });
       if (filter.status) query.andWhere('m.status = :status', { status: filter.status });
       if (filter.family) query.andWhere('m.family = :family', { family: filter.family });

@@ -13,9 +13,9 @@ describe('offering validation', () => {
   it('cloud-commercial offerings need a current authority confirmation', () => {
     expect(() => validAuthorityConfirmation('cloud-commercial', null, now)).toThrow(reason('AUTHORITY_CONFIRMATION_REQUIRED'));
     expect(() => validAuthorityConfirmation('cloud-commercial', undefined, now)).toThrow(reason('AUTHORITY_CONFIRMATION_REQUIRED'));
-    expect(() =>
-      validAuthorityConfirmation('cloud-commercial', { reference: 'FSC-1', expiresAt: new Date('2026-02-01') }, now),
-    ).toThrow(reason('INVALID_AUTHORITY_CONFIRMATION'));
+    expect(() => validAuthorityConfirmation('cloud-commercial', { reference: 'FSC-1', expiresAt: new Date('2026-02-01') }, now)).toThrow(
+      reason('INVALID_AUTHORITY_CONFIRMATION'),
+    );
     expect(() => validAuthorityConfirmation('cloud-commercial', { reference: ' ', expiresAt: new Date('2027-01-01') }, now)).toThrow(
       reason('INVALID_AUTHORITY_CONFIRMATION'),
     );
@@ -29,8 +29,13 @@ describe('offering validation', () => {
     expect(
       validRegisterOffering({ modelId: 'm', hosting: 'shared-infrastructure', region: 'kr', networkZone: 'internal', operator: ' ai-commons ' }, now),
     ).toEqual({
-      modelId: 'm', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', operator: 'ai-commons',
-      authorityConfirmationRef: null, authorityConfirmationExpiresAt: null,
+      modelId: 'm',
+      hosting: 'shared-infrastructure',
+      region: 'KR',
+      networkZone: 'internal',
+      operator: 'ai-commons',
+      authorityConfirmationRef: null,
+      authorityConfirmationExpiresAt: null,
     });
   });
 });

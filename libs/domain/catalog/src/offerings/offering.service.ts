@@ -71,9 +71,7 @@ export class OfferingService {
     const values = validRegisterOffering(command, now);
     if (!isUuid(values.modelId)) throw unknownModel(values.modelId);
     return this.scopes.admin(principal, `register offering of model ${values.modelId}`, async (tx) => {
-      const model = await tx
-        .getRepository(ModelEntity)
-        .findOne({ where: { id: values.modelId }, lock: { mode: 'pessimistic_read' } });
+      const model = await tx.getRepository(ModelEntity).findOne({ where: { id: values.modelId }, lock: { mode: 'pessimistic_read' } });
       if (!model) throw unknownModel(values.modelId);
       if (model.status === 'retired') {
         throw new CatalogError('MODEL_RETIRED', `Model ${model.name} is retired`, { modelId: model.id });

@@ -1,6 +1,5 @@
 import { CatalogError } from './catalog-errors';
 
-
 /** A trimmed, non-blank text of at most `max` characters without control characters. */
 export function validText(field: string, value: string, max = 200): string {
   const trimmed = value.trim();

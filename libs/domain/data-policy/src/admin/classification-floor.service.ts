@@ -31,13 +31,20 @@ export class ClassificationFloorService {
     const target = institutionId ?? (scope?.kind === 'tenant' ? scope.tenantId : undefined);
     if (!target) throw new DataPolicyError('TENANT_SCOPE_REQUIRED', 'Name the institution');
     const useScope = principal.roles.includes('platform-admin') ? adminScopeFor(principal, `set the classification floor of ${target}`) : scope;
-    if (!useScope || (useScope.kind === 'tenant' && useScope.tenantId !== target)) throw new DataPolicyError('TENANT_SCOPE_REQUIRED', "Only your own institution's floor");
+    if (!useScope || (useScope.kind === 'tenant' && useScope.tenantId !== target))
+      throw new DataPolicyError('TENANT_SCOPE_REQUIRED', "Only your own institution's floor");
     return this.scopes.in(useScope, async (tx) => {
-      const institutions: { ceiling: Classification }[] = await tx.query('select data_classification_ceiling as ceiling from institutions where id = $1', [target]);
+      const institutions: { ceiling: Classification }[] = await tx.query('select data_classification_ceiling as ceiling from institutions where id = $1', [
+        target,
+      ]);
       if (!institutions.length) throw new DataPolicyError('INVALID_INSTITUTION_ID', `No institution with id ${target}`);
       const ceiling = institutions[0].ceiling;
       if (floor !== null && classificationRank(floor) > classificationRank(ceiling)) {
-        throw new DataPolicyError('CLASSIFICATION_FLOOR_ABOVE_CEILING', `The floor '${floor}' is above the institution's ceiling '${ceiling}': every request would be denied`, { floor, ceiling });
+        throw new DataPolicyError(
+          'CLASSIFICATION_FLOOR_ABOVE_CEILING',
+          `The floor '${floor}' is above the institution's ceiling '${ceiling}': every request would be denied`,
+          { floor, ceiling },
+        );
       }
       try {
         if (floor === null) await tx.query('delete from institution_classification_floors where tenant_id = $1', [target]);
@@ -52,7 +59,17 @@ export class ClassificationFloorService {
         if (pgErrorCode(error) === '23503') throw new DataPolicyError('INVALID_INSTITUTION_ID', `No institution with id ${target}`);
         throw error;
       }
-      await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyClassificationFloorSet, resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { floor, ceiling } }, tx);
+      await this.audit.record(
+        {
+          action: AUDIT_ACTIONS.dataPolicyClassificationFloorSet,
+          resourceType: 'institution',
+          resourceId: target,
+          tenantId: target,
+          outcome: 'success',
+          details: { floor, ceiling },
+        },
+        tx,
+      );
       return { institutionId: target, floor };
     });
   }

@@ -56,20 +56,31 @@ export class PolicyAdminResolver {
   @Roles('platform-admin')
   @AcceptsTextUpTo(MAX_DOCUMENT_LENGTH)
   @Mutation(() => DataPolicyVersionType, { description: 'Publishes the next version (same policyId, version + 1); gateways apply it within moments' })
-  async publishDataPolicy(@CurrentPrincipal() principal: Principal, @Args('documentJson') documentJson: string, @Args('note', { nullable: true }) note?: string) {
+  async publishDataPolicy(
+    @CurrentPrincipal() principal: Principal,
+    @Args('documentJson') documentJson: string,
+    @Args('note', { nullable: true }) note?: string,
+  ) {
     return toType(await this.policies.publish(principal, parseJson(documentJson, 'document'), note));
   }
 
   @Roles('platform-admin', 'regulator')
   @AcceptsTextUpTo(MAX_DOCUMENT_LENGTH)
-  @Query(() => String, { description: 'Preview (JSON): the decision, derived facts, rule trace and PII scan for a sample request, under a draft or the current policy' })
+  @Query(() => String, {
+    description: 'Preview (JSON): the decision, derived facts, rule trace and PII scan for a sample request, under a draft or the current policy',
+  })
   async previewDataPolicy(
     @CurrentPrincipal() principal: Principal,
     @Args('sampleRequestJson') sampleRequestJson: string,
     @Args('samplePrompt', { defaultValue: '' }) samplePrompt: string,
     @Args('documentJson', { nullable: true }) documentJson?: string,
   ) {
-    const preview = await this.policies.preview(principal, documentJson === undefined ? undefined : parseJson(documentJson, 'document'), parseJson(sampleRequestJson, 'sample'), samplePrompt);
+    const preview = await this.policies.preview(
+      principal,
+      documentJson === undefined ? undefined : parseJson(documentJson, 'document'),
+      parseJson(sampleRequestJson, 'sample'),
+      samplePrompt,
+    );
     return JSON.stringify(preview);
   }
 

@@ -43,10 +43,28 @@ export class PolicyAdminService {
 
   versions(principal: Principal): Promise<PolicyVersionRecord[]> {
     return this.scopes.read(principal, 'read data-handling policy versions', async (tx) => {
-      const rows: Record<string, any>[] = await tx.query('select * from data_policy_versions where policy_id = $1 order by version desc', [DEFAULT_POLICY.policyId]);
-      const published = rows.map((row) => ({ policyId: row.policy_id, version: row.version, document: row.document, note: row.note, publishedBy: row.published_by, publishedAt: row.published_at, published: true }));
+      const rows: Record<string, any>[] = await tx.query('select * from data_policy_versions where policy_id = $1 order by version desc', [
+        DEFAULT_POLICY.policyId,
+      ]);
+      const published = rows.map((row) => ({
+        policyId: row.policy_id,
+        version: row.version,
+        document: row.document,
+        note: row.note,
+        publishedBy: row.published_by,
+        publishedAt: row.published_at,
+        published: true,
+      }));
       if (!published.some((row) => row.version === DEFAULT_POLICY.version)) {
-        published.push({ policyId: DEFAULT_POLICY.policyId, version: DEFAULT_POLICY.version, document: DEFAULT_POLICY, note: 'built-in default', publishedBy: 'ai-commons', publishedAt: null, published: false });
+        published.push({
+          policyId: DEFAULT_POLICY.policyId,
+          version: DEFAULT_POLICY.version,
+          document: DEFAULT_POLICY,
+          note: 'built-in default',
+          publishedBy: 'ai-commons',
+          publishedAt: null,
+          published: false,
+        });
       }
       return published;
     });
@@ -59,18 +77,48 @@ export class PolicyAdminService {
     const policy = validation.policy;
     return this.scopes.admin(principal, `publish data-handling policy v${policy.version}`, async (tx) => {
       await tx.query('select pg_advisory_xact_lock(hashtext($1))', [policy.policyId]);
-      const rows: { document: PolicyDocument }[] = await tx.query('select document from data_policy_versions where policy_id = $1 order by version desc limit 1', [policy.policyId]);
+      const rows: { document: PolicyDocument }[] = await tx.query(
+        'select document from data_policy_versions where policy_id = $1 order by version desc limit 1',
+        [policy.policyId],
+      );
       const current = rows[0]?.document ?? (policy.policyId === DEFAULT_POLICY.policyId ? DEFAULT_POLICY : undefined);
       const errors = validatePolicySuccession(current, policy);
-      if (errors.length) throw new DataPolicyError('POLICY_VERSION_CONFLICT', errors.map((error) => error.message).join('; '), { errors, currentVersion: current?.version ?? null });
+      if (errors.length)
+        throw new DataPolicyError('POLICY_VERSION_CONFLICT', errors.map((error) => error.message).join('; '), {
+          errors,
+          currentVersion: current?.version ?? null,
+        });
       try {
-        await tx.query('insert into data_policy_versions (policy_id, version, document, note, published_by) values ($1, $2, $3, $4, $5)', [policy.policyId, policy.version, JSON.stringify(policy), note ?? null, principal.subject]);
+        await tx.query('insert into data_policy_versions (policy_id, version, document, note, published_by) values ($1, $2, $3, $4, $5)', [
+          policy.policyId,
+          policy.version,
+          JSON.stringify(policy),
+          note ?? null,
+          principal.subject,
+        ]);
       } catch (error) {
         if (pgErrorCode(error) === '23505') throw new DataPolicyError('POLICY_VERSION_CONFLICT', `Version ${policy.version} is already published`);
         throw error;
       }
-      await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyPublish, resourceType: 'data-policy', resourceId: `${policy.policyId}@${policy.version}`, outcome: 'success', details: { version: policy.version, rules: policy.rules.map((rule) => rule.id), note: note ?? null } }, tx);
-      return { policyId: policy.policyId, version: policy.version, document: policy, note: note ?? null, publishedBy: principal.subject, publishedAt: new Date(), published: true };
+      await this.audit.record(
+        {
+          action: AUDIT_ACTIONS.dataPolicyPublish,
+          resourceType: 'data-policy',
+          resourceId: `${policy.policyId}@${policy.version}`,
+          outcome: 'success',
+          details: { version: policy.version, rules: policy.rules.map((rule) => rule.id), note: note ?? null },
+        },
+        tx,
+      );
+      return {
+        policyId: policy.policyId,
+        version: policy.version,
+        document: policy,
+        note: note ?? null,
+        publishedBy: principal.subject,
+        publishedAt: new Date(),
+        published: true,
+      };
     });
   }
 
@@ -90,21 +138,28 @@ export class PolicyAdminService {
       ...raw,
       endpoint: {
         ...endpoint,
-        authorityConfirmation: endpoint.authorityConfirmation ? { reference: String(endpoint.authorityConfirmation.reference ?? ''), expiresAt: new Date(endpoint.authorityConfirmation.expiresAt) } : undefined,
+        authorityConfirmation: endpoint.authorityConfirmation
+          ? { reference: String(endpoint.authorityConfirmation.reference ?? ''), expiresAt: new Date(endpoint.authorityConfirmation.expiresAt) }
+          : undefined,
       },
     } as GatewayRequest;
     return previewPolicy(policy, request, samplePrompt, now);
   }
 
   /** Tenant admins set their own institution's settings; platform admins any institution's. */
-  setPiiSettings(principal: Principal, institutionId: string | undefined, settings: unknown): Promise<{ institutionId: string; settings: unknown; revision: number }> {
+  setPiiSettings(
+    principal: Principal,
+    institutionId: string | undefined,
+    settings: unknown,
+  ): Promise<{ institutionId: string; settings: unknown; revision: number }> {
     const validation = validateInstitutionPiiSettings(settings);
     if (!validation.ok) throw new DataPolicyError('PII_SETTINGS_INVALID', 'The PII settings are not valid', { errors: validation.errors });
     const scope = RequestContext.current()?.tenantScope;
     const target = institutionId ?? (scope?.kind === 'tenant' ? scope.tenantId : undefined);
     if (!target) throw new DataPolicyError('TENANT_SCOPE_REQUIRED', 'Name the institution');
     const useScope = principal.roles.includes('platform-admin') ? adminScopeFor(principal, `set PII settings of ${target}`) : scope;
-    if (!useScope || (useScope.kind === 'tenant' && useScope.tenantId !== target)) throw new DataPolicyError('TENANT_SCOPE_REQUIRED', "Only your own institution's settings");
+    if (!useScope || (useScope.kind === 'tenant' && useScope.tenantId !== target))
+      throw new DataPolicyError('TENANT_SCOPE_REQUIRED', "Only your own institution's settings");
     return this.scopes.in(useScope, async (tx) => {
       // Found before the insert: an unknown institution is NOT_FOUND, not a foreign-key violation.
       const institutions: unknown[] = await tx.query('select 1 from institutions where id = $1', [target]);
@@ -115,7 +170,17 @@ export class PolicyAdminService {
          returning revision`,
         [target, JSON.stringify(validation.settings), principal.subject],
       );
-      await this.audit.record({ action: AUDIT_ACTIONS.dataPolicyPiiSettingsSet, resourceType: 'institution', resourceId: target, tenantId: target, outcome: 'success', details: { settings: validation.settings, revision: rows[0].revision } }, tx);
+      await this.audit.record(
+        {
+          action: AUDIT_ACTIONS.dataPolicyPiiSettingsSet,
+          resourceType: 'institution',
+          resourceId: target,
+          tenantId: target,
+          outcome: 'success',
+          details: { settings: validation.settings, revision: rows[0].revision },
+        },
+        tx,
+      );
       return { institutionId: target, settings: validation.settings, revision: rows[0].revision };
     });
   }

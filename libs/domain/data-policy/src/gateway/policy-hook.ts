@@ -1,11 +1,4 @@
-import {
-  FLOOR_RULE_ID,
-  decideRequest,
-  isClassification,
-  resolveClassification,
-  type DecisionRecord,
-  type GatewayRequest,
-} from '@ai-commons/policy';
+import { FLOOR_RULE_ID, decideRequest, isClassification, resolveClassification, type DecisionRecord, type GatewayRequest } from '@ai-commons/policy';
 import { GatewayError, type AdmissionDecision, type AdmissionRequest, type RequestHooks } from '@ai-commons/gateway-admission';
 import type { PolicySnapshot } from './policy-store';
 import { forwardedTextsOf } from './forwarded-texts';
@@ -22,7 +15,12 @@ export interface InstitutionClassificationBounds {
 /** A 403 in OpenAI's error shape, with the decision record (rule, reason, policy version) beside it. */
 export class PolicyDeniedError extends GatewayError {
   constructor(readonly decision: DecisionRecord) {
-    super(403, 'permission_error', 'data_policy_denied', `Denied by data-handling policy v${decision.policyVersion}, rule '${decision.ruleId}': ${decision.reason}`);
+    super(
+      403,
+      'permission_error',
+      'data_policy_denied',
+      `Denied by data-handling policy v${decision.policyVersion}, rule '${decision.ruleId}': ${decision.reason}`,
+    );
   }
 
   override body(): string {
@@ -83,14 +81,28 @@ export class PolicyHook implements RequestHooks {
     if (!resolution.ok && resolution.code === 'BELOW_FLOOR') {
       // Lowering the label is a policy denial (403 with the decision record), audited like any other.
       const decision: DecisionRecord = {
-        decision: 'deny', ruleId: FLOOR_RULE_ID, reason: resolution.reason, policyVersion: this.snapshot().policy.version, findings: [],
+        decision: 'deny',
+        ruleId: FLOOR_RULE_ID,
+        reason: resolution.reason,
+        policyVersion: this.snapshot().policy.version,
+        findings: [],
       };
       return refuse(new PolicyDeniedError(decision), resolution.requested, compactDecision(decision), {
-        code: 'data_policy_denied', classificationSource: 'header', floor: resolution.floor, floorSource: resolution.floorSource, decision,
+        code: 'data_policy_denied',
+        classificationSource: 'header',
+        floor: resolution.floor,
+        floorSource: resolution.floorSource,
+        decision,
       });
     }
     if (!resolution.ok) {
-      const error = new GatewayError(400, 'invalid_request_error', 'unknown_data_classification', `x-data-classification: ${resolution.reason}`, DATA_CLASSIFICATION_HEADER);
+      const error = new GatewayError(
+        400,
+        'invalid_request_error',
+        'unknown_data_classification',
+        `x-data-classification: ${resolution.reason}`,
+        DATA_CLASSIFICATION_HEADER,
+      );
       return refuse(error, null, 'deny:unknown-classification', { code: 'unknown_data_classification', reason: resolution.reason });
     }
     const { policy, piiSettings } = this.snapshot();
@@ -112,11 +124,18 @@ export class PolicyHook implements RequestHooks {
     };
     // Everything the upstream receives is scanned, not only the messages' content.
     const parts = forwardedTextsOf(request.body as Record<string, unknown>);
-    const { decision, maskedPromptParts } = decideRequest(policy, gatewayRequest, parts.map((part) => part.text), this.now());
+    const { decision, maskedPromptParts } = decideRequest(
+      policy,
+      gatewayRequest,
+      parts.map((part) => part.text),
+      this.now(),
+    );
     const labels = { dataClassification: resolution.classification, policyDecision: compactDecision(decision) };
     if (decision.decision === 'deny') {
       return refuse(new PolicyDeniedError(decision), resolution.classification, labels.policyDecision, {
-        code: 'data_policy_denied', classificationSource: resolution.source, decision,
+        code: 'data_policy_denied',
+        classificationSource: resolution.source,
+        decision,
       });
     }
     if (maskedPromptParts && maskedPromptParts.some((masked, index) => masked !== parts[index].text)) {

@@ -1,12 +1,6 @@
 import { RequestContext } from '@ai-commons/core';
 import { CHANGES_CHANNEL, NotifiedReloader, changedTable, postgresChangeListener, type TenantDatabase } from '@ai-commons/database';
-import {
-  DEFAULT_POLICY,
-  validateInstitutionPiiSettings,
-  validatePolicyDocument,
-  type InstitutionPiiSettings,
-  type PolicyDocument,
-} from '@ai-commons/policy';
+import { DEFAULT_POLICY, validateInstitutionPiiSettings, validatePolicyDocument, type InstitutionPiiSettings, type PolicyDocument } from '@ai-commons/policy';
 import type { JsonLogger } from '@ai-commons/observability';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway data-handling policy' } as const;

@@ -2,16 +2,33 @@ import { forwardedTextsOf } from '../../src/gateway/forwarded-texts';
 
 describe('forwardedTextsOf', () => {
   it('finds every string, long integer and key at any depth, not only message content', () => {
-    const body = JSON.parse(JSON.stringify({
-      model: 'm', user: 'u1', seed: 7, metadata: { note: 'n1' }, prediction: { type: 'content', content: 'p1' },
-      messages: [
-        { role: 'user', name: 'nm', content: [{ type: 'text', text: 't1' }, { type: 'image_url', image_url: { url: 'https://x/1' } }] },
-        { role: 'assistant', content: [{ type: 'refusal', refusal: 'r1' }], tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
-        { role: 'tool', tool_call_id: 'c1', content: 'o1' },
-      ],
-      tools: [{ type: 'function', function: { name: 'f', description: 'd1', parameters: { type: 'object' } } }],
-      custom: [[[{ deep: 9001011234568 }]]],
-    })) as Record<string, unknown>;
+    const body = JSON.parse(
+      JSON.stringify({
+        model: 'm',
+        user: 'u1',
+        seed: 7,
+        metadata: { note: 'n1' },
+        prediction: { type: 'content', content: 'p1' },
+        messages: [
+          {
+            role: 'user',
+            name: 'nm',
+            content: [
+              { type: 'text', text: 't1' },
+              { type: 'image_url', image_url: { url: 'https://x/1' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: [{ type: 'refusal', refusal: 'r1' }],
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+          },
+          { role: 'tool', tool_call_id: 'c1', content: 'o1' },
+        ],
+        tools: [{ type: 'function', function: { name: 'f', description: 'd1', parameters: { type: 'object' } } }],
+        custom: [[[{ deep: 9001011234568 }]]],
+      }),
+    ) as Record<string, unknown>;
     const texts = forwardedTextsOf(body).map((part) => part.text);
     for (const expected of ['u1', 'n1', 'p1', 'nm', 't1', 'https://x/1', 'r1', '{"a":1}', 'c1', 'o1', 'd1', '9001011234568', 'metadata', 'deep']) {
       expect(texts).toContain(expected);

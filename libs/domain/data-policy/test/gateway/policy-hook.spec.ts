@@ -6,7 +6,14 @@ import type { PolicySnapshot } from '../../src/gateway/policy-store';
 
 const snapshot: PolicySnapshot = { policy: DEFAULT_POLICY, source: 'default', piiSettings: new Map(), loadedAt: new Date(0) };
 const domestic: AdmissionEndpoint = {
-  tenantId: 't1', id: 'e1', name: 'm', upstreamModel: 'up', hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null,
+  tenantId: 't1',
+  id: 'e1',
+  name: 'm',
+  upstreamModel: 'up',
+  hosting: 'shared-infrastructure',
+  region: 'KR',
+  networkZone: 'internal',
+  authorityConfirmationExpiresAt: null,
 };
 const RRN = '900101-1234568';
 
@@ -33,7 +40,11 @@ function facts(content: string, overrides: Partial<AdmissionRequest> = {}): Admi
 }
 
 function hookWith(bounds: InstitutionClassificationBounds | undefined = { dataClassificationCeiling: 'personal-credit', dataClassificationFloor: null }) {
-  return new PolicyHook(() => snapshot, () => bounds, () => new Date('2026-01-01T00:00:00Z'));
+  return new PolicyHook(
+    () => snapshot,
+    () => bounds,
+    () => new Date('2026-01-01T00:00:00Z'),
+  );
 }
 
 describe('PolicyHook', () => {
@@ -79,7 +90,10 @@ describe('PolicyHook', () => {
     const unknown = await hookWith().decide(facts('hi', { dataClassificationHeader: 'top-secret' }));
     expect(unknown).toMatchObject({
       decision: 'refuse',
-      refusal: { error: { status: 400, code: 'unknown_data_classification' }, record: { dataClassification: null, policyDecision: 'deny:unknown-classification' } },
+      refusal: {
+        error: { status: 400, code: 'unknown_data_classification' },
+        record: { dataClassification: null, policyDecision: 'deny:unknown-classification' },
+      },
     });
   });
 

@@ -1,13 +1,4 @@
-import {
-  assembleProof,
-  consistencyProofPlan,
-  fromHex,
-  rootFromNodeLookup,
-  rootPlan,
-  toHex,
-  verifyConsistency,
-  verifyTreeHead,
-} from '@ai-commons/audit-proofs';
+import { assembleProof, consistencyProofPlan, fromHex, rootFromNodeLookup, rootPlan, toHex, verifyConsistency, verifyTreeHead } from '@ai-commons/audit-proofs';
 import { fetchNodes, latestTreeHead, queryableOf } from '@ai-commons/audit';
 import { fail, pass, warning, type IsolationCheck } from './check';
 
@@ -16,7 +7,7 @@ export const auditTreeHead: IsolationCheck = {
   title: 'The audit log is intact: the latest tree head verifies and extends the one the previous run saw',
   concern: 'tamper-evidence',
   method:
-    "Reads the latest signed tree head, verifies its Ed25519 signature with the audit public key it names (current or retired), recomputes its root from the stored Merkle nodes, and " +
+    'Reads the latest signed tree head, verifies its Ed25519 signature with the audit public key it names (current or retired), recomputes its root from the stored Merkle nodes, and ' +
     "verifies a consistency proof from the previous verification run's tree head to it (RFC 9162): nothing logged before can have been changed or removed.",
   async run(context) {
     return context.asSystem(async (tx) => {
@@ -35,7 +26,12 @@ export const auditTreeHead: IsolationCheck = {
         });
       }
       // The key the head was checked with (a retired one after a rotation), not necessarily the current key.
-      const evidence: Record<string, unknown> = { treeHead: head, publicKeyId: signer.keyId, publicKeyCurrent: signer.current, previousTreeHead: context.previousTreeHead };
+      const evidence: Record<string, unknown> = {
+        treeHead: head,
+        publicKeyId: signer.keyId,
+        publicKeyCurrent: signer.current,
+        previousTreeHead: context.previousTreeHead,
+      };
       try {
         verifyTreeHead(head, signer.publicKey);
         evidence['signature'] = 'valid';
@@ -45,7 +41,8 @@ export const auditTreeHead: IsolationCheck = {
       const nodes = await fetchNodes(query, rootPlan(head.treeSize));
       const recomputed = toHex(rootFromNodeLookup(head.treeSize, nodes));
       evidence['recomputedRootHash'] = recomputed;
-      if (recomputed !== head.rootHash) return fail(`The stored Merkle nodes give root ${recomputed.slice(0, 16)}…, not the signed ${head.rootHash.slice(0, 16)}…`, evidence);
+      if (recomputed !== head.rootHash)
+        return fail(`The stored Merkle nodes give root ${recomputed.slice(0, 16)}…, not the signed ${head.rootHash.slice(0, 16)}…`, evidence);
       const previous = context.previousTreeHead;
       if (previous) {
         if (previous.treeSize > head.treeSize) return fail(`The log shrank: ${previous.treeSize} leaves at the previous run, ${head.treeSize} now`, evidence);
@@ -53,10 +50,19 @@ export const auditTreeHead: IsolationCheck = {
           const plan = consistencyProofPlan(previous.treeSize, head.treeSize);
           const proofNodes = await fetchNodes(query, plan.nodes);
           const proof = assembleProof(plan, proofNodes);
-          verifyConsistency({ fromSize: previous.treeSize, toSize: head.treeSize, fromRoot: fromHex(previous.rootHash), toRoot: fromHex(head.rootHash), proof });
+          verifyConsistency({
+            fromSize: previous.treeSize,
+            toSize: head.treeSize,
+            fromRoot: fromHex(previous.rootHash),
+            toRoot: fromHex(head.rootHash),
+            proof,
+          });
           evidence['consistency'] = { fromSize: previous.treeSize, toSize: head.treeSize, proofLength: proof.length, result: 'valid' };
         } catch (error) {
-          return fail(`The log is not consistent with the tree head the previous run saw: ${(error as Error).message}`, { ...evidence, consistency: 'invalid' });
+          return fail(`The log is not consistent with the tree head the previous run saw: ${(error as Error).message}`, {
+            ...evidence,
+            consistency: 'invalid',
+          });
         }
       }
       return pass(

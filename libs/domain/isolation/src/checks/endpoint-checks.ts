@@ -1,11 +1,31 @@
-import { CLASSIFICATIONS, classificationRank, confirmationStatus, evaluatePolicy, type Classification, type Hosting, type NetworkZone } from '@ai-commons/policy';
+import {
+  CLASSIFICATIONS,
+  classificationRank,
+  confirmationStatus,
+  evaluatePolicy,
+  type Classification,
+  type Hosting,
+  type NetworkZone,
+} from '@ai-commons/policy';
 import { fail, pass, type IsolationCheck, type RunContext } from './check';
 import { confirmationOf, placementProblem } from './endpoint-placement';
 
 interface EndpointRow {
-  tenant_id: string; slug: string; ceiling: string; id: string; name: string; state: string; isolation_mode: string;
-  upstream_url: string; upstream_model: string; credential_fingerprint: string | null;
-  hosting: string; region: string; network_zone: string; authority_confirmation_ref: string | null; authority_confirmation_expires_at: Date | null;
+  tenant_id: string;
+  slug: string;
+  ceiling: string;
+  id: string;
+  name: string;
+  state: string;
+  isolation_mode: string;
+  upstream_url: string;
+  upstream_model: string;
+  credential_fingerprint: string | null;
+  hosting: string;
+  region: string;
+  network_zone: string;
+  authority_confirmation_ref: string | null;
+  authority_confirmation_expires_at: Date | null;
   offering_id: string;
 }
 
@@ -26,12 +46,19 @@ export const dedicatedEndpoints: IsolationCheck = {
   id: 'endpoints.dedicated',
   title: 'A dedicated endpoint serves exactly one institution',
   concern: 'other-members',
-  method: "For every non-retired endpoint in isolation mode `dedicated`, looks for any other institution's endpoint on the same upstream URL and model: there must be none.",
+  method:
+    "For every non-retired endpoint in isolation mode `dedicated`, looks for any other institution's endpoint on the same upstream URL and model: there must be none.",
   async run(context) {
     const rows = await loadEndpoints(context);
     const dedicated = rows.filter((row) => row.isolation_mode === 'dedicated');
     const shared = dedicated
-      .map((row) => ({ ...endpointRef(row), upstream: `${row.upstream_url}#${row.upstream_model}`, alsoServes: rows.filter((other) => other.tenant_id !== row.tenant_id && other.upstream_url === row.upstream_url && other.upstream_model === row.upstream_model).map(endpointRef) }))
+      .map((row) => ({
+        ...endpointRef(row),
+        upstream: `${row.upstream_url}#${row.upstream_model}`,
+        alsoServes: rows
+          .filter((other) => other.tenant_id !== row.tenant_id && other.upstream_url === row.upstream_url && other.upstream_model === row.upstream_model)
+          .map(endpointRef),
+      }))
       .filter((row) => row.alsoServes.length > 0);
     const evidence = { dedicatedEndpoints: dedicated.map(endpointRef), violations: shared };
     return shared.length
@@ -44,7 +71,8 @@ export const credentialSharing: IsolationCheck = {
   id: 'endpoints.credential-sharing',
   title: 'No two institutions share upstream credentials',
   concern: 'other-members',
-  method: 'Groups non-retired endpoints by `credential_fingerprint` (a keyed fingerprint of the upstream credential, never the credential): no fingerprint may belong to two institutions.',
+  method:
+    'Groups non-retired endpoints by `credential_fingerprint` (a keyed fingerprint of the upstream credential, never the credential): no fingerprint may belong to two institutions.',
   async run(context) {
     const rows = (await loadEndpoints(context)).filter((row) => row.credential_fingerprint !== null);
     const byFingerprint = new Map<string, EndpointRow[]>();
@@ -54,7 +82,10 @@ export const credentialSharing: IsolationCheck = {
       .map(([fingerprint, group]) => ({ fingerprint: `${fingerprint.slice(0, 12)}…`, endpoints: group.map(endpointRef) }));
     const evidence = { endpointsWithCredentials: rows.length, distinctCredentials: byFingerprint.size, shared };
     return shared.length
-      ? fail(`${shared.length} upstream credentials are shared between institutions: ${shared.map((group) => group.endpoints.map((e) => `${e.institution}/${e.endpoint}`).join(' & ')).join('; ')}`, evidence)
+      ? fail(
+          `${shared.length} upstream credentials are shared between institutions: ${shared.map((group) => group.endpoints.map((e) => `${e.institution}/${e.endpoint}`).join(' & ')).join('; ')}`,
+          evidence,
+        )
       : pass(`${rows.length} endpoint credentials, ${byFingerprint.size} distinct, none shared between institutions`, evidence);
   },
 };
@@ -86,10 +117,26 @@ export const sensitiveDataLocalisation: IsolationCheck = {
         evaluated++;
         const decision = evaluatePolicy(
           context.policy,
-          { classification, institutionCeiling: ceiling, endpoint: { hosting: row.hosting as Hosting, region: row.region, networkZone: row.network_zone as NetworkZone, authorityConfirmation: confirmationOf(row) } },
+          {
+            classification,
+            institutionCeiling: ceiling,
+            endpoint: {
+              hosting: row.hosting as Hosting,
+              region: row.region,
+              networkZone: row.network_zone as NetworkZone,
+              authorityConfirmation: confirmationOf(row),
+            },
+          },
           context.now,
         );
-        const entry = { ...endpointRef(row), classification, problem, policyVersion: context.policy.version, decision: decision.decision, ruleId: decision.ruleId };
+        const entry = {
+          ...endpointRef(row),
+          classification,
+          problem,
+          policyVersion: context.policy.version,
+          decision: decision.decision,
+          ruleId: decision.ruleId,
+        };
         if (decision.decision !== 'deny') violations.push(entry);
         else closedByPolicy.push(entry);
       }
@@ -110,9 +157,23 @@ export const sensitiveDataLocalisation: IsolationCheck = {
       .filter((row) => misplaced.get(row.endpoint_id)?.has(row.data_classification))
       .map((row) => {
         const endpoint = rows.find((candidate) => candidate.id === row.endpoint_id)!;
-        return { ...endpointRef(endpoint), classification: row.data_classification, requests: row.requests, last: new Date(row.last).toISOString(), problem: misplaced.get(row.endpoint_id)!.get(row.data_classification) };
+        return {
+          ...endpointRef(endpoint),
+          classification: row.data_classification,
+          requests: row.requests,
+          last: new Date(row.last).toISOString(),
+          problem: misplaced.get(row.endpoint_id)!.get(row.data_classification),
+        };
       });
-    const evidence = { homeRegion: context.policy.homeRegion, policyVersion: context.policy.version, endpoints: rows.length, routesEvaluated: evaluated, violations, receivedInLast30Days: received, closedByPolicy };
+    const evidence = {
+      homeRegion: context.policy.homeRegion,
+      policyVersion: context.policy.version,
+      endpoints: rows.length,
+      routesEvaluated: evaluated,
+      violations,
+      receivedInLast30Days: received,
+      closedByPolicy,
+    };
     if (violations.length || received.length) {
       return fail(
         `${violations.length} routes let confidential or personal credit data reach endpoints abroad or outside the separated network under policy v${context.policy.version}; ` +
@@ -131,13 +192,24 @@ export const authorityConfirmation: IsolationCheck = {
   id: 'endpoints.authority-confirmation',
   title: 'Cloud offerings in use have a current confirmation from the financial authority',
   concern: 'network-separation',
-  method: "For every model offering with hosting `cloud-commercial` that a non-retired endpoint uses, the authority confirmation (망분리 예외 확인) must have a reference and not have expired at the run's time.",
+  method:
+    "For every model offering with hosting `cloud-commercial` that a non-retired endpoint uses, the authority confirmation (망분리 예외 확인) must have a reference and not have expired at the run's time.",
   async run(context) {
     const rows = (await loadEndpoints(context)).filter((row) => row.hosting === 'cloud-commercial');
-    const offerings = new Map<string, { offeringId: string; region: string; reference: string | null; expiresAt: string | null; status: string; endpoints: ReturnType<typeof endpointRef>[] }>();
+    const offerings = new Map<
+      string,
+      { offeringId: string; region: string; reference: string | null; expiresAt: string | null; status: string; endpoints: ReturnType<typeof endpointRef>[] }
+    >();
     for (const row of rows) {
       const status = confirmationStatus(confirmationOf(row), context.now);
-      const entry = offerings.get(row.offering_id) ?? { offeringId: row.offering_id, region: row.region, reference: row.authority_confirmation_ref, expiresAt: row.authority_confirmation_expires_at?.toISOString() ?? null, status, endpoints: [] };
+      const entry = offerings.get(row.offering_id) ?? {
+        offeringId: row.offering_id,
+        region: row.region,
+        reference: row.authority_confirmation_ref,
+        expiresAt: row.authority_confirmation_expires_at?.toISOString() ?? null,
+        status,
+        endpoints: [],
+      };
       entry.endpoints.push(endpointRef(row));
       offerings.set(row.offering_id, entry);
     }

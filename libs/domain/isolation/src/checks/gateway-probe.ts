@@ -28,7 +28,9 @@ async function waitForKey(gatewayUrl: string, secret: string, deadline: number):
 }
 
 async function endpointNames(context: RunContext): Promise<Map<string, Set<string>>> {
-  const rows: { tenant_id: string; name: string }[] = await context.asSystem((tx) => tx.query(`select tenant_id, name from endpoints where state in ('active', 'draining')`));
+  const rows: { tenant_id: string; name: string }[] = await context.asSystem((tx) =>
+    tx.query(`select tenant_id, name from endpoints where state in ('active', 'draining')`),
+  );
   const names = new Map<string, Set<string>>();
   for (const row of rows) names.set(row.tenant_id, (names.get(row.tenant_id) ?? new Set()).add(row.name));
   return names;
@@ -41,7 +43,7 @@ export const gatewayProbes: IsolationCheck = {
   method:
     `Creates a short-lived API key per institution (in its own scope, expiring after ${PROBE_KEY_LIFETIME}, revoked at the end of the run: evidence.probeKeys), waits until the gateway has loaded it, ` +
     "then with each key lists /v1/models (only the institution's own endpoints may appear) and sends a chat request carrying the run's marker to every " +
-    "model name only another institution has (every one must be refused with 404, nothing forwarded upstream).",
+    'model name only another institution has (every one must be refused with 404, nothing forwarded upstream).',
   async run(context) {
     if (!context.gatewayUrl) return warning('gateway not configured: set GATEWAY_URL to probe the data plane', { configured: false });
     const keys: ProbeKey[] = [];
@@ -117,13 +119,19 @@ async function probeWith(context: RunContext, gatewayUrl: string, keys: ProbeKey
     for (const model of foreignNames) {
       const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json', 'x-data-classification': 'public', 'x-request-id': `isolation-${context.runId}` },
+        headers: {
+          authorization: `Bearer ${key.secret}`,
+          'content-type': 'application/json',
+          'x-data-classification': 'public',
+          'x-request-id': `isolation-${context.runId}`,
+        },
         body: JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: `${context.marker} cross-institution probe` }] }),
         signal: AbortSignal.timeout(10_000),
       });
       await response.arrayBuffer();
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      if (response.status !== 404 && response.status !== 403) leaks.push({ institution: key.slug, probe: 'POST /v1/chat/completions', model, status: response.status });
+      if (response.status !== 404 && response.status !== 403)
+        leaks.push({ institution: key.slug, probe: 'POST /v1/chat/completions', model, status: response.status });
     }
     probes.push({ institution: key.slug, probe: 'POST /v1/chat/completions to foreign model names', requests: foreignNames.size, statuses });
   }
@@ -131,5 +139,8 @@ async function probeWith(context: RunContext, gatewayUrl: string, keys: ProbeKey
   const evidence = { gatewayUrl, probes, leaks };
   if (leaks.length) return fail(`${leaks.length} gateway probes reached another institution's models or listed them`, evidence);
   if (unaccepted.length) return warning(`${unaccepted.length} probe keys were not loaded by the gateway in time; no leak among the rest`, evidence);
-  return pass(`${keys.length} institutions' API keys: model lists held only their own endpoints; every request for another institution's model was refused`, evidence);
+  return pass(
+    `${keys.length} institutions' API keys: model lists held only their own endpoints; every request for another institution's model was refused`,
+    evidence,
+  );
 }

@@ -3,7 +3,9 @@ import { ident, fail, pass, warning, type IsolationCheck, type RunContext } from
 import { serviceAccountSecretVariable } from '@ai-commons/config';
 
 function tenantCountsSql(tables: string[]): string {
-  return tables.map((table) => `select '${table}' as table, count(*)::int as rows from ${ident(table)} where tenant_id is distinct from $1`).join(' union all ');
+  return tables
+    .map((table) => `select '${table}' as table, count(*)::int as rows from ${ident(table)} where tenant_id is distinct from $1`)
+    .join(' union all ');
 }
 
 export const sqlCanaryProbes: IsolationCheck = {
@@ -12,13 +14,17 @@ export const sqlCanaryProbes: IsolationCheck = {
   concern: 'other-members',
   method:
     "Plants a canary row per institution in its own scope. Then, in each institution's scope (as the app role), selects the other " +
-    'institutions\' canaries and counts rows of every tenant table whose tenant_id is not its own (all must be 0), and tries to insert a canary ' +
+    "institutions' canaries and counts rows of every tenant table whose tenant_id is not its own (all must be 0), and tries to insert a canary " +
     "under the next institution's tenant id (must be refused by RLS).",
   async run(context) {
     const { institutions, tenantTables } = context;
     for (const institution of institutions) {
       await context.asTenant(institution.id, (tx) =>
-        tx.query('insert into isolation_canaries (tenant_id, run_id, marker) values ($1, $2, $3)', [institution.id, context.runId, `${context.marker}:${institution.slug}`]),
+        tx.query('insert into isolation_canaries (tenant_id, run_id, marker) values ($1, $2, $3)', [
+          institution.id,
+          context.runId,
+          `${context.marker}:${institution.slug}`,
+        ]),
       );
     }
     const reads: { institution: string; canariesOfOthers: number; foreignRows: Record<string, number> }[] = [];
@@ -37,11 +43,20 @@ export const sqlCanaryProbes: IsolationCheck = {
         const target = institutions[(index + 1) % institutions.length];
         try {
           await context.asTenant(institution.id, (tx) =>
-            tx.query('insert into isolation_canaries (tenant_id, run_id, marker) values ($1, $2, $3)', [target.id, context.runId, `${context.marker}:intrusion:${institution.slug}`]),
+            tx.query('insert into isolation_canaries (tenant_id, run_id, marker) values ($1, $2, $3)', [
+              target.id,
+              context.runId,
+              `${context.marker}:intrusion:${institution.slug}`,
+            ]),
           );
           writes.push({ institution: institution.slug, target: target.slug, refused: false });
         } catch (error) {
-          writes.push({ institution: institution.slug, target: target.slug, refused: true, error: (error as { code?: string }).code ?? (error as Error).message });
+          writes.push({
+            institution: institution.slug,
+            target: target.slug,
+            refused: true,
+            error: (error as { code?: string }).code ?? (error as Error).message,
+          });
         }
       }
     }
@@ -51,7 +66,10 @@ export const sqlCanaryProbes: IsolationCheck = {
     if (leaks.length || intrusions.length) {
       return fail(`${leaks.length} institutions read other institutions' rows and ${intrusions.length} wrote into another institution`, evidence);
     }
-    return pass(`${institutions.length} institutions × ${tenantTables.length} tenant tables: every cross-institution read was empty and every cross-institution write refused`, evidence);
+    return pass(
+      `${institutions.length} institutions × ${tenantTables.length} tenant tables: every cross-institution read was empty and every cross-institution write refused`,
+      evidence,
+    );
   },
 };
 
@@ -64,13 +82,20 @@ export const noScopeProbe: IsolationCheck = {
     "tenant table (all must be 0); in the platform's cross-tenant read scope, counts this run's canaries (must be 0: canaries are visible to their own institution only).",
   async run(context) {
     const counts: { table: string; rows: number }[] = context.tenantTables.length
-      ? await context.dataSource.query(context.tenantTables.map((table) => `select '${table}' as table, count(*)::int as rows from ${ident(table)}`).join(' union all '))
+      ? await context.dataSource.query(
+          context.tenantTables.map((table) => `select '${table}' as table, count(*)::int as rows from ${ident(table)}`).join(' union all '),
+        )
       : [];
     const visible = counts.filter((row) => row.rows > 0);
-    const [canaries]: { count: number }[] = await context.asSystem((tx) => tx.query('select count(*)::int as count from isolation_canaries where run_id = $1', [context.runId]));
+    const [canaries]: { count: number }[] = await context.asSystem((tx) =>
+      tx.query('select count(*)::int as count from isolation_canaries where run_id = $1', [context.runId]),
+    );
     const evidence = { withoutScope: counts, canariesSeenCrossTenant: canaries.count };
     return visible.length || canaries.count > 0
-      ? fail(`Without a tenant scope the app role sees rows of ${visible.map((row) => row.table).join(', ') || 'no table'}; cross-tenant scope sees ${canaries.count} canaries`, evidence)
+      ? fail(
+          `Without a tenant scope the app role sees rows of ${visible.map((row) => row.table).join(', ') || 'no table'}; cross-tenant scope sees ${canaries.count} canaries`,
+          evidence,
+        )
       : pass(`Without a tenant scope, all ${counts.length} tenant tables read empty; the cross-tenant scope sees no canary`, evidence);
   },
 };
@@ -85,10 +110,12 @@ export const pooledConnectionProbe: IsolationCheck = {
     const poolSize = Math.max(1, Number((context.dataSource.options as { poolSize?: number }).poolSize ?? 10));
     for (const institution of context.institutions) await context.asTenant(institution.id, (tx) => tx.query('select 1'));
     const samples = await Promise.all(
-      Array.from({ length: poolSize * 2 }, () =>
-        context.dataSource.query(
-          `select pg_backend_pid() as pid, coalesce(current_setting('app.tenant_id', true), '') as tenant, coalesce(current_setting('app.cross_tenant', true), '') as "crossTenant"`,
-        ) as Promise<{ pid: number; tenant: string; crossTenant: string }[]>,
+      Array.from(
+        { length: poolSize * 2 },
+        () =>
+          context.dataSource.query(
+            `select pg_backend_pid() as pid, coalesce(current_setting('app.tenant_id', true), '') as tenant, coalesce(current_setting('app.cross_tenant', true), '') as "crossTenant"`,
+          ) as Promise<{ pid: number; tenant: string; crossTenant: string }[]>,
       ),
     );
     const rows = samples.map((sample) => sample[0]);
@@ -100,8 +127,18 @@ export const pooledConnectionProbe: IsolationCheck = {
   },
 };
 
-async function graphql(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: { extensions?: { code?: string; reason?: string } }[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(10_000) });
+async function graphql(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: any; errors?: { extensions?: { code?: string; reason?: string } }[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(10_000),
+  });
   return (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
 }
 
@@ -127,7 +164,7 @@ export const graphqlProbes: IsolationCheck = {
   concern: 'other-members',
   method:
     "Obtains each institution's Keycloak service-account token (client svc-<slug>) and, against the control plane's own /graphql, lists institutions and " +
-    "reads every other institution by id and its endpoints and API keys by institutionId: every answer must be empty, NOT_FOUND or refused. Institutions without a service account are skipped (warning).",
+    'reads every other institution by id and its endpoints and API keys by institutionId: every answer must be empty, NOT_FOUND or refused. Institutions without a service account are skipped (warning).',
   async run(context) {
     if (!context.controlPlaneUrl) return warning('GraphQL probes skipped: the control plane URL is not known', { configured: false });
     const url = `${context.controlPlaneUrl}/graphql`;
@@ -152,11 +189,27 @@ export const graphqlProbes: IsolationCheck = {
         const result = await graphql(
           url,
           token,
-          `query ($id: ID!) {
-             institution: institution(id: $id) { id }
-             endpoints: endpoints(first: 100, institutionId: $id) { edges { node { id } } }
-             apiKeys: apiKeys(first: 100, institutionId: $id) { edges { node { id } } }
-           }`,
+          `
+            query ($id: ID!) {
+              institution: institution(id: $id) {
+                id
+              }
+              endpoints: endpoints(first: 100, institutionId: $id) {
+                edges {
+                  node {
+                    id
+                  }
+                }
+              }
+              apiKeys: apiKeys(first: 100, institutionId: $id) {
+                edges {
+                  node {
+                    id
+                  }
+                }
+              }
+            }
+          `,
           { id: other.id },
         );
         // Any one refused field nulls the whole answer: ask each separately so each is judged on its own.

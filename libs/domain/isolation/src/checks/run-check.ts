@@ -14,5 +14,13 @@ export async function runCheck(check: IsolationCheck, context: RunContext): Prom
     const message = (error as Error).message;
     outcome = { status: 'fail' as const, summary: `The check could not complete: ${message}`, evidence: { error: message } };
   }
-  return { id: check.id, title: check.title, concern: check.concern, method: check.method, ...outcome, startedAt, durationMs: Math.round(performance.now() - started) };
+  return {
+    id: check.id,
+    title: check.title,
+    concern: check.concern,
+    method: check.method,
+    ...outcome,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+  };
 }

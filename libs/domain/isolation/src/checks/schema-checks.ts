@@ -1,5 +1,13 @@
 import { fail, pass, type IsolationCheck } from './check';
-import { appRoleProblems, ownerMembershipsOf, rlsViolations, uniqueKeyViolations, type AppRoleAttributes, type TableSecurity, type UniqueKey } from './schema-rules';
+import {
+  appRoleProblems,
+  ownerMembershipsOf,
+  rlsViolations,
+  uniqueKeyViolations,
+  type AppRoleAttributes,
+  type TableSecurity,
+  type UniqueKey,
+} from './schema-rules';
 
 /**
  * Unique keys that need not include tenant_id: their values are server-generated randomness, so a
@@ -40,7 +48,7 @@ export const rlsAppRole: IsolationCheck = {
   title: "The application's database role cannot bypass row-level security",
   concern: 'operator-access',
   method:
-    "As the app role itself: pg_roles says it is not superuser and has no BYPASSRLS; it owns no relation (owners bypass RLS unless forced) and is not a member of the owner roles.",
+    'As the app role itself: pg_roles says it is not superuser and has no BYPASSRLS; it owns no relation (owners bypass RLS unless forced) and is not a member of the owner roles.',
   async run(context) {
     const [role]: AppRoleAttributes[] = await context.asSystem((tx) =>
       tx.query(`
@@ -84,9 +92,16 @@ export const rlsTenantUniqueKeys: IsolationCheck = {
       ),
     );
     const violations = uniqueKeyViolations(rows, GLOBAL_UNIQUE_ALLOWED);
-    const evidence = { uniqueKeys: rows.map(({ table, index, columns }) => ({ table, index, columns })), allowedGlobal: GLOBAL_UNIQUE_ALLOWED, violations: violations.map(({ table, index, columns }) => ({ table, index, columns })) };
+    const evidence = {
+      uniqueKeys: rows.map(({ table, index, columns }) => ({ table, index, columns })),
+      allowedGlobal: GLOBAL_UNIQUE_ALLOWED,
+      violations: violations.map(({ table, index, columns }) => ({ table, index, columns })),
+    };
     return violations.length
       ? fail(`${violations.length} unique keys lack tenant_id: ${violations.map((row) => `${row.table}.${row.index}`).join(', ')}`, evidence)
-      : pass(`All ${rows.length} unique keys of ${context.tenantTables.length} tenant tables include tenant_id or hold server-generated random values`, evidence);
+      : pass(
+          `All ${rows.length} unique keys of ${context.tenantTables.length} tenant tables include tenant_id or hold server-generated random values`,
+          evidence,
+        );
   },
 };

@@ -1,6 +1,11 @@
 /** The judgements of the schema checks, apart from the catalog queries that feed them. */
 
-export interface TableSecurity { table: string; enabled: boolean; forced: boolean; policies: number }
+export interface TableSecurity {
+  table: string;
+  enabled: boolean;
+  forced: boolean;
+  policies: number;
+}
 
 /** A table RLS does not hold on: off, not forced (its owner would bypass it) or without a policy. */
 export function rlsViolations<T extends TableSecurity>(tables: readonly T[]): T[] {
@@ -21,11 +26,19 @@ export interface UniqueKey {
  */
 export function uniqueKeyViolations<T extends UniqueKey>(keys: readonly T[], allowedGlobal: Readonly<Record<string, string>>): T[] {
   return keys.filter(
-    (key) => !key.columns.includes('tenant_id') && !key.columns.every((column, index) => key.randomUuid[index] || allowedGlobal[`${key.table}.${column}`] !== undefined),
+    (key) =>
+      !key.columns.includes('tenant_id') &&
+      !key.columns.every((column, index) => key.randomUuid[index] || allowedGlobal[`${key.table}.${column}`] !== undefined),
   );
 }
 
-export interface AppRoleAttributes { role: string; superuser: boolean; bypassrls: boolean; owned: number; memberOf: string[] }
+export interface AppRoleAttributes {
+  role: string;
+  superuser: boolean;
+  bypassrls: boolean;
+  owned: number;
+  memberOf: string[];
+}
 
 /** Roles whose membership would let the app role past RLS or around its grants. */
 export function ownerMembershipsOf(memberOf: readonly string[]): string[] {

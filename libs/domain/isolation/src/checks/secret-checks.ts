@@ -45,9 +45,18 @@ export const credentialsEncrypted: IsolationCheck = {
       const printable = printableShare(row.credential_ciphertext);
       let plaintext: string | undefined;
       try {
-        plaintext = context.cipher.decrypt({ ciphertext: row.credential_ciphertext, keyId: row.credential_key_id }, endpointCredentialContext(row.tenant_id, row.id));
+        plaintext = context.cipher.decrypt(
+          { ciphertext: row.credential_ciphertext, keyId: row.credential_key_id },
+          endpointCredentialContext(row.tenant_id, row.id),
+        );
       } catch (error) {
-        problems.push({ endpoint: row.id, name: row.name, problem: 'does not decrypt as a credential sealed for this endpoint (plain text or foreign ciphertext)', error: (error as Error).message.slice(0, 120), printableShare: Number(printable.toFixed(2)) });
+        problems.push({
+          endpoint: row.id,
+          name: row.name,
+          problem: 'does not decrypt as a credential sealed for this endpoint (plain text or foreign ciphertext)',
+          error: (error as Error).message.slice(0, 120),
+          printableShare: Number(printable.toFixed(2)),
+        });
         continue;
       }
       if (plaintext.length >= 4) plaintexts.push(plaintext);
@@ -56,12 +65,25 @@ export const credentialsEncrypted: IsolationCheck = {
       }
     }
     const columns = await textColumns(context);
-    const copies = (await scanFor(context, columns.filter((column) => !(column.table === 'endpoints' && column.column === 'credential_ciphertext')), plaintexts));
-    const evidence = { storedCredentials: rows.length, keyIds: [...new Set(rows.map((row) => row.credential_key_id))], columnsScanned: columns.length, problems, plaintextCopies: copies };
+    const copies = await scanFor(
+      context,
+      columns.filter((column) => !(column.table === 'endpoints' && column.column === 'credential_ciphertext')),
+      plaintexts,
+    );
+    const evidence = {
+      storedCredentials: rows.length,
+      keyIds: [...new Set(rows.map((row) => row.credential_key_id))],
+      columnsScanned: columns.length,
+      problems,
+      plaintextCopies: copies,
+    };
     if (problems.length || copies.length) {
       return fail(`${problems.length} stored credentials are not properly encrypted; plain copies found in ${copies.length} columns`, evidence);
     }
-    return pass(`${rows.length} stored upstream credentials decrypt only under the platform key; none appears in plain text in ${columns.length} columns`, evidence);
+    return pass(
+      `${rows.length} stored upstream credentials decrypt only under the platform key; none appears in plain text in ${columns.length} columns`,
+      evidence,
+    );
   },
 };
 
@@ -79,7 +101,10 @@ export const noPlaintextPrompts: IsolationCheck = {
     const promptShaped: { table: string; column: string; rows: number }[] = await context.asSystem(async (tx) => {
       const hits: { table: string; column: string; rows: number }[] = [];
       for (const { table, column } of jsonColumns) {
-        const [row]: { rows: number }[] = await tx.query(`select count(*)::int as rows from ${ident(table)} where jsonb_typeof(${ident(column)}) = 'object' and ${ident(column)} ?| $1`, [[...PROMPT_KEYS]]);
+        const [row]: { rows: number }[] = await tx.query(
+          `select count(*)::int as rows from ${ident(table)} where jsonb_typeof(${ident(column)}) = 'object' and ${ident(column)} ?| $1`,
+          [[...PROMPT_KEYS]],
+        );
         if (row.rows > 0) hits.push({ table, column, rows: row.rows });
       }
       return hits;
@@ -87,7 +112,10 @@ export const noPlaintextPrompts: IsolationCheck = {
     const markerHits = await scanFor(context, columns, [context.marker]);
     const evidence = { columnsScanned: columns.length, promptColumns, promptShapedJson: promptShaped, marker: context.marker, markerHits };
     if (promptColumns.length || promptShaped.length || markerHits.length) {
-      return fail(`Prompt text may be stored: ${promptColumns.length} prompt-named columns, ${promptShaped.length} JSON columns with prompt-shaped values, marker found in ${markerHits.length} columns`, evidence);
+      return fail(
+        `Prompt text may be stored: ${promptColumns.length} prompt-named columns, ${promptShaped.length} JSON columns with prompt-shaped values, marker found in ${markerHits.length} columns`,
+        evidence,
+      );
     }
     return pass(`${columns.length} text-like columns: none holds prompt or response text; the probe marker is stored nowhere`, evidence);
   },

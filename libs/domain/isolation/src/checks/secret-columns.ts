@@ -5,9 +5,19 @@
  */
 
 /** Tables the scans skip: the verification's own records (canaries carry the marker on purpose). */
-export const SCAN_EXCLUDED: ReadonlySet<string> = new Set(['isolation_canaries', 'isolation_runs', 'isolation_check_results', 'isolation_alerts', 'migrations']);
+export const SCAN_EXCLUDED: ReadonlySet<string> = new Set([
+  'isolation_canaries',
+  'isolation_runs',
+  'isolation_check_results',
+  'isolation_alerts',
+  'migrations',
+]);
 
-export interface TextColumn { table: string; column: string; type: string }
+export interface TextColumn {
+  table: string;
+  column: string;
+  type: string;
+}
 
 /** Column names that suggest prompt or response content. */
 export const PROMPT_COLUMN = /(prompt|completion|response|message|content|input|output)/i;
@@ -26,7 +36,9 @@ export function scannedColumns(columns: readonly TextColumn[]): TextColumn[] {
  * nothing.
  */
 export function promptNamedColumns(columns: readonly TextColumn[]): TextColumn[] {
-  return columns.filter((column) => column.type !== 'jsonb' && PROMPT_COLUMN.test(column.column) && !ALLOWED_PROMPT_COLUMNS.has(`${column.table}.${column.column}`));
+  return columns.filter(
+    (column) => column.type !== 'jsonb' && PROMPT_COLUMN.test(column.column) && !ALLOWED_PROMPT_COLUMNS.has(`${column.table}.${column.column}`),
+  );
 }
 
 /** `%needle%` for `LIKE` (default escape `\`): the needle's own `%`, `_` and `\` match literally. */

@@ -68,5 +68,9 @@ export function checksConcerning(checks: readonly InstitutionCheck[], self: Repo
   const anyPattern = tokenPattern(institutions);
   return checks
     .filter((check) => mentions(check.evidence, selfPattern) || !mentions(check.evidence, anyPattern))
-    .map((check) => ({ ...check, summary: redact(check.summary, selfPattern, othersPattern) as string, evidence: redact(check.evidence, selfPattern, othersPattern) }));
+    .map((check) => ({
+      ...check,
+      summary: redact(check.summary, selfPattern, othersPattern) as string,
+      evidence: redact(check.evidence, selfPattern, othersPattern),
+    }));
 }

@@ -37,7 +37,13 @@ export class IsolationAlertService {
       const row = rows[0];
       if (!row) throw new IsolationError('ALERT_NOT_FOUND', `No isolation alert ${id}`, { id });
       await this.audit.record(
-        { action: AUDIT_ACTIONS.isolationAlertAcknowledge, resourceType: 'isolation-alert', resourceId: id, outcome: 'success', details: { checkId: row.check_id } },
+        {
+          action: AUDIT_ACTIONS.isolationAlertAcknowledge,
+          resourceType: 'isolation-alert',
+          resourceId: id,
+          outcome: 'success',
+          details: { checkId: row.check_id },
+        },
         tx,
       );
       return toAlert(row);

@@ -25,11 +25,10 @@ export class VerificationReadService {
   list(principal: Principal, size: number, after?: unknown[]): Promise<VerificationRunView[]> {
     return this.read(principal, 'list isolation verification runs', async (tx) => {
       const rows: IsolationRunRow[] = after
-        ? await tx.query(`select ${RUN_COLUMNS} from isolation_runs where (started_at, id) < ($1::timestamptz, $2::uuid) order by started_at desc, id desc limit $3`, [
-            after[0],
-            after[1],
-            size + 1,
-          ])
+        ? await tx.query(
+            `select ${RUN_COLUMNS} from isolation_runs where (started_at, id) < ($1::timestamptz, $2::uuid) order by started_at desc, id desc limit $3`,
+            [after[0], after[1], size + 1],
+          )
         : await tx.query(`select ${RUN_COLUMNS} from isolation_runs order by started_at desc, id desc limit $1`, [size + 1]);
       return Promise.all(rows.map((row) => withChecks(tx, row)));
     });
@@ -56,7 +55,9 @@ export class VerificationReadService {
       if (!row?.report) throw new IsolationError('RUN_NOT_FOUND', `No finished verification run ${id}`, { id });
       return {
         report: row.report,
-        signature: storedReportSignature({ keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature }, (keyId) => this.keys.publicKeyById(keyId)),
+        signature: storedReportSignature({ keyId: row.signing_key_id, sha256: row.report_sha256, value: row.signature }, (keyId) =>
+          this.keys.publicKeyById(keyId),
+        ),
       };
     });
   }

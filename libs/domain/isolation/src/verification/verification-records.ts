@@ -107,9 +107,25 @@ export function toRun(row: IsolationRunRow): VerificationRunRecord {
 }
 
 export function toCheckResult(row: CheckResultRow): CheckResultRecord {
-  return { id: row.id, title: row.title, concern: row.concern, status: row.status, summary: row.summary, evidenceJson: JSON.stringify(row.evidence), durationMs: row.durationMs };
+  return {
+    id: row.id,
+    title: row.title,
+    concern: row.concern,
+    status: row.status,
+    summary: row.summary,
+    evidenceJson: JSON.stringify(row.evidence),
+    durationMs: row.durationMs,
+  };
 }
 
 export function toAlert(row: IsolationAlertRow): AlertRecord {
-  return { id: row.id, runId: row.run_id, checkId: row.check_id, concern: row.concern, summary: row.summary, raisedAt: row.raised_at, acknowledgedAt: row.acknowledged_at };
+  return {
+    id: row.id,
+    runId: row.run_id,
+    checkId: row.check_id,
+    concern: row.concern,
+    summary: row.summary,
+    raisedAt: row.raised_at,
+    acknowledgedAt: row.acknowledged_at,
+  };
 }

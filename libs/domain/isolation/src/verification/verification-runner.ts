@@ -69,7 +69,14 @@ export class VerificationRunner {
     const runId = randomUUID();
     const startedAt = new Date();
     const started = performance.now();
-    await this.system((tx) => tx.query(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, $2, $3, 'running', $4)`, [runId, trigger, principal.subject, startedAt]));
+    await this.system((tx) =>
+      tx.query(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, $2, $3, 'running', $4)`, [
+        runId,
+        trigger,
+        principal.subject,
+        startedAt,
+      ]),
+    );
     try {
       const context = await this.context(runId, startedAt);
       await this.auditProbedInstitutions(principal, trigger, context);
@@ -78,17 +85,42 @@ export class VerificationRunner {
       await this.cleanUp(context);
       const finishedAt = new Date();
       const durationMs = Math.round(performance.now() - started);
-      const [environment]: Record<string, unknown>[] = await this.system((tx) => tx.query(`select current_database() as database, current_user as "appRole", current_setting('server_version') as "postgresVersion"`));
-      const { report: json, status, tally: counts } = assembleReport({
-        runId, trigger, requestedBy: principal, startedAt, finishedAt, durationMs, environment,
-        policy: context.policy, institutions: context.institutions, treeHead: context.treeHead ?? null, results,
+      const [environment]: Record<string, unknown>[] = await this.system((tx) =>
+        tx.query(`select current_database() as database, current_user as "appRole", current_setting('server_version') as "postgresVersion"`),
+      );
+      const {
+        report: json,
+        status,
+        tally: counts,
+      } = assembleReport({
+        runId,
+        trigger,
+        requestedBy: principal,
+        startedAt,
+        finishedAt,
+        durationMs,
+        environment,
+        policy: context.policy,
+        institutions: context.institutions,
+        treeHead: context.treeHead ?? null,
+        results,
       });
       const signature = signReport(json, this.keys.signingKey, this.keys.keyId, this.keys.publicKeyPem);
       const alerts = alertsFor(results);
       await this.system(async (tx) => {
         await tx.query(
           `update isolation_runs set status = $2, finished_at = $3, summary = $4, report = $5, report_sha256 = $6, signature = $7, signing_key_id = $8, tree_head = $9 where id = $1`,
-          [runId, status, finishedAt, JSON.stringify({ ...counts, durationMs }), JSON.stringify(json), signature.sha256, signature.value, signature.keyId, context.treeHead ? JSON.stringify(context.treeHead) : null],
+          [
+            runId,
+            status,
+            finishedAt,
+            JSON.stringify({ ...counts, durationMs }),
+            JSON.stringify(json),
+            signature.sha256,
+            signature.value,
+            signature.keyId,
+            context.treeHead ? JSON.stringify(context.treeHead) : null,
+          ],
         );
         for (const result of results) {
           await tx.query(
@@ -97,7 +129,12 @@ export class VerificationRunner {
           );
         }
         for (const alert of alerts) {
-          await tx.query(`insert into isolation_alerts (run_id, check_id, concern, summary) values ($1, $2, $3, $4)`, [runId, alert.checkId, alert.concern, alert.summary]);
+          await tx.query(`insert into isolation_alerts (run_id, check_id, concern, summary) values ($1, $2, $3, $4)`, [
+            runId,
+            alert.checkId,
+            alert.concern,
+            alert.summary,
+          ]);
         }
         await this.audit.record(
           {
@@ -113,26 +150,39 @@ export class VerificationRunner {
       if (alerts.length) this.logger.warn(`verification run ${runId}: ${alerts.length} checks failed (${alerts.map((alert) => alert.checkId).join(', ')})`);
       return this.reads.getRun(SYSTEM_PRINCIPAL, runId);
     } catch (error) {
-      await this.system((tx) => tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1`, [runId, JSON.stringify({ error: (error as Error).message })])).catch(() => undefined);
+      await this.system((tx) =>
+        tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1`, [
+          runId,
+          JSON.stringify({ error: (error as Error).message }),
+        ]),
+      ).catch(() => undefined);
       throw error;
     }
   }
 
   private async context(runId: string, now: Date): Promise<RunContext> {
     return this.system(async (tx) => {
-      const institutions: RunInstitution[] = await tx.query(`select id, slug, status, data_classification_ceiling as ceiling from institutions where status <> 'offboarded' order by slug`);
+      const institutions: RunInstitution[] = await tx.query(
+        `select id, slug, status, data_classification_ceiling as ceiling from institutions where status <> 'offboarded' order by slug`,
+      );
       // Partitions (usage_records by month) are reached only through their parent, which is checked.
       const tables: { table: string }[] = await tx.query(`
         select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
         join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`);
-      const policyRows: { document: unknown }[] = await tx.query('select document from data_policy_versions where policy_id = $1 order by version desc limit 1', [DEFAULT_POLICY.policyId]);
+      const policyRows: { document: unknown }[] = await tx.query(
+        'select document from data_policy_versions where policy_id = $1 order by version desc limit 1',
+        [DEFAULT_POLICY.policyId],
+      );
       let policy: PolicyDocument = DEFAULT_POLICY;
       if (policyRows.length) {
         const validation = validatePolicyDocument(policyRows[0].document);
         if (validation.ok) policy = validation.policy;
       }
-      const previous: { tree_head: unknown }[] = await tx.query(`select tree_head from isolation_runs where tree_head is not null and id <> $1 order by started_at desc limit 1`, [runId]);
+      const previous: { tree_head: unknown }[] = await tx.query(
+        `select tree_head from isolation_runs where tree_head is not null and id <> $1 order by started_at desc limit 1`,
+        [runId],
+      );
       let previousTreeHead: SignedTreeHead | null = null;
       try {
         previousTreeHead = previous.length ? parseSignedTreeHead(previous[0].tree_head) : null;
@@ -171,22 +221,20 @@ export class VerificationRunner {
     const probes = this.checks.filter((check) => check.id.startsWith('probe.')).map((check) => check.id);
     const outer = RequestContext.current();
     for (const institution of context.institutions) {
-      await RequestContext.run(
-        { requestId: outer?.requestId ?? 'isolation-run', sourceAddress: outer?.sourceAddress, principal },
-        () =>
-          this.scopes.in({ kind: 'tenant', tenantId: institution.id }, (tx) =>
-            this.audit.record(
-              {
-                tenantId: institution.id,
-                action: AUDIT_ACTIONS.isolationVerificationProbe,
-                resourceType: 'institution',
-                resourceId: institution.id,
-                outcome: 'success',
-                details: { runId: context.runId, trigger, requestedBy: principal.subject, probes },
-              },
-              tx,
-            ),
+      await RequestContext.run({ requestId: outer?.requestId ?? 'isolation-run', sourceAddress: outer?.sourceAddress, principal }, () =>
+        this.scopes.in({ kind: 'tenant', tenantId: institution.id }, (tx) =>
+          this.audit.record(
+            {
+              tenantId: institution.id,
+              action: AUDIT_ACTIONS.isolationVerificationProbe,
+              resourceType: 'institution',
+              resourceId: institution.id,
+              outcome: 'success',
+              details: { runId: context.runId, trigger, requestedBy: principal.subject, probes },
+            },
+            tx,
           ),
+        ),
       );
     }
   }
@@ -198,4 +246,3 @@ export class VerificationRunner {
     }
   }
 }
-

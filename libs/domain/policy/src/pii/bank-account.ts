@@ -19,9 +19,7 @@ const BANK_ACCOUNT_MASK: MaskLayout = { keepLeading: 0, keepTrailing: 4 };
 
 export const BANK_ACCOUNT_DETECTOR: Detector = {
   id: 'bankAccount',
-  shapes: shapes([HYPHEN, SPACE],
-    [3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4],
-    [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3]),
+  shapes: shapes([HYPHEN, SPACE], [3, 2, 6], [3, 3, 6], [3, 6, 5], [4, 3, 6], [6, 2, 6], [4, 2, 7], [4, 4, 4], [3, 4, 4, 2], [3, 6, 2, 3], [3, 2, 4, 3]),
   match(chain, first, groupCount) {
     if (first === 0 && chain.international) return undefined;
     const start = spanStart(chain, first);

@@ -20,13 +20,7 @@ export interface CandidateShape {
  * Groups first..first+groupCount-1 of a chain, all joined by `separator`, laid out as one of the
  * detector's shapes. Returns how to mask the candidate if the detector claims it.
  */
-export type CandidateMatcher = (
-  chain: DigitChain,
-  first: number,
-  groupCount: number,
-  separator: number,
-  settings: PiiScanSettings,
-) => MaskLayout | undefined;
+export type CandidateMatcher = (chain: DigitChain, first: number, groupCount: number, separator: number, settings: PiiScanSettings) => MaskLayout | undefined;
 
 export interface Detector {
   readonly id: PiiDetector;

@@ -56,14 +56,23 @@ function isKnownIin(four: number, digitCount: number): boolean {
   const one = Math.floor(four / 1000);
   const two = Math.floor(four / 100);
   const three = Math.floor(four / 10);
-  return one === 4
-    || (two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)
-    || two === 34 || two === 37
-    || (three >= 300 && three <= 305) || two === 36 || two === 38 || two === 39
-    || four === 6011 || (three >= 644 && three <= 649) || two === 65
-    || (four >= 3528 && four <= 3589)
-    || two === 62
-    || (one === 9 && digitCount === 16);
+  return (
+    one === 4 ||
+    (two >= 51 && two <= 55) ||
+    (four >= 2221 && four <= 2720) ||
+    two === 34 ||
+    two === 37 ||
+    (three >= 300 && three <= 305) ||
+    two === 36 ||
+    two === 38 ||
+    two === 39 ||
+    four === 6011 ||
+    (three >= 644 && three <= 649) ||
+    two === 65 ||
+    (four >= 3528 && four <= 3589) ||
+    two === 62 ||
+    (one === 9 && digitCount === 16)
+  );
 }
 
 export function hasKnownIin(digits: string): boolean {

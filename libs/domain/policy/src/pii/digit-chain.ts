@@ -44,9 +44,18 @@ export interface DigitChain {
 
 export function createDigitChain(capacity = 64): DigitChain {
   return {
-    text: '', groupStarts: new Int32Array(capacity), groupEnds: new Int32Array(capacity), groupDigits: new Int32Array(capacity),
-    separators: new Int32Array(capacity), whitespaceOnly: new Uint8Array(capacity),
-    groupCount: 0, start: 0, end: 0, international: false, leftBounded: false, rightBounded: false,
+    text: '',
+    groupStarts: new Int32Array(capacity),
+    groupEnds: new Int32Array(capacity),
+    groupDigits: new Int32Array(capacity),
+    separators: new Int32Array(capacity),
+    whitespaceOnly: new Uint8Array(capacity),
+    groupCount: 0,
+    start: 0,
+    end: 0,
+    international: false,
+    leftBounded: false,
+    rightBounded: false,
   };
 }
 

@@ -58,9 +58,7 @@ function unseparatedMobilePrefixLength(digits: string, international: boolean): 
 
 export const PHONE_DETECTOR: Detector = {
   id: 'phone',
-  shapes: shapes([HYPHEN, SPACE],
-    [1, 3, 4], [1, 4, 4], [2, 3, 4], [2, 4, 4], [3, 3, 4], [3, 4, 4],
-    [9], [10], [11]),
+  shapes: shapes([HYPHEN, SPACE], [1, 3, 4], [1, 4, 4], [2, 3, 4], [2, 4, 4], [3, 3, 4], [3, 4, 4], [9], [10], [11]),
   match(chain, first, groupCount) {
     const international = first === 0 && chain.international;
     const countryCodeDigits = international ? 2 : 0;

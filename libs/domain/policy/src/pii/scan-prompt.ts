@@ -172,8 +172,7 @@ export function scanPrompt(original: string, settings: PiiScanSettings): PromptS
     countNewMatches(first, second, counts);
   }
 
-  const findings = detectors.filter((detector) => counts[detector] > 0)
-    .map((detector) => ({ detector, count: counts[detector] }));
+  const findings = detectors.filter((detector) => counts[detector] > 0).map((detector) => ({ detector, count: counts[detector] }));
   if (findings.length === 0) return NOTHING_FOUND;
   const blocked = first.blocked || second?.blocked === true;
   const masked = [first, second].filter((reading): reading is Reading & { maskedCopy: string } => reading?.maskedCopy !== undefined);
@@ -196,8 +195,12 @@ interface Reading {
  * (now a separator) are read: the rest reads as in the first reading.
  */
 function scanCopy(
-  copy: ScanCopy, settings: PiiScanSettings, shapeTable: ReturnType<typeof buildShapeTable>, counts: Record<PiiDetector, number>,
-  spans?: number[], onlyAroundInvisibles = false,
+  copy: ScanCopy,
+  settings: PiiScanSettings,
+  shapeTable: ReturnType<typeof buildShapeTable>,
+  counts: Record<PiiDetector, number>,
+  spans?: number[],
+  onlyAroundInvisibles = false,
 ): Reading {
   const text = copy.text;
   const state: ScanState = { text, settings, shapeTable, counts, spans, masked: '', maskedUpTo: 0, anyMasked: false, blocked: false };

@@ -27,8 +27,10 @@ function mergeFindings(scans: readonly (readonly PiiFindingCount[])[]): PiiFindi
 }
 
 function describe(findings: readonly PiiFindingCount[], settings: PiiScanSettings, mode: 'mask' | 'block'): string {
-  return findings.filter(({ detector }) => settings[detector].mode === mode)
-    .map(({ detector, count }) => `${detector} ×${count}`).join(', ');
+  return findings
+    .filter(({ detector }) => settings[detector].mode === mode)
+    .map(({ detector, count }) => `${detector} ×${count}`)
+    .join(', ');
 }
 
 /**
@@ -36,9 +38,7 @@ function describe(findings: readonly PiiFindingCount[], settings: PiiScanSetting
  * scanned), then the prompt's PII under the institution's settings. `promptParts` are the texts
  * the model will see (e.g. each chat message's content); a number split across parts is not seen.
  */
-export function decideRequest(
-  policy: PolicyDocument, request: GatewayRequest, promptParts: readonly string[], now: Date,
-): RequestDecision {
+export function decideRequest(policy: PolicyDocument, request: GatewayRequest, promptParts: readonly string[], now: Date): RequestDecision {
   const routing = evaluatePolicy(policy, request, now);
   if (routing.decision === 'deny') return { decision: routing };
 
@@ -48,7 +48,10 @@ export function decideRequest(
   if (scans.some((scan) => scan.blocked)) {
     return {
       decision: {
-        decision: 'deny', ruleId: PII_BLOCK_RULE_ID, policyVersion: policy.version, findings,
+        decision: 'deny',
+        ruleId: PII_BLOCK_RULE_ID,
+        policyVersion: policy.version,
+        findings,
         reason: `the prompt contains personal data the institution blocks: ${describe(findings, settings, 'block')}`,
       },
     };
@@ -56,7 +59,10 @@ export function decideRequest(
   if (scans.some((scan) => scan.maskedText !== undefined)) {
     return {
       decision: {
-        decision: 'mask', ruleId: PII_MASK_RULE_ID, policyVersion: policy.version, findings,
+        decision: 'mask',
+        ruleId: PII_MASK_RULE_ID,
+        policyVersion: policy.version,
+        findings,
         reason: `allowed by '${routing.ruleId}'; personal data masked: ${describe(findings, settings, 'mask')}`,
       },
       maskedPromptParts: scans.map((scan, index) => scan.maskedText ?? promptParts[index]),

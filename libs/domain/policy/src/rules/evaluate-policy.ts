@@ -34,8 +34,7 @@ export function evaluatePolicy(policy: PolicyDocument, request: PolicyRequest, n
   const invalid = invalidRequestReason(request);
   if (invalid !== undefined) return denial(policy, INVALID_REQUEST_RULE_ID, invalid);
   if (classificationRank(request.classification) > classificationRank(request.institutionCeiling)) {
-    return denial(policy, CEILING_RULE_ID,
-      `classification '${request.classification}' is above the institution's ceiling '${request.institutionCeiling}'`);
+    return denial(policy, CEILING_RULE_ID, `classification '${request.classification}' is above the institution's ceiling '${request.institutionCeiling}'`);
   }
   const facts = requestFacts(policy, request, now);
   for (const rule of policy.rules) {

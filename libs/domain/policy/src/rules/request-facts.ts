@@ -1,7 +1,5 @@
 import type { Classification } from '../classification';
-import {
-  confirmationStatus, regionScope, type ConfirmationStatus, type Hosting, type NetworkZone, type RegionScope,
-} from '../endpoint';
+import { confirmationStatus, regionScope, type ConfirmationStatus, type Hosting, type NetworkZone, type RegionScope } from '../endpoint';
 import type { PolicyDocument, RuleCondition } from './policy-document';
 import type { PolicyRequest } from './request';
 
@@ -30,9 +28,11 @@ function allows<T>(listed: readonly T[] | undefined, value: T): boolean {
 }
 
 export function conditionMatches(condition: RuleCondition, facts: RequestFacts): boolean {
-  return allows(condition.classification, facts.classification)
-    && allows(condition.hosting, facts.hosting)
-    && allows(condition.regionScope, facts.regionScope)
-    && allows(condition.networkZone, facts.networkZone)
-    && allows(condition.confirmation, facts.confirmation);
+  return (
+    allows(condition.classification, facts.classification) &&
+    allows(condition.hosting, facts.hosting) &&
+    allows(condition.regionScope, facts.regionScope) &&
+    allows(condition.networkZone, facts.networkZone) &&
+    allows(condition.confirmation, facts.confirmation)
+  );
 }

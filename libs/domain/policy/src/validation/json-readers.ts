@@ -42,9 +42,7 @@ export function readEnum<T extends string>(value: unknown, path: string, allowed
 }
 
 /** A non-empty list of distinct values: an empty list could never match, so it is always a mistake. */
-export function readEnumList<T extends string>(
-  value: unknown, path: string, allowed: readonly T[], issues: ValidationIssues,
-): T[] | undefined {
+export function readEnumList<T extends string>(value: unknown, path: string, allowed: readonly T[], issues: ValidationIssues): T[] | undefined {
   if (!Array.isArray(value)) {
     issues.add('WRONG_TYPE', path, 'expected an array');
     return undefined;

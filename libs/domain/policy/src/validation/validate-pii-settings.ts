@@ -1,5 +1,11 @@
 import {
-  PII_DETECTORS, PII_MODES, type InstitutionPiiSettings, type PiiDetector, type PiiMinimumModes, type PiiMode, type PiiScanSettings,
+  PII_DETECTORS,
+  PII_MODES,
+  type InstitutionPiiSettings,
+  type PiiDetector,
+  type PiiMinimumModes,
+  type PiiMode,
+  type PiiScanSettings,
 } from '../pii/pii-settings';
 import { deepFreeze } from '../deep-freeze';
 import { readBoolean, readEnum, readObject } from './json-readers';
@@ -19,9 +25,7 @@ interface DetectorEntry {
 }
 
 /** `complete`: every field required (policy defaults); otherwise every field optional (institution override). */
-function readDetectorEntry(
-  value: unknown, path: string, detector: PiiDetector, issues: ValidationIssues, complete: boolean,
-): DetectorEntry | undefined {
+function readDetectorEntry(value: unknown, path: string, detector: PiiDetector, issues: ValidationIssues, complete: boolean): DetectorEntry | undefined {
   const fields = ['mode', ...DETECTOR_OPTIONS[detector]];
   const entry = readObject(value, path, issues, complete ? { required: fields } : { required: [], optional: fields });
   if (entry === undefined) return undefined;
@@ -35,9 +39,7 @@ function readDetectorEntry(
   return { mode, options };
 }
 
-function readEntries(
-  value: unknown, path: string, issues: ValidationIssues, complete: boolean,
-): Partial<Record<PiiDetector, DetectorEntry>> | undefined {
+function readEntries(value: unknown, path: string, issues: ValidationIssues, complete: boolean): Partial<Record<PiiDetector, DetectorEntry>> | undefined {
   const object = readObject(value, path, issues, complete ? { required: PII_DETECTORS } : { required: [], optional: PII_DETECTORS });
   if (object === undefined) return undefined;
   const entries: Partial<Record<PiiDetector, DetectorEntry>> = {};
@@ -80,8 +82,7 @@ function withMode<T extends object>(mode: PiiMode | undefined, rest: T): T & { m
 }
 
 export type InstitutionPiiSettingsValidation =
-  | { readonly ok: true; readonly settings: InstitutionPiiSettings }
-  | { readonly ok: false; readonly errors: readonly PolicyValidationError[] };
+  { readonly ok: true; readonly settings: InstitutionPiiSettings } | { readonly ok: false; readonly errors: readonly PolicyValidationError[] };
 
 /** Checks an institution's stored PII setting: any subset of detectors and options, nothing unknown. */
 export function validateInstitutionPiiSettings(json: unknown): InstitutionPiiSettingsValidation {

@@ -17,8 +17,7 @@ const COUNTRY_CODE = /^[A-Z]{2}$/;
 const EFFECTS: readonly RuleEffect[] = ['allow', 'deny'];
 
 export type PolicyDocumentValidation =
-  | { readonly ok: true; readonly policy: PolicyDocument }
-  | { readonly ok: false; readonly errors: readonly PolicyValidationError[] };
+  { readonly ok: true; readonly policy: PolicyDocument } | { readonly ok: false; readonly errors: readonly PolicyValidationError[] };
 
 function readIdentifier(value: unknown, path: string, issues: ValidationIssues, code: 'INVALID_POLICY_ID' | 'INVALID_RULE_ID'): string | undefined {
   if (typeof value === 'string' && IDENTIFIER.test(value)) return value;
@@ -27,7 +26,13 @@ function readIdentifier(value: unknown, path: string, issues: ValidationIssues, 
 }
 
 function readCondition(value: unknown, path: string, issues: ValidationIssues): RuleCondition | undefined {
-  const dimensions = { classification: CLASSIFICATIONS, hosting: HOSTINGS, regionScope: REGION_SCOPES, networkZone: NETWORK_ZONES, confirmation: CONFIRMATION_STATUSES };
+  const dimensions = {
+    classification: CLASSIFICATIONS,
+    hosting: HOSTINGS,
+    regionScope: REGION_SCOPES,
+    networkZone: NETWORK_ZONES,
+    confirmation: CONFIRMATION_STATUSES,
+  };
   const object = readObject(value, path, issues, { required: [], optional: Object.keys(dimensions) });
   if (object === undefined) return undefined;
   const before = issues.count;
@@ -118,14 +123,23 @@ export function validatePolicyDocument(json: unknown): PolicyDocumentValidation 
   if (defaults !== undefined && minimumModes !== undefined) {
     for (const detector of PII_DETECTORS) {
       if (piiModeRank(defaults[detector].mode) < piiModeRank(minimumModes[detector])) {
-        issues.add('DEFAULT_BELOW_MINIMUM', `/pii/defaults/${detector}/mode`,
-          `the default '${defaults[detector].mode}' is weaker than the minimum '${minimumModes[detector]}'`);
+        issues.add(
+          'DEFAULT_BELOW_MINIMUM',
+          `/pii/defaults/${detector}/mode`,
+          `the default '${defaults[detector].mode}' is weaker than the minimum '${minimumModes[detector]}'`,
+        );
       }
     }
   }
 
-  if (issues.count > 0 || policyId === undefined || rules === undefined || defaultEffect === undefined
-    || defaults === undefined || minimumModes === undefined) {
+  if (
+    issues.count > 0 ||
+    policyId === undefined ||
+    rules === undefined ||
+    defaultEffect === undefined ||
+    defaults === undefined ||
+    minimumModes === undefined
+  ) {
     return { ok: false, errors: issues.errors };
   }
   const policy: PolicyDocument = {

@@ -59,12 +59,6 @@ export function notAMemberRefusal(request: AdmissionRequest): AdmissionRefusal {
   };
 }
 
-function tooLarge(
-  dimension: Dimension | 'periodTokens',
-  bound: LimitBound,
-  limit: number,
-  used: number,
-  requested: number,
-): AdmissionRefusal {
+function tooLarge(dimension: Dimension | 'periodTokens', bound: LimitBound, limit: number, used: number, requested: number): AdmissionRefusal {
   return { admitted: false, reason: 'request_too_large', retryAfterMs: null, limit: { dimension, bound, limit, used, requested } };
 }

@@ -48,11 +48,7 @@ export interface AdmissionPolicy {
  * @throws QuotaConfigError when `validatePoolConfig` reports issues.
  * @throws RangeError for options outside their documented ranges.
  */
-export function buildAdmissionPolicy(
-  pool: PoolConfig,
-  members: readonly MemberQuotaConfig[],
-  options: AdmissionOptions = {},
-): AdmissionPolicy {
+export function buildAdmissionPolicy(pool: PoolConfig, members: readonly MemberQuotaConfig[], options: AdmissionOptions = {}): AdmissionPolicy {
   const issues = validatePoolConfig(pool, members);
   if (issues.length > 0) throw new QuotaConfigError(issues);
   const bucketMs = options.bucketMs ?? 5_000;

@@ -37,14 +37,7 @@ export type RefusalReason =
  * - borrowing_limit / hard_cap / period_budget: this member's own limits;
  * - membership: the institution is not a member of the pool.
  */
-export type LimitBound =
-  | 'pool_capacity'
-  | 'reclaim'
-  | 'fair_share'
-  | 'borrowing_limit'
-  | 'hard_cap'
-  | 'period_budget'
-  | 'membership';
+export type LimitBound = 'pool_capacity' | 'reclaim' | 'fair_share' | 'borrowing_limit' | 'hard_cap' | 'period_budget' | 'membership';
 
 export interface LimitDescription {
   /** `periodTokens` for the budget; null when no dimension is involved (membership). */

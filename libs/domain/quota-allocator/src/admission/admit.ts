@@ -43,10 +43,20 @@ export function admit(policy: AdmissionPolicy, state: LimiterState, request: Adm
 
   const poolUsed = countedUsage(state.pool, bucket);
   const others = views.filter((view) => view !== selfView);
-  const verdicts = perDimension((dimension) => checkDimension({
-    dimension, amount: amounts[dimension], capacity: policy.capacity[dimension], poolUsed: poolUsed[dimension],
-    hysteresis: policy.hysteresis, nowMs,
-  }, selfView, others));
+  const verdicts = perDimension((dimension) =>
+    checkDimension(
+      {
+        dimension,
+        amount: amounts[dimension],
+        capacity: policy.capacity[dimension],
+        poolUsed: poolUsed[dimension],
+        hysteresis: policy.hysteresis,
+        nowMs,
+      },
+      selfView,
+      others,
+    ),
+  );
 
   const refused = DIMENSIONS.filter((dimension) => !verdicts[dimension].admitted);
   if (refused.length === 0) {
@@ -83,9 +93,17 @@ function commitAdmission(commit: Commit): AdmissionStep {
     periodStartMs: commit.periodStartMs,
     periodUsedTokens: commit.periodUsedTokens + request.estimatedTokens,
     ownerClaimUntilMs: perDimension((dimension) => renewedClaimUntil(policy, self, dimension, nowMs)),
-    open: [...self.open, {
-      id, estimatedTokens: request.estimatedTokens, bucket, periodStartMs: commit.periodStartMs, leaseHeld: true, expiresAtMs,
-    }],
+    open: [
+      ...self.open,
+      {
+        id,
+        estimatedTokens: request.estimatedTokens,
+        bucket,
+        periodStartMs: commit.periodStartMs,
+        leaseHeld: true,
+        expiresAtMs,
+      },
+    ],
     ledger: { ...self.ledger, reservedTokens: self.ledger.reservedTokens + request.estimatedTokens },
   };
   return {
@@ -166,19 +184,22 @@ function recordDemand(
   { nowMs, retryAt }: { nowMs: number; retryAt: number },
 ): LimiterState {
   const capacityOnly = refused.every((dimension) => (verdicts[dimension] as Refused).signal !== null);
-  const signalOf = (dimension: Dimension) =>
-    (capacityOnly && refused.includes(dimension) ? (verdicts[dimension] as Refused).signal : null);
+  const signalOf = (dimension: Dimension) => (capacityOnly && refused.includes(dimension) ? (verdicts[dimension] as Refused).signal : null);
   const member: MemberLimiterState = {
     ...self,
-    ownerClaimUntilMs: perDimension((dimension) => (signalOf(dimension) === 'owner_claim'
-      ? Math.max(retryAt + policy.claimHoldMs, self.ownerClaimUntilMs[dimension])
-      : renewedClaimUntil(policy, self, dimension, nowMs))),
-    ownerClaimSinceMs: perDimension((dimension) => (signalOf(dimension) === 'owner_claim' && self.ownerClaimUntilMs[dimension] <= nowMs
-      ? nowMs
-      : self.ownerClaimSinceMs[dimension])),
-    borrowDemandUntilMs: perDimension((dimension) => (signalOf(dimension) === 'borrow_demand'
-      ? Math.max(retryAt + policy.contentionHoldMs, self.borrowDemandUntilMs[dimension])
-      : self.borrowDemandUntilMs[dimension])),
+    ownerClaimUntilMs: perDimension((dimension) =>
+      signalOf(dimension) === 'owner_claim'
+        ? Math.max(retryAt + policy.claimHoldMs, self.ownerClaimUntilMs[dimension])
+        : renewedClaimUntil(policy, self, dimension, nowMs),
+    ),
+    ownerClaimSinceMs: perDimension((dimension) =>
+      signalOf(dimension) === 'owner_claim' && self.ownerClaimUntilMs[dimension] <= nowMs ? nowMs : self.ownerClaimSinceMs[dimension],
+    ),
+    borrowDemandUntilMs: perDimension((dimension) =>
+      signalOf(dimension) === 'borrow_demand'
+        ? Math.max(retryAt + policy.contentionHoldMs, self.borrowDemandUntilMs[dimension])
+        : self.borrowDemandUntilMs[dimension],
+    ),
   };
   return { ...state, members: withMember(state, institutionId, member) };
 }

@@ -6,10 +6,12 @@ describe('budgetPeriodAt', () => {
   it('uses calendar months in KST', () => {
     // 2025-01-31 15:00 UTC is 2025-02-01 00:00 KST.
     expect(budgetPeriodAt(Date.UTC(2025, 0, 31, 14, 59, 59, 999), KST)).toEqual({
-      startMs: Date.UTC(2024, 11, 31, 15), endMs: Date.UTC(2025, 0, 31, 15),
+      startMs: Date.UTC(2024, 11, 31, 15),
+      endMs: Date.UTC(2025, 0, 31, 15),
     });
     expect(budgetPeriodAt(Date.UTC(2025, 0, 31, 15), KST)).toEqual({
-      startMs: Date.UTC(2025, 0, 31, 15), endMs: Date.UTC(2025, 1, 28, 15),
+      startMs: Date.UTC(2025, 0, 31, 15),
+      endMs: Date.UTC(2025, 1, 28, 15),
     });
   });
 

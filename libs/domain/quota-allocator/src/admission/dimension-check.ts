@@ -99,8 +99,10 @@ export function checkDimension(check: DimensionCheck, self: MemberView, others: 
 
   const borrowingLimit = self.quota.borrowingLimit[dimension];
   if (used + amount - guaranteed > borrowingLimit && borrowingLimit < capacity) {
-    return refuse('borrowing_limit', borrowingLimit, Math.max(0, used - guaranteed), null,
-      { kind: 'member', excess: used + amount - guaranteed - borrowingLimit });
+    return refuse('borrowing_limit', borrowingLimit, Math.max(0, used - guaranteed), null, {
+      kind: 'member',
+      excess: used + amount - guaranteed - borrowingLimit,
+    });
   }
   const excess = poolUsed + amount + claimedAll + unlendable - capacity;
   if (excess > 0) {
@@ -129,8 +131,7 @@ function fairShareVerdict(check: DimensionCheck, self: MemberView, others: reado
   }
   if (lowestShare === Infinity) return { admitted: true, withinGuarantee: false };
   const allowedUse = weight > 0 ? tolerance * lowestShare * weight : 0;
-  return refuse('fair_share', allowedUse, used, 'borrow_demand',
-    { kind: 'fair_share', excess: used + amount - allowedUse, contentionEndsAtMs });
+  return refuse('fair_share', allowedUse, used, 'borrow_demand', { kind: 'fair_share', excess: used + amount - allowedUse, contentionEndsAtMs });
 }
 
 function isClaiming(view: MemberView, check: DimensionCheck): boolean {

@@ -44,7 +44,10 @@ function windowRetryAt(context: RetryContext, dimension: Dimension, need: DrainN
   if (need.kind === 'pool') {
     const claimantRings = need.claimantIds.map(ringOf);
     const freeing = (index: number): number =>
-      Math.max(0, claimantRings.reduce((rest, ring) => rest - bucketUsage(ring, index), bucketUsage(poolRing, index)));
+      Math.max(
+        0,
+        claimantRings.reduce((rest, ring) => rest - bucketUsage(ring, index), bucketUsage(poolRing, index)),
+      );
     const index = bucketFreeingExcess(oldest, newest, need.excess, freeing);
     // Not enough can drain while claims stand; by the time the whole window has drained they must have moved.
     return expiryOf(index ?? newest);
@@ -56,9 +59,7 @@ function windowRetryAt(context: RetryContext, dimension: Dimension, need: DrainN
 
 function concurrencyRetryAt(context: RetryContext, need: DrainNeed): number {
   const { policy, state, nowMs } = context;
-  const holders = need.kind === 'pool'
-    ? policy.memberIds.filter((id) => !need.claimantIds.includes(id))
-    : [context.institutionId];
+  const holders = need.kind === 'pool' ? policy.memberIds.filter((id) => !need.claimantIds.includes(id)) : [context.institutionId];
   let earliestExpiry = Infinity;
   for (const institutionId of holders) {
     for (const reservation of memberStateOf(state, institutionId, policy.slotCount).open) {

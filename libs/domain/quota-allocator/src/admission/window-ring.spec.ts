@@ -32,23 +32,29 @@ describe('WindowRing', () => {
   });
 
   it('agrees with a plain list of (bucket, amount) entries for any sequence of additions', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 1_000 })), { maxLength: 60 }), (steps) => {
-      let ring = emptyRing(SLOTS);
-      let bucket = 0;
-      const entries: { bucket: number; amount: number }[] = [];
-      for (const [gap, amount] of steps) {
-        bucket += gap;
-        ring = addToRing(ring, bucket, amount);
-        entries.push({ bucket, amount });
-        const live = entries.filter((entry) => entry.bucket > bucket - SLOTS);
-        expect(ringTotal(ring, bucket)).toBe(live.reduce((sum, entry) => sum + entry.amount, 0));
-        const excess = 1 + Math.floor(amount / 2);
-        const freedAt = bucketFreeingExcess(bucket - SLOTS + 1, bucket, excess, (index) =>
-          live.filter((entry) => entry.bucket === index).reduce((sum, entry) => sum + entry.amount, 0));
-        const expected = live.map((entry) => entry.bucket).sort((a, b) => a - b)
-          .find((candidate) => live.filter((entry) => entry.bucket <= candidate).reduce((sum, entry) => sum + entry.amount, 0) >= excess);
-        expect(freedAt).toBe(expected);
-      }
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 1_000 })), { maxLength: 60 }), (steps) => {
+        let ring = emptyRing(SLOTS);
+        let bucket = 0;
+        const entries: { bucket: number; amount: number }[] = [];
+        for (const [gap, amount] of steps) {
+          bucket += gap;
+          ring = addToRing(ring, bucket, amount);
+          entries.push({ bucket, amount });
+          const live = entries.filter((entry) => entry.bucket > bucket - SLOTS);
+          expect(ringTotal(ring, bucket)).toBe(live.reduce((sum, entry) => sum + entry.amount, 0));
+          const excess = 1 + Math.floor(amount / 2);
+          const freedAt = bucketFreeingExcess(bucket - SLOTS + 1, bucket, excess, (index) =>
+            live.filter((entry) => entry.bucket === index).reduce((sum, entry) => sum + entry.amount, 0),
+          );
+          const expected = live
+            .map((entry) => entry.bucket)
+            .sort((a, b) => a - b)
+            .find((candidate) => live.filter((entry) => entry.bucket <= candidate).reduce((sum, entry) => sum + entry.amount, 0) >= excess);
+          expect(freedAt).toBe(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -61,12 +61,7 @@ export function addToRing(ring: WindowRing, bucket: number, amount: number): Win
  * Takes back up to `amount` from bucket `chargedBucket` if that bucket is still counted; a bucket
  * that already left the window has nothing left to refund. Never drives a slot below zero.
  */
-export function refundFromRing(
-  ring: WindowRing,
-  bucket: number,
-  chargedBucket: number,
-  amount: number,
-): { ring: WindowRing; refunded: number } {
+export function refundFromRing(ring: WindowRing, bucket: number, chargedBucket: number, amount: number): { ring: WindowRing; refunded: number } {
   const advanced = advanceRing(ring, bucket);
   const slotCount = advanced.slots.length;
   if (chargedBucket > advanced.newestBucket || chargedBucket <= advanced.newestBucket - slotCount) {

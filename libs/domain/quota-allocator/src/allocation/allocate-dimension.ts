@@ -30,9 +30,17 @@ export function allocateDimension(capacity: number, claims: readonly DimensionCl
 
   const ceiling = claims.map((claim) => Math.min(claim.demand, claim.hardCap, claim.guaranteed + claim.borrowingLimit));
   const wants = ceiling.map((limit, index) => Math.max(0, limit - own[index]!));
-  const weighted = waterFill(supply, wants, claims.map((claim) => claim.weight));
+  const weighted = waterFill(
+    supply,
+    wants,
+    claims.map((claim) => claim.weight),
+  );
   const leftover = Math.max(0, supply - sum(weighted));
-  const bestEffort = waterFill(leftover, wants, claims.map((claim) => (claim.weight > 0 ? 0 : 1)));
+  const bestEffort = waterFill(
+    leftover,
+    wants,
+    claims.map((claim) => (claim.weight > 0 ? 0 : 1)),
+  );
   const borrowed = weighted.map((amount, index) => amount + bestEffort[index]!);
 
   const fromHeadroom = Math.max(0, supply - sum(lendable));

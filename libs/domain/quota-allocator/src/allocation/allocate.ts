@@ -17,11 +17,7 @@ import type { DimensionAllocation, MemberAllocation } from './allocation-types';
  *   names an institution that is not a member (UNKNOWN_MEMBER).
  * @throws RangeError for a negative or non-finite demand.
  */
-export function allocate(
-  pool: PoolConfig,
-  members: readonly MemberQuotaConfig[],
-  demands: readonly MemberDemand[],
-): Map<string, MemberAllocation> {
+export function allocate(pool: PoolConfig, members: readonly MemberQuotaConfig[], demands: readonly MemberDemand[]): Map<string, MemberAllocation> {
   const issues = validatePoolConfig(pool, members);
   if (issues.length > 0) throw new QuotaConfigError(issues);
   const demandById = demandsByMember(members, demands);
@@ -29,33 +25,39 @@ export function allocate(
 
   const byDimension = {} as Record<Dimension, DimensionAllocation[]>;
   for (const dimension of DIMENSIONS) {
-    byDimension[dimension] = allocateDimension(pool.capacity[dimension], resolved.map((member) => ({
-      weight: member.weight,
-      guaranteed: member.guaranteed[dimension],
-      demand: demandById.get(member.institutionId)?.[dimension] ?? 0,
-      hardCap: member.hardCap[dimension],
-      borrowingLimit: member.borrowingLimit[dimension],
-      lendingLimit: member.lendingLimit[dimension],
-    })));
+    byDimension[dimension] = allocateDimension(
+      pool.capacity[dimension],
+      resolved.map((member) => ({
+        weight: member.weight,
+        guaranteed: member.guaranteed[dimension],
+        demand: demandById.get(member.institutionId)?.[dimension] ?? 0,
+        hardCap: member.hardCap[dimension],
+        borrowingLimit: member.borrowingLimit[dimension],
+        lendingLimit: member.lendingLimit[dimension],
+      })),
+    );
   }
 
-  return new Map(resolved.map((member, index) => [member.institutionId, {
-    tokensPerMinute: byDimension.tokensPerMinute[index]!,
-    requestsPerMinute: byDimension.requestsPerMinute[index]!,
-    concurrentRequests: byDimension.concurrentRequests[index]!,
-  }]));
+  return new Map(
+    resolved.map((member, index) => [
+      member.institutionId,
+      {
+        tokensPerMinute: byDimension.tokensPerMinute[index]!,
+        requestsPerMinute: byDimension.requestsPerMinute[index]!,
+        concurrentRequests: byDimension.concurrentRequests[index]!,
+      },
+    ]),
+  );
 }
 
-function demandsByMember(
-  members: readonly MemberQuotaConfig[],
-  demands: readonly MemberDemand[],
-): Map<string, PerDimension<number>> {
+function demandsByMember(members: readonly MemberQuotaConfig[], demands: readonly MemberDemand[]): Map<string, PerDimension<number>> {
   const memberIds = new Set(members.map((member) => member.institutionId));
   const byMember = new Map<string, PerDimension<number>>();
   for (const { institutionId, demand } of demands) {
     if (!memberIds.has(institutionId)) {
-      throw new QuotaConfigError([{ code: 'UNKNOWN_MEMBER', institutionId, field: 'demand',
-        message: `demand for ${institutionId}, which is not a member of the pool` }]);
+      throw new QuotaConfigError([
+        { code: 'UNKNOWN_MEMBER', institutionId, field: 'demand', message: `demand for ${institutionId}, which is not a member of the pool` },
+      ]);
     }
     for (const dimension of DIMENSIONS) {
       const value = demand[dimension];

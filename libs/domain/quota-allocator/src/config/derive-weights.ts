@@ -27,10 +27,7 @@ const WEIGHT_UNITS = 1_000_000_000_000_000n;
  *   [0, 1]), OVERRIDES_EXCEED_ONE, NO_CAPITAL_FOR_REMAINDER (a remainder is left but no member
  *   without an override has capital to carry it).
  */
-export function deriveWeights(
-  investments: readonly InstitutionInvestment[],
-  overrides: ReadonlyMap<string, number> = new Map(),
-): Map<string, number> {
+export function deriveWeights(investments: readonly InstitutionInvestment[], overrides: ReadonlyMap<string, number> = new Map()): Map<string, number> {
   const issues = investmentIssues(investments, overrides);
   if (issues.length > 0) throw new QuotaConfigError(issues);
 
@@ -38,15 +35,24 @@ export function deriveWeights(
   const overriddenTotal = [...overrideUnits.values()].reduce((sum, units) => sum + units, 0n);
   const remainderUnits = WEIGHT_UNITS - overriddenTotal;
   if (remainderUnits < 0n) {
-    throw new QuotaConfigError([{ code: 'OVERRIDES_EXCEED_ONE', field: 'weight',
-      message: `weight overrides sum to ${Number(overriddenTotal) / Number(WEIGHT_UNITS)}, above 1` }]);
+    throw new QuotaConfigError([
+      { code: 'OVERRIDES_EXCEED_ONE', field: 'weight', message: `weight overrides sum to ${Number(overriddenTotal) / Number(WEIGHT_UNITS)}, above 1` },
+    ]);
   }
 
   const sharing = investments.filter((row) => !overrideUnits.has(row.institutionId));
-  const sharedUnits = splitProportionally(remainderUnits, sharing.map((row) => row.investedCapitalKrw));
+  const sharedUnits = splitProportionally(
+    remainderUnits,
+    sharing.map((row) => row.investedCapitalKrw),
+  );
   if (sharedUnits === undefined) {
-    throw new QuotaConfigError([{ code: 'NO_CAPITAL_FOR_REMAINDER', field: 'investedCapitalKrw',
-      message: `weight ${Number(remainderUnits) / Number(WEIGHT_UNITS)} is left after overrides but no member without an override has capital` }]);
+    throw new QuotaConfigError([
+      {
+        code: 'NO_CAPITAL_FOR_REMAINDER',
+        field: 'investedCapitalKrw',
+        message: `weight ${Number(remainderUnits) / Number(WEIGHT_UNITS)} is left after overrides but no member without an override has capital`,
+      },
+    ]);
   }
 
   const sharedByMember = new Map(sharing.map((row, index) => [row.institutionId, sharedUnits[index] ?? 0n]));
@@ -91,10 +97,7 @@ function splitProportionally(total: bigint, shares: readonly bigint[]): bigint[]
   return parts;
 }
 
-function investmentIssues(
-  investments: readonly InstitutionInvestment[],
-  overrides: ReadonlyMap<string, number>,
-): ConfigIssue[] {
+function investmentIssues(investments: readonly InstitutionInvestment[], overrides: ReadonlyMap<string, number>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   for (const { institutionId, investedCapitalKrw } of investments) {
@@ -102,23 +105,29 @@ function investmentIssues(
       issues.push({ code: 'INVALID_INSTITUTION_ID', field: 'institutionId', message: 'institution id is empty' });
     }
     if (seen.has(institutionId)) {
-      issues.push({ code: 'DUPLICATE_MEMBER', institutionId, field: 'institutionId',
-        message: `institution ${institutionId} has more than one investment row` });
+      issues.push({
+        code: 'DUPLICATE_MEMBER',
+        institutionId,
+        field: 'institutionId',
+        message: `institution ${institutionId} has more than one investment row`,
+      });
     }
     seen.add(institutionId);
     if (investedCapitalKrw < 0n) {
-      issues.push({ code: 'NEGATIVE_CAPITAL', institutionId, field: 'investedCapitalKrw',
-        message: `invested capital of ${institutionId} is negative` });
+      issues.push({ code: 'NEGATIVE_CAPITAL', institutionId, field: 'investedCapitalKrw', message: `invested capital of ${institutionId} is negative` });
     }
   }
   for (const [institutionId, weight] of overrides) {
     if (!seen.has(institutionId)) {
-      issues.push({ code: 'UNKNOWN_MEMBER', institutionId, field: 'weight',
-        message: `weight override for ${institutionId}, which has no investment row` });
+      issues.push({ code: 'UNKNOWN_MEMBER', institutionId, field: 'weight', message: `weight override for ${institutionId}, which has no investment row` });
     }
     if (!Number.isFinite(weight) || weight < 0 || weight > 1) {
-      issues.push({ code: 'WEIGHT_OUT_OF_RANGE', institutionId, field: 'weight',
-        message: `weight override ${weight} for ${institutionId} is not within [0, 1]` });
+      issues.push({
+        code: 'WEIGHT_OUT_OF_RANGE',
+        institutionId,
+        field: 'weight',
+        message: `weight override ${weight} for ${institutionId} is not within [0, 1]`,
+      });
     }
   }
   return issues;

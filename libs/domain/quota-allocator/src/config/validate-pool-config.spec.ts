@@ -35,7 +35,10 @@ describe('validatePoolConfig', () => {
   it('rejects weights that do not sum to 1, and reports guarantees above capacity when they exceed it', () => {
     expect(codes(pool, withMember(2, { weight: 0.1 }))).toEqual(['WEIGHTS_DO_NOT_SUM']);
     expect(codes(pool, withMember(2, { weight: 0.4 }))).toEqual([
-      'WEIGHTS_DO_NOT_SUM', 'GUARANTEE_ABOVE_CAPACITY', 'GUARANTEE_ABOVE_CAPACITY', 'GUARANTEE_ABOVE_CAPACITY',
+      'WEIGHTS_DO_NOT_SUM',
+      'GUARANTEE_ABOVE_CAPACITY',
+      'GUARANTEE_ABOVE_CAPACITY',
+      'GUARANTEE_ABOVE_CAPACITY',
     ]);
     expect(codes(pool, [])).toEqual(['WEIGHTS_DO_NOT_SUM']);
   });
@@ -47,7 +50,9 @@ describe('validatePoolConfig', () => {
 
   it('rejects negative or non-finite limits and budgets, naming field and dimension', () => {
     const issues = validatePoolConfig(pool, withMember(1, { lendingLimit: { requestsPerMinute: -5 } }));
-    expect(issues).toEqual([expect.objectContaining({ code: 'NEGATIVE_LIMIT', institutionId: 'shinhan', field: 'lendingLimit', dimension: 'requestsPerMinute' })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'NEGATIVE_LIMIT', institutionId: 'shinhan', field: 'lendingLimit', dimension: 'requestsPerMinute' }),
+    ]);
     expect(codes(pool, withMember(1, { borrowingLimit: { tokensPerMinute: Number.NaN } }))).toEqual(['NEGATIVE_LIMIT']);
     expect(codes(pool, withMember(1, { periodTokenBudget: -1 }))).toEqual(['NEGATIVE_LIMIT']);
   });

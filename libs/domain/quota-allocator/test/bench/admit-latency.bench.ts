@@ -47,7 +47,14 @@ function measure(memberCount: number, meanGapMs: number): { p50: number; p99: nu
 }
 
 // 10 ms between requests overloads the pool (most refused, retry-after computed); 40 ms mostly fits.
-for (const [memberCount, meanGapMs] of [[3, 10], [20, 10], [3, 40], [20, 40]] as const) {
+for (const [memberCount, meanGapMs] of [
+  [3, 10],
+  [20, 10],
+  [3, 40],
+  [20, 40],
+] as const) {
   const result = measure(memberCount, meanGapMs);
-  console.log(`${memberCount} institutions, a request every ${meanGapMs} ms: p50 ${result.p50.toFixed(4)} ms, p99 ${result.p99.toFixed(4)} ms, max ${result.max.toFixed(3)} ms, admitted ${(result.admittedShare * 100).toFixed(0)}%`);
+  console.log(
+    `${memberCount} institutions, a request every ${meanGapMs} ms: p50 ${result.p50.toFixed(4)} ms, p99 ${result.p99.toFixed(4)} ms, max ${result.max.toFixed(3)} ms, admitted ${(result.admittedShare * 100).toFixed(0)}%`,
+  );
 }

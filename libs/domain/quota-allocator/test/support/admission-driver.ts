@@ -1,10 +1,11 @@
-import {
-  type AdmissionDecision, type AdmissionPolicy, type AdmissionRefusal, admit, type LimiterState, reconcile, type Reservation,
-} from '../../src';
+import { type AdmissionDecision, type AdmissionPolicy, type AdmissionRefusal, admit, type LimiterState, reconcile, type Reservation } from '../../src';
 
 /** Holds a limiter state across calls, the way the gateway's in-process store does. */
 export class LimiterHarness {
-  constructor(readonly policy: AdmissionPolicy, public state: LimiterState) {}
+  constructor(
+    readonly policy: AdmissionPolicy,
+    public state: LimiterState,
+  ) {}
 
   admit(institutionId: string, estimatedTokens: number, nowMs: number): AdmissionDecision {
     const step = admit(this.policy, this.state, { institutionId, estimatedTokens }, nowMs);

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import {
-  deriveWeights, DIMENSIONS, type DimensionLimits, guaranteeOf, type MemberDemand, type MemberQuotaConfig,
-  type PoolCapacity, type PoolConfig,
+  deriveWeights,
+  DIMENSIONS,
+  type DimensionLimits,
+  guaranteeOf,
+  type MemberDemand,
+  type MemberQuotaConfig,
+  type PoolCapacity,
+  type PoolConfig,
 } from '../../src';
 
 export interface PoolScenario {
@@ -42,35 +48,53 @@ export const smallPoolArb: fc.Arbitrary<PoolConfig> = fc.record({
 export function scenarioArb(shape: ScenarioShape = {}): fc.Arbitrary<PoolScenario> {
   const { minMembers = 1, maxMembers = 6, withLimits = true } = shape;
   return (shape.pool ?? poolArb).chain((pool) =>
-    fc.array(fc.bigInt({ min: 0n, max: 10n ** 13n }), { minLength: minMembers, maxLength: maxMembers })
+    fc
+      .array(fc.bigInt({ min: 0n, max: 10n ** 13n }), { minLength: minMembers, maxLength: maxMembers })
       .filter((capitals) => capitals.some((capital) => capital > 0n))
       .chain((capitals) => {
         const weights = deriveWeights(capitals.map((investedCapitalKrw, index) => ({ institutionId: `inst-${index}`, investedCapitalKrw })));
-        return fc.tuple(...capitals.map((_, index) => memberArb(pool, `inst-${index}`, weights.get(`inst-${index}`)!, withLimits)))
+        return fc
+          .tuple(...capitals.map((_, index) => memberArb(pool, `inst-${index}`, weights.get(`inst-${index}`)!, withLimits)))
           .map((members) => ({ pool, members }));
-      }));
+      }),
+  );
 }
 
 function memberArb(pool: PoolConfig, institutionId: string, weight: number, withLimits: boolean): fc.Arbitrary<MemberQuotaConfig> {
   if (!withLimits) return fc.constant({ institutionId, weight });
   const guaranteed = guaranteeOf(pool, weight);
   const limitsArb = (floor: (dimension: keyof PoolCapacity) => number): fc.Arbitrary<DimensionLimits> =>
-    fc.record(Object.fromEntries(DIMENSIONS.map((dimension) => [dimension,
-      fc.option(fc.double({ min: floor(dimension), max: pool.capacity[dimension], noNaN: true }), { nil: undefined })])) as Record<keyof PoolCapacity, fc.Arbitrary<number | undefined>>)
+    fc
+      .record(
+        Object.fromEntries(
+          DIMENSIONS.map((dimension) => [
+            dimension,
+            fc.option(fc.double({ min: floor(dimension), max: pool.capacity[dimension], noNaN: true }), { nil: undefined }),
+          ]),
+        ) as Record<keyof PoolCapacity, fc.Arbitrary<number | undefined>>,
+      )
       .map((limits) => Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)) as DimensionLimits);
-  return fc.record({
-    lendingLimit: limitsArb(() => 0),
-    borrowingLimit: limitsArb(() => 0),
-    hardCap: limitsArb((dimension) => guaranteed[dimension]),
-  }).map((limits) => ({ institutionId, weight, ...limits }));
+  return fc
+    .record({
+      lendingLimit: limitsArb(() => 0),
+      borrowingLimit: limitsArb(() => 0),
+      hardCap: limitsArb((dimension) => guaranteed[dimension]),
+    })
+    .map((limits) => ({ institutionId, weight, ...limits }));
 }
 
 /** Demands between nothing and 1.5 × capacity, per member and dimension. */
 export function demandsArb(scenario: PoolScenario): fc.Arbitrary<MemberDemand[]> {
   const { capacity } = scenario.pool;
-  return fc.tuple(...scenario.members.map((member) => fc.record({
-    tokensPerMinute: fc.double({ min: 0, max: 1.5 * capacity.tokensPerMinute, noNaN: true }),
-    requestsPerMinute: fc.double({ min: 0, max: 1.5 * capacity.requestsPerMinute, noNaN: true }),
-    concurrentRequests: fc.double({ min: 0, max: 1.5 * capacity.concurrentRequests, noNaN: true }),
-  }).map((demand) => ({ institutionId: member.institutionId, demand }))));
+  return fc.tuple(
+    ...scenario.members.map((member) =>
+      fc
+        .record({
+          tokensPerMinute: fc.double({ min: 0, max: 1.5 * capacity.tokensPerMinute, noNaN: true }),
+          requestsPerMinute: fc.double({ min: 0, max: 1.5 * capacity.requestsPerMinute, noNaN: true }),
+          concurrentRequests: fc.double({ min: 0, max: 1.5 * capacity.concurrentRequests, noNaN: true }),
+        })
+        .map((demand) => ({ institutionId: member.institutionId, demand })),
+    ),
+  );
 }

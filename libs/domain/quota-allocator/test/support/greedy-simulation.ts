@@ -1,6 +1,13 @@
 import {
-  type AdmissionDecision, type AdmissionPolicy, admit, createLimiterState, type LimiterState, memberUsage, type PerDimension,
-  reconcile, type Reservation,
+  type AdmissionDecision,
+  type AdmissionPolicy,
+  admit,
+  createLimiterState,
+  type LimiterState,
+  memberUsage,
+  type PerDimension,
+  reconcile,
+  type Reservation,
 } from '../../src';
 
 /** A client that, from startMs on, sends requests every tick until refused (at most maxPerTick). */

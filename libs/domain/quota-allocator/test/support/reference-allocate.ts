@@ -18,19 +18,19 @@ export function referenceAllocate(
 ): Map<string, PerDimension<ReferenceShare>> {
   const perDimensionShares = {} as Record<Dimension, ReferenceShare[]>;
   for (const dimension of DIMENSIONS) perDimensionShares[dimension] = referenceDimension(pool, members, demands, dimension);
-  return new Map(members.map((member, index) => [member.institutionId, {
-    tokensPerMinute: perDimensionShares.tokensPerMinute[index]!,
-    requestsPerMinute: perDimensionShares.requestsPerMinute[index]!,
-    concurrentRequests: perDimensionShares.concurrentRequests[index]!,
-  }]));
+  return new Map(
+    members.map((member, index) => [
+      member.institutionId,
+      {
+        tokensPerMinute: perDimensionShares.tokensPerMinute[index]!,
+        requestsPerMinute: perDimensionShares.requestsPerMinute[index]!,
+        concurrentRequests: perDimensionShares.concurrentRequests[index]!,
+      },
+    ]),
+  );
 }
 
-function referenceDimension(
-  pool: PoolConfig,
-  members: readonly MemberQuotaConfig[],
-  demands: readonly MemberDemand[],
-  dimension: Dimension,
-): ReferenceShare[] {
+function referenceDimension(pool: PoolConfig, members: readonly MemberQuotaConfig[], demands: readonly MemberDemand[], dimension: Dimension): ReferenceShare[] {
   const capacity = pool.capacity[dimension];
   const rows = members.map((member) => {
     const guaranteed = member.weight * (1 - pool.headroom) * capacity;

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import {
-  type AdmissionPolicy, type AdmissionRefusal, admit, createLimiterState, expireLeases, type LimiterState, reconcile,
+  type AdmissionPolicy,
+  type AdmissionRefusal,
+  admit,
+  createLimiterState,
+  expireLeases,
+  type LimiterState,
+  reconcile,
   type Reservation,
 } from '../../src';
 
@@ -80,23 +86,28 @@ const START_MS = Date.UTC(2025, 2, 3, 9);
 /** Random request streams: bursts (gap 0) and pauses, estimates up to maxEstimate. */
 export function streamArb(shape: StreamShape): fc.Arbitrary<StreamRequest[]> {
   const { institutionIds, maxEstimate, minRequests = 50, maxRequests = 300, maxGapMs = 4_000, maxDurationMs = 20_000, maxOverrun = 0 } = shape;
-  return fc.array(fc.record({
-    gapMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: maxGapMs })),
-    member: fc.integer({ min: 0, max: institutionIds.length - 1 }),
-    estimatedTokens: fc.integer({ min: 0, max: Math.max(0, Math.floor(maxEstimate)) }),
-    actualShare: fc.double({ min: 0, max: 1 + maxOverrun, noNaN: true }),
-    durationMs: fc.integer({ min: 0, max: maxDurationMs }),
-  }), { minLength: minRequests, maxLength: maxRequests }).map((drafts) => {
-    let atMs = START_MS;
-    return drafts.map((draft) => {
-      atMs += draft.gapMs;
-      return {
-        atMs,
-        institutionId: institutionIds[draft.member]!,
-        estimatedTokens: draft.estimatedTokens,
-        actualTokens: Math.round(draft.estimatedTokens * draft.actualShare),
-        durationMs: draft.durationMs,
-      };
+  return fc
+    .array(
+      fc.record({
+        gapMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: maxGapMs })),
+        member: fc.integer({ min: 0, max: institutionIds.length - 1 }),
+        estimatedTokens: fc.integer({ min: 0, max: Math.max(0, Math.floor(maxEstimate)) }),
+        actualShare: fc.double({ min: 0, max: 1 + maxOverrun, noNaN: true }),
+        durationMs: fc.integer({ min: 0, max: maxDurationMs }),
+      }),
+      { minLength: minRequests, maxLength: maxRequests },
+    )
+    .map((drafts) => {
+      let atMs = START_MS;
+      return drafts.map((draft) => {
+        atMs += draft.gapMs;
+        return {
+          atMs,
+          institutionId: institutionIds[draft.member]!,
+          estimatedTokens: draft.estimatedTokens,
+          actualTokens: Math.round(draft.estimatedTokens * draft.actualShare),
+          durationMs: draft.durationMs,
+        };
+      });
     });
-  });
 }

@@ -38,10 +38,12 @@ export function windowTotals(admitted: readonly AdmittedCall[]): WindowTotals[] 
 /** Most calls in flight at any moment (a call occupies [atMs, endMs)). */
 export function peakInFlight(admitted: readonly AdmittedCall[]): number {
   // Ends sort before starts at the same instant: a call ending at t frees its slot for one starting at t.
-  const events = admitted.flatMap((call) => [
-    { atMs: call.request.atMs, change: 1 },
-    { atMs: call.endMs, change: -1 },
-  ]).sort((a, b) => a.atMs - b.atMs || a.change - b.change);
+  const events = admitted
+    .flatMap((call) => [
+      { atMs: call.request.atMs, change: 1 },
+      { atMs: call.endMs, change: -1 },
+    ])
+    .sort((a, b) => a.atMs - b.atMs || a.change - b.change);
   let inFlight = 0;
   let peak = 0;
   for (const event of events) {

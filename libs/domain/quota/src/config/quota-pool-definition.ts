@@ -62,16 +62,26 @@ export async function loadPoolDefinitions(tx: SqlRunner, poolId?: string): Promi
   )) as { id: string; name: string; description: string; tpm: number; rpm: number; conc: number; headroom: number; cost: string; updated_at: Date }[];
   if (!pools.length) return [];
   const ids = pools.map((pool) => pool.id);
-  const endpoints = (await tx.query(`select pool_id, tenant_id, endpoint_id from quota_pool_endpoints where pool_id = any($1) order by created_at, endpoint_id`, [
-    ids,
-  ])) as { pool_id: string; tenant_id: string; endpoint_id: string }[];
+  const endpoints = (await tx.query(
+    `select pool_id, tenant_id, endpoint_id from quota_pool_endpoints where pool_id = any($1) order by created_at, endpoint_id`,
+    [ids],
+  )) as { pool_id: string; tenant_id: string; endpoint_id: string }[];
   const members = (await tx.query(
     `select m.pool_id, m.tenant_id, i.invested_capital_krw::text as capital, m.weight_override::float8 as weight_override,
             m.lending_limit, m.borrowing_limit, m.hard_cap, m.period_token_budget::float8 as budget
      from quota_pool_members m join institutions i on i.id = m.tenant_id
      where m.pool_id = any($1) order by m.created_at, m.tenant_id`,
     [ids],
-  )) as { pool_id: string; tenant_id: string; capital: string; weight_override: number | null; lending_limit: DimensionLimits; borrowing_limit: DimensionLimits; hard_cap: DimensionLimits; budget: number | null }[];
+  )) as {
+    pool_id: string;
+    tenant_id: string;
+    capital: string;
+    weight_override: number | null;
+    lending_limit: DimensionLimits;
+    borrowing_limit: DimensionLimits;
+    hard_cap: DimensionLimits;
+    budget: number | null;
+  }[];
   return pools.map((pool) => ({
     id: pool.id,
     name: pool.name,
@@ -104,7 +114,10 @@ export function resolvePoolConfig(definition: Pick<QuotaPoolDefinition, 'capacit
       definition.members.filter((member) => member.weightOverride !== null).map((member) => [member.institutionId, member.weightOverride!]),
     );
     weights = definition.members.length
-      ? deriveWeights(definition.members.map((member) => ({ institutionId: member.institutionId, investedCapitalKrw: member.investedCapitalKrw })), overrides)
+      ? deriveWeights(
+          definition.members.map((member) => ({ institutionId: member.institutionId, investedCapitalKrw: member.investedCapitalKrw })),
+          overrides,
+        )
       : new Map();
   } catch (error) {
     if (isQuotaConfigError(error)) return { pool, members: [], issues: [...error.issues] };

@@ -41,9 +41,12 @@ export class DemoQuotaSeeder {
   /** Endpoints with this name across institutions. */
   private endpointsNamed(name: string): Promise<{ id: string; institutionId: string }[]> {
     return this.scopes.admin(SYSTEM_PRINCIPAL, `find endpoints named ${name}`, async (tx) =>
-      ((await tx.query(`select id, tenant_id from endpoints where name = $1 and state <> 'retired' order by created_at`, [name])) as { id: string; tenant_id: string }[]).map(
-        (row) => ({ id: row.id, institutionId: row.tenant_id }),
-      ),
+      (
+        (await tx.query(`select id, tenant_id from endpoints where name = $1 and state <> 'retired' order by created_at`, [name])) as {
+          id: string;
+          tenant_id: string;
+        }[]
+      ).map((row) => ({ id: row.id, institutionId: row.tenant_id })),
     );
   }
 }

@@ -28,7 +28,9 @@ export class QuotaHooks implements RequestHooks {
       decision = await this.store.admit(pool.id, policy, { institutionId: request.endpoint.tenantId, estimatedTokens: request.estimatedTokens });
     } catch (error) {
       this.logger.event('error', 'quota.store_failed', { poolId: pool.id, error: (error as Error).message });
-      const unavailable = new GatewayError(503, 'api_error', 'quota_unavailable', 'Quota admission is unavailable; the request was not sent.', null, { 'retry-after': '1' });
+      const unavailable = new GatewayError(503, 'api_error', 'quota_unavailable', 'Quota admission is unavailable; the request was not sent.', null, {
+        'retry-after': '1',
+      });
       return { decision: 'refuse', refusal: { error: unavailable } };
     }
     if (!decision.admitted) return { decision: 'refuse', refusal: { error: quotaRefusal(pool.name, decision, this.clock()) } };

@@ -18,7 +18,10 @@ return {0, current, redis.call('HGET', KEYS[1], 's') or ''}
 `;
 
 export class QuotaStoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'QuotaStoreUnavailableError';
   }
@@ -156,13 +159,18 @@ export class RedisQuotaStore implements QuotaStore {
       lane.state = raw ? (JSON.parse(raw) as LimiterState) : undefined;
     }
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const { state, decisions } = applyOps(policy, lane.state, batch.map((pending) => pending.op), this.clock());
+      const { state, decisions } = applyOps(
+        policy,
+        lane.state,
+        batch.map((pending) => pending.op),
+        this.clock(),
+      );
       const json = JSON.stringify(state);
-      const reply = (await (this.redis as unknown as { quotaCas(key: string, version: string, state: string): Promise<[number, string, string?]> }).quotaCas(
+      const reply = await (this.redis as unknown as { quotaCas(key: string, version: string, state: string): Promise<[number, string, string?]> }).quotaCas(
         key,
         lane.version,
         json,
-      ));
+      );
       if (reply[0] === 1) {
         this.commits++;
         lane.version = String(reply[1]);

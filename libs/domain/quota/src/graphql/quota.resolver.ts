@@ -54,7 +54,9 @@ export class QuotaResolver {
   }
 
   @Authenticated()
-  @Query(() => QuotaUsageRowConnection, { description: 'Usage per institution, model and day (KST), ordered by day, institution and model; members see their own' })
+  @Query(() => QuotaUsageRowConnection, {
+    description: 'Usage per institution, model and day (KST), ordered by day, institution and model; members see their own',
+  })
   async quotaUsageReport(
     @CurrentPrincipal() principal: Principal,
     @Args() page: PageArgs,

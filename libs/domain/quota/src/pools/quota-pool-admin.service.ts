@@ -51,7 +51,11 @@ export class QuotaPoolAdminService {
       if (!current.members.some((member) => member.institutionId === institutionId)) {
         throw new QuotaError('MEMBER_NOT_FOUND', `Institution ${institutionId} is not a member of pool ${current.name}`, { poolId, institutionId });
       }
-      return this.save(tx, { ...current, members: current.members.filter((member) => member.institutionId !== institutionId) }, AUDIT_ACTIONS.quotaPoolRemoveMember);
+      return this.save(
+        tx,
+        { ...current, members: current.members.filter((member) => member.institutionId !== institutionId) },
+        AUDIT_ACTIONS.quotaPoolRemoveMember,
+      );
     });
   }
 
@@ -60,13 +64,24 @@ export class QuotaPoolAdminService {
     await tx.query(
       `update quota_pools set description = $2, capacity_tokens_per_minute = $3, capacity_requests_per_minute = $4, capacity_concurrent_requests = $5,
               headroom = $6, monthly_cost_krw = $7, updated_at = now() where id = $1`,
-      [id, definition.description, definition.capacity.tokensPerMinute, definition.capacity.requestsPerMinute, definition.capacity.concurrentRequests, definition.headroom, definition.monthlyCostKrw],
+      [
+        id,
+        definition.description,
+        definition.capacity.tokensPerMinute,
+        definition.capacity.requestsPerMinute,
+        definition.capacity.concurrentRequests,
+        definition.headroom,
+        definition.monthlyCostKrw,
+      ],
     );
     await tx.query(`delete from quota_pool_endpoints where pool_id = $1`, [id]);
     for (const endpoint of definition.endpoints) {
       await tx.query(`insert into quota_pool_endpoints (tenant_id, endpoint_id, pool_id) values ($1, $2, $3)`, [endpoint.tenantId, endpoint.endpointId, id]);
     }
-    await tx.query(`delete from quota_pool_members where pool_id = $1 and not (tenant_id = any($2))`, [id, definition.members.map((member) => member.institutionId)]);
+    await tx.query(`delete from quota_pool_members where pool_id = $1 and not (tenant_id = any($2))`, [
+      id,
+      definition.members.map((member) => member.institutionId),
+    ]);
     for (const member of definition.members) {
       await tx.query(
         `insert into quota_pool_members (tenant_id, pool_id, weight_override, lending_limit, borrowing_limit, hard_cap, period_token_budget)

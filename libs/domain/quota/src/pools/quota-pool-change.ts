@@ -37,7 +37,17 @@ export async function loadDefinition(tx: EntityManager, poolId: string, lock = f
 }
 
 export function emptyDefinition(name: string): QuotaPoolDefinition {
-  return { id: '', name, description: '', capacity: { tokensPerMinute: 0, requestsPerMinute: 0, concurrentRequests: 0 }, headroom: 0.1, monthlyCostKrw: '0', endpoints: [], members: [], updatedAt: new Date() };
+  return {
+    id: '',
+    name,
+    description: '',
+    capacity: { tokensPerMinute: 0, requestsPerMinute: 0, concurrentRequests: 0 },
+    headroom: 0.1,
+    monthlyCostKrw: '0',
+    endpoints: [],
+    members: [],
+    updatedAt: new Date(),
+  };
 }
 
 /** The prospective definition with `change` applied; validated as a whole (QuotaError with every issue). */
@@ -50,7 +60,8 @@ export async function applyChange(tx: EntityManager, current: QuotaPoolDefinitio
     monthlyCostKrw: change.monthlyCostKrw ?? current.monthlyCostKrw,
     members: [...current.members],
   };
-  if (!/^\d{1,24}$/.test(next.monthlyCostKrw)) throw new QuotaError('INVALID_COST', 'monthlyCostKrw is a whole, non-negative number of won', { monthlyCostKrw: next.monthlyCostKrw });
+  if (!/^\d{1,24}$/.test(next.monthlyCostKrw))
+    throw new QuotaError('INVALID_COST', 'monthlyCostKrw is a whole, non-negative number of won', { monthlyCostKrw: next.monthlyCostKrw });
   if (change.endpointIds) {
     const ids = [...new Set(change.endpointIds)];
     const rows = (await tx.query(
@@ -61,7 +72,10 @@ export async function applyChange(tx: EntityManager, current: QuotaPoolDefinitio
     if (unknown.length) throw new QuotaError('UNKNOWN_ENDPOINT', `No endpoint with id ${unknown.join(', ')}`, { endpointIds: unknown });
     const elsewhere = rows.filter((row) => row.pool_id && row.pool_id !== current.id);
     if (elsewhere.length) {
-      throw new QuotaError('ENDPOINT_IN_OTHER_POOL', 'An endpoint draws on one pool only', { endpointIds: elsewhere.map((row) => row.id), poolIds: elsewhere.map((row) => row.pool_id) });
+      throw new QuotaError('ENDPOINT_IN_OTHER_POOL', 'An endpoint draws on one pool only', {
+        endpointIds: elsewhere.map((row) => row.id),
+        poolIds: elsewhere.map((row) => row.pool_id),
+      });
     }
     next.endpoints = rows.map((row) => ({ tenantId: row.tenant_id, endpointId: row.id }));
   }
@@ -74,7 +88,14 @@ export async function applyChange(tx: EntityManager, current: QuotaPoolDefinitio
       throw quotaConfigError([{ code: 'UNKNOWN_MEMBER', message: `No institution with id ${member.institutionId}`, institutionId: member.institutionId }]);
     }
     if (member.weightOverride !== undefined && member.weightOverride !== null && !(member.weightOverride >= 0 && member.weightOverride <= 1)) {
-      throw quotaConfigError([{ code: 'WEIGHT_OUT_OF_RANGE', message: `Weight override ${member.weightOverride} is outside [0, 1]`, institutionId: member.institutionId, field: 'weightOverride' }]);
+      throw quotaConfigError([
+        {
+          code: 'WEIGHT_OUT_OF_RANGE',
+          message: `Weight override ${member.weightOverride} is outside [0, 1]`,
+          institutionId: member.institutionId,
+          field: 'weightOverride',
+        },
+      ]);
     }
     const merged: QuotaMemberDefinition = {
       institutionId: member.institutionId,

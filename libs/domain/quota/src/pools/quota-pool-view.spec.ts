@@ -51,6 +51,10 @@ describe('toView', () => {
   });
 
   it('shows invested capital as text (bigint does not cross GraphQL)', () => {
-    fc.assert(fc.property(definition, (pool) => expect(toView(pool).members.map((member) => member.investedCapitalKrw)).toEqual(pool.members.map((member) => member.investedCapitalKrw.toString()))));
+    fc.assert(
+      fc.property(definition, (pool) =>
+        expect(toView(pool).members.map((member) => member.investedCapitalKrw)).toEqual(pool.members.map((member) => member.investedCapitalKrw.toString())),
+      ),
+    );
   });
 });

@@ -21,7 +21,13 @@ export class AllocationPreviewService {
       const resolved = resolvePoolConfig(next);
       if (resolved.issues.length) return { issues: resolved.issues, members: [] };
       const wanted = demands ?? resolved.members.map((member) => ({ institutionId: member.institutionId, demand: resolved.pool.capacity }));
-      const demandIssues = wanted.flatMap(({ institutionId, demand }) => demandProblems(resolved.members.map((member) => member.institutionId), institutionId, demand));
+      const demandIssues = wanted.flatMap(({ institutionId, demand }) =>
+        demandProblems(
+          resolved.members.map((member) => member.institutionId),
+          institutionId,
+          demand,
+        ),
+      );
       if (demandIssues.length) throw quotaConfigError(demandIssues);
       const allocation = allocate(resolved.pool, resolved.members, wanted);
       return {

@@ -18,13 +18,16 @@ export class QuotaSettlementService {
   async settlement(principal: Principal, poolId: string, from: Date, to: Date) {
     checkRange(from, to);
     const pool = await this.pools.pool(principal, poolId);
-    const usage = await this.scopes.read(principal, `settle quota pool ${poolId}`, async (tx) =>
-      (await tx.query(
-        `select u.tenant_id, coalesce(sum(u.prompt_tokens + u.completion_tokens), 0)::float8 as tokens
+    const usage = await this.scopes.read(
+      principal,
+      `settle quota pool ${poolId}`,
+      async (tx) =>
+        (await tx.query(
+          `select u.tenant_id, coalesce(sum(u.prompt_tokens + u.completion_tokens), 0)::float8 as tokens
          from usage_records u join quota_pool_endpoints pe on pe.endpoint_id = u.endpoint_id and pe.tenant_id = u.tenant_id
          where pe.pool_id = $1 and u.occurred_at >= $2 and u.occurred_at < $3 group by 1`,
-        [poolId, from, to],
-      )) as { tenant_id: string; tokens: number }[],
+          [poolId, from, to],
+        )) as { tenant_id: string; tokens: number }[],
     );
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     const costKrw = Number(pool.monthlyCostKrw) * (days / 30);
@@ -39,7 +42,14 @@ export class QuotaSettlementService {
       members: pool.members.map((member) => {
         const tokens = usage.find((row) => row.tenant_id === member.institutionId)?.tokens ?? 0;
         const useShare = totalTokens > 0 ? tokens / totalTokens : 0;
-        return { institutionId: member.institutionId, weight: member.weight, tokens, useShare, byInvestmentKrw: costKrw * member.weight, byUseKrw: costKrw * useShare };
+        return {
+          institutionId: member.institutionId,
+          weight: member.weight,
+          tokens,
+          useShare,
+          byInvestmentKrw: costKrw * member.weight,
+          byUseKrw: costKrw * useShare,
+        };
       }),
     };
   }

@@ -2,7 +2,12 @@ import type { AdmissionRefusal } from '@ai-commons/quota-allocator';
 import { quotaRefusal } from '../../src/gateway/quota-refusal';
 
 function refusal(bound: string, used: number, limit: number, reason = 'rate_limited'): AdmissionRefusal {
-  return { admitted: false, reason, retryAfterMs: 1_500, limit: { dimension: 'tokensPerMinute', bound, limit, used, requested: 100 } } as unknown as AdmissionRefusal;
+  return {
+    admitted: false,
+    reason,
+    retryAfterMs: 1_500,
+    limit: { dimension: 'tokensPerMinute', bound, limit, used, requested: 100 },
+  } as unknown as AdmissionRefusal;
 }
 
 describe('quotaRefusal: a 429 shows the caller its own figures only', () => {

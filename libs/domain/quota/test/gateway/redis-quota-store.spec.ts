@@ -6,10 +6,10 @@ import { QuotaStoreUnavailableError, RedisQuotaStore } from '../../src/gateway/r
 // A real Redis (as in the e2e tests); each run uses keys of its own and removes them.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = Date.UTC(2026, 0, 1, 9);
-const policy = buildAdmissionPolicy(
-  { capacity: { tokensPerMinute: 10_000, requestsPerMinute: 40, concurrentRequests: 1_000 }, headroom: 0.1 },
-  [{ institutionId: 'a', weight: 0.6 }, { institutionId: 'b', weight: 0.4 }],
-);
+const policy = buildAdmissionPolicy({ capacity: { tokensPerMinute: 10_000, requestsPerMinute: 40, concurrentRequests: 1_000 }, headroom: 0.1 }, [
+  { institutionId: 'a', weight: 0.6 },
+  { institutionId: 'b', weight: 0.4 },
+]);
 
 const admitted = (decisions: AdmissionDecision[]) => decisions.filter((decision) => decision.admitted).length;
 
@@ -61,7 +61,7 @@ describe('RedisQuotaStore (real Redis)', () => {
     const store = open();
     expect(store.key('p1')).toBe(`${prefix}:pool:p1`);
     await store.admit('p1', policy, { institutionId: 'a', estimatedTokens: 10 });
-    expect((await store.snapshot('p2', policy))).toEqual(await new MemoryQuotaStore(() => NOW).snapshot('p2', policy));
+    expect(await store.snapshot('p2', policy)).toEqual(await new MemoryQuotaStore(() => NOW).snapshot('p2', policy));
   });
 
   it('refuses as unavailable, in bounded time, when Redis cannot be reached', async () => {

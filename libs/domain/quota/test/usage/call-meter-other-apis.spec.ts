@@ -35,7 +35,7 @@ describe('CallMeter on the Responses API and rerank', () => {
     );
   });
 
-  it('takes a rerank answer\'s total_tokens (its only figure) as the prompt', () => {
+  it("takes a rerank answer's total_tokens (its only figure) as the prompt", () => {
     const meter = new CallMeter(estimate, bounds);
     meter.observeBody({ results: [], usage: { total_tokens: 33 } });
     expect(meter.charge()).toEqual({ promptTokens: 33, completionTokens: 0 });

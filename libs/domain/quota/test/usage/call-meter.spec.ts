@@ -65,7 +65,10 @@ describe('CallMeter', () => {
         const { meter: m } = meter();
         m.observeBody({ usage: { prompt_tokens: prompt, completion_tokens: completion } });
         const charged = m.charge();
-        for (const [value, bound] of [[charged.promptTokens, 1_765], [charged.completionTokens, 100]] as const) {
+        for (const [value, bound] of [
+          [charged.promptTokens, 1_765],
+          [charged.completionTokens, 100],
+        ] as const) {
           expect(Number.isSafeInteger(value) && value >= 0 && value <= bound).toBe(true);
         }
       }),

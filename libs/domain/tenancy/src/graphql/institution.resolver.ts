@@ -59,11 +59,7 @@ export class InstitutionResolver {
 
   @Roles('platform-admin')
   @Mutation(() => InstitutionType)
-  updateInstitution(
-    @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input') input: UpdateInstitutionInput,
-  ) {
+  updateInstitution(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateInstitutionInput) {
     return this.institutionService.update(principal, id, input);
   }
 

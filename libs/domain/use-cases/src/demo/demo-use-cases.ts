@@ -115,7 +115,13 @@ export interface DemoUseCaseDirectory {
   endpointsOf(institutionId: string): Promise<ReadonlyMap<string, string>>;
 }
 
-const DEMO_REGULATOR: Principal = { subject: 'demo-seed-regulator', username: 'demo-seed-regulator', roles: ['regulator'], authMethod: 'system', clientId: 'ai-commons-demo-seed' };
+const DEMO_REGULATOR: Principal = {
+  subject: 'demo-seed-regulator',
+  username: 'demo-seed-regulator',
+  roles: ['regulator'],
+  authMethod: 'system',
+  clientId: 'ai-commons-demo-seed',
+};
 
 /**
  * Seeds the demo register once (an institution that already has use cases is left alone): the
@@ -129,11 +135,22 @@ export async function seedDemoUseCases(service: UseCaseService, directory: DemoU
   for (const [slug, tenantId] of directory.institutions) {
     const demos = DEMO_USE_CASES.filter((demo) => demo.institution === slug);
     if (demos.length === 0) continue;
-    const admin: Principal = { subject: `demo-seed-${slug}`, username: `demo-seed-${slug}`, roles: ['tenant-admin'], authMethod: 'system', clientId: 'ai-commons-demo-seed', institutionSlug: slug, institutionId: tenantId };
-    const asAdmin = <T>(work: () => Promise<T>) => RequestContext.run({ requestId: 'seed-use-cases', principal: admin, tenantScope: { kind: 'tenant', tenantId } }, work);
+    const admin: Principal = {
+      subject: `demo-seed-${slug}`,
+      username: `demo-seed-${slug}`,
+      roles: ['tenant-admin'],
+      authMethod: 'system',
+      clientId: 'ai-commons-demo-seed',
+      institutionSlug: slug,
+      institutionId: tenantId,
+    };
+    const asAdmin = <T>(work: () => Promise<T>) =>
+      RequestContext.run({ requestId: 'seed-use-cases', principal: admin, tenantScope: { kind: 'tenant', tenantId } }, work);
     const existing = await asAdmin(() => service.list(admin, { institutionId: tenantId }, 1));
     if (existing.rows.length > 0) continue;
-    await RequestContext.run({ requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL }, () => service.setEnforcement(SYSTEM_PRINCIPAL, tenantId, 'report-only'));
+    await RequestContext.run({ requestId: 'seed-use-cases', principal: SYSTEM_PRINCIPAL }, () =>
+      service.setEnforcement(SYSTEM_PRINCIPAL, tenantId, 'report-only'),
+    );
     const endpoints = await directory.endpointsOf(tenantId);
     for (const demo of demos) {
       const endpointIds = demo.endpoints.map((name) => endpoints.get(name)).filter((id): id is string => id !== undefined);

@@ -41,7 +41,7 @@ export class UseCaseResolver {
   ) {}
 
   @Roles(...READERS)
-  @Query(() => UseCaseConnection, { description: 'The AI use-case register: members see their institution\'s, platform admins and regulators all' })
+  @Query(() => UseCaseConnection, { description: "The AI use-case register: members see their institution's, platform admins and regulators all" })
   async useCases(
     @CurrentPrincipal() principal: Principal,
     @Args() page: PageArgs,
@@ -58,7 +58,7 @@ export class UseCaseResolver {
   }
 
   @Roles(...OVERSIGHT)
-  @Query(() => UseCaseConnection, { description: 'Use cases with a version waiting for the regulator\'s decision' })
+  @Query(() => UseCaseConnection, { description: "Use cases with a version waiting for the regulator's decision" })
   async useCaseReviewQueue(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
     const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TIME_ID_CURSOR);
     const result = await this.service.list(principal, { awaitingReview: true }, request.size, request.after);
@@ -127,17 +127,23 @@ export class UseCaseResolver {
   }
 
   @Roles(...READERS)
-  @Query(() => SignedUseCaseRegisterType, { description: 'The register as a signed JSON document (Ed25519 over RFC 8785 canonical JSON, like isolation reports)' })
-  async useCaseRegisterExport(
-    @CurrentPrincipal() principal: Principal,
-    @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string,
-  ) {
+  @Query(() => SignedUseCaseRegisterType, {
+    description: 'The register as a signed JSON document (Ed25519 over RFC 8785 canonical JSON, like isolation reports)',
+  })
+  async useCaseRegisterExport(@CurrentPrincipal() principal: Principal, @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string) {
     const { document, signature } = await this.register.export(principal, institutionId);
-    return { documentJson: JSON.stringify(document), algorithm: signature.algorithm, keyId: signature.keyId, sha256: signature.sha256, signature: signature.value, publicKeyPem: signature.publicKeyPem };
+    return {
+      documentJson: JSON.stringify(document),
+      algorithm: signature.algorithm,
+      keyId: signature.keyId,
+      sha256: signature.sha256,
+      signature: signature.value,
+      publicKeyPem: signature.publicKeyPem,
+    };
   }
 
   @Roles('tenant-admin')
-  @Mutation(() => UseCaseType, { description: 'Declares a use case of the caller\'s institution (a draft)' })
+  @Mutation(() => UseCaseType, { description: "Declares a use case of the caller's institution (a draft)" })
   createUseCase(@CurrentPrincipal() principal: Principal, @Args('input') input: UseCaseDeclarationInput) {
     return this.service.create(principal, input);
   }
@@ -150,7 +156,11 @@ export class UseCaseResolver {
 
   @Roles('tenant-admin')
   @Mutation(() => UseCaseType)
-  submitUseCase(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('comment', { nullable: true, type: () => String }) comment?: string) {
+  submitUseCase(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('comment', { nullable: true, type: () => String }) comment?: string,
+  ) {
     return this.service.submit(principal, id, comment);
   }
 

@@ -38,7 +38,10 @@ export enum EnforcementModeEnum {
   enforce = 'enforce',
   report_only = 'report-only',
 }
-registerEnumType(EnforcementModeEnum, { name: 'UseCaseEnforcementMode', description: 'enforce: refuse unapproved use; report-only: serve and record what enforcement would have done' });
+registerEnumType(EnforcementModeEnum, {
+  name: 'UseCaseEnforcementMode',
+  description: 'enforce: refuse unapproved use; report-only: serve and record what enforcement would have done',
+});
 
 @ObjectType('UseCaseApproval')
 export class UseCaseApprovalType {

@@ -49,12 +49,31 @@ export const USE_CASE_SELECT = `
   join use_case_versions v on v.tenant_id = u.tenant_id and v.use_case_id = u.id and v.version = u.latest_version`;
 
 export interface UseCaseRow {
-  tenant_id: string; id: string; name: string; state: UseCaseState; latest_version: number; serving_version: number | null;
-  revision_state: VersionState | null; approval_reference: string | null; approval_conditions: string | null;
-  valid_from: Date | null; valid_until: Date | null; approved_by: string | null; approved_at: Date | null;
-  created_by: string; created_at: Date; updated_at: Date;
-  purpose: string; business_process: string; data_classification_ceiling: DataClassification; endpoint_ids: string[];
-  risk_tier: RiskTier; high_impact: boolean; human_oversight: string; owner: string; contact: string;
+  tenant_id: string;
+  id: string;
+  name: string;
+  state: UseCaseState;
+  latest_version: number;
+  serving_version: number | null;
+  revision_state: VersionState | null;
+  approval_reference: string | null;
+  approval_conditions: string | null;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  purpose: string;
+  business_process: string;
+  data_classification_ceiling: DataClassification;
+  endpoint_ids: string[];
+  risk_tier: RiskTier;
+  high_impact: boolean;
+  human_oversight: string;
+  owner: string;
+  contact: string;
 }
 
 export function toUseCaseRecord(row: UseCaseRow): UseCaseRecord {
@@ -105,7 +124,18 @@ export function statusOf(record: UseCaseRecord): UseCaseStatus {
 
 export function contentOf(record: UseCaseRecord): UseCaseContent {
   const { name, purpose, businessProcess, dataClassificationCeiling, endpointIds, riskTier, highImpact, humanOversight, owner, contact } = record;
-  return { name, purpose, businessProcess, dataClassificationCeiling, endpointIds: [...endpointIds].sort(), riskTier, highImpact, humanOversight, owner, contact };
+  return {
+    name,
+    purpose,
+    businessProcess,
+    dataClassificationCeiling,
+    endpointIds: [...endpointIds].sort(),
+    riskTier,
+    highImpact,
+    humanOversight,
+    owner,
+    contact,
+  };
 }
 
 export async function loadUseCase(tx: EntityManager, id: string, lock = false): Promise<UseCaseRecord | undefined> {
@@ -153,13 +183,23 @@ function toVersionRecord(row: VersionRow): UseCaseVersionRecord {
 
 /** History, oldest first (keyset on the millisecond time and id), `size + 1` rows after the cursor. */
 export async function loadHistory(tx: EntityManager, id: string, size: number, after?: TimeCursor): Promise<UseCaseHistoryRecord[]> {
-  const rows: { id: string; use_case_id: string; version: number | null; action: string; from_state: string | null; to_state: string; actor_subject: string; actor_role: string; comment: string | null; occurred_at: Date }[] =
-    await tx.query(
-      `select * from use_case_history where use_case_id = $1
+  const rows: {
+    id: string;
+    use_case_id: string;
+    version: number | null;
+    action: string;
+    from_state: string | null;
+    to_state: string;
+    actor_subject: string;
+    actor_role: string;
+    comment: string | null;
+    occurred_at: Date;
+  }[] = await tx.query(
+    `select * from use_case_history where use_case_id = $1
          and ($2::timestamptz is null or (date_trunc('milliseconds', occurred_at), id) > ($2::timestamptz, $3::uuid))
        order by date_trunc('milliseconds', occurred_at), id limit $4`,
-      [id, after?.at ?? null, after?.id ?? null, size + 1],
-    );
+    [id, after?.at ?? null, after?.id ?? null, size + 1],
+  );
   return rows.map((row) => ({
     id: row.id,
     useCaseId: row.use_case_id,

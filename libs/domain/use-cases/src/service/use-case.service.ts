@@ -5,7 +5,17 @@ import { AUDIT_SINK, adminScopeFor, hasAnyRole, type AuditSink, type Principal }
 import { pgConstraint, pgErrorCode } from '@ai-commons/database';
 import { DATA_CLASSIFICATIONS, type DataClassification } from '@ai-commons/tenancy';
 import { UseCaseError } from '../use-case-errors';
-import { materialChanges, validApproval, validComment, validContent, validPatch, validText, validUseCaseId, isUuid, type UseCaseInput } from '../use-case-validation';
+import {
+  materialChanges,
+  validApproval,
+  validComment,
+  validContent,
+  validPatch,
+  validText,
+  validUseCaseId,
+  isUuid,
+  type UseCaseInput,
+} from '../use-case-validation';
 import { assertMayAct, decideTransition } from '../use-case-workflow';
 import {
   ENFORCEMENT_MODES,
@@ -20,7 +30,21 @@ import {
   type UseCaseState,
   type WorkflowActor,
 } from '../use-case.model';
-import { USE_CASE_SELECT, contentOf, loadHistory, loadUseCase, loadVersion, loadVersions, type TimeCursor, statusOf, toUseCaseRecord, type UseCaseHistoryRecord, type UseCaseRecord, type UseCaseRow, type UseCaseVersionRecord } from './use-case-records';
+import {
+  USE_CASE_SELECT,
+  contentOf,
+  loadHistory,
+  loadUseCase,
+  loadVersion,
+  loadVersions,
+  type TimeCursor,
+  statusOf,
+  toUseCaseRecord,
+  type UseCaseHistoryRecord,
+  type UseCaseRecord,
+  type UseCaseRow,
+  type UseCaseVersionRecord,
+} from './use-case-records';
 import { UseCaseScopes } from './use-case-scopes';
 
 export interface UseCaseFilter {
@@ -96,7 +120,10 @@ export class UseCaseService {
   versions(principal: Principal, id: string, size: number, after?: unknown[]): Promise<{ rows: UseCaseVersionRecord[]; size: number }> {
     const useCaseId = validUseCaseId(id);
     const before = after === undefined ? undefined : versionCursor(after);
-    return this.scopes.read(principal, `read versions of use case ${useCaseId}`, async (tx) => ({ rows: await loadVersions(tx, useCaseId, size, before), size }));
+    return this.scopes.read(principal, `read versions of use case ${useCaseId}`, async (tx) => ({
+      rows: await loadVersions(tx, useCaseId, size, before),
+      size,
+    }));
   }
 
   history(principal: Principal, id: string, size: number, after?: unknown[]): Promise<{ rows: UseCaseHistoryRecord[]; size: number }> {
@@ -138,22 +165,38 @@ export class UseCaseService {
    * and day (KST), over at most 366 days.
    */
   usageReport(principal: Principal, from: Date, to: Date, institutionId?: string | null): Promise<UseCaseUsageRow[]> {
-    if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from || to.getTime() - from.getTime() > 366 * 86_400_000) {
+    if (
+      !(from instanceof Date) ||
+      !(to instanceof Date) ||
+      Number.isNaN(from.getTime()) ||
+      Number.isNaN(to.getTime()) ||
+      to <= from ||
+      to.getTime() - from.getTime() > 366 * 86_400_000
+    ) {
       throw new UseCaseError('INVALID_FILTER', 'from must be before to, at most 366 days apart', { field: 'to' });
     }
     const tenantId = institutionId == null ? null : validId(institutionId, 'institutionId');
     return this.scopes.read(principal, 'use-case usage report', async (tx) => {
-      const rows: { tenant_id: string; use_case_id: string | null; name: string | null; day: string; requests: number; prompt: string; completion: string }[] = await tx.query(
-        `select r.tenant_id, r.use_case_id, u.name, r.day, r.requests, r.prompt, r.completion from (
+      const rows: { tenant_id: string; use_case_id: string | null; name: string | null; day: string; requests: number; prompt: string; completion: string }[] =
+        await tx.query(
+          `select r.tenant_id, r.use_case_id, u.name, r.day, r.requests, r.prompt, r.completion from (
            select tenant_id, use_case_id, to_char(occurred_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') as day, count(*)::int as requests,
                   coalesce(sum(prompt_tokens), 0)::text as prompt, coalesce(sum(completion_tokens), 0)::text as completion
            from usage_records where occurred_at >= $1 and occurred_at < $2 and ($3::uuid is null or tenant_id = $3)
            group by 1, 2, 3) r
          left join use_cases u on u.id = r.use_case_id
          order by r.day, r.tenant_id, u.name nulls last limit 10000`,
-        [from, to, tenantId],
-      );
-      return rows.map((row) => ({ institutionId: row.tenant_id, useCaseId: row.use_case_id, useCaseName: row.name, day: row.day, requests: row.requests, promptTokens: Number(row.prompt), completionTokens: Number(row.completion) }));
+          [from, to, tenantId],
+        );
+      return rows.map((row) => ({
+        institutionId: row.tenant_id,
+        useCaseId: row.use_case_id,
+        useCaseName: row.name,
+        day: row.day,
+        requests: row.requests,
+        promptTokens: Number(row.prompt),
+        completionTokens: Number(row.completion),
+      }));
     });
   }
 
@@ -164,8 +207,9 @@ export class UseCaseService {
     return this.scopes.read(principal, `read audit events of use case ${useCaseId}`, async (tx) => {
       // Newest first; keyset on (millisecond time, id) below the cursor.
       const before = `($4::timestamptz is null or (date_trunc('milliseconds', occurred_at), id) < ($4::timestamptz, $5::uuid))`;
-      const rows: { id: string; occurred_at: Date; action: string; outcome: string; actor_subject: string | null; details: Record<string, unknown> }[] = await tx.query(
-        `(select id, occurred_at, date_trunc('milliseconds', occurred_at) as at_ms, action, outcome, actor_subject, details from audit_events
+      const rows: { id: string; occurred_at: Date; action: string; outcome: string; actor_subject: string | null; details: Record<string, unknown> }[] =
+        await tx.query(
+          `(select id, occurred_at, date_trunc('milliseconds', occurred_at) as at_ms, action, outcome, actor_subject, details from audit_events
            where resource_type = 'use-case' and resource_id = $1 and ${before}
            order by date_trunc('milliseconds', occurred_at) desc, id desc limit $2)
          union all
@@ -173,10 +217,17 @@ export class UseCaseService {
            where occurred_at > now() - make_interval(days => $3) and resource_type <> 'use-case' and details ->> 'useCaseId' = $1 and ${before}
            order by date_trunc('milliseconds', occurred_at) desc, id desc limit $2)
          order by at_ms desc, id desc limit $2`,
-        [useCaseId, size + 1, days, cursor?.at ?? null, cursor?.id ?? null],
-      );
+          [useCaseId, size + 1, days, cursor?.at ?? null, cursor?.id ?? null],
+        );
       return {
-        rows: rows.map((row) => ({ id: row.id, occurredAt: row.occurred_at, action: row.action, outcome: row.outcome, actorSubject: row.actor_subject, detailsJson: JSON.stringify(row.details ?? {}) })),
+        rows: rows.map((row) => ({
+          id: row.id,
+          occurredAt: row.occurred_at,
+          action: row.action,
+          outcome: row.outcome,
+          actorSubject: row.actor_subject,
+          detailsJson: JSON.stringify(row.details ?? {}),
+        })),
         size,
       };
     });
@@ -194,7 +245,13 @@ export class UseCaseService {
         throw nameTaken(error, content.name);
       }
       await insertVersion(tx, tenantId, id, 1, 'draft', content, principal.subject);
-      await this.record(tx, principal, 'tenant-admin', { tenantId, useCaseId: id, version: 1, action: 'create', from: null, to: 'draft', comment: null }, { name: content.name, riskTier: content.riskTier, highImpact: content.highImpact });
+      await this.record(
+        tx,
+        principal,
+        'tenant-admin',
+        { tenantId, useCaseId: id, version: 1, action: 'create', from: null, to: 'draft', comment: null },
+        { name: content.name, riskTier: content.riskTier, highImpact: content.highImpact },
+      );
       return (await loadUseCase(tx, id))!;
     });
   }
@@ -216,7 +273,20 @@ export class UseCaseService {
           `update use_case_versions set purpose = $3, business_process = $4, data_classification_ceiling = $5, endpoint_ids = $6,
              risk_tier = $7, high_impact = $8, human_oversight = $9, owner = $10, contact = $11, state = coalesce($12, state)
            where use_case_id = $1 and version = $2`,
-          [useCaseId, current.latestVersion, after.purpose, after.businessProcess, after.dataClassificationCeiling, after.endpointIds, after.riskTier, after.highImpact, after.humanOversight, after.owner, after.contact, transition.version?.state ?? null],
+          [
+            useCaseId,
+            current.latestVersion,
+            after.purpose,
+            after.businessProcess,
+            after.dataClassificationCeiling,
+            after.endpointIds,
+            after.riskTier,
+            after.highImpact,
+            after.humanOversight,
+            after.owner,
+            after.contact,
+            transition.version?.state ?? null,
+          ],
         );
       }
       if (after.name !== before.name) {
@@ -285,7 +355,17 @@ export class UseCaseService {
         [tenantId, mode],
       );
       if (rows.length === 0) throw new UseCaseError('INVALID_FILTER', `No institution with id ${tenantId}`, { field: 'institutionId' });
-      await this.audit.record({ action: 'use-case.enforcement-change', resourceType: 'institution', resourceId: tenantId, tenantId, outcome: 'success', details: { before: rows[0].before, after: mode } }, tx);
+      await this.audit.record(
+        {
+          action: 'use-case.enforcement-change',
+          resourceType: 'institution',
+          resourceId: tenantId,
+          tenantId,
+          outcome: 'success',
+          details: { before: rows[0].before, after: mode },
+        },
+        tx,
+      );
       return mode;
     });
   }
@@ -302,7 +382,8 @@ export class UseCaseService {
   /** Binds one of the institution's service accounts (Keycloak client id) to one of its use cases. */
   bindServiceAccount(principal: Principal, clientId: string, useCaseId: string): Promise<ServiceAccountBinding> {
     const client = validText('clientId', clientId, 128);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(client)) throw new UseCaseError('INVALID_TEXT_FIELD', 'clientId must be a Keycloak client id', { field: 'clientId' });
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(client))
+      throw new UseCaseError('INVALID_TEXT_FIELD', 'clientId must be a Keycloak client id', { field: 'clientId' });
     const id = validUseCaseId(useCaseId);
     return this.scopes.tenant(async (tx, tenantId) => {
       if (!(await loadUseCase(tx, id))) notFound(id);
@@ -311,7 +392,17 @@ export class UseCaseService {
          on conflict (tenant_id, client_id) do update set use_case_id = excluded.use_case_id, bound_by = excluded.bound_by, bound_at = now()`,
         [tenantId, client, id, principal.subject],
       );
-      await this.audit.record({ action: 'use-case.bind-service-account', resourceType: 'use-case', resourceId: id, tenantId, outcome: 'success', details: { useCaseId: id, clientId: client } }, tx);
+      await this.audit.record(
+        {
+          action: 'use-case.bind-service-account',
+          resourceType: 'use-case',
+          resourceId: id,
+          tenantId,
+          outcome: 'success',
+          details: { useCaseId: id, clientId: client },
+        },
+        tx,
+      );
       return { institutionId: tenantId, clientId: client, useCaseId: id, boundBy: principal.subject, boundAt: new Date() };
     });
   }
@@ -327,7 +418,16 @@ export class UseCaseService {
          where ($1::text is null or (client_id, tenant_id) > ($1::text, $2::uuid)) order by client_id, tenant_id limit $3`,
         [after?.[0] ?? null, after?.[1] ?? null, size + 1],
       );
-      return { rows: rows.map((row) => ({ institutionId: row.tenant_id, clientId: row.client_id, useCaseId: row.use_case_id, boundBy: row.bound_by, boundAt: row.bound_at })), size };
+      return {
+        rows: rows.map((row) => ({
+          institutionId: row.tenant_id,
+          clientId: row.client_id,
+          useCaseId: row.use_case_id,
+          boundBy: row.bound_by,
+          boundAt: row.bound_at,
+        })),
+        size,
+      };
     });
   }
 
@@ -335,9 +435,22 @@ export class UseCaseService {
   unbindServiceAccount(principal: Principal, clientId: string): Promise<boolean> {
     const client = validText('clientId', clientId, 128);
     return this.scopes.tenant(async (tx, tenantId) => {
-      const rows: { use_case_id: string }[] = await tx.query('delete from service_account_use_cases where tenant_id = $1 and client_id = $2 returning use_case_id', [tenantId, client]);
+      const rows: { use_case_id: string }[] = await tx.query(
+        'delete from service_account_use_cases where tenant_id = $1 and client_id = $2 returning use_case_id',
+        [tenantId, client],
+      );
       if (rows.length === 0) return false;
-      await this.audit.record({ action: 'use-case.unbind-service-account', resourceType: 'use-case', resourceId: rows[0].use_case_id, tenantId, outcome: 'success', details: { useCaseId: rows[0].use_case_id, clientId: client } }, tx);
+      await this.audit.record(
+        {
+          action: 'use-case.unbind-service-account',
+          resourceType: 'use-case',
+          resourceId: rows[0].use_case_id,
+          tenantId,
+          outcome: 'success',
+          details: { useCaseId: rows[0].use_case_id, clientId: client },
+        },
+        tx,
+      );
       return true;
     });
   }
@@ -370,7 +483,15 @@ export class UseCaseService {
     return this.scopes.review(principal, `${command.kind} use case ${useCaseId}`, async (tx) => {
       const current = (await loadUseCase(tx, useCaseId, true)) ?? notFound(useCaseId);
       const transition = this.decide(current, command, principal, command.kind);
-      await this.persist(tx, principal, current, transition, command.kind, comment, command.kind === 'approve' ? { reference: command.approval.reference, validUntil: command.approval.validUntil.toISOString() } : {});
+      await this.persist(
+        tx,
+        principal,
+        current,
+        transition,
+        command.kind,
+        comment,
+        command.kind === 'approve' ? { reference: command.approval.reference, validUntil: command.approval.validUntil.toISOString() } : {},
+      );
       return (await loadUseCase(tx, useCaseId))!;
     });
   }
@@ -379,7 +500,14 @@ export class UseCaseService {
     return this.scopes.admin(adminScopeFor(principal, `refused ${action} of use case ${useCaseId}`), async (tx) => {
       const rows: { tenant_id: string }[] = await tx.query('select tenant_id from use_cases where id = $1', [useCaseId]);
       await this.audit.record(
-        { action: `use-case.${action}`, resourceType: 'use-case', resourceId: useCaseId, tenantId: rows[0]?.tenant_id, outcome: 'denied', details: { useCaseId, code: 'SEPARATION_OF_DUTIES', role: 'platform-admin' } },
+        {
+          action: `use-case.${action}`,
+          resourceType: 'use-case',
+          resourceId: useCaseId,
+          tenantId: rows[0]?.tenant_id,
+          outcome: 'denied',
+          details: { useCaseId, code: 'SEPARATION_OF_DUTIES', role: 'platform-admin' },
+        },
         tx,
       );
     });
@@ -423,14 +551,32 @@ export class UseCaseService {
          approved_by = case when $10 then $11 else approved_by end, approved_at = case when $10 then now() else approved_at end,
          updated_at = now()
        where id = $1`,
-      [current.id, next.state, next.latestVersion, next.servingVersion, next.revisionState, next.approval?.reference ?? null, next.approval?.conditions ?? null, next.approval?.validFrom ?? null, next.approval?.validUntil ?? null, approvalChanged, principal.subject],
+      [
+        current.id,
+        next.state,
+        next.latestVersion,
+        next.servingVersion,
+        next.revisionState,
+        next.approval?.reference ?? null,
+        next.approval?.conditions ?? null,
+        next.approval?.validFrom ?? null,
+        next.approval?.validUntil ?? null,
+        approvalChanged,
+        principal.subject,
+      ],
     );
     const version = transition.version?.version ?? transition.newVersion ?? current.latestVersion;
-    await this.record(tx, principal, role, { tenantId: current.institutionId, useCaseId: current.id, version, action, from: transition.from, to: transition.to, comment }, {
-      ...(transition.version ? { versionState: transition.version.state } : {}),
-      ...(transition.superseded !== null ? { superseded: transition.superseded } : {}),
-      ...details,
-    });
+    await this.record(
+      tx,
+      principal,
+      role,
+      { tenantId: current.institutionId, useCaseId: current.id, version, action, from: transition.from, to: transition.to, comment },
+      {
+        ...(transition.version ? { versionState: transition.version.state } : {}),
+        ...(transition.superseded !== null ? { superseded: transition.superseded } : {}),
+        ...details,
+      },
+    );
   }
 
   private async record(
@@ -512,12 +658,35 @@ function assertActorFor(principal: Principal, action: UseCaseAction): void {
   assertMayAct(action, actor, actor.tenantId ?? '');
 }
 
-async function insertVersion(tx: EntityManager, tenantId: string, useCaseId: string, version: number, state: string, content: UseCaseContent, by: string): Promise<void> {
+async function insertVersion(
+  tx: EntityManager,
+  tenantId: string,
+  useCaseId: string,
+  version: number,
+  state: string,
+  content: UseCaseContent,
+  by: string,
+): Promise<void> {
   await tx.query(
     `insert into use_case_versions (tenant_id, use_case_id, version, state, purpose, business_process, data_classification_ceiling,
        endpoint_ids, risk_tier, high_impact, human_oversight, owner, contact, created_by)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [tenantId, useCaseId, version, state, content.purpose, content.businessProcess, content.dataClassificationCeiling, content.endpointIds, content.riskTier, content.highImpact, content.humanOversight, content.owner, content.contact, by],
+    [
+      tenantId,
+      useCaseId,
+      version,
+      state,
+      content.purpose,
+      content.businessProcess,
+      content.dataClassificationCeiling,
+      content.endpointIds,
+      content.riskTier,
+      content.highImpact,
+      content.humanOversight,
+      content.owner,
+      content.contact,
+      by,
+    ],
   );
 }
 
@@ -556,7 +725,8 @@ async function assertOwnEndpoints(tx: EntityManager, ids: string[]): Promise<voi
   const rows: { id: string; state: string }[] = await tx.query('select id, state from endpoints where id = any($1::uuid[])', [ids]);
   const usable = new Set(rows.filter((row) => row.state !== 'retired').map((row) => row.id));
   const unknown = ids.filter((id) => !usable.has(id));
-  if (unknown.length > 0) throw new UseCaseError('UNKNOWN_ENDPOINT', 'endpointIds names an endpoint the institution does not have', { field: 'endpointIds', endpointIds: unknown });
+  if (unknown.length > 0)
+    throw new UseCaseError('UNKNOWN_ENDPOINT', 'endpointIds names an endpoint the institution does not have', { field: 'endpointIds', endpointIds: unknown });
 }
 
 function validId(value: string, field: string): string {

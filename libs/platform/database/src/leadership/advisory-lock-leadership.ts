@@ -89,7 +89,8 @@ export class AdvisoryLockLeadership {
 
   private async tick(): Promise<void> {
     if (this.state === 'stopped') return;
-    const event: LeadershipEvent = this.state === 'follower' ? { kind: 'attempt', acquired: await this.tryLock() } : { kind: 'check', held: await this.holdsLock() };
+    const event: LeadershipEvent =
+      this.state === 'follower' ? { kind: 'attempt', acquired: await this.tryLock() } : { kind: 'check', held: await this.holdsLock() };
     // stop() may have run meanwhile: a lock taken after it must not outlive it.
     if ((this.state as LeadershipState) === 'stopped') return this.closeConnection();
     await this.handle(event);

@@ -39,12 +39,16 @@ describe('decideLeadership', () => {
 
   it('stops the job as soon as the lock may be gone (lost connection or failed check)', () => {
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 30 }), fc.constantFrom<LeadershipEvent>({ kind: 'connection-lost' }, { kind: 'check', held: false }), (before, loss) => {
-        const { state } = replay(before);
-        const step = decideLeadership(state, loss, timing);
-        expect(step.state === 'leader').toBe(false);
-        if (state === 'leader') expect(step.actions[0]).toBe('stop-job');
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 30 }),
+        fc.constantFrom<LeadershipEvent>({ kind: 'connection-lost' }, { kind: 'check', held: false }),
+        (before, loss) => {
+          const { state } = replay(before);
+          const step = decideLeadership(state, loss, timing);
+          expect(step.state === 'leader').toBe(false);
+          if (state === 'leader') expect(step.actions[0]).toBe('stop-job');
+        },
+      ),
     );
   });
 

@@ -12,7 +12,8 @@ const schema = buildSchema(`
   type Query { institution(id: ID!): Institution, report(from: DateTime!, poolId: ID): String }
   type Mutation { change(id: ID!, input: Change!): String, publish(documentJson: String!): String }
 `);
-const field = (type: 'Query' | 'Mutation', name: string) => (schema.getType(type) as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
+const field = (type: 'Query' | 'Mutation', name: string) =>
+  (schema.getType(type) as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
 const uuid = '5f0c5b8e-8d53-4b53-9d3c-3b1f5a0c0d01';
 
 function refusal(run: () => void): { code: string; details?: Record<string, unknown> } | undefined {
@@ -29,15 +30,26 @@ describe('validateFieldArguments', () => {
   const change = (input: unknown, id = uuid) => refusal(() => validateFieldArguments(field('Mutation', 'change'), { id, input }));
 
   it('accepts plausible values', () => {
-    expect(change({ name: '한빛 Bank', members: [{ institutionId: uuid, budget: 1000, since: new Date('2026-01-01T00:00:00Z'), notes: ['a\tb\nc'] }] })).toBeUndefined();
+    expect(
+      change({ name: '한빛 Bank', members: [{ institutionId: uuid, budget: 1000, since: new Date('2026-01-01T00:00:00Z'), notes: ['a\tb\nc'] }] }),
+    ).toBeUndefined();
   });
 
   it('names the argument path of the first problem', () => {
     expect(change({}, 'not-a-uuid')).toEqual({ code: 'INVALID_ID', details: { argument: 'id' } });
     expect(change({ name: 'a\u0000b' })).toEqual({ code: 'INVALID_TEXT', details: { argument: 'input.name' } });
-    expect(change({ members: [{ institutionId: uuid }, { institutionId: 'x' }] })).toEqual({ code: 'INVALID_ID', details: { argument: 'input.members[1].institutionId' } });
-    expect(change({ members: [{ institutionId: uuid, budget: 1e308 }] })).toEqual({ code: 'NUMBER_OUT_OF_RANGE', details: { argument: 'input.members[0].budget' } });
-    expect(change({ members: [{ institutionId: uuid, since: new Date(Number.NaN) }] })).toEqual({ code: 'INVALID_DATE', details: { argument: 'input.members[0].since' } });
+    expect(change({ members: [{ institutionId: uuid }, { institutionId: 'x' }] })).toEqual({
+      code: 'INVALID_ID',
+      details: { argument: 'input.members[1].institutionId' },
+    });
+    expect(change({ members: [{ institutionId: uuid, budget: 1e308 }] })).toEqual({
+      code: 'NUMBER_OUT_OF_RANGE',
+      details: { argument: 'input.members[0].budget' },
+    });
+    expect(change({ members: [{ institutionId: uuid, since: new Date(Number.NaN) }] })).toEqual({
+      code: 'INVALID_DATE',
+      details: { argument: 'input.members[0].since' },
+    });
     expect(change({ members: [{ institutionId: uuid, notes: ['ok', 'x'.repeat(5_000)] }] })).toEqual({
       code: 'TEXT_TOO_LONG',
       details: { argument: 'input.members[0].notes[1]', max: 4_096 },
@@ -68,7 +80,13 @@ describe('validateNestedArgumentsAtTheEdge', () => {
       return [];
     };
     validateNestedArgumentsAtTheEdge(nested);
-    const query = (after: string) => graphql({ schema: nested, source: `query($after: String) { institution(id: "${uuid}") { history(after: $after) } }`, variableValues: { after }, rootValue: { institution: {} } });
+    const query = (after: string) =>
+      graphql({
+        schema: nested,
+        source: `query($after: String) { institution(id: "${uuid}") { history(after: $after) } }`,
+        variableValues: { after },
+        rootValue: { institution: {} },
+      });
     expect((await query('fine')).errors).toBeUndefined();
     const refused = await query('bad\u0000');
     expect(refused.errors?.[0].originalError).toMatchObject({ code: 'INVALID_TEXT', details: { argument: 'after' } });

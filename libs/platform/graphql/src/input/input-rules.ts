@@ -28,8 +28,7 @@ export function textProblem(value: string, maxLength = DEFAULT_MAX_TEXT_LENGTH):
  * `2026-01-31T09:00:00.123456+09:00` (fractions up to nanoseconds, kept to milliseconds).
  * Extended years (`+275760-…`) parse, to be reported as out of range rather than malformed.
  */
-const ISO_DATE_TIME =
-  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))?)?$/i;
+const ISO_DATE_TIME = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))?)?$/i;
 
 /**
  * The accepted instants: years 1 to 9999, inside both JavaScript's and PostgreSQL's timestamptz

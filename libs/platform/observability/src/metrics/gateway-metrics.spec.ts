@@ -12,7 +12,9 @@ describe('GatewayMetrics', () => {
     metrics.observeCall(endpoint, { outcome: 'success', status: 200, latencyMs: 120, ttftMs: 40, promptTokens: 11, completionTokens: 7 });
     metrics.observeCall(endpoint, { outcome: 'success', status: 200, latencyMs: 80, promptTokens: 3, completionTokens: 2 });
     const text = await registry.metrics();
-    expect(text).toContain('ai_commons_gateway_requests_total{institution="hanbit-bank",endpoint="chat-llm",model="sim-chat",outcome="success",status="200"} 2');
+    expect(text).toContain(
+      'ai_commons_gateway_requests_total{institution="hanbit-bank",endpoint="chat-llm",model="sim-chat",outcome="success",status="200"} 2',
+    );
     expect(text).toContain('ai_commons_gateway_tokens_total{institution="hanbit-bank",endpoint="chat-llm",model="sim-chat",direction="in"} 14');
     expect(text).toContain('ai_commons_gateway_tokens_total{institution="hanbit-bank",endpoint="chat-llm",model="sim-chat",direction="out"} 9');
     expect(text).toContain('ai_commons_gateway_time_to_first_token_seconds_count{institution="hanbit-bank",endpoint="chat-llm",model="sim-chat"} 1');

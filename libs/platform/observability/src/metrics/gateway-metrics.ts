@@ -52,19 +52,56 @@ export class GatewayMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     const endpointLabels = ['institution', 'endpoint', 'model'] as const;
-    this.requests = new Counter({ name: 'ai_commons_gateway_requests_total', help: 'Admitted model calls by outcome and HTTP status', labelNames: [...endpointLabels, 'outcome', 'status'], registers });
-    this.latency = new Histogram({ name: 'ai_commons_gateway_request_duration_seconds', help: 'Model call latency, request received to answer finished', labelNames: endpointLabels, buckets: LATENCY_BUCKETS, registers });
-    this.ttft = new Histogram({ name: 'ai_commons_gateway_time_to_first_token_seconds', help: 'Streamed calls: request received to first chunk relayed', labelNames: endpointLabels, buckets: LATENCY_BUCKETS, registers });
-    this.tokens = new Counter({ name: 'ai_commons_gateway_tokens_total', help: 'Tokens charged, by direction (in = prompt, out = completion)', labelNames: [...endpointLabels, 'direction'], registers });
+    this.requests = new Counter({
+      name: 'ai_commons_gateway_requests_total',
+      help: 'Admitted model calls by outcome and HTTP status',
+      labelNames: [...endpointLabels, 'outcome', 'status'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'ai_commons_gateway_request_duration_seconds',
+      help: 'Model call latency, request received to answer finished',
+      labelNames: endpointLabels,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'ai_commons_gateway_time_to_first_token_seconds',
+      help: 'Streamed calls: request received to first chunk relayed',
+      labelNames: endpointLabels,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'ai_commons_gateway_tokens_total',
+      help: 'Tokens charged, by direction (in = prompt, out = completion)',
+      labelNames: [...endpointLabels, 'direction'],
+      registers,
+    });
     this.streamsOpen = new Gauge({ name: 'ai_commons_gateway_streams_open', help: 'Streams being relayed now', labelNames: endpointLabels, registers });
-    this.refusals = new Counter({ name: 'ai_commons_gateway_refusals_total', help: 'Requests answered with an error before or at admission, by status and error code', labelNames: ['status', 'code'], registers });
-    this.throttled = new Counter({ name: 'ai_commons_gateway_throttled_total', help: '429 answers by reason (the refusal code)', labelNames: ['reason'], registers });
+    this.refusals = new Counter({
+      name: 'ai_commons_gateway_refusals_total',
+      help: 'Requests answered with an error before or at admission, by status and error code',
+      labelNames: ['status', 'code'],
+      registers,
+    });
+    this.throttled = new Counter({
+      name: 'ai_commons_gateway_throttled_total',
+      help: '429 answers by reason (the refusal code)',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 
   private childrenOf(labels: EndpointLabels): EndpointChildren {
     let children = this.children.get(labels.endpointId);
     // An endpoint renamed (or its institution's slug changed) by a reload gets fresh children.
-    if (!children || children.labels.endpoint !== labels.endpoint || children.labels.model !== labels.model || children.labels.institution !== labels.institution) {
+    if (
+      !children ||
+      children.labels.endpoint !== labels.endpoint ||
+      children.labels.model !== labels.model ||
+      children.labels.institution !== labels.institution
+    ) {
       const { institution, endpoint, model } = labels;
       children = {
         labels,

@@ -38,8 +38,19 @@ export function rootFieldsOf(schema: GraphQLSchema): Set<string> {
 
 /** Counts and times GraphQL requests by operation (see operationLabel) and outcome (HTTP status class). */
 export function graphqlMetricsMiddleware(registry: Registry, rootFields: () => ReadonlySet<string>) {
-  const operations = new Counter({ name: 'ai_commons_control_plane_graphql_operations_total', help: 'GraphQL requests by root field and outcome', labelNames: ['operation', 'outcome'], registers: [registry] });
-  const latency = new Histogram({ name: 'ai_commons_control_plane_graphql_duration_seconds', help: 'GraphQL request latency by root field', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const operations = new Counter({
+    name: 'ai_commons_control_plane_graphql_operations_total',
+    help: 'GraphQL requests by root field and outcome',
+    labelNames: ['operation', 'outcome'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'ai_commons_control_plane_graphql_duration_seconds',
+    help: 'GraphQL request latency by root field',
+    labelNames: ['operation'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     const startedAt = performance.now();
     res.once('finish', () => {
@@ -56,15 +67,21 @@ export function graphqlMetricsMiddleware(registry: Registry, rootFields: () => R
 export function registerControlPlaneGauges(registry: Registry, dataSource: DataSource, audit: AuditRuntime): void {
   // TypeORM's postgres driver keeps its pg.Pool as `master`.
   const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-  gaugeFrom(registry, 'ai_commons_db_pool_connections', 'Database pool connections by state', () => {
-    const current = pool();
-    return current
-      ? [
-          { labels: { state: 'total' }, value: current.totalCount },
-          { labels: { state: 'idle' }, value: current.idleCount },
-          { labels: { state: 'waiting' }, value: current.waitingCount },
-        ]
-      : [];
-  }, ['state']);
+  gaugeFrom(
+    registry,
+    'ai_commons_db_pool_connections',
+    'Database pool connections by state',
+    () => {
+      const current = pool();
+      return current
+        ? [
+            { labels: { state: 'total' }, value: current.totalCount },
+            { labels: { state: 'idle' }, value: current.idleCount },
+            { labels: { state: 'waiting' }, value: current.waitingCount },
+          ]
+        : [];
+    },
+    ['state'],
+  );
   registerAuditGauges(registry, audit);
 }

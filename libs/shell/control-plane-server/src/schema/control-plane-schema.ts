@@ -34,10 +34,10 @@ const NO_TOKENS: TokenVerifier = {
 export async function printControlPlaneSchema(): Promise<string> {
   const config = loadConfig(SCHEMA_ONLY_ENV);
   const logger = new JsonLogger('schema', 'error');
-  const app = await NestFactory.create(
-    ControlPlaneModule.forRoot({ config, dataSource: new DataSource({ type: 'postgres' }), verifier: NO_TOKENS, logger }),
-    { logger: false, abortOnError: false },
-  );
+  const app = await NestFactory.create(ControlPlaneModule.forRoot({ config, dataSource: new DataSource({ type: 'postgres' }), verifier: NO_TOKENS, logger }), {
+    logger: false,
+    abortOnError: false,
+  });
   try {
     await app.init();
     return HEADER + printSchema(lexicographicSortSchema(app.get(GraphQLSchemaHost).schema)) + '\n';

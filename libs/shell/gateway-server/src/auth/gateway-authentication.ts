@@ -53,13 +53,21 @@ export class GatewayAuthentication {
     const verdict = this.failures.admit(source, route);
     if (!verdict.allowed) {
       const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
-      throw new GatewayError(429, 'rate_limit_error', 'too_many_authentication_failures', 'Too many failed authentication attempts from this address; retry later.', null, { 'retry-after': retryAfter });
+      throw new GatewayError(
+        429,
+        'rate_limit_error',
+        'too_many_authentication_failures',
+        'Too many failed authentication attempts from this address; retry later.',
+        null,
+        { 'retry-after': retryAfter },
+      );
     }
     try {
       return await this.authenticateCredential(req);
     } catch (error) {
       if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) this.failures.failed(source, error.code, route, error.status);
-      else if (error instanceof GatewayError) this.failures.recorder.record({ sourceAddress: source ?? 'unknown', reason: error.code, route, httpStatus: error.status });
+      else if (error instanceof GatewayError)
+        this.failures.recorder.record({ sourceAddress: source ?? 'unknown', reason: error.code, route, httpStatus: error.status });
       throw error;
     }
   }

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointLabels, GatewayMetrics, JsonLogger } from '@ai-commons/observability';
-import { estimateChatRequest, estimateCompletionsRequest, estimateEmbeddingsRequest, estimateRerankRequest, estimateResponsesRequest, estimateScoreRequest } from '@ai-commons/token-count';
+import {
+  estimateChatRequest,
+  estimateCompletionsRequest,
+  estimateEmbeddingsRequest,
+  estimateRerankRequest,
+  estimateResponsesRequest,
+  estimateScoreRequest,
+} from '@ai-commons/token-count';
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
@@ -44,7 +51,6 @@ export interface ProxyCall {
 
 const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0 };
 
-
 /** The caller's own endpoint for `model`, or the same 404 whether it is someone else's or absent. */
 export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, model: string): RouteEndpoint {
   const endpoint = table.endpoint(caller.tenantId, model);
@@ -53,7 +59,9 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
     throw new GatewayError(403, 'permission_error', 'model_not_allowed_for_key', `This API key may not use the model \`${model}\`.`, 'model');
   }
   if (endpoint.state !== 'active') {
-    throw new GatewayError(503, 'api_error', 'endpoint_draining', `The model \`${model}\` is being drained and takes no new requests.`, 'model', { 'retry-after': '30' });
+    throw new GatewayError(503, 'api_error', 'endpoint_draining', `The model \`${model}\` is being drained and takes no new requests.`, 'model', {
+      'retry-after': '30',
+    });
   }
   return endpoint;
 }
@@ -100,11 +108,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
         ? estimateCompletionsRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
         : call.operation === 'responses'
           ? estimateResponsesRequest(call.body, call.requestedMaxTokens ?? endpoint.defaultMaxTokens)
-        : call.operation === 'score'
-          ? estimateScoreRequest(call.body)
-        : call.operation === 'rerank'
-          ? estimateRerankRequest(call.body)
-          : estimateEmbeddingsRequest(call.body);
+          : call.operation === 'score'
+            ? estimateScoreRequest(call.body)
+            : call.operation === 'rerank'
+              ? estimateRerankRequest(call.body)
+              : estimateEmbeddingsRequest(call.body);
   const meter = new CallMeter(estimate, usageBounds(estimate, endpoint), (reported, bounds) =>
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );
@@ -127,7 +135,16 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
     admission.readyToRespond?.catch(() => undefined);
     // What the upstream receives: the masked body when the policy masked, else the body as sent.
-    verdict = await callAdmitted(call, decision.decision === 'mask' ? decision.body : call.body, endpoint, meter, admission, res, deps, decision.useCase?.id ?? null);
+    verdict = await callAdmitted(
+      call,
+      decision.decision === 'mask' ? decision.body : call.body,
+      endpoint,
+      meter,
+      admission,
+      res,
+      deps,
+      decision.useCase?.id ?? null,
+    );
   } catch (error) {
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
@@ -174,9 +191,12 @@ async function callAdmitted(
     const charged = outcome === 'success' || outcome === 'cancelled' ? meter.charge() : NO_USAGE;
     if (labels) {
       deps.metrics!.observeCall(labels, {
-        outcome, status: httpStatus, latencyMs,
+        outcome,
+        status: httpStatus,
+        latencyMs,
         ttftMs: firstChunkAt === undefined ? undefined : firstChunkAt - call.startedAt,
-        promptTokens: charged.promptTokens, completionTokens: charged.completionTokens,
+        promptTokens: charged.promptTokens,
+        completionTokens: charged.completionTokens,
       });
     }
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
@@ -230,7 +250,12 @@ async function callAdmitted(
     const status = upstream.statusCode ?? 502;
     if (status >= 500 || status === 429) {
       await readAll(upstream).catch(() => undefined);
-      throw new GatewayError(status === 429 ? 503 : 502, 'upstream_error', status === 429 ? 'upstream_overloaded' : 'upstream_error', `The model endpoint answered ${status}`);
+      throw new GatewayError(
+        status === 429 ? 503 : 502,
+        'upstream_error',
+        status === 429 ? 'upstream_overloaded' : 'upstream_error',
+        `The model endpoint answered ${status}`,
+      );
     }
     if (status >= 400) {
       // The caller's mistake as judged by the model server: relay it as is.
@@ -267,7 +292,11 @@ async function callAdmitted(
     }
     const failure = !request
       ? new GatewayError(500, 'api_error', 'upstream_request_unbuildable', 'The gateway could not build the request for the model endpoint')
-      : cancellation.reason instanceof GatewayError ? cancellation.reason : error instanceof GatewayError ? error : upstreamBroke(error);
+      : cancellation.reason instanceof GatewayError
+        ? cancellation.reason
+        : error instanceof GatewayError
+          ? error
+          : upstreamBroke(error);
     // Nothing was sent (the request could not be built), or the endpoint answered but the answer
     // could not be recorded in time (audit log down or slow): neither is the endpoint's fault.
     const verdict: BreakerVerdict = !request || (upstream && !recordsDurable) ? 'neutral' : 'failure';

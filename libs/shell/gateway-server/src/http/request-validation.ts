@@ -78,8 +78,11 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequestS
   const maxCompletionTokens = optionalPositiveInteger(body, 'max_completion_tokens');
   const maxTokens = optionalPositiveInteger(body, 'max_tokens');
   const maxTokensField =
-    maxTokens !== undefined && (maxCompletionTokens === undefined || maxTokens > maxCompletionTokens) ? 'max_tokens'
-      : maxCompletionTokens !== undefined ? 'max_completion_tokens' : undefined;
+    maxTokens !== undefined && (maxCompletionTokens === undefined || maxTokens > maxCompletionTokens)
+      ? 'max_tokens'
+      : maxCompletionTokens !== undefined
+        ? 'max_completion_tokens'
+        : undefined;
   return {
     model,
     stream: body.stream === true,
@@ -130,7 +133,8 @@ export function validateScoreRequest(body: Record<string, unknown>): { model: st
     const value = body[field];
     if (value === undefined || value === null) throw invalidRequest(`you must provide a ${field} parameter`, field, 'missing_required_parameter');
     if (typeof value === 'string' && value.length > 0) return 1;
-    if (Array.isArray(value) && value.length > 0 && value.length <= MAX_SCORE_TEXTS && value.every((item) => typeof item === 'string' && item.length > 0)) return value.length;
+    if (Array.isArray(value) && value.length > 0 && value.length <= MAX_SCORE_TEXTS && value.every((item) => typeof item === 'string' && item.length > 0))
+      return value.length;
     throw invalidRequest(`${field} must be a non-empty string or 1..${MAX_SCORE_TEXTS} non-empty strings`, field, 'invalid_type');
   };
   const first = count('text_1');
@@ -151,7 +155,8 @@ export function validateResponsesRequest(body: Record<string, unknown>): { model
   if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
     throw invalidRequest(
       'previous_response_id is not supported: this gateway stores no responses; send the whole conversation as input',
-      'previous_response_id', 'previous_response_not_supported',
+      'previous_response_id',
+      'previous_response_not_supported',
     );
   }
   const input = body.input;
@@ -162,7 +167,8 @@ export function validateResponsesRequest(body: Record<string, unknown>): { model
     throw invalidRequest(`input must be a non-empty string or array (at most ${MAX_INPUT_ITEMS} items)`, 'input', 'invalid_type');
   } else {
     input.forEach((item: unknown, index) => {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidRequest(`input[${index}] must be an object`, `input[${index}]`, 'invalid_type');
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        throw invalidRequest(`input[${index}] must be an object`, `input[${index}]`, 'invalid_type');
     });
   }
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string') {
@@ -210,7 +216,8 @@ export function validateCompletionsRequest(body: Record<string, unknown>): Compl
   const prompt = body.prompt;
   if (prompt === undefined || prompt === null) throw invalidRequest('you must provide a prompt parameter', 'prompt', 'missing_required_parameter');
   let prompts = 1;
-  const isTokenIds = (value: unknown) => Array.isArray(value) && value.length > 0 && value.every((token) => typeof token === 'number' && Number.isInteger(token) && token >= 0);
+  const isTokenIds = (value: unknown) =>
+    Array.isArray(value) && value.length > 0 && value.every((token) => typeof token === 'number' && Number.isInteger(token) && token >= 0);
   if (typeof prompt === 'string') {
     if (prompt.length === 0) throw invalidRequest('prompt must not be empty', 'prompt', 'invalid_value');
   } else if (Array.isArray(prompt) && prompt.length > 0 && prompt.length <= MAX_PROMPTS) {

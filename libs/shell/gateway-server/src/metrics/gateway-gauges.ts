@@ -26,15 +26,32 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
   const reloaders = { routing: sources.routing, policy: sources.policy, quota: sources.quota } as const;
   const perTable = (read: (reloader: NotifiedReloader<unknown>) => number) => () =>
     Object.entries(reloaders).map(([table, reloader]) => ({ labels: { table }, value: read(reloader) }));
-  gaugeFrom(registry, 'ai_commons_gateway_reload_age_seconds', 'Age of the routing/policy/quota snapshot in service', perTable((r) => (r.loadedAgoMs() ?? 0) / 1000), ['table']);
-  gaugeFrom(registry, 'ai_commons_gateway_reload_failing_seconds', 'How long reloads of the table have kept failing (0: the last succeeded)', perTable((r) => r.failingForMs() / 1000), ['table']);
+  gaugeFrom(
+    registry,
+    'ai_commons_gateway_reload_age_seconds',
+    'Age of the routing/policy/quota snapshot in service',
+    perTable((r) => (r.loadedAgoMs() ?? 0) / 1000),
+    ['table'],
+  );
+  gaugeFrom(
+    registry,
+    'ai_commons_gateway_reload_failing_seconds',
+    'How long reloads of the table have kept failing (0: the last succeeded)',
+    perTable((r) => r.failingForMs() / 1000),
+    ['table'],
+  );
 
   registerAuditGauges(registry, sources.audit);
   gaugeFrom(registry, 'ai_commons_usage_dead_lettered_records', 'Usage records the database refused, moved aside (alert)', () => sources.usage.deadLettered);
 
   // By endpoint id: the breakers are keyed by the routed endpoint's id (bounded by the routing table).
-  gaugeFrom(registry, 'ai_commons_gateway_circuit_breaker_state', 'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open', () =>
-    sources.breakers.states().map(([endpointId, state]) => ({ labels: { endpoint_id: endpointId }, value: BREAKER_STATE[state] })), ['endpoint_id']);
+  gaugeFrom(
+    registry,
+    'ai_commons_gateway_circuit_breaker_state',
+    'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open',
+    () => sources.breakers.states().map(([endpointId, state]) => ({ labels: { endpoint_id: endpointId }, value: BREAKER_STATE[state] })),
+    ['endpoint_id'],
+  );
 
   const guarantee = (dimension: 'tokensPerMinute' | 'requestsPerMinute' | 'concurrentRequests') => () => {
     const pools = sources.quota.table()?.pools ?? [];
@@ -46,8 +63,25 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
       })),
     );
   };
-  gaugeFrom(registry, 'ai_commons_quota_guaranteed_tokens_per_minute', 'Tokens per minute guaranteed to an institution in a pool', guarantee('tokensPerMinute'), ['pool', 'institution']);
-  gaugeFrom(registry, 'ai_commons_quota_guaranteed_requests_per_minute', 'Requests per minute guaranteed to an institution in a pool', guarantee('requestsPerMinute'), ['pool', 'institution']);
-  gaugeFrom(registry, 'ai_commons_quota_pool_capacity_tokens_per_minute', 'A pool\'s capacity in tokens per minute', () =>
-    (sources.quota.table()?.pools ?? []).map((pool) => ({ labels: { pool: pool.name }, value: pool.policy.capacity.tokensPerMinute })), ['pool']);
+  gaugeFrom(
+    registry,
+    'ai_commons_quota_guaranteed_tokens_per_minute',
+    'Tokens per minute guaranteed to an institution in a pool',
+    guarantee('tokensPerMinute'),
+    ['pool', 'institution'],
+  );
+  gaugeFrom(
+    registry,
+    'ai_commons_quota_guaranteed_requests_per_minute',
+    'Requests per minute guaranteed to an institution in a pool',
+    guarantee('requestsPerMinute'),
+    ['pool', 'institution'],
+  );
+  gaugeFrom(
+    registry,
+    'ai_commons_quota_pool_capacity_tokens_per_minute',
+    "A pool's capacity in tokens per minute",
+    () => (sources.quota.table()?.pools ?? []).map((pool) => ({ labels: { pool: pool.name }, value: pool.policy.capacity.tokensPerMinute })),
+    ['pool'],
+  );
 }

@@ -8,12 +8,31 @@ import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstituti
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
 
 interface EndpointRow {
-  tenant_id: string; id: string; name: string; state: RouteEndpoint['state']; driver: UpstreamDriver;
-  upstream_url: string; upstream_model: string; azure_deployment: string | null; azure_api_version: string | null;
-  credential_ciphertext: Buffer | null; credential_key_id: string | null;
-  max_request_bytes: number; max_output_tokens: number; default_max_tokens: number; max_choices: number; allowed_extra_fields: string[];
-  connect_timeout_ms: number; first_byte_timeout_ms: number; request_timeout_ms: number; image_input_tokens: number;
-  hosting: string; region: string; network_zone: string; authority_confirmation_expires_at: Date | null; created_at: Date;
+  tenant_id: string;
+  id: string;
+  name: string;
+  state: RouteEndpoint['state'];
+  driver: UpstreamDriver;
+  upstream_url: string;
+  upstream_model: string;
+  azure_deployment: string | null;
+  azure_api_version: string | null;
+  credential_ciphertext: Buffer | null;
+  credential_key_id: string | null;
+  max_request_bytes: number;
+  max_output_tokens: number;
+  default_max_tokens: number;
+  max_choices: number;
+  allowed_extra_fields: string[];
+  connect_timeout_ms: number;
+  first_byte_timeout_ms: number;
+  request_timeout_ms: number;
+  image_input_tokens: number;
+  hosting: string;
+  region: string;
+  network_zone: string;
+  authority_confirmation_expires_at: Date | null;
+  created_at: Date;
 }
 
 /**
@@ -50,7 +69,15 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
           select e.*, o.hosting, o.region, o.network_zone, o.authority_confirmation_expires_at
           from endpoints e join model_offerings o on o.id = e.offering_id
           where e.state in ('active', 'draining')`);
-        const keyRows: { tenant_id: string; id: string; secret_hash: Buffer; endpoint_ids: string[] | null; default_classification: string; expires_at: Date | null; revoked_at: Date | null }[] =
+        const keyRows: {
+          tenant_id: string;
+          id: string;
+          secret_hash: Buffer;
+          endpoint_ids: string[] | null;
+          default_classification: string;
+          expires_at: Date | null;
+          revoked_at: Date | null;
+        }[] =
           // Only keys that can authenticate: a revoked or expired key is not held in memory at all
           // (a key expiring while loaded is still refused by its expiresAt).
           await tx.query(`select tenant_id, id, secret_hash, endpoint_ids, default_classification, expires_at, revoked_at from api_keys
@@ -82,26 +109,48 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             }
           }
           endpoints.push({
-            tenantId: row.tenant_id, id: row.id, name: row.name, state: row.state, driver: row.driver,
-            upstreamUrl: new URL(row.upstream_url), upstreamModel: row.upstream_model,
-            azureDeployment: row.azure_deployment, azureApiVersion: row.azure_api_version, credential,
-            maxRequestBytes: row.max_request_bytes, maxOutputTokens: row.max_output_tokens, defaultMaxTokens: row.default_max_tokens,
-            maxChoices: row.max_choices, allowedExtraFields: Object.freeze([...row.allowed_extra_fields]),
-            connectTimeoutMs: row.connect_timeout_ms, firstByteTimeoutMs: row.first_byte_timeout_ms, requestTimeoutMs: row.request_timeout_ms,
+            tenantId: row.tenant_id,
+            id: row.id,
+            name: row.name,
+            state: row.state,
+            driver: row.driver,
+            upstreamUrl: new URL(row.upstream_url),
+            upstreamModel: row.upstream_model,
+            azureDeployment: row.azure_deployment,
+            azureApiVersion: row.azure_api_version,
+            credential,
+            maxRequestBytes: row.max_request_bytes,
+            maxOutputTokens: row.max_output_tokens,
+            defaultMaxTokens: row.default_max_tokens,
+            maxChoices: row.max_choices,
+            allowedExtraFields: Object.freeze([...row.allowed_extra_fields]),
+            connectTimeoutMs: row.connect_timeout_ms,
+            firstByteTimeoutMs: row.first_byte_timeout_ms,
+            requestTimeoutMs: row.request_timeout_ms,
             imageInputTokens: row.image_input_tokens,
-            hosting, region: row.region, networkZone,
-            authorityConfirmationExpiresAt: row.authority_confirmation_expires_at, createdAt: row.created_at,
+            hosting,
+            region: row.region,
+            networkZone,
+            authorityConfirmationExpiresAt: row.authority_confirmation_expires_at,
+            createdAt: row.created_at,
           });
         }
         const apiKeys = keyRows.map((row) => ({
           hashHex: row.secret_hash.toString('hex'),
           key: {
-            tenantId: row.tenant_id, id: row.id, endpointIds: row.endpoint_ids, defaultClassification: row.default_classification,
-            expiresAt: row.expires_at, revoked: row.revoked_at !== null,
+            tenantId: row.tenant_id,
+            id: row.id,
+            endpointIds: row.endpoint_ids,
+            defaultClassification: row.default_classification,
+            expiresAt: row.expires_at,
+            revoked: row.revoked_at !== null,
           } satisfies RouteApiKey,
         }));
         const institutions: RouteInstitution[] = institutionRows.map((row) => ({
-          id: row.id, slug: row.slug, status: row.status, dataClassificationCeiling: row.data_classification_ceiling,
+          id: row.id,
+          slug: row.slug,
+          status: row.status,
+          dataClassificationCeiling: row.data_classification_ceiling,
           dataClassificationFloor: row.floor,
         }));
         return new RoutingTable(endpoints, apiKeys, institutions);

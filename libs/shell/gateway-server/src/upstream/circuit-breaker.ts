@@ -18,7 +18,10 @@ export class CircuitBreaker {
   private openedAt = 0;
   private trialInFlight = false;
 
-  constructor(private readonly failureThreshold: number, private readonly cooldownMs: number) {}
+  constructor(
+    private readonly failureThreshold: number,
+    private readonly cooldownMs: number,
+  ) {}
 
   /** Whether a call may go out now; when not, how long until the breaker lets one through. */
   tryAcquire(nowMs: number): { allowed: true } | { allowed: false; retryAfterMs: number } {
@@ -69,7 +72,10 @@ export class CircuitBreaker {
 /** One breaker per endpoint id, created on first use. */
 export class CircuitBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
-  constructor(private readonly failureThreshold: number, private readonly cooldownMs: number) {}
+  constructor(
+    private readonly failureThreshold: number,
+    private readonly cooldownMs: number,
+  ) {}
 
   for(endpointId: string): CircuitBreaker {
     let breaker = this.breakers.get(endpointId);

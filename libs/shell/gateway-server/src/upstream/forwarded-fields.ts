@@ -12,15 +12,45 @@ import type { UpstreamOperation } from './upstream-request';
  * until someone decides it is safe.
  */
 const OPENAI_CHAT_FIELDS = [
-  'model', 'messages', 'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs',
-  'max_tokens', 'max_completion_tokens', 'n', 'response_format', 'seed', 'stop', 'stream', 'stream_options',
-  'temperature', 'top_p', 'tools', 'tool_choice', 'parallel_tool_calls', 'functions', 'function_call', 'user',
-  'metadata', 'prediction', 'reasoning_effort', 'modalities', 'verbosity',
+  'model',
+  'messages',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'response_format',
+  'seed',
+  'stop',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'functions',
+  'function_call',
+  'user',
+  'metadata',
+  'prediction',
+  'reasoning_effort',
+  'modalities',
+  'verbosity',
 ] as const;
 
 /** Sampling parameters of vLLM / TGI / llama.cpp that only shape the caller's own output. */
 const OPENAI_COMPATIBLE_CHAT_EXTRAS = [
-  'top_k', 'min_p', 'repetition_penalty', 'min_tokens', 'stop_token_ids', 'skip_special_tokens', 'include_stop_str_in_output',
+  'top_k',
+  'min_p',
+  'repetition_penalty',
+  'min_tokens',
+  'stop_token_ids',
+  'skip_special_tokens',
+  'include_stop_str_in_output',
 ] as const;
 
 const EMBEDDINGS_FIELDS = ['model', 'input', 'encoding_format', 'dimensions', 'user'] as const;
@@ -34,8 +64,21 @@ const RERANK_FIELDS = ['model', 'query', 'documents', 'top_n', 'return_documents
  * institution's prompts outside the gateway's policy and audit.
  */
 const RESPONSES_FIELDS = [
-  'model', 'input', 'instructions', 'max_output_tokens', 'temperature', 'top_p', 'stream', 'tools', 'tool_choice',
-  'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'user', 'metadata',
+  'model',
+  'input',
+  'instructions',
+  'max_output_tokens',
+  'temperature',
+  'top_p',
+  'stream',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'text',
+  'reasoning',
+  'truncation',
+  'user',
+  'metadata',
 ] as const;
 
 /** vLLM's score API (cross-encoder pairs). */
@@ -43,8 +86,23 @@ const SCORE_FIELDS = ['model', 'text_1', 'text_2', 'user'] as const;
 
 /** Legacy completions. `best_of` is left out: it multiplies the work on shared hardware. */
 const COMPLETIONS_FIELDS = [
-  'model', 'prompt', 'suffix', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'logprobs',
-  'echo', 'stop', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'user',
+  'model',
+  'prompt',
+  'suffix',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stream',
+  'stream_options',
+  'logprobs',
+  'echo',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'seed',
+  'user',
 ] as const;
 
 const ALLOWED: Record<UpstreamDriver, Partial<Record<UpstreamOperation, ReadonlySet<string>>>> = {
@@ -81,8 +139,11 @@ export function checkForwardedFields(
     if (isForwardedField(driver, operation, field) || allowedExtraFields.includes(field)) continue;
     const shown = field.length > 64 ? `${field.slice(0, 64)}…` : field;
     throw new GatewayError(
-      400, 'invalid_request_error', 'unsupported_parameter',
-      `Unsupported parameter: '${shown}' is not accepted by this model endpoint`, shown,
+      400,
+      'invalid_request_error',
+      'unsupported_parameter',
+      `Unsupported parameter: '${shown}' is not accepted by this model endpoint`,
+      shown,
     );
   }
 }

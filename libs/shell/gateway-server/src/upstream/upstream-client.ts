@@ -88,7 +88,12 @@ export async function callUpstream(
         throw new GatewayError(502, 'upstream_error', 'upstream_unreachable', `The model endpoint could not be reached (${error.reason})`);
       }
       if (error instanceof GatewayError || error instanceof CallCancelled) throw error;
-      throw new GatewayError(502, 'upstream_error', 'upstream_connection_error', `The connection to the model endpoint failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new GatewayError(
+        502,
+        'upstream_error',
+        'upstream_connection_error',
+        `The connection to the model endpoint failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
 }

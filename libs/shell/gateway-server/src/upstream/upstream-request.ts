@@ -16,9 +16,23 @@ export interface UpstreamRequest {
   body: Buffer;
 }
 
-const OPENAI_PATHS: Record<UpstreamOperation, string> = { chat: '/v1/chat/completions', embeddings: '/v1/embeddings', completions: '/v1/completions', rerank: '/v1/rerank', responses: '/v1/responses', score: '/v1/score' };
+const OPENAI_PATHS: Record<UpstreamOperation, string> = {
+  chat: '/v1/chat/completions',
+  embeddings: '/v1/embeddings',
+  completions: '/v1/completions',
+  rerank: '/v1/rerank',
+  responses: '/v1/responses',
+  score: '/v1/score',
+};
 // Azure OpenAI serves no rerank: forwarded-fields refuses it before a request is built.
-const AZURE_PATHS: Record<UpstreamOperation, string> = { chat: 'chat/completions', embeddings: 'embeddings', completions: 'completions', rerank: 'rerank', responses: 'responses', score: 'score' };
+const AZURE_PATHS: Record<UpstreamOperation, string> = {
+  chat: 'chat/completions',
+  embeddings: 'embeddings',
+  completions: 'completions',
+  rerank: 'rerank',
+  responses: 'responses',
+  score: 'score',
+};
 
 export function upstreamTarget(url: URL): UpstreamTarget {
   const https = url.protocol === 'https:';
@@ -60,12 +74,7 @@ function cachedTarget(endpoint: RouteEndpoint, operation: UpstreamOperation): Up
  * llama.cpp, Ollama, the simulator) get `Authorization: Bearer`; Azure OpenAI gets the deployment
  * path, `api-version` and the `api-key` header, and no `model` field.
  */
-export function buildUpstreamRequest(
-  endpoint: RouteEndpoint,
-  operation: UpstreamOperation,
-  body: Record<string, unknown>,
-  requestId: string,
-): UpstreamRequest {
+export function buildUpstreamRequest(endpoint: RouteEndpoint, operation: UpstreamOperation, body: Record<string, unknown>, requestId: string): UpstreamRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
   if (endpoint.driver === 'azure-openai') {
     if (endpoint.credential) headers['api-key'] = endpoint.credential;

@@ -57,15 +57,23 @@ export class UseCaseStore extends NotifiedReloader<UseCaseSnapshot> {
   protected load(): Promise<UseCaseSnapshot> {
     return RequestContext.run({ requestId: 'use-case-load', tenantScope: LOAD_SCOPE }, () =>
       this.db.transaction(async (tx) => {
-        const useCaseRows: { id: string; tenant_id: string; state: UseCaseState; valid_until: Date | null; endpoint_ids: string[] | null; ceiling: string | null }[] =
-          await tx.query(`
+        const useCaseRows: {
+          id: string;
+          tenant_id: string;
+          state: UseCaseState;
+          valid_until: Date | null;
+          endpoint_ids: string[] | null;
+          ceiling: string | null;
+        }[] = await tx.query(`
             select u.id, u.tenant_id, u.state, u.valid_until, v.endpoint_ids, v.data_classification_ceiling as ceiling
             from use_cases u
             left join use_case_versions v on v.tenant_id = u.tenant_id and v.use_case_id = u.id and v.version = u.serving_version`);
         const keyRows: { id: string; use_case_id: string }[] = await tx.query(
           `select id, use_case_id from api_keys where use_case_id is not null and revoked_at is null and (expires_at is null or expires_at > now())`,
         );
-        const clientRows: { tenant_id: string; client_id: string; use_case_id: string }[] = await tx.query('select tenant_id, client_id, use_case_id from service_account_use_cases');
+        const clientRows: { tenant_id: string; client_id: string; use_case_id: string }[] = await tx.query(
+          'select tenant_id, client_id, use_case_id from service_account_use_cases',
+        );
         const modeRows: { id: string; mode: EnforcementMode }[] = await tx.query('select id, use_case_enforcement as mode from institutions');
         const useCases = new Map<string, EnforcedUseCase>();
         for (const row of useCaseRows) {
@@ -91,9 +99,16 @@ export class UseCaseStore extends NotifiedReloader<UseCaseSnapshot> {
 }
 
 /** The register's readiness check: `up`, or `stale` once its reloads have failed for longer than `staleAfterMs`. */
-export function useCaseReadiness(store: UseCaseStore, staleAfterMs: number): { status: 'up' | 'down' | 'stale'; useCases?: number; reloadsFailingForMs?: number } {
+export function useCaseReadiness(
+  store: UseCaseStore,
+  staleAfterMs: number,
+): { status: 'up' | 'down' | 'stale'; useCases?: number; reloadsFailingForMs?: number } {
   const snapshot = store.current();
   if (!snapshot) return { status: 'down' };
   const failingForMs = store.failingForMs();
-  return { status: failingForMs < staleAfterMs ? 'up' : 'stale', useCases: snapshot.useCases.size, ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}) };
+  return {
+    status: failingForMs < staleAfterMs ? 'up' : 'stale',
+    useCases: snapshot.useCases.size,
+    ...(failingForMs ? { reloadsFailingForMs: failingForMs } : {}),
+  };
 }

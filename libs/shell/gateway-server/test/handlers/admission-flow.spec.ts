@@ -51,7 +51,12 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
       upstreamBodies.push(JSON.parse(raw));
       const body = JSON.stringify(
         upstreamStatus.value === 200
-          ? { id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }
+          ? {
+              id: 'c1',
+              object: 'chat.completion',
+              choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+              usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+            }
           : { error: { message: 'down' } },
       );
       res.writeHead(upstreamStatus.value, { 'content-type': 'application/json' });
@@ -60,10 +65,30 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
   });
   const upstreamPort = await listen(upstream);
   const endpoint: RouteEndpoint = {
-    tenantId: 't1', id: 'e1', name: 'm', state: 'active', driver: 'openai-compatible', upstreamUrl: new URL(`http://127.0.0.1:${upstreamPort}/v1`),
-    upstreamModel: 'up', azureDeployment: null, azureApiVersion: null, credential: null, maxRequestBytes: 1 << 20, maxOutputTokens: 100,
-    defaultMaxTokens: 10, maxChoices: 1, allowedExtraFields: [], imageInputTokens: 765, connectTimeoutMs: 1_000, firstByteTimeoutMs: 2_000, requestTimeoutMs: 5_000,
-    hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null, createdAt: new Date(0),
+    tenantId: 't1',
+    id: 'e1',
+    name: 'm',
+    state: 'active',
+    driver: 'openai-compatible',
+    upstreamUrl: new URL(`http://127.0.0.1:${upstreamPort}/v1`),
+    upstreamModel: 'up',
+    azureDeployment: null,
+    azureApiVersion: null,
+    credential: null,
+    maxRequestBytes: 1 << 20,
+    maxOutputTokens: 100,
+    defaultMaxTokens: 10,
+    maxChoices: 1,
+    allowedExtraFields: [],
+    imageInputTokens: 765,
+    connectTimeoutMs: 1_000,
+    firstByteTimeoutMs: 2_000,
+    requestTimeoutMs: 5_000,
+    hosting: 'shared-infrastructure',
+    region: 'KR',
+    networkZone: 'internal',
+    authorityConfirmationExpiresAt: null,
+    createdAt: new Date(0),
   };
   const reports: GatewayRefusalReport[] = [];
   const usage: { outcome: string; httpStatus: number }[] = [];
@@ -126,14 +151,21 @@ describe('gateway admission flow', () => {
     const record = { dataClassification: 'personal-credit', policyDecision: 'deny:r1@v1', details: { code: 'data_policy_denied' } };
     const error = new GatewayError(403, 'permission_error', 'data_policy_denied', 'denied');
     const completed: CallResult[] = [];
-    gateway = await harness(composeHooks(
-      recording(() => ({ decision: 'allow', admission: { complete: (result) => completed.push(result) } })),
-      recording(() => ({ decision: 'refuse', refusal: { error, record } })),
-    ));
+    gateway = await harness(
+      composeHooks(
+        recording(() => ({ decision: 'allow', admission: { complete: (result) => completed.push(result) } })),
+        recording(() => ({ decision: 'refuse', refusal: { error, record } })),
+      ),
+    );
     const answer = await chat(gateway.url);
     expect(answer).toMatchObject({ status: 403, body: { error: { code: 'data_policy_denied' } } });
     expect(gateway.reports).toHaveLength(1);
-    expect(gateway.reports[0]).toMatchObject({ status: 403, code: 'data_policy_denied', path: '/v1/chat/completions', atAdmission: { record, request: { requestId: expect.any(String), endpoint: { id: 'e1' } } } });
+    expect(gateway.reports[0]).toMatchObject({
+      status: 403,
+      code: 'data_policy_denied',
+      path: '/v1/chat/completions',
+      atAdmission: { record, request: { requestId: expect.any(String), endpoint: { id: 'e1' } } },
+    });
     expect(gateway.upstreamBodies).toHaveLength(0);
     expect(gateway.usage).toHaveLength(0);
     expect(completed).toEqual([expect.objectContaining({ outcome: 'rejected', httpStatus: 403 })]);
@@ -144,7 +176,9 @@ describe('gateway admission flow', () => {
     const error = new GatewayError(429, 'rate_limit_error', 'quota_exceeded', 'slow down', null, { 'retry-after': '2' });
     gateway = await harness(recording(() => ({ decision: 'refuse', refusal: { error } })));
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2');
@@ -155,7 +189,12 @@ describe('gateway admission flow', () => {
     const seen: AdmissionRequest[] = [];
     const masked = { model: 'm', messages: [{ role: 'user', content: 'h***o' }] };
     const labels = { dataClassification: 'internal', policyDecision: 'mask:pii.mask@v1 rrn×1' };
-    gateway = await harness(composeHooks(recording(() => ({ decision: 'mask', body: masked, labels }), seen), recording(() => ALLOW, seen)));
+    gateway = await harness(
+      composeHooks(
+        recording(() => ({ decision: 'mask', body: masked, labels }), seen),
+        recording(() => ALLOW, seen),
+      ),
+    );
     const answer = await chat(gateway.url, 'hello');
     expect(answer.status).toBe(200);
     expect(gateway.upstreamBodies[0]).toMatchObject({ messages: [{ role: 'user', content: 'h***o' }], max_tokens: 10 });
@@ -183,7 +222,11 @@ describe('gateway admission flow', () => {
   });
 
   it('a hook that throws is an unexpected failure: answered 500, reported once, the breaker trial released', async () => {
-    gateway = await harness({ decide: async () => { throw new Error('bug'); } });
+    gateway = await harness({
+      decide: async () => {
+        throw new Error('bug');
+      },
+    });
     const answer = await chat(gateway.url);
     expect(answer).toMatchObject({ status: 500, body: { error: { code: 'internal_error' } } });
     expect(gateway.reports).toEqual([expect.objectContaining({ status: 500, code: 'internal_error' })]);

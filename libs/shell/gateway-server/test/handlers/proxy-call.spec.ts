@@ -24,10 +24,30 @@ jest.mock('../../src/upstream/upstream-request', () => {
 });
 
 const endpoint: RouteEndpoint = {
-  tenantId: 't1', id: 'e1', name: 'm', state: 'active', driver: 'openai-compatible', upstreamUrl: new URL('http://127.0.0.1:9'),
-  upstreamModel: 'up', azureDeployment: null, azureApiVersion: null, credential: null, maxRequestBytes: 1 << 20, maxOutputTokens: 100,
-  defaultMaxTokens: 10, maxChoices: 1, allowedExtraFields: [], imageInputTokens: 765, connectTimeoutMs: 100, firstByteTimeoutMs: 100, requestTimeoutMs: 1_000,
-  hosting: 'shared-infrastructure', region: 'KR', networkZone: 'internal', authorityConfirmationExpiresAt: null, createdAt: new Date(0),
+  tenantId: 't1',
+  id: 'e1',
+  name: 'm',
+  state: 'active',
+  driver: 'openai-compatible',
+  upstreamUrl: new URL('http://127.0.0.1:9'),
+  upstreamModel: 'up',
+  azureDeployment: null,
+  azureApiVersion: null,
+  credential: null,
+  maxRequestBytes: 1 << 20,
+  maxOutputTokens: 100,
+  defaultMaxTokens: 10,
+  maxChoices: 1,
+  allowedExtraFields: [],
+  imageInputTokens: 765,
+  connectTimeoutMs: 100,
+  firstByteTimeoutMs: 100,
+  requestTimeoutMs: 1_000,
+  hosting: 'shared-infrastructure',
+  region: 'KR',
+  networkZone: 'internal',
+  authorityConfirmationExpiresAt: null,
+  createdAt: new Date(0),
 };
 
 describe('proxyCall: a request that cannot be built for the upstream', () => {
@@ -46,8 +66,14 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
       logger: new JsonLogger('test', 'error', () => undefined),
     };
     const call: ProxyCall = {
-      requestId: 'r', caller: { tenantId: 't1', principal: { subject: 's' } as Principal }, operation: 'chat',
-      body: { model: 'm', messages: [{ role: 'user', content: 'x' }] }, bodyBytes: 10, model: 'm', stream: false, includeUsage: false,
+      requestId: 'r',
+      caller: { tenantId: 't1', principal: { subject: 's' } as Principal },
+      operation: 'chat',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      bodyBytes: 10,
+      model: 'm',
+      stream: false,
+      includeUsage: false,
       startedAt: performance.now(),
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;
@@ -62,12 +88,22 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
   it('a real upstream failure still counts', async () => {
     const breakers = new CircuitBreakers(2, 60_000);
     const deps = {
-      table: () => new RoutingTable([endpoint], [], []), breakers, usage: { record: () => undefined } as unknown as UsageRecorder,
-      hooks: NO_REQUEST_HOOKS, connectRetries: 0, logger: new JsonLogger('test', 'error', () => undefined),
+      table: () => new RoutingTable([endpoint], [], []),
+      breakers,
+      usage: { record: () => undefined } as unknown as UsageRecorder,
+      hooks: NO_REQUEST_HOOKS,
+      connectRetries: 0,
+      logger: new JsonLogger('test', 'error', () => undefined),
     };
     const call: ProxyCall = {
-      requestId: 'r', caller: { tenantId: 't1', principal: { subject: 's' } as Principal }, operation: 'chat',
-      body: { model: 'm', messages: [{ role: 'user', content: 'x' }] }, bodyBytes: 10, model: 'm', stream: false, includeUsage: false,
+      requestId: 'r',
+      caller: { tenantId: 't1', principal: { subject: 's' } as Principal },
+      operation: 'chat',
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      bodyBytes: 10,
+      model: 'm',
+      stream: false,
+      includeUsage: false,
       startedAt: performance.now(),
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;

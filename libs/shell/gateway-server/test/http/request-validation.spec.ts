@@ -16,14 +16,25 @@ describe('validateChatRequest', () => {
 
   it('summarises a valid request', () => {
     expect(validateChatRequest({ model: 'm', messages, max_tokens: 20, stream: true, stream_options: { include_usage: true } })).toEqual({
-      model: 'm', stream: true, maxTokens: 20, maxTokensField: 'max_tokens', choices: 1, includeUsage: true,
+      model: 'm',
+      stream: true,
+      maxTokens: 20,
+      maxTokensField: 'max_tokens',
+      choices: 1,
+      includeUsage: true,
     });
   });
 
   it('holds the larger of max_tokens and max_completion_tokens to the limit, naming its field, and reads n', () => {
     const content = [{ type: 'text', text: 'abc' }];
-    expect(validateChatRequest({ model: 'm', messages: [{ role: 'user', content }], max_completion_tokens: 5, max_tokens: 9 })).toMatchObject({ maxTokens: 9, maxTokensField: 'max_tokens' });
-    expect(validateChatRequest({ model: 'm', messages, max_completion_tokens: 900, max_tokens: 9 })).toMatchObject({ maxTokens: 900, maxTokensField: 'max_completion_tokens' });
+    expect(validateChatRequest({ model: 'm', messages: [{ role: 'user', content }], max_completion_tokens: 5, max_tokens: 9 })).toMatchObject({
+      maxTokens: 9,
+      maxTokensField: 'max_tokens',
+    });
+    expect(validateChatRequest({ model: 'm', messages, max_completion_tokens: 900, max_tokens: 9 })).toMatchObject({
+      maxTokens: 900,
+      maxTokensField: 'max_completion_tokens',
+    });
     expect(validateChatRequest({ model: 'm', messages, max_completion_tokens: 7 })).toMatchObject({ maxTokens: 7, maxTokensField: 'max_completion_tokens' });
     expect(validateChatRequest({ model: 'm', messages, n: 3 }).choices).toBe(3);
     expect(errorOf(() => validateChatRequest({ model: 'm', messages, n: 0 }))).toEqual({ status: 400, param: 'n', code: 'invalid_type' });

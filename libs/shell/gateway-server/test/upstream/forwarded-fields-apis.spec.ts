@@ -12,7 +12,7 @@ function refusal(run: () => void): { status: number; code: string; param: string
 }
 
 describe('checkForwardedFields for responses, completions, rerank and score', () => {
-  it('passes each operation\'s standard fields to an OpenAI-compatible server', () => {
+  it("passes each operation's standard fields to an OpenAI-compatible server", () => {
     const ok = (body: Record<string, unknown>, operation: 'responses' | 'completions' | 'rerank' | 'score') =>
       refusal(() => checkForwardedFields(body, 'openai-compatible', operation, []));
     expect(ok({ model: 'm', input: 'x', instructions: 'i', tools: [], max_output_tokens: 5, stream: true }, 'responses')).toBeUndefined();
@@ -23,10 +23,20 @@ describe('checkForwardedFields for responses, completions, rerank and score', ()
 
   it('refuses what would store prompts upstream or multiply the work', () => {
     for (const field of ['store', 'previous_response_id', 'conversation', 'background', 'include']) {
-      expect(refusal(() => checkForwardedFields({ model: 'm', input: 'x', [field]: true }, 'openai-compatible', 'responses', []))).toMatchObject({ status: 400, code: 'unsupported_parameter', param: field });
+      expect(refusal(() => checkForwardedFields({ model: 'm', input: 'x', [field]: true }, 'openai-compatible', 'responses', []))).toMatchObject({
+        status: 400,
+        code: 'unsupported_parameter',
+        param: field,
+      });
     }
-    expect(refusal(() => checkForwardedFields({ model: 'm', prompt: 'x', best_of: 4 }, 'openai-compatible', 'completions', []))).toMatchObject({ code: 'unsupported_parameter', param: 'best_of' });
-    expect(refusal(() => checkForwardedFields({ model: 'm', query: 'q', documents: [], priority: 1 }, 'openai-compatible', 'rerank', []))).toMatchObject({ code: 'unsupported_parameter', param: 'priority' });
+    expect(refusal(() => checkForwardedFields({ model: 'm', prompt: 'x', best_of: 4 }, 'openai-compatible', 'completions', []))).toMatchObject({
+      code: 'unsupported_parameter',
+      param: 'best_of',
+    });
+    expect(refusal(() => checkForwardedFields({ model: 'm', query: 'q', documents: [], priority: 1 }, 'openai-compatible', 'rerank', []))).toMatchObject({
+      code: 'unsupported_parameter',
+      param: 'priority',
+    });
   });
 
   it('refuses rerank and score on Azure OpenAI, which serves neither', () => {

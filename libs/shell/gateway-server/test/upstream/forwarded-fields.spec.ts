@@ -38,6 +38,8 @@ describe('checkForwardedFields', () => {
   });
 
   it("forwards a field the endpoint's configuration allows", () => {
-    expect(refusal(() => checkForwardedFields({ model: 'm', chat_template_kwargs: {} }, 'openai-compatible', 'chat', ['chat_template_kwargs']))).toBeUndefined();
+    expect(
+      refusal(() => checkForwardedFields({ model: 'm', chat_template_kwargs: {} }, 'openai-compatible', 'chat', ['chat_template_kwargs'])),
+    ).toBeUndefined();
   });
 });

@@ -15,7 +15,11 @@ async function freePort(): Promise<number> {
 
 function request(port: number) {
   const body = Buffer.from('{"x":1}');
-  return { target: upstreamTarget(new URL(`http://127.0.0.1:${port}/v1/chat/completions`)), headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body };
+  return {
+    target: upstreamTarget(new URL(`http://127.0.0.1:${port}/v1/chat/completions`)),
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+    body,
+  };
 }
 
 const timeouts = { connectTimeoutMs: 500, firstByteTimeoutMs: 500 };
@@ -66,43 +70,52 @@ describe('callUpstream', () => {
 
   it('does not retry once the upstream has the request: a silent upstream is a 504', async () => {
     let calls = 0;
-    await withUpstream(() => void calls++ /* never answers */, async (port) => {
-      await expect(callUpstream(request(port), { connectTimeoutMs: 200, firstByteTimeoutMs: 200 }, 3, new Cancellation())).rejects.toMatchObject({
-        status: 504,
-        code: 'upstream_timeout',
-      });
-      expect(calls).toBe(1);
-    });
+    await withUpstream(
+      () => void calls++ /* never answers */,
+      async (port) => {
+        await expect(callUpstream(request(port), { connectTimeoutMs: 200, firstByteTimeoutMs: 200 }, 3, new Cancellation())).rejects.toMatchObject({
+          status: 504,
+          code: 'upstream_timeout',
+        });
+        expect(calls).toBe(1);
+      },
+    );
   });
 
   it('a cancelled call stops at once: the caller gone (CallCancelled) or the total time up (that GatewayError)', async () => {
-    await withUpstream(() => undefined /* never answers */, async (port) => {
-      const gone = new Cancellation();
-      const first = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, gone);
-      setTimeout(() => gone.cancel('client-gone'), 20);
-      await expect(first).rejects.toBeInstanceOf(CallCancelled);
+    await withUpstream(
+      () => undefined /* never answers */,
+      async (port) => {
+        const gone = new Cancellation();
+        const first = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, gone);
+        setTimeout(() => gone.cancel('client-gone'), 20);
+        await expect(first).rejects.toBeInstanceOf(CallCancelled);
 
-      const timedOut = new Cancellation();
-      const second = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, timedOut);
-      const timeout = new GatewayError(504, 'timeout_error', 'upstream_timeout', 'total time up');
-      setTimeout(() => timedOut.cancel(timeout), 20);
-      await expect(second).rejects.toBe(timeout);
-    });
+        const timedOut = new Cancellation();
+        const second = callUpstream(request(port), { connectTimeoutMs: 5_000, firstByteTimeoutMs: 5_000 }, 3, timedOut);
+        const timeout = new GatewayError(504, 'timeout_error', 'upstream_timeout', 'total time up');
+        setTimeout(() => timedOut.cancel(timeout), 20);
+        await expect(second).rejects.toBe(timeout);
+      },
+    );
   });
 
   it('a cancellation after the answer was read in full leaves the kept-alive connection to the next call', async () => {
     let connections = 0;
-    await withUpstream((_req, res) => res.end('ok'), async (port, server) => {
-      server.on('connection', () => connections++);
-      const first = new Cancellation();
-      expect((await readAll(await callUpstream(request(port), timeouts, 0, first))).toString()).toBe('ok');
-      await new Promise((resolve) => setImmediate(resolve)); // the socket goes back to the agent
-      first.cancel('client-gone'); // late: must not touch the pooled socket
-      const second = await callUpstream(request(port), timeouts, 0, new Cancellation());
-      expect((second as typeof second & { req: http.ClientRequest }).req.reusedSocket).toBe(true);
-      expect((await readAll(second)).toString()).toBe('ok');
-      expect(connections).toBe(1);
-    });
+    await withUpstream(
+      (_req, res) => res.end('ok'),
+      async (port, server) => {
+        server.on('connection', () => connections++);
+        const first = new Cancellation();
+        expect((await readAll(await callUpstream(request(port), timeouts, 0, first))).toString()).toBe('ok');
+        await new Promise((resolve) => setImmediate(resolve)); // the socket goes back to the agent
+        first.cancel('client-gone'); // late: must not touch the pooled socket
+        const second = await callUpstream(request(port), timeouts, 0, new Cancellation());
+        expect((second as typeof second & { req: http.ClientRequest }).req.reusedSocket).toBe(true);
+        expect((await readAll(second)).toString()).toBe('ok');
+        expect(connections).toBe(1);
+      },
+    );
   });
 
   it('a body cancelled before anyone reads it fails at once instead of waiting forever', async () => {
@@ -130,7 +143,10 @@ describe('callUpstream', () => {
 describe('upstreamTarget', () => {
   it('turns a URL into request options: default ports, IPv6 without brackets, the query kept', () => {
     expect(upstreamTarget(new URL('https://models.example/openai/x?api-version=2024-10-21'))).toEqual({
-      https: true, hostname: 'models.example', port: 443, path: '/openai/x?api-version=2024-10-21',
+      https: true,
+      hostname: 'models.example',
+      port: 443,
+      path: '/openai/x?api-version=2024-10-21',
     });
     expect(upstreamTarget(new URL('http://[::1]:8000/v1/embeddings'))).toEqual({ https: false, hostname: '::1', port: 8000, path: '/v1/embeddings' });
     expect(upstreamTarget(new URL('http://10.0.0.7/v1/chat/completions')).port).toBe(80);
@@ -152,7 +168,6 @@ describe('Cancellation', () => {
     await expect(Promise.race([new Cancellation().whenCancelled(), Promise.resolve('answered')])).resolves.toBe('answered');
   });
 
-
   it('runs the hook once with the first reason, at once for a hook set afterwards, never for a cleared one', () => {
     const seen: unknown[] = [];
     const cancellation = new Cancellation();
@@ -164,6 +179,9 @@ describe('Cancellation', () => {
     expect(cancellation.cancelled).toBe(true);
     expect(cancellation.reason).toBe('a');
     cancellation.onCancel((reason) => seen.push(['late', reason]));
-    expect(seen).toEqual([['second', 'a'], ['late', 'a']]);
+    expect(seen).toEqual([
+      ['second', 'a'],
+      ['late', 'a'],
+    ]);
   });
 });
