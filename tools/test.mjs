@@ -32,6 +32,7 @@ const jestBin = 'node_modules/.bin/jest';
 const nx = ['node_modules/.bin/nx', 'run-many', '--outputStyle=static', '--parallel=2'];
 await step('lint (eslint, module boundaries)', 'node', [...nx, '-t', 'lint']);
 await step('typecheck', 'node', [...nx, '-t', 'typecheck']);
+await step('format (Prettier, .prettierrc.json)', 'node', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.']);
 await step('knip (unused files, exports, dependencies)', 'node', ['node_modules/knip/bin/knip.js', '--no-progress']);
 // Fails when schema.graphql differs from the code; prints breaking changes against the previous commit.
 await step('GraphQL schema (committed = code; breaking changes reported)', 'node', ['tools/graphql-schema.mjs', 'check']);
