@@ -15,11 +15,9 @@ export function graphqlRequestLimits(limits: GraphQLRequestLimits, maxBodyBytes 
     (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') {
-        res
-          .status(413)
-          .json({
-            errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'REQUEST_TOO_LARGE', reason: 'REQUEST_TOO_LARGE' } }],
-          });
+        res.status(413).json({
+          errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'REQUEST_TOO_LARGE', reason: 'REQUEST_TOO_LARGE' } }],
+        });
       } else if (type === 'entity.parse.failed') {
         res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST', reason: 'MALFORMED_JSON' } }] });
       } else {
