@@ -267,11 +267,38 @@ async function seed(database, dist, simulatorUrl, kek) {
       `update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3, credential_rotated_at = now() where id = $4`,
       [encrypted.ciphertext, encrypted.keyId, cipher.fingerprint(UPSTREAM_KEY), endpoint],
     );
-    await client.query(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'gateway-bench')`, [
-      tenant,
-      apiKey.slice(0, 12),
-      createHash('sha256').update(apiKey).digest(),
-    ]);
+    // The institution is new, so the use-case register enforces (issue 13): the key is bound to an
+    // approved use case that names the endpoint, and every request is checked against it.
+    // Inserted as a draft with a submitted version, then approved the way a regulator's review does (the register's
+    // triggers allow decisions only with app.cross_tenant = 'review').
+    const useCase = (
+      await client.query(
+        `insert into use_cases (tenant_id, name, state, created_by) values ($1, 'bench use case', 'draft', 'gateway-bench') returning id`,
+        [tenant],
+      )
+    ).rows[0].id;
+    await client.query(
+      `insert into use_case_versions (tenant_id, use_case_id, version, state, purpose, business_process, data_classification_ceiling, endpoint_ids,
+         risk_tier, human_oversight, owner, contact, created_by)
+       values ($1, $2, 1, 'submitted', 'gateway benchmark', 'benchmark', 'confidential', array[$3::uuid], 'low', 'none', 'bench', 'bench@example.invalid', 'gateway-bench')`,
+      [tenant, useCase, endpoint],
+    );
+    await client.query('begin');
+    await client.query(`select set_config('app.cross_tenant', 'review', true)`);
+    await client.query(
+      `update use_case_versions set state = 'approved', decided_by = 'gateway-bench', decided_at = now() where tenant_id = $1 and use_case_id = $2`,
+      [tenant, useCase],
+    );
+    await client.query(
+      `update use_cases set state = 'approved', serving_version = 1, approval_reference = 'BENCH-2026-001', valid_from = now() - interval '1 day',
+         valid_until = now() + interval '365 days', approved_by = 'gateway-bench', approved_at = now() where tenant_id = $1 and id = $2`,
+      [tenant, useCase],
+    );
+    await client.query('commit');
+    await client.query(
+      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by, use_case_id) values ($1, 'bench', $2, $3, 'gateway-bench', $4)`,
+      [tenant, apiKey.slice(0, 12), createHash('sha256').update(apiKey).digest(), useCase],
+    );
   });
   return apiKey;
 }
@@ -725,7 +752,7 @@ function renderMarkdown(run) {
     `| Request | \`POST /v1/chat/completions\`, non-streaming, body \`${BODY}\`; simulator ttft 0, inter-token 0, 16 output tokens; keep-alive connections |`,
   );
   lines.push(
-    `| Our gateway | \`dist/apps/gateway/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, API key auth (\`aic_…\` bearer), usage recording on (default: batched every 200 ms); upstream credential decrypted from the routing table; data policy and quota admission on (in memory); ` +
+    `| Our gateway | \`dist/apps/gateway/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, API key auth (\`aic_…\` bearer), usage recording on (default: batched every 200 ms); upstream credential decrypted from the routing table; data policy and quota admission on (in memory); use-case enforcement on (the key bound to an approved use case naming the endpoint; issue 13); ` +
       `as shipped: the audit record of every request (admission record group-committed before the answer, completion record batched); the audit sequencer in a process of its own (as the control plane runs it); ` +
       `issue 3 configuration: the same process with the audit hook replaced by one that admits without writing (\`without-audit.cjs\`, preloaded)${
         Object.keys(o.gatewayEnv).length

@@ -3,6 +3,7 @@ export * from './use-case-errors';
 export * from './use-case-validation';
 export * from './use-case-workflow';
 export * from './use-case-enforcement';
+export * from './gateway';
 export * from './service/use-case-records';
 export * from './service/use-case.service';
 export * from './service/register-export.service';

@@ -15,7 +15,7 @@ import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
 import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
 import { PolicyHook, PolicyStore } from '@ai-commons/data-policy';
-import { UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
+import { UseCaseHook, UseCaseStore, useCaseReadiness } from '@ai-commons/use-cases';
 
 export interface Gateway {
   url: string;

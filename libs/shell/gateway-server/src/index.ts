@@ -3,4 +3,3 @@ export * from './http/openai-error';
 export * from '@ai-commons/gateway-admission';
 export * from './routing/routing-table';
 export type { GatewayCaller } from './auth/gateway-authentication';
-export * from './use-cases';

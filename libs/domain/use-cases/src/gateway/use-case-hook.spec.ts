@@ -1,5 +1,6 @@
 import { NOTHING_DECIDED, type AdmissionRequest, type AdmissionSoFar } from '@ai-commons/gateway-admission';
-import type { EnforcedUseCase, EnforcementMode } from '@ai-commons/use-cases';
+import type { EnforcedUseCase } from '../use-case-enforcement';
+import type { EnforcementMode } from '../use-case.model';
 import { UseCaseHook, UseCaseNotApprovedError } from './use-case-hook';
 import { clientKey, type UseCaseSnapshot } from './use-case-store';
 

@@ -1,7 +1,8 @@
 import { RequestContext } from '@ai-commons/core';
 import { CHANGES_CHANNEL, NotifiedReloader, changedTable, postgresChangeListener, type TenantDatabase } from '@ai-commons/database';
 import type { JsonLogger } from '@ai-commons/observability';
-import type { EnforcedUseCase, EnforcementMode, UseCaseState } from '@ai-commons/use-cases';
+import type { EnforcedUseCase } from '../use-case-enforcement';
+import type { EnforcementMode, UseCaseState } from '../use-case.model';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway use-case register' } as const;
 const WATCHED_TABLES = new Set(['use_cases', 'use_case_versions', 'service_account_use_cases', 'api_keys', 'institutions']);

@@ -1,4 +1,5 @@
-import { checkUseCase, enforcementOutcome, type EnforcementMode, type UseCaseVerdict } from '@ai-commons/use-cases';
+import { checkUseCase, enforcementOutcome, type UseCaseVerdict } from '../use-case-enforcement';
+import type { EnforcementMode } from '../use-case.model';
 import { GatewayError, type AdmissionDecision, type AdmissionRequest, type AdmissionSoFar, type RequestHooks } from '@ai-commons/gateway-admission';
 import { clientKey, type UseCaseSnapshot } from './use-case-store';
 
