@@ -78,9 +78,12 @@ const DATABASE_NAME = 'ai_commons_bench_gateway';
 const MODEL = 'bench-model';
 const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
-// gateway-metrics (issue 15: the gateway with its /metrics port on, scraped every 5 s) only when named in --targets.
-let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
-  .filter((target) => target !== 'gateway-metrics' || OPTIONS.targets)
+// gateway-no-use-case (issue 13): the use-case hook admitting without a lookup (without-use-case.cjs); the
+// difference to `gateway` is what enforcement adds. gateway-metrics (issue 15: the gateway with its /metrics
+// port on, scraped every 5 s) only when named in --targets.
+const OPT_IN_TARGETS = new Set(['gateway-metrics']);
+let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'gateway-no-use-case', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
+  .filter((target) => !OPT_IN_TARGETS.has(target) || OPTIONS.targets)
   .filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
 let PROXIES = TARGETS.filter((target) => target !== 'direct');
 const LABELS = {
@@ -88,10 +91,11 @@ const LABELS = {
   gateway: 'ai-commons gateway as shipped (with the audit record)',
   'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)',
   'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)',
+  'gateway-no-use-case': 'ai-commons gateway as shipped, use-case hook admitting without a lookup',
   portkey: 'Portkey gateway',
   reference: 'bare node:http proxy (reference)',
 };
-const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2 };
+const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2, useCaseP50Ms: 0.05 };
 const RAW_DIR = path.join(here, 'raw');
 const CLOCK_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
@@ -272,10 +276,9 @@ async function seed(database, dist, simulatorUrl, kek) {
     // Inserted as a draft with a submitted version, then approved the way a regulator's review does (the register's
     // triggers allow decisions only with app.cross_tenant = 'review').
     const useCase = (
-      await client.query(
-        `insert into use_cases (tenant_id, name, state, created_by) values ($1, 'bench use case', 'draft', 'gateway-bench') returning id`,
-        [tenant],
-      )
+      await client.query(`insert into use_cases (tenant_id, name, state, created_by) values ($1, 'bench use case', 'draft', 'gateway-bench') returning id`, [
+        tenant,
+      ])
     ).rows[0].id;
     await client.query(
       `insert into use_case_versions (tenant_id, use_case_id, version, state, purpose, business_process, data_classification_ceiling, endpoint_ids,
@@ -340,12 +343,16 @@ async function startSimulator(dist) {
   return { record, url };
 }
 
-async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, metrics = false } = {}) {
+async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, withoutUseCase = false, metrics = false } = {}) {
   const port = await freePort();
   const metricsPort = metrics ? await freePort() : 0;
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : [])];
+  const nodeArgs = [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : []),
+    ...(withoutUseCase ? ['-r', path.join(here, 'without-use-case.cjs')] : []),
+  ];
   const record = startChild(
-    withoutAudit ? 'ai-commons gateway (no audit record)' : 'ai-commons gateway',
+    withoutAudit ? 'ai-commons gateway (no audit record)' : withoutUseCase ? 'ai-commons gateway (no use-case lookup)' : 'ai-commons gateway',
     [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')],
     {
       BENCH_GATEWAY_DIST: dist,
@@ -434,6 +441,7 @@ function targetRequest(target, urls, apiKey) {
     case 'gateway':
     case 'gateway-core':
     case 'gateway-metrics':
+    case 'gateway-no-use-case':
       return { url: `${urls[target]}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${apiKey}` } };
     case 'reference':
       return { url: `${urls.reference}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
@@ -797,6 +805,17 @@ function renderMarkdown(run) {
       );
     }
   }
+  if (summary.rate['gateway-no-use-case'] && summary.rate.gateway) {
+    // Issue 13: enforcement adds ≤ 0.05 ms p50. Differences of medians, and paired per repetition
+    // (same load), next to the CPU it costs per request, which is less noisy than latency here.
+    const added = summary.rate.gateway.p50 - summary.rate['gateway-no-use-case'].p50;
+    const pairedAdded = median(paired.gateway.p50.map((value, i) => value - paired['gateway-no-use-case'].p50[i]));
+    const cpuAdded = summary.rate.gateway.proxyCpuUs - summary.rate['gateway-no-use-case'].proxyCpuUs;
+    lines.push(
+      `| Use-case enforcement adds ≤ ${GOALS.useCaseP50Ms} ms to p50 at ${o.rate} req/s (issue 13) | as shipped vs the same with the use-case hook admitting without a lookup | ` +
+        `${signed(added, 3)} ms (paired per repetition: ${signed(pairedAdded, 3)} ms); CPU ${signed(cpuAdded, 1)} µs/req | ${yes(added <= GOALS.useCaseP50Ms)} |`,
+    );
+  }
   lines.push(`| Every response 2xx | all | ${goals.allResponses2xx.met ? 'yes' : 'NO — see the error columns'} | ${yes(goals.allResponses2xx.met)} |`);
   lines.push('');
   lines.push(`## Fixed rate: ${o.rate} req/s for ${o.rateDurationS} s (medians of ${o.repeats} runs)`, '');
@@ -890,6 +909,9 @@ async function main() {
     if (gatewayCore) log(`ai-commons gateway without the audit record at ${gatewayCore.url}`);
     const gatewayMetrics = TARGETS.includes('gateway-metrics') && !OPTIONS.profile ? await startGateway(dist, database, kek, { metrics: true }) : undefined;
     if (gatewayMetrics) log(`ai-commons gateway with metrics at ${gatewayMetrics.url}`);
+    const gatewayNoUseCase =
+      TARGETS.includes('gateway-no-use-case') && !OPTIONS.profile ? await startGateway(dist, database, kek, { withoutUseCase: true }) : undefined;
+    if (gatewayNoUseCase) log(`ai-commons gateway without the use-case lookup at ${gatewayNoUseCase.url}`);
     const portkey = OPTIONS.profile || !TARGETS.includes('portkey') ? undefined : await startPortkey();
     portkeyVersion = portkey?.version;
     if (portkey) log(`Portkey ${portkey.version} at ${portkey.url}`);
@@ -901,6 +923,7 @@ async function main() {
       gateway: gateway.url,
       'gateway-core': gatewayCore?.url,
       'gateway-metrics': gatewayMetrics?.url,
+      'gateway-no-use-case': gatewayNoUseCase?.url,
       portkey: portkey?.url,
       reference: reference?.url,
     };
@@ -910,6 +933,7 @@ async function main() {
       gateway: gateway.record.child.pid,
       ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}),
       ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}),
+      ...(gatewayNoUseCase ? { 'gateway-no-use-case': gatewayNoUseCase.record.child.pid } : {}),
       ...(portkey ? { portkey: portkey.record.child.pid } : {}),
       ...(reference ? { reference: reference.record.child.pid } : {}),
     };
@@ -980,6 +1004,7 @@ async function main() {
     await stopChild(gateway.record);
     if (gatewayCore) await stopChild(gatewayCore.record);
     if (gatewayMetrics) await stopChild(gatewayMetrics.record);
+    if (gatewayNoUseCase) await stopChild(gatewayNoUseCase.record);
     // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
     const usage = await withPg(database.superuserUrl, async (client) => {
       const totals = (
@@ -1004,7 +1029,7 @@ async function main() {
       }
       return totals;
     });
-    const ours = (target) => target === 'gateway' || target === 'gateway-core' || target === 'gateway-metrics';
+    const ours = (target) => target.startsWith('gateway');
     const gateway2xx =
       gateway2xxBefore +
       warmups.filter((w) => ours(w.target)).reduce((sum, w) => sum + w['2xx'], 0) +

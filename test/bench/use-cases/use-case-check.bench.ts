@@ -7,9 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../../../libs/platform/core/src';
-import { UseCaseHook, type UseCaseSnapshot } from '../../../libs/shell/gateway-server/src/use-cases';
 import type { AdmissionRequest } from '../../../libs/domain/gateway-admission/src';
-import type { EnforcedUseCase, EnforcementMode } from '../../../libs/domain/use-cases/src';
+import { UseCaseHook, type EnforcedUseCase, type EnforcementMode, type UseCaseSnapshot } from '../../../libs/domain/use-cases/src';
 
 const INSTITUTIONS = 50;
 const USE_CASES_PER_INSTITUTION = 40;
