@@ -57,6 +57,8 @@ export class GatewayMetrics {
   private readonly piiFindings: Counter<'detector'>;
   private readonly children = new Map<string, EndpointChildren>();
   private readonly refusalChildren = new Map<string, ReturnType<Counter<'status' | 'code'>['labels']>>();
+  /** By rule, then action: every admitted call has a decision, so no label hashing per call. */
+  private readonly decisionChildren = new Map<string, Map<string, ReturnType<Counter<'rule' | 'action'>['labels']>>>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -192,7 +194,11 @@ export class GatewayMetrics {
    * something (the policy module's fixed set), with their counts.
    */
   observePolicyDecision(rule: string, action: string, findings: readonly { detector: string; count: number }[]): void {
-    this.policyDecisions.labels(rule, action).inc();
+    let byAction = this.decisionChildren.get(rule);
+    if (!byAction) this.decisionChildren.set(rule, (byAction = new Map()));
+    let counter = byAction.get(action);
+    if (!counter) byAction.set(action, (counter = this.policyDecisions.labels(rule, action)));
+    counter.inc();
     for (const { detector, count } of findings) if (count > 0) this.piiFindings.labels(detector).inc(count);
   }
 }
