@@ -14,6 +14,8 @@ const registry = new Registry();
 const metrics = new GatewayMetrics(registry);
 // 50 endpoints of 5 institutions, as a routing table would hold them.
 const endpoints = Array.from({ length: 50 }, (_, i) => ({ endpointId: `e${i}`, institution: `inst-${i % 5}`, endpoint: `llm-${i}`, model: `model-${i % 7}` }));
+const findings = [{ detector: 'rrn', count: 1 }];
+const NO_FINDINGS = [];
 const statuses = [200, 200, 200, 200, 200, 200, 200, 400, 502, 499];
 
 function run(calls) {
@@ -24,11 +26,14 @@ function run(calls) {
     const labels = endpoints[i % endpoints.length];
     const status = statuses[i % statuses.length];
     if (i % 4 === 0) metrics.streamOpened(labels);
+    // Every admitted call has a policy decision; one in ten finds personal data.
+    metrics.observePolicyDecision(i % 10 === 0 ? 'pii.mask' : 'default', i % 10 === 0 ? 'mask' : 'allow', i % 10 === 0 ? findings : NO_FINDINGS);
     metrics.observeCall(labels, {
       outcome: status === 200 ? 'success' : 'upstream_error',
       status,
       latencyMs: 10 + (i % 900),
       ttftMs: i % 4 === 0 ? 5 : undefined,
+      upstreamMs: 8 + (i % 800),
       promptTokens: 40,
       completionTokens: 60,
     });

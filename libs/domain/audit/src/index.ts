@@ -21,3 +21,4 @@ export * from './authentication-failures/failure-window';
 export * from './authentication-failures/authentication-failure-recorder';
 export * from './authentication-failures/authentication-failures';
 export * from './metrics/audit-gauges';
+export * from './metrics/audit-backlog-gauge';

@@ -7,3 +7,4 @@ export * from './isolation-errors';
 export * from './checks';
 export * from './institution-evidence.service';
 export * from './report/institution-evidence';
+export * from './metrics/isolation-gauges';

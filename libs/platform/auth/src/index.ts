@@ -12,3 +12,4 @@ export * from './authentication.middleware';
 export * from './auth.module';
 export * from './request-of';
 export * from './source-throttle';
+export * from './metrics/key-fetch-counters';

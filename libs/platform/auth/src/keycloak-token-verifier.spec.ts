@@ -144,9 +144,11 @@ describe('KeycloakTokenVerifier (keycloak-connect public API; keys and reasons b
     await expect(verifier.checkKeys()).rejects.toThrow();
     expect(await reasonOf(verifier.verify(token({}, rotated)))).toBe('SIGNING_KEY_UNAVAILABLE'); // in the cooldown: no fetch
     expect(await reasonOf(verifier.verify(token()))).toBe('accepted');
+    expect(verifier.keyFetches).toEqual({ attempted: 2, failed: 1 }); // the services' key fetch counters
     jwks.mode = 'up';
     await verifier.checkKeys();
     expect(await reasonOf(verifier.verify(token({}, rotated)))).toBe('TOKEN_UNKNOWN_KEY'); // fetched: Keycloak does not publish it
+    expect(verifier.keyFetches).toEqual({ attempted: 3, failed: 1 });
   });
 
   it('stops accepting a key Keycloak no longer publishes, once it refetches', async () => {

@@ -95,6 +95,11 @@ export class KeycloakTokenVerifier implements TokenVerifier {
     }
   }
 
+  /** JWKS fetches since start and how many failed (read by the services' metrics). */
+  get keyFetches(): { readonly attempted: number; readonly failed: number } {
+    return this.keys.fetches;
+  }
+
   async checkKeys(): Promise<void> {
     try {
       await this.keys.refresh();

@@ -33,6 +33,8 @@ export class SigningKeyCache {
   private lastFailure: string | null = null;
   private inFlight: Promise<void> | null = null;
   private readonly now: () => number;
+  /** Fetches since start, and how many of them failed (the services' metrics). */
+  readonly fetches = { attempted: 0, failed: 0 };
 
   constructor(private readonly options: SigningKeyCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -60,6 +62,7 @@ export class SigningKeyCache {
         () => void (this.lastFailure = null),
         (error: Error) => {
           this.lastFailure = error.message;
+          this.fetches.failed++;
           throw error;
         },
       )
@@ -71,6 +74,7 @@ export class SigningKeyCache {
 
   private async fetchKeys(): Promise<void> {
     this.lastFetchAt = this.now();
+    this.fetches.attempted++;
     let body: unknown;
     try {
       const response = await fetch(this.options.jwksUrl, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs), headers: { accept: 'application/json' } });

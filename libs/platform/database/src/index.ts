@@ -15,3 +15,4 @@ export * from './reload/changed-table';
 export * from './reload/notified-reloader';
 export * from './leadership';
 export * from './usage-partition-maintenance';
+export * from './metrics/database-pool-gauge';

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '@ai-commons/config';
-import { assertServingRole, createAppDataSource } from '@ai-commons/database';
+import { TenantScopes, assertServingRole, createAppDataSource } from '@ai-commons/database';
 import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
 import { startControlPlaneLeaderJobs } from './leader-jobs';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
@@ -90,7 +90,6 @@ async function startApp(
       '/graphql',
       graphqlMetricsMiddleware(registry, () => rootFields),
     );
-    registerControlPlaneGauges(registry, dataSource, audit);
   }
   // A source that keeps failing authentication gets 429 before its next credential is checked.
   app.use(brakeFailingSources(audit.authenticationFailures));
@@ -113,7 +112,10 @@ async function startApp(
   // No Nest shutdown hooks: on a signal Nest would close the app and exit before the audit writer
   // wrote what it holds. main.ts calls close() instead, which writes it.
   await app.init();
-  if (registry) rootFields = rootFieldsOf(app.get(GraphQLSchemaHost).schema);
+  if (registry) {
+    rootFields = rootFieldsOf(app.get(GraphQLSchemaHost).schema);
+    registerControlPlaneGauges(registry, { dataSource, scopes: app.get(TenantScopes), audit, verifier });
+  }
   if (config.SEED_DEMO_CONSORTIUM) {
     const created = await seedDemoConsortium(app.get(InstitutionService));
     if (created.length) logger.event('info', 'demo-consortium.seeded', { created });

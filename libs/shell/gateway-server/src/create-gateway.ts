@@ -111,7 +111,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   if (metricsPort > 0) {
     const registry = createServiceRegistry('gateway');
     metrics = new GatewayMetrics(registry);
-    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, audit, usage, breakers, table });
+    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, quotaStore, useCases, audit, usage, breakers, table, dataSource, verifier });
     metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
   }
   const server = createGatewayServer({
@@ -126,6 +126,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       new PolicyHook(
         () => policy.snapshot(),
         (tenantId) => table().institution(tenantId),
+        undefined,
+        metrics && ((decision) => metrics!.observePolicyDecision(decision.ruleId, decision.decision, decision.findings)),
       ),
       useCaseHook,
       overrides.hooks ?? NO_REQUEST_HOOKS,

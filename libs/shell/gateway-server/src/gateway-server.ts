@@ -15,6 +15,7 @@ import {
 } from './http/request-validation';
 import type { GatewayAuthentication } from './auth/gateway-authentication';
 import { proxyCall, type ProxyDependencies } from './handlers/proxy-call';
+import { throttleReason } from './metrics/throttle-reason';
 import { DATA_CLASSIFICATION_HEADER } from '@ai-commons/data-policy';
 
 export interface GatewayServerDependencies extends ProxyDependencies {
@@ -241,7 +242,7 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
           const path = (req.url ?? '/').split('?')[0];
           // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
           const refused = async (failure: GatewayError, atAdmission?: GatewayRefusalReport['atAdmission'], admissionRequest?: AdmissionRequest) => {
-            deps.metrics?.observeRefusal(failure.status, failure.code);
+            deps.metrics?.observeRefusal(failure.status, failure.code, failure.status === 429 ? throttleReason(failure) : undefined);
             try {
               await deps.onRefused?.({ status: failure.status, code: failure.code, method: req.method, path, atAdmission, admissionRequest });
             } catch (reportError) {

@@ -64,6 +64,9 @@ export class AuditBatchWriter {
   private readonly maxInFlight: number;
   private readonly logger: AuditLogger;
   private deadLetteredCount = 0;
+  private writtenCount = 0;
+  /** Told each batch's commit time and size (the metrics' commit latency histogram). */
+  commitObserver?: (durationMs: number, records: number) => void;
 
   constructor(
     private readonly store: AuditBatchStore,
@@ -141,6 +144,11 @@ export class AuditBatchWriter {
     return this.queue.length;
   }
 
+  /** Records committed to the log since start. */
+  get written(): number {
+    return this.writtenCount;
+  }
+
   /** Records moved to the dead-letter table since start: an alert (readiness detail, metric) when not 0. */
   get deadLettered(): number {
     return this.deadLetteredCount;
@@ -202,7 +210,10 @@ export class AuditBatchWriter {
     const waiters = batch.filter((item) => item.settle).length;
     this.urgent -= waiters;
     const write = (async () => {
+      const startedAt = performance.now();
       const result = await writeIsolatingRefusals(batch, (items) => this.store(items.map((item) => item.event)));
+      this.writtenCount += result.written.length;
+      if (result.written.length) this.commitObserver?.(performance.now() - startedAt, result.written.length);
       for (const item of result.written) item.settle?.resolve();
       const kept = await this.deadLetter(result.refused);
       if (result.error === undefined && kept.length === 0) {

@@ -66,6 +66,8 @@ export class PolicyHook implements RequestHooks {
     /** The institution's classification bounds (the routing table's entry; undefined when unknown). */
     private readonly institution: (tenantId: string) => InstitutionClassificationBounds | undefined,
     private readonly now: () => Date = () => new Date(),
+    /** Told every decision (the gateway's metrics): rule, action and findings, never the request's text. */
+    private readonly observe?: (decision: Pick<DecisionRecord, 'ruleId' | 'decision' | 'findings'>) => void,
   ) {}
 
   async decide(request: AdmissionRequest): Promise<AdmissionDecision> {
@@ -87,6 +89,7 @@ export class PolicyHook implements RequestHooks {
         policyVersion: this.snapshot().policy.version,
         findings: [],
       };
+      this.observe?.(decision);
       return refuse(new PolicyDeniedError(decision), resolution.requested, compactDecision(decision), {
         code: 'data_policy_denied',
         classificationSource: 'header',
@@ -103,6 +106,7 @@ export class PolicyHook implements RequestHooks {
         `x-data-classification: ${resolution.reason}`,
         DATA_CLASSIFICATION_HEADER,
       );
+      this.observe?.({ ruleId: 'unknown-classification', decision: 'deny', findings: [] });
       return refuse(error, null, 'deny:unknown-classification', { code: 'unknown_data_classification', reason: resolution.reason });
     }
     const { policy, piiSettings } = this.snapshot();
@@ -130,6 +134,7 @@ export class PolicyHook implements RequestHooks {
       parts.map((part) => part.text),
       this.now(),
     );
+    this.observe?.(decision);
     const labels = { dataClassification: resolution.classification, policyDecision: compactDecision(decision) };
     if (decision.decision === 'deny') {
       return refuse(new PolicyDeniedError(decision), resolution.classification, labels.policyDecision, {

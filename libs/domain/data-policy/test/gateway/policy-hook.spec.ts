@@ -102,4 +102,21 @@ describe('PolicyHook', () => {
     const hook = hookWith();
     expect(await hook.decide(request)).toEqual(await hook.decide(request));
   });
+
+  it('tells its observer each decision by rule and action with the findings, never the text', async () => {
+    const seen: unknown[] = [];
+    const hook = new PolicyHook(
+      () => snapshot,
+      () => ({ dataClassificationCeiling: 'personal-credit', dataClassificationFloor: null }),
+      undefined,
+      (decision) => seen.push({ rule: decision.ruleId, action: decision.decision, findings: decision.findings }),
+    );
+    await hook.decide(facts(`고객 주민번호 ${RRN} 확인`));
+    await hook.decide(facts('x', { dataClassificationHeader: 'no-such-label' }));
+    expect(seen).toEqual([
+      { rule: expect.any(String), action: 'mask', findings: [{ detector: 'rrn', count: 1 }] },
+      { rule: 'unknown-classification', action: 'deny', findings: [] },
+    ]);
+    expect(JSON.stringify(seen)).not.toContain(RRN);
+  });
 });

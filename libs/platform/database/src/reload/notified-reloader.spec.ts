@@ -169,9 +169,11 @@ describe('NotifiedReloader', () => {
     await jest.advanceTimersByTimeAsync(30_000);
     expect(reloader.failingForMs()).toBe(90_000);
     expect(reloader.current()).toBe(1);
+    expect(reloader.failedReloads).toBe(2); // the metrics' failure counter
     failLoads = false;
     await reloader.reload();
     expect(reloader.failingForMs()).toBe(0);
+    expect(reloader.failedReloads).toBe(2);
   });
 
   it('reloads periodically as a safety net', async () => {

@@ -36,6 +36,7 @@ export interface NotifiedReloaderOptions<T> {
 export abstract class NotifiedReloader<T> {
   private inService?: T;
   private reloads = 0;
+  private failures = 0;
   /** When the snapshot in service was loaded (epoch ms); undefined until one has. */
   private loadedAtMs?: number;
   /** When the reloads started failing (the first failure since the last success); undefined while they succeed. */
@@ -79,6 +80,11 @@ export abstract class NotifiedReloader<T> {
     return this.reloads;
   }
 
+  /** How many reloads have failed since start (the metrics' reload failure counter). */
+  get failedReloads(): number {
+    return this.failures;
+  }
+
   /** Loads the first snapshot (rejects if that fails), then listens and refreshes periodically. */
   async start(): Promise<void> {
     await this.reload();
@@ -118,6 +124,7 @@ export abstract class NotifiedReloader<T> {
       })
       .catch((error: unknown) => {
         this.failingSinceMs ??= Date.now();
+        this.failures++;
         logger.event('error', `${name}.reload_failed`, { error: (error as Error).message, failingForMs: this.failingForMs() });
         throw error;
       })

@@ -11,6 +11,9 @@ export interface EndpointLabels {
   model: string;
 }
 
+/** Why a 429 was answered: the quota dimension that refused, the monthly budget, or the authentication-failure brake. */
+export type ThrottleReason = 'rate' | 'tokens' | 'concurrency' | 'budget' | 'authentication' | 'other';
+
 /** One finished model call, as the proxy saw it. */
 export interface CallObservation {
   outcome: string;
@@ -18,6 +21,8 @@ export interface CallObservation {
   latencyMs: number;
   /** Time to the first streamed byte (only streamed calls). */
   ttftMs?: number;
+  /** Request sent upstream to the model server's response headers (absent when it never answered). */
+  upstreamMs?: number;
   promptTokens: number;
   completionTokens: number;
 }
@@ -26,6 +31,7 @@ interface EndpointChildren {
   labels: EndpointLabels;
   latency: ReturnType<Histogram<'institution' | 'endpoint' | 'model'>['labels']>;
   ttft: ReturnType<Histogram<'institution' | 'endpoint' | 'model'>['labels']>;
+  upstream: ReturnType<Histogram<'institution' | 'endpoint' | 'model'>['labels']>;
   tokensIn: ReturnType<Counter<'institution' | 'endpoint' | 'model' | 'direction'>['labels']>;
   tokensOut: ReturnType<Counter<'institution' | 'endpoint' | 'model' | 'direction'>['labels']>;
   streams: ReturnType<Gauge<'institution' | 'endpoint' | 'model'>['labels']>;
@@ -42,12 +48,17 @@ export class GatewayMetrics {
   private readonly requests: Counter<'institution' | 'endpoint' | 'model' | 'outcome' | 'status'>;
   private readonly latency: Histogram<'institution' | 'endpoint' | 'model'>;
   private readonly ttft: Histogram<'institution' | 'endpoint' | 'model'>;
+  private readonly upstream: Histogram<'institution' | 'endpoint' | 'model'>;
   private readonly tokens: Counter<'institution' | 'endpoint' | 'model' | 'direction'>;
   private readonly streamsOpen: Gauge<'institution' | 'endpoint' | 'model'>;
   private readonly refusals: Counter<'status' | 'code'>;
   private readonly throttled: Counter<'reason'>;
+  private readonly policyDecisions: Counter<'rule' | 'action'>;
+  private readonly piiFindings: Counter<'detector'>;
   private readonly children = new Map<string, EndpointChildren>();
   private readonly refusalChildren = new Map<string, ReturnType<Counter<'status' | 'code'>['labels']>>();
+  /** By rule, then action: every admitted call has a decision, so no label hashing per call. */
+  private readonly decisionChildren = new Map<string, Map<string, ReturnType<Counter<'rule' | 'action'>['labels']>>>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -72,6 +83,13 @@ export class GatewayMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.upstream = new Histogram({
+      name: 'ai_commons_gateway_upstream_duration_seconds',
+      help: "Request sent to the model server until its response headers (the model server's share of the latency)",
+      labelNames: endpointLabels,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     this.tokens = new Counter({
       name: 'ai_commons_gateway_tokens_total',
       help: 'Tokens charged, by direction (in = prompt, out = completion)',
@@ -87,8 +105,20 @@ export class GatewayMetrics {
     });
     this.throttled = new Counter({
       name: 'ai_commons_gateway_throttled_total',
-      help: '429 answers by reason (the refusal code)',
+      help: '429 answers by reason: rate, tokens, concurrency (the quota dimension), budget, authentication',
       labelNames: ['reason'],
+      registers,
+    });
+    this.policyDecisions = new Counter({
+      name: 'ai_commons_gateway_policy_decisions_total',
+      help: 'Data-handling policy decisions by rule (of the policy in service) and action (allow, mask, deny)',
+      labelNames: ['rule', 'action'],
+      registers,
+    });
+    this.piiFindings = new Counter({
+      name: 'ai_commons_gateway_pii_findings_total',
+      help: 'Personal data found in requests, by detector',
+      labelNames: ['detector'],
       registers,
     });
   }
@@ -107,6 +137,7 @@ export class GatewayMetrics {
         labels,
         latency: this.latency.labels(institution, endpoint, model),
         ttft: this.ttft.labels(institution, endpoint, model),
+        upstream: this.upstream.labels(institution, endpoint, model),
         tokensIn: this.tokens.labels(institution, endpoint, model, 'in'),
         tokensOut: this.tokens.labels(institution, endpoint, model, 'out'),
         streams: this.streamsOpen.labels(institution, endpoint, model),
@@ -129,6 +160,7 @@ export class GatewayMetrics {
     counter.inc();
     children.latency.observe(call.latencyMs / 1000);
     if (call.ttftMs !== undefined) children.ttft.observe(call.ttftMs / 1000);
+    if (call.upstreamMs !== undefined) children.upstream.observe(call.upstreamMs / 1000);
     if (call.promptTokens) children.tokensIn.inc(call.promptTokens);
     if (call.completionTokens) children.tokensOut.inc(call.completionTokens);
   }
@@ -141,8 +173,11 @@ export class GatewayMetrics {
     this.childrenOf(labels).streams.dec();
   }
 
-  /** A request answered with an error before or at admission. `code` is one of the gateway's error codes. */
-  observeRefusal(status: number, code: string): void {
+  /**
+   * A request answered with an error before or at admission. `code` is one of the gateway's error
+   * codes; `reason` classifies a 429 (see ThrottleReason).
+   */
+  observeRefusal(status: number, code: string, reason: ThrottleReason = 'other'): void {
     const key = `${status} ${code}`;
     let counter = this.refusalChildren.get(key);
     if (!counter) {
@@ -150,6 +185,20 @@ export class GatewayMetrics {
       this.refusalChildren.set(key, counter);
     }
     counter.inc();
-    if (status === 429) this.throttled.labels(code).inc();
+    if (status === 429) this.throttled.labels(reason).inc();
+  }
+
+  /**
+   * One decision of the data-handling policy. `rule` is a rule id of the policy in service (or one
+   * of the policy module's own), `action` allow/mask/deny, `detectors` the PII detectors that found
+   * something (the policy module's fixed set), with their counts.
+   */
+  observePolicyDecision(rule: string, action: string, findings: readonly { detector: string; count: number }[]): void {
+    let byAction = this.decisionChildren.get(rule);
+    if (!byAction) this.decisionChildren.set(rule, (byAction = new Map()));
+    let counter = byAction.get(action);
+    if (!counter) byAction.set(action, (counter = this.policyDecisions.labels(rule, action)));
+    counter.inc();
+    for (const { detector, count } of findings) if (count > 0) this.piiFindings.labels(detector).inc(count);
   }
 }

@@ -2,8 +2,10 @@ import type { Request, Response, NextFunction } from 'express';
 import type { DataSource } from 'typeorm';
 import { Kind, parse, type GraphQLSchema } from 'graphql';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { gaugeFrom } from '@ai-commons/observability';
-import { registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
+import { registerKeyFetchCounters, type TokenVerifier } from '@ai-commons/auth';
+import { registerAuditBacklogGauge, registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
+import { registerDatabasePoolGauge, type TenantScopes } from '@ai-commons/database';
+import { registerIsolationGauges } from '@ai-commons/isolation';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Documents longer than this are not parsed for a label (the limits middleware refuses them anyway). */
@@ -63,25 +65,14 @@ export function graphqlMetricsMiddleware(registry: Registry, rootFields: () => R
   };
 }
 
-/** Database pool and audit figures, read when scraped. */
-export function registerControlPlaneGauges(registry: Registry, dataSource: DataSource, audit: AuditRuntime): void {
-  // TypeORM's postgres driver keeps its pg.Pool as `master`.
-  const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-  gaugeFrom(
-    registry,
-    'ai_commons_db_pool_connections',
-    'Database pool connections by state',
-    () => {
-      const current = pool();
-      return current
-        ? [
-            { labels: { state: 'total' }, value: current.totalCount },
-            { labels: { state: 'idle' }, value: current.idleCount },
-            { labels: { state: 'waiting' }, value: current.waitingCount },
-          ]
-        : [];
-    },
-    ['state'],
-  );
-  registerAuditGauges(registry, audit);
+/** Database pool, audit, isolation and Keycloak key figures, read when scraped (queries cached; see each). */
+export function registerControlPlaneGauges(
+  registry: Registry,
+  sources: { dataSource: DataSource; scopes: TenantScopes; audit: AuditRuntime; verifier: TokenVerifier },
+): void {
+  registerDatabasePoolGauge(registry, sources.dataSource);
+  registerAuditGauges(registry, sources.audit);
+  registerAuditBacklogGauge(registry, sources.scopes);
+  registerIsolationGauges(registry, sources.scopes);
+  registerKeyFetchCounters(registry, sources.verifier);
 }

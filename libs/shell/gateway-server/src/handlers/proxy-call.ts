@@ -185,6 +185,9 @@ async function callAdmitted(
     model: endpoint.upstreamModel,
   };
   let firstChunkAt: number | undefined;
+  // The model server's share: request sent until its response headers.
+  let upstreamSentAt: number | undefined;
+  let upstreamAnsweredAt: number | undefined;
   const finish = () => {
     const latencyMs = performance.now() - call.startedAt;
     // Tokens are never free: a caller who leaves pays for what the model read and what it was sent.
@@ -195,6 +198,7 @@ async function callAdmitted(
         status: httpStatus,
         latencyMs,
         ttftMs: firstChunkAt === undefined ? undefined : firstChunkAt - call.startedAt,
+        upstreamMs: upstreamAnsweredAt === undefined ? undefined : upstreamAnsweredAt - upstreamSentAt!,
         promptTokens: charged.promptTokens,
         completionTokens: charged.completionTokens,
       });
@@ -235,12 +239,14 @@ async function callAdmitted(
   let recordsDurable = admission.readyToRespond === undefined;
   try {
     request = buildUpstreamRequest(endpoint, call.operation, body, call.requestId);
+    if (labels) upstreamSentAt = performance.now();
     upstream = await callUpstream(
       request,
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
       cancellation,
     );
+    if (labels) upstreamAnsweredAt = performance.now();
     // Nothing reaches the caller before the admission's durable records are committed; a caller
     // who leaves, or whose time runs out, meanwhile is answered at once, not after the commit.
     if (!recordsDurable) {

@@ -1,19 +1,28 @@
 import type { Registry } from 'prom-client';
-import { gaugeFrom } from '@ai-commons/observability';
-import type { NotifiedReloader } from '@ai-commons/database';
+import type { DataSource } from 'typeorm';
+import { counterFrom, gaugeFrom } from '@ai-commons/observability';
+import { registerKeyFetchCounters, type TokenVerifier } from '@ai-commons/auth';
+import { registerDatabasePoolGauge, type NotifiedReloader } from '@ai-commons/database';
 import { registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
-import type { QuotaLoader, UsageRecorder } from '@ai-commons/quota';
+import type { QuotaLoader, QuotaStore, UsageRecorder } from '@ai-commons/quota';
 import type { RoutingTable } from '../routing/routing-table';
 import type { CircuitBreakers } from '../upstream/circuit-breaker';
+import type { UseCaseStore } from '../use-cases/use-case-store';
+import { registerQuotaGauges } from './quota-gauges';
+import { registerExpiryGauges } from './expiry-gauges';
 
 export interface GatewayGaugeSources {
   routing: NotifiedReloader<unknown>;
   policy: NotifiedReloader<unknown>;
   quota: QuotaLoader;
+  quotaStore: QuotaStore;
+  useCases: UseCaseStore;
   audit: AuditRuntime;
   usage: UsageRecorder;
   breakers: CircuitBreakers;
   table: () => RoutingTable;
+  dataSource: DataSource;
+  verifier: TokenVerifier;
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -23,13 +32,13 @@ const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * path). Labels come from the loaded tables: institutions by slug, pools by name.
  */
 export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeSources): void {
-  const reloaders = { routing: sources.routing, policy: sources.policy, quota: sources.quota } as const;
+  const reloaders = { routing: sources.routing, policy: sources.policy, quota: sources.quota, 'use-cases': sources.useCases } as const;
   const perTable = (read: (reloader: NotifiedReloader<unknown>) => number) => () =>
     Object.entries(reloaders).map(([table, reloader]) => ({ labels: { table }, value: read(reloader) }));
   gaugeFrom(
     registry,
     'ai_commons_gateway_reload_age_seconds',
-    'Age of the routing/policy/quota snapshot in service',
+    'Age of the routing/policy/quota/use-case snapshot in service',
     perTable((r) => (r.loadedAgoMs() ?? 0) / 1000),
     ['table'],
   );
@@ -40,9 +49,18 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
     perTable((r) => r.failingForMs() / 1000),
     ['table'],
   );
+  counterFrom(
+    registry,
+    'ai_commons_gateway_reload_failures_total',
+    'Failed reloads of the table since start',
+    perTable((r) => r.failedReloads),
+    ['table'],
+  );
 
   registerAuditGauges(registry, sources.audit);
   gaugeFrom(registry, 'ai_commons_usage_dead_lettered_records', 'Usage records the database refused, moved aside (alert)', () => sources.usage.deadLettered);
+  registerDatabasePoolGauge(registry, sources.dataSource);
+  registerKeyFetchCounters(registry, sources.verifier);
 
   // By endpoint id: the breakers are keyed by the routed endpoint's id (bounded by the routing table).
   gaugeFrom(
@@ -53,35 +71,6 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
     ['endpoint_id'],
   );
 
-  const guarantee = (dimension: 'tokensPerMinute' | 'requestsPerMinute' | 'concurrentRequests') => () => {
-    const pools = sources.quota.table()?.pools ?? [];
-    const table = sources.table();
-    return pools.flatMap((pool) =>
-      pool.policy.memberIds.map((institutionId) => ({
-        labels: { pool: pool.name, institution: table.institution(institutionId)?.slug ?? 'unknown' },
-        value: pool.policy.members[institutionId].guaranteed[dimension],
-      })),
-    );
-  };
-  gaugeFrom(
-    registry,
-    'ai_commons_quota_guaranteed_tokens_per_minute',
-    'Tokens per minute guaranteed to an institution in a pool',
-    guarantee('tokensPerMinute'),
-    ['pool', 'institution'],
-  );
-  gaugeFrom(
-    registry,
-    'ai_commons_quota_guaranteed_requests_per_minute',
-    'Requests per minute guaranteed to an institution in a pool',
-    guarantee('requestsPerMinute'),
-    ['pool', 'institution'],
-  );
-  gaugeFrom(
-    registry,
-    'ai_commons_quota_pool_capacity_tokens_per_minute',
-    "A pool's capacity in tokens per minute",
-    () => (sources.quota.table()?.pools ?? []).map((pool) => ({ labels: { pool: pool.name }, value: pool.policy.capacity.tokensPerMinute })),
-    ['pool'],
-  );
+  registerQuotaGauges(registry, { loader: sources.quota, store: sources.quotaStore }, sources.table);
+  registerExpiryGauges(registry, sources.table, () => sources.useCases.snapshot());
 }

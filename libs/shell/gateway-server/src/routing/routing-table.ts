@@ -90,6 +90,11 @@ export class RoutingTable {
     return [...(this.endpointsByTenant.get(tenantId)?.values() ?? [])];
   }
 
+  /** Every routed endpoint (the metrics' scrape-time gauges; never the request path). */
+  *endpoints(): IterableIterator<RouteEndpoint> {
+    for (const byName of this.endpointsByTenant.values()) yield* byName.values();
+  }
+
   apiKey(hashHex: string): RouteApiKey | undefined {
     return this.apiKeysByHash.get(hashHex);
   }
