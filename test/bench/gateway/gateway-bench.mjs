@@ -78,9 +78,11 @@ const DATABASE_NAME = 'ai_commons_bench_gateway';
 const MODEL = 'bench-model';
 const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
-// gateway-metrics (issue 15: the gateway with its /metrics port on, scraped every 5 s) only when named in --targets.
-let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
-  .filter((target) => target !== 'gateway-metrics' || OPTIONS.targets)
+// gateway-metrics (issue 15: the gateway with its /metrics port on, scraped every 5 s) and gateway-observability
+// (metrics and tracing on, spans exported to a local OTLP receiver) only when named in --targets.
+const OBSERVABILITY_TARGETS = ['gateway-metrics', 'gateway-observability'];
+let TARGETS = ['direct', 'gateway', 'gateway-core', ...OBSERVABILITY_TARGETS, 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
+  .filter((target) => !OBSERVABILITY_TARGETS.includes(target) || OPTIONS.targets)
   .filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
 let PROXIES = TARGETS.filter((target) => target !== 'direct');
 const LABELS = {
@@ -88,6 +90,7 @@ const LABELS = {
   gateway: 'ai-commons gateway as shipped (with the audit record)',
   'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)',
   'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)',
+  'gateway-observability': 'ai-commons gateway as shipped, metrics on (scraped every 5 s) and tracing on (every request, OTLP to a local receiver)',
   portkey: 'Portkey gateway',
   reference: 'bare node:http proxy (reference)',
 };
@@ -313,7 +316,14 @@ async function startSimulator(dist) {
   return { record, url };
 }
 
-async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, metrics = false } = {}) {
+/** A stand-in OTLP collector in a process of its own (otlp-sink.mjs): the traced gateway exports to it. */
+async function startOtlpSink() {
+  const record = startChild('OTLP receiver', [path.join(here, 'otlp-sink.mjs')], { PATH: process.env.PATH, HOME: process.env.HOME });
+  const url = await waitFor('the OTLP receiver to listen', record, () => record.lines.map((line) => JSON.parse(line).url).find(Boolean));
+  return { record, url };
+}
+
+async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, metrics = false, otlpEndpoint } = {}) {
   const port = await freePort();
   const metricsPort = metrics ? await freePort() : 0;
   const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : [])];
@@ -339,6 +349,7 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
       // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
       AUDIT_SEQUENCER_ENABLED: 'false',
       GATEWAY_METRICS_PORT: String(metricsPort),
+      ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}),
       ...OPTIONS.gatewayEnv,
       // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
       // the audit record of every request (the response waits for its admission record's group
@@ -407,6 +418,7 @@ function targetRequest(target, urls, apiKey) {
     case 'gateway':
     case 'gateway-core':
     case 'gateway-metrics':
+    case 'gateway-observability':
       return { url: `${urls[target]}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${apiKey}` } };
     case 'reference':
       return { url: `${urls.reference}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
@@ -863,6 +875,9 @@ async function main() {
     if (gatewayCore) log(`ai-commons gateway without the audit record at ${gatewayCore.url}`);
     const gatewayMetrics = TARGETS.includes('gateway-metrics') && !OPTIONS.profile ? await startGateway(dist, database, kek, { metrics: true }) : undefined;
     if (gatewayMetrics) log(`ai-commons gateway with metrics at ${gatewayMetrics.url}`);
+    const otlpSink = TARGETS.includes('gateway-observability') && !OPTIONS.profile ? await startOtlpSink() : undefined;
+    const gatewayObservability = otlpSink ? await startGateway(dist, database, kek, { metrics: true, otlpEndpoint: otlpSink.url }) : undefined;
+    if (gatewayObservability) log(`ai-commons gateway with metrics and tracing at ${gatewayObservability.url} (spans to ${otlpSink.url})`);
     const portkey = OPTIONS.profile || !TARGETS.includes('portkey') ? undefined : await startPortkey();
     portkeyVersion = portkey?.version;
     if (portkey) log(`Portkey ${portkey.version} at ${portkey.url}`);
@@ -874,6 +889,7 @@ async function main() {
       gateway: gateway.url,
       'gateway-core': gatewayCore?.url,
       'gateway-metrics': gatewayMetrics?.url,
+      'gateway-observability': gatewayObservability?.url,
       portkey: portkey?.url,
       reference: reference?.url,
     };
@@ -883,6 +899,7 @@ async function main() {
       gateway: gateway.record.child.pid,
       ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}),
       ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}),
+      ...(gatewayObservability ? { 'gateway-observability': gatewayObservability.record.child.pid } : {}),
       ...(portkey ? { portkey: portkey.record.child.pid } : {}),
       ...(reference ? { reference: reference.record.child.pid } : {}),
     };
@@ -953,6 +970,12 @@ async function main() {
     await stopChild(gateway.record);
     if (gatewayCore) await stopChild(gatewayCore.record);
     if (gatewayMetrics) await stopChild(gatewayMetrics.record);
+    if (gatewayObservability) await stopChild(gatewayObservability.record);
+    if (otlpSink) {
+      // The traced gateway exported its last spans on the way out: what the receiver got.
+      await stopChild(otlpSink.record);
+      log(`OTLP receiver: ${otlpSink.record.lines.at(-1)}`);
+    }
     // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
     const usage = await withPg(database.superuserUrl, async (client) => {
       const totals = (
@@ -977,7 +1000,7 @@ async function main() {
       }
       return totals;
     });
-    const ours = (target) => target === 'gateway' || target === 'gateway-core' || target === 'gateway-metrics';
+    const ours = (target) => target === 'gateway' || target === 'gateway-core' || OBSERVABILITY_TARGETS.includes(target);
     const gateway2xx =
       gateway2xxBefore +
       warmups.filter((w) => ours(w.target)).reduce((sum, w) => sum + w['2xx'], 0) +

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context } from '@opentelemetry/api';
+import { context, trace as traceApi } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { RequestContext } from '@ai-commons/core';
 import { JsonLogger } from '../json-logger';
@@ -141,5 +141,25 @@ describe('callerTraceHeaders (tracing off)', () => {
     expect(callerTraceHeaders({ traceparent: 'not-a-traceparent' })).toBeUndefined();
     expect(callerTraceHeaders({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01\r\nx-injected: 1` })).toBeUndefined();
     expect(callerTraceHeaders({})).toBeUndefined();
+  });
+});
+
+describe('unsampled traces', () => {
+  it('make no child spans, and pass the unsampled context on', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = new Tracing({ service: 'test', export: { exporter }, sampleRatio: 0 });
+    const root = tracing.startSpan('root');
+    expect(root.isRecording()).toBe(false);
+    const headers: Record<string, string> = {};
+    await context.with(traceApi.setSpan(context.active(), root), () =>
+      tracing.inSpan('child', async (span) => {
+        expect(span).toBe(root);
+        expect(tracing.startSpan('grandchild')).toBe(root);
+        tracing.inject(context.active(), headers);
+      }),
+    );
+    expect(headers.traceparent).toBe(`00-${root.spanContext().traceId}-${root.spanContext().spanId}-00`);
+    await tracing.shutdown();
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });
