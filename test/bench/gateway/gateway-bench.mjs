@@ -244,7 +244,10 @@ async function seed(database, dist, simulatorUrl, kek) {
   await withPg(database.superuserUrl, async (client) => {
     const tenant = (
       await client.query(
-        `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000) returning id`,
+        // The benchmark's key is bound to no use case: the institution serves in report-only mode, as
+        // members that predate the use-case register do (enforce, the default, would refuse every call).
+        `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw, use_case_enforcement)
+         values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000, 'report-only') returning id`,
       )
     ).rows[0].id;
     const model = (
