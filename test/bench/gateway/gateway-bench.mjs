@@ -360,7 +360,8 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok);
+  // A gateway takes ~25 s to be ready on a loaded 2-core machine (the third of them timed out at 30 s).
+  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok, 120_000);
   if (metricsPort) {
     // Scraped as Prometheus would, a little more often than its usual 15 s.
     const scraper = setInterval(

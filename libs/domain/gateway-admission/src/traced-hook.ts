@@ -13,6 +13,8 @@ export function tracedHook(tracing: Tracing, name: string, hook: RequestHooks, c
   return {
     decide(request, soFar) {
       const requestContext = context.active();
+      // Not sampled: the hook as it is, without a wrapper's promises.
+      if (tracing.unsampled(requestContext)) return hook.decide(request, soFar);
       return tracing.inSpan(name, async (span) => {
         const decision = await hook.decide(request, soFar);
         span.setAttribute('ai_commons.decision', decision.decision);

@@ -1,3 +1,4 @@
+import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import type { Principal } from '@ai-commons/core';
 import { Tracing } from '@ai-commons/observability';
@@ -53,5 +54,20 @@ describe('tracedHook', () => {
     const broken: RequestHooks = { decide: async () => Promise.reject(new Error('store down')) };
     await expect(tracedHook(tracing, 'quota', broken).decide(request, NOTHING_DECIDED)).rejects.toThrow('store down');
     expect(exporter.getFinishedSpans()[0].status).toMatchObject({ code: 2, message: 'store down' });
+  });
+});
+
+describe('tracedHook in a trace that is not sampled', () => {
+  it('decides through the hook itself and makes no span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = new Tracing({ service: 'test', export: { exporter }, sampleRatio: 0 });
+    const root = tracing.startSpan('request');
+    const decision: AdmissionDecision = { decision: 'allow' };
+    const result = await context.with(trace.setSpan(context.active(), root), () =>
+      tracedHook(tracing, 'quota', hook(decision)).decide(request, NOTHING_DECIDED),
+    );
+    expect(result).toBe(decision);
+    await tracing.shutdown();
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });

@@ -79,6 +79,12 @@ export class Tracing {
     propagator.inject(from, headers, defaultTextMapSetter);
   }
 
+  /** True inside a trace that is not recorded (not sampled): callers can skip their span work entirely. */
+  unsampled(from: Context = context.active()): boolean {
+    const span = trace.getSpan(from);
+    return span !== undefined && !span.isRecording();
+  }
+
   /**
    * A span that is a child of the active one. In a trace that is not recorded (not sampled), the
    * parent itself is returned: every operation on it is a no-op, and it propagates the same
