@@ -51,7 +51,10 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
   /** The finished spans of one trace, once `complete` says the tree is all there. */
   async function spansOf(exporter: InMemorySpanExporter, traceId: string, complete: (spans: ReadableSpan[]) => boolean): Promise<ReadableSpan[]> {
     const ofTrace = () => exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-    await eventually(() => complete(ofTrace()));
+    await eventually(() => complete(ofTrace())).catch((error) => {
+      console.log(exporter.getFinishedSpans().map((span) => [span.name, span.spanContext().traceId, span.parentSpanContext?.spanId]));
+      throw error;
+    });
     return ofTrace();
   }
   const named = (spans: ReadableSpan[], name: string) => {

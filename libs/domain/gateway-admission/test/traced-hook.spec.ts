@@ -67,7 +67,8 @@ describe('tracedHook in a trace that is not sampled', () => {
       tracedHook(tracing, 'quota', hook(decision)).decide(request, NOTHING_DECIDED),
     );
     expect(result).toBe(decision);
-    await tracing.shutdown();
+    await tracing.forceFlush();
     expect(exporter.getFinishedSpans()).toEqual([]);
+    await tracing.shutdown();
   });
 });

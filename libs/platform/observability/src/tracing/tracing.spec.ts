@@ -159,7 +159,22 @@ describe('unsampled traces', () => {
       }),
     );
     expect(headers.traceparent).toBe(`00-${root.spanContext().traceId}-${root.spanContext().spanId}-00`);
-    await tracing.shutdown();
+    await tracing.forceFlush();
     expect(exporter.getFinishedSpans()).toEqual([]);
+    await tracing.shutdown();
+  });
+});
+
+describe('children of an ended span', () => {
+  it('are still recorded (a usage record written after the response closed)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = new Tracing({ service: 'test', export: { exporter } });
+    const request = tracing.startSpan('request');
+    request.end();
+    context.with(traceApi.setSpan(context.active(), request), () => tracing.startSpan('late').end());
+    await tracing.forceFlush();
+    // (the in-memory exporter forgets its spans on shutdown)
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['request', 'late']);
+    await tracing.shutdown();
   });
 });

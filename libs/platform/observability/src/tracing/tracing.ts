@@ -3,6 +3,7 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -79,10 +80,14 @@ export class Tracing {
     propagator.inject(from, headers, defaultTextMapSetter);
   }
 
-  /** True inside a trace that is not recorded (not sampled): callers can skip their span work entirely. */
+  /**
+   * True inside a trace that is not recorded (not sampled): callers can skip their span work entirely.
+   * By the sampled flag, not isRecording(): a recorded span that has ended (a request span whose
+   * response closed before its usage record) no longer records, yet its children are still wanted.
+   */
   unsampled(from: Context = context.active()): boolean {
     const span = trace.getSpan(from);
-    return span !== undefined && !span.isRecording();
+    return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
   }
 
   /**
@@ -91,16 +96,14 @@ export class Tracing {
    * unsampled context, without the cost of ids, attributes and a sampling decision per child.
    */
   startSpan(name: string, attributes?: Attributes, kind: SpanKind = SpanKind.INTERNAL, parent: Context = context.active()): Span {
-    const parentSpan = trace.getSpan(parent);
-    if (parentSpan && !parentSpan.isRecording()) return parentSpan;
+    if (this.unsampled(parent)) return trace.getSpan(parent)!;
     return this.tracer.startSpan(name, { kind, attributes }, parent);
   }
 
   /** Runs `work` in a child span of the active one (its own children nest under it); ends it when `work` settles. */
   async inSpan<T>(name: string, work: (span: Span) => Promise<T>, attributes?: Attributes): Promise<T> {
-    const parentSpan = trace.getSpan(context.active());
     // Not recorded (see startSpan): nothing to make, nothing to switch.
-    if (parentSpan && !parentSpan.isRecording()) return work(parentSpan);
+    if (this.unsampled()) return work(trace.getSpan(context.active())!);
     const span = this.startSpan(name, attributes);
     try {
       return await context.with(trace.setSpan(context.active(), span), () => work(span));
