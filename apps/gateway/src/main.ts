@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigValidationError, loadConfig } from '@ai-commons/config';
-import { JsonLogger } from '@ai-commons/observability';
+import { JsonLogger, otlpTracesUrl } from '@ai-commons/observability';
 import { createGateway } from '@ai-commons/gateway-server';
 
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       note: 'AI_COMMONS_PROFILE=demo: publicly known demo secrets fill in what is not configured; never for production',
     });
   const gateway = await createGateway(config, { logger });
-  logger.event('info', 'gateway.ready', { url: gateway.url, openaiBaseUrl: `${gateway.url}/v1` });
+  logger.event('info', 'gateway.ready', { url: gateway.url, openaiBaseUrl: `${gateway.url}/v1`, tracing: otlpTracesUrl(config) ?? 'off' });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -21,6 +21,9 @@ describe('GET /_sim/last-request', () => {
       const { status, body } = await getJson(simulator, '/_sim/last-request');
       expect(status).toBe(200);
       expect(body.request).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { messages: USER_HELLO, user: 'u-1', metadata: { k: 'v' } } });
+      // Headers as received, for propagation checks (traceparent), without the credential.
+      expect(body.request.headers['content-type']).toBe('application/json');
+      expect(body.request.headers).not.toHaveProperty('authorization');
     } finally {
       await simulator.close();
     }

@@ -80,10 +80,19 @@ const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
 // gateway-no-use-case (issue 13): the use-case hook admitting without a lookup (without-use-case.cjs); the
 // difference to `gateway` is what enforcement adds. gateway-metrics (issue 15: the gateway with its /metrics
-// port on, scraped every 5 s) only when named in --targets.
-const OPT_IN_TARGETS = new Set(['gateway-metrics']);
-let TARGETS = ['direct', 'gateway', 'gateway-core', 'gateway-metrics', 'gateway-no-use-case', 'portkey', ...(OPTIONS.referenceProxy ? ['reference'] : [])]
-  .filter((target) => !OPT_IN_TARGETS.has(target) || OPTIONS.targets)
+// port on, scraped every 5 s) and gateway-observability (metrics and tracing on, spans exported to a local
+// OTLP receiver) only when named in --targets.
+const OBSERVABILITY_TARGETS = ['gateway-metrics', 'gateway-observability'];
+let TARGETS = [
+  'direct',
+  'gateway',
+  'gateway-core',
+  'gateway-no-use-case',
+  ...OBSERVABILITY_TARGETS,
+  'portkey',
+  ...(OPTIONS.referenceProxy ? ['reference'] : []),
+]
+  .filter((target) => !OBSERVABILITY_TARGETS.includes(target) || OPTIONS.targets)
   .filter((target) => !OPTIONS.targets || OPTIONS.targets.includes(target));
 let PROXIES = TARGETS.filter((target) => target !== 'direct');
 const LABELS = {
@@ -92,6 +101,7 @@ const LABELS = {
   'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)',
   'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)',
   'gateway-no-use-case': 'ai-commons gateway as shipped, use-case hook admitting without a lookup',
+  'gateway-observability': 'ai-commons gateway as shipped, metrics on (scraped every 5 s) and tracing on (every request, OTLP to a local receiver)',
   portkey: 'Portkey gateway',
   reference: 'bare node:http proxy (reference)',
 };
@@ -343,7 +353,14 @@ async function startSimulator(dist) {
   return { record, url };
 }
 
-async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, withoutUseCase = false, metrics = false } = {}) {
+/** A stand-in OTLP collector in a process of its own (otlp-sink.mjs): the traced gateway exports to it. */
+async function startOtlpSink() {
+  const record = startChild('OTLP receiver', [path.join(here, 'otlp-sink.mjs')], { PATH: process.env.PATH, HOME: process.env.HOME });
+  const url = await waitFor('the OTLP receiver to listen', record, () => record.lines.map((line) => JSON.parse(line).url).find(Boolean));
+  return { record, url };
+}
+
+async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, withoutUseCase = false, metrics = false, otlpEndpoint } = {}) {
   const port = await freePort();
   const metricsPort = metrics ? await freePort() : 0;
   const nodeArgs = [
@@ -373,6 +390,7 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
       // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
       AUDIT_SEQUENCER_ENABLED: 'false',
       GATEWAY_METRICS_PORT: String(metricsPort),
+      ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}),
       ...OPTIONS.gatewayEnv,
       // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
       // the audit record of every request (the response waits for its admission record's group
@@ -380,7 +398,8 @@ async function startGateway(dist, database, kek, { profileDir, withoutAudit = fa
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok);
+  // A gateway takes ~25 s to be ready on a loaded 2-core machine (the third of them timed out at 30 s).
+  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok, 120_000);
   if (metricsPort) {
     // Scraped as Prometheus would, a little more often than its usual 15 s.
     const scraper = setInterval(
@@ -442,6 +461,7 @@ function targetRequest(target, urls, apiKey) {
     case 'gateway-core':
     case 'gateway-metrics':
     case 'gateway-no-use-case':
+    case 'gateway-observability':
       return { url: `${urls[target]}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${apiKey}` } };
     case 'reference':
       return { url: `${urls.reference}/v1/chat/completions`, headers: { ...base, authorization: `Bearer ${UPSTREAM_KEY}` } };
@@ -912,6 +932,9 @@ async function main() {
     const gatewayNoUseCase =
       TARGETS.includes('gateway-no-use-case') && !OPTIONS.profile ? await startGateway(dist, database, kek, { withoutUseCase: true }) : undefined;
     if (gatewayNoUseCase) log(`ai-commons gateway without the use-case lookup at ${gatewayNoUseCase.url}`);
+    const otlpSink = TARGETS.includes('gateway-observability') && !OPTIONS.profile ? await startOtlpSink() : undefined;
+    const gatewayObservability = otlpSink ? await startGateway(dist, database, kek, { metrics: true, otlpEndpoint: otlpSink.url }) : undefined;
+    if (gatewayObservability) log(`ai-commons gateway with metrics and tracing at ${gatewayObservability.url} (spans to ${otlpSink.url})`);
     const portkey = OPTIONS.profile || !TARGETS.includes('portkey') ? undefined : await startPortkey();
     portkeyVersion = portkey?.version;
     if (portkey) log(`Portkey ${portkey.version} at ${portkey.url}`);
@@ -924,6 +947,7 @@ async function main() {
       'gateway-core': gatewayCore?.url,
       'gateway-metrics': gatewayMetrics?.url,
       'gateway-no-use-case': gatewayNoUseCase?.url,
+      'gateway-observability': gatewayObservability?.url,
       portkey: portkey?.url,
       reference: reference?.url,
     };
@@ -934,6 +958,7 @@ async function main() {
       ...(gatewayCore ? { 'gateway-core': gatewayCore.record.child.pid } : {}),
       ...(gatewayMetrics ? { 'gateway-metrics': gatewayMetrics.record.child.pid } : {}),
       ...(gatewayNoUseCase ? { 'gateway-no-use-case': gatewayNoUseCase.record.child.pid } : {}),
+      ...(gatewayObservability ? { 'gateway-observability': gatewayObservability.record.child.pid } : {}),
       ...(portkey ? { portkey: portkey.record.child.pid } : {}),
       ...(reference ? { reference: reference.record.child.pid } : {}),
     };
@@ -1005,6 +1030,12 @@ async function main() {
     if (gatewayCore) await stopChild(gatewayCore.record);
     if (gatewayMetrics) await stopChild(gatewayMetrics.record);
     if (gatewayNoUseCase) await stopChild(gatewayNoUseCase.record);
+    if (gatewayObservability) await stopChild(gatewayObservability.record);
+    if (otlpSink) {
+      // The traced gateway exported its last spans on the way out: what the receiver got.
+      await stopChild(otlpSink.record);
+      log(`OTLP receiver: ${otlpSink.record.lines.at(-1)}`);
+    }
     // Rows inserted by one transaction share its xmin: distinct xmin = number of usage writes.
     const usage = await withPg(database.superuserUrl, async (client) => {
       const totals = (

@@ -35,7 +35,8 @@ export async function handleInference(
   const overrides = parseRequestOverrides(request.headers);
   if (route.deployment !== null) checkAzureCall(request.url ?? '', route.deployment, settings);
   const body = await readJsonBody(request, context.maxBodyBytes);
-  if (context.lastRequest) context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', body };
+  if (context.lastRequest)
+    context.lastRequest.current = { method: request.method ?? 'POST', path: request.url ?? '/', headers: withoutCredentials(request.headers), body };
 
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
   else if (route.kind === 'score') serveScore(exchange, parseScoreRequest(body), overrides, settings);
@@ -154,4 +155,10 @@ function injectFailure(exchange: InferenceExchange, overrides: RequestOverrides,
 function stallPoint(overrides: RequestOverrides, settings: SimulatorSettings): number | null {
   if (overrides.stall !== undefined) return overrides.stall;
   return settings.stallRate > 0 && Math.random() < settings.stallRate ? settings.stallAfterChunks : null;
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'api-key', 'cookie']);
+
+function withoutCredentials(headers: IncomingMessage['headers']): Record<string, string | string[] | undefined> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name)));
 }

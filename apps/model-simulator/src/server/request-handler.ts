@@ -11,6 +11,8 @@ import type { StatsCounter } from './simulator-stats';
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
+  /** The request headers, credentials left out (tests check what was propagated, e.g. `traceparent`). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: unknown;
 }
 

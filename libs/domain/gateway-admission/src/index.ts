@@ -1,3 +1,4 @@
 export * from './gateway-error';
 export * from './request-hooks';
 export * from './compose-hooks';
+export * from './traced-hook';

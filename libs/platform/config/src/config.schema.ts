@@ -28,6 +28,23 @@ export const configSchema = z
     METRICS_HOST: z.string().default('127.0.0.1'),
     SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
 
+    /**
+     * OpenTelemetry traces (both services): OTLP over HTTP with JSON bodies to `<endpoint>/v1/traces`,
+     * e.g. http://127.0.0.1:4318 (an OpenTelemetry Collector, Jaeger, Tempo). Unset: tracing is off
+     * and costs nothing on the request path. OTEL_EXPORTER_OTLP_HEADERS (e.g. an API key) is read
+     * by the exporter itself.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** The full traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`; setting it alone turns tracing on. */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Only OTLP/HTTP with JSON bodies is built in (@opentelemetry/exporter-trace-otlp-http). */
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json'], { error: 'only http/json is supported' }).default('http/json'),
+    /**
+     * Share of new traces recorded (0–1). Parent-based: a caller's `traceparent` decides for its
+     * own trace (sampled flag), this ratio for traces that start at the platform.
+     */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+
     /** Connection for migrations (`npm run db:migrate`), as the schema owner. The services never use it. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     /** Connection for the application, as a role that owns nothing and cannot bypass RLS. */

@@ -147,3 +147,21 @@ function ed25519PublicKey(seedByte: number): KeyObject {
   const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, seedByte)]);
   return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
 }
+
+describe('OpenTelemetry tracing settings', () => {
+  it('is off by default and takes an OTLP/HTTP endpoint, the JSON protocol and a sampling ratio', () => {
+    expect(loadConfig(minimal)).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_TRACES_SAMPLER_ARG: 1 });
+    expect(loadConfig(minimal).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    const config = loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '0.25' });
+    expect(config).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: 0.25 });
+  });
+
+  it('refuses a non-HTTP endpoint, another protocol and a ratio outside 0–1 at boot', () => {
+    expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/json is supported/);
+    expect(() => loadConfig({ ...minimal, OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+  });
+});

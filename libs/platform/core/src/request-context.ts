@@ -6,6 +6,8 @@ import type { TenantScope } from './tenant-scope';
 /** Per-request state. Created once at the edge (HTTP middleware), filled in by authentication. */
 export interface RequestContextState {
   requestId: string;
+  /** The OpenTelemetry trace of the request, when tracing is on (log lines carry it). */
+  traceId?: string;
   sourceAddress?: string;
   principal?: Principal;
   tenantScope?: TenantScope;

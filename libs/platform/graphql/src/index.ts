@@ -11,3 +11,4 @@ export * from './input/input-rules';
 export * from './input/argument-validation';
 export * from './input/date-time.scalar';
 export * from './input/argument-validation.interceptor';
+export * from './resolver-tracing.interceptor';

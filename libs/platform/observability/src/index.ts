@@ -4,3 +4,7 @@ export * from './nest-logger.module';
 export * from './metrics/gateway-metrics';
 export * from './metrics/metrics-server';
 export * from './metrics/service-registry';
+export * from './tracing/tracing';
+export * from './tracing/tracing-config';
+export * from './tracing/request-span';
+export * from './tracing/tracing.middleware';

@@ -51,7 +51,10 @@ export class JsonLogger implements LoggerService {
 
   /** Structured event: `logger.event('info', 'http.request', { status: 200 })`. */
   event(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
-    if (this.pino.isLevelEnabled(level)) this.pino[level]({ requestId: RequestContext.requestId(), event, ...fields });
+    if (!this.pino.isLevelEnabled(level)) return;
+    const request = RequestContext.current();
+    // traceId is absent (and left out of the line) when tracing is off.
+    this.pino[level]({ requestId: request?.requestId, traceId: request?.traceId, event, ...fields });
   }
 
   private emit(level: LogLevel, message: unknown, rest: unknown[]): void {

@@ -19,6 +19,11 @@ export function nestLoggerModule(logger: JsonLogger): DynamicModule {
       customAttributeKeys: { reqId: 'requestId' },
       // requestContextMiddleware has opened the request context and chosen the id already.
       genReqId: (_req, res) => RequestContext.requestId() ?? String(res.getHeader('x-request-id') ?? 'unknown'),
+      // The trace id beside the request id when tracing is on (tracingMiddleware set it before Nest's middleware).
+      customProps: () => {
+        const traceId = RequestContext.current()?.traceId;
+        return traceId ? { traceId } : {};
+      },
     },
   });
 }

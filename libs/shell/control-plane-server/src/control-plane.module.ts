@@ -13,12 +13,13 @@ import { QuotaModule } from '@ai-commons/quota';
 import { IsolationModule } from '@ai-commons/isolation';
 import { DataPolicyModule } from '@ai-commons/data-policy';
 import { UseCasesModule } from '@ai-commons/use-cases';
-import { nestLoggerModule, type JsonLogger } from '@ai-commons/observability';
+import { nestLoggerModule, type JsonLogger, type Tracing } from '@ai-commons/observability';
 import {
   ArgumentValidationInterceptor,
   DateTimeScalar,
   formatGraphQLError,
   hideSuggestionsFromAnonymousPlugin,
+  ResolverTracingInterceptor,
   validateNestedArgumentsAtTheEdge,
 } from '@ai-commons/graphql';
 import { HealthController } from './health.controller';
@@ -30,11 +31,13 @@ export interface ControlPlaneDependencies {
   logger: JsonLogger;
   /** Hears of every role refusal (the audit log records them). */
   onAuthorizationRefused?: AuthorizationRefusalListener;
+  /** OpenTelemetry traces, if on: a span per resolver call. */
+  tracing?: Tracing;
 }
 
 @Module({})
 export class ControlPlaneModule {
-  static forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused }: ControlPlaneDependencies): DynamicModule {
+  static forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused, tracing }: ControlPlaneDependencies): DynamicModule {
     return {
       module: ControlPlaneModule,
       imports: [
@@ -74,7 +77,11 @@ export class ControlPlaneModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: ArgumentValidationInterceptor }],
+      providers: [
+        // First, so that a call refused by argument validation is in its resolver span too.
+        ...(tracing ? [{ provide: APP_INTERCEPTOR, useValue: new ResolverTracingInterceptor(tracing) }] : []),
+        { provide: APP_INTERCEPTOR, useClass: ArgumentValidationInterceptor },
+      ],
     };
   }
 }

@@ -10,7 +10,16 @@ import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
 import { startControlPlaneLeaderJobs } from './leader-jobs';
 import { auditAuthenticationFailures, auditAuthorizationRefusals, brakeFailingSources, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
 import { Authenticator, authenticationMiddleware, KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
-import { JsonLogger, createServiceRegistry, requestContextMiddleware, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
+import {
+  JsonLogger,
+  createServiceRegistry,
+  requestContextMiddleware,
+  startMetricsServer,
+  tracingFromConfig,
+  tracingMiddleware,
+  type MetricsServer,
+  type Tracing,
+} from '@ai-commons/observability';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { graphqlMetricsMiddleware, registerControlPlaneGauges, rootFieldsOf } from './metrics/control-plane-metrics';
 import { DEFAULT_PAGE_SIZE, graphqlRequestLimits } from '@ai-commons/graphql';
@@ -28,6 +37,8 @@ export interface ControlPlane {
   audit: AuditRuntime;
   /** Where Prometheus scrapes the control plane (CONTROL_PLANE_METRICS_PORT), if on. */
   metricsUrl?: string;
+  /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT), if on. */
+  tracing?: Tracing;
   close(): Promise<void>;
 }
 
@@ -38,6 +49,8 @@ export interface ControlPlaneOverrides {
   port?: number;
   /** Management port of `/metrics` (0: off); defaults to CONTROL_PLANE_METRICS_PORT. */
   metricsPort?: number;
+  /** Tracing to use instead of the configured one (tests: an in-memory exporter); the caller shuts it down. */
+  tracing?: Tracing;
 }
 
 /**
@@ -75,13 +88,17 @@ async function startApp(
   overrides: ControlPlaneOverrides,
   { dataSource, verifier, logger, audit }: { dataSource: DataSource; verifier: TokenVerifier; logger: JsonLogger; audit: AuditRuntime },
 ): Promise<ControlPlane> {
+  // SQL spans too (the pg instrumentation), under the resolver span that issued them.
+  const ownTracing = overrides.tracing ? undefined : tracingFromConfig(config, 'ai-commons-control-plane', { postgres: true });
+  const tracing = overrides.tracing ?? ownTracing;
   const app = await NestFactory.create(
-    ControlPlaneModule.forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused: auditAuthorizationRefusals(audit.writer) }),
+    ControlPlaneModule.forRoot({ config, dataSource, verifier, logger, onAuthorizationRefused: auditAuthorizationRefusals(audit.writer), tracing }),
     { logger, bodyParser: true },
   );
   // From here Nest logs through nestjs-pino (same pino logger; request-bound inside a request).
   app.useLogger(app.get(NestPinoLogger));
   app.use(requestContextMiddleware(logger));
+  if (tracing) app.use(tracingMiddleware(tracing, TRACED_ROUTES));
   const metricsPort = overrides.metricsPort ?? config.CONTROL_PLANE_METRICS_PORT;
   const registry = metricsPort > 0 ? createServiceRegistry('control-plane') : undefined;
   let rootFields: ReadonlySet<string> = new Set();
@@ -149,6 +166,7 @@ async function startApp(
     url,
     audit,
     metricsUrl: metricsServer?.url,
+    tracing,
     /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
     close: async () => {
       await leaderJobs.stop();
@@ -156,9 +174,13 @@ async function startApp(
       // The app first: requests still running may record events (refusals) through the writer.
       await app.close();
       await audit.stop();
+      await ownTracing?.shutdown();
     },
   };
 }
+
+/** Paths named in request span names (anything else is named by its method: span names stay bounded). */
+const TRACED_ROUTES: ReadonlySet<string> = new Set(['/graphql']);
 
 /** The demo institutions and their endpoints, for the demo use-case register. */
 async function demoUseCaseDirectory(institutions: InstitutionService, endpoints: EndpointService): Promise<DemoUseCaseDirectory> {

@@ -5,12 +5,20 @@ import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { credentialCipherFromConfig } from '@ai-commons/catalog';
 import { gatewayAuditHooks, startAuditRuntime, type AuditRuntime } from '@ai-commons/audit';
-import { GatewayMetrics, JsonLogger, createServiceRegistry, startMetricsServer, type MetricsServer } from '@ai-commons/observability';
+import {
+  GatewayMetrics,
+  JsonLogger,
+  createServiceRegistry,
+  startMetricsServer,
+  tracingFromConfig,
+  type MetricsServer,
+  type Tracing,
+} from '@ai-commons/observability';
 import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { CircuitBreakers } from './upstream/circuit-breaker';
-import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from '@ai-commons/gateway-admission';
+import { NO_REQUEST_HOOKS, composeHooks, tracedHook, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
 import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
@@ -32,6 +40,8 @@ export interface Gateway {
   quota: { loader: QuotaLoader; store: QuotaStore };
   /** Where Prometheus scrapes the gateway (GATEWAY_METRICS_PORT), if on. */
   metricsUrl?: string;
+  /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT), if on. */
+  tracing?: Tracing;
   /** Stops taking requests, lets in-flight ones finish, writes all usage, closes the database. */
   close(): Promise<void>;
 }
@@ -45,6 +55,8 @@ export interface GatewayOverrides {
   metricsPort?: number;
   /** Clock of quota admission (tests move time forward past the one-minute window). */
   quotaClock?: () => number;
+  /** Tracing to use instead of the configured one (tests: an in-memory exporter); the caller shuts it down. */
+  tracing?: Tracing;
 }
 
 export async function createGateway(config: AppConfig, overrides: GatewayOverrides = {}): Promise<Gateway> {
@@ -114,8 +126,13 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, quotaStore, useCases, audit, usage, breakers, table, dataSource, verifier });
     metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
   }
+  const ownTracing = overrides.tracing ? undefined : tracingFromConfig(config, 'ai-commons-gateway');
+  const tracing = overrides.tracing ?? ownTracing;
+  // A span per admission hook (tracing on); the hooks as they are otherwise.
+  const traced = (name: string, hook: RequestHooks, commitSpan?: string) => (tracing ? tracedHook(tracing, name, hook, commitSpan) : hook);
   const server = createGatewayServer({
     metrics,
+    tracing,
     authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
     breakers,
@@ -123,16 +140,20 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after the policy (it reads the classification the policy resolved).
     hooks: composeHooks(
-      new PolicyHook(
-        () => policy.snapshot(),
-        (tenantId) => table().institution(tenantId),
-        undefined,
-        metrics && ((decision) => metrics!.observePolicyDecision(decision.ruleId, decision.decision, decision.findings)),
+      traced(
+        'gateway.policy',
+        new PolicyHook(
+          () => policy.snapshot(),
+          (tenantId) => table().institution(tenantId),
+          undefined,
+          metrics && ((decision) => metrics!.observePolicyDecision(decision.ruleId, decision.decision, decision.findings)),
+        ),
       ),
-      useCaseHook,
+      traced('gateway.use_case', useCaseHook),
       overrides.hooks ?? NO_REQUEST_HOOKS,
-      quotaHooks,
-      auditHooks,
+      traced('gateway.quota_admission', quotaHooks),
+      // The audit admission record is group-committed while the upstream call runs: its commit is a span of its own.
+      traced('gateway.audit_admission', auditHooks, 'gateway.audit_commit'),
     ),
     // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
     onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),
@@ -184,6 +205,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       await quotaLoader.stop();
       await quotaStore.close();
       await dataSource.destroy();
+      // Last: the spans of the requests that just finished are exported.
+      await ownTracing?.shutdown();
     })());
   return {
     url: `http://${config.GATEWAY_HOST}:${port}`,
@@ -195,6 +218,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     audit,
     quota: { loader: quotaLoader, store: quotaStore },
     metricsUrl: metricsServer?.url,
+    tracing,
     close,
   };
 }

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { RequestContext } from '@ai-commons/core';
-import { requestIdFrom, type JsonLogger } from '@ai-commons/observability';
+import { RequestContext, type RequestContextState } from '@ai-commons/core';
+import { requestIdFrom, traceRequest, type JsonLogger } from '@ai-commons/observability';
 import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai-commons/gateway-admission';
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
@@ -105,7 +105,13 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
       throw new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `Use ${expectedMethod} for ${path}`, null, { allow: expectedMethod });
     }
 
-    const caller = await deps.authentication.authenticate(req);
+    const caller = deps.tracing
+      ? await deps.tracing.inSpan('gateway.authentication', async (span) => {
+          const authenticated = await deps.authentication.authenticate(req);
+          span.setAttribute('ai_commons.institution', authenticated.principal.institutionSlug ?? 'none');
+          return authenticated;
+        })
+      : await deps.authentication.authenticate(req);
     const context = RequestContext.current();
     if (context) context.principal = caller.principal;
 
@@ -237,7 +243,8 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
     (req, res) => {
       const startedAt = performance.now();
       const requestId = requestIdFrom(req.headers['x-request-id']);
-      RequestContext.run({ requestId, sourceAddress: req.socket.remoteAddress }, () => {
+      const state: RequestContextState = { requestId, sourceAddress: req.socket.remoteAddress };
+      const serve = () => {
         handle(req, res, requestId, startedAt).catch(async (error: unknown) => {
           const path = (req.url ?? '/').split('?')[0];
           // The one place a refusal is reported (and so audited): an admitted call's failure is not one.
@@ -264,6 +271,17 @@ export function createGatewayServer(deps: GatewayServerDependencies): http.Serve
           const failure = new GatewayError(500, 'api_error', 'internal_error', 'The gateway failed unexpectedly');
           await refused(failure);
           sendError(res, failure, requestId);
+        });
+      };
+      // Tracing off: no span, no trace context, nothing allocated for it.
+      const tracing = deps.tracing;
+      RequestContext.run(state, () => {
+        const path = (req.url ?? '/').split('?')[0];
+        // Health probes (every few seconds from the orchestrator) are not worth a trace each.
+        if (!tracing || path.startsWith('/health/')) return serve();
+        traceRequest(tracing, req, res, ROUTES.has(path) ? path : undefined, requestId, (traceId) => {
+          state.traceId = traceId;
+          serve();
         });
       });
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EndpointLabels, GatewayMetrics, JsonLogger } from '@ai-commons/observability';
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { callerTraceHeaders, type EndpointLabels, type GatewayMetrics, type JsonLogger, type Tracing } from '@ai-commons/observability';
 import {
   estimateChatRequest,
   estimateCompletionsRequest,
@@ -29,6 +30,8 @@ export interface ProxyDependencies {
   logger: JsonLogger;
   /** Prometheus metrics (absent: not measured). */
   metrics?: GatewayMetrics;
+  /** OpenTelemetry traces (absent: off, and no span is made). */
+  tracing?: Tracing;
 }
 
 export interface ProxyCall {
@@ -144,6 +147,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       res,
       deps,
       decision.useCase?.id ?? null,
+      // Tracing off: the caller's own trace context still reaches the model server.
+      deps.tracing || req.headers.traceparent === undefined ? undefined : callerTraceHeaders(req.headers),
     );
   } catch (error) {
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
@@ -166,6 +171,7 @@ async function callAdmitted(
   deps: ProxyDependencies,
   /** The use case the request runs under (the usage record carries it). */
   useCaseId: string | null,
+  callerTrace?: { traceparent: string; tracestate?: string },
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
   if (call.operation === 'responses' && call.requestedMaxTokens === undefined) body.max_output_tokens = endpoint.defaultMaxTokens;
@@ -188,6 +194,18 @@ async function callAdmitted(
   // The model server's share: request sent until its response headers.
   let upstreamSentAt: number | undefined;
   let upstreamAnsweredAt: number | undefined;
+  // The upstream call's span (tracing on): its context goes to the model server as `traceparent`.
+  const upstreamSpan: Span | undefined = deps.tracing?.startSpan(
+    'gateway.upstream',
+    {
+      'gen_ai.operation.name': call.operation,
+      'gen_ai.request.model': endpoint.upstreamModel,
+      'ai_commons.endpoint': endpoint.name,
+      'ai_commons.stream': call.stream,
+      'http.request.method': 'POST',
+    },
+    SpanKind.CLIENT,
+  );
   const finish = () => {
     const latencyMs = performance.now() - call.startedAt;
     // Tokens are never free: a caller who leaves pays for what the model read and what it was sent.
@@ -204,6 +222,8 @@ async function callAdmitted(
       });
     }
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
+    if (upstreamSpan) endUpstreamSpan(upstreamSpan, outcome, charged);
+    const usageSpan = deps.tracing?.startSpan('gateway.usage_record', { 'ai_commons.outcome': outcome });
     deps.usage.record({
       tenantId: call.caller.tenantId,
       requestId: call.requestId,
@@ -221,6 +241,7 @@ async function callAdmitted(
       streamed: call.stream,
       occurredAt: new Date(),
     });
+    usageSpan?.end();
   };
 
   const cancellation = new Cancellation();
@@ -240,6 +261,12 @@ async function callAdmitted(
   try {
     request = buildUpstreamRequest(endpoint, call.operation, body, call.requestId);
     if (labels) upstreamSentAt = performance.now();
+    if (upstreamSpan) {
+      upstreamSpan.setAttributes({ 'server.address': request.target.hostname, 'server.port': request.target.port });
+      deps.tracing!.inject(trace.setSpan(context.active(), upstreamSpan), request.headers);
+    } else if (callerTrace) {
+      Object.assign(request.headers, callerTrace);
+    }
     upstream = await callUpstream(
       request,
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
@@ -254,6 +281,7 @@ async function callAdmitted(
       recordsDurable = true;
     }
     const status = upstream.statusCode ?? 502;
+    upstreamSpan?.setAttribute('http.response.status_code', status);
     if (status >= 500 || status === 429) {
       await readAll(upstream).catch(() => undefined);
       throw new GatewayError(
@@ -276,7 +304,12 @@ async function callAdmitted(
     if (call.stream) {
       if (labels) deps.metrics!.streamOpened(labels);
       try {
-        await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission), () => (firstChunkAt ??= performance.now()));
+        await relayStream(upstream, res, call, endpoint, meter, admission.observeResponse?.bind(admission), () => {
+          if (firstChunkAt !== undefined) return;
+          firstChunkAt = performance.now();
+          // Time to first token: request received to first chunk relayed (as the TTFT histogram).
+          upstreamSpan?.addEvent('gen_ai.first_token', { 'ai_commons.ttft_ms': firstChunkAt - call.startedAt });
+        });
       } finally {
         if (labels) deps.metrics!.streamClosed(labels);
       }
@@ -331,6 +364,16 @@ async function callAdmitted(
     res.off('close', onClientGone);
     finish();
   }
+}
+
+function endUpstreamSpan(span: Span, outcome: UsageOutcome, charged: TokenUsage): void {
+  span.setAttributes({
+    'ai_commons.outcome': outcome,
+    'gen_ai.usage.input_tokens': charged.promptTokens,
+    'gen_ai.usage.output_tokens': charged.completionTokens,
+  });
+  if (outcome === 'upstream_error') span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
 }
 
 function upstreamBroke(error: unknown): GatewayError {

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { gaugeFrom } from '@ai-commons/observability';
 import type { RoutingTable } from '../routing/routing-table';
-import type { UseCaseSnapshot } from '../use-cases/use-case-store';
+import type { UseCaseSnapshot } from '@ai-commons/use-cases';
 
 /** "Expiring" means within this window: the alert's horizon and the dashboards' count. */
 export const EXPIRY_WINDOW_MS = 30 * 24 * 3_600_000;

@@ -7,7 +7,7 @@ import { registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
 import type { QuotaLoader, QuotaStore, UsageRecorder } from '@ai-commons/quota';
 import type { RoutingTable } from '../routing/routing-table';
 import type { CircuitBreakers } from '../upstream/circuit-breaker';
-import type { UseCaseStore } from '../use-cases/use-case-store';
+import type { UseCaseStore } from '@ai-commons/use-cases';
 import { registerQuotaGauges } from './quota-gauges';
 import { registerExpiryGauges } from './expiry-gauges';
 

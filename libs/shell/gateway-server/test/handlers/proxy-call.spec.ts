@@ -78,7 +78,10 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;
     for (let attempt = 0; attempt < 5; attempt++) {
-      await expect(proxyCall({ ...call }, {} as IncomingMessage, res, deps)).rejects.toMatchObject({ status: 500, code: 'upstream_request_unbuildable' });
+      await expect(proxyCall({ ...call }, { headers: {} } as IncomingMessage, res, deps)).rejects.toMatchObject({
+        status: 500,
+        code: 'upstream_request_unbuildable',
+      });
     }
     expect(breakers.for('e1').current).toBe('closed');
     expect(breakers.for('e1').tryAcquire(Date.now())).toEqual({ allowed: true });
@@ -108,7 +111,7 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     };
     const res = Object.assign(new EventEmitter(), { headersSent: false, writableEnded: false }) as unknown as ServerResponse;
     for (let attempt = 0; attempt < 2; attempt++) {
-      await expect(proxyCall({ ...call }, {} as IncomingMessage, res, deps)).rejects.toBeInstanceOf(GatewayError);
+      await expect(proxyCall({ ...call }, { headers: {} } as IncomingMessage, res, deps)).rejects.toBeInstanceOf(GatewayError);
     }
     expect(breakers.for('e1').current).toBe('open');
   });

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, trace as traceApi } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { RequestContext } from '@ai-commons/core';
+import { JsonLogger } from '../json-logger';
+import { Tracing } from './tracing';
+import { otlpTracesUrl, tracingFromConfig } from './tracing-config';
+import { callerTraceHeaders, traceRequest } from './request-span';
+
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+
+/** An OTLP/HTTP receiver: what the exporter posts, as the collector would get it. */
+async function otlpReceiver() {
+  const posts: Array<{ path: string; contentType: string; body: any }> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      posts.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe('tracing configuration', () => {
+  it('is off without an endpoint, and posts to <endpoint>/v1/traces or the traces endpoint as given', () => {
+    const none = { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 };
+    expect(tracingFromConfig(none, 'test')).toBeUndefined();
+    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' })).toBe(
+      'https://b/otlp/traces',
+    );
+  });
+
+  it('exports spans as OTLP/HTTP JSON to the configured endpoint, with the service name', async () => {
+    const receiver = await otlpReceiver();
+    const tracing = tracingFromConfig(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 },
+      'ai-commons-test',
+    )!;
+    try {
+      await tracing.inSpan('outer', async () => tracing.inSpan('inner', async () => undefined));
+      await tracing.forceFlush();
+      expect(receiver.posts.map((post) => [post.path, post.contentType])).toEqual([['/v1/traces', 'application/json']]);
+      const [resourceSpans] = receiver.posts[0].body.resourceSpans;
+      expect(resourceSpans.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'ai-commons-test' } });
+      const spans = resourceSpans.scopeSpans.flatMap((scope: any) => scope.spans);
+      const outer = spans.find((span: any) => span.name === 'outer');
+      const inner = spans.find((span: any) => span.name === 'inner');
+      expect(inner.parentSpanId).toBe(outer.spanId);
+      expect(inner.traceId).toBe(outer.traceId);
+    } finally {
+      await tracing.shutdown();
+      await receiver.close();
+    }
+  });
+});
+
+describe('request spans', () => {
+  const exporter = new InMemorySpanExporter();
+  const tracing = new Tracing({ service: 'test', export: { exporter } });
+  const lines: string[] = [];
+  const logger = new JsonLogger('test', 'info', (line) => lines.push(line));
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const state = { requestId: 'req-1' };
+      RequestContext.run(state, () =>
+        traceRequest(tracing, req, res, req.url?.startsWith('/known?') ? '/known' : undefined, 'req-1', (traceId) => {
+          Object.assign(state, { traceId });
+          void tracing.inSpan('work', async () => {
+            logger.event('info', 'work.done');
+            const headers: Record<string, string> = {};
+            tracing.inject(context.active(), headers);
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(headers));
+          });
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await tracing.shutdown();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    lines.length = 0;
+  });
+
+  const spansWhenEnded = async (count: number) => {
+    for (let i = 0; i < 100 && exporter.getFinishedSpans().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    return exporter.getFinishedSpans();
+  };
+
+  it("continues the caller's trace, passes its own span on, and the log line carries the trace id", async () => {
+    const response = await fetch(`${url}/known?secret=1`, { headers: { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` } });
+    const outgoing = (await response.json()) as { traceparent: string };
+    const spans = await spansWhenEnded(2);
+    const server = spans.find((span) => span.name === 'GET /known')!;
+    const work = spans.find((span) => span.name === 'work')!;
+    expect(server.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(server.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+    expect(work.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(server.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/known',
+      'http.response.status_code': 200,
+      'ai_commons.request_id': 'req-1',
+    });
+    expect(outgoing.traceparent).toBe(`00-${CALLER_TRACE}-${work.spanContext().spanId}-01`);
+    expect(JSON.parse(lines[0])).toMatchObject({ requestId: 'req-1', traceId: CALLER_TRACE, event: 'work.done' });
+  });
+
+  it('starts a new trace for a malformed traceparent, and names an unknown path by its method only', async () => {
+    await (await fetch(`${url}/attacker-chosen-path`, { headers: { traceparent: `00-${'0'.repeat(32)}-${CALLER_SPAN}-01` } })).text();
+    const server = (await spansWhenEnded(2)).find((span) => span.name !== 'work')!;
+    expect(server.name).toBe('GET');
+    expect(server.parentSpanContext).toBeUndefined();
+    expect(server.spanContext().traceId).not.toBe('0'.repeat(32));
+  });
+
+  it('leaves the trace id out of log lines outside a trace', () => {
+    RequestContext.run({ requestId: 'req-2' }, () => logger.event('info', 'untraced'));
+    expect(JSON.parse(lines[0])).toEqual(expect.not.objectContaining({ traceId: expect.anything() }));
+  });
+});
+
+describe('callerTraceHeaders (tracing off)', () => {
+  it("passes a valid traceparent and a plain, bounded tracestate on, and nothing that isn't", () => {
+    const traceparent = `00-${CALLER_TRACE}-${CALLER_SPAN}-01`;
+    expect(callerTraceHeaders({ traceparent, tracestate: 'vendor=abc' })).toEqual({ traceparent, tracestate: 'vendor=abc' });
+    expect(callerTraceHeaders({ traceparent, tracestate: 'x'.repeat(513) })).toEqual({ traceparent });
+    expect(callerTraceHeaders({ traceparent, tracestate: 'a=\u0000b' })).toEqual({ traceparent });
+    expect(callerTraceHeaders({ traceparent: 'not-a-traceparent' })).toBeUndefined();
+    expect(callerTraceHeaders({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01\r\nx-injected: 1` })).toBeUndefined();
+    expect(callerTraceHeaders({})).toBeUndefined();
+  });
+});
+
+describe('unsampled traces', () => {
+  it('make no child spans, and pass the unsampled context on', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = new Tracing({ service: 'test', export: { exporter }, sampleRatio: 0 });
+    const root = tracing.startSpan('root');
+    expect(root.isRecording()).toBe(false);
+    const headers: Record<string, string> = {};
+    await context.with(traceApi.setSpan(context.active(), root), () =>
+      tracing.inSpan('child', async (span) => {
+        expect(span).toBe(root);
+        expect(tracing.startSpan('grandchild')).toBe(root);
+        tracing.inject(context.active(), headers);
+      }),
+    );
+    expect(headers.traceparent).toBe(`00-${root.spanContext().traceId}-${root.spanContext().spanId}-00`);
+    await tracing.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await tracing.shutdown();
+  });
+});
+
+describe('children of an ended span', () => {
+  it('are still recorded (a usage record written after the response closed)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = new Tracing({ service: 'test', export: { exporter } });
+    const request = tracing.startSpan('request');
+    request.end();
+    context.with(traceApi.setSpan(context.active(), request), () => tracing.startSpan('late').end());
+    await tracing.forceFlush();
+    // (the in-memory exporter forgets its spans on shutdown)
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['request', 'late']);
+    await tracing.shutdown();
+  });
+});
