@@ -9,7 +9,7 @@ import { GatewayMetrics, JsonLogger, createServiceRegistry, startMetricsServer, 
 import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
-import { CircuitBreakers } from './upstream/circuit-breaker';
+import { Replicas } from './upstream/replicas';
 import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
@@ -104,21 +104,25 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
-  const breakers = new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS);
+  const replicas = new Replicas({
+    failureThreshold: config.GATEWAY_BREAKER_FAILURES,
+    cooldownMs: config.GATEWAY_BREAKER_COOLDOWN_MS,
+    affinityMaxExcess: config.GATEWAY_AFFINITY_MAX_EXCESS,
+  });
   const metricsPort = overrides.metricsPort ?? config.GATEWAY_METRICS_PORT;
   let metrics: GatewayMetrics | undefined;
   let metricsServer: MetricsServer | undefined;
   if (metricsPort > 0) {
     const registry = createServiceRegistry('gateway');
     metrics = new GatewayMetrics(registry);
-    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, audit, usage, breakers, table });
+    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, audit, usage, replicas, table });
     metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
   }
   const server = createGatewayServer({
     metrics,
     authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
-    breakers,
+    replicas,
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after the policy (it reads the classification the policy resolved).

@@ -11,8 +11,10 @@ import {
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
-import type { BreakerVerdict, CircuitBreakers } from '../upstream/circuit-breaker';
-import { buildUpstreamRequest, type UpstreamOperation, type UpstreamRequest } from '../upstream/upstream-request';
+import type { BreakerVerdict } from '../upstream/circuit-breaker';
+import { buildUpstreamPayload, requestTo, type UpstreamOperation, type UpstreamPayload } from '../upstream/upstream-request';
+import { ReplicaLease, type Replicas } from '../upstream/replicas';
+import { promptPrefixKey } from '../upstream/prompt-prefix';
 import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
@@ -22,7 +24,8 @@ import { AdmissionRefused, NOTHING_DECIDED, type Admission, type AdmissionReques
 
 export interface ProxyDependencies {
   table: () => RoutingTable;
-  breakers: CircuitBreakers;
+  /** The endpoints' replicas: balancing, per-replica breakers, requests in flight. */
+  replicas: Replicas;
   usage: UsageRecorder;
   hooks: RequestHooks;
   connectRetries: number;
@@ -68,7 +71,8 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
 
 /**
  * One model call through the gateway: resolve the endpoint, check limits, pass the admission seam,
- * call the upstream (with connect retries and the endpoint's circuit breaker), relay the answer —
+ * call one of its replicas (chosen by the endpoint's load balancing, skipping ejected ones; a
+ * connection failure retried on another), relay the answer —
  * streamed chunk by chunk when asked — and record usage.
  *
  * Errors before admission are thrown as they are, an admission refusal as AdmissionRefused (with
@@ -90,15 +94,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   if (choices > endpoint.maxChoices) {
     throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
   }
-  const breaker = deps.breakers.for(endpoint.id);
-  const permit = breaker.tryAcquire(Date.now());
-  if (!permit.allowed) {
-    const seconds = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
-    throw new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
-      'retry-after': String(seconds),
-      'retry-after-ms': String(permit.retryAfterMs),
-    });
-  }
+  // The replica is chosen before admission: with every replica ejected, nothing is reserved.
+  const prefixKey = endpoint.loadBalancing === 'prefix-affinity' ? promptPrefixKey(call.operation, call.body) : undefined;
+  const picked = deps.replicas.pick(endpoint, Date.now(), prefixKey);
+  if (!(picked instanceof ReplicaLease)) throw replicasUnavailable(picked.retryAfterMs);
+  const attempt = { lease: picked, prefixKey };
 
   // Everything the model reads (an upper bound of the simulator's count) and may write.
   const estimate =
@@ -139,6 +139,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       call,
       decision.decision === 'mask' ? decision.body : call.body,
       endpoint,
+      attempt,
       meter,
       admission,
       res,
@@ -149,8 +150,22 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
   } finally {
-    breaker.settle(verdict);
+    attempt.lease.settle(verdict);
   }
+}
+
+function replicasUnavailable(retryAfterMs: number): GatewayError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
+    'retry-after': String(seconds),
+    'retry-after-ms': String(retryAfterMs),
+  });
+}
+
+/** The replica of the current upstream attempt (a connection failure moves the call to another). */
+interface Attempt {
+  lease: ReplicaLease;
+  prefixKey: number | undefined;
 }
 
 const NOTHING_OWED: Admission = { complete: () => undefined };
@@ -160,6 +175,7 @@ async function callAdmitted(
   call: ProxyCall,
   forwarded: Readonly<Record<string, unknown>>,
   endpoint: RouteEndpoint,
+  attempt: Attempt,
   meter: CallMeter,
   admission: Admission,
   res: ServerResponse,
@@ -231,12 +247,27 @@ async function callAdmitted(
 
   let upstream: IncomingMessage | undefined;
   // Unset while the request is being built: a failure then is the gateway's, never the endpoint's.
-  let request: UpstreamRequest | undefined;
+  let request: UpstreamPayload | undefined;
   let recordsDurable = admission.readyToRespond === undefined;
   try {
-    request = buildUpstreamRequest(endpoint, call.operation, body, call.requestId);
+    const sent = (request = buildUpstreamPayload(endpoint, body, call.requestId));
+    const tried = new Set<string>();
     upstream = await callUpstream(
-      request,
+      {
+        request: (attemptNumber) => {
+          if (attemptNumber > 0) {
+            // The last attempt never reached its replica: another one (if any is up) gets the retry.
+            const next = deps.replicas.pick(endpoint, Date.now(), attempt.prefixKey, tried);
+            if (!(next instanceof ReplicaLease)) throw replicasUnavailable(next.retryAfterMs);
+            attempt.lease = next;
+          }
+          return requestTo(endpoint, attempt.lease.target, call.operation, sent);
+        },
+        connectFailed: () => {
+          tried.add(attempt.lease.target.id);
+          attempt.lease.settle('failure');
+        },
+      },
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
       cancellation,

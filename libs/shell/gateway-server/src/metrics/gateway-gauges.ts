@@ -4,7 +4,7 @@ import type { NotifiedReloader } from '@ai-commons/database';
 import { registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
 import type { QuotaLoader, UsageRecorder } from '@ai-commons/quota';
 import type { RoutingTable } from '../routing/routing-table';
-import type { CircuitBreakers } from '../upstream/circuit-breaker';
+import type { Replicas } from '../upstream/replicas';
 
 export interface GatewayGaugeSources {
   routing: NotifiedReloader<unknown>;
@@ -12,7 +12,7 @@ export interface GatewayGaugeSources {
   quota: QuotaLoader;
   audit: AuditRuntime;
   usage: UsageRecorder;
-  breakers: CircuitBreakers;
+  replicas: Replicas;
   table: () => RoutingTable;
 }
 
@@ -44,13 +44,16 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
   registerAuditGauges(registry, sources.audit);
   gaugeFrom(registry, 'ai_commons_usage_dead_lettered_records', 'Usage records the database refused, moved aside (alert)', () => sources.usage.deadLettered);
 
-  // By endpoint id: the breakers are keyed by the routed endpoint's id (bounded by the routing table).
+  // By endpoint and target id: one breaker per replica the routing table has held (bounded by it).
   gaugeFrom(
     registry,
     'ai_commons_gateway_circuit_breaker_state',
-    'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open',
-    () => sources.breakers.states().map(([endpointId, state]) => ({ labels: { endpoint_id: endpointId }, value: BREAKER_STATE[state] })),
-    ['endpoint_id'],
+    'Circuit breaker per replica (endpoint target): 0 closed, 1 half-open, 2 open (ejected); an endpoint is down when all its replicas are',
+    () =>
+      sources.replicas
+        .breakerStates()
+        .map(({ endpointId, targetId, state }) => ({ labels: { endpoint_id: endpointId, target_id: targetId }, value: BREAKER_STATE[state] })),
+    ['endpoint_id', 'target_id'],
   );
 
   const guarantee = (dimension: 'tokensPerMinute' | 'requestsPerMinute' | 'concurrentRequests') => () => {
