@@ -7,7 +7,7 @@ function endpointWith(weights: number[], loadBalancing: RouteEndpoint['loadBalan
     id: 'e1',
     loadBalancing,
     targets: weights.map((weight, index) => ({ id: `r${index}`, url: new URL(`http://127.0.0.1:${9000 + index}`), weight })),
-  } as RouteEndpoint;
+  } as unknown as RouteEndpoint;
 }
 
 const options = { failureThreshold: 3, cooldownMs: 1_000, affinityMaxExcess: 2 };
