@@ -94,11 +94,6 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   if (choices > endpoint.maxChoices) {
     throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
   }
-  // The replica is chosen before admission: with every replica ejected, nothing is reserved.
-  const prefixKey = endpoint.loadBalancing === 'prefix-affinity' ? promptPrefixKey(call.operation, call.body) : undefined;
-  const picked = deps.replicas.pick(endpoint, Date.now(), prefixKey);
-  if (!(picked instanceof ReplicaLease)) throw replicasUnavailable(picked.retryAfterMs);
-  const attempt = { lease: picked, prefixKey };
 
   // Everything the model reads (an upper bound of the simulator's count) and may write.
   const estimate =
@@ -117,6 +112,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );
 
+  // The replica is chosen before admission (and right before the try that settles it): with every replica ejected, nothing is reserved.
+  const prefixKey = endpoint.loadBalancing === 'prefix-affinity' ? promptPrefixKey(call.operation, call.body) : undefined;
+  const picked = deps.replicas.pick(endpoint, Date.now(), prefixKey);
+  if (!(picked instanceof ReplicaLease)) throw replicasUnavailable(picked.retryAfterMs);
+  const attempt = { lease: picked, prefixKey };
   let verdict: BreakerVerdict = 'neutral';
   try {
     const facts: AdmissionRequest = Object.freeze({
