@@ -72,6 +72,7 @@ function expectedStats(kinds: readonly RequestKind[]): SimulatorStats {
     aborted: count('stallThenAbort', 'streamStallThenAbort'),
     stalled: count('stallThenAbort', 'streamStallThenAbort'),
     inFlight: 0,
+    prefixCache: { hits: 0, misses: 0 },
   };
 }
 

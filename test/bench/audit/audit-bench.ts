@@ -109,8 +109,9 @@ async function seed(db: TestDatabase): Promise<Omit<Fixture, 'db' | 'keys'>> {
     );
     const simulatorUrl = 'http://127.0.0.1:1'; // replaced once the simulator runs
     const endpoint = await client.query(
-      `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
-       values ($1, 'bench-model', $2, 'shared-pool', 'simulator', $3, 'bench-model', 'active') returning id`,
+      `with e as (insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_model, state)
+         values ($1, 'bench-model', $2, 'shared-pool', 'openai-compatible', 'bench-model', 'active') returning tenant_id, id)
+       insert into endpoint_targets (tenant_id, endpoint_id, url) select tenant_id, id, $3 from e returning endpoint_id as id`,
       [tenants[0], offering.rows[0].id, simulatorUrl],
     );
     const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
@@ -344,7 +345,7 @@ async function gatewayLatency(fixture: Fixture): Promise<void> {
       {},
       (entry) => (entry['msg'] === 'model-simulator listening' ? String(entry['url']) : undefined),
     );
-    await withPg(db.superuserUrl, (client) => client.query(`update endpoints set upstream_url = $1 where name = 'bench-model'`, [simulator!.url]));
+    await withPg(db.superuserUrl, (client) => client.query(`update endpoint_targets set url = $1`, [simulator!.url]));
     const env = {
       NODE_ENV: 'test',
       AI_COMMONS_PROFILE: 'demo',

@@ -271,8 +271,9 @@ async function seed(database, dist, simulatorUrl, kek) {
     ).rows[0].id;
     const endpoint = (
       await client.query(
-        `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state)
-       values ($1, $2, $3, 'shared-pool', 'openai-compatible', $4, $2, 'active') returning id`,
+        `with e as (insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_model, state)
+           values ($1, $2, $3, 'shared-pool', 'openai-compatible', $2, 'active') returning tenant_id, id)
+         insert into endpoint_targets (tenant_id, endpoint_id, url) select tenant_id, id, $4 from e returning endpoint_id as id`,
         [tenant, MODEL, offering, simulatorUrl],
       )
     ).rows[0].id;

@@ -46,7 +46,8 @@ async function main(): Promise<void> {
         );
         for (let e = 0; e < 3; e++) {
           const endpoint = await pg.query(
-            `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state) values ($1, $2, $3, 'shared-pool', 'openai-compatible', 'http://127.0.0.1:9', 'm', 'active') returning id`,
+            `with e as (insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_model, state) values ($1, $2, $3, 'shared-pool', 'openai-compatible', 'm', 'active') returning tenant_id, id)
+             insert into endpoint_targets (tenant_id, endpoint_id, url) select tenant_id, id, 'http://127.0.0.1:9' from e returning endpoint_id as id`,
             [inst.rows[0].id, `${slug}-model-${e}`, offering.rows[0].id],
           );
           const secret = `bench-upstream-${slug}-${e}`;

@@ -152,7 +152,7 @@ describe('endpoint health prober', () => {
     expect(results.find((result) => result.endpointId === silent)).toMatchObject({ health: 'unhealthy', detail: 'no answer within 300 ms' });
     expect((await healthOf(silent)).health).toBe('unhealthy');
 
-    await superuserQuery(`update endpoints set upstream_url = $1 where id = $2`, [upstream.url, silent]);
+    await superuserQuery(`update endpoint_targets set url = $1 where endpoint_id = $2`, [upstream.url, silent]);
     await prober.probeAll(2_000);
     expect((await healthOf(silent)).health).toBe('healthy');
   });

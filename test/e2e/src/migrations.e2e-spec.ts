@@ -65,4 +65,46 @@ describe('migrations', () => {
       await dropTestDatabase(e2eDatabase().adminUrl, retiring);
     }
   });
+
+  it("move each endpoint's upstream URL into one target (row-level security forced on both tables); down puts the oldest target's URL back", async () => {
+    const name2 = `${name}_targets`;
+    const index = ALL_MIGRATIONS.findIndex((migration) => migration.name === 'EndpointTargets1765900000000');
+    const before = ALL_MIGRATIONS.slice(0, index);
+    const upTo = ALL_MIGRATIONS.slice(0, index + 1);
+    try {
+      const database = await createTestDatabase(e2eDatabase().adminUrl, name2, false);
+      await runMigrations(database.ownerUrl, before, { adminUrl: database.adminUrl });
+      const query = async (sql: string) => withPg(database.superuserUrl, async (client) => (await client.query(sql)).rows);
+      await query(`set session_replication_role = replica;
+        insert into endpoints (tenant_id, id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, state, health)
+        values ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', 'm', gen_random_uuid(), 'shared-pool',
+                'openai-compatible', 'http://10.0.0.1:8000', 'm', 'active', 'healthy')`);
+      expect(await runMigrations(database.ownerUrl, upTo, { adminUrl: database.adminUrl })).toEqual(['EndpointTargets1765900000000']);
+      expect(await query(`select tenant_id, endpoint_id, url, weight, state, health from endpoint_targets`)).toEqual([
+        {
+          tenant_id: '00000000-0000-4000-8000-00000000000a',
+          endpoint_id: '00000000-0000-4000-8000-00000000000b',
+          url: 'http://10.0.0.1:8000',
+          weight: 1,
+          state: 'active',
+          health: 'healthy',
+        },
+      ]);
+      expect(await query(`select column_name from information_schema.columns where table_name = 'endpoints' and column_name = 'upstream_url'`)).toEqual([]);
+      expect(
+        await query(`select relname, relrowsecurity, relforcerowsecurity from pg_class where relname in ('endpoints', 'endpoint_targets') order by 1`),
+      ).toEqual([
+        { relname: 'endpoint_targets', relrowsecurity: true, relforcerowsecurity: true },
+        { relname: 'endpoints', relrowsecurity: true, relforcerowsecurity: true },
+      ]);
+      await query(`set session_replication_role = replica;
+        insert into endpoint_targets (tenant_id, endpoint_id, url, created_at) values
+        ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', 'http://10.0.0.2:8000', now() + interval '1 hour')`);
+      expect(await revertMigrations(database.ownerUrl, upTo, 1, { adminUrl: database.adminUrl })).toEqual(['EndpointTargets1765900000000']);
+      expect(await query(`select upstream_url from endpoints`)).toEqual([{ upstream_url: 'http://10.0.0.1:8000' }]);
+      expect(await query(`select relforcerowsecurity from pg_class where relname = 'endpoints'`)).toEqual([{ relforcerowsecurity: true }]);
+    } finally {
+      await dropTestDatabase(e2eDatabase().adminUrl, name2);
+    }
+  });
 });

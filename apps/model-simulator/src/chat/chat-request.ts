@@ -13,6 +13,8 @@ export interface ChatCompletionRequest {
   readonly maxTokens: number | null;
   readonly stream: boolean;
   readonly includeUsage: boolean;
+  /** What a prefix cache would hold for this prompt (chat: the messages before the last); absent without one. */
+  readonly prefixKey?: string;
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -48,7 +50,17 @@ export function parseChatCompletionRequest(body: JsonObject, deployment: string 
   }
   const stream = optionalBoolean(body, 'stream') ?? false;
   const includeUsage = parseStreamOptions(body.stream_options, stream);
-  return { model, promptTokens, contentSeed: hasher.digest(), maxTokens, stream, includeUsage };
+  return { model, promptTokens, contentSeed: hasher.digest(), maxTokens, stream, includeUsage, prefixKey: prefixKeyOf(model, body.messages as unknown[]) };
+}
+
+/** The model and every message before the last, hashed; absent for a single message. */
+function prefixKeyOf(model: string, messages: unknown[]): string | undefined {
+  if (messages.length < 2) return undefined;
+  const digest = new StableHasher()
+    .text(model)
+    .text(JSON.stringify(messages.slice(0, -1)))
+    .digest();
+  return `${digest.high.toString(16)}${digest.low.toString(16).padStart(8, '0')}`;
 }
 
 function requireModel(body: JsonObject): string {

@@ -41,9 +41,9 @@ export async function handleInference(
   if (route.kind === 'embeddings') serveEmbeddings(exchange, parseEmbeddingRequest(body, route.deployment), overrides, settings);
   else if (route.kind === 'score') serveScore(exchange, parseScoreRequest(body), overrides, settings);
   else if (route.kind === 'rerank') serveRerank(exchange, parseRerankRequest(body), overrides, settings);
-  else if (route.kind === 'responses') serveChat(exchange, parseResponsesRequest(body), overrides, settings, 'resp');
-  else if (route.kind === 'completions') serveChat(exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
-  else serveChat(exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);
+  else if (route.kind === 'responses') serveChat(context, exchange, parseResponsesRequest(body), overrides, settings, 'resp');
+  else if (route.kind === 'completions') serveChat(context, exchange, parseCompletionRequest(body), overrides, settings, 'cmpl');
+  else serveChat(context, exchange, parseChatCompletionRequest(body, route.deployment), overrides, settings);
 }
 
 function serveEmbeddings(exchange: InferenceExchange, embedding: EmbeddingRequest, overrides: RequestOverrides, settings: SimulatorSettings): void {
@@ -72,6 +72,7 @@ function serveScore(exchange: InferenceExchange, score: ScoreRequest, overrides:
 
 /** A chat completion, or (`legacy`) a legacy text completion planned the same way. */
 function serveChat(
+  context: RequestHandlerContext,
   exchange: InferenceExchange,
   chat: ChatCompletionRequest,
   overrides: RequestOverrides,
@@ -84,8 +85,10 @@ function serveChat(
     planChatCompletion(chat, overrides.outputTokens ?? settings.outputTokens, `${legacy ?? 'chatcmpl'}-${exchange.requestId}`),
     settings,
   );
+  const cached = chat.prefixKey !== undefined && settings.prefixCacheEntries > 0 && context.prefixCache.lookup(chat.prefixKey, settings.prefixCacheEntries);
+  if (chat.prefixKey !== undefined && settings.prefixCacheEntries > 0) context.stats.prefixLookedUp(cached);
   const timing: DeliveryTiming = {
-    ttftMs: overrides.ttftMs ?? settings.ttftMs,
+    ttftMs: overrides.ttftMs ?? (cached ? (settings.cachedTtftMs ?? settings.ttftMs) : settings.ttftMs),
     interTokenMs: overrides.interTokenMs ?? settings.interTokenMs,
     stallAfter: stallPoint(overrides, settings),
   };

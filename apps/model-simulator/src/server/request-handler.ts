@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveRoute } from '../http/routes';
+import type { PrefixCache } from '../prefix-cache/prefix-cache';
 import type { SettingsStore } from '../settings/settings-store';
 import { failControl, handleControl } from './handle-control';
 import { failInference, handleInference } from './handle-inference';
@@ -19,6 +20,8 @@ export interface RecordedRequest {
 export interface RequestHandlerContext {
   readonly settings: SettingsStore;
   readonly stats: StatsCounter;
+  /** This replica's prefix cache (settings.prefixCacheEntries). */
+  readonly prefixCache: PrefixCache;
   readonly ids: RequestIds;
   /** Inference requests not yet closed; shutdown cuts off the stalled ones. */
   readonly active: Set<InferenceExchange>;

@@ -17,6 +17,8 @@ export interface SimulatorStats {
   readonly aborted: number;
   readonly stalled: number;
   readonly inFlight: number;
+  /** Chat requests whose prefix was cached (faster first token) and those whose prefix was not. */
+  readonly prefixCache: { readonly hits: number; readonly misses: number };
 }
 
 export type ServedKind = 'chat' | 'chatStream' | 'embeddings';
@@ -29,6 +31,13 @@ export class StatsCounter {
   private aborted = 0;
   private stalled = 0;
   private inFlight = 0;
+  private prefixHits = 0;
+  private prefixMisses = 0;
+
+  prefixLookedUp(hit: boolean): void {
+    if (hit) this.prefixHits++;
+    else this.prefixMisses++;
+  }
 
   requestStarted(): void {
     this.started++;
@@ -71,6 +80,8 @@ export class StatsCounter {
     this.rejected = 0;
     this.aborted = 0;
     this.stalled = 0;
+    this.prefixHits = 0;
+    this.prefixMisses = 0;
   }
 
   snapshot(): SimulatorStats {
@@ -83,6 +94,7 @@ export class StatsCounter {
       aborted: this.aborted,
       stalled: this.stalled,
       inFlight: this.inFlight,
+      prefixCache: { hits: this.prefixHits, misses: this.prefixMisses },
     };
   }
 }

@@ -6,6 +6,7 @@ import type { InferenceExchange } from './inference-exchange';
 import { createRequestHandler } from './request-handler';
 import { RequestIds } from './request-ids';
 import { StatsCounter, type SimulatorStats } from './simulator-stats';
+import { PrefixCache } from '../prefix-cache/prefix-cache';
 
 export interface ModelSimulatorOptions extends SimulatorSettingsPatch {
   /** Interface to bind; default 127.0.0.1. */
@@ -56,6 +57,7 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
     createRequestHandler({
       settings,
       stats,
+      prefixCache: new PrefixCache(),
       ids: new RequestIds(),
       active,
       maxBodyBytes,

@@ -9,6 +9,13 @@ export const simulatorSettingsSchema = z.strictObject({
   models: z.array(z.string().min(1)).min(1),
   /** Delay before the first token (streaming) or before processing starts (non-streaming, embeddings). */
   ttftMs: z.number().int().min(0).max(600_000),
+  /**
+   * Prefix cache: how many distinct chat prefixes (the messages before the last) a replica keeps,
+   * least recently used evicted first; 0 turns it off.
+   */
+  prefixCacheEntries: z.number().int().min(0).max(100_000),
+  /** Time to first token when the prefix is cached (null: the same as ttftMs). */
+  cachedTtftMs: z.number().int().min(0).max(600_000).nullable(),
   /** Delay between consecutive completion tokens. */
   interTokenMs: z.number().int().min(0).max(60_000),
   /** Completion length when the request does not ask for fewer tokens. */
@@ -40,6 +47,8 @@ export type SimulatorSettingsPatch = z.infer<typeof simulatorSettingsPatchSchema
 export const DEFAULT_SIMULATOR_SETTINGS: SimulatorSettings = Object.freeze({
   models: Object.freeze(['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']) as string[],
   ttftMs: 0,
+  prefixCacheEntries: 0,
+  cachedTtftMs: null,
   interTokenMs: 0,
   outputTokens: 16,
   embeddingDimension: 1536,

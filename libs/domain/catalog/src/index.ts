@@ -12,6 +12,8 @@ export * from './endpoints/endpoint-limits';
 export * from './endpoints/endpoint-state';
 export * from './endpoints/endpoint-credential';
 export * from './endpoints/endpoint.service';
+export * from './targets/target.model';
+export * from './targets/target.service';
 export * from './api-keys/api-key-secret';
 export * from './api-keys/api-key.model';
 export * from './api-keys/api-key.entity';

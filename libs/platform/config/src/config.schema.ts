@@ -94,11 +94,16 @@ export const configSchema = z
      * may still hold keys revoked since. Default: three safety-net refreshes.
      */
     GATEWAY_ROUTING_STALE_AFTER_MS: positiveInt.default(180_000),
-    /** Circuit breaker per endpoint: consecutive failures that open it, and how long it stays open. */
+    /** Circuit breaker per replica (endpoint target): consecutive failures that eject it, and how long before it is probed again. */
     GATEWAY_BREAKER_FAILURES: positiveInt.default(5),
     GATEWAY_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
-    /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet). */
+    /** Retries of upstream connection errors (nothing reached the upstream, nothing sent back yet), on another replica when there is one. */
     GATEWAY_CONNECT_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /**
+     * Prefix affinity's load bound: a request goes to the replica that served its prefix unless that
+     * replica has more than this many requests in flight beyond the least loaded one.
+     */
+    GATEWAY_AFFINITY_MAX_EXCESS: z.coerce.number().int().min(0).max(1_000).default(8),
     /** Deepest JSON nesting of a request body; deeper is refused (400) before parsing. */
     GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1_000).default(64),
     /** A client must send all request headers within this time (ms); slow senders are cut off. */

@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = {
   endpointAllowedFieldsUpdate: 'endpoint.allowed-fields-update',
   endpointCredentialRotate: 'endpoint.credential-rotate',
   endpointHealthChange: 'endpoint.health-change',
+  endpointLoadBalancingUpdate: 'endpoint.load-balancing-update',
+  endpointTargetAdd: 'endpoint.target-add',
+  endpointTargetUpdate: 'endpoint.target-update',
+  endpointTargetRemove: 'endpoint.target-remove',
 
   quotaPoolCreate: 'quota_pool.create',
   quotaPoolUpdate: 'quota_pool.update',

@@ -17,7 +17,7 @@ import {
 import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
-import { CircuitBreakers } from './upstream/circuit-breaker';
+import { Replicas } from './upstream/replicas';
 import { NO_REQUEST_HOOKS, composeHooks, tracedHook, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
@@ -116,14 +116,18 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
 
   const verifier = overrides.verifier ?? KeycloakTokenVerifier.fromConfig(config);
   const table = () => routing.table();
-  const breakers = new CircuitBreakers(config.GATEWAY_BREAKER_FAILURES, config.GATEWAY_BREAKER_COOLDOWN_MS);
+  const replicas = new Replicas({
+    failureThreshold: config.GATEWAY_BREAKER_FAILURES,
+    cooldownMs: config.GATEWAY_BREAKER_COOLDOWN_MS,
+    affinityMaxExcess: config.GATEWAY_AFFINITY_MAX_EXCESS,
+  });
   const metricsPort = overrides.metricsPort ?? config.GATEWAY_METRICS_PORT;
   let metrics: GatewayMetrics | undefined;
   let metricsServer: MetricsServer | undefined;
   if (metricsPort > 0) {
     const registry = createServiceRegistry('gateway');
     metrics = new GatewayMetrics(registry);
-    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, quotaStore, useCases, audit, usage, breakers, table, dataSource, verifier });
+    registerGatewayGauges(registry, { routing, policy, quota: quotaLoader, quotaStore, useCases, audit, usage, replicas, table, dataSource, verifier });
     metricsServer = await startMetricsServer(registry, config.METRICS_HOST, metricsPort);
   }
   const ownTracing = overrides.tracing ? undefined : tracingFromConfig(config, 'ai-commons-gateway');
@@ -135,7 +139,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     tracing,
     authentication: new GatewayAuthentication(verifier, table, audit.authenticationFailures),
     table,
-    breakers,
+    replicas,
     usage,
     // The data-handling policy first (a denied request reserves no quota), the audit record last.
     // The use-case register right after the policy (it reads the classification the policy resolved).

@@ -10,7 +10,11 @@ export const testCipher = new LocalKekCipher(Buffer.from(DEVELOPMENT_CREDENTIAL_
 export interface EndpointFixture {
   tenantSlug: string;
   name: string;
+  /** The first target (replica). */
   upstreamUrl: string;
+  /** Further replicas, with their weights (default 1). */
+  moreTargets?: { url: string; weight?: number }[];
+  loadBalancing?: 'least-outstanding' | 'round-robin' | 'prefix-affinity';
   upstreamModel: string;
   credential?: string;
   driver?: 'openai-compatible' | 'azure-openai';
@@ -54,14 +58,14 @@ export async function createEndpointFixture(fixture: EndpointFixture): Promise<{
   return withPg(e2eDatabase().superuserUrl, async (client) => {
     const tenant = await tenantId(client, fixture.tenantSlug);
     const inserted = await client.query(
-      `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_url, upstream_model, azure_deployment, azure_api_version, state)
+      `insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, load_balancing, upstream_model, azure_deployment, azure_api_version, state)
        values ($1, $2, $3, 'shared-pool', $4, $5, $6, $7, $8, $9) returning id`,
       [
         tenant,
         fixture.name,
         offeringId,
         fixture.driver ?? 'openai-compatible',
-        fixture.upstreamUrl,
+        fixture.loadBalancing ?? 'least-outstanding',
         fixture.upstreamModel,
         fixture.azureDeployment ?? null,
         fixture.driver === 'azure-openai' ? '2024-10-21' : null,
@@ -69,6 +73,14 @@ export async function createEndpointFixture(fixture: EndpointFixture): Promise<{
       ],
     );
     const id = inserted.rows[0].id as string;
+    // One statement, so the gateway's reload sees every replica at once.
+    const targets = [{ url: fixture.upstreamUrl, weight: 1 }, ...(fixture.moreTargets ?? [])];
+    await client.query(
+      `insert into endpoint_targets (tenant_id, endpoint_id, url, weight, created_at)
+       select $1, $2, url, weight, now() + make_interval(secs => ordinality / 1000.0)
+       from unnest($3::text[], $4::int[]) with ordinality as t(url, weight, ordinality)`,
+      [tenant, id, targets.map((target) => target.url), targets.map((target) => target.weight ?? 1)],
+    );
     const limits = Object.entries(fixture.limits ?? {});
     if (limits.length) {
       // One statement: the limits are checked together (default ≤ max output tokens).

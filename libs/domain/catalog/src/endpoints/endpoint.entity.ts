@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { OfferingEntity } from '../offerings/offering.entity';
+import type { LoadBalancing } from '../targets/target.model';
 import type { EndpointHealth, EndpointState, IsolationMode, UpstreamDriver } from './endpoint.model';
 
 /** An institution's endpoint. The credential columns are never selected unless asked for by name. */
@@ -27,9 +28,6 @@ export class EndpointEntity {
   @Column('text')
   driver!: UpstreamDriver;
 
-  @Column('text', { name: 'upstream_url' })
-  upstreamUrl!: string;
-
   @Column('text', { name: 'upstream_model' })
   upstreamModel!: string;
 
@@ -41,6 +39,9 @@ export class EndpointEntity {
 
   @Column('text')
   state!: EndpointState;
+
+  @Column('text', { name: 'load_balancing' })
+  loadBalancing!: LoadBalancing;
 
   @Column('text')
   health!: EndpointHealth;

@@ -1,4 +1,5 @@
 import type { OfferingRecord } from '../offerings/offering.model';
+import type { EndpointTargetRecord, LoadBalancing } from '../targets/target.model';
 
 export const ISOLATION_MODES = ['dedicated', 'shared-pool'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
@@ -50,7 +51,11 @@ export interface EndpointRecord {
   offering: OfferingRecord;
   isolationMode: IsolationMode;
   driver: UpstreamDriver;
-  upstreamUrl: string;
+  /** The first active target's URL (kept for older clients; `targets` lists them all). */
+  upstreamUrl: string | null;
+  /** The upstream replicas, oldest first. */
+  targets: EndpointTargetRecord[];
+  loadBalancing: LoadBalancing;
   upstreamModel: string;
   azureDeployment: string | null;
   azureApiVersion: string | null;
@@ -84,6 +89,7 @@ export interface CreateEndpointCommand {
   offeringId: string;
   isolationMode: IsolationMode;
   driver: UpstreamDriver;
+  /** The first target (replica); more are added with the target service. */
   upstreamUrl: string;
   upstreamModel: string;
   azureDeployment?: string | null;

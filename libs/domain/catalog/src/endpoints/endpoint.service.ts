@@ -9,11 +9,13 @@ import { CatalogError } from '../shared/catalog-errors';
 import { validReason } from '../shared/field-validation';
 import { millisecondsOf } from '../shared/keyset';
 import type { Page } from '../shared/page';
+import { EndpointTargetEntity } from '../targets/target.entity';
+import type { LoadBalancing } from '../targets/target.model';
 import { sealEndpointCredential } from './endpoint-credential';
 import { EndpointEntity, EndpointStateChangeEntity } from './endpoint.entity';
 import { validLimits, type LimitsPatch } from './endpoint-limits';
 import type { CreateEndpointCommand, EndpointFilter, EndpointRecord, EndpointState, EndpointStateChangeRecord } from './endpoint.model';
-import { endpointQuery, toEndpointRecords } from './endpoint-records';
+import { endpointNotFound, endpointQuery, loadEndpoint, toEndpointRecords } from './endpoint-records';
 import { assertTransition } from './endpoint-state';
 import { validAllowedExtraFields, validCreateEndpoint, validCredential } from './endpoint-validation';
 
@@ -71,7 +73,7 @@ export class EndpointService {
   }
 
   create(principal: Principal, command: CreateEndpointCommand): Promise<EndpointRecord> {
-    const { credential, ...values } = validCreateEndpoint(command);
+    const { credential, upstreamUrl, ...values } = validCreateEndpoint(command);
     return this.scopes.admin(principal, `create endpoint ${values.name}`, async (tx) => {
       await assertInstitutionAcceptsEndpoints(tx, values.tenantId);
       await assertOfferingAvailable(tx, values.offeringId);
@@ -100,6 +102,8 @@ export class EndpointService {
         }
         throw error;
       }
+      // The upstream URL given at creation is the endpoint's first target (replica).
+      await tx.getRepository(EndpointTargetEntity).insert({ tenantId: values.tenantId, endpointId: id, url: upstreamUrl, updatedAt: () => 'now()' });
       await recordStateChange(tx, principal, values.tenantId, id, null, 'provisioning', 'created');
       await auditSuccess(this.audit, tx, {
         action: AUDIT_ACTIONS.endpointCreate,
@@ -111,7 +115,7 @@ export class EndpointService {
           offeringId: values.offeringId,
           isolationMode: values.isolationMode,
           driver: values.driver,
-          upstreamUrl: values.upstreamUrl,
+          upstreamUrl,
           upstreamModel: values.upstreamModel,
           hasCredential: sealed !== undefined,
         },
@@ -184,6 +188,24 @@ export class EndpointService {
     });
   }
 
+  /** How the gateway spreads the endpoint's requests over its targets. */
+  setLoadBalancing(principal: Principal, id: string, mode: LoadBalancing): Promise<EndpointRecord> {
+    if (!isUuid(id)) throw endpointNotFound(id);
+    return this.scopes.admin(principal, `set load balancing of endpoint ${id}`, async (tx) => {
+      const row = await lockEndpoint(tx, id);
+      assertNotRetired(row);
+      await updateEndpoint(tx, row, { loadBalancing: mode });
+      await auditSuccess(this.audit, tx, {
+        action: AUDIT_ACTIONS.endpointLoadBalancingUpdate,
+        resourceType: 'endpoint',
+        resourceId: id,
+        tenantId: row.tenantId,
+        details: { name: row.name, before: row.loadBalancing, after: mode },
+      });
+      return loadEndpoint(tx, id);
+    });
+  }
+
   /** Replaces the upstream credential. The audit record says only that it happened. */
   rotateCredential(principal: Principal, id: string, credential: string): Promise<EndpointRecord> {
     if (!isUuid(id)) throw endpointNotFound(id);
@@ -205,13 +227,7 @@ export class EndpointService {
   }
 }
 
-async function loadEndpoint(tx: EntityManager, id: string): Promise<EndpointRecord> {
-  const row = await endpointQuery(tx).where('e.id = :id', { id }).getOne();
-  if (!row) throw endpointNotFound(id);
-  return (await toEndpointRecords(tx, [row]))[0];
-}
-
-async function lockEndpoint(tx: EntityManager, id: string): Promise<EndpointEntity> {
+export async function lockEndpoint(tx: EntityManager, id: string): Promise<EndpointEntity> {
   const row = await tx.getRepository(EndpointEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!row) throw endpointNotFound(id);
   return row;
@@ -241,7 +257,7 @@ function currentLimits(row: EndpointEntity) {
   };
 }
 
-function assertNotRetired(row: EndpointEntity): void {
+export function assertNotRetired(row: EndpointEntity): void {
   if (row.state === 'retired') {
     throw new CatalogError('ENDPOINT_RETIRED', `Endpoint ${row.name} is retired and cannot be changed`, { id: row.id });
   }
@@ -278,8 +294,4 @@ async function recordStateChange(
   reason: string,
 ): Promise<void> {
   await tx.getRepository(EndpointStateChangeEntity).insert({ tenantId, endpointId, fromState, toState, reason, actorSubject: principal.subject });
-}
-
-export function endpointNotFound(id: string): CatalogError {
-  return new CatalogError('ENDPOINT_NOT_FOUND', `No endpoint with id ${id}`, { id });
 }

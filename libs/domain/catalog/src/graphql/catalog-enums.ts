@@ -85,3 +85,20 @@ export enum ApiKeyStatusEnum {
   revoked = 'revoked',
 }
 registerEnumType(ApiKeyStatusEnum, { name: 'ApiKeyStatus' });
+
+export enum TargetStateEnum {
+  active = 'active',
+  draining = 'draining',
+}
+registerEnumType(TargetStateEnum, { name: 'EndpointTargetState', description: 'active: takes new requests; draining: finishes what it has, takes none' });
+
+export enum LoadBalancingEnum {
+  least_outstanding = 'least-outstanding',
+  round_robin = 'round-robin',
+  prefix_affinity = 'prefix-affinity',
+}
+registerEnumType(LoadBalancingEnum, {
+  name: 'LoadBalancing',
+  description:
+    "How the gateway spreads an endpoint's requests over its targets: least_outstanding (fewest requests in flight per weight), round_robin (weighted), prefix_affinity (least_outstanding, but requests sharing a long prompt prefix go to the replica that served it recently, within a load bound)",
+});

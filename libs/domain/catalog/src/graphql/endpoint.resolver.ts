@@ -6,8 +6,15 @@ import type { Principal } from '@ai-commons/core';
 import { PageArgs, pageRequest, TIME_ID_CURSOR, NAME_ID_CURSOR, toConnection } from '@ai-commons/graphql';
 import type { EndpointRecord, EndpointStateChangeRecord } from '../endpoints/endpoint.model';
 import { EndpointService } from '../endpoints/endpoint.service';
-import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum } from './catalog-enums';
-import { CreateEndpointInput, EndpointConnection, EndpointLimitsInput, EndpointStateChangeConnection, EndpointType } from './endpoint.types';
+import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum, LoadBalancingEnum } from './catalog-enums';
+import {
+  CreateEndpointInput,
+  EndpointConnection,
+  EndpointLimitsInput,
+  EndpointStateChangeConnection,
+  EndpointTargetType,
+  EndpointType,
+} from './endpoint.types';
 
 const READERS = ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] as const;
 
@@ -55,6 +62,12 @@ export class EndpointResolver {
     return maySeeInfrastructure(principal) ? endpoint.upstreamUrl : null;
   }
 
+  @ResolveField(() => [EndpointTargetType])
+  targets(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord): EndpointTargetType[] {
+    const visible = maySeeInfrastructure(principal);
+    return endpoint.targets.map((target) => (visible ? target : { ...target, url: null, healthDetail: null }));
+  }
+
   @ResolveField(() => String, { nullable: true })
   healthDetail(@CurrentPrincipal() principal: Principal, @Parent() endpoint: EndpointRecord): string | null {
     return maySeeInfrastructure(principal) ? endpoint.healthDetail : null;
@@ -95,6 +108,16 @@ export class EndpointResolver {
     @Args('fields', { type: () => [String] }) fields: string[],
   ) {
     return this.endpointService.setAllowedExtraFields(principal, id, fields);
+  }
+
+  @Roles('platform-admin')
+  @Mutation(() => EndpointType, { description: "How the gateway spreads the endpoint's requests over its targets" })
+  setEndpointLoadBalancing(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('mode', { type: () => LoadBalancingEnum }) mode: LoadBalancingEnum,
+  ) {
+    return this.endpointService.setLoadBalancing(principal, id, mode);
   }
 
   @Roles('platform-admin')

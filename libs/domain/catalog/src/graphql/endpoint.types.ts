@@ -1,7 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '@ai-commons/graphql';
 import type { EndpointHealth, EndpointState, IsolationMode, UpstreamDriver } from '../endpoints/endpoint.model';
-import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum, UpstreamDriverEnum } from './catalog-enums';
+import type { LoadBalancing, TargetState } from '../targets/target.model';
+import { EndpointHealthEnum, EndpointStateEnum, IsolationModeEnum, LoadBalancingEnum, TargetStateEnum, UpstreamDriverEnum } from './catalog-enums';
 import { OfferingType } from './offering.types';
 
 @ObjectType('EndpointLimits', { description: 'What the gateway enforces per request' })
@@ -16,6 +17,21 @@ export class EndpointLimitsType {
   @Field(() => Int, { description: 'Tokens one image (or audio, file part) costs in the admission estimate' }) imageInputTokens!: number;
 }
 
+@ObjectType('EndpointTarget', { description: 'One upstream replica of an endpoint, with its own health probe' })
+export class EndpointTargetType {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { nullable: true, description: 'Base URL of the replica, without /v1. Null for tenant members and service accounts.' })
+  url!: string | null;
+  @Field(() => Int, { description: 'Share of new requests among the active targets (1-1000)' }) weight!: number;
+  @Field(() => TargetStateEnum) state!: TargetState;
+  @Field(() => EndpointHealthEnum) health!: EndpointHealth;
+  @Field(() => Date, { nullable: true }) healthCheckedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why the last probe failed. Null for tenant members and service accounts.' })
+  healthDetail!: string | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date) updatedAt!: Date;
+}
+
 @ObjectType('Endpoint', { description: "One institution's endpoint on a model offering. Its upstream credential is write-only." })
 export class EndpointType {
   @Field(() => ID) id!: string;
@@ -27,9 +43,12 @@ export class EndpointType {
   @Field(() => UpstreamDriverEnum) driver!: UpstreamDriver;
   @Field(() => String, {
     nullable: true,
-    description: 'Base URL of the upstream, without /v1. Null for tenant members and service accounts (infrastructure detail).',
+    description: "The first active target's base URL, without /v1 (see targets). Null for tenant members and service accounts (infrastructure detail).",
   })
   upstreamUrl!: string | null;
+  @Field(() => [EndpointTargetType], { description: 'The upstream replicas the gateway balances over, oldest first' })
+  targets!: EndpointTargetType[];
+  @Field(() => LoadBalancingEnum) loadBalancing!: LoadBalancing;
   @Field(() => String) upstreamModel!: string;
   @Field(() => String, { nullable: true }) azureDeployment!: string | null;
   @Field(() => String, { nullable: true }) azureApiVersion!: string | null;
@@ -80,7 +99,8 @@ export class CreateEndpointInput {
   @Field(() => ID) offeringId!: string;
   @Field(() => IsolationModeEnum) isolationMode!: IsolationMode;
   @Field(() => UpstreamDriverEnum) driver!: UpstreamDriver;
-  @Field(() => String, { description: 'http(s) base URL of the upstream, without /v1 and without user info' }) upstreamUrl!: string;
+  @Field(() => String, { description: 'http(s) base URL of the upstream, without /v1 and without user info: the first target (replica)' })
+  upstreamUrl!: string;
   @Field(() => String) upstreamModel!: string;
   @Field(() => String, { nullable: true, description: 'Required for azure-openai' }) azureDeployment?: string | null;
   @Field(() => String, { nullable: true, description: 'Required for azure-openai, e.g. 2024-10-21' }) azureApiVersion?: string | null;

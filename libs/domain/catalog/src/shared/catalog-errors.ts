@@ -43,6 +43,12 @@ const KIND = {
   INVALID_CREDENTIAL: 'bad-input',
   ILLEGAL_STATE_TRANSITION: 'conflict',
   INVALID_REASON: 'bad-input',
+  // endpoint targets (replicas)
+  TARGET_NOT_FOUND: 'not-found',
+  TARGET_URL_TAKEN: 'conflict',
+  TARGET_LIMIT_REACHED: 'conflict',
+  LAST_ACTIVE_TARGET: 'conflict',
+  INVALID_TARGET_WEIGHT: 'bad-input',
   // API keys
   API_KEY_NOT_FOUND: 'not-found',
   API_KEY_NAME_TAKEN: 'conflict',

@@ -18,7 +18,8 @@ interface EndpointRow {
   name: string;
   state: string;
   isolation_mode: string;
-  upstream_url: string;
+  /** Its targets' (replicas') URLs. */
+  upstream_urls: string[];
   upstream_model: string;
   credential_fingerprint: string | null;
   hosting: string;
@@ -33,7 +34,8 @@ function loadEndpoints(context: RunContext): Promise<EndpointRow[]> {
   return context.asSystem((tx) =>
     tx.query(`
       select e.tenant_id, i.slug, i.data_classification_ceiling as ceiling, e.id, e.name, e.state, e.isolation_mode,
-             e.upstream_url, e.upstream_model, e.credential_fingerprint, e.offering_id,
+             array(select t.url from endpoint_targets t where t.tenant_id = e.tenant_id and t.endpoint_id = e.id order by t.url) as upstream_urls,
+             e.upstream_model, e.credential_fingerprint, e.offering_id,
              o.hosting, o.region, o.network_zone, o.authority_confirmation_ref, o.authority_confirmation_expires_at
       from endpoints e join model_offerings o on o.id = e.offering_id join institutions i on i.id = e.tenant_id
       where e.state <> 'retired' order by i.slug, e.name`),
@@ -47,16 +49,21 @@ export const dedicatedEndpoints: IsolationCheck = {
   title: 'A dedicated endpoint serves exactly one institution',
   concern: 'other-members',
   method:
-    "For every non-retired endpoint in isolation mode `dedicated`, looks for any other institution's endpoint on the same upstream URL and model: there must be none.",
+    "For every non-retired endpoint in isolation mode `dedicated`, looks for any other institution's endpoint with a target (replica) on the same upstream URL and model: there must be none.",
   async run(context) {
     const rows = await loadEndpoints(context);
     const dedicated = rows.filter((row) => row.isolation_mode === 'dedicated');
     const shared = dedicated
       .map((row) => ({
         ...endpointRef(row),
-        upstream: `${row.upstream_url}#${row.upstream_model}`,
+        upstream: row.upstream_urls.map((url) => `${url}#${row.upstream_model}`),
         alsoServes: rows
-          .filter((other) => other.tenant_id !== row.tenant_id && other.upstream_url === row.upstream_url && other.upstream_model === row.upstream_model)
+          .filter(
+            (other) =>
+              other.tenant_id !== row.tenant_id &&
+              other.upstream_model === row.upstream_model &&
+              other.upstream_urls.some((url) => row.upstream_urls.includes(url)),
+          )
           .map(endpointRef),
       }))
       .filter((row) => row.alsoServes.length > 0);

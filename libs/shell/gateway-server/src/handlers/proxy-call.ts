@@ -12,8 +12,10 @@ import {
 import { AdmittedCallFailure, GatewayError, modelNotFound } from '../http/openai-error';
 import type { GatewayCaller } from '../auth/gateway-authentication';
 import type { RouteEndpoint, RoutingTable } from '../routing/routing-table';
-import type { BreakerVerdict, CircuitBreakers } from '../upstream/circuit-breaker';
-import { buildUpstreamRequest, type UpstreamOperation, type UpstreamRequest } from '../upstream/upstream-request';
+import type { BreakerVerdict } from '../upstream/circuit-breaker';
+import { buildUpstreamPayload, requestTo, type UpstreamOperation, type UpstreamPayload } from '../upstream/upstream-request';
+import { ReplicaLease, type Replicas } from '../upstream/replicas';
+import { promptPrefixKey } from '../upstream/prompt-prefix';
 import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
@@ -23,7 +25,8 @@ import { AdmissionRefused, NOTHING_DECIDED, type Admission, type AdmissionReques
 
 export interface ProxyDependencies {
   table: () => RoutingTable;
-  breakers: CircuitBreakers;
+  /** The endpoints' replicas: balancing, per-replica breakers, requests in flight. */
+  replicas: Replicas;
   usage: UsageRecorder;
   hooks: RequestHooks;
   connectRetries: number;
@@ -71,7 +74,8 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
 
 /**
  * One model call through the gateway: resolve the endpoint, check limits, pass the admission seam,
- * call the upstream (with connect retries and the endpoint's circuit breaker), relay the answer —
+ * call one of its replicas (chosen by the endpoint's load balancing, skipping ejected ones; a
+ * connection failure retried on another), relay the answer —
  * streamed chunk by chunk when asked — and record usage.
  *
  * Errors before admission are thrown as they are, an admission refusal as AdmissionRefused (with
@@ -93,15 +97,6 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   if (choices > endpoint.maxChoices) {
     throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
   }
-  const breaker = deps.breakers.for(endpoint.id);
-  const permit = breaker.tryAcquire(Date.now());
-  if (!permit.allowed) {
-    const seconds = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
-    throw new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
-      'retry-after': String(seconds),
-      'retry-after-ms': String(permit.retryAfterMs),
-    });
-  }
 
   // Everything the model reads (an upper bound of the simulator's count) and may write.
   const estimate =
@@ -120,6 +115,11 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     deps.logger.event('warn', 'usage.upstream_implausible', { requestId: call.requestId, endpointId: endpoint.id, reported, bounds }),
   );
 
+  // The replica is chosen before admission (and right before the try that settles it): with every replica ejected, nothing is reserved.
+  const prefixKey = endpoint.loadBalancing === 'prefix-affinity' ? promptPrefixKey(call.operation, call.body) : undefined;
+  const picked = deps.replicas.pick(endpoint, Date.now(), prefixKey);
+  if (!(picked instanceof ReplicaLease)) throw replicasUnavailable(picked.retryAfterMs);
+  const attempt = { lease: picked, prefixKey };
   let verdict: BreakerVerdict = 'neutral';
   try {
     const facts: AdmissionRequest = Object.freeze({
@@ -142,6 +142,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       call,
       decision.decision === 'mask' ? decision.body : call.body,
       endpoint,
+      attempt,
       meter,
       admission,
       res,
@@ -154,8 +155,22 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
   } finally {
-    breaker.settle(verdict);
+    attempt.lease.settle(verdict);
   }
+}
+
+function replicasUnavailable(retryAfterMs: number): GatewayError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
+    'retry-after': String(seconds),
+    'retry-after-ms': String(retryAfterMs),
+  });
+}
+
+/** The replica of the current upstream attempt (a connection failure moves the call to another). */
+interface Attempt {
+  lease: ReplicaLease;
+  prefixKey: number | undefined;
 }
 
 const NOTHING_OWED: Admission = { complete: () => undefined };
@@ -165,6 +180,7 @@ async function callAdmitted(
   call: ProxyCall,
   forwarded: Readonly<Record<string, unknown>>,
   endpoint: RouteEndpoint,
+  attempt: Attempt,
   meter: CallMeter,
   admission: Admission,
   res: ServerResponse,
@@ -256,19 +272,33 @@ async function callAdmitted(
 
   let upstream: IncomingMessage | undefined;
   // Unset while the request is being built: a failure then is the gateway's, never the endpoint's.
-  let request: UpstreamRequest | undefined;
+  let request: UpstreamPayload | undefined;
   let recordsDurable = admission.readyToRespond === undefined;
   try {
-    request = buildUpstreamRequest(endpoint, call.operation, body, call.requestId);
+    const sent = (request = buildUpstreamPayload(endpoint, body, call.requestId));
+    // The trace context goes in the payload's headers: every attempt (replica) carries the same one.
+    if (upstreamSpan) deps.tracing!.inject(trace.setSpan(context.active(), upstreamSpan), sent.headers);
+    else if (callerTrace) Object.assign(sent.headers, callerTrace);
+    const tried = new Set<string>();
     if (labels) upstreamSentAt = performance.now();
-    if (upstreamSpan) {
-      upstreamSpan.setAttributes({ 'server.address': request.target.hostname, 'server.port': request.target.port });
-      deps.tracing!.inject(trace.setSpan(context.active(), upstreamSpan), request.headers);
-    } else if (callerTrace) {
-      Object.assign(request.headers, callerTrace);
-    }
     upstream = await callUpstream(
-      request,
+      {
+        request: (attemptNumber) => {
+          if (attemptNumber > 0) {
+            // The last attempt never reached its replica: another one (if any is up) gets the retry.
+            const next = deps.replicas.pick(endpoint, Date.now(), attempt.prefixKey, tried);
+            if (!(next instanceof ReplicaLease)) throw replicasUnavailable(next.retryAfterMs);
+            attempt.lease = next;
+          }
+          const attemptRequest = requestTo(endpoint, attempt.lease.target, call.operation, sent);
+          upstreamSpan?.setAttributes({ 'server.address': attemptRequest.target.hostname, 'server.port': attemptRequest.target.port });
+          return attemptRequest;
+        },
+        connectFailed: () => {
+          tried.add(attempt.lease.target.id);
+          attempt.lease.settle('failure');
+        },
+      },
       { connectTimeoutMs: endpoint.connectTimeoutMs, firstByteTimeoutMs: endpoint.firstByteTimeoutMs },
       deps.connectRetries,
       cancellation,

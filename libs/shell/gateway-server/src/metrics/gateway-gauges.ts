@@ -6,7 +6,7 @@ import { registerDatabasePoolGauge, type NotifiedReloader } from '@ai-commons/da
 import { registerAuditGauges, type AuditRuntime } from '@ai-commons/audit';
 import type { QuotaLoader, QuotaStore, UsageRecorder } from '@ai-commons/quota';
 import type { RoutingTable } from '../routing/routing-table';
-import type { CircuitBreakers } from '../upstream/circuit-breaker';
+import type { Replicas } from '../upstream/replicas';
 import type { UseCaseStore } from '@ai-commons/use-cases';
 import { registerQuotaGauges } from './quota-gauges';
 import { registerExpiryGauges } from './expiry-gauges';
@@ -19,7 +19,7 @@ export interface GatewayGaugeSources {
   useCases: UseCaseStore;
   audit: AuditRuntime;
   usage: UsageRecorder;
-  breakers: CircuitBreakers;
+  replicas: Replicas;
   table: () => RoutingTable;
   dataSource: DataSource;
   verifier: TokenVerifier;
@@ -62,13 +62,16 @@ export function registerGatewayGauges(registry: Registry, sources: GatewayGaugeS
   registerDatabasePoolGauge(registry, sources.dataSource);
   registerKeyFetchCounters(registry, sources.verifier);
 
-  // By endpoint id: the breakers are keyed by the routed endpoint's id (bounded by the routing table).
+  // By endpoint and target id: one breaker per replica the routing table has held (bounded by it).
   gaugeFrom(
     registry,
     'ai_commons_gateway_circuit_breaker_state',
-    'Circuit breaker per endpoint: 0 closed, 1 half-open, 2 open',
-    () => sources.breakers.states().map(([endpointId, state]) => ({ labels: { endpoint_id: endpointId }, value: BREAKER_STATE[state] })),
-    ['endpoint_id'],
+    'Circuit breaker per replica (endpoint target): 0 closed, 1 half-open, 2 open (ejected); an endpoint is down when all its replicas are',
+    () =>
+      sources.replicas
+        .breakerStates()
+        .map(({ endpointId, targetId, state }) => ({ labels: { endpoint_id: endpointId, target_id: targetId }, value: BREAKER_STATE[state] })),
+    ['endpoint_id', 'target_id'],
   );
 
   registerQuotaGauges(registry, { loader: sources.quota, store: sources.quotaStore }, sources.table);

@@ -3,7 +3,7 @@ import { CHANGES_CHANNEL, NotifiedReloader, TenantDatabase, postgresChangeListen
 import { endpointCredentialContext, type CredentialCipher } from '@ai-commons/catalog';
 import { isHosting, isNetworkZone } from '@ai-commons/policy';
 import type { JsonLogger } from '@ai-commons/observability';
-import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type UpstreamDriver } from './routing-table';
+import { RoutingTable, type RouteApiKey, type RouteEndpoint, type RouteInstitution, type RouteTarget, type UpstreamDriver } from './routing-table';
 
 const LOAD_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway routing table' } as const;
 
@@ -13,7 +13,7 @@ interface EndpointRow {
   name: string;
   state: RouteEndpoint['state'];
   driver: UpstreamDriver;
-  upstream_url: string;
+  load_balancing: RouteEndpoint['loadBalancing'];
   upstream_model: string;
   azure_deployment: string | null;
   azure_api_version: string | null;
@@ -69,6 +69,15 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
           select e.*, o.hosting, o.region, o.network_zone, o.authority_confirmation_expires_at
           from endpoints e join model_offerings o on o.id = e.offering_id
           where e.state in ('active', 'draining')`);
+        const targetRows: { endpoint_id: string; id: string; url: string; weight: number }[] = await tx.query(
+          `select endpoint_id, id, url, weight from endpoint_targets where state = 'active' order by endpoint_id, created_at, id`,
+        );
+        const targetsByEndpoint = new Map<string, RouteTarget[]>();
+        for (const row of targetRows) {
+          let list = targetsByEndpoint.get(row.endpoint_id);
+          if (!list) targetsByEndpoint.set(row.endpoint_id, (list = []));
+          list.push(Object.freeze({ id: row.id, url: new URL(row.url), weight: row.weight }));
+        }
         const keyRows: {
           tenant_id: string;
           id: string;
@@ -95,6 +104,12 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             this.logger.event('error', 'routing.endpoint_facts_unknown', { endpointId: row.id, hosting, networkZone });
             continue;
           }
+          const targets = targetsByEndpoint.get(row.id);
+          if (!targets) {
+            // Every target is draining: nowhere to send a request, so the model is not offered.
+            this.logger.event('warn', 'routing.endpoint_without_targets', { endpointId: row.id });
+            continue;
+          }
           let credential: string | null = null;
           if (row.credential_ciphertext && row.credential_key_id) {
             try {
@@ -114,7 +129,8 @@ export class RoutingLoader extends NotifiedReloader<RoutingTable> {
             name: row.name,
             state: row.state,
             driver: row.driver,
-            upstreamUrl: new URL(row.upstream_url),
+            targets: Object.freeze(targets),
+            loadBalancing: row.load_balancing,
             upstreamModel: row.upstream_model,
             azureDeployment: row.azure_deployment,
             azureApiVersion: row.azure_api_version,

@@ -1,8 +1,15 @@
 import type { InstitutionStatus } from '@ai-commons/core';
-import type { UpstreamDriver } from '@ai-commons/catalog';
+import type { LoadBalancing, UpstreamDriver } from '@ai-commons/catalog';
 import type { Hosting, NetworkZone } from '@ai-commons/policy';
 
 export type { UpstreamDriver };
+
+/** An active upstream replica of an endpoint (draining ones take no new requests: not loaded). */
+export interface RouteTarget {
+  id: string;
+  url: URL;
+  weight: number;
+}
 
 export interface RouteEndpoint {
   tenantId: string;
@@ -10,7 +17,9 @@ export interface RouteEndpoint {
   name: string;
   state: 'provisioning' | 'active' | 'draining' | 'retired';
   driver: UpstreamDriver;
-  upstreamUrl: URL;
+  /** Its active replicas, oldest first (never empty: an endpoint without one is not routed). */
+  targets: readonly RouteTarget[];
+  loadBalancing: LoadBalancing;
   upstreamModel: string;
   azureDeployment: string | null;
   azureApiVersion: string | null;

@@ -1,12 +1,13 @@
 /**
- * Per-endpoint circuit breaker. Closed: calls flow, consecutive failures are counted. Open: calls
+ * Per-replica (endpoint target) circuit breaker: a replica failing in a row is ejected, and let
+ * back after the cooldown by one trial request. Closed: calls flow, consecutive failures are counted. Open: calls
  * are refused until the cooldown passes. Half-open: one trial call decides (success closes it,
  * failure opens it again). Time is passed in, so the logic is testable without clocks.
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
- * How a call counts for its endpoint's breaker. Only the endpoint's own failures count against it: a
+ * How a call counts for its replica's breaker. Only the replica's own failures count against it: a
  * request never sent (refused at admission, or not buildable), a caller who left, or an answer
  * withheld because its audit records could not be written is neutral.
  */
@@ -35,6 +36,13 @@ export class CircuitBreaker {
       this.trialInFlight = true;
     }
     return { allowed: true };
+  }
+
+  /** 0 when a call would be let through now; else how long until one would. Changes nothing. */
+  waitMs(nowMs: number): number {
+    if (this.state === 'open') return Math.max(0, this.cooldownMs - (nowMs - this.openedAt));
+    if (this.state === 'half-open' && this.trialInFlight) return Math.max(1, Math.round(this.cooldownMs / 10));
+    return 0;
   }
 
   recordSuccess(): void {
@@ -66,25 +74,5 @@ export class CircuitBreaker {
 
   get current(): BreakerState {
     return this.state;
-  }
-}
-
-/** One breaker per endpoint id, created on first use. */
-export class CircuitBreakers {
-  private readonly breakers = new Map<string, CircuitBreaker>();
-  constructor(
-    private readonly failureThreshold: number,
-    private readonly cooldownMs: number,
-  ) {}
-
-  for(endpointId: string): CircuitBreaker {
-    let breaker = this.breakers.get(endpointId);
-    if (!breaker) this.breakers.set(endpointId, (breaker = new CircuitBreaker(this.failureThreshold, this.cooldownMs)));
-    return breaker;
-  }
-
-  /** Each endpoint's breaker state (read when metrics are scraped). */
-  states(): Array<[endpointId: string, state: BreakerState]> {
-    return [...this.breakers].map(([endpointId, breaker]) => [endpointId, breaker.current]);
   }
 }

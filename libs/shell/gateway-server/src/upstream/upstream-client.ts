@@ -66,25 +66,39 @@ function attempt(request: UpstreamRequest, timeouts: UpstreamTimeouts, cancellat
 }
 
 /**
+ * Where each attempt goes: attempt 0 first, then one per retry — on another replica when the
+ * endpoint has one (the caller chooses). `connectFailed` hears of each attempt that never reached
+ * its upstream, before the next is asked for.
+ */
+export interface UpstreamRoute {
+  request(attempt: number): UpstreamRequest;
+  connectFailed?(attempt: number): void;
+}
+
+/**
  * Sends the request and resolves when the upstream's response headers arrive. Connection failures
- * are retried (nothing was delivered to the upstream and nothing has been sent to the caller yet);
- * anything after that is not, since the upstream may have done the work.
+ * are retried (nothing was delivered to the upstream and nothing has been sent to the caller yet),
+ * at once on another replica, after a short backoff on the same one; anything after that is not,
+ * since the upstream may have done the work.
  */
 export async function callUpstream(
-  request: UpstreamRequest,
+  route: UpstreamRequest | UpstreamRoute,
   timeouts: UpstreamTimeouts,
   retries: number,
   cancellation: Cancellation,
 ): Promise<IncomingMessage> {
+  const next: UpstreamRoute = typeof (route as UpstreamRoute).request === 'function' ? (route as UpstreamRoute) : { request: () => route as UpstreamRequest };
+  let previous: UpstreamRequest | undefined;
   for (let attemptNumber = 0; ; attemptNumber++) {
+    const request = next.request(attemptNumber);
+    if (previous && previous.target === request.target) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** (attemptNumber - 1)));
+    previous = request;
     try {
       return await attempt(request, timeouts, cancellation);
     } catch (error) {
       if (error instanceof ConnectFailure) {
-        if (attemptNumber < retries && !cancellation.cancelled) {
-          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attemptNumber));
-          continue;
-        }
+        next.connectFailed?.(attemptNumber);
+        if (attemptNumber < retries && !cancellation.cancelled) continue;
         throw new GatewayError(502, 'upstream_error', 'upstream_unreachable', `The model endpoint could not be reached (${error.reason})`);
       }
       if (error instanceof GatewayError || error instanceof CallCancelled) throw error;

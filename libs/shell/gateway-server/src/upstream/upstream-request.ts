@@ -1,4 +1,4 @@
-import type { RouteEndpoint } from '../routing/routing-table';
+import type { RouteEndpoint, RouteTarget } from '../routing/routing-table';
 
 export type UpstreamOperation = 'chat' | 'embeddings' | 'completions' | 'rerank' | 'responses' | 'score';
 
@@ -10,10 +10,14 @@ export interface UpstreamTarget {
   path: string;
 }
 
-export interface UpstreamRequest {
-  target: UpstreamTarget;
+/** What is sent, whichever replica it goes to. */
+export interface UpstreamPayload {
   headers: Record<string, string>;
   body: Buffer;
+}
+
+export interface UpstreamRequest extends UpstreamPayload {
+  target: UpstreamTarget;
 }
 
 const OPENAI_PATHS: Record<UpstreamOperation, string> = {
@@ -51,22 +55,23 @@ function joinPath(base: URL, path: string): URL {
   return url;
 }
 
-function targetFor(endpoint: RouteEndpoint, operation: UpstreamOperation): UpstreamTarget {
+function targetFor(endpoint: RouteEndpoint, replica: RouteTarget, operation: UpstreamOperation): UpstreamTarget {
   if (endpoint.driver === 'azure-openai') {
-    const url = joinPath(endpoint.upstreamUrl, `/openai/deployments/${encodeURIComponent(endpoint.azureDeployment ?? '')}/${AZURE_PATHS[operation]}`);
+    const url = joinPath(replica.url, `/openai/deployments/${encodeURIComponent(endpoint.azureDeployment ?? '')}/${AZURE_PATHS[operation]}`);
     url.searchParams.set('api-version', endpoint.azureApiVersion ?? '');
     return upstreamTarget(url);
   }
-  return upstreamTarget(joinPath(endpoint.upstreamUrl, OPENAI_PATHS[operation]));
+  return upstreamTarget(joinPath(replica.url, OPENAI_PATHS[operation]));
 }
 
-// Endpoints are immutable snapshots (a routing reload builds new ones): their targets are computed once.
-const targets = new WeakMap<RouteEndpoint, Partial<Record<UpstreamOperation, UpstreamTarget>>>();
+// Replicas are immutable snapshots of one endpoint (a routing reload builds new ones): their request targets are computed once.
+const targets = new WeakMap<RouteTarget, Partial<Record<UpstreamOperation, UpstreamTarget>>>();
 
-function cachedTarget(endpoint: RouteEndpoint, operation: UpstreamOperation): UpstreamTarget {
-  let byOperation = targets.get(endpoint);
-  if (!byOperation) targets.set(endpoint, (byOperation = {}));
-  return (byOperation[operation] ??= targetFor(endpoint, operation));
+/** The call of `payload` on one replica of the endpoint. */
+export function requestTo(endpoint: RouteEndpoint, replica: RouteTarget, operation: UpstreamOperation, payload: UpstreamPayload): UpstreamRequest {
+  let byOperation = targets.get(replica);
+  if (!byOperation) targets.set(replica, (byOperation = {}));
+  return { ...payload, target: (byOperation[operation] ??= targetFor(endpoint, replica, operation)) };
 }
 
 /**
@@ -74,7 +79,7 @@ function cachedTarget(endpoint: RouteEndpoint, operation: UpstreamOperation): Up
  * llama.cpp, Ollama, the simulator) get `Authorization: Bearer`; Azure OpenAI gets the deployment
  * path, `api-version` and the `api-key` header, and no `model` field.
  */
-export function buildUpstreamRequest(endpoint: RouteEndpoint, operation: UpstreamOperation, body: Record<string, unknown>, requestId: string): UpstreamRequest {
+export function buildUpstreamPayload(endpoint: RouteEndpoint, body: Record<string, unknown>, requestId: string): UpstreamPayload {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
   if (endpoint.driver === 'azure-openai') {
     if (endpoint.credential) headers['api-key'] = endpoint.credential;
@@ -85,5 +90,5 @@ export function buildUpstreamRequest(endpoint: RouteEndpoint, operation: Upstrea
   }
   const payload = Buffer.from(JSON.stringify(body));
   headers['content-length'] = String(payload.length);
-  return { target: cachedTarget(endpoint, operation), headers, body: payload };
+  return { headers, body: payload };
 }

@@ -15,7 +15,7 @@ import {
 import type { GatewayAuthentication } from '../../src/auth/gateway-authentication';
 import { createGatewayServer, type GatewayRefusalReport } from '../../src/gateway-server';
 import { RoutingTable, type RouteEndpoint } from '../../src/routing/routing-table';
-import { CircuitBreakers } from '../../src/upstream/circuit-breaker';
+import { Replicas } from '../../src/upstream/replicas';
 
 /*
  * The admission flow end to end inside the gateway server, with a real node:http upstream: hooks
@@ -31,7 +31,7 @@ interface Harness {
   upstreamBodies: Record<string, unknown>[];
   reports: GatewayRefusalReport[];
   usage: { outcome: string; httpStatus: number }[];
-  breakers: CircuitBreakers;
+  replicas: Replicas;
   upstreamStatus: { value: number };
   close(): Promise<void>;
 }
@@ -70,7 +70,8 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
     name: 'm',
     state: 'active',
     driver: 'openai-compatible',
-    upstreamUrl: new URL(`http://127.0.0.1:${upstreamPort}/v1`),
+    targets: [{ id: 'r1', url: new URL(`http://127.0.0.1:${upstreamPort}/v1`), weight: 1 }],
+    loadBalancing: 'least-outstanding',
     upstreamModel: 'up',
     azureDeployment: null,
     azureApiVersion: null,
@@ -92,11 +93,11 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
   };
   const reports: GatewayRefusalReport[] = [];
   const usage: { outcome: string; httpStatus: number }[] = [];
-  const breakers = new CircuitBreakers(1, 60_000);
+  const replicas = new Replicas({ failureThreshold: 1, cooldownMs: 60_000, affinityMaxExcess: 8 });
   const gateway = createGatewayServer({
     authentication: { authenticate: async () => caller, isPlatformAdmin: async () => false } as unknown as GatewayAuthentication,
     table: () => new RoutingTable([endpoint], [], []),
-    breakers,
+    replicas,
     usage: { record: (record: { outcome: string; httpStatus: number }) => usage.push(record) } as unknown as UsageRecorder,
     hooks,
     connectRetries: 0,
@@ -116,7 +117,7 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
     upstreamBodies,
     reports,
     usage,
-    breakers,
+    replicas,
     upstreamStatus,
     close: async () => {
       gateway.closeAllConnections();
@@ -169,7 +170,7 @@ describe('gateway admission flow', () => {
     expect(gateway.upstreamBodies).toHaveLength(0);
     expect(gateway.usage).toHaveLength(0);
     expect(completed).toEqual([expect.objectContaining({ outcome: 'rejected', httpStatus: 403 })]);
-    expect(gateway.breakers.for('e1').current).toBe('closed');
+    expect(gateway.replicas.breakerStates()[0]?.state).toBe('closed');
   });
 
   it('a refusal without a record (quota) is reported once, as before admission', async () => {
@@ -216,7 +217,7 @@ describe('gateway admission flow', () => {
     expect(completed).toEqual([expect.objectContaining({ outcome: 'upstream_error', httpStatus: 502 })]);
     expect(gateway.usage).toEqual([expect.objectContaining({ outcome: 'upstream_error', httpStatus: 502 })]);
     // Threshold 1: that one failure opened the circuit; the next request is refused before admission, and reported.
-    expect(gateway.breakers.for('e1').current).toBe('open');
+    expect(gateway.replicas.breakerStates()[0]?.state).toBe('open');
     expect((await chat(gateway.url)).body.error?.code).toBe('upstream_unavailable');
     expect(gateway.reports).toEqual([expect.objectContaining({ status: 503, code: 'upstream_unavailable' })]);
   });
@@ -230,6 +231,6 @@ describe('gateway admission flow', () => {
     const answer = await chat(gateway.url);
     expect(answer).toMatchObject({ status: 500, body: { error: { code: 'internal_error' } } });
     expect(gateway.reports).toEqual([expect.objectContaining({ status: 500, code: 'internal_error' })]);
-    expect(gateway.breakers.for('e1').current).toBe('closed');
+    expect(gateway.replicas.breakerStates()[0]?.state).toBe('closed');
   });
 });

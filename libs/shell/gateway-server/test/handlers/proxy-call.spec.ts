@@ -5,7 +5,7 @@ import { JsonLogger } from '@ai-commons/observability';
 import { GatewayError } from '../../src/http/openai-error';
 import { NO_REQUEST_HOOKS } from '@ai-commons/gateway-admission';
 import { RoutingTable, type RouteEndpoint } from '../../src/routing/routing-table';
-import { CircuitBreakers } from '../../src/upstream/circuit-breaker';
+import { ReplicaLease, Replicas } from '../../src/upstream/replicas';
 import type { UsageRecorder } from '@ai-commons/quota';
 import { proxyCall, type ProxyCall, type ProxyDependencies } from '../../src/handlers/proxy-call';
 
@@ -16,9 +16,9 @@ jest.mock('../../src/upstream/upstream-request', () => {
   const actual = jest.requireActual('../../src/upstream/upstream-request');
   return {
     ...actual,
-    buildUpstreamRequest: (...args: unknown[]) => {
+    buildUpstreamPayload: (...args: unknown[]) => {
       if (failBuild) throw new RangeError('Maximum call stack size exceeded');
-      return actual.buildUpstreamRequest(...args);
+      return actual.buildUpstreamPayload(...args);
     },
   };
 });
@@ -29,7 +29,8 @@ const endpoint: RouteEndpoint = {
   name: 'm',
   state: 'active',
   driver: 'openai-compatible',
-  upstreamUrl: new URL('http://127.0.0.1:9'),
+  targets: [{ id: 'r1', url: new URL('http://127.0.0.1:9'), weight: 1 }],
+  loadBalancing: 'least-outstanding',
   upstreamModel: 'up',
   azureDeployment: null,
   azureApiVersion: null,
@@ -53,13 +54,13 @@ const endpoint: RouteEndpoint = {
 describe('proxyCall: a request that cannot be built for the upstream', () => {
   afterEach(() => (failBuild = false));
 
-  it("is the gateway's failure (500), never counted against the endpoint's circuit breaker", async () => {
+  it("is the gateway's failure (500), never counted against the replica's circuit breaker", async () => {
     failBuild = true;
-    const breakers = new CircuitBreakers(2, 60_000);
+    const replicas = new Replicas({ failureThreshold: 2, cooldownMs: 60_000, affinityMaxExcess: 8 });
     const records: { outcome: string; httpStatus: number }[] = [];
     const deps: ProxyDependencies = {
       table: () => new RoutingTable([endpoint], [], []),
-      breakers,
+      replicas,
       usage: { record: (record: { outcome: string; httpStatus: number }) => records.push(record) } as unknown as UsageRecorder,
       hooks: NO_REQUEST_HOOKS,
       connectRetries: 0,
@@ -83,16 +84,16 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
         code: 'upstream_request_unbuildable',
       });
     }
-    expect(breakers.for('e1').current).toBe('closed');
-    expect(breakers.for('e1').tryAcquire(Date.now())).toEqual({ allowed: true });
+    expect(replicas.breakerStates()).toEqual([{ endpointId: 'e1', targetId: 'r1', state: 'closed' }]);
+    expect(replicas.pick(endpoint, Date.now())).toBeInstanceOf(ReplicaLease);
     expect(records).toHaveLength(5);
   });
 
   it('a real upstream failure still counts', async () => {
-    const breakers = new CircuitBreakers(2, 60_000);
+    const replicas = new Replicas({ failureThreshold: 2, cooldownMs: 60_000, affinityMaxExcess: 8 });
     const deps = {
       table: () => new RoutingTable([endpoint], [], []),
-      breakers,
+      replicas,
       usage: { record: () => undefined } as unknown as UsageRecorder,
       hooks: NO_REQUEST_HOOKS,
       connectRetries: 0,
@@ -113,6 +114,7 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       await expect(proxyCall({ ...call }, { headers: {} } as IncomingMessage, res, deps)).rejects.toBeInstanceOf(GatewayError);
     }
-    expect(breakers.for('e1').current).toBe('open');
+    expect(replicas.breakerStates()).toEqual([{ endpointId: 'e1', targetId: 'r1', state: 'open' }]);
+    expect(replicas.outstanding('r1')).toBe(0);
   });
 });
