@@ -46,8 +46,9 @@ export function usageByDaySql(from: Date, to: Date, tenantId: string | null, par
        from usage_daily where day >= ${placeholder(wholeDays.first)}::date and day < ${placeholder(wholeDays.end)}::date and (${tenant}::uuid is null or tenant_id = ${tenant})`);
   }
   for (const edge of edges) {
-    branches.push(`select tenant_id, (occurred_at at time zone '${KST}')::date, endpoint_id, model, use_case_id,
-              count(*), count(*) filter (where outcome = 'success'), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0)
+    branches.push(`select tenant_id, (occurred_at at time zone '${KST}')::date as day, endpoint_id, model, use_case_id, count(*) as requests,
+              count(*) filter (where outcome = 'success') as successful_requests, coalesce(sum(prompt_tokens), 0) as prompt_tokens,
+              coalesce(sum(completion_tokens), 0) as completion_tokens
        from usage_records where occurred_at >= ${placeholder(edge.from)} and occurred_at < ${placeholder(edge.to)} and (${tenant}::uuid is null or tenant_id = ${tenant})
        group by 1, 2, 3, 4, 5`);
   }
