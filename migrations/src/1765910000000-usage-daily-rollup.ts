@@ -80,11 +80,14 @@ export class UsageDailyRollup1765910000000 implements MigrationInterface {
         successful_requests bigint not null,
         prompt_tokens bigint not null,
         completion_tokens bigint not null,
-        constraint usage_daily_key unique nulls not distinct (tenant_id, day, endpoint_id, model, use_case_id),
+        -- In the report's order (day, institution, model) for one institution; the index below for all of them.
+        constraint usage_daily_key unique nulls not distinct (tenant_id, day, model, endpoint_id, use_case_id),
         constraint usage_daily_figures_non_negative
           check (requests >= 0 and successful_requests >= 0 and successful_requests <= requests and prompt_tokens >= 0 and completion_tokens >= 0)
-      );
-      create index usage_daily_day on usage_daily (day);
+      ) with (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
+      -- Today's rows are updated once per usage batch: room on the page keeps those updates HOT (no
+      -- new index entries), and an early vacuum clears the old versions; closed days never change.
+      create index usage_daily_report on usage_daily (day, tenant_id, model);
       alter table usage_daily enable row level security;
       alter table usage_daily force row level security;
       create policy usage_daily_read on usage_daily for select to ai_commons_app
