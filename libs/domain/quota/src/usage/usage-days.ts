@@ -15,6 +15,13 @@ export interface UsageRangeSplit {
 const kstDayStart = (ms: number) => Math.floor((ms + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
 const kstDate = (dayStartMs: number) => new Date(dayStartMs + KST_OFFSET_MS).toISOString().slice(0, 10);
 
+/** The KST calendar month holding `at`: [its first instant, the next month's). */
+export function kstMonthOf(at: Date): { from: Date; to: Date } {
+  const kst = new Date(at.getTime() + KST_OFFSET_MS);
+  const start = (monthsAhead: number) => new Date(Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth() + monthsAhead, 1) - KST_OFFSET_MS);
+  return { from: start(0), to: start(1) };
+}
+
 export function splitByKstDays(from: Date, to: Date): UsageRangeSplit {
   const start = from.getTime();
   const end = to.getTime();

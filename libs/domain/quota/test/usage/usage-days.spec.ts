@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { splitByKstDays, usageByDaySql } from '../../src/usage/usage-days';
+import { kstMonthOf, splitByKstDays, usageByDaySql } from '../../src/usage/usage-days';
 
 const DAY = 86_400_000;
 /** The instant a KST date (YYYY-MM-DD) starts. */
@@ -56,6 +56,24 @@ describe('splitByKstDays', () => {
         expect(edges.length).toBeLessThanOrEqual(wholeDays ? 2 : 1);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('kstMonthOf', () => {
+  it('is the KST calendar month: 1 December 00:30 KST is still 30 November in UTC', () => {
+    expect(kstMonthOf(new Date('2026-11-30T15:30:00Z'))).toEqual({ from: new Date('2026-11-30T15:00:00Z'), to: new Date('2026-12-31T15:00:00Z') });
+    expect(kstMonthOf(new Date('2026-11-30T14:59:59.999Z'))).toEqual({ from: new Date('2026-10-31T15:00:00Z'), to: new Date('2026-11-30T15:00:00Z') });
+  });
+
+  it('holds its instant and is whole KST days', () => {
+    fc.assert(
+      fc.property(instant, (ms) => {
+        const { from, to } = kstMonthOf(new Date(ms));
+        expect(from.getTime()).toBeLessThanOrEqual(ms);
+        expect(to.getTime()).toBeGreaterThan(ms);
+        expect(splitByKstDays(from, to).edges).toEqual([]);
+      }),
     );
   });
 });
