@@ -11,6 +11,7 @@ import { SimulatorDriverRetired1765600000000 } from './1765600000000-simulator-d
 import { UseCaseRegister1765700000000 } from './1765700000000-use-case-register';
 import { UsageRecordsMonthlyPartitions1765800000000 } from './1765800000000-usage-records-monthly-partitions';
 import { EndpointTargets1765900000000 } from './1765900000000-endpoint-targets';
+import { UsageDailyRollup1765910000000 } from './1765910000000-usage-daily-rollup';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const ALL_MIGRATIONS = [
@@ -27,5 +28,6 @@ export const ALL_MIGRATIONS = [
   UseCaseRegister1765700000000,
   UsageRecordsMonthlyPartitions1765800000000,
   EndpointTargets1765900000000,
+  UsageDailyRollup1765910000000,
 ];
 export { UseCaseRegister1765700000000 };

@@ -68,7 +68,7 @@ describe('row-level security as the app role', () => {
 
   it('without a tenant context, nothing is visible', async () => {
     await asApp(async (client) => {
-      for (const table of ['institutions', 'institution_status_history', 'audit_events']) {
+      for (const table of ['institutions', 'institution_status_history', 'audit_events', 'usage_records', 'usage_daily']) {
         const result = await client.query(`select count(*)::int as n from ${table}`);
         expect({ table, n: result.rows[0].n }).toEqual({ table, n: 0 });
       }

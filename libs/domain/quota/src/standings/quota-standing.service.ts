@@ -5,7 +5,7 @@ import type { PoolCapacity } from '@ai-commons/quota-allocator';
 import { loadPoolDefinitions } from '../config/quota-pool-definition';
 import { toView } from '../pools/quota-pool-view';
 import { isVisible, visibleMemberships } from '../pools/visible-memberships';
-import { KST } from '../usage/report-range';
+import { kstMonthOf, usageByDaySql } from '../usage/usage-days';
 
 export interface QuotaStandingView {
   poolId: string;
@@ -30,7 +30,8 @@ interface PoolUsageRow {
 
 /**
  * Live standings: each visible member's guarantee, its use in the last minute and what of it is
- * borrowed (use above the guarantee), and its token budget left this month (KST), from usage records.
+ * borrowed (use above the guarantee) from usage records, and its token budget left this month (KST)
+ * from the usage_daily roll-up.
  */
 @Injectable()
 export class QuotaStandingService {
@@ -41,14 +42,21 @@ export class QuotaStandingService {
     if (!visible.length) return [];
     return this.scopes.system('quota standings', async (tx) => {
       const definitions = await loadPoolDefinitions(tx);
+      // The last minute from the records; this month's tokens from the roll-up (whole KST days, today's included).
+      const month = kstMonthOf(new Date());
+      const parameters: unknown[] = [];
+      const monthUsage = usageByDaySql(month.from, month.to, null, parameters);
       const usage = (await tx.query(
-        `select pe.pool_id, u.tenant_id,
-                coalesce(sum(u.prompt_tokens + u.completion_tokens) filter (where u.occurred_at > now() - interval '1 minute'), 0)::float8 as minute_tokens,
-                count(*) filter (where u.occurred_at > now() - interval '1 minute' and u.outcome = 'success')::float8 as minute_requests,
-                coalesce(sum(u.prompt_tokens + u.completion_tokens) filter (where u.occurred_at >= date_trunc('month', now() at time zone '${KST}') at time zone '${KST}'), 0)::float8 as month_tokens
-         from usage_records u join quota_pool_endpoints pe on pe.endpoint_id = u.endpoint_id and pe.tenant_id = u.tenant_id
-         where u.occurred_at >= least(now() - interval '1 minute', date_trunc('month', now() at time zone '${KST}') at time zone '${KST}')
+        `select pe.pool_id, u.tenant_id, sum(u.minute_tokens)::float8 as minute_tokens, sum(u.minute_requests)::float8 as minute_requests,
+                sum(u.month_tokens)::float8 as month_tokens
+         from (
+           select tenant_id, endpoint_id, prompt_tokens + completion_tokens as minute_tokens, (outcome = 'success')::int as minute_requests, 0 as month_tokens
+             from usage_records where occurred_at > now() - interval '1 minute'
+           union all
+           select tenant_id, endpoint_id, 0, 0, prompt_tokens + completion_tokens from (${monthUsage}) m
+         ) u join quota_pool_endpoints pe on pe.endpoint_id = u.endpoint_id and pe.tenant_id = u.tenant_id
          group by pe.pool_id, u.tenant_id`,
+        parameters,
       )) as PoolUsageRow[];
       const standings: QuotaStandingView[] = [];
       for (const definition of definitions) {
