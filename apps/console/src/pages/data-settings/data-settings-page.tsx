@@ -16,20 +16,27 @@ const CLASSIFICATIONS: DataClassification[] = ['public', 'internal', 'confidenti
 export function DataSettingsPage() {
   const { t } = useI18n();
   const query = useQuery(() => request(DataSettingsDocument), 'data-settings');
+  const [message, setMessage] = useState<Message>(null);
   return (
     <section aria-labelledby="data-settings-title">
       <h1 id="data-settings-title">{t('dataSettings.title')}</h1>
-      <QueryView query={query}>{(data) => <DataSettingsForm key={`${data.institutionPiiSettings.revision}`} data={data} onSaved={query.reload} />}</QueryView>
+      <QueryView query={query}>{(data) => <DataSettingsForm data={data} onSaved={query.reload} setMessage={setMessage} />}</QueryView>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
+          {message.text}
+        </p>
+      )}
     </section>
   );
 }
 
-function DataSettingsForm({ data, onSaved }: { data: DataSettingsQuery; onSaved(): void }) {
+type Message = { ok: boolean; text: string } | null;
+
+function DataSettingsForm({ data, onSaved, setMessage }: { data: DataSettingsQuery; onSaved(): void; setMessage(message: Message): void }) {
   const { t } = useI18n();
   const settings = JSON.parse(data.institutionPiiSettings.settingsJson) as Record<string, Record<string, unknown>>;
   const [modes, setModes] = useState(() => modesOf(settings));
   const [floor, setFloor] = useState<DataClassification | ''>(data.institutionClassificationFloor.floor ?? '');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const ceiling = data.me.institution?.dataClassificationCeiling;
   const save = async (what: 'pii' | 'floor') => {
     setMessage(null);
@@ -108,11 +115,6 @@ function DataSettingsForm({ data, onSaved }: { data: DataSettingsQuery; onSaved(
           </button>
         </div>
       </section>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
     </>
   );
 }

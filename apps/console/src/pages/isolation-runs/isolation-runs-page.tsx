@@ -128,7 +128,7 @@ export function IsolationRunsPage({ canAcknowledge }: { canAcknowledge: boolean 
                     </td>
                     <td>
                       {run.reportSha256 && (
-                        <button type="button" onClick={() => void download(run.id)} aria-label={t('isolationRuns.downloadFor', { id: run.id })}>
+                        <button type="button" onClick={() => void download(run.id)} aria-label={`${t('isolationRuns.download')}: ${run.id}`}>
                           {t('isolationRuns.download')}
                         </button>
                       )}
@@ -187,7 +187,7 @@ export function IsolationRunsPage({ canAcknowledge }: { canAcknowledge: boolean 
                               <button
                                 type="button"
                                 onClick={() => void acknowledge(alert.id)}
-                                aria-label={t('isolationRuns.acknowledgeFor', { check: alert.checkId })}
+                                aria-label={`${t('isolationRuns.acknowledge')}: ${alert.checkId}`}
                               >
                                 {t('isolationRuns.acknowledge')}
                               </button>
