@@ -164,6 +164,21 @@ describe('console administration pages in a real browser (platform admin, member
     const { month, from, to } = kstMonth();
     const { quotaPools } = await gql<{ quotaPools: { id: string; name: string }[] }>('platform-admin', '{ quotaPools { id name } }');
     const pool = quotaPools[0]!;
+    // Usage the gateway would have written through the pool's endpoints: 1 : 3 : 6, unlike the 5 : 3 : 2 of capital.
+    const endpoints = await superuser<{ tenant_id: string; endpoint_id: string; name: string }>(
+      `select distinct on (pe.tenant_id) pe.tenant_id, pe.endpoint_id, e.name from quota_pool_endpoints pe join endpoints e on e.id = pe.endpoint_id
+       where pe.pool_id = $1 order by pe.tenant_id, pe.endpoint_id`,
+      [pool.id],
+    );
+    const tokens: Record<string, number> = { 'hanbit-bank': 1000, 'nuri-insurance': 3000, 'gaon-securities': 6000 };
+    for (const endpoint of endpoints) {
+      const slug = Object.keys(ids).find((key) => ids[key] === endpoint.tenant_id)!;
+      await superuser(
+        `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, principal_subject, prompt_tokens, completion_tokens, latency_ms, http_status, outcome, occurred_at)
+         values ($1, $2, $3, $4, 'sim-llama', 'tests', $5, 0, 5, 200, 'success', now() - interval '10 seconds')`,
+        [endpoint.tenant_id, `settle-${run}-${slug}`, endpoint.endpoint_id, endpoint.name, tokens[slug] ?? 100],
+      );
+    }
     const { quotaSettlement } = await gql<any>(
       'platform-admin',
       'query($p: ID!, $f: DateTime!, $t: DateTime!) { quotaSettlement(poolId: $p, from: $f, to: $t) { members { institutionId weight useShare tokens } } }',
@@ -192,12 +207,14 @@ describe('console administration pages in a real browser (platform admin, member
         expect(line).toContain(`${pool.name},${from},${to},`);
       }
       expect(csv.text).toContain('한빛은행 (Hanbit Bank)');
+      expect(quotaSettlement.members.some((m: { weight: number; useShare: number }) => Math.abs(m.weight - m.useShare) > 0.05)).toBe(true);
 
       // Another month is a URL of its own.
       await page.getByLabel('정산 월').fill('2026-01');
       await page.waitForURL((url) => url.searchParams.get('month') === '2026-01');
     } finally {
       await context.close();
+      await superuser(`delete from usage_records where request_id like $1`, [`settle-${run}-%`]);
     }
   });
 
