@@ -14,7 +14,7 @@ import { signOut } from './auth/auth';
 
 const AuditExplorer = lazy(() => import('./pages/audit-explorer').then((m) => ({ default: m.AuditExplorer })));
 const AuditEventPage = lazy(() => import('./pages/audit-event').then((m) => ({ default: m.AuditEventPage })));
-const InstitutionsPage = lazy(() => import('./pages/institutions').then((m) => ({ default: m.InstitutionsPage })));
+const ConsortiumPage = lazy(() => import('./pages/consortium/consortium-page').then((m) => ({ default: m.ConsortiumPage })));
 const QuotaPoolsPage = lazy(() => import('./pages/quota-pools').then((m) => ({ default: m.QuotaPoolsPage })));
 const ApiKeysPage = lazy(() => import('./pages/api-keys').then((m) => ({ default: m.ApiKeysPage })));
 const MyQuotaPage = lazy(() => import('./pages/my-quota').then((m) => ({ default: m.MyQuotaPage })));
@@ -23,6 +23,13 @@ const IsolationPage = lazy(() => import('./pages/isolation').then((m) => ({ defa
 const MyIsolationPage = lazy(() => import('./pages/my-isolation').then((m) => ({ default: m.MyIsolationPage })));
 const AuditExportPage = lazy(() => import('./pages/audit-export').then((m) => ({ default: m.AuditExportPage })));
 const GraphiQLPage = lazy(() => import('./pages/graphiql'));
+// Platform and member-institution administration
+const CatalogPage = lazy(() => import('./pages/catalog/catalog-page').then((m) => ({ default: m.CatalogPage })));
+const EndpointsPage = lazy(() => import('./pages/endpoints/endpoints-page').then((m) => ({ default: m.EndpointsPage })));
+const SettlementPage = lazy(() => import('./pages/settlement/settlement-page').then((m) => ({ default: m.SettlementPage })));
+const DataPoliciesPage = lazy(() => import('./pages/data-policies/data-policies-page').then((m) => ({ default: m.DataPoliciesPage })));
+const IsolationRunsPage = lazy(() => import('./pages/isolation-runs/isolation-runs-page').then((m) => ({ default: m.IsolationRunsPage })));
+const DataSettingsPage = lazy(() => import('./pages/data-settings/data-settings-page').then((m) => ({ default: m.DataSettingsPage })));
 
 function page(path: string, roles: string[]): ReactNode {
   const eventMatch = /^\/audit\/([^/]+)$/.exec(path);
@@ -31,7 +38,7 @@ function page(path: string, roles: string[]): ReactNode {
     case '/audit':
       return <AuditExplorer />;
     case '/institutions':
-      return <InstitutionsPage />;
+      return <ConsortiumPage editable={roles.includes('platform-admin')} />;
     case '/quota-pools':
       return <QuotaPoolsPage editable={roles.includes('platform-admin')} />;
     case '/api-keys':
@@ -46,6 +53,18 @@ function page(path: string, roles: string[]): ReactNode {
       return <MyIsolationPage />;
     case '/audit-export':
       return <AuditExportPage />;
+    case '/catalog':
+      return <CatalogPage />;
+    case '/endpoints':
+      return <EndpointsPage allInstitutions={roles.includes('platform-admin') || roles.includes('regulator')} />;
+    case '/settlement':
+      return <SettlementPage />;
+    case '/data-policies':
+      return <DataPoliciesPage />;
+    case '/isolation-runs':
+      return <IsolationRunsPage canAcknowledge={roles.includes('platform-admin')} />;
+    case '/data-settings':
+      return <DataSettingsPage />;
     case '/graphql':
       return <GraphiQLPage />;
     default:

@@ -4,9 +4,21 @@ const paths = (roles: string[]) => navigationFor(roles).map((item) => item.path)
 
 describe('navigation follows the role', () => {
   it('gives each demo role its pages only', () => {
-    expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
+    expect(paths(['platform-admin'])).toEqual([
+      '/institutions',
+      '/quota-pools',
+      '/audit',
+      '/isolation',
+      '/usage',
+      '/catalog',
+      '/endpoints',
+      '/settlement',
+      '/data-policies',
+      '/isolation-runs',
+      '/graphql',
+    ]);
     expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql']);
-    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/endpoints', '/data-settings', '/graphql']);
     expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/graphql']);
   });
 
@@ -16,7 +28,16 @@ describe('navigation follows the role', () => {
   });
 
   it('unions the pages of several roles without duplicates', () => {
-    expect(paths(['tenant-member', 'tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-member', 'tenant-admin'])).toEqual([
+      '/audit',
+      '/api-keys',
+      '/my-quota',
+      '/my-isolation',
+      '/usage',
+      '/endpoints',
+      '/data-settings',
+      '/graphql',
+    ]);
   });
 
   it('opens sub-pages of a page the role has, and nothing else', () => {
@@ -24,6 +45,9 @@ describe('navigation follows the role', () => {
     expect(canOpen('/api-keys', ['regulator'])).toBe(false);
     expect(canOpen('/audit', ['tenant-member'])).toBe(false);
     expect(canOpen('/auditx', ['regulator'])).toBe(false);
+    expect(canOpen('/isolation-runs', ['regulator'])).toBe(false);
+    expect(canOpen('/data-settings', ['platform-admin'])).toBe(false);
+    expect(canOpen('/endpoints', ['tenant-member'])).toBe(false);
   });
 
   it('lands supervisors on the audit explorer and others on their first page', () => {

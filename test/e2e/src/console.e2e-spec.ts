@@ -29,8 +29,16 @@ import {
 const NAVIGATION: Record<string, { username: string; labels: string[]; paths: string[] }> = {
   'platform-admin': {
     username: 'platform-admin',
-    labels: ['참여 기관', '할당량 풀', '감사 로그', '격리 검증', '사용량', 'API 탐색기'],
-    paths: ['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql'],
+    labels: [
+      ...['참여 기관', '할당량 풀', '감사 로그', '격리 검증', '사용량'],
+      ...['모델 카탈로그', '엔드포인트', '사용량·정산', '데이터 정책', '격리 검증 실행'],
+      'API 탐색기',
+    ],
+    paths: [
+      ...['/institutions', '/quota-pools', '/audit', '/isolation', '/usage'],
+      ...['/catalog', '/endpoints', '/settlement', '/data-policies', '/isolation-runs'],
+      '/graphql',
+    ],
   },
   regulator: {
     username: 'regulator',
@@ -39,8 +47,8 @@ const NAVIGATION: Record<string, { username: string; labels: string[]; paths: st
   },
   'tenant-admin': {
     username: 'hanbit-bank-admin',
-    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
-    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql'],
+    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', '엔드포인트', '데이터 분류·개인정보 설정', 'API 탐색기'],
+    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/endpoints', '/data-settings', '/graphql'],
   },
   'tenant-member': {
     username: 'hanbit-bank-analyst',

@@ -155,6 +155,46 @@ describe('data-handling policy administration over GraphQL', () => {
     expect(await superuser('select tenant_id from institution_pii_settings where tenant_id = $1', [ids['gaon-securities']])).toEqual([]);
   });
 
+  it('reads an institution’s PII settings and classification floor: tenant admins their own, platform admins and regulators any they name', async () => {
+    const READ =
+      'query($id: ID) { institutionPiiSettings(institutionId: $id) { institutionId settingsJson revision } institutionClassificationFloor(institutionId: $id) { institutionId floor } }';
+    await superuser('delete from institution_classification_floors where tenant_id = $1', [ids['hanbit-bank']]);
+    const own = await gql('hanbit-bank-admin', READ);
+    expect(own.errors).toBeUndefined();
+    expect(own.data.institutionClassificationFloor).toEqual({ institutionId: ids['hanbit-bank'], floor: null });
+    expect(own.data.institutionPiiSettings.institutionId).toBe(ids['hanbit-bank']);
+    expect(JSON.parse(own.data.institutionPiiSettings.settingsJson)).toEqual({ rrn: { mode: 'mask' } });
+
+    const SET_FLOOR = 'mutation($floor: DataClassification) { setInstitutionClassificationFloor(floor: $floor) { floor } }';
+    expect((await gql('hanbit-bank-admin', SET_FLOOR, { floor: 'internal' })).errors).toBeUndefined();
+    for (const reader of ['platform-admin', 'regulator']) {
+      const named = await gql(reader, READ, { id: ids['hanbit-bank'] });
+      expect(named.errors).toBeUndefined();
+      expect(named.data.institutionClassificationFloor.floor).toBe('internal');
+      expect(JSON.parse(named.data.institutionPiiSettings.settingsJson)).toEqual({ rrn: { mode: 'mask' } });
+    }
+    // Nothing set yet: an empty object at revision 0, no floor.
+    await superuser('delete from institution_pii_settings where tenant_id = $1', [ids['gaon-securities']]);
+    const untouched = await gql('regulator', READ, { id: ids['gaon-securities'] });
+    expect(untouched.data).toEqual({
+      institutionPiiSettings: { institutionId: ids['gaon-securities'], settingsJson: '{}', revision: 0 },
+      institutionClassificationFloor: { institutionId: ids['gaon-securities'], floor: null },
+    });
+
+    const refusals: [string, Record<string, unknown>, { code: string; reason: string }][] = [
+      ['hanbit-bank-admin', { id: ids['gaon-securities'] }, { code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }],
+      ['platform-admin', {}, { code: 'FORBIDDEN', reason: 'TENANT_SCOPE_REQUIRED' }],
+      // The GraphQL edge refuses a malformed ID before the service sees it.
+      ['platform-admin', { id: 'not-a-uuid' }, { code: 'BAD_USER_INPUT', reason: 'INVALID_ID' }],
+      ['platform-admin', { id: '00000000-0000-4000-8000-000000000000' }, { code: 'NOT_FOUND', reason: 'INSTITUTION_NOT_FOUND' }],
+      ['hanbit-bank-analyst', {}, { code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' }],
+    ];
+    for (const field of ['institutionPiiSettings(institutionId: $id) { revision }', 'institutionClassificationFloor(institutionId: $id) { floor }'])
+      for (const [user, variables, expected] of refusals)
+        expect({ user, field, codes: errorCodes(await gql(user, `query($id: ID) { ${field} }`, variables)) }).toEqual({ user, field, codes: [expected] });
+    await superuser('delete from institution_classification_floors where tenant_id = $1', [ids['hanbit-bank']]);
+  });
+
   it('refuses callers without the role, changing nothing', async () => {
     const refusals: [string, string, Record<string, unknown>][] = [
       ['regulator', PUBLISH, { doc: documentOf(nextVersion + 1) }],

@@ -19,6 +19,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/my-quota', label: 'nav.myQuota', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/my-isolation', label: 'nav.myIsolation', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/usage', label: 'nav.usage', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
+  // Platform and member-institution administration
+  { path: '/catalog', label: 'nav.catalog', roles: ['platform-admin'] },
+  { path: '/endpoints', label: 'nav.endpoints', roles: ['platform-admin', 'tenant-admin'] },
+  { path: '/settlement', label: 'nav.settlement', roles: ['platform-admin'] },
+  { path: '/data-policies', label: 'nav.dataPolicies', roles: ['platform-admin'] },
+  { path: '/isolation-runs', label: 'nav.isolationRuns', roles: ['platform-admin'] },
+  { path: '/data-settings', label: 'nav.dataSettings', roles: ['tenant-admin'] },
   { path: '/graphql', label: 'nav.graphql', roles: ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] },
 ];
 

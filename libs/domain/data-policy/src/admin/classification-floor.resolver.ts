@@ -1,4 +1,4 @@
-import { Args, Field, ID, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '@ai-commons/auth';
 import type { Principal } from '@ai-commons/core';
 import { DataClassificationEnum } from '@ai-commons/tenancy';
@@ -14,6 +14,14 @@ export class InstitutionClassificationFloorType {
 @Resolver()
 export class ClassificationFloorResolver {
   constructor(private readonly floors: ClassificationFloorService) {}
+
+  @Roles('platform-admin', 'regulator', 'tenant-admin')
+  @Query(() => InstitutionClassificationFloorType, {
+    description: "An institution's classification floor (null: none); tenant admins their own, others name the institution",
+  })
+  institutionClassificationFloor(@CurrentPrincipal() principal: Principal, @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string) {
+    return this.floors.floorOf(principal, institutionId);
+  }
 
   @Roles('platform-admin', 'tenant-admin')
   @Mutation(() => InstitutionClassificationFloorType, {

@@ -3,6 +3,7 @@ import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, adminScopeFor, isUuid, type 
 import { TenantScopes, pgErrorCode } from '@ai-commons/database';
 import { classificationRank, type Classification } from '@ai-commons/policy';
 import { DataPolicyError } from '../data-policy-errors';
+import { institutionToRead } from './institution-to-read';
 
 export interface ClassificationFloorRecord {
   institutionId: string;
@@ -22,6 +23,17 @@ export class ClassificationFloorService {
     private readonly scopes: TenantScopes,
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
   ) {}
+
+  /** An institution's floor (null: none): tenant admins their own, others name the institution. */
+  floorOf(principal: Principal, institutionId: string | undefined): Promise<ClassificationFloorRecord> {
+    const target = institutionToRead(principal, institutionId);
+    return this.scopes.read(principal, `read the classification floor of ${target}`, async (tx) => {
+      const institutions: unknown[] = await tx.query('select 1 from institutions where id = $1', [target]);
+      if (!institutions.length) throw new DataPolicyError('INSTITUTION_NOT_FOUND', `No institution with id ${target}`, { institutionId: target });
+      const rows: { floor: Classification }[] = await tx.query('select floor from institution_classification_floors where tenant_id = $1', [target]);
+      return { institutionId: target, floor: rows[0]?.floor ?? null };
+    });
+  }
 
   setFloor(principal: Principal, institutionId: string | undefined, floor: Classification | null): Promise<ClassificationFloorRecord> {
     if (institutionId !== undefined && !isUuid(institutionId)) {

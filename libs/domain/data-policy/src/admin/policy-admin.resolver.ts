@@ -84,6 +84,15 @@ export class PolicyAdminResolver {
     return JSON.stringify(preview);
   }
 
+  @Roles('platform-admin', 'regulator', 'tenant-admin')
+  @Query(() => InstitutionPiiSettingsType, {
+    description: "An institution's PII detector modes ({} and revision 0 before any are set); tenant admins their own, others name the institution",
+  })
+  async institutionPiiSettings(@CurrentPrincipal() principal: Principal, @Args('institutionId', { type: () => ID, nullable: true }) institutionId?: string) {
+    const settings = await this.policies.piiSettings(principal, institutionId);
+    return { ...settings, settingsJson: JSON.stringify(settings.settings) };
+  }
+
   @Roles('platform-admin', 'tenant-admin')
   @Mutation(() => InstitutionPiiSettingsType, { description: "An institution's PII detector modes (tenant admins: their own)" })
   async setInstitutionPiiSettings(

@@ -13,6 +13,7 @@ import {
   type PolicyPreview,
 } from '@ai-commons/policy';
 import { DataPolicyError } from '../data-policy-errors';
+import { institutionToRead } from './institution-to-read';
 
 export interface PolicyVersionRecord {
   policyId: string;
@@ -144,6 +145,19 @@ export class PolicyAdminService {
       },
     } as GatewayRequest;
     return previewPolicy(policy, request, samplePrompt, now);
+  }
+
+  /** An institution's PII settings ({} and revision 0 before any are set): tenant admins their own. */
+  piiSettings(principal: Principal, institutionId: string | undefined): Promise<{ institutionId: string; settings: unknown; revision: number }> {
+    const target = institutionToRead(principal, institutionId);
+    return this.scopes.read(principal, `read PII settings of ${target}`, async (tx) => {
+      const institutions: unknown[] = await tx.query('select 1 from institutions where id = $1', [target]);
+      if (!institutions.length) throw new DataPolicyError('INSTITUTION_NOT_FOUND', `No institution with id ${target}`, { institutionId: target });
+      const rows: { settings: unknown; revision: number }[] = await tx.query('select settings, revision from institution_pii_settings where tenant_id = $1', [
+        target,
+      ]);
+      return { institutionId: target, settings: rows[0]?.settings ?? {}, revision: rows[0]?.revision ?? 0 };
+    });
   }
 
   /** Tenant admins set their own institution's settings; platform admins any institution's. */
