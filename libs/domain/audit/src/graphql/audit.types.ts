@@ -109,6 +109,14 @@ export class AuditEventWithProofType {
   inclusionProof!: InclusionProofType | null;
 }
 
+export const SignedTreeHeadConnection = Connection(SignedTreeHeadType, 'SignedTreeHead');
+
+@ArgsType()
+export class TreeHeadRangeArgs {
+  @Field(() => Date, { nullable: true, description: 'Signed at or after (inclusive)' }) from?: Date;
+  @Field(() => Date, { nullable: true, description: 'Signed before (exclusive)' }) to?: Date;
+}
+
 @ObjectType('ConsistencyProof', { description: 'RFC 9162 proof that the tree of toSize leaves extends the tree of fromSize' })
 export class ConsistencyProofType {
   @Field(() => Float) fromSize!: number;

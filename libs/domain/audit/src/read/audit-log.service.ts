@@ -9,7 +9,7 @@ import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../
 import { AuditKeys } from '../keys/audit-keys';
 import { signingKeyUsage } from '../storage/key-usage';
 import { queryableOf } from '../storage/queryable';
-import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, type TreeHeadRow } from '../storage/tree-store';
+import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, treeHeadsPage, type TreeHeadRow } from '../storage/tree-store';
 import { publishedPublicKeys, type PublishedPublicKey } from './published-public-keys';
 
 export interface AuditEventFilter {
@@ -147,6 +147,14 @@ export class AuditLogService {
 
   latestTreeHead(principal: Principal): Promise<SignedTreeHead | null> {
     return this.scopes.openRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
+  }
+
+  /** Signed tree heads, newest first (the supervisor's timeline); `after` is [signedAt, treeSize as text]. */
+  treeHeads(principal: Principal, size: number, after?: unknown[], range: { from?: Date; to?: Date } = {}) {
+    const position = after && { signedAt: String(after[0]), treeSize: Number(after[1]) };
+    if (position && !/^\d{1,15}$/.test(String(after![1]))) throw new AuditError('INVALID_TREE_SIZE', 'The cursor names no tree size');
+    if (range.from && range.to && range.from >= range.to) throw new AuditError('INVALID_TIME_RANGE', 'from must be before to');
+    return this.scopes.openRead(principal, 'audit tree heads', (tx) => treeHeadsPage(queryableOf(tx), size, position, range));
   }
 
   /**
