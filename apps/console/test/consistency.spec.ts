@@ -8,6 +8,7 @@ import { CONSISTENCY_VECTORS, ROOTS_HEX } from '../../../libs/domain/audit-proof
 import { bytesEqual, hexToBytes } from '../src/verification/bytes';
 import { ProofShapeError, rootsFromConsistencyProof } from '../src/verification/merkle';
 import { parsePinnedKey } from '../src/verification/pinned-key';
+import type { SignedTreeHead } from '../src/verification/tree-head';
 import { verifyHeadConsistency, type ConsistencyProofData } from '../src/verification/verify-consistency';
 
 const rootOf = (size: number) => hexToBytes(ROOTS_HEX[size - 1]!);
@@ -73,7 +74,7 @@ describe('verifyHeadConsistency (two heads the server signed)', () => {
     expect(await verifyHeadConsistency(older, newer, proof, await parsePinnedKey(pem))).toEqual({ ok: true, fromSize: vector.fromSize, toSize: vector.toSize });
   });
 
-  it.each<[string, () => Parameters<typeof verifyHeadConsistency>, string]>([
+  it.each<[string, () => [SignedTreeHead, SignedTreeHead, ConsistencyProofData], string]>([
     ['one proof hash altered', () => [older, newer, { ...proof, proof: [flipHex(proof.proof[0]!), ...proof.proof.slice(1)] }], 'first-root'],
     [
       'a second head, validly signed, of a tree that does not extend the first',

@@ -4,10 +4,21 @@ const paths = (roles: string[]) => navigationFor(roles).map((item) => item.path)
 
 describe('navigation follows the role', () => {
   it('gives each demo role its pages only', () => {
-    expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/graphql']);
-    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql']);
-    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
-    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['platform-admin'])).toEqual(['/institutions', '/quota-pools', '/audit', '/isolation', '/usage', '/use-cases', '/tree-heads', '/graphql']);
+    expect(paths(['regulator'])).toEqual([
+      '/institutions',
+      '/quota-pools',
+      '/audit',
+      '/audit-export',
+      '/isolation',
+      '/usage',
+      '/use-cases',
+      '/use-case-review',
+      '/tree-heads',
+      '/graphql',
+    ]);
+    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/use-cases', '/playground', '/graphql']);
+    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/use-cases', '/playground', '/graphql']);
   });
 
   it('ignores roles it does not know and shows nothing for none', () => {
@@ -16,7 +27,16 @@ describe('navigation follows the role', () => {
   });
 
   it('unions the pages of several roles without duplicates', () => {
-    expect(paths(['tenant-member', 'tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['tenant-member', 'tenant-admin'])).toEqual([
+      '/audit',
+      '/api-keys',
+      '/my-quota',
+      '/my-isolation',
+      '/usage',
+      '/use-cases',
+      '/playground',
+      '/graphql',
+    ]);
   });
 
   it('opens sub-pages of a page the role has, and nothing else', () => {
@@ -24,6 +44,9 @@ describe('navigation follows the role', () => {
     expect(canOpen('/api-keys', ['regulator'])).toBe(false);
     expect(canOpen('/audit', ['tenant-member'])).toBe(false);
     expect(canOpen('/auditx', ['regulator'])).toBe(false);
+    expect(canOpen('/use-cases/0b8e…', ['tenant-member'])).toBe(true);
+    expect(canOpen('/use-case-review', ['platform-admin'])).toBe(false);
+    expect(canOpen('/playground', ['regulator'])).toBe(false);
   });
 
   it('lands supervisors on the audit explorer and others on their first page', () => {

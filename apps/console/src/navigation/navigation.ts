@@ -19,6 +19,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/my-quota', label: 'nav.myQuota', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/my-isolation', label: 'nav.myIsolation', roles: ['tenant-admin', 'tenant-member'] },
   { path: '/usage', label: 'nav.usage', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
+  { path: '/use-cases', label: 'nav.useCases', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
+  { path: '/use-case-review', label: 'nav.useCaseReview', roles: ['regulator'] },
+  { path: '/tree-heads', label: 'nav.treeHeads', roles: ['regulator', 'platform-admin'] },
+  { path: '/playground', label: 'nav.playground', roles: ['tenant-member', 'tenant-admin'] },
   { path: '/graphql', label: 'nav.graphql', roles: ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] },
 ];
 

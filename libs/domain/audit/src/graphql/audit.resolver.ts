@@ -16,6 +16,7 @@ import {
   AuditPublicKeyType,
   ConsistencyProofArgs,
   ConsistencyProofType,
+  PlaygroundCallType,
   SignedTreeHeadConnection,
   SignedTreeHeadType,
   TreeHeadRangeArgs,
@@ -78,6 +79,12 @@ export class AuditResolver {
   @Query(() => SignedTreeHeadType, { nullable: true, description: 'The latest signed tree head of the audit log' })
   latestTreeHead(@CurrentPrincipal() principal: Principal) {
     return this.auditLog.latestTreeHead(principal);
+  }
+
+  @Roles('tenant-admin', 'tenant-member')
+  @Query(() => PlaygroundCallType, { nullable: true, description: 'The policy decision and tokens charged of one of your own playground calls (console)' })
+  playgroundCall(@CurrentPrincipal() principal: Principal, @Args('requestId') requestId: string) {
+    return this.auditLog.playgroundCall(principal, requestId);
   }
 
   @Authenticated()

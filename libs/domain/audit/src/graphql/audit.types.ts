@@ -109,6 +109,20 @@ export class AuditEventWithProofType {
   inclusionProof!: InclusionProofType | null;
 }
 
+@ObjectType('PlaygroundCall', { description: "What the audit log holds of one of the caller's playground calls" })
+export class PlaygroundCallType {
+  @Field(() => String) requestId!: string;
+  @Field(() => String, { nullable: true, description: "The data-handling policy's decision, e.g. mask:<rule>@v<version> rrn×1" })
+  policyDecision!: string | null;
+  @Field(() => String, { nullable: true }) dataClassification!: string | null;
+  @Field(() => String, { nullable: true }) endpoint!: string | null;
+  @Field(() => Boolean, { description: 'False until the completion record (tokens charged) is written, a moment after the answer' }) completed!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Prompt tokens charged' }) promptTokens!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Completion tokens charged' }) completionTokens!: number | null;
+  @Field(() => Int, { nullable: true }) httpStatus!: number | null;
+  @Field(() => String, { nullable: true, description: "The use-case check's decision" }) useCaseDecision!: string | null;
+}
+
 export const SignedTreeHeadConnection = Connection(SignedTreeHeadType, 'SignedTreeHead');
 
 @ArgsType()
