@@ -149,19 +149,21 @@ describe('console: use-case register, tree-head consistency, analyst playground 
   it('a supervisor checks the consistency of two signed heads in the browser: "verified"; one proof hash altered in flight fails', async () => {
     const token = await userToken('regulator');
     const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
-    // Two heads of different, non-empty sizes (each read below is itself audited, so the log grows).
-    let heads: { treeSize: number }[] = [];
+    // At least two heads of different, non-empty sizes (each read below is itself audited, so the log grows).
     await eventually(async () => {
       await graphqlRequest(CONSOLE_ORIGIN, '{ institutions(first: 1) { edges { node { id } } } }', { token });
-      heads = (await gql<any>('regulator', '{ treeHeads(first: 50) { edges { node { treeSize } } } }')).treeHeads.edges.map((edge: any) => edge.node);
-      return new Set(heads.map((head) => head.treeSize).filter((size) => size > 1)).size >= 2;
+      const heads = (await gql<any>('regulator', '{ treeHeads(first: 50) { edges { node { treeSize } } } }')).treeHeads.edges;
+      return new Set(heads.map((edge: any) => edge.node.treeSize).filter((size: number) => size > 1)).size >= 2;
     }, 20_000);
-    const sizes = [...new Set(heads.map((head) => head.treeSize).filter((size) => size > 1))];
-    const [newer, older] = [sizes[0]!, sizes.at(-1)!];
 
     const { context, page } = await signInAs(browser, 'regulator', '/console/tree-heads');
     try {
-      await page.getByTestId(`tree-head-${older}`).first().waitFor();
+      await page.locator('[data-testid="tree-heads-table"] tbody tr').first().waitFor();
+      // The newest head and an older one of another size, as the page shows them (heads keep coming).
+      const shown = await page.locator('[data-testid="tree-heads-table"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-testid')!));
+      const sizes = [...new Set(shown.map((id) => Number(id.replace('tree-head-', ''))).filter((size) => size > 1))];
+      const [newer, older] = [sizes[0]!, sizes[Math.min(3, sizes.length - 1)]!];
+      expect(newer).toBeGreaterThan(older);
       await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(auditPublicKey.pem);
       await page.getByTestId(`tree-head-${newer}`).first().getByRole('checkbox').check();
       await page.getByTestId(`tree-head-${older}`).first().getByRole('checkbox').check();
@@ -208,10 +210,11 @@ describe('console: use-case register, tree-head consistency, analyst playground 
       expect(await page.getByLabel('프롬프트').inputValue()).toContain('900101-1234568');
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
       await page.getByRole('button', { name: '보내기' }).click();
-      await page.waitForFunction(() => /=/.test(document.querySelector('[data-testid="playground-tokens"]')?.textContent ?? ''), undefined, {
-        timeout: 30_000,
-      });
+      await page.getByTestId('playground-answer').waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('playground-answer').textContent()).toContain('HTTP 200');
+      await page.waitForFunction(() => /=/.test(document.querySelector('[data-testid="playground-tokens"]')?.textContent ?? ''), undefined, {
+        timeout: 45_000,
+      });
       expect(await page.getByTestId('playground-decision').textContent()).toMatch(/^mask /);
       const masked = await page.getByTestId('playground-masked').textContent();
       expect(masked).toContain('주민등록번호 1건');

@@ -34,6 +34,21 @@ export async function callGateway(gatewayUrl: string, secret: string, model: str
   };
 }
 
+/**
+ * A key minted a moment ago reaches the gateways by change notification, usually within a second:
+ * until then they answer 401 invalid_api_key. For a fresh key only, the call is retried a few times
+ * (about 5 s in all), never for a key that already worked.
+ */
+export async function callGatewayAsKeyArrives(call: () => Promise<GatewayAnswer>, freshKey: boolean): Promise<GatewayAnswer> {
+  let answer = await call();
+  for (let attempt = 0, delayMs = 250; freshKey && answer.status === 401 && answer.error?.code === 'invalid_api_key' && attempt < 6; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 1_000);
+    answer = await call();
+  }
+  return answer;
+}
+
 /** The gateway URL the control plane tells the console (config.json); null: no playground. */
 export async function loadGatewayUrl(): Promise<string | null> {
   const config = (await (await fetch('/console/config.json')).json()) as { gatewayUrl?: string | null };

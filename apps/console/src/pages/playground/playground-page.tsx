@@ -9,7 +9,7 @@ import { QueryView } from '../../components/status';
 import { formatDateTime, formatNumber } from '../../format/format';
 import { useI18n } from '../../i18n/i18n';
 import { CreatePlaygroundKeyDocument, PlaygroundCallDocument, PlaygroundModelsDocument } from './documents';
-import { callGateway, loadGatewayUrl, MAX_PROMPT_CHARACTERS, type GatewayAnswer } from './gateway-call';
+import { callGateway, callGatewayAsKeyArrives, loadGatewayUrl, MAX_PROMPT_CHARACTERS, type GatewayAnswer } from './gateway-call';
 import { parsePolicyDecision } from './policy-decision';
 import type { PlaygroundCallQuery } from '../../gql/graphql';
 
@@ -25,15 +25,17 @@ interface PlaygroundKey {
   useCaseId: string;
 }
 
-/** The completion record follows the answer by a moment (the audit writer's batch): ask a few times. */
-async function awaitRecord(requestId: string): Promise<CallRecord | null> {
-  let record: CallRecord | null = null;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    record = (await request(PlaygroundCallDocument, { requestId })).playgroundCall ?? null;
-    if (record?.completed) return record;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+/**
+ * The completion record follows the answer by a moment (the audit writer's batch): ask again, a
+ * little less often each time, for up to about 30 s, showing what is there meanwhile.
+ */
+async function awaitRecord(requestId: string, show: (record: CallRecord | null) => void): Promise<void> {
+  for (let attempt = 0, delayMs = 250; attempt < 30; attempt++, delayMs = Math.min(delayMs * 1.5, 2_000)) {
+    const record = (await request(PlaygroundCallDocument, { requestId })).playgroundCall ?? null;
+    show(record);
+    if (record?.completed) return;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
-  return record;
 }
 
 export function PlaygroundPage() {
@@ -48,13 +50,13 @@ export function PlaygroundPage() {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
 
-  const currentKey = async (): Promise<PlaygroundKey> => {
+  const currentKey = async (): Promise<{ key: PlaygroundKey; minted: boolean }> => {
     // A key lives 15 minutes; a new one is minted a minute before (which revokes the old one).
-    if (key && key.useCaseId === useCaseId && key.expiresAt - Date.now() > 60_000) return key;
+    if (key && key.useCaseId === useCaseId && key.expiresAt - Date.now() > 60_000) return { key, minted: false };
     const minted = (await request(CreatePlaygroundKeyDocument, { useCaseId: useCaseId || null })).createPlaygroundKey;
     const next = { secret: minted.secret, keyPrefix: minted.apiKey.keyPrefix, expiresAt: new Date(minted.apiKey.expiresAt ?? 0).getTime(), useCaseId };
     setKey(next);
-    return next;
+    return { key: next, minted: true };
   };
   const send = async (event: FormEvent, gatewayUrl: string, defaultModel: string) => {
     event.preventDefault();
@@ -63,9 +65,10 @@ export function PlaygroundPage() {
     setAnswer(null);
     setRecord(null);
     try {
-      const result = await callGateway(gatewayUrl, (await currentKey()).secret, model || defaultModel, prompt);
+      const { key: current, minted } = await currentKey();
+      const result = await callGatewayAsKeyArrives(() => callGateway(gatewayUrl, current.secret, model || defaultModel, prompt), minted);
       setAnswer(result);
-      if (result.requestId) setRecord(await awaitRecord(result.requestId));
+      if (result.requestId) await awaitRecord(result.requestId, setRecord);
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
