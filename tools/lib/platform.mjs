@@ -35,6 +35,8 @@ export function services({ database, keycloakUrl }) {
         CONTROL_PLANE_METRICS_PORT: String(PORTS.controlPlaneMetrics),
         SEED_DEMO_CONSORTIUM: 'true',
         GRAPHQL_INTROSPECTION: 'true',
+        // The analyst playground calls the gateway from the browser with a short-lived key.
+        CONSOLE_GATEWAY_URL: `http://127.0.0.1:${PORTS.gateway}`,
       },
       readyUrl: `http://127.0.0.1:${PORTS.controlPlane}/health/ready`,
       needsKeycloak: true,
@@ -42,7 +44,13 @@ export function services({ database, keycloakUrl }) {
     {
       name: 'gateway',
       entry: 'dist/apps/gateway/src/main.js',
-      env: { ...common, GATEWAY_PORT: String(PORTS.gateway), GATEWAY_METRICS_PORT: String(PORTS.gatewayMetrics) },
+      env: {
+        ...common,
+        GATEWAY_PORT: String(PORTS.gateway),
+        GATEWAY_METRICS_PORT: String(PORTS.gatewayMetrics),
+        // CORS for the console's origins only (its playground); no other browser origin.
+        GATEWAY_CORS_ORIGINS: `http://127.0.0.1:${PORTS.controlPlane},http://localhost:${PORTS.controlPlane}`,
+      },
       readyUrl: `http://127.0.0.1:${PORTS.gateway}/health/ready`,
       needsKeycloak: true,
     },

@@ -30,10 +30,30 @@ const SettlementPage = lazy(() => import('./pages/settlement/settlement-page').t
 const DataPoliciesPage = lazy(() => import('./pages/data-policies/data-policies-page').then((m) => ({ default: m.DataPoliciesPage })));
 const IsolationRunsPage = lazy(() => import('./pages/isolation-runs/isolation-runs-page').then((m) => ({ default: m.IsolationRunsPage })));
 const DataSettingsPage = lazy(() => import('./pages/data-settings/data-settings-page').then((m) => ({ default: m.DataSettingsPage })));
+// Use-case register, tree heads, playground: one folder per page.
+const UseCasesPage = lazy(() => import('./pages/use-cases/use-cases-page').then((m) => ({ default: m.UseCasesPage })));
+const UseCasePage = lazy(() => import('./pages/use-cases/use-case-page').then((m) => ({ default: m.UseCasePage })));
+const UseCaseFormPage = lazy(() => import('./pages/use-cases/use-case-form-page').then((m) => ({ default: m.UseCaseFormPage })));
+const ReviewQueuePage = lazy(() => import('./pages/use-cases/review-queue-page').then((m) => ({ default: m.ReviewQueuePage })));
+const TreeHeadsPage = lazy(() => import('./pages/tree-heads/tree-heads-page').then((m) => ({ default: m.TreeHeadsPage })));
+const PlaygroundPage = lazy(() => import('./pages/playground/playground-page').then((m) => ({ default: m.PlaygroundPage })));
+
+/** The use-case register's routes: /use-cases[/new | /<id>[/edit]]. */
+function useCaseRoute(path: string, roles: string[]): ReactNode | undefined {
+  const match = /^\/use-cases(?:\/([^/]+))?(\/edit)?$/.exec(path);
+  if (!match) return undefined;
+  const [, id, edit] = match;
+  const admin = roles.includes('tenant-admin');
+  if (!id) return <UseCasesPage canDeclare={admin} />;
+  if (id === 'new' || edit) return admin ? <UseCaseFormPage id={id === 'new' ? undefined : decodeURIComponent(id)} /> : null;
+  return <UseCasePage id={decodeURIComponent(id)} roles={roles} />;
+}
 
 function page(path: string, roles: string[]): ReactNode {
   const eventMatch = /^\/audit\/([^/]+)$/.exec(path);
   if (eventMatch) return <AuditEventPage id={decodeURIComponent(eventMatch[1]!)} />;
+  const useCase = useCaseRoute(path, roles);
+  if (useCase !== undefined) return useCase;
   switch (path) {
     case '/audit':
       return <AuditExplorer />;
@@ -67,6 +87,12 @@ function page(path: string, roles: string[]): ReactNode {
       return <DataSettingsPage />;
     case '/graphql':
       return <GraphiQLPage />;
+    case '/use-case-review':
+      return <ReviewQueuePage />;
+    case '/tree-heads':
+      return <TreeHeadsPage />;
+    case '/playground':
+      return <PlaygroundPage />;
     default:
       return null;
   }

@@ -15,11 +15,35 @@ describe('navigation follows the role', () => {
       '/settlement',
       '/data-policies',
       '/isolation-runs',
+      '/use-cases',
+      '/tree-heads',
       '/graphql',
     ]);
-    expect(paths(['regulator'])).toEqual(['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql']);
-    expect(paths(['tenant-admin'])).toEqual(['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/endpoints', '/data-settings', '/graphql']);
-    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/graphql']);
+    expect(paths(['regulator'])).toEqual([
+      '/institutions',
+      '/quota-pools',
+      '/audit',
+      '/audit-export',
+      '/isolation',
+      '/usage',
+      '/use-cases',
+      '/use-case-review',
+      '/tree-heads',
+      '/graphql',
+    ]);
+    expect(paths(['tenant-admin'])).toEqual([
+      '/audit',
+      '/api-keys',
+      '/my-quota',
+      '/my-isolation',
+      '/usage',
+      '/endpoints',
+      '/data-settings',
+      '/use-cases',
+      '/playground',
+      '/graphql',
+    ]);
+    expect(paths(['tenant-member'])).toEqual(['/my-quota', '/my-isolation', '/usage', '/use-cases', '/playground', '/graphql']);
   });
 
   it('ignores roles it does not know and shows nothing for none', () => {
@@ -36,6 +60,8 @@ describe('navigation follows the role', () => {
       '/usage',
       '/endpoints',
       '/data-settings',
+      '/use-cases',
+      '/playground',
       '/graphql',
     ]);
   });
@@ -48,6 +74,9 @@ describe('navigation follows the role', () => {
     expect(canOpen('/isolation-runs', ['regulator'])).toBe(false);
     expect(canOpen('/data-settings', ['platform-admin'])).toBe(false);
     expect(canOpen('/endpoints', ['tenant-member'])).toBe(false);
+    expect(canOpen('/use-cases/0b8e…', ['tenant-member'])).toBe(true);
+    expect(canOpen('/use-case-review', ['platform-admin'])).toBe(false);
+    expect(canOpen('/playground', ['regulator'])).toBe(false);
   });
 
   it('lands supervisors on the audit explorer and others on their first page', () => {

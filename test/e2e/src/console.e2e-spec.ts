@@ -32,28 +32,33 @@ const NAVIGATION: Record<string, { username: string; labels: string[]; paths: st
     labels: [
       ...['참여 기관', '할당량 풀', '감사 로그', '격리 검증', '사용량'],
       ...['모델 카탈로그', '엔드포인트', '사용량·정산', '데이터 정책', '격리 검증 실행'],
+      ...['AI 활용 사례', '트리 헤드'],
       'API 탐색기',
     ],
     paths: [
       ...['/institutions', '/quota-pools', '/audit', '/isolation', '/usage'],
       ...['/catalog', '/endpoints', '/settlement', '/data-policies', '/isolation-runs'],
+      ...['/use-cases', '/tree-heads'],
       '/graphql',
     ],
   },
   regulator: {
     username: 'regulator',
-    labels: ['참여 기관', '할당량 풀', '감사 로그', '감사 증거 내보내기', '격리 검증', '사용량', 'API 탐색기'],
-    paths: ['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/graphql'],
+    labels: ['참여 기관', '할당량 풀', '감사 로그', '감사 증거 내보내기', '격리 검증', '사용량', 'AI 활용 사례', '활용 사례 심사', '트리 헤드', 'API 탐색기'],
+    paths: ['/institutions', '/quota-pools', '/audit', '/audit-export', '/isolation', '/usage', '/use-cases', '/use-case-review', '/tree-heads', '/graphql'],
   },
   'tenant-admin': {
     username: 'hanbit-bank-admin',
-    labels: ['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', '엔드포인트', '데이터 분류·개인정보 설정', 'API 탐색기'],
-    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/endpoints', '/data-settings', '/graphql'],
+    labels: [
+      ...['감사 로그', 'API 키', '우리 기관 할당량', '우리 기관 격리 증거', '사용량', '엔드포인트', '데이터 분류·개인정보 설정'],
+      ...['AI 활용 사례', '플레이그라운드', 'API 탐색기'],
+    ],
+    paths: ['/audit', '/api-keys', '/my-quota', '/my-isolation', '/usage', '/endpoints', '/data-settings', '/use-cases', '/playground', '/graphql'],
   },
   'tenant-member': {
     username: 'hanbit-bank-analyst',
-    labels: ['우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'API 탐색기'],
-    paths: ['/my-quota', '/my-isolation', '/usage', '/graphql'],
+    labels: ['우리 기관 할당량', '우리 기관 격리 증거', '사용량', 'AI 활용 사례', '플레이그라운드', 'API 탐색기'],
+    paths: ['/my-quota', '/my-isolation', '/usage', '/use-cases', '/playground', '/graphql'],
   },
 };
 

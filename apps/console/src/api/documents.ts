@@ -194,6 +194,7 @@ export const ApiKeysDocument = graphql(`
           createdAt
           expiresAt
           revokedAt
+          useCaseId
         }
       }
     }

@@ -26,6 +26,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/data-policies', label: 'nav.dataPolicies', roles: ['platform-admin'] },
   { path: '/isolation-runs', label: 'nav.isolationRuns', roles: ['platform-admin'] },
   { path: '/data-settings', label: 'nav.dataSettings', roles: ['tenant-admin'] },
+  { path: '/use-cases', label: 'nav.useCases', roles: ['tenant-admin', 'tenant-member', 'platform-admin', 'regulator'] },
+  { path: '/use-case-review', label: 'nav.useCaseReview', roles: ['regulator'] },
+  { path: '/tree-heads', label: 'nav.treeHeads', roles: ['regulator', 'platform-admin'] },
+  { path: '/playground', label: 'nav.playground', roles: ['tenant-member', 'tenant-admin'] },
   { path: '/graphql', label: 'nav.graphql', roles: ['platform-admin', 'regulator', 'tenant-admin', 'tenant-member'] },
 ];
 

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { request } from '../api/client';
 import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '../api/documents';
+import { KeyUseCasesDocument } from './use-cases/documents';
 import { useQuery } from '../api/use-query';
 import { QueryView } from '../components/status';
 import { formatDateTime } from '../format/format';
@@ -12,6 +13,10 @@ export function ApiKeysPage() {
   const query = useQuery(() => request(ApiKeysDocument), 'api-keys');
   const [name, setName] = useState('');
   const [expiresAt, setExpiresAt] = useState('');
+  const [useCaseId, setUseCaseId] = useState('');
+  // A key runs under one of the institution's use cases (required once the institution enforces the register).
+  const useCases = useQuery(() => request(KeyUseCasesDocument), 'api-key-use-cases');
+  const useCaseNames = new Map((useCases.data?.useCases.edges ?? []).map(({ node }) => [node.id, node.name]));
   const [secret, setSecret] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +24,11 @@ export function ApiKeysPage() {
     event.preventDefault();
     setError(null);
     try {
-      const input = { name: name.trim(), ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}) };
+      const input = {
+        name: name.trim(),
+        ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+        ...(useCaseId ? { useCaseId } : {}),
+      };
       const created = await request(CreateApiKeyDocument, { input });
       setSecret(created.createApiKey.secret);
       setCopied(false);
@@ -49,6 +58,19 @@ export function ApiKeysPage() {
         <label>
           {t('apiKeys.expiresAt')}
           <input type="datetime-local" name="expiresAt" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+        </label>
+        <label>
+          {t('apiKeys.useCase')}
+          <select name="useCaseId" value={useCaseId} onChange={(e) => setUseCaseId(e.target.value)}>
+            <option value="">{t('apiKeys.useCaseNone')}</option>
+            {(useCases.data?.useCases.edges ?? [])
+              .filter(({ node }) => node.state !== 'withdrawn' && node.state !== 'rejected')
+              .map(({ node }) => (
+                <option key={node.id} value={node.id}>
+                  {`${node.name} (${t(`useCases.state.${node.state}`)})`}
+                </option>
+              ))}
+          </select>
         </label>
         <button type="submit">{t('apiKeys.create')}</button>
       </form>
@@ -85,6 +107,7 @@ export function ApiKeysPage() {
                 <th scope="col">{t('apiKeys.name')}</th>
                 <th scope="col">{t('apiKeys.prefix')}</th>
                 <th scope="col">{t('apiKeys.status')}</th>
+                <th scope="col">{t('apiKeys.useCase')}</th>
                 <th scope="col">{t('apiKeys.created')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('apiKeys.revoke')}</span>
@@ -99,6 +122,7 @@ export function ApiKeysPage() {
                     <code>{node.keyPrefix}</code>
                   </td>
                   <td>{t(`apiKeys.status.${node.status}`)}</td>
+                  <td>{node.useCaseId ? (useCaseNames.get(node.useCaseId) ?? node.useCaseId) : '—'}</td>
                   <td>{formatDateTime(node.createdAt, locale)}</td>
                   <td>
                     {node.status === 'active' && (

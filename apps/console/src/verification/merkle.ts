@@ -57,3 +57,51 @@ export async function inclusionLeadsTo(
 ): Promise<boolean> {
   return bytesEqual(await rootFromInclusionProof(leafIndex, treeSize, leaf, proof), root);
 }
+
+const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+/** The roots a consistency proof leads to, for the old and the new tree (RFC 9162 §2.1.4.2). */
+export async function rootsFromConsistencyProof(
+  fromSize: number,
+  toSize: number,
+  fromRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): Promise<{ fromRoot: Uint8Array; toRoot: Uint8Array }> {
+  assertSize(fromSize, 'fromSize');
+  assertSize(toSize, 'toSize');
+  if (fromSize > toSize) throw new ProofShapeError(`tree size went backwards: ${fromSize} → ${toSize}`);
+  if (fromSize === 0 || fromSize === toSize) {
+    // Nothing to prove: the caller compares the roots themselves (empty root, or the same head twice).
+    if (proof.length !== 0) throw new ProofShapeError(`proof has too many elements (${proof.length})`);
+    return { fromRoot, toRoot: fromRoot };
+  }
+  if (proof.length === 0) throw new ProofShapeError('proof has too few elements (0)');
+  if (proof.some((p) => p.length !== 32)) throw new ProofShapeError('proof element must be 32 bytes');
+  const path = isPowerOfTwo(fromSize) ? [fromRoot, ...proof] : proof;
+  let fn = fromSize - 1;
+  let sn = toSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i]!;
+    if (sn === 0) throw new ProofShapeError(`proof has too many elements (${proof.length})`);
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn /= 2;
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  if (sn !== 0) throw new ProofShapeError(`proof has too few elements (${proof.length})`);
+  return { fromRoot: fr, toRoot: sr };
+}

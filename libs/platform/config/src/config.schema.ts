@@ -68,6 +68,8 @@ export const configSchema = z
     CONSOLE_KEYCLOAK_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** The console's public OIDC client (authorization code + PKCE). */
     CONSOLE_CLIENT_ID: z.string().min(1).default('ai-commons-console'),
+    /** The gateway as the browser reaches it: the analyst playground calls it there (unset: no playground). */
+    CONSOLE_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
 
     /**
      * Key-encryption key for upstream credentials: 32 bytes, base64. Required in the production
@@ -104,6 +106,31 @@ export const configSchema = z
      * replica has more than this many requests in flight beyond the least loaded one.
      */
     GATEWAY_AFFINITY_MAX_EXCESS: z.coerce.number().int().min(0).max(1_000).default(8),
+    /**
+     * Browser origins (comma-separated, exact `scheme://host[:port]`) the gateway answers with CORS:
+     * the console's, for its playground. Unset: no CORS, as for every other caller.
+     */
+    GATEWAY_CORS_ORIGINS: z
+      .string()
+      .transform((value, context) => {
+        const origins = value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean);
+        for (const origin of origins) {
+          let parsed: URL | undefined;
+          try {
+            parsed = new URL(origin);
+          } catch {
+            parsed = undefined;
+          }
+          if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+            context.addIssue({ code: 'custom', message: `${origin} is not an origin (scheme://host[:port], no path)` });
+          }
+        }
+        return origins;
+      })
+      .optional(),
     /** Deepest JSON nesting of a request body; deeper is refused (400) before parsing. */
     GATEWAY_MAX_JSON_DEPTH: z.coerce.number().int().min(8).max(1_000).default(64),
     /** A client must send all request headers within this time (ms); slow senders are cut off. */

@@ -14,15 +14,18 @@ function wantsHtml(req: Request): boolean {
   return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 }
 
-/** The console's Content-Security-Policy: its own scripts only; tokens go to Keycloak and /graphql only. */
-function contentSecurityPolicy(keycloakOrigin: string): string {
+/**
+ * The console's Content-Security-Policy: its own scripts only; tokens go to Keycloak and /graphql
+ * only, and the playground's short-lived key to the gateway (when configured).
+ */
+function contentSecurityPolicy(keycloakOrigin: string, gatewayOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src 'self' ${keycloakOrigin}`,
+    `connect-src 'self' ${keycloakOrigin}${gatewayOrigin ? ` ${gatewayOrigin}` : ''}`,
     `frame-src ${keycloakOrigin}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
@@ -34,8 +37,9 @@ export function consoleRoutes(config: AppConfig): Router {
   const router = express.Router();
   const dir = path.resolve(config.CONSOLE_DIR);
   const keycloakUrl = (config.CONSOLE_KEYCLOAK_URL ?? config.KEYCLOAK_URL).replace(/\/$/, '');
-  const csp = contentSecurityPolicy(new URL(keycloakUrl).origin);
-  const clientConfig = JSON.stringify({ keycloakUrl, realm: config.KEYCLOAK_REALM, clientId: config.CONSOLE_CLIENT_ID });
+  const gatewayUrl = config.CONSOLE_GATEWAY_URL?.replace(/\/$/, '');
+  const csp = contentSecurityPolicy(new URL(keycloakUrl).origin, gatewayUrl && new URL(gatewayUrl).origin);
+  const clientConfig = JSON.stringify({ keycloakUrl, realm: config.KEYCLOAK_REALM, clientId: config.CONSOLE_CLIENT_ID, gatewayUrl: gatewayUrl ?? null });
   let indexHtml: string | null = null;
   const index = (): string | null => {
     const file = path.join(dir, 'index.html');

@@ -164,6 +164,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
+    corsOrigins: new Set(config.GATEWAY_CORS_ORIGINS ?? []),
     headersTimeoutMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
     logger,

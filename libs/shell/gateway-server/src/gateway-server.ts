@@ -5,6 +5,7 @@ import { AdmissionRefused, type AdmissionRequest, type RefusalRecord } from '@ai
 import { AdmittedCallFailure, GatewayError, sendError } from './http/openai-error';
 import { parseJsonObject, readBody } from './http/read-body';
 import { answerClientError } from './http/client-error';
+import { applyCors } from './http/cors';
 import {
   validateChatRequest,
   validateCompletionsRequest,
@@ -27,6 +28,8 @@ export interface GatewayServerDependencies extends ProxyDependencies {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   ready: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
+  /** Browser origins answered with CORS (the console's playground); empty: none. */
+  corsOrigins?: ReadonlySet<string>;
   logger: JsonLogger;
   /**
    * Told, once, about every request refused (answered with an error before admission, or refused by
@@ -88,7 +91,9 @@ const ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'rerank' 
  * GET /health/{live,ready}.
  */
 export function createGatewayServer(deps: GatewayServerDependencies): http.Server {
+  const corsOrigins = deps.corsOrigins ?? new Set<string>();
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Promise<void> {
+    if (applyCors(req, res, corsOrigins)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health/live') return sendJson(res, 200, { status: 'ok' }, requestId);
     if (req.method === 'GET' && path === '/health/ready') {

@@ -16,8 +16,14 @@ import {
   AuditPublicKeyType,
   ConsistencyProofArgs,
   ConsistencyProofType,
+  PlaygroundCallType,
+  SignedTreeHeadConnection,
   SignedTreeHeadType,
+  TreeHeadRangeArgs,
 } from './audit.types';
+
+/** Tree-head cursors: the signing instant and the tree size (as text). */
+const TREE_HEAD_CURSOR = ['timestamp', 'text'] as const;
 
 /** Who reads audit events: tenant admins their institution's, platform admins and regulators all. */
 export const AUDIT_READERS = ['tenant-admin', 'platform-admin', 'regulator'] as const;
@@ -73,6 +79,21 @@ export class AuditResolver {
   @Query(() => SignedTreeHeadType, { nullable: true, description: 'The latest signed tree head of the audit log' })
   latestTreeHead(@CurrentPrincipal() principal: Principal) {
     return this.auditLog.latestTreeHead(principal);
+  }
+
+  @Roles('tenant-admin', 'tenant-member')
+  @Query(() => PlaygroundCallType, { nullable: true, description: 'The policy decision and tokens charged of one of your own playground calls (console)' })
+  playgroundCall(@CurrentPrincipal() principal: Principal, @Args('requestId') requestId: string) {
+    return this.auditLog.playgroundCall(principal, requestId);
+  }
+
+  @Authenticated()
+  @Query(() => SignedTreeHeadConnection, { description: 'Signed tree heads of the audit log, newest first (a timeline to check consistency between)' })
+  async treeHeads(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs, @Args() range: TreeHeadRangeArgs) {
+    const request = pageRequest(page, this.config.GRAPHQL_MAX_PAGE_SIZE, TREE_HEAD_CURSOR);
+    const rows = await this.auditLog.treeHeads(principal, request.size, request.after, { from: range.from ?? undefined, to: range.to ?? undefined });
+    const connection = toConnection(rows, request.size, (row) => [row.signedAt, String(row.head.treeSize)]);
+    return { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: edge.node.head })) };
   }
 
   @Authenticated()

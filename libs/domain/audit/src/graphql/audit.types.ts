@@ -109,6 +109,28 @@ export class AuditEventWithProofType {
   inclusionProof!: InclusionProofType | null;
 }
 
+@ObjectType('PlaygroundCall', { description: "What the audit log holds of one of the caller's playground calls" })
+export class PlaygroundCallType {
+  @Field(() => String) requestId!: string;
+  @Field(() => String, { nullable: true, description: "The data-handling policy's decision, e.g. mask:<rule>@v<version> rrn×1" })
+  policyDecision!: string | null;
+  @Field(() => String, { nullable: true }) dataClassification!: string | null;
+  @Field(() => String, { nullable: true }) endpoint!: string | null;
+  @Field(() => Boolean, { description: 'False until the completion record (tokens charged) is written, a moment after the answer' }) completed!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Prompt tokens charged' }) promptTokens!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Completion tokens charged' }) completionTokens!: number | null;
+  @Field(() => Int, { nullable: true }) httpStatus!: number | null;
+  @Field(() => String, { nullable: true, description: "The use-case check's decision" }) useCaseDecision!: string | null;
+}
+
+export const SignedTreeHeadConnection = Connection(SignedTreeHeadType, 'SignedTreeHead');
+
+@ArgsType()
+export class TreeHeadRangeArgs {
+  @Field(() => Date, { nullable: true, description: 'Signed at or after (inclusive)' }) from?: Date;
+  @Field(() => Date, { nullable: true, description: 'Signed before (exclusive)' }) to?: Date;
+}
+
 @ObjectType('ConsistencyProof', { description: 'RFC 9162 proof that the tree of toSize leaves extends the tree of fromSize' })
 export class ConsistencyProofType {
   @Field(() => Float) fromSize!: number;

@@ -9,8 +9,9 @@ import { exportBundle, type BundleExportRequest, type ExportedBundle } from '../
 import { AuditKeys } from '../keys/audit-keys';
 import { signingKeyUsage } from '../storage/key-usage';
 import { queryableOf } from '../storage/queryable';
-import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, type TreeHeadRow } from '../storage/tree-store';
+import { fetchNodes, latestTreeHead, sequencedSize, treeHeadFromRow, treeHeadsPage, type TreeHeadRow } from '../storage/tree-store';
 import { publishedPublicKeys, type PublishedPublicKey } from './published-public-keys';
+import { playgroundCallRecords, REQUEST_ID, type PlaygroundCallRecord } from './playground-call';
 
 export interface AuditEventFilter {
   institutionId?: string;
@@ -147,6 +148,20 @@ export class AuditLogService {
 
   latestTreeHead(principal: Principal): Promise<SignedTreeHead | null> {
     return this.scopes.openRead(principal, 'latest audit tree head', (tx) => latestTreeHead(queryableOf(tx)));
+  }
+
+  /** The audit records of one of the caller's own playground calls (null: none, or not yet written). */
+  playgroundCall(principal: Principal, requestId: string): Promise<PlaygroundCallRecord | null> {
+    if (!REQUEST_ID.test(requestId)) throw new AuditError('INVALID_ID', 'requestId is not a gateway request id');
+    return this.scopes.read(principal, `playground call ${requestId}`, (tx) => playgroundCallRecords(queryableOf(tx), principal.subject, requestId));
+  }
+
+  /** Signed tree heads, newest first (the supervisor's timeline); `after` is [signedAt, treeSize as text]. */
+  treeHeads(principal: Principal, size: number, after?: unknown[], range: { from?: Date; to?: Date } = {}) {
+    const position = after && { signedAt: String(after[0]), treeSize: Number(after[1]) };
+    if (position && !/^\d{1,15}$/.test(String(after![1]))) throw new AuditError('INVALID_TREE_SIZE', 'The cursor names no tree size');
+    if (range.from && range.to && range.from >= range.to) throw new AuditError('INVALID_TIME_RANGE', 'from must be before to');
+    return this.scopes.openRead(principal, 'audit tree heads', (tx) => treeHeadsPage(queryableOf(tx), size, position, range));
   }
 
   /**

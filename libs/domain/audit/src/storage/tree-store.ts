@@ -85,6 +85,34 @@ export async function treeHeadsBetween(query: Queryable, from: Date, to: Date): 
   return rows.map(treeHeadFromRow);
 }
 
+/**
+ * A page of signed heads, newest first, keyset on (signed_at, tree_size): `size + 1` rows, so the
+ * caller can tell whether there is a next page.
+ */
+export async function treeHeadsPage(
+  query: Queryable,
+  size: number,
+  after?: { signedAt: string; treeSize: number },
+  range: { from?: Date; to?: Date } = {},
+): Promise<{ head: SignedTreeHead; signedAt: string }[]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (after) {
+    params.push(after.signedAt, after.treeSize);
+    conditions.push(`(signed_at, tree_size) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+  }
+  if (range.from) conditions.push(`signed_at >= $${params.push(range.from)}`);
+  if (range.to) conditions.push(`signed_at < $${params.push(range.to)}`);
+  params.push(size + 1);
+  // signed_at as text keeps its microseconds in the cursor.
+  const rows = await query<TreeHeadRow & { signed_at_text: string }>(
+    `select ${TREE_HEAD_COLUMNS}, to_char(signed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as signed_at_text from audit_tree_heads
+     ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by signed_at desc, tree_size desc limit $${params.length}`,
+    params,
+  );
+  return rows.map((row) => ({ head: treeHeadFromRow(row), signedAt: row.signed_at_text }));
+}
+
 /** The latest head signed before `at` (or null), and the earliest one signed at or after it. */
 export async function treeHeadsAround(query: Queryable, at: Date): Promise<{ before: SignedTreeHead | null; after: SignedTreeHead | null }> {
   const [before] = await query<TreeHeadRow>(

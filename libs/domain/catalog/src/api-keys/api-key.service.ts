@@ -14,6 +14,11 @@ import { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyFilter, ApiKeyRecord, CreateApiKeyCommand, CreatedApiKey } from './api-key.model';
 import { assertWithinCeiling, unknownEndpoint, validApiKeyName, validEndpointScope, validExpiry } from './api-key-validation';
 
+/** How long a playground key lives: long enough to try a few prompts, short enough not to be a credential. */
+export const PLAYGROUND_KEY_TTL_MS = 15 * 60_000;
+/** Playground keys are named `playground:<subject>:<ms>` (the audit read of their calls relies on it). */
+export const PLAYGROUND_KEY_PREFIX = 'playground:';
+
 /**
  * API keys for the gateway. Tenant admins create and revoke their institution's keys in their own
  * tenant scope (RLS); platform admins and regulators list every institution's. The secret is
@@ -58,6 +63,9 @@ export class ApiKeyService {
 
   create(principal: Principal, command: CreateApiKeyCommand, now = new Date()): Promise<CreatedApiKey> {
     const name = validApiKeyName(command.name);
+    if (name.startsWith(PLAYGROUND_KEY_PREFIX)) {
+      throw new CatalogError('INVALID_API_KEY_NAME', `Names starting with "${PLAYGROUND_KEY_PREFIX}" are the console playground's`);
+    }
     const endpointIds = validEndpointScope(command.endpointIds);
     const expiresAt = validExpiry(command.expiresAt, now);
     const classification: DataClassification = command.defaultClassification ?? 'internal';
@@ -67,44 +75,83 @@ export class ApiKeyService {
       await assertUseCaseBinding(tx, tenantId, useCaseId);
       if (endpointIds) await assertOwnEndpoints(tx, endpointIds);
       await assertBelowActiveKeyLimit(tx, tenantId, this.config.API_KEYS_MAX_ACTIVE_PER_INSTITUTION);
-      const secret = generateApiKeySecret();
-      const id = randomUUID();
-      try {
-        await tx.getRepository(ApiKeyEntity).insert({
-          tenantId,
-          id,
-          name,
-          keyPrefix: apiKeyPrefix(secret),
-          secretHash: hashApiKey(secret),
-          endpointIds,
-          defaultClassification: classification,
-          useCaseId,
-          expiresAt,
-          createdBy: principal.subject,
-        });
-      } catch (error) {
-        if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'api_keys_name_key') {
-          throw new CatalogError('API_KEY_NAME_TAKEN', `The institution already has an API key named "${name}"`, { name });
-        }
-        throw error;
-      }
-      const row = await tx.getRepository(ApiKeyEntity).findOneByOrFail({ id });
-      await auditSuccess(this.audit, tx, {
-        action: AUDIT_ACTIONS.apiKeyCreate,
-        resourceType: 'api-key',
-        resourceId: id,
-        tenantId,
-        details: {
-          name,
-          keyPrefix: row.keyPrefix,
-          endpointIds,
-          defaultClassification: classification,
-          useCaseId,
-          expiresAt: expiresAt?.toISOString() ?? null,
-        },
-      });
-      return { apiKey: toApiKeyRecord(row), secret };
+      return this.insert(tx, tenantId, principal, { name, endpointIds, defaultClassification: classification, useCaseId, expiresAt });
     }, tenantScopeRequired);
+  }
+
+  /**
+   * The console playground's key: the caller's institution's, for PLAYGROUND_KEY_TTL_MS, internal
+   * classification, optionally bound to one of its use cases. Each person holds at most one: minting
+   * a new one revokes their previous. Tenant members may mint it (it lets them do, briefly, what the
+   * institution's developers do with its keys); it counts against the institution's key limit.
+   */
+  createPlaygroundKey(principal: Principal, useCaseRef: string | null | undefined, now = new Date()): Promise<CreatedApiKey> {
+    const useCaseId = validUseCaseRef(useCaseRef);
+    const expiresAt = new Date(now.getTime() + PLAYGROUND_KEY_TTL_MS);
+    return this.scopes.tenant(async (tx, tenantId) => {
+      await assertUseCaseBinding(tx, tenantId, useCaseId);
+      await tx.query(`select pg_advisory_xact_lock(hashtextextended('ai-commons:api-keys:' || $1, 0))`, [tenantId]);
+      const replaced: { id: string }[] = await tx.query(
+        `with revoked as (
+           update api_keys set revoked_at = now()
+            where tenant_id = $1 and created_by = $2 and name like $3 and revoked_at is null and (expires_at is null or expires_at > now())
+           returning id)
+         select id from revoked`,
+        [tenantId, principal.subject, `${PLAYGROUND_KEY_PREFIX}%`],
+      );
+      await assertBelowActiveKeyLimit(tx, tenantId, this.config.API_KEYS_MAX_ACTIVE_PER_INSTITUTION);
+      const name = `${PLAYGROUND_KEY_PREFIX}${principal.subject}:${now.getTime()}`;
+      return this.insert(
+        tx,
+        tenantId,
+        principal,
+        { name, endpointIds: null, defaultClassification: 'internal', useCaseId, expiresAt },
+        {
+          playground: true,
+          replaced: replaced.map((row) => row.id),
+        },
+      );
+    }, tenantScopeRequired);
+  }
+
+  private async insert(
+    tx: EntityManager,
+    tenantId: string,
+    principal: Principal,
+    key: { name: string; endpointIds: string[] | null; defaultClassification: DataClassification; useCaseId: string | null; expiresAt: Date | null },
+    auditDetails: Record<string, unknown> = {},
+  ): Promise<CreatedApiKey> {
+    const { name, endpointIds, defaultClassification, useCaseId, expiresAt } = key;
+    const secret = generateApiKeySecret();
+    const id = randomUUID();
+    try {
+      await tx.getRepository(ApiKeyEntity).insert({
+        tenantId,
+        id,
+        name,
+        keyPrefix: apiKeyPrefix(secret),
+        secretHash: hashApiKey(secret),
+        endpointIds,
+        defaultClassification,
+        useCaseId,
+        expiresAt,
+        createdBy: principal.subject,
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'api_keys_name_key') {
+        throw new CatalogError('API_KEY_NAME_TAKEN', `The institution already has an API key named "${name}"`, { name });
+      }
+      throw error;
+    }
+    const row = await tx.getRepository(ApiKeyEntity).findOneByOrFail({ id });
+    await auditSuccess(this.audit, tx, {
+      action: AUDIT_ACTIONS.apiKeyCreate,
+      resourceType: 'api-key',
+      resourceId: id,
+      tenantId,
+      details: { name, keyPrefix: row.keyPrefix, endpointIds, defaultClassification, useCaseId, expiresAt: expiresAt?.toISOString() ?? null, ...auditDetails },
+    });
+    return { apiKey: toApiKeyRecord(row), secret };
   }
 
   revoke(principal: Principal, id: string): Promise<ApiKeyRecord> {

@@ -50,6 +50,14 @@ export class ApiKeyResolver {
     return this.apiKeyService.create(principal, input);
   }
 
+  @Roles('tenant-admin', 'tenant-member')
+  @Mutation(() => CreatedApiKeyType, {
+    description: "The console playground's key: yours alone, your institution's, valid 15 minutes, internal classification; minting one revokes your previous",
+  })
+  createPlaygroundKey(@CurrentPrincipal() principal: Principal, @Args('useCaseId', { type: () => ID, nullable: true }) useCaseId?: string) {
+    return this.apiKeyService.createPlaygroundKey(principal, useCaseId);
+  }
+
   @Roles('tenant-admin')
   @Mutation(() => ApiKeyType)
   revokeApiKey(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string) {
