@@ -26,8 +26,12 @@ describe('data-handling policy administration over GraphQL', () => {
   const ids: Record<string, string> = {};
   const nextVersion = DEFAULT_POLICY.version + 1;
   const documentOf = (version: number) => JSON.stringify({ ...DEFAULT_POLICY, version });
+  // Audit events are never deleted: other suites' publishes (e.g. the console's) stay in the shared
+  // log after they reset the tables, so this suite reads only the events since it began.
+  let startedAt: Date;
 
   beforeAll(async () => {
+    [{ now: startedAt }] = await superuser<{ now: Date }>('select clock_timestamp() as now');
     controlPlane = await startControlPlane({ CATALOG_HEALTH_PROBE_INTERVAL_MS: '0' });
     for (const user of ['platform-admin', 'regulator', 'hanbit-bank-admin', 'hanbit-bank-analyst']) tokens[user] = await userToken(user);
     for (const row of await superuser<{ id: string; slug: string }>('select id, slug from institutions')) ids[row.slug] = row.id;
@@ -52,7 +56,10 @@ describe('data-handling policy administration over GraphQL', () => {
   }
   async function auditRows(action: string) {
     await controlPlane.audit.writer.flush();
-    return superuser('select tenant_id, resource_id, details, actor from audit_events where action = $1 order by occurred_at', [action]);
+    return superuser('select tenant_id, resource_id, details, actor from audit_events where action = $1 and occurred_at >= $2 order by occurred_at', [
+      action,
+      startedAt,
+    ]);
   }
 
   it('before anything is published, every reader sees the built-in default, not marked published', async () => {
