@@ -13,7 +13,7 @@ import { CircuitBreakers } from './upstream/circuit-breaker';
 import { NO_REQUEST_HOOKS, composeHooks, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
-import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
+import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RateLimitReporter, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
 import { PolicyHook, PolicyStore } from '@ai-commons/data-policy';
 import { UseCaseHook, UseCaseStore, useCaseReadiness } from './use-cases';
 
@@ -134,6 +134,7 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     ),
     // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
     onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),
+    rateLimits: new RateLimitReporter(() => quotaLoader.table(), quotaStore, quotaClock),
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,

@@ -4,3 +4,4 @@ export * from './quota-table';
 export * from './quota-loader';
 export * from './quota-hooks';
 export * from './quota-refusal';
+export * from './rate-limit-headers';

@@ -29,6 +29,8 @@ export interface ProxyDependencies {
   logger: JsonLogger;
   /** Prometheus metrics (absent: not measured). */
   metrics?: GatewayMetrics;
+  /** The caller's `x-ratelimit-*` headers for an endpoint (none: the endpoint has no rate limit). */
+  rateLimits?: { headersFor(institutionId: string, endpointId: string): Record<string, string> | undefined };
 }
 
 export interface ProxyCall {
@@ -78,21 +80,19 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
  */
 export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: ServerResponse, deps: ProxyDependencies): Promise<void> {
   const endpoint = resolveEndpoint(deps.table(), call.caller, call.model);
-  if (call.bodyBytes > endpoint.maxRequestBytes) {
-    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
-  }
-  checkForwardedFields(call.body, endpoint.driver, call.operation, endpoint.allowedExtraFields);
-  if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
-    const field = call.requestedMaxTokensField ?? 'max_tokens';
-    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `${field} may be at most ${endpoint.maxOutputTokens} for this model`, field);
-  }
-  const choices = call.choices ?? 1;
-  if (choices > endpoint.maxChoices) {
-    throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
+  // Every answer from here on carries the caller's standing: after admission from the state it
+  // committed (this request included); a refusal before admission from the state last seen.
+  const reportRateLimits = () => setHeaders(res, deps.rateLimits?.headersFor(call.caller.tenantId, endpoint.id));
+  try {
+    checkBeforeAdmission(call, endpoint);
+  } catch (error) {
+    reportRateLimits();
+    throw error;
   }
   const breaker = deps.breakers.for(endpoint.id);
   const permit = breaker.tryAcquire(Date.now());
   if (!permit.allowed) {
+    reportRateLimits();
     const seconds = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
     throw new GatewayError(503, 'api_error', 'upstream_unavailable', 'The model endpoint is failing; requests are paused briefly (circuit open).', null, {
       'retry-after': String(seconds),
@@ -130,6 +130,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       dataClassificationHeader: call.dataClassificationHeader,
     });
     const decision = await deps.hooks.decide(facts, NOTHING_DECIDED);
+    reportRateLimits();
     if (decision.decision === 'refuse') throw new AdmissionRefused(decision.refusal, facts);
     const admission = decision.admission ?? NOTHING_OWED;
     // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
@@ -151,6 +152,28 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   } finally {
     breaker.settle(verdict);
   }
+}
+
+/** The endpoint's own limits on the request (size, forwarded fields, max_tokens, n). */
+function checkBeforeAdmission(call: ProxyCall, endpoint: RouteEndpoint): void {
+  if (call.bodyBytes > endpoint.maxRequestBytes) {
+    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
+  }
+  checkForwardedFields(call.body, endpoint.driver, call.operation, endpoint.allowedExtraFields);
+  if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
+    const field = call.requestedMaxTokensField ?? 'max_tokens';
+    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `${field} may be at most ${endpoint.maxOutputTokens} for this model`, field);
+  }
+  const choices = call.choices ?? 1;
+  if (choices > endpoint.maxChoices) {
+    throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
+  }
+}
+
+/** Headers every later writeHead of this response merges in (a status written with writeHead keeps them). */
+function setHeaders(res: ServerResponse, headers: Record<string, string> | undefined): void {
+  if (!headers || res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 const NOTHING_OWED: Admission = { complete: () => undefined };
