@@ -10,6 +10,7 @@ import { EndpointImageTokens1765400000000 } from './1765400000000-endpoint-image
 import { SimulatorDriverRetired1765600000000 } from './1765600000000-simulator-driver-retired';
 import { UseCaseRegister1765700000000 } from './1765700000000-use-case-register';
 import { UsageRecordsMonthlyPartitions1765800000000 } from './1765800000000-usage-records-monthly-partitions';
+import { UsageRecovery1765920000000 } from './1765920000000-usage-recovery';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const ALL_MIGRATIONS = [
@@ -25,5 +26,6 @@ export const ALL_MIGRATIONS = [
   SimulatorDriverRetired1765600000000,
   UseCaseRegister1765700000000,
   UsageRecordsMonthlyPartitions1765800000000,
+  UsageRecovery1765920000000,
 ];
 export { UseCaseRegister1765700000000 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointLabels, GatewayMetrics, JsonLogger } from '@ai-commons/observability';
 import {
@@ -17,7 +18,7 @@ import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
-import { CallMeter, usageBounds, type UsageRecorder } from '@ai-commons/quota';
+import { CallMeter, usageBounds, type OpenCall, type UsageRecorder } from '@ai-commons/quota';
 import { AdmissionRefused, NOTHING_DECIDED, type Admission, type AdmissionRequest, type RequestHooks, type UsageOutcome } from '@ai-commons/gateway-admission';
 
 export interface ProxyDependencies {
@@ -29,6 +30,8 @@ export interface ProxyDependencies {
   logger: JsonLogger;
   /** Prometheus metrics (absent: not measured). */
   metrics?: GatewayMetrics;
+  /** This gateway's row in gateway_instances (usage recovery); absent: admission records carry no recovery facts. */
+  gatewayInstanceId?: string;
   /** The caller's `x-ratelimit-*` headers for an endpoint (none: the endpoint has no rate limit). */
   rateLimits?: { headersFor(institutionId: string, endpointId: string): Record<string, string> | undefined };
 }
@@ -118,6 +121,10 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   );
 
   let verdict: BreakerVerdict = 'neutral';
+  // From before its admission record is written until its usage record is: what recovery would need.
+  const openCall = deps.usage.begin();
+  const callId = randomUUID();
+  let owesUsage = false;
   try {
     const facts: AdmissionRequest = Object.freeze({
       requestId: call.requestId,
@@ -128,6 +135,9 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       body: call.body,
       startedAt: call.startedAt,
       dataClassificationHeader: call.dataClassificationHeader,
+      recovery: deps.gatewayInstanceId
+        ? { callId, gatewayInstanceId: deps.gatewayInstanceId, estimatedPromptTokens: estimate.promptTokens, stream: call.stream }
+        : undefined,
     });
     const decision = await deps.hooks.decide(facts, NOTHING_DECIDED);
     reportRateLimits();
@@ -135,6 +145,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     const admission = decision.admission ?? NOTHING_OWED;
     // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
     admission.readyToRespond?.catch(() => undefined);
+    owesUsage = true;
     // What the upstream receives: the masked body when the policy masked, else the body as sent.
     verdict = await callAdmitted(
       call,
@@ -145,11 +156,13 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       res,
       deps,
       decision.useCase?.id ?? null,
+      { openCall, callId },
     );
   } catch (error) {
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
   } finally {
+    if (!owesUsage) deps.usage.forget(openCall);
     breaker.settle(verdict);
   }
 }
@@ -189,6 +202,8 @@ async function callAdmitted(
   deps: ProxyDependencies,
   /** The use case the request runs under (the usage record carries it). */
   useCaseId: string | null,
+  /** The call as usage recovery knows it (its admission record carries the same id). */
+  usageCall: { openCall: OpenCall; callId: string },
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
   if (call.operation === 'responses' && call.requestedMaxTokens === undefined) body.max_output_tokens = endpoint.defaultMaxTokens;
@@ -223,23 +238,27 @@ async function callAdmitted(
       });
     }
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
-    deps.usage.record({
-      tenantId: call.caller.tenantId,
-      requestId: call.requestId,
-      endpointId: endpoint.id,
-      endpointName: endpoint.name,
-      model: endpoint.upstreamModel,
-      apiKeyId: call.caller.apiKey?.id ?? null,
-      useCaseId,
-      principalSubject: call.caller.principal.subject,
-      promptTokens: charged.promptTokens,
-      completionTokens: charged.completionTokens,
-      latencyMs,
-      httpStatus,
-      outcome,
-      streamed: call.stream,
-      occurredAt: new Date(),
-    });
+    deps.usage.record(
+      {
+        tenantId: call.caller.tenantId,
+        requestId: call.requestId,
+        endpointId: endpoint.id,
+        endpointName: endpoint.name,
+        model: endpoint.upstreamModel,
+        apiKeyId: call.caller.apiKey?.id ?? null,
+        useCaseId,
+        principalSubject: call.caller.principal.subject,
+        promptTokens: charged.promptTokens,
+        completionTokens: charged.completionTokens,
+        latencyMs,
+        httpStatus,
+        outcome,
+        streamed: call.stream,
+        occurredAt: new Date(),
+        callId: usageCall.callId,
+      },
+      usageCall.openCall,
+    );
   };
 
   const cancellation = new Cancellation();
