@@ -12,6 +12,7 @@ import { UseCaseRegister1765700000000 } from './1765700000000-use-case-register'
 import { UsageRecordsMonthlyPartitions1765800000000 } from './1765800000000-usage-records-monthly-partitions';
 import { EndpointTargets1765900000000 } from './1765900000000-endpoint-targets';
 import { UsageDailyRollup1765910000000 } from './1765910000000-usage-daily-rollup';
+import { UsageRecovery1765920000000 } from './1765920000000-usage-recovery';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const ALL_MIGRATIONS = [
@@ -29,5 +30,6 @@ export const ALL_MIGRATIONS = [
   UsageRecordsMonthlyPartitions1765800000000,
   EndpointTargets1765900000000,
   UsageDailyRollup1765910000000,
+  UsageRecovery1765920000000,
 ];
 export { UseCaseRegister1765700000000 };

@@ -12,6 +12,8 @@ const JOBS = ['isolation-schedule', 'endpoint-health-probe', 'usage-partitions']
 /** Stated hand-over bound with the cluster's LEADERSHIP_RETRY_MS=500: the server frees the lock when the process dies, a follower retries within 500 ms. */
 const HANDOVER_BOUND_MS = 3_000;
 const QUOTA_RPM = 30;
+/** The cluster's GATEWAY_INSTANCE_DEAD_AFTER_MS; recovery follows within a recovery interval and a leadership retry. */
+const DEAD_AFTER_MS = 2_000;
 
 type Answer = { status: number } | { error: string; sent: boolean };
 
@@ -84,7 +86,13 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     cluster = await startCluster(e2eDatabase(), {
       redisPrefix: `aic:e2e:replicas:${run}`,
       controlPlaneEnv: { ISOLATION_SCHEDULE_MS: '2000', CATALOG_HEALTH_PROBE_INTERVAL_MS: '1000', AUDIT_SEQUENCER_INTERVAL_MS: '100' },
-      gatewayEnv: { AUDIT_SEQUENCER_INTERVAL_MS: '100' },
+      // Usage recovery on a short fuse: a gateway silent for 2 s is dead, checked every 250 ms.
+      gatewayEnv: {
+        AUDIT_SEQUENCER_INTERVAL_MS: '100',
+        GATEWAY_INSTANCE_HEARTBEAT_MS: '250',
+        GATEWAY_INSTANCE_DEAD_AFTER_MS: String(DEAD_AFTER_MS),
+        GATEWAY_USAGE_RECOVERY_MS: '250',
+      },
     });
     const quotaEndpoints: string[] = [];
     for (const slug of SLUGS) {
@@ -175,7 +183,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     await until(async () => (await sequencerHolders()) === 1, 5_000, 'sequencer lock');
   });
 
-  it('loses no audit record of an answered request when a gateway is killed under load, and no usage record of the surviving gateways', async () => {
+  it('loses no audit record and no charged usage when a gateway is killed under load: its usage is recovered, once per call', async () => {
     const answered = new Map<string, number>(); // request id → gateway index
     let stop = false;
     const workers = Array.from({ length: 9 }, async (_, worker) => {
@@ -189,36 +197,75 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const victim = cluster.gateways[2]!;
     victim.process.kill('SIGKILL');
+    const killedAt = Date.now();
     expect(await victim.exited).toBe('SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     stop = true;
     await Promise.all(workers);
     cluster.gateways.splice(2, 1);
 
     const ids = [...answered.keys()];
-    // The survivors flush their usage every 200 ms.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const admitted = new Set(
-      (await sql<{ request_id: string }>(`select request_id from audit_events where action = 'gateway.request.admitted' and request_id = any($1)`, [ids])).map(
-        (row) => row.request_id,
-      ),
-    );
-    const used = new Set(
-      (await sql<{ request_id: string }>(`select request_id from usage_records where request_id = any($1)`, [ids])).map((row) => row.request_id),
-    );
+    const allIds = `kill-${run}-%`;
+    const usageCounts = async () =>
+      new Map(
+        (
+          await sql<{ request_id: string; n: number }>(
+            `select request_id, count(*)::int as n from usage_records where request_id like $1 group by request_id`,
+            [allIds],
+          )
+        ).map((row) => [row.request_id, row.n]),
+      );
     const killedAnswered = ids.filter((id) => answered.get(id) === 2);
     expect(killedAnswered.length).toBeGreaterThan(0);
-    expect(ids.filter((id) => !admitted.has(id))).toEqual([]);
-    const usageMissing = ids.filter((id) => !used.has(id));
-    process.stdout.write(
-      `gateway killed under load: ${ids.length} answered (${killedAnswered.length} by the killed one), ${admitted.size} admission records, ` +
-        `${usageMissing.length} answered without a usage record (${usageMissing.filter((id) => answered.get(id) === 2).length} of the killed gateway)\n`,
+    const beforeRecovery = await usageCounts();
+    const lostBeforeRecovery = killedAnswered.filter((id) => !beforeRecovery.has(id)).length;
+
+    // Recovery: the victim's row goes stale, the gateway leading usage-recovery writes what it owed.
+    const [instance] = await until(
+      async () => {
+        const rows = await sql<{ id: string; recovered_records: number }>(
+          `select id, recovered_records from gateway_instances where host like $1 and recovered_at is not null`,
+          [`%:${victim.process.pid}`],
+        );
+        return rows.length ? rows : undefined;
+      },
+      DEAD_AFTER_MS + 8_000,
+      'usage recovery of the killed gateway',
     );
-    // The survivors lose nothing. The killed gateway loses the usage records it still held in memory:
-    // they are written in batches every GATEWAY_USAGE_FLUSH_MS (200 ms) after the answer, so at most
-    // the requests it answered in its last flush interval (the quota charge itself is in Redis,
-    // committed at admission, and is kept).
-    expect(usageMissing.filter((id) => answered.get(id) !== 2)).toEqual([]);
+    const recoveredAfterMs = Date.now() - killedAt;
+
+    const admitted = await sql<{ request_id: string; call_id: string }>(
+      `select request_id, details->>'callId' as call_id from audit_events where action = 'gateway.request.admitted' and request_id like $1`,
+      [allIds],
+    );
+    const admittedIds = new Set(admitted.map((row) => row.request_id));
+    // Every answered request has its admission record (durable before the answer)…
+    expect(ids.filter((id) => !admittedIds.has(id))).toEqual([]);
+    // …and every admitted call — answered, or cut off in flight by the kill — exactly one usage record, by call id.
+    const usageByCall = new Map(
+      (
+        await sql<{ call_id: string; n: number; outcome: string }>(
+          `select call_id::text, count(*)::int as n, min(outcome) as outcome from usage_records where request_id like $1 group by call_id`,
+          [allIds],
+        )
+      ).map((row) => [row.call_id, row]),
+    );
+    expect(admitted.filter((row) => usageByCall.get(row.call_id)?.n !== 1).map((row) => row.request_id)).toEqual([]);
+    const afterRecovery = await usageCounts();
+    expect(ids.filter((id) => afterRecovery.get(id) !== 1)).toEqual([]);
+    const recovered = [...usageByCall.values()].filter((row) => row.outcome === 'recovered').length;
+    expect(recovered).toBe(instance!.recovered_records);
+    expect(recovered).toBeGreaterThanOrEqual(lostBeforeRecovery);
+    // The survivors' records are theirs: recovery wrote only for the killed gateway's calls.
+    const recoveredRequests = await sql<{ request_id: string }>(`select request_id from usage_records where outcome = 'recovered' and request_id like $1`, [
+      allIds,
+    ]);
+    expect(recoveredRequests.filter((row) => answered.has(row.request_id) && answered.get(row.request_id) !== 2)).toEqual([]);
+    process.stdout.write(
+      `gateway killed under load: ${ids.length} answered (${killedAnswered.length} by the killed one), ${admitted.length} admitted; ` +
+        `${lostBeforeRecovery} answered by the killed gateway had no usage record before recovery; recovery wrote ${recovered} ` +
+        `(in-flight calls included) ${recoveredAfterMs} ms after the kill; every admitted call has exactly one usage record\n`,
+    );
   });
 
   it('fails no request that had not started during a rolling restart of every gateway under load', async () => {
@@ -259,5 +306,12 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     process.stdout.write(`rolling restart: ${answered} answered, ${retried} refused connections retried, ${failures.length} failed\n`);
     expect(answered).toBeGreaterThan(0);
     expect(failures).toEqual([]);
+    // Drained gateways wrote all their usage and said so (stopped): recovery leaves them alone, even past the dead-after time.
+    await new Promise((resolve) => setTimeout(resolve, DEAD_AFTER_MS + 1_000));
+    const [instances] = await sql<{ stopped: number; stopped_and_recovered: number }>(
+      `select count(*) filter (where stopped_at is not null)::int as stopped,
+              count(*) filter (where stopped_at is not null and recovered_at is not null)::int as stopped_and_recovered from gateway_instances`,
+    );
+    expect(instances).toEqual({ stopped: urls.length, stopped_and_recovered: 0 });
   }, 90_000);
 });

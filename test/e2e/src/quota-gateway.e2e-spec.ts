@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import OpenAI from 'openai';
 import type { Gateway } from '@ai-commons/gateway-server';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { memberUsage } from '@ai-commons/quota-allocator';
@@ -152,6 +153,72 @@ describe('quota admission in the gateway (in-process store, model simulator)', (
     expect((await chat(gateway.url, keys['nuri-insurance'], model)).status).toBe(429);
     clock.advance(1);
     expect((await chat(gateway.url, keys['nuri-insurance'], model)).status).toBe(200);
+  });
+
+  it('tells the caller its standing in x-ratelimit-* headers on every API, on 2xx and on 429 (official openai client and plain HTTP)', async () => {
+    const { model } = await pool(
+      'headers',
+      { capacity: { tokensPerMinute: 100_000, requestsPerMinute: 8, concurrentRequests: 10 }, headroom: 0, members: [{ slug: 'gaon-securities' }] },
+      ['gaon-securities'],
+    );
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: keys['gaon-securities'], maxRetries: 0 });
+    const post = (path: string, body: unknown) =>
+      fetch(`${gateway.url}/v1/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['gaon-securities']}` },
+        body: JSON.stringify(body),
+      });
+    const standing = (headers: Headers) => ({
+      limitRequests: headers.get('x-ratelimit-limit-requests'),
+      remainingRequests: headers.get('x-ratelimit-remaining-requests'),
+      resetRequests: headers.get('x-ratelimit-reset-requests'),
+      limitTokens: headers.get('x-ratelimit-limit-tokens'),
+      remainingTokens: Number(headers.get('x-ratelimit-remaining-tokens')),
+      resetTokens: headers.get('x-ratelimit-reset-tokens'),
+    });
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const answers: Headers[] = [
+      (await client.chat.completions.create({ model, messages, max_tokens: 10 }).withResponse()).response.headers,
+      (await client.chat.completions.create({ model, messages, max_tokens: 10, stream: true }).withResponse()).response.headers,
+      (await client.embeddings.create({ model, input: '대출' }).withResponse()).response.headers,
+      (await client.completions.create({ model, prompt: 'hi', max_tokens: 10 }).withResponse()).response.headers,
+      (await client.responses.create({ model, input: 'hi', max_output_tokens: 10 }).withResponse()).response.headers,
+      (await post('rerank', { model, query: '대출', documents: ['a', 'b'] })).headers,
+      (await post('score', { model, text_1: '대출', text_2: ['a'] })).headers,
+    ];
+    let previousTokens = 100_000;
+    answers.forEach((headers, index) => {
+      const figures = standing(headers);
+      // Alone in the pool: the whole pool is its limit; each answer counts the request it answers.
+      expect(figures).toMatchObject({ limitRequests: '8', remainingRequests: String(7 - index), limitTokens: '100000' });
+      expect(figures.remainingTokens).toBeLessThan(previousTokens);
+      previousTokens = figures.remainingTokens;
+      expect(figures.resetRequests).toMatch(/^(\d+m)?\d+(\.\d+)?s$/);
+      expect(figures.resetTokens).toMatch(/^(\d+m)?\d+(\.\d+)?s$/);
+    });
+    expect(
+      (await client.chat.completions.create({ model, messages, max_tokens: 10 }).withResponse()).response.headers.get('x-ratelimit-remaining-requests'),
+    ).toBe('0');
+    // The ninth request: 429 with Retry-After, retry-after-ms and the same headers (the openai client's APIError carries them).
+    const refused = await client.chat.completions.create({ model, messages, max_tokens: 10 }).then(
+      () => undefined,
+      (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+    );
+    expect(refused?.status).toBe(429);
+    expect(standing(refused!.headers as Headers)).toMatchObject({ limitRequests: '8', remainingRequests: '0' });
+    expect(Number(refused!.headers!.get('retry-after-ms'))).toBeGreaterThan(0);
+    expect(Number(refused!.headers!.get('retry-after'))).toBeGreaterThan(0);
+    // Plain HTTP sees the same on a refusal; a refusal before admission (max_tokens too big) carries them too.
+    const plain = await post('chat/completions', { model, messages, max_tokens: 10 });
+    expect(plain.status).toBe(429);
+    expect(standing(plain.headers)).toMatchObject({ limitRequests: '8', remainingRequests: '0' });
+    const invalid = await post('chat/completions', { model, messages, max_tokens: 1_000_000 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('x-ratelimit-limit-requests')).toBe('8');
+    // Once the window has passed, the standing is whole again.
+    clock.advance(66_000);
+    const { response } = await client.chat.completions.create({ model, messages, max_tokens: 10 }).withResponse();
+    expect(standing(response.headers)).toMatchObject({ limitRequests: '8', remainingRequests: '7' });
   });
 
   it('answers insufficient_quota when the monthly budget is spent, and 413 for a request that can never fit', async () => {

@@ -74,4 +74,16 @@ describe('quota admission shared by two gateway instances (Redis store)', () => 
     const stores = gateways.map((gateway) => gateway.quota.store as unknown as { commits: number; conflicts: number });
     expect(stores.every((store) => store.commits > 0)).toBe(true);
   });
+
+  it("reports x-ratelimit-* from the shared state: one gateway's answer counts the request another admitted", async () => {
+    clock.advance(130_000); // past the window and every claim of the test above
+    const first = await chat(gateways[0]!.url, keys['gaon-securities'], model);
+    const second = await chat(gateways[1]!.url, keys['gaon-securities'], model);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const limit = first.headers.get('x-ratelimit-limit-requests');
+    expect(Number(limit)).toBeGreaterThanOrEqual(10); // its guarantee, 0.2 × 0.9 × 60 = 10.8, at least
+    expect(second.headers.get('x-ratelimit-limit-requests')).toBe(limit);
+    expect(Number(first.headers.get('x-ratelimit-remaining-requests'))).toBe(Number(limit) - 1);
+    expect(Number(second.headers.get('x-ratelimit-remaining-requests'))).toBe(Number(limit) - 2);
+  });
 });

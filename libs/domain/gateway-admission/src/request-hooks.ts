@@ -44,6 +44,12 @@ export interface AdmissionRequest {
   readonly startedAt: number;
   /** The caller's `x-data-classification` header, if sent (the data-policy hook resolves it). */
   readonly dataClassificationHeader?: string;
+  /**
+   * What usage recovery needs from the admission record if the gateway dies before writing the
+   * call's usage record: the gateway's own id of this call (request ids are the caller's), the
+   * gateway instance, the prompt part of `estimatedTokens`, and whether the call streams.
+   */
+  readonly recovery?: { readonly callId: string; readonly gatewayInstanceId: string; readonly estimatedPromptTokens: number; readonly stream: boolean };
 }
 
 /** What the data-handling policy concluded, for the hooks after it (the audit record). */

@@ -35,4 +35,5 @@ export { admit } from './admission/admit';
 export { reconcile, release, type Settlement } from './admission/settle';
 export { expireLeases } from './admission/expire-leases';
 export { memberSignals, memberUsage, poolUsage } from './admission/usage';
+export { BORROW_DISCLOSURE_STEPS, disclosedBorrowing, rateLimitStanding, type RateLimitFigure, type RateLimitStanding } from './admission/rate-limit-standing';
 export { type BudgetPeriod, budgetPeriodAt } from './admission/budget-period';

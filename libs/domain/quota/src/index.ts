@@ -12,4 +12,6 @@ export * from './quota.module';
 export * from './demo/demo-quota';
 export * from './gateway';
 export * from './usage/usage-recorder';
+export * from './usage/gateway-instance';
+export * from './usage/usage-recovery';
 export * from './usage/call-meter';

@@ -89,6 +89,14 @@ export const configSchema = z
     /** Usage records are written in batches: at most this often and this many per statement. */
     GATEWAY_USAGE_FLUSH_MS: positiveInt.default(200),
     GATEWAY_USAGE_BATCH_SIZE: positiveInt.default(500),
+    /**
+     * Usage recovery (see deploy/README.md): each gateway renews its gateway_instances row this often
+     * (ms); one that has not for GATEWAY_INSTANCE_DEAD_AFTER_MS is dead, and the gateway leading
+     * `usage-recovery` writes the usage records it owed, checking every GATEWAY_USAGE_RECOVERY_MS (0: off).
+     */
+    GATEWAY_INSTANCE_HEARTBEAT_MS: positiveInt.default(2_000),
+    GATEWAY_INSTANCE_DEAD_AFTER_MS: positiveInt.default(15_000),
+    GATEWAY_USAGE_RECOVERY_MS: z.coerce.number().int().min(0).default(5_000),
     /** Safety-net full reload of the routing table (changes also arrive by LISTEN/NOTIFY). */
     GATEWAY_ROUTING_REFRESH_MS: positiveInt.default(60_000),
     /**

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { assertServingRole, createAppDataSource, TenantDatabase } from '@ai-commons/database';
+import { AdvisoryLockLeadership, assertServingRole, createAppDataSource, TenantDatabase } from '@ai-commons/database';
 import type { AppConfig } from '@ai-commons/config';
 import { KeycloakTokenVerifier, type TokenVerifier } from '@ai-commons/auth';
 import { credentialCipherFromConfig } from '@ai-commons/catalog';
@@ -21,7 +21,17 @@ import { Replicas } from './upstream/replicas';
 import { NO_REQUEST_HOOKS, composeHooks, tracedHook, type RequestHooks } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
-import { MemoryQuotaStore, QuotaHooks, QuotaLoader, RedisQuotaStore, UsageRecorder, type QuotaStore } from '@ai-commons/quota';
+import {
+  GatewayInstance,
+  MemoryQuotaStore,
+  QuotaHooks,
+  QuotaLoader,
+  RateLimitReporter,
+  RedisQuotaStore,
+  UsageRecorder,
+  UsageRecovery,
+  type QuotaStore,
+} from '@ai-commons/quota';
 import { PolicyHook, PolicyStore } from '@ai-commons/data-policy';
 import { UseCaseHook, UseCaseStore, useCaseReadiness } from '@ai-commons/use-cases';
 
@@ -77,8 +87,26 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   const cipher = credentialCipherFromConfig(config);
   const routing = new RoutingLoader(db, cipher, config.DATABASE_APP_URL, config.GATEWAY_ROUTING_REFRESH_MS, logger);
   await routing.start();
-  const usage = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger);
+  // Registered before serving: recovery must know this instance from its first admission on.
+  const instance: GatewayInstance = new GatewayInstance(db, config.GATEWAY_INSTANCE_HEARTBEAT_MS, () => usage.durableBefore(), logger);
+  const usage: UsageRecorder = new UsageRecorder(db, config.GATEWAY_USAGE_FLUSH_MS, config.GATEWAY_USAGE_BATCH_SIZE, logger, instance.id);
+  await instance.register();
   usage.start();
+  // Writes the usage records of gateways that died, once across gateways (advisory-lock leadership).
+  const usageRecovery =
+    config.GATEWAY_USAGE_RECOVERY_MS > 0
+      ? new AdvisoryLockLeadership(
+          {
+            connectionString: config.DATABASE_APP_URL,
+            name: 'usage-recovery',
+            retryMs: config.LEADERSHIP_RETRY_MS,
+            checkMs: config.LEADERSHIP_CHECK_MS,
+            log: (level, event, fields) => logger.event(level, event, fields),
+          },
+          new UsageRecovery(db, { deadAfterMs: config.GATEWAY_INSTANCE_DEAD_AFTER_MS, intervalMs: config.GATEWAY_USAGE_RECOVERY_MS }, logger),
+        )
+      : undefined;
+  usageRecovery?.start();
   const quotaClock = overrides.quotaClock ?? Date.now;
   const quotaLoader = new QuotaLoader(
     db,
@@ -161,6 +189,8 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
     ),
     // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
     onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),
+    gatewayInstanceId: instance.id,
+    rateLimits: new RateLimitReporter(() => quotaLoader.table(), quotaStore, quotaClock),
     connectRetries: config.GATEWAY_CONNECT_RETRIES,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxJsonDepth: config.GATEWAY_MAX_JSON_DEPTH,
@@ -188,7 +218,12 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
       // Records the database refused and the writers moved aside: an operator alert, never a reason to stop serving.
       const deadLettered = { audit: audit.writer.deadLettered, usage: usage.deadLettered };
       checks.deadLetters = { status: deadLettered.audit + deadLettered.usage > 0 ? 'alert' : 'none', ...deadLettered };
-      return { ok: routingUp && (checks.useCases as { status: string }).status === 'up' && (checks.database as { status: string }).status === 'up', checks };
+      // Taken for dead and recovered while alive (cut off from the database too long): replace it.
+      checks.usageRecovery = { status: instance.fenced ? 'recovered-while-alive' : 'up', instanceId: instance.id };
+      return {
+        ok: routingUp && !instance.fenced && (checks.useCases as { status: string }).status === 'up' && (checks.database as { status: string }).status === 'up',
+        checks,
+      };
     },
   });
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
@@ -202,7 +237,9 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await usageRecovery?.stop();
       await usage.stop();
+      await instance.stop(usage.pending === 0);
       await audit.stop();
       await routing.stop();
       await policy.stop();

@@ -31,6 +31,8 @@ export interface GatewayAuditRequest {
   /** Set by the use-case hook: the request's use case and what enforcement decided (or would have, in report-only mode). */
   useCaseId?: string | null;
   useCaseDecision?: string;
+  /** Set by the gateway: what usage recovery reads from the admission record (AdmissionRequest.recovery). */
+  recovery?: { callId: string; gatewayInstanceId: string; estimatedPromptTokens: number; stream: boolean };
 }
 
 export interface GatewayAuditResult {
@@ -118,6 +120,7 @@ export class GatewayAuditHooks implements RequestHooks {
         ...(request.maskedBody ? { forwardedPromptHmac: this.promptHmac(request.caller.tenantId, request.maskedBody) } : {}),
         // The use case goes in details (new events only): the audit leaf format of earlier events is unchanged.
         ...useCaseDetails(request),
+        ...recoveryDetails(request),
       },
     };
     const readyToRespond = this.writer.appendDurable(admission).catch((error: unknown) => {
@@ -142,7 +145,12 @@ export class GatewayAuditHooks implements RequestHooks {
           completionTokens: result.usage.completionTokens,
           latencyMs: Math.round(result.latencyMs),
           responseHmac: response?.digest('hex') ?? null,
-          details: { operation: request.operation, result: result.outcome, ...useCaseDetails(request) },
+          details: {
+            operation: request.operation,
+            result: result.outcome,
+            ...useCaseDetails(request),
+            ...(request.recovery ? { callId: request.recovery.callId } : {}),
+          },
         }),
     };
   }
@@ -214,6 +222,13 @@ function completionOutcome(outcome: string): AuditOutcome {
   if (outcome === 'success') return 'success';
   if (outcome === 'rejected') return 'denied';
   return 'failure';
+}
+
+/** What usage recovery reads if the gateway dies before the call's usage record is written (new events only). */
+function recoveryDetails(request: GatewayAuditRequest): Record<string, unknown> {
+  if (!request.recovery) return {};
+  const { callId, gatewayInstanceId, estimatedPromptTokens, stream } = request.recovery;
+  return { callId, gatewayInstanceId, estimatedPromptTokens, stream, apiKeyId: request.caller.apiKey?.id ?? null };
 }
 
 function useCaseDetails(request: GatewayAuditRequest): Record<string, unknown> {

@@ -5,3 +5,4 @@ export * from './quota-loader';
 export * from './quota-hooks';
 export * from './quota-refusal';
 export * from './pool-standing';
+export * from './rate-limit-headers';

@@ -18,6 +18,8 @@ export interface QuotaStore {
   admit(poolKey: string, policy: AdmissionPolicy, request: AdmissionRequest): Promise<AdmissionDecision>;
   /** Settles a reservation with the tokens actually used (refund or charge) and frees its lease. */
   reconcile(poolKey: string, policy: AdmissionPolicy, reservation: Reservation, actualTokens: number): Promise<void>;
+  /** The pool's state as this process last committed or read it (no round trip); undefined if never. */
+  lastSeenState(poolKey: string): LimiterState | undefined;
   /** The pool's current state (tests, diagnostics). */
   snapshot(poolKey: string, policy: AdmissionPolicy): Promise<LimiterState>;
   close(): Promise<void>;
@@ -77,6 +79,10 @@ export class MemoryQuotaStore implements QuotaStore {
 
   async reconcile(poolKey: string, policy: AdmissionPolicy, reservation: Reservation, actualTokens: number): Promise<void> {
     this.apply(poolKey, policy, { kind: 'reconcile', reservation, actualTokens });
+  }
+
+  lastSeenState(poolKey: string): LimiterState | undefined {
+    return this.states.get(poolKey);
   }
 
   async snapshot(poolKey: string, policy: AdmissionPolicy): Promise<LimiterState> {

@@ -113,6 +113,10 @@ export class RedisQuotaStore implements QuotaStore {
     await this.enqueue(poolKey, policy, { kind: 'reconcile', reservation, actualTokens });
   }
 
+  lastSeenState(poolKey: string): LimiterState | undefined {
+    return this.lanes.get(poolKey)?.state;
+  }
+
   async snapshot(poolKey: string, policy: AdmissionPolicy): Promise<LimiterState> {
     const raw = await this.redis.hget(this.key(poolKey), 's');
     return applyOps(policy, raw ? (JSON.parse(raw) as LimiterState) : undefined, [], this.clock()).state;

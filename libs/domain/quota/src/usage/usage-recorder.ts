@@ -23,6 +23,13 @@ export interface UsageRecord {
   outcome: UsageOutcome;
   streamed: boolean;
   occurredAt: Date;
+  /** The gateway's id of the admitted call (its admission audit record has it too); recovery matches on it. */
+  callId?: string | null;
+}
+
+/** A call admitted and not yet recorded: its admission time keeps `durableBefore` back. */
+export interface OpenCall {
+  readonly admittedAtMs: number;
 }
 
 const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'gateway usage recorder' } as const;
@@ -37,7 +44,10 @@ const MAX_BUFFERED = 200_000;
  * stop() writes everything left before the process exits.
  */
 export class UsageRecorder {
-  private buffer: UsageRecord[] = [];
+  private buffer: (UsageRecord & { admittedAtMs?: number })[] = [];
+  /** The batch being written (out of the buffer, not yet durable). */
+  private writing: (UsageRecord & { admittedAtMs?: number })[] = [];
+  private readonly open = new Set<OpenCall>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private deadLetteredCount = 0;
@@ -47,6 +57,12 @@ export class UsageRecorder {
     private readonly flushMs: number,
     private readonly batchSize: number,
     private readonly logger: JsonLogger,
+    /**
+     * The gateway instance whose records these are (gateway_instances): each batch holds its row
+     * FOR SHARE, so usage recovery (FOR UPDATE) never runs beside it; after a recovery, records
+     * recovery already wrote are skipped (by call id). Absent: no fencing (tests, tools).
+     */
+    private readonly instanceId?: string,
   ) {}
 
   start(): void {
@@ -57,8 +73,33 @@ export class UsageRecorder {
     this.timer.unref();
   }
 
-  record(record: UsageRecord): void {
-    this.buffer.push(record);
+  /** A call was admitted (before its admission record is written): until recorded, it holds `durableBefore` back. */
+  begin(admittedAtMs: number = Date.now()): OpenCall {
+    const call = { admittedAtMs };
+    this.open.add(call);
+    return call;
+  }
+
+  /**
+   * Every call admitted before this time has its usage record written: none is open, buffered or
+   * being written (the instance's heartbeat publishes it; recovery reads admissions from there on).
+   */
+  durableBefore(nowMs: number = Date.now()): Date {
+    let earliest = nowMs;
+    for (const call of this.open) earliest = Math.min(earliest, call.admittedAtMs);
+    for (const record of this.buffer) if (record.admittedAtMs !== undefined) earliest = Math.min(earliest, record.admittedAtMs);
+    for (const record of this.writing) if (record.admittedAtMs !== undefined) earliest = Math.min(earliest, record.admittedAtMs);
+    return new Date(earliest);
+  }
+
+  /** A call begun but refused at admission: it owes no usage record. */
+  forget(call: OpenCall): void {
+    this.open.delete(call);
+  }
+
+  record(record: UsageRecord, call?: OpenCall): void {
+    if (call) this.open.delete(call);
+    this.buffer.push(call ? { ...record, admittedAtMs: call.admittedAtMs } : record);
     if (this.buffer.length > MAX_BUFFERED) {
       const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
       this.logger.event('error', 'usage.dropped', { count: dropped.length });
@@ -105,7 +146,8 @@ export class UsageRecorder {
     while (remaining > 0 && this.buffer.length > 0) {
       const batch = this.buffer.splice(0, Math.min(this.batchSize, remaining));
       remaining -= batch.length;
-      const result = await writeIsolatingRefusals(batch, (records) => this.write(records));
+      this.writing = batch;
+      const result = await writeIsolatingRefusals(batch, (records) => this.write(records)).finally(() => (this.writing = []));
       const kept = await this.deadLetter(result.refused);
       if (result.error !== undefined || kept.length > 0) {
         this.buffer.unshift(...kept, ...result.unwritten);
@@ -144,11 +186,18 @@ export class UsageRecorder {
     const column = <K extends keyof UsageRecord>(key: K) => batch.map((record) => record[key]);
     return RequestContext.run({ requestId: 'usage-flush', tenantScope: SYSTEM_SCOPE }, () =>
       this.db.transaction(async (tx) => {
+        // The fence: recovery of this instance waits for this batch, or this batch for it.
+        const [instance]: { recovered: boolean }[] = this.instanceId
+          ? await tx.query('select recovered_at is not null as recovered from gateway_instances where id = $1 for share', [this.instanceId])
+          : [];
         await tx.query(
           `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
-             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id)
+             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id, call_id)
            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
-             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[], $15::uuid[])`,
+             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[], $15::uuid[], $16::uuid[])
+             as r(tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
+               prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id, call_id)
+           where not $17::bool or r.call_id is null or not exists (select 1 from usage_records u where u.call_id = r.call_id)`,
           [
             column('tenantId'),
             column('requestId'),
@@ -165,6 +214,8 @@ export class UsageRecorder {
             column('streamed'),
             column('occurredAt'),
             batch.map((record) => record.useCaseId ?? null),
+            batch.map((record) => record.callId ?? null),
+            instance?.recovered ?? false,
           ],
         );
       }),

@@ -54,6 +54,9 @@ class CountingStore implements QuotaStore {
     this.reconciled.push({ reservation, actual });
     return this.inner.reconcile(poolKey, p, reservation, actual);
   }
+  lastSeenState(poolKey: string): LimiterState | undefined {
+    return this.inner.lastSeenState(poolKey);
+  }
   snapshot(poolKey: string, p: AdmissionPolicy): Promise<LimiterState> {
     return this.inner.snapshot(poolKey, p);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { callerTraceHeaders, type EndpointLabels, type GatewayMetrics, type JsonLogger, type Tracing } from '@ai-commons/observability';
@@ -20,7 +21,7 @@ import { checkForwardedFields } from '../upstream/forwarded-fields';
 import { callUpstream, readAll } from '../upstream/upstream-client';
 import { Cancellation } from '../upstream/cancellation';
 import { SseEventSplitter, type TokenUsage } from '../upstream/sse-events';
-import { CallMeter, usageBounds, type UsageRecorder } from '@ai-commons/quota';
+import { CallMeter, usageBounds, type OpenCall, type UsageRecorder } from '@ai-commons/quota';
 import { AdmissionRefused, NOTHING_DECIDED, type Admission, type AdmissionRequest, type RequestHooks, type UsageOutcome } from '@ai-commons/gateway-admission';
 
 export interface ProxyDependencies {
@@ -35,6 +36,10 @@ export interface ProxyDependencies {
   metrics?: GatewayMetrics;
   /** OpenTelemetry traces (absent: off, and no span is made). */
   tracing?: Tracing;
+  /** This gateway's row in gateway_instances (usage recovery); absent: admission records carry no recovery facts. */
+  gatewayInstanceId?: string;
+  /** The caller's `x-ratelimit-*` headers for an endpoint (none: the endpoint has no rate limit). */
+  rateLimits?: { headersFor(institutionId: string, endpointId: string): Record<string, string> | undefined };
 }
 
 export interface ProxyCall {
@@ -85,17 +90,14 @@ export function resolveEndpoint(table: RoutingTable, caller: GatewayCaller, mode
  */
 export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: ServerResponse, deps: ProxyDependencies): Promise<void> {
   const endpoint = resolveEndpoint(deps.table(), call.caller, call.model);
-  if (call.bodyBytes > endpoint.maxRequestBytes) {
-    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
-  }
-  checkForwardedFields(call.body, endpoint.driver, call.operation, endpoint.allowedExtraFields);
-  if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
-    const field = call.requestedMaxTokensField ?? 'max_tokens';
-    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `${field} may be at most ${endpoint.maxOutputTokens} for this model`, field);
-  }
-  const choices = call.choices ?? 1;
-  if (choices > endpoint.maxChoices) {
-    throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
+  // Every answer from here on carries the caller's standing: after admission from the state it
+  // committed (this request included); a refusal before admission from the state last seen.
+  const reportRateLimits = () => setHeaders(res, deps.rateLimits?.headersFor(call.caller.tenantId, endpoint.id));
+  try {
+    checkBeforeAdmission(call, endpoint);
+  } catch (error) {
+    reportRateLimits();
+    throw error;
   }
 
   // Everything the model reads (an upper bound of the simulator's count) and may write.
@@ -118,9 +120,16 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
   // The replica is chosen before admission (and right before the try that settles it): with every replica ejected, nothing is reserved.
   const prefixKey = endpoint.loadBalancing === 'prefix-affinity' ? promptPrefixKey(call.operation, call.body) : undefined;
   const picked = deps.replicas.pick(endpoint, Date.now(), prefixKey);
-  if (!(picked instanceof ReplicaLease)) throw replicasUnavailable(picked.retryAfterMs);
+  if (!(picked instanceof ReplicaLease)) {
+    reportRateLimits();
+    throw replicasUnavailable(picked.retryAfterMs);
+  }
   const attempt = { lease: picked, prefixKey };
   let verdict: BreakerVerdict = 'neutral';
+  // From before its admission record is written until its usage record is: what recovery would need.
+  const openCall = deps.usage.begin();
+  const callId = randomUUID();
+  let owesUsage = false;
   try {
     const facts: AdmissionRequest = Object.freeze({
       requestId: call.requestId,
@@ -131,12 +140,17 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       body: call.body,
       startedAt: call.startedAt,
       dataClassificationHeader: call.dataClassificationHeader,
+      recovery: deps.gatewayInstanceId
+        ? { callId, gatewayInstanceId: deps.gatewayInstanceId, estimatedPromptTokens: estimate.promptTokens, stream: call.stream }
+        : undefined,
     });
     const decision = await deps.hooks.decide(facts, NOTHING_DECIDED);
+    reportRateLimits();
     if (decision.decision === 'refuse') throw new AdmissionRefused(decision.refusal, facts);
     const admission = decision.admission ?? NOTHING_OWED;
     // Awaited before responding; marked handled now so an early upstream failure leaves no stray rejection.
     admission.readyToRespond?.catch(() => undefined);
+    owesUsage = true;
     // What the upstream receives: the masked body when the policy masked, else the body as sent.
     verdict = await callAdmitted(
       call,
@@ -148,6 +162,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       res,
       deps,
       decision.useCase?.id ?? null,
+      { openCall, callId },
       // Tracing off: the caller's own trace context still reaches the model server.
       deps.tracing || req.headers.traceparent === undefined ? undefined : callerTraceHeaders(req.headers),
     );
@@ -155,6 +170,7 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
     throw error;
   } finally {
+    if (!owesUsage) deps.usage.forget(openCall);
     attempt.lease.settle(verdict);
   }
 }
@@ -173,6 +189,28 @@ interface Attempt {
   prefixKey: number | undefined;
 }
 
+/** The endpoint's own limits on the request (size, forwarded fields, max_tokens, n). */
+function checkBeforeAdmission(call: ProxyCall, endpoint: RouteEndpoint): void {
+  if (call.bodyBytes > endpoint.maxRequestBytes) {
+    throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds this model's limit of ${endpoint.maxRequestBytes} bytes`);
+  }
+  checkForwardedFields(call.body, endpoint.driver, call.operation, endpoint.allowedExtraFields);
+  if (call.requestedMaxTokens !== undefined && call.requestedMaxTokens > endpoint.maxOutputTokens) {
+    const field = call.requestedMaxTokensField ?? 'max_tokens';
+    throw new GatewayError(400, 'invalid_request_error', 'max_tokens_exceeded', `${field} may be at most ${endpoint.maxOutputTokens} for this model`, field);
+  }
+  const choices = call.choices ?? 1;
+  if (choices > endpoint.maxChoices) {
+    throw new GatewayError(400, 'invalid_request_error', 'n_exceeded', `n may be at most ${endpoint.maxChoices} for this model`, 'n');
+  }
+}
+
+/** Headers every later writeHead of this response merges in (a status written with writeHead keeps them). */
+function setHeaders(res: ServerResponse, headers: Record<string, string> | undefined): void {
+  if (!headers || res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+}
+
 const NOTHING_OWED: Admission = { complete: () => undefined };
 
 /** The admitted call: upstream, relay, usage. Resolves to the breaker's verdict, or throws an AdmittedCallFailure carrying it. */
@@ -187,6 +225,8 @@ async function callAdmitted(
   deps: ProxyDependencies,
   /** The use case the request runs under (the usage record carries it). */
   useCaseId: string | null,
+  /** The call as usage recovery knows it (its admission record carries the same id). */
+  usageCall: { openCall: OpenCall; callId: string },
   callerTrace?: { traceparent: string; tracestate?: string },
 ): Promise<BreakerVerdict> {
   const body: Record<string, unknown> = { ...forwarded };
@@ -240,23 +280,27 @@ async function callAdmitted(
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
     if (upstreamSpan) endUpstreamSpan(upstreamSpan, outcome, charged);
     const usageSpan = deps.tracing?.startSpan('gateway.usage_record', { 'ai_commons.outcome': outcome });
-    deps.usage.record({
-      tenantId: call.caller.tenantId,
-      requestId: call.requestId,
-      endpointId: endpoint.id,
-      endpointName: endpoint.name,
-      model: endpoint.upstreamModel,
-      apiKeyId: call.caller.apiKey?.id ?? null,
-      useCaseId,
-      principalSubject: call.caller.principal.subject,
-      promptTokens: charged.promptTokens,
-      completionTokens: charged.completionTokens,
-      latencyMs,
-      httpStatus,
-      outcome,
-      streamed: call.stream,
-      occurredAt: new Date(),
-    });
+    deps.usage.record(
+      {
+        tenantId: call.caller.tenantId,
+        requestId: call.requestId,
+        endpointId: endpoint.id,
+        endpointName: endpoint.name,
+        model: endpoint.upstreamModel,
+        apiKeyId: call.caller.apiKey?.id ?? null,
+        useCaseId,
+        principalSubject: call.caller.principal.subject,
+        promptTokens: charged.promptTokens,
+        completionTokens: charged.completionTokens,
+        latencyMs,
+        httpStatus,
+        outcome,
+        streamed: call.stream,
+        occurredAt: new Date(),
+        callId: usageCall.callId,
+      },
+      usageCall.openCall,
+    );
     usageSpan?.end();
   };
 

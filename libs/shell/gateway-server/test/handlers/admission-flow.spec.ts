@@ -98,7 +98,11 @@ async function harness(hooks: RequestHooks): Promise<Harness> {
     authentication: { authenticate: async () => caller, isPlatformAdmin: async () => false } as unknown as GatewayAuthentication,
     table: () => new RoutingTable([endpoint], [], []),
     replicas,
-    usage: { record: (record: { outcome: string; httpStatus: number }) => usage.push(record) } as unknown as UsageRecorder,
+    usage: {
+      begin: () => ({}),
+      forget: () => undefined,
+      record: (record: { outcome: string; httpStatus: number }) => usage.push(record),
+    } as unknown as UsageRecorder,
     hooks,
     connectRetries: 0,
     logger: new JsonLogger('test', 'error', () => undefined),

@@ -61,7 +61,11 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     const deps: ProxyDependencies = {
       table: () => new RoutingTable([endpoint], [], []),
       replicas,
-      usage: { record: (record: { outcome: string; httpStatus: number }) => records.push(record) } as unknown as UsageRecorder,
+      usage: {
+        begin: () => ({}),
+        forget: () => undefined,
+        record: (record: { outcome: string; httpStatus: number }) => records.push(record),
+      } as unknown as UsageRecorder,
       hooks: NO_REQUEST_HOOKS,
       connectRetries: 0,
       logger: new JsonLogger('test', 'error', () => undefined),
@@ -94,7 +98,7 @@ describe('proxyCall: a request that cannot be built for the upstream', () => {
     const deps = {
       table: () => new RoutingTable([endpoint], [], []),
       replicas,
-      usage: { record: () => undefined } as unknown as UsageRecorder,
+      usage: { begin: () => ({}), forget: () => undefined, record: () => undefined } as unknown as UsageRecorder,
       hooks: NO_REQUEST_HOOKS,
       connectRetries: 0,
       logger: new JsonLogger('test', 'error', () => undefined),
