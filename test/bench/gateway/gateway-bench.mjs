@@ -832,9 +832,17 @@ function renderMarkdown(run) {
     const added = summary.rate.gateway.p50 - summary.rate['gateway-no-use-case'].p50;
     const pairedAdded = median(paired.gateway.p50.map((value, i) => value - paired['gateway-no-use-case'].p50[i]));
     const cpuAdded = summary.rate.gateway.proxyCpuUs - summary.rate['gateway-no-use-case'].proxyCpuUs;
+    // A difference this small is below what a loaded 2-core machine resolves: when the difference of
+    // medians and the paired difference disagree in sign, the run cannot tell (said, not judged).
+    const verdict =
+      added <= GOALS.useCaseP50Ms && pairedAdded <= GOALS.useCaseP50Ms
+        ? yes(true)
+        : Math.sign(added) !== Math.sign(pairedAdded)
+          ? '**not resolved by this run** (noise: the two estimates disagree in sign; see test/bench/use-cases for the hook measured alone)'
+          : yes(false);
     lines.push(
       `| Use-case enforcement adds ≤ ${GOALS.useCaseP50Ms} ms to p50 at ${o.rate} req/s (issue 13) | as shipped vs the same with the use-case hook admitting without a lookup | ` +
-        `${signed(added, 3)} ms (paired per repetition: ${signed(pairedAdded, 3)} ms); CPU ${signed(cpuAdded, 1)} µs/req | ${yes(added <= GOALS.useCaseP50Ms)} |`,
+        `${signed(added, 3)} ms (paired per repetition: ${signed(pairedAdded, 3)} ms); CPU ${signed(cpuAdded, 1)} µs/req | ${verdict} |`,
     );
   }
   lines.push(`| Every response 2xx | all | ${goals.allResponses2xx.met ? 'yes' : 'NO — see the error columns'} | ${yes(goals.allResponses2xx.met)} |`);
