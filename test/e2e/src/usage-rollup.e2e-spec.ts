@@ -116,8 +116,13 @@ describe('usage_daily roll-up', () => {
   });
 
   it('the migration backfills the roll-up from existing records, and reverts to the retention function it replaced', async () => {
-    const last = ALL_MIGRATIONS.at(-1)!;
-    expect(await revertMigrations(database.ownerUrl, ALL_MIGRATIONS, 1, { adminUrl: database.adminUrl })).toEqual([new last().name]);
+    // Revert down to and including the roll-up's migration (later ones first), then migrate back up.
+    const rollupIndex = ALL_MIGRATIONS.findIndex((migration) => migration.name === 'UsageDailyRollup1765910000000');
+    expect(rollupIndex).toBeGreaterThan(0);
+    const reverted = ALL_MIGRATIONS.slice(rollupIndex).reverse();
+    expect(await revertMigrations(database.ownerUrl, ALL_MIGRATIONS, reverted.length, { adminUrl: database.adminUrl })).toEqual(
+      reverted.map((migration) => new migration().name),
+    );
     expect(await superuser(`select to_regclass('usage_daily') as t`)).toEqual([{ t: null }]);
     await superuser(
       `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, principal_subject, prompt_tokens, completion_tokens, latency_ms, http_status, outcome, occurred_at, use_case_id)
