@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { LeaderJob, LeadershipLog } from './leadership';
+import { PeriodicPass, type LeaderJob, type LeadershipLog } from './leadership';
 
 export interface UsagePartitionMaintenanceOptions {
   /** App-role URL: the work is done by two SECURITY DEFINER functions the app may execute. */
@@ -18,35 +18,27 @@ export interface UsagePartitionMaintenanceOptions {
  * ones past retention. Both steps are idempotent, so a run repeated by a new leader is harmless.
  */
 export class UsagePartitionMaintenance implements LeaderJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private readonly log: LeadershipLog;
+  private readonly periodic: PeriodicPass;
 
   constructor(private readonly options: UsagePartitionMaintenanceOptions) {
     this.log = options.log ?? (() => undefined);
+    this.periodic = new PeriodicPass(options.intervalMs, () =>
+      this.runOnce().then(
+        ({ created, dropped }) => {
+          if (created || dropped.length) this.log('info', 'usage-partitions.maintained', { created, dropped });
+        },
+        (error: unknown) => this.log('error', 'usage-partitions.failed', { error: (error as Error).message }),
+      ),
+    );
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.running ??= this.runOnce()
-        .then(
-          ({ created, dropped }) => {
-            if (created || dropped.length) this.log('info', 'usage-partitions.maintained', { created, dropped });
-          },
-          (error: unknown) => this.log('error', 'usage-partitions.failed', { error: (error as Error).message }),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
-    tick();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass: partitions created ahead (count) and dropped (names). */

@@ -1,5 +1,5 @@
 import { RequestContext } from '@ai-commons/core';
-import type { LeaderJob, TenantDatabase } from '@ai-commons/database';
+import { PeriodicPass, type LeaderJob, type TenantDatabase } from '@ai-commons/database';
 import type { JsonLogger } from '@ai-commons/observability';
 
 const SYSTEM_SCOPE = { kind: 'cross-tenant', access: 'system', reason: 'usage recovery of a dead gateway' } as const;
@@ -62,34 +62,27 @@ export interface UsageRecoveryOptions {
  * gets two records, and the records an instance wrote before it died are never repeated.
  */
 export class UsageRecovery implements LeaderJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly periodic: PeriodicPass;
 
   constructor(
     private readonly db: TenantDatabase,
     private readonly options: UsageRecoveryOptions,
     private readonly logger: JsonLogger,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.running ??= this.runOnce()
-        .then(
-          () => undefined,
-          (error: unknown) => this.logger.event('error', 'usage.recovery_failed', { error: (error as Error).message }),
-        )
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
-    tick();
+  ) {
+    this.periodic = new PeriodicPass(options.intervalMs, () =>
+      this.runOnce().then(
+        () => undefined,
+        (error: unknown) => this.logger.event('error', 'usage.recovery_failed', { error: (error as Error).message }),
+      ),
+    );
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass: recovers every dead instance (up to a bound); answers what it wrote per instance. */
