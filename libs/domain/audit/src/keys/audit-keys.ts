@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, type Hmac, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type Hmac, type KeyObject } from 'node:crypto';
 import { importPrivateKey, keyIdOf, privateKeyFromSeed, publicKeyOf, publicKeyToPem, publicKeyToRaw } from '@ai-commons/audit-proofs';
 import { DEVELOPMENT_AUDIT_CONTENT_HMAC_SECRET, DEVELOPMENT_AUDIT_SIGNING_SEED, type AppConfig } from '@ai-commons/config';
 import { AuditError } from '../audit-errors';
@@ -18,7 +18,9 @@ export class AuditKeys {
   readonly publicKeyPem: string;
   /** The current key first, then the retired ones in configuration order (a retired key equal to the current one is dropped). */
   readonly publicKeys: readonly AuditPublicKey[];
-  private readonly contentKeys = new Map<string, Buffer>();
+  // KeyObjects, not Buffers: createHmac re-imports a raw key on every call (~14 µs, a fifth of the
+  // gateway's audit CPU per request in the profile, test/bench/gateway/profile.md); a KeyObject is used as is.
+  private readonly contentKeys = new Map<string, KeyObject>();
 
   constructor(
     readonly signingKey: KeyObject,
@@ -70,22 +72,26 @@ export class AuditKeys {
 
   /** The institution's 32-byte content key. */
   contentKey(institutionId: string): Buffer {
-    let key = this.contentKeys.get(institutionId);
-    if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.contentSecret, HKDF_SALT, Buffer.from(institutionId, 'utf8'), 32));
-      this.contentKeys.set(institutionId, key);
-    }
-    return key;
+    return this.contentKeyObject(institutionId).export();
   }
 
   /** An HMAC-SHA256 under the institution's content key, to feed content that arrives in pieces. */
   contentHmacStream(institutionId: string): Hmac {
-    return createHmac('sha256', this.contentKey(institutionId));
+    return createHmac('sha256', this.contentKeyObject(institutionId));
   }
 
   /** Lowercase hex HMAC-SHA256 of `content` under the institution's content key. */
   contentHmac(institutionId: string, content: string | Uint8Array): string {
-    return createHmac('sha256', this.contentKey(institutionId)).update(content).digest('hex');
+    return createHmac('sha256', this.contentKeyObject(institutionId)).update(content).digest('hex');
+  }
+
+  private contentKeyObject(institutionId: string): KeyObject {
+    let key = this.contentKeys.get(institutionId);
+    if (!key) {
+      key = createSecretKey(Buffer.from(hkdfSync('sha256', this.contentSecret, HKDF_SALT, Buffer.from(institutionId, 'utf8'), 32)));
+      this.contentKeys.set(institutionId, key);
+    }
+    return key;
   }
 }
 
