@@ -183,42 +183,51 @@ export class UsageRecorder {
   }
 
   private write(batch: UsageRecord[]): Promise<void> {
-    const column = <K extends keyof UsageRecord>(key: K) => batch.map((record) => record[key]);
     return RequestContext.run({ requestId: 'usage-flush', tenantScope: SYSTEM_SCOPE }, () =>
       this.db.transaction(async (tx) => {
         // The fence: recovery of this instance waits for this batch, or this batch for it.
         const [instance]: { recovered: boolean }[] = this.instanceId
           ? await tx.query('select recovered_at is not null as recovered from gateway_instances where id = $1 for share', [this.instanceId])
           : [];
-        await tx.query(
-          `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
-             prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id, call_id)
-           select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
-             $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::bool[], $14::timestamptz[], $15::uuid[], $16::uuid[])
-             as r(tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
-               prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id, call_id)
-           where not $17::bool or r.call_id is null or not exists (select 1 from usage_records u where u.call_id = r.call_id)`,
-          [
-            column('tenantId'),
-            column('requestId'),
-            column('endpointId'),
-            column('endpointName'),
-            column('model'),
-            column('apiKeyId'),
-            column('principalSubject'),
-            column('promptTokens'),
-            column('completionTokens'),
-            batch.map((record) => Math.round(record.latencyMs)),
-            column('httpStatus'),
-            column('outcome'),
-            column('streamed'),
-            column('occurredAt'),
-            batch.map((record) => record.useCaseId ?? null),
-            batch.map((record) => record.callId ?? null),
-            instance?.recovered ?? false,
-          ],
-        );
+        await tx.query(INSERT_USAGE, [usageRowsJson(batch), instance?.recovered ?? false]);
       }),
     );
   }
+}
+
+/**
+ * One statement per batch, the rows as one JSON parameter: JSON.stringify is native, where 16 array
+ * parameters had pg escape every element in JavaScript (the gateway's profile showed it).
+ */
+const INSERT_USAGE = `insert into usage_records (tenant_id, request_id, endpoint_id, endpoint_name, model, api_key_id, principal_subject,
+    prompt_tokens, completion_tokens, latency_ms, http_status, outcome, streamed, occurred_at, use_case_id, call_id)
+  select r.tenant_id, r.request_id, r.endpoint_id, r.endpoint_name, r.model, r.api_key_id, r.principal_subject,
+    r.prompt_tokens, r.completion_tokens, r.latency_ms, r.http_status, r.outcome, r.streamed, r.occurred_at, r.use_case_id, r.call_id
+  from json_to_recordset($1::json) as r (tenant_id uuid, request_id text, endpoint_id uuid, endpoint_name text, model text,
+    api_key_id uuid, principal_subject text, prompt_tokens integer, completion_tokens integer, latency_ms integer,
+    http_status integer, outcome text, streamed boolean, occurred_at timestamptz, use_case_id uuid, call_id uuid)
+  where not $2::bool or r.call_id is null or not exists (select 1 from usage_records u where u.call_id = r.call_id)`;
+
+function usageRowsJson(batch: readonly UsageRecord[]): string {
+  return JSON.stringify(
+    batch.map((record) => ({
+      tenant_id: record.tenantId,
+      request_id: record.requestId,
+      endpoint_id: record.endpointId,
+      endpoint_name: record.endpointName,
+      model: record.model,
+      api_key_id: record.apiKeyId,
+      principal_subject: record.principalSubject,
+      prompt_tokens: record.promptTokens,
+      completion_tokens: record.completionTokens,
+      latency_ms: Math.round(record.latencyMs),
+      http_status: record.httpStatus,
+      outcome: record.outcome,
+      streamed: record.streamed,
+      // An invalid Date goes as text PostgreSQL refuses (22007): a refused record, isolated, never a thrown batch.
+      occurred_at: Number.isFinite(record.occurredAt.getTime()) ? record.occurredAt.toISOString() : 'invalid',
+      use_case_id: record.useCaseId ?? null,
+      call_id: record.callId ?? null,
+    })),
+  );
 }
