@@ -53,6 +53,8 @@ export interface GatewayRefusalReport {
  * header is refused rather than read as "no header" (which would fall back to a default).
  */
 function dataClassificationHeaderOf(req: IncomingMessage): string | undefined {
+  // headersDistinct builds arrays for every header of the request: only worth it when this one was sent.
+  if (req.headers[DATA_CLASSIFICATION_HEADER] === undefined) return undefined;
   const values = req.headersDistinct[DATA_CLASSIFICATION_HEADER];
   if (values === undefined) return undefined;
   // A comma list is the same header repeated (RFC 9110 §5.3), folded by a proxy or the client.

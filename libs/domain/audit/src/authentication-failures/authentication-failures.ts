@@ -29,9 +29,12 @@ export class AuthenticationFailures {
   }
 
   /** Before authenticating: a source that spent its burst is refused (and that refusal counted). */
-  admit(sourceAddress: string | undefined, route: string): ThrottleVerdict {
+  admit(sourceAddress: string | undefined, route: string | (() => string)): ThrottleVerdict {
     const verdict = this.throttle.check(sourceAddress);
-    if (!verdict.allowed) this.recorder.record({ sourceAddress: sourceAddress ?? 'unknown', reason: RATE_LIMITED_REASON, route, httpStatus: 429 });
+    if (!verdict.allowed) {
+      const routeName = typeof route === 'function' ? route() : route;
+      this.recorder.record({ sourceAddress: sourceAddress ?? 'unknown', reason: RATE_LIMITED_REASON, route: routeName, httpStatus: 429 });
+    }
     return verdict;
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RequestContext, TENANT_ROLES, hasAnyRole, type InstitutionDirectory, type Principal } from '@ai-commons/core';
 import { Authenticator, type TokenVerifier } from '@ai-commons/auth';
@@ -49,8 +49,10 @@ export class GatewayAuthentication {
   async authenticate(req: IncomingMessage): Promise<GatewayCaller> {
     if (!this.failures) return this.authenticateCredential(req);
     const source = RequestContext.current()?.sourceAddress ?? req.socket.remoteAddress;
-    const route = routeOf(req.method, req.url ?? '/');
-    const verdict = this.failures.admit(source, route);
+    // Named only when a failure is recorded: most requests never need it.
+    let route: string | undefined;
+    const routeName = () => (route ??= routeOf(req.method, req.url ?? '/'));
+    const verdict = this.failures.admit(source, routeName);
     if (!verdict.allowed) {
       const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
       throw new GatewayError(
@@ -65,9 +67,9 @@ export class GatewayAuthentication {
     try {
       return await this.authenticateCredential(req);
     } catch (error) {
-      if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) this.failures.failed(source, error.code, route, error.status);
+      if (error instanceof GatewayError && (error.status === 401 || error.status === 403)) this.failures.failed(source, error.code, routeName(), error.status);
       else if (error instanceof GatewayError)
-        this.failures.recorder.record({ sourceAddress: source ?? 'unknown', reason: error.code, route, httpStatus: error.status });
+        this.failures.recorder.record({ sourceAddress: source ?? 'unknown', reason: error.code, route: routeName(), httpStatus: error.status });
       throw error;
     }
   }
@@ -100,8 +102,8 @@ export class GatewayAuthentication {
   }
 
   private byApiKey(secret: string): GatewayCaller {
-    const hash = createHash('sha256').update(secret, 'utf8').digest('hex');
-    const key = this.table().apiKey(hash);
+    // One-shot hash(): no Hash object per request.
+    const key = this.table().apiKey(hash('sha256', secret, 'hex'));
     if (!key) throw unauthenticated('invalid_api_key', 'Incorrect API key provided.');
     if (key.revoked) throw unauthenticated('api_key_revoked', 'This API key has been revoked.');
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw unauthenticated('api_key_expired', 'This API key has expired.');
