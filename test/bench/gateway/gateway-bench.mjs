@@ -614,7 +614,9 @@ function describe(measurement) {
   return (
     `${measurement.kind.padEnd(5)} ${measurement.target.padEnd(7)} ${measurement.reqPerS.toFixed(0).padStart(6)} req/s  ` +
     `p50 ${l.p50.toFixed(2)}  p90 ${l.p90.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms` +
-    `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}`
+    `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}` +
+    // The target's own CPU per answered request: unlike req/s, it holds up roughly on a busy machine.
+    (measurement.serverCpuUsPerRequest[measurement.target] === undefined ? '' : `  CPU ${measurement.serverCpuUsPerRequest[measurement.target].toFixed(0)} µs/request`)
   );
 }
 
