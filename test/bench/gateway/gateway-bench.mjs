@@ -629,7 +629,7 @@ function describe(measurement) {
  * this process), grouped by function, by file and by package, plus inclusive time of the
  * gateway's own functions.
  */
-function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 } = {}) {
+function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25, requests } = {}) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
@@ -652,6 +652,11 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 
   const self = { functions: new Map(), files: new Map(), buckets: new Map() };
   const inclusive = new Map();
   const inclusiveCore = new Map();
+  // Each busy sample charged to the nearest ai-commons frame on its stack (the node:http, pg or crypto
+  // work a gateway function started counts as that function's), else to the outermost library frame.
+  const attributed = new Map();
+  let busy = 0;
+  const notBusy = new Set(['(idle)', '(program)', 'writev', 'writeBuffer', 'writeUtf8String']);
   const add = (map, key, ms) => map.set(key, (map.get(key) ?? 0) + ms);
   let total = 0;
   let timestamp = profile.startTime;
@@ -664,6 +669,17 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 
     add(self.functions, frameName(callFrame), ms);
     add(self.files, shorten(callFrame.url) || callFrame.functionName, ms);
     add(self.buckets, bucket(callFrame), ms);
+    if (!notBusy.has(callFrame.functionName) || callFrame.url) {
+      busy += ms;
+      let owner = callFrame.url ? undefined : callFrame.functionName; // (garbage collector) and other natives stay themselves
+      let outermost;
+      for (let id = profile.samples[i]; id !== undefined && owner === undefined; id = parent.get(id)) {
+        const frame = byId.get(id).callFrame;
+        if (/\/dist-\d+\//.test(frame.url)) owner = frameName(frame);
+        else if (frame.url) outermost = frame;
+      }
+      add(attributed, owner ?? (outermost ? `(no ai-commons frame) ${bucket(outermost)}` : '(no ai-commons frame)'), ms);
+    }
     const seen = new Set();
     for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
       const frame = byId.get(id).callFrame;
@@ -685,7 +701,14 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25 
     `Self time by function:\n${table(self.functions, top)}\n\nSelf time by file:\n${table(self.files, top)}\n\n` +
     `Self time by package / library:\n${table(self.buckets, top)}\n\n` +
     `Inclusive time of ai-commons functions (synchronous part; time after an await is not attributed):\n${table(inclusive, top)}\n\n` +
-    `Inclusive time of Node.js core functions:\n${table(inclusiveCore, top + 15)}\n`
+    `Inclusive time of Node.js core functions:\n${table(inclusiveCore, top + 15)}\n\n` +
+    `Busy time (not idle, not in a socket write's syscall) by nearest ai-commons function${requests ? `, µs per request (${requests} requests)` : ''}:\n` +
+    [...attributed]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top + 15)
+      .map(([name, ms]) => `  ${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms${requests ? `  ${((ms * 1000) / requests).toFixed(1).padStart(6)} µs` : ''}  ${name}`)
+      .join('\n') +
+    `\n  total busy ${busy.toFixed(0)} ms${requests ? `, ${((busy * 1000) / requests).toFixed(0)} µs per request` : ''}\n`
   );
 }
 
@@ -996,7 +1019,7 @@ async function main() {
       await stopChild(gateway.record);
       const written = readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile'));
       for (const name of written) writeFileSync(path.join(profileDir, `${name}.window.json`), JSON.stringify({ fromUs, toUs }));
-      for (const name of written) process.stdout.write(`${summariseProfile(path.join(profileDir, name), { fromUs, toUs })}\n`);
+      for (const name of written) process.stdout.write(`${summariseProfile(path.join(profileDir, name), { fromUs, toUs, requests: measurement.requests2xx })}\n`);
       return;
     }
 
