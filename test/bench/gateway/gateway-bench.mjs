@@ -66,6 +66,9 @@ const OPTIONS = {
   // Re-renders results.md from a raw JSON of an earlier run (after a change to the report layout).
   render: option('render', undefined),
   profile: flags.has('--profile'),
+  // The measured target alone on CPU 1; this script (autocannon), the simulator, the sequencer and
+  // PostgreSQL on CPU 0: the target's CPU per request without their work inflating it (2-core machine).
+  pin: flags.has('--pin'),
   profileLoad: option('profile-load', 'max'), // max | rate: the load driven through the profiled gateway
   // Quick checks while working (results.md says so): a subset of targets, or only one kind of run.
   targets: option('targets', undefined)?.split(','),
@@ -117,8 +120,12 @@ const log = (message) => process.stderr.write(`[gateway-bench ${new Date().toISO
 const children = new Set();
 
 /** Starts a child process; keeps the last 4 KB of its output for error messages. */
+/** With --pin: the CPU a child runs on (targets on 1, everything that serves or drives them on 0). */
+const PINNED_TARGETS = /gateway \(|gateway$|Portkey|reference proxy/;
 function startChild(name, args, env, { cwd = root } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = OPTIONS.pin
+    ? spawn('taskset', ['-c', PINNED_TARGETS.test(name) ? '1' : '0', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const record = { name, child, output: '', exited: false, lines: [] };
   const keep = (chunk) => {
     record.output = (record.output + chunk.toString()).slice(-4096);
@@ -943,6 +950,7 @@ async function main() {
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
   log(`load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')}; ${os.availableParallelism()} CPUs; Node ${process.version}`);
+  if (OPTIONS.pin) pinSupportingProcesses('0');
   const dist = snapshotDist();
   const kek = randomBytes(32);
   let database;
@@ -1146,7 +1154,15 @@ async function main() {
     await stopAll();
     if (database) await dropBenchDatabase().catch((error) => log(`could not drop ${DATABASE_NAME}: ${error.message}`));
     rmSync(dist, { recursive: true, force: true });
+    if (OPTIONS.pin) pinSupportingProcesses('0,1');
   }
+}
+
+/** This process (autocannon runs in it) and PostgreSQL's processes (new backends inherit it) onto `cpus`. */
+function pinSupportingProcesses(cpus) {
+  const postgres = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const pid of [String(process.pid), ...postgres]) spawnSync('taskset', ['-a', '-c', '-p', cpus, pid], { stdio: 'ignore' });
+  log(`pinned this process and ${postgres.length} PostgreSQL processes to CPU ${cpus}`);
 }
 
 function renderOnly(file) {
