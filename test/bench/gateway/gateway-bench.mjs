@@ -623,7 +623,9 @@ function describe(measurement) {
     `p50 ${l.p50.toFixed(2)}  p90 ${l.p90.toFixed(2)}  p99 ${l.p99.toFixed(2)}  max ${l.max.toFixed(1)} ms` +
     `${problems ? `  NON-2XX ${measurement.non2xx} ERRORS ${measurement.errors} TIMEOUTS ${measurement.timeouts}` : ''}  load ${measurement.load1[1].toFixed(2)}` +
     // The target's own CPU per answered request: unlike req/s, it holds up roughly on a busy machine.
-    (measurement.serverCpuUsPerRequest[measurement.target] === undefined ? '' : `  CPU ${measurement.serverCpuUsPerRequest[measurement.target].toFixed(0)} µs/request`)
+    (measurement.serverCpuUsPerRequest[measurement.target] === undefined
+      ? ''
+      : `  CPU ${measurement.serverCpuUsPerRequest[measurement.target].toFixed(0)} µs/request`)
   );
 }
 
@@ -713,7 +715,10 @@ function summariseProfile(file, { fromUs = -Infinity, toUs = Infinity, top = 25,
     [...attributed]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top + 15)
-      .map(([name, ms]) => `  ${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms${requests ? `  ${((ms * 1000) / requests).toFixed(1).padStart(6)} µs` : ''}  ${name}`)
+      .map(
+        ([name, ms]) =>
+          `  ${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms${requests ? `  ${((ms * 1000) / requests).toFixed(1).padStart(6)} µs` : ''}  ${name}`,
+      )
       .join('\n') +
     `\n  total busy ${busy.toFixed(0)} ms${requests ? `, ${((busy * 1000) / requests).toFixed(0)} µs per request` : ''}\n`
   );
@@ -1027,7 +1032,8 @@ async function main() {
       await stopChild(gateway.record);
       const written = readdirSync(profileDir).filter((name) => !before.has(name) && name.endsWith('.cpuprofile'));
       for (const name of written) writeFileSync(path.join(profileDir, `${name}.window.json`), JSON.stringify({ fromUs, toUs }));
-      for (const name of written) process.stdout.write(`${summariseProfile(path.join(profileDir, name), { fromUs, toUs, requests: measurement.requests2xx })}\n`);
+      for (const name of written)
+        process.stdout.write(`${summariseProfile(path.join(profileDir, name), { fromUs, toUs, requests: measurement.requests2xx })}\n`);
       return;
     }
 
