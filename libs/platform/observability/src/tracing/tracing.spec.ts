@@ -13,40 +13,46 @@ const CALLER_SPAN = '00f067aa0ba902b7';
 
 /** An OTLP/HTTP receiver: what the exporter posts, as the collector would get it. */
 async function otlpReceiver() {
-  const posts: Array<{ path: string; contentType: string; body: any }> = [];
+  const posts: Array<{ path: string; contentType: string; body: Buffer }> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      posts.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const contentType = String(req.headers['content-type']);
+      posts.push({ path: req.url ?? '', contentType, body: Buffer.concat(chunks) });
+      // An empty ExportTraceServiceResponse (full success), in the request's encoding.
+      if (contentType === 'application/x-protobuf') res.writeHead(200, { 'content-type': contentType }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+const settings = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  OTEL_TRACES_SAMPLER_ARG: 1,
+} as const;
+
 describe('tracing configuration', () => {
   it('is off without an endpoint, and posts to <endpoint>/v1/traces or the traces endpoint as given', () => {
-    const none = { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 };
-    expect(tracingFromConfig(none, 'test')).toBeUndefined();
-    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
-    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' })).toBe(
+    expect(tracingFromConfig(settings, 'test')).toBeUndefined();
+    expect(otlpTracesUrl({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' })).toBe(
       'https://b/otlp/traces',
     );
   });
 
-  it('exports spans as OTLP/HTTP JSON to the configured endpoint, with the service name', async () => {
+  it('exports spans as OTLP/HTTP JSON when asked, with the service name and the span tree', async () => {
     const receiver = await otlpReceiver();
-    const tracing = tracingFromConfig(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 },
-      'ai-commons-test',
-    )!;
+    const tracing = tracingFromConfig({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, 'ai-commons-test')!;
     try {
-      await tracing.inSpan('outer', async () => tracing.inSpan('inner', async () => undefined));
+      await inTrace(tracing, () => tracing.inSpan('inner', async () => undefined));
       await tracing.forceFlush();
       expect(receiver.posts.map((post) => [post.path, post.contentType])).toEqual([['/v1/traces', 'application/json']]);
-      const [resourceSpans] = receiver.posts[0].body.resourceSpans;
+      const [resourceSpans] = JSON.parse(receiver.posts[0].body.toString('utf8')).resourceSpans;
       expect(resourceSpans.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'ai-commons-test' } });
       const spans = resourceSpans.scopeSpans.flatMap((scope: any) => scope.spans);
       const outer = spans.find((span: any) => span.name === 'outer');
@@ -58,7 +64,30 @@ describe('tracing configuration', () => {
       await receiver.close();
     }
   });
+
+  it('exports OTLP/HTTP protobuf by default (a third of the bytes)', async () => {
+    const receiver = await otlpReceiver();
+    const tracing = tracingFromConfig({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, 'ai-commons-test')!;
+    try {
+      await inTrace(tracing, () => tracing.inSpan('inner', async () => undefined));
+      await tracing.forceFlush();
+      expect(receiver.posts.map((post) => [post.path, post.contentType])).toEqual([['/v1/traces', 'application/x-protobuf']]);
+      // Protobuf strings are their UTF-8 bytes: the service and both spans are in the body, and it is not JSON.
+      const body = receiver.posts[0].body;
+      for (const name of ['ai-commons-test', 'outer', 'inner']) expect(body.includes(Buffer.from(name))).toBe(true);
+      expect(() => JSON.parse(body.toString('utf8'))).toThrow();
+    } finally {
+      await tracing.shutdown();
+      await receiver.close();
+    }
+  });
 });
+
+/** Runs `work` under a recorded root span named 'outer' (what traceRequest starts for a sampled request). */
+function inTrace<T>(tracing: Tracing, work: () => Promise<T>): Promise<T> {
+  const outer = tracing.tracer.startSpan('outer');
+  return context.with(traceApi.setSpan(context.active(), outer), work).finally(() => outer.end());
+}
 
 describe('request spans', () => {
   const exporter = new InMemorySpanExporter();
