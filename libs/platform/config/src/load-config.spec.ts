@@ -149,8 +149,8 @@ function ed25519PublicKey(seedByte: number): KeyObject {
 }
 
 describe('OpenTelemetry tracing settings', () => {
-  it('is off by default and takes an OTLP/HTTP endpoint, a body encoding (protobuf by default) and a sampling ratio', () => {
-    expect(loadConfig(minimal)).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER_ARG: 1 });
+  it('is off by default and takes an OTLP/HTTP endpoint, a body encoding (protobuf by default) and a sampling ratio (5 % by default)', () => {
+    expect(loadConfig(minimal)).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER_ARG: 0.05 });
     expect(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/json');
     expect(loadConfig(minimal).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     const config = loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '0.25' });
