@@ -43,7 +43,8 @@ function protobufSpans(body) {
 
 function jsonSpans(body) {
   let count = 0;
-  for (const resource of JSON.parse(body.toString('utf8')).resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) count += scope.spans?.length ?? 0;
+  for (const resource of JSON.parse(body.toString('utf8')).resourceSpans ?? [])
+    for (const scope of resource.scopeSpans ?? []) count += scope.spans?.length ?? 0;
   return count;
 }
 
