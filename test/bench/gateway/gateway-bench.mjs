@@ -77,14 +77,16 @@ const OPTIONS = {
 if (!['paced', 'burst'].includes(OPTIONS.ratePacing)) throw new Error('--rate-pacing is paced or burst');
 if (!OPTIONS.rateConnections) OPTIONS.rateConnections = OPTIONS.ratePacing === 'paced' ? OPTIONS.rate : 10;
 const ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE_NAME = 'ai_commons_bench_gateway';
+// One database per run: two runs on a shared machine would otherwise drop (with force) each other's.
+const DATABASE_NAME = `ai_commons_bench_gateway_${process.pid}`;
 const MODEL = 'bench-model';
 const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
 // gateway-no-use-case (issue 13): the use-case hook admitting without a lookup (without-use-case.cjs); the
 // difference to `gateway` is what enforcement adds. gateway-metrics (issue 15: the gateway with its /metrics
-// port on, scraped every 5 s) and gateway-observability (metrics and tracing on, spans exported to a local
-// OTLP receiver) only when named in --targets.
+// port on, scraped every 5 s) and gateway-observability (metrics and tracing on at their defaults: 5 % of new
+// traces recorded, spans exported as OTLP protobuf to a local receiver; --gateway-env OTEL_TRACES_SAMPLER_ARG=1
+// traces every request) only when named in --targets.
 const OBSERVABILITY_TARGETS = ['gateway-metrics', 'gateway-observability'];
 let TARGETS = [
   'direct',
@@ -104,7 +106,8 @@ const LABELS = {
   'gateway-core': 'ai-commons gateway, issue 3 configuration (no audit record)',
   'gateway-metrics': 'ai-commons gateway as shipped, metrics on (scraped every 5 s)',
   'gateway-no-use-case': 'ai-commons gateway as shipped, use-case hook admitting without a lookup',
-  'gateway-observability': 'ai-commons gateway as shipped, metrics on (scraped every 5 s) and tracing on (every request, OTLP to a local receiver)',
+  'gateway-observability':
+    'ai-commons gateway as shipped, metrics on (scraped every 5 s) and tracing on (default sampling, 5 % of new traces; OTLP to a local receiver)',
   portkey: 'Portkey gateway',
   reference: 'bare node:http proxy (reference)',
 };

@@ -1,11 +1,14 @@
 // Issue 15: CPU time the gateway's tracing adds to one request, measured in isolation (the end-to-end
 // on/off comparison, gateway-bench.mjs --targets gateway,gateway-observability, drowns it in noise on
-// a loaded machine). Each simulated request makes the spans a chat call makes in the gateway, with the
-// gateway's own code (traceRequest, tracedHook, Tracing): the request span, authentication, four
-// admission hooks, the audit commit, the upstream call (traceparent injected, TTFT event) and the usage
-// record; the spans are exported in batches as OTLP/HTTP JSON to a receiver in another process
-// (otlp-sink.mjs), and that export's CPU is counted (each run ends with a flush). "off" runs the same
-// hooks untraced: the difference is the cost. Ratios below 1 sample new traces (OTEL_TRACES_SAMPLER_ARG).
+// a loaded machine). Each simulated request makes what a chat call makes in the gateway, with the
+// gateway's own code (traceRequest, tracedHook, Tracing): the head sampling decision, and when the
+// request is recorded its span with the stages that only compute as events (authentication, policy,
+// use case, audit admission), the quota admission and audit commit spans, and the upstream span
+// (traceparent injected, TTFT and usage-record events); one that is not recorded passes the caller's
+// trace headers on as the gateway does. The spans are exported in batches over OTLP/HTTP (protobuf,
+// the default, or JSON) to a receiver in another process (otlp-sink.mjs), and that export's CPU is
+// counted (each run ends with a flush). "off" runs the same hooks untraced: the difference is the
+// cost. Ratios below 1 sample new traces (OTEL_TRACES_SAMPLER_ARG; the services' default is 5 %).
 //   node test/bench/gateway/tracing-cost.mjs [--requests 20000] [--runs 5]   (needs dist/: node tools/build.mjs)
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -21,7 +24,7 @@ const option = (name, fallback) => {
 };
 const REQUESTS = option('requests', 20_000);
 const RUNS = option('runs', 5);
-const { Tracing, traceRequest } = require(path.join(root, 'dist/libs/platform/observability/src/index.js'));
+const { Tracing, traceRequest, callerTraceHeaders } = require(path.join(root, 'dist/libs/platform/observability/src/index.js'));
 const { tracedHook, composeHooks, ALLOW } = require(path.join(root, 'dist/libs/domain/gateway-admission/src/index.js'));
 const { context, trace } = require('@opentelemetry/api');
 
@@ -34,45 +37,50 @@ const durable = { decide: async () => ({ decision: 'allow', admission: { readyTo
 const request = { requestId: 'r', caller: { tenantId: 't', principal: { subject: 's' } } };
 const noSoFar = Object.freeze({});
 
-/** The gateway's pipeline for one chat call, traced with `tracing` or not at all. */
-function pipeline(tracing) {
-  const traced = (name, hook, commit) => (tracing ? tracedHook(tracing, name, hook, commit) : hook);
+/** The gateway's pipeline for one chat call, traced with `tracing` or not at all; `headers`: what the caller sent. */
+function pipeline(tracing, headers = {}) {
+  const traced = (name, hook, options) => (tracing ? tracedHook(tracing, name, hook, options) : hook);
+  // As create-gateway.ts composes them.
   const hooks = composeHooks(
-    traced('gateway.policy', allow),
-    traced('gateway.use_case', allow),
+    traced('gateway.policy', allow, { as: 'event' }),
+    traced('gateway.use_case', allow, { as: 'event' }),
     traced('gateway.quota_admission', allow),
-    traced('gateway.audit_admission', durable, 'gateway.audit_commit'),
+    traced('gateway.audit_admission', durable, { as: 'event', commitSpan: 'gateway.audit_commit' }),
   );
-  const work = async () => {
-    if (tracing) await tracing.inSpan('gateway.authentication', async (span) => span.setAttribute('ai_commons.institution', 'hanbit-bank'));
+  // As gateway-server.ts and proxy-call.ts make them.
+  const work = async (req) => {
+    tracing?.recordedSpan()?.setAttribute('ai_commons.institution', 'hanbit-bank').addEvent('gateway.authenticated');
     await hooks.decide(request, noSoFar);
+    const callerTrace = tracing?.recordedSpan() || req.headers.traceparent === undefined ? undefined : callerTraceHeaders(req.headers);
     const upstream = tracing?.startSpan(
       'gateway.upstream',
-      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'sim', 'ai_commons.endpoint': 'chat-llm' },
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'sim',
+        'ai_commons.endpoint': 'chat-llm',
+        'ai_commons.stream': true,
+        'http.request.method': 'POST',
+      },
       2,
     );
-    const headers = { 'content-type': 'application/json', 'x-request-id': 'r' };
+    const sent = { 'content-type': 'application/json', 'x-request-id': 'r' };
+    if (upstream) tracing.inject(trace.setSpan(context.active(), upstream), sent);
+    else if (callerTrace) Object.assign(sent, callerTrace);
+    upstream?.setAttributes({ 'server.address': '127.0.0.1', 'server.port': 18090 });
+    upstream?.setAttribute('http.response.status_code', 200);
+    upstream?.addEvent('gen_ai.first_token', { 'ai_commons.ttft_ms': 3.2 });
     if (upstream) {
-      upstream.setAttributes({ 'server.address': '127.0.0.1', 'server.port': 18090 });
-      tracing.inject(trace.setSpan(context.active(), upstream), headers);
-      upstream.addEvent('gen_ai.first_token', { 'ai_commons.ttft_ms': 3.2 });
-      upstream.setAttributes({
-        'http.response.status_code': 200,
-        'ai_commons.outcome': 'success',
-        'gen_ai.usage.input_tokens': 20,
-        'gen_ai.usage.output_tokens': 16,
-      });
+      upstream.addEvent('gateway.usage_record');
+      upstream.setAttributes({ 'ai_commons.outcome': 'success', 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 16 });
       upstream.end();
     }
-    const usage = tracing?.startSpan('gateway.usage_record', { 'ai_commons.outcome': 'success' });
-    usage?.end();
   };
   return async () => {
-    const req = { method: 'POST', url: '/v1/chat/completions', headers: {} };
+    const req = { method: 'POST', url: '/v1/chat/completions', headers };
+    if (!tracing) return work(req);
     const res = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true });
-    if (!tracing) return work();
     let done;
-    traceRequest(tracing, req, res, '/v1/chat/completions', 'r', () => (done = work()));
+    traceRequest(tracing, req, res, '/v1/chat/completions', 'r', () => (done = work(req)));
     await done;
     res.emit('close');
   };
@@ -87,11 +95,19 @@ async function run(serve, tracing) {
   return ((used.user + used.system) * 1000) / REQUESTS;
 }
 
+const traced = (sampleRatio, protocol = 'http/protobuf') =>
+  new Tracing({ service: 'bench', export: { otlpTracesUrl: `${sinkUrl}/v1/traces`, protocol }, sampleRatio });
+const unsampledCaller = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' };
 const variants = [
   ['off', undefined],
-  ['on, every request', new Tracing({ service: 'bench', export: { otlpTracesUrl: `${sinkUrl}/v1/traces` }, sampleRatio: 1 })],
-  ['on, 10 % sampled', new Tracing({ service: 'bench', export: { otlpTracesUrl: `${sinkUrl}/v1/traces` }, sampleRatio: 0.1 })],
-].map(([name, tracing]) => ({ name, tracing, serve: pipeline(tracing), samples: [] }));
+  ['on, every request', traced(1)],
+  ['on, every request, JSON', traced(1, 'http/json')],
+  ['on, 10 % sampled', traced(0.1)],
+  ['on, 5 % sampled (default)', traced(0.05)],
+  // The unsampled path alone: what every request the sampler passes over still costs.
+  ['on, none sampled', traced(0)],
+  ["on, caller's unsampled traceparent", traced(1), unsampledCaller],
+].map(([name, tracing, headers]) => ({ name, tracing, serve: pipeline(tracing, headers), samples: [] }));
 
 for (const variant of variants) await run(variant.serve, variant.tracing); // warm-up (JIT)
 for (let r = 0; r < RUNS; r++) for (const variant of variants) variant.samples.push(await run(variant.serve, variant.tracing));
@@ -101,7 +117,7 @@ console.log(`CPU per request, median of ${RUNS} runs × ${REQUESTS} requests (pr
 for (const { name, samples } of variants) {
   const m = median(samples);
   console.log(
-    `  ${name.padEnd(18)} ${(m / 1000).toFixed(1).padStart(6)} µs  (min ${(Math.min(...samples) / 1000).toFixed(1)}, max ${(Math.max(...samples) / 1000).toFixed(1)})${name === 'off' ? '' : `  added: ${((m - off) / 1000).toFixed(1)} µs`}`,
+    `  ${name.padEnd(36)} ${(m / 1000).toFixed(1).padStart(6)} µs  (min ${(Math.min(...samples) / 1000).toFixed(1)}, max ${(Math.max(...samples) / 1000).toFixed(1)})${name === 'off' ? '' : `  added: ${((m - off) / 1000).toFixed(1)} µs`}`,
   );
 }
 for (const { tracing } of variants) await tracing?.shutdown();

@@ -64,7 +64,7 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
   };
   const childrenOf = (spans: ReadableSpan[], parent: ReadableSpan) => spans.filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId);
 
-  it("joins the caller's trace: one server span with a child per stage, TTFT as an event, the upstream span's traceparent sent to the model", async () => {
+  it("joins the caller's trace: one server span, a child per stage that waits, events for those that compute, TTFT as an event, the upstream span's traceparent sent to the model", async () => {
     const caller = callerTrace();
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0, timeout: 10_000 });
     const stream = await client.chat.completions.create(
@@ -74,7 +74,7 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
     for await (const chunk of stream) void chunk;
 
     const spans = await spansOf(gatewaySpans, caller.traceId, (found) =>
-      ['POST /v1/chat/completions', 'gateway.audit_commit', 'gateway.usage_record'].every((name) => found.some((span) => span.name === name)),
+      ['POST /v1/chat/completions', 'gateway.audit_commit', 'gateway.upstream'].every((name) => found.some((span) => span.name === name)),
     );
     const server = named(spans, 'POST /v1/chat/completions');
     expect(server.kind).toBe(SpanKind.SERVER);
@@ -83,23 +83,18 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
       'http.response.status_code': 200,
       'ai_commons.request_id': 'e2e-trace-stream',
       'http.route': '/v1/chat/completions',
+      'ai_commons.institution': 'hanbit-bank',
     });
-    // Every stage is a child of the request's span, in the order the gateway runs them.
+    // The stages that wait on I/O are children of the request's span, in the order the gateway runs them.
     const stages = childrenOf(spans, server).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
-    expect(stages.map((span) => span.name)).toEqual([
-      'gateway.authentication',
-      'gateway.policy',
-      'gateway.use_case',
-      'gateway.quota_admission',
-      'gateway.audit_admission',
-      'gateway.audit_commit',
-      'gateway.upstream',
-      'gateway.usage_record',
-    ]);
+    expect(stages.map((span) => span.name)).toEqual(['gateway.quota_admission', 'gateway.audit_commit', 'gateway.upstream']);
     expect(spans).toHaveLength(stages.length + 1);
-    expect(named(spans, 'gateway.authentication').attributes).toMatchObject({ 'ai_commons.institution': 'hanbit-bank' });
-    expect(named(spans, 'gateway.policy').attributes).toMatchObject({ 'ai_commons.decision': 'allow', 'ai_commons.data_classification': 'internal' });
     expect(named(spans, 'gateway.quota_admission').attributes).toMatchObject({ 'ai_commons.decision': 'allow' });
+    // Those that only compute are events of the request's span, in order, each with its decision and duration.
+    expect(server.events.map((event) => event.name)).toEqual(['gateway.authenticated', 'gateway.policy', 'gateway.use_case', 'gateway.audit_admission']);
+    const policy = server.events.find((event) => event.name === 'gateway.policy')!;
+    expect(policy.attributes).toMatchObject({ 'ai_commons.decision': 'allow', 'ai_commons.data_classification': 'internal' });
+    expect(policy.attributes!['ai_commons.duration_ms']).toBeGreaterThanOrEqual(0);
 
     const upstream = named(spans, 'gateway.upstream');
     expect(upstream.kind).toBe(SpanKind.CLIENT);
@@ -110,9 +105,8 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
       'ai_commons.outcome': 'success',
       'gen_ai.usage.output_tokens': 6,
     });
-    const [firstToken] = upstream.events;
-    expect(firstToken.name).toBe('gen_ai.first_token');
-    expect(firstToken.attributes?.['ai_commons.ttft_ms']).toBeGreaterThan(0);
+    expect(upstream.events.map((event) => event.name)).toEqual(['gen_ai.first_token', 'gateway.usage_record']);
+    expect(upstream.events[0].attributes?.['ai_commons.ttft_ms']).toBeGreaterThan(0);
     // The audit record was durable before the answer: its commit ended before the upstream span.
     const commitEnd = named(spans, 'gateway.audit_commit').endTime;
     expect(commitEnd[0] * 1e9 + commitEnd[1]).toBeLessThanOrEqual(upstream.endTime[0] * 1e9 + upstream.endTime[1]);
@@ -120,6 +114,26 @@ describe('tracing: spans of a gateway request and a GraphQL request', () => {
     const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { headers: Record<string, string> } };
     expect(request.headers.traceparent).toBe(`00-${caller.traceId}-${upstream.spanContext().spanId}-01`);
     expect(request.headers['x-request-id']).toBe('e2e-trace-stream');
+  });
+
+  it("does not record a caller's unsampled trace: no span, and its traceparent and tracestate reach the model unchanged", async () => {
+    const caller = callerTrace();
+    const traceparent = `00-${caller.traceId}-${caller.parentId}-00`;
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0, timeout: 10_000 });
+    await client.chat.completions.create(
+      { model: 'traced-llm', messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { traceparent, tracestate: 'caller=1' } },
+    );
+    const { request } = (await (await fetch(`${simulator.url}/_sim/last-request`)).json()) as { request: { headers: Record<string, string> } };
+    expect(request.headers).toMatchObject({ traceparent, tracestate: 'caller=1' });
+    // A later sampled request's spans are exported by then (the exporter is synchronous): none of the unsampled trace's.
+    const sampled = callerTrace();
+    await client.chat.completions.create(
+      { model: 'traced-llm', messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { traceparent: sampled.traceparent } },
+    );
+    await spansOf(gatewaySpans, sampled.traceId, (found) => found.some((span) => span.name === 'POST /v1/chat/completions'));
+    expect(gatewaySpans.getFinishedSpans().filter((span) => span.spanContext().traceId === caller.traceId)).toEqual([]);
   });
 
   it('starts a trace of its own without a traceparent, marks a failed upstream call, and logs the trace id beside the request id', async () => {

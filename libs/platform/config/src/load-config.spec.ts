@@ -149,8 +149,9 @@ function ed25519PublicKey(seedByte: number): KeyObject {
 }
 
 describe('OpenTelemetry tracing settings', () => {
-  it('is off by default and takes an OTLP/HTTP endpoint, the JSON protocol and a sampling ratio', () => {
-    expect(loadConfig(minimal)).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_TRACES_SAMPLER_ARG: 1 });
+  it('is off by default and takes an OTLP/HTTP endpoint, a body encoding (protobuf by default) and a sampling ratio (5 % by default)', () => {
+    expect(loadConfig(minimal)).toMatchObject({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER_ARG: 0.05 });
+    expect(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/json');
     expect(loadConfig(minimal).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     const config = loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: '0.25' });
     expect(config).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER_ARG: 0.25 });
@@ -161,7 +162,7 @@ describe('OpenTelemetry tracing settings', () => {
       /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/,
     );
     expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
-    expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/json is supported/);
+    expect(() => loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/);
     expect(() => loadConfig({ ...minimal, OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
   });
 });

@@ -23,6 +23,8 @@ export class ResolverTracingInterceptor implements NestInterceptor {
         'graphql.field.name': info.fieldName,
         'graphql.field.type': info.parentType.name,
       });
+      // Not in a recorded trace (the request was not sampled): the resolver as it is.
+      if (!span) return next.handle().subscribe(subscriber);
       let ended = false;
       const end = () => {
         if (!ended) span.end();

@@ -18,7 +18,7 @@ import { registerGatewayGauges } from './metrics/gateway-gauges';
 import { GatewayAuthentication } from './auth/gateway-authentication';
 import { RoutingLoader } from './routing/routing-loader';
 import { Replicas } from './upstream/replicas';
-import { NO_REQUEST_HOOKS, composeHooks, tracedHook, type RequestHooks } from '@ai-commons/gateway-admission';
+import { NO_REQUEST_HOOKS, composeHooks, tracedHook, type RequestHooks, type TracedHookOptions } from '@ai-commons/gateway-admission';
 import { createGatewayServer } from './gateway-server';
 import { GatewayError } from './http/openai-error';
 import {
@@ -160,8 +160,10 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
   }
   const ownTracing = overrides.tracing ? undefined : tracingFromConfig(config, 'ai-commons-gateway');
   const tracing = overrides.tracing ?? ownTracing;
-  // A span per admission hook (tracing on); the hooks as they are otherwise.
-  const traced = (name: string, hook: RequestHooks, commitSpan?: string) => (tracing ? tracedHook(tracing, name, hook, commitSpan) : hook);
+  // Each admission hook's decision in the request's trace (tracing on); the hooks as they are otherwise.
+  // Stages that only compute are events of the request's span; the quota store and the audit
+  // commit wait on I/O and keep spans of their own.
+  const traced = (name: string, hook: RequestHooks, options?: TracedHookOptions) => (tracing ? tracedHook(tracing, name, hook, options) : hook);
   const server = createGatewayServer({
     metrics,
     tracing,
@@ -180,12 +182,13 @@ export async function createGateway(config: AppConfig, overrides: GatewayOverrid
           undefined,
           metrics && ((decision) => metrics!.observePolicyDecision(decision.ruleId, decision.decision, decision.findings)),
         ),
+        { as: 'event' },
       ),
-      traced('gateway.use_case', useCaseHook),
+      traced('gateway.use_case', useCaseHook, { as: 'event' }),
       overrides.hooks ?? NO_REQUEST_HOOKS,
       traced('gateway.quota_admission', quotaHooks),
-      // The audit admission record is group-committed while the upstream call runs: its commit is a span of its own.
-      traced('gateway.audit_admission', auditHooks, 'gateway.audit_commit'),
+      // The admission record is hashed and queued (an event), then group-committed while the upstream call runs: the commit is a span.
+      traced('gateway.audit_admission', auditHooks, { as: 'event', commitSpan: 'gateway.audit_commit' }),
     ),
     // Every refusal of an admission hook (data policy, use case, quota) names the request's use case.
     onRefused: (refusal) => auditHooks.recordRefusal({ ...refusal, details: useCaseHook.refusalDetails(refusal.admissionRequest) }),

@@ -8,11 +8,14 @@ import type { Tracing } from './tracing';
 export const ATTR_REQUEST_ID = 'ai_commons.request_id';
 
 /**
- * The SERVER span of one incoming request: a child of the caller's `traceparent` when it sent a
- * valid one, else a new trace. `handle` runs with the span active and gets its trace id (for the
- * log lines); the span ends when the response is finished or the connection closes. `route` is
- * one of the service's own routes (a fixed set): an unknown path is named by its method alone, so
- * span names stay bounded whatever callers send.
+ * The SERVER span of one incoming request, when `tracing.sampleRequest` records it: a child of the
+ * caller's `traceparent` when it sent a valid one, else a new trace. `handle` runs with the span
+ * active and gets its trace id (for the log lines); the span ends when the response is finished or
+ * the connection closes. `route` is one of the service's own routes (a fixed set): an unknown path
+ * is named by its method alone, so span names stay bounded whatever callers send.
+ *
+ * A request that is not recorded gets nothing (no span, ids, context or listener): `handle` runs
+ * as it is, with the caller's trace id when it sent one (its log lines can still be found by it).
  */
 export function traceRequest(
   tracing: Tracing,
@@ -20,8 +23,10 @@ export function traceRequest(
   res: ServerResponse,
   route: string | undefined,
   requestId: string,
-  handle: (traceId: string) => void,
+  handle: (traceId: string | undefined) => void,
 ): void {
+  const parent = tracing.sampleRequest(req.headers);
+  if (!parent) return handle(typeof req.headers.traceparent === 'string' ? parseTraceParent(req.headers.traceparent)?.traceId : undefined);
   const method = req.method ?? 'GET';
   const span = tracing.tracer.startSpan(
     route ? `${method} ${route}` : method,
@@ -34,7 +39,7 @@ export function traceRequest(
         ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}),
       },
     },
-    tracing.extract(req.headers),
+    parent,
   );
   res.once('close', () => {
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
@@ -49,8 +54,9 @@ export function traceRequest(
 const MAX_TRACESTATE = 512;
 
 /**
- * With tracing off, a caller's valid `traceparent` (and `tracestate`) is passed to the model server
- * unchanged, so the model server's spans still join the caller's trace; a malformed one is dropped.
+ * A request the gateway does not trace (tracing off, or not sampled) passes a caller's valid
+ * `traceparent` (and `tracestate`) to the model server unchanged, so the model server's spans
+ * still join the caller's trace (and follow its sampled flag); a malformed one is dropped.
  */
 export function callerTraceHeaders(headers: IncomingHttpHeaders): { traceparent: string; tracestate?: string } | undefined {
   const traceparent = headers.traceparent;

@@ -13,7 +13,7 @@ export function tracingMiddleware(tracing: Tracing, routes: ReadonlySet<string>)
     if (req.path.startsWith('/health/')) return next();
     const state = RequestContext.current();
     traceRequest(tracing, req, res, routes.has(req.path) ? req.path : undefined, state?.requestId ?? 'unknown', (traceId) => {
-      if (state) state.traceId = traceId;
+      if (state && traceId) state.traceId = traceId;
       next();
     });
   };

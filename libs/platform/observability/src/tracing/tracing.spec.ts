@@ -1,6 +1,7 @@
-import http from 'node:http';
+import { EventEmitter } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, trace as traceApi } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace as traceApi } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { RequestContext } from '@ai-commons/core';
 import { JsonLogger } from '../json-logger';
@@ -13,40 +14,46 @@ const CALLER_SPAN = '00f067aa0ba902b7';
 
 /** An OTLP/HTTP receiver: what the exporter posts, as the collector would get it. */
 async function otlpReceiver() {
-  const posts: Array<{ path: string; contentType: string; body: any }> = [];
+  const posts: Array<{ path: string; contentType: string; body: Buffer }> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      posts.push({ path: req.url ?? '', contentType: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const contentType = String(req.headers['content-type']);
+      posts.push({ path: req.url ?? '', contentType, body: Buffer.concat(chunks) });
+      // An empty ExportTraceServiceResponse (full success), in the request's encoding.
+      if (contentType === 'application/x-protobuf') res.writeHead(200, { 'content-type': contentType }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+const settings = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  OTEL_TRACES_SAMPLER_ARG: 1,
+} as const;
+
 describe('tracing configuration', () => {
   it('is off without an endpoint, and posts to <endpoint>/v1/traces or the traces endpoint as given', () => {
-    const none = { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 };
-    expect(tracingFromConfig(none, 'test')).toBeUndefined();
-    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
-    expect(otlpTracesUrl({ ...none, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' })).toBe(
+    expect(tracingFromConfig(settings, 'test')).toBeUndefined();
+    expect(otlpTracesUrl({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' })).toBe(
       'https://b/otlp/traces',
     );
   });
 
-  it('exports spans as OTLP/HTTP JSON to the configured endpoint, with the service name', async () => {
+  it('exports spans as OTLP/HTTP JSON when asked, with the service name and the span tree', async () => {
     const receiver = await otlpReceiver();
-    const tracing = tracingFromConfig(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_SAMPLER_ARG: 1 },
-      'ai-commons-test',
-    )!;
+    const tracing = tracingFromConfig({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, 'ai-commons-test')!;
     try {
-      await tracing.inSpan('outer', async () => tracing.inSpan('inner', async () => undefined));
+      await inTrace(tracing, () => tracing.inSpan('inner', async () => undefined));
       await tracing.forceFlush();
       expect(receiver.posts.map((post) => [post.path, post.contentType])).toEqual([['/v1/traces', 'application/json']]);
-      const [resourceSpans] = receiver.posts[0].body.resourceSpans;
+      const [resourceSpans] = JSON.parse(receiver.posts[0].body.toString('utf8')).resourceSpans;
       expect(resourceSpans.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'ai-commons-test' } });
       const spans = resourceSpans.scopeSpans.flatMap((scope: any) => scope.spans);
       const outer = spans.find((span: any) => span.name === 'outer');
@@ -58,7 +65,30 @@ describe('tracing configuration', () => {
       await receiver.close();
     }
   });
+
+  it('exports OTLP/HTTP protobuf by default (a third of the bytes)', async () => {
+    const receiver = await otlpReceiver();
+    const tracing = tracingFromConfig({ ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, 'ai-commons-test')!;
+    try {
+      await inTrace(tracing, () => tracing.inSpan('inner', async () => undefined));
+      await tracing.forceFlush();
+      expect(receiver.posts.map((post) => [post.path, post.contentType])).toEqual([['/v1/traces', 'application/x-protobuf']]);
+      // Protobuf strings are their UTF-8 bytes: the service and both spans are in the body, and it is not JSON.
+      const body = receiver.posts[0].body;
+      for (const name of ['ai-commons-test', 'outer', 'inner']) expect(body.includes(Buffer.from(name))).toBe(true);
+      expect(() => JSON.parse(body.toString('utf8'))).toThrow();
+    } finally {
+      await tracing.shutdown();
+      await receiver.close();
+    }
+  });
 });
+
+/** Runs `work` under a recorded root span named 'outer' (what traceRequest starts for a sampled request). */
+function inTrace<T>(tracing: Tracing, work: () => Promise<T>): Promise<T> {
+  const outer = tracing.tracer.startSpan('outer');
+  return context.with(traceApi.setSpan(context.active(), outer), work).finally(() => outer.end());
+}
 
 describe('request spans', () => {
   const exporter = new InMemorySpanExporter();
@@ -144,21 +174,110 @@ describe('callerTraceHeaders (tracing off)', () => {
   });
 });
 
-describe('unsampled traces', () => {
-  it('make no child spans, and pass the unsampled context on', async () => {
+/** A request as traceRequest sees it, and a response whose close ends its span. */
+function fakeExchange(headers: Record<string, string> = {}) {
+  const req = { method: 'POST', url: '/v1/chat/completions', headers } as unknown as IncomingMessage;
+  const res = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true }) as unknown as ServerResponse;
+  return { req, res };
+}
+
+/**
+ * Head sampling: traceRequest decides once, before any span exists. What is checked here is what
+ * a fast path could break: a caller's sampled trace always recorded, an unsampled one never (and
+ * nothing made for it, its header still passed on), the ratio alone for new traces, and applied once.
+ */
+describe('head sampling (traceRequest)', () => {
+  const exporter = new InMemorySpanExporter();
+  const tracings: Tracing[] = [];
+  const tracingAt = (sampleRatio: number) => {
+    const tracing = new Tracing({ service: 'test', export: { exporter }, sampleRatio });
+    tracings.push(tracing);
+    return tracing;
+  };
+  afterAll(() => Promise.all(tracings.map((tracing) => tracing.shutdown())));
+  beforeEach(() => exporter.reset());
+
+  /** One request through traceRequest, with a stage span and the upstream headers its handler would make. */
+  function serve(tracing: Tracing, headers: Record<string, string> = {}) {
+    const { req, res } = fakeExchange(headers);
+    const seen: { traceId?: string; active?: unknown; stage?: unknown; upstream: Record<string, string> } = { upstream: {} };
+    traceRequest(tracing, req, res, '/v1/chat/completions', 'req-1', (traceId) => {
+      seen.traceId = traceId;
+      seen.active = traceApi.getSpan(context.active());
+      const stage = tracing.startSpan('stage');
+      seen.stage = stage;
+      stage?.end();
+      // As proxy-call does it: the upstream span's context when traced, else the caller's headers unchanged.
+      if (tracing.recordedSpan()) tracing.inject(context.active(), seen.upstream);
+      else Object.assign(seen.upstream, callerTraceHeaders(req.headers));
+    });
+    res.emit('close');
+    return seen;
+  }
+
+  it("records a caller's sampled trace whatever the ratio, as a child of the caller's span", () => {
+    const seen = serve(tracingAt(0), { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'vendor=abc' });
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toEqual(['stage', 'POST /v1/chat/completions']);
+    const [stage, server] = spans;
+    expect(server.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(server.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+    expect(stage.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(seen.traceId).toBe(CALLER_TRACE);
+    expect(seen.upstream).toEqual({ traceparent: `00-${CALLER_TRACE}-${server.spanContext().spanId}-01`, tracestate: 'vendor=abc' });
+  });
+
+  it("makes nothing for a caller's unsampled trace whatever the ratio, and passes its headers on unchanged", async () => {
+    const traceparent = `00-${CALLER_TRACE}-${CALLER_SPAN}-00`;
+    const seen = serve(tracingAt(1), { traceparent, tracestate: 'vendor=abc' });
+    expect(seen.active).toBeUndefined();
+    expect(seen.stage).toBeUndefined();
+    expect(seen.traceId).toBe(CALLER_TRACE);
+    expect(seen.upstream).toEqual({ traceparent, tracestate: 'vendor=abc' });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('lets the ratio decide without a caller trace, or with a malformed one (a new trace)', () => {
+    const never = tracingAt(0);
+    const always = tracingAt(1);
+    for (const headers of [{}, { traceparent: `00-${'0'.repeat(32)}-${CALLER_SPAN}-01` }] as Array<Record<string, string>>) {
+      const skipped = serve(never, headers);
+      expect(skipped).toEqual({ traceId: undefined, active: undefined, stage: undefined, upstream: {} });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+
+      const recorded = serve(always, headers);
+      const server = exporter.getFinishedSpans().find((span) => span.name === 'POST /v1/chat/completions')!;
+      expect(server.parentSpanContext).toBeUndefined();
+      expect(recorded.traceId).toBe(server.spanContext().traceId);
+      expect(recorded.upstream.traceparent).toBe(`00-${server.spanContext().traceId}-${server.spanContext().spanId}-01`);
+      exporter.reset();
+    }
+  });
+
+  it('records the ratio of new traces, drawn once (not again by the SDK sampler)', () => {
+    const half = tracingAt(0.5);
+    const requests = 4000;
+    for (let i = 0; i < requests; i++) serve(half);
+    const recorded = exporter.getFinishedSpans().filter((span) => span.name === 'POST /v1/chat/completions').length;
+    // Binomial(4000, 0.5): ±200 is more than 6 standard deviations; drawn twice it would be ~1000.
+    expect(recorded).toBeGreaterThan(1800);
+    expect(recorded).toBeLessThan(2200);
+  });
+});
+
+describe('outside a recorded trace', () => {
+  it('no span is made: no active span, or an unsampled one', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = new Tracing({ service: 'test', export: { exporter }, sampleRatio: 0 });
-    const root = tracing.startSpan('root');
-    expect(root.isRecording()).toBe(false);
-    const headers: Record<string, string> = {};
-    await context.with(traceApi.setSpan(context.active(), root), () =>
-      tracing.inSpan('child', async (span) => {
-        expect(span).toBe(root);
-        expect(tracing.startSpan('grandchild')).toBe(root);
-        tracing.inject(context.active(), headers);
-      }),
-    );
-    expect(headers.traceparent).toBe(`00-${root.spanContext().traceId}-${root.spanContext().spanId}-00`);
+    const unsampledRoot = tracing.tracer.startSpan('root');
+    expect(unsampledRoot.isRecording()).toBe(false);
+    for (const from of [ROOT_CONTEXT, traceApi.setSpan(ROOT_CONTEXT, unsampledRoot)]) {
+      await context.with(from, async () => {
+        expect(tracing.recordedSpan()).toBeUndefined();
+        expect(tracing.startSpan('child')).toBeUndefined();
+        await tracing.inSpan('child', async (span) => expect(span).toBeUndefined());
+      });
+    }
     await tracing.forceFlush();
     expect(exporter.getFinishedSpans()).toEqual([]);
     await tracing.shutdown();
@@ -166,12 +285,12 @@ describe('unsampled traces', () => {
 });
 
 describe('children of an ended span', () => {
-  it('are still recorded (a usage record written after the response closed)', async () => {
+  it('are still recorded (the upstream span of a call whose response closed first)', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = new Tracing({ service: 'test', export: { exporter } });
-    const request = tracing.startSpan('request');
+    const request = tracing.tracer.startSpan('request');
     request.end();
-    context.with(traceApi.setSpan(context.active(), request), () => tracing.startSpan('late').end());
+    context.with(traceApi.setSpan(context.active(), request), () => tracing.startSpan('late')!.end());
     await tracing.forceFlush();
     // (the in-memory exporter forgets its spans on shutdown)
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['request', 'late']);

@@ -163,8 +163,8 @@ export async function proxyCall(call: ProxyCall, req: IncomingMessage, res: Serv
       deps,
       decision.useCase?.id ?? null,
       { openCall, callId },
-      // Tracing off: the caller's own trace context still reaches the model server.
-      deps.tracing || req.headers.traceparent === undefined ? undefined : callerTraceHeaders(req.headers),
+      // Not traced (tracing off, or this request not sampled): the caller's own trace context still reaches the model server.
+      deps.tracing?.recordedSpan() || req.headers.traceparent === undefined ? undefined : callerTraceHeaders(req.headers),
     );
   } catch (error) {
     if (error instanceof AdmittedCallFailure) verdict = error.breakerVerdict;
@@ -279,7 +279,6 @@ async function callAdmitted(
     }
     admission.complete({ httpStatus, outcome, usage: charged, latencyMs });
     if (upstreamSpan) endUpstreamSpan(upstreamSpan, outcome, charged);
-    const usageSpan = deps.tracing?.startSpan('gateway.usage_record', { 'ai_commons.outcome': outcome });
     deps.usage.record(
       {
         tenantId: call.caller.tenantId,
@@ -301,7 +300,6 @@ async function callAdmitted(
       },
       usageCall.openCall,
     );
-    usageSpan?.end();
   };
 
   const cancellation = new Cancellation();
@@ -440,7 +438,13 @@ async function callAdmitted(
   }
 }
 
+/**
+ * Ends the upstream span with what the call used. The usage record, queued for the batch writer
+ * right after, is an event of it rather than a span of its own (an append to a queue: the span
+ * would time nothing, and its outcome and tokens are these attributes).
+ */
 function endUpstreamSpan(span: Span, outcome: UsageOutcome, charged: TokenUsage): void {
+  span.addEvent('gateway.usage_record');
   span.setAttributes({
     'ai_commons.outcome': outcome,
     'gen_ai.usage.input_tokens': charged.promptTokens,
