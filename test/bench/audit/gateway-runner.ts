@@ -14,7 +14,7 @@ import { JsonLogger } from '@ai-commons/observability';
 
 async function main(): Promise<void> {
   if (process.env.AUDIT_BENCH_WITHOUT_AUDIT === '1') {
-    GatewayAuditHooks.prototype.admit = async () => ({ complete: () => undefined }) as unknown as GatewayAuditAdmission;
+    GatewayAuditHooks.prototype.admit = () => ({ complete: () => undefined }) as unknown as GatewayAuditAdmission;
     GatewayAuditHooks.prototype.recordRefusal = () => undefined;
   }
   // How long each admission record took to commit (what a response may have to wait for).

@@ -7,5 +7,5 @@
 const path = require('node:path');
 
 const { GatewayAuditHooks } = require(path.join(process.env.BENCH_GATEWAY_DIST, 'libs/domain/audit/src'));
-GatewayAuditHooks.prototype.admit = async () => ({ complete: () => undefined });
+GatewayAuditHooks.prototype.admit = () => ({ complete: () => undefined });
 GatewayAuditHooks.prototype.recordRefusal = () => undefined;

@@ -35,7 +35,9 @@ export function composeHooks(...hooks: RequestHooks[]): RequestHooks {
       for (const hook of hooks) {
         let decision: AdmissionDecision;
         try {
-          decision = await hook.decide(request, decided);
+          const answer = hook.decide(request, decided);
+          // Awaited only when the hook is asynchronous (a quota pool's store, the audit record).
+          decision = answer instanceof Promise ? await answer : answer;
         } catch (error) {
           releaseGranted((error as { status?: number }).status ?? 500);
           throw error;

@@ -139,7 +139,11 @@ export interface Admission {
  * upstream nor answers the caller before the decision.
  */
 export interface RequestHooks {
-  decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision>;
+  /**
+   * A hook that decides from memory answers at once (no promise): every awaited promise is a
+   * microtask hop on each model call, and the hooks run on every one.
+   */
+  decide(request: AdmissionRequest, soFar: AdmissionSoFar): AdmissionDecision | Promise<AdmissionDecision>;
 }
 
 export const NO_REQUEST_HOOKS: RequestHooks = {

@@ -42,7 +42,7 @@ export function tracedHook(tracing: Tracing, name: string, hook: RequestHooks, o
   };
 }
 
-async function decideAsEvent(requestSpan: Span, name: string, decide: () => Promise<AdmissionDecision>): Promise<AdmissionDecision> {
+async function decideAsEvent(requestSpan: Span, name: string, decide: () => AdmissionDecision | Promise<AdmissionDecision>): Promise<AdmissionDecision> {
   const startedAt = performance.now();
   try {
     const decision = await decide();

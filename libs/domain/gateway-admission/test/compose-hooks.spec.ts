@@ -79,6 +79,23 @@ describe('composeHooks', () => {
     expect(completed).toEqual([expect.objectContaining({ httpStatus: 500, outcome: 'rejected' })]);
   });
 
+  it('hooks that answer synchronously compose like asynchronous ones: labels pass on, a synchronous throw releases the earlier admissions', async () => {
+    const completed: CallResult[] = [];
+    const seen: AdmissionSoFar[] = [];
+    const labels = { dataClassification: 'internal', policyDecision: 'allow' };
+    const labelling: RequestHooks = { decide: () => ({ decision: 'allow', labels }) };
+    const reading: RequestHooks = { decide: (_request, soFar) => (seen.push(soFar), { decision: 'allow', admission: owing(completed) }) };
+    expect(await composeHooks(labelling, reading).decide(request, NOTHING_DECIDED)).toMatchObject({ decision: 'allow', labels });
+    expect(seen).toEqual([expect.objectContaining({ labels })]);
+    const throwing: RequestHooks = {
+      decide: () => {
+        throw new Error('sync boom');
+      },
+    };
+    await expect(composeHooks(reading, throwing).decide(request, NOTHING_DECIDED)).rejects.toThrow('sync boom');
+    expect(completed).toEqual([expect.objectContaining({ httpStatus: 500, outcome: 'rejected' })]);
+  });
+
   it('allows with one admission owing what each admission owes: waits for all, shows each the response, completes each', async () => {
     const completed: CallResult[] = [];
     const observed: string[] = [];

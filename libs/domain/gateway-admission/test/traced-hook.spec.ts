@@ -14,9 +14,9 @@ describe('tracedHook', () => {
   beforeEach(() => exporter.reset());
 
   /** Runs `work` in a recorded request span, as traceRequest does for a sampled request; returns the ended request span. */
-  async function inRequest(work: () => Promise<unknown>): Promise<ReadableSpan> {
+  async function inRequest(work: () => unknown): Promise<ReadableSpan> {
     const span = tracing.tracer.startSpan('request');
-    await context.with(trace.setSpan(context.active(), span), work).catch(() => undefined);
+    await Promise.resolve(context.with(trace.setSpan(context.active(), span), work)).catch(() => undefined);
     span.end();
     return exporter.getFinishedSpans().find((finished) => finished.name === 'request')!;
   }

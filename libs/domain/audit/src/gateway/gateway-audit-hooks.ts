@@ -87,13 +87,14 @@ export class GatewayAuditHooks implements RequestHooks {
   ) {}
 
   /** Last in the chain: every request admitted gets its admission record, with the policy's labels. */
-  async decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision> {
+  decide(request: AdmissionRequest, soFar: AdmissionSoFar): AdmissionDecision {
     const useCase = soFar.useCase ? { useCaseId: soFar.useCase.id, useCaseDecision: soFar.useCase.decision } : {};
-    const admission = await this.admit({ ...request, ...soFar.labels, maskedBody: soFar.maskedBody, ...useCase });
+    const admission = this.admit({ ...request, ...soFar.labels, maskedBody: soFar.maskedBody, ...useCase });
     return { decision: 'allow', admission };
   }
 
-  async admit(request: GatewayAuditRequest): Promise<GatewayAuditAdmission> {
+  /** Synchronous: the record is queued at once; `readyToRespond` is the only thing to wait for. */
+  admit(request: GatewayAuditRequest): GatewayAuditAdmission {
     const context = RequestContext.current();
     const actor = actorOf(request.caller.principal, context?.sourceAddress);
     const common = {

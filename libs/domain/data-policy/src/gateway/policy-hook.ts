@@ -70,7 +70,7 @@ export class PolicyHook implements RequestHooks {
     private readonly observe?: (decision: Pick<DecisionRecord, 'ruleId' | 'decision' | 'findings'>) => void,
   ) {}
 
-  async decide(request: AdmissionRequest): Promise<AdmissionDecision> {
+  decide(request: AdmissionRequest): AdmissionDecision {
     const apiKey = request.caller.apiKey;
     const institution = this.institution(request.caller.tenantId);
     const floor = institution?.dataClassificationFloor;

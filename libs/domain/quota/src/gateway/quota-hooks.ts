@@ -2,7 +2,7 @@ import type { JsonLogger } from '@ai-commons/observability';
 import { ALLOW, GatewayError, type AdmissionDecision, type AdmissionRequest, type RequestHooks } from '@ai-commons/gateway-admission';
 import { quotaRefusal } from './quota-refusal';
 import type { QuotaStore } from './quota-store';
-import type { QuotaTable } from './quota-table';
+import type { PoolRuntime, QuotaTable } from './quota-table';
 
 /**
  * Quota admission: requests to an endpoint in a capacity pool reserve their estimate (prompt +
@@ -19,9 +19,13 @@ export class QuotaHooks implements RequestHooks {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async decide(request: AdmissionRequest): Promise<AdmissionDecision> {
+  decide(request: AdmissionRequest): AdmissionDecision | Promise<AdmissionDecision> {
     const pool = this.table()?.poolForEndpoint(request.endpoint.id);
-    if (!pool) return ALLOW;
+    // An endpoint in no pool is decided at once; a pool's reservation may wait for its store (Redis).
+    return pool ? this.admitToPool(pool, request) : ALLOW;
+  }
+
+  private async admitToPool(pool: PoolRuntime, request: AdmissionRequest): Promise<AdmissionDecision> {
     const { policy } = pool;
     let decision;
     try {

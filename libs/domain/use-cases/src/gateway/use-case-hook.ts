@@ -40,7 +40,7 @@ export class UseCaseHook implements RequestHooks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async decide(request: AdmissionRequest, soFar: AdmissionSoFar): Promise<AdmissionDecision> {
+  decide(request: AdmissionRequest, soFar: AdmissionSoFar): AdmissionDecision {
     const snapshot = this.snapshot();
     const useCaseId = boundUseCaseId(snapshot, request);
     const mode: EnforcementMode = snapshot.modes.get(request.caller.tenantId) ?? 'enforce';
