@@ -536,6 +536,11 @@ function renderMarkdown(run) {
     lines.push(
       `| (implicit) every soak response 2xx | ${JSON.stringify(b.statusCounts)}; errors ${b.runs.warmup.errors + b.runs.soak.errors}, timeouts ${b.runs.warmup.timeouts + b.runs.soak.timeouts} | ${yes(b.runs.warmup.non2xx + b.runs.soak.non2xx + b.runs.warmup.errors + b.runs.soak.errors + b.runs.warmup.timeouts + b.runs.soak.timeouts === 0)} |`,
     );
+    // The target sets no RSS for the soak; shown so that nobody reads the stream row as the whole story.
+    const soakRss = b.samples.filter((sample) => sample.stage === 'soak').map((sample) => sample.rssMiB);
+    lines.push(
+      `| *Context, no target:* RSS during the soak | ${fmt(Math.min(...soakRss))}–${fmt(Math.max(...soakRss))} MiB (VmHWM ${fmt(b.hwmAfterMiB)} MiB); live heap after a GC ${mib(s.heapUsed)} MiB — see the README on V8's heap sizing | |`,
+    );
   }
   lines.push('');
   if (a) {
