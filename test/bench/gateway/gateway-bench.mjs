@@ -18,20 +18,42 @@
 // Needs PostgreSQL (BENCH_POSTGRES_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres)
 // and a built dist/ (built with tools/build.mjs when missing). dist/ is copied into raw/ first, so
 // someone else's rebuild cannot pull files from under the running processes.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  MODEL,
+  RAW_DIR,
+  UPSTREAM_KEY,
+  cpuMs,
+  createBenchDatabase,
+  dropBenchDatabase,
+  freePort,
+  log,
+  rssMiB,
+  seed,
+  snapshotDist,
+  startChild,
+  startGateway as startBenchGateway,
+  startOtlpSink,
+  startSequencer,
+  startSimulator,
+  stopAll,
+  stopChild,
+  waitFor,
+  withPg,
+  pinning,
+} from './bench-setup.mjs';
+import { PACE_LEAD_MS, pacer } from './pacer.mjs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const here = import.meta.dirname;
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
-const { Client: PgClient } = require('pg');
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -76,11 +98,8 @@ const OPTIONS = {
 };
 if (!['paced', 'burst'].includes(OPTIONS.ratePacing)) throw new Error('--rate-pacing is paced or burst');
 if (!OPTIONS.rateConnections) OPTIONS.rateConnections = OPTIONS.ratePacing === 'paced' ? OPTIONS.rate : 10;
-const ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // One database per run: two runs on a shared machine would otherwise drop (with force) each other's.
 const DATABASE_NAME = `ai_commons_bench_gateway_${process.pid}`;
-const MODEL = 'bench-model';
-const UPSTREAM_KEY = 'sk-bench-upstream-7d1c';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Summarise the credit policy in one sentence.' }], max_tokens: 16 });
 // gateway-no-use-case (issue 13): the use-case hook admitting without a lookup (without-use-case.cjs); the
 // difference to `gateway` is what enforcement adds. gateway-metrics (issue 15: the gateway with its /metrics
@@ -112,332 +131,11 @@ const LABELS = {
   reference: 'bare node:http proxy (reference)',
 };
 const GOALS = { p50OverheadMs: 1, p99OverheadMs: 5, throughputRatio: 2, useCaseP50Ms: 0.05 };
-const RAW_DIR = path.join(here, 'raw');
-const CLOCK_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-
-const log = (message) => process.stderr.write(`[gateway-bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+// Every gateway of this script gets the --gateway-env settings.
+const startGateway = (dist, database, kek, settings = {}) => startBenchGateway(dist, database, kek, { ...settings, env: OPTIONS.gatewayEnv });
 
 // ---------------------------------------------------------------------------------------------
-// Child processes
-
-const children = new Set();
-
-/** Starts a child process; keeps the last 4 KB of its output for error messages. */
-/** With --pin: the CPU a child runs on (targets on 1, everything that serves or drives them on 0). */
-const PINNED_TARGETS = /gateway \(|gateway$|Portkey|reference proxy/;
-function startChild(name, args, env, { cwd = root } = {}) {
-  const child = OPTIONS.pin
-    ? spawn('taskset', ['-c', PINNED_TARGETS.test(name) ? '1' : '0', process.execPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const record = { name, child, output: '', exited: false, lines: [] };
-  const keep = (chunk) => {
-    record.output = (record.output + chunk.toString()).slice(-4096);
-  };
-  child.stdout.on('data', (chunk) => {
-    keep(chunk);
-    for (const line of chunk.toString().split('\n')) if (line.trim()) record.lines.push(line);
-    if (record.lines.length > 50) record.lines.splice(0, record.lines.length - 50);
-  });
-  child.stderr.on('data', keep);
-  record.exit = new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
-      record.exited = true;
-      children.delete(record);
-      resolve({ code, signal });
-    }),
-  );
-  children.add(record);
-  return record;
-}
-
-async function stopChild(record, graceMs = 10_000) {
-  if (!record || record.exited) return;
-  record.child.kill('SIGTERM');
-  const result = await Promise.race([record.exit, sleep(graceMs).then(() => undefined)]);
-  if (!result) {
-    log(`${record.name} did not stop within ${graceMs} ms; killing it`);
-    record.child.kill('SIGKILL');
-    await record.exit;
-  }
-}
-
-async function stopAll() {
-  await Promise.all([...children].map((record) => stopChild(record)));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping child processes`);
-    for (const record of children) record.child.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, record, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (record.exited) throw new Error(`${record.name} exited while waiting for ${what}:\n${record.output}`);
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${record.output}`);
-    await sleep(100);
-  }
-}
-
-/** Resident set size of a process in MiB, from /proc (Linux). */
-function rssMiB(pid) {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** utime + stime of a process in ms, from /proc (Linux). */
-function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-  } catch {
-    return NaN;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Build output, database and seed data
-
-function snapshotDist() {
-  const dist = path.join(root, 'dist');
-  const entries = ['apps/gateway/src/main.js', 'apps/model-simulator/src/main.js', 'libs/platform/testing/src/test-postgres.js'];
-  if (!entries.every((entry) => existsSync(path.join(dist, entry)))) {
-    log('dist/ is missing or incomplete: node tools/build.mjs');
-    execFileSync(process.execPath, [path.join(root, 'tools/build.mjs')], { cwd: root, stdio: 'inherit' });
-  }
-  const snapshot = path.join(RAW_DIR, `dist-${process.pid}`);
-  rmSync(snapshot, { recursive: true, force: true });
-  mkdirSync(RAW_DIR, { recursive: true });
-  cpSync(dist, snapshot, { recursive: true });
-  if (!entries.every((entry) => existsSync(path.join(snapshot, entry)))) throw new Error('dist/ changed while it was being copied; run again');
-  return snapshot;
-}
-
-async function withPg(url, work) {
-  const client = new PgClient({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function createBenchDatabase(dist) {
-  const { createTestDatabase } = require(path.join(dist, 'libs/platform/testing/src/test-postgres.js'));
-  return createTestDatabase(ADMIN_URL, DATABASE_NAME); // bootstraps roles, (re)creates the database, migrates
-}
-
-async function dropBenchDatabase() {
-  await withPg(ADMIN_URL, (client) => client.query(`drop database if exists "${DATABASE_NAME}" with (force)`));
-}
-
-/** One institution, one endpoint (encrypted upstream credential) and one API key, as superuser. */
-async function seed(database, dist, simulatorUrl, kek) {
-  const { LocalKekCipher, endpointCredentialContext } = require(path.join(dist, 'libs/domain/catalog/src/credentials/local-kek-cipher.js'));
-  const cipher = new LocalKekCipher(kek);
-  const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
-  await withPg(database.superuserUrl, async (client) => {
-    const tenant = (
-      await client.query(
-        `insert into institutions (slug, name_ko, name_en, sector, invested_capital_krw) values ('bench-bank', '벤치은행', 'Bench Bank', 'bank', 1000000000) returning id`,
-      )
-    ).rows[0].id;
-    const model = (
-      await client.query(
-        `insert into models (name, family, kind, provider, licence, context_window) values ('bench-model', 'bench', 'open', 'gateway benchmark', 'test', 8192) returning id`,
-      )
-    ).rows[0].id;
-    const offering = (
-      await client.query(
-        `insert into model_offerings (model_id, hosting, region, network_zone, operator) values ($1, 'shared-infrastructure', 'KR', 'internal', 'bench') returning id`,
-        [model],
-      )
-    ).rows[0].id;
-    const endpoint = (
-      await client.query(
-        `with e as (insert into endpoints (tenant_id, name, offering_id, isolation_mode, driver, upstream_model, state)
-           values ($1, $2, $3, 'shared-pool', 'openai-compatible', $2, 'active') returning tenant_id, id)
-         insert into endpoint_targets (tenant_id, endpoint_id, url) select tenant_id, id, $4 from e returning endpoint_id as id`,
-        [tenant, MODEL, offering, simulatorUrl],
-      )
-    ).rows[0].id;
-    const encrypted = cipher.encrypt(UPSTREAM_KEY, endpointCredentialContext(tenant, endpoint));
-    await client.query(
-      `update endpoints set credential_ciphertext = $1, credential_key_id = $2, credential_fingerprint = $3, credential_rotated_at = now() where id = $4`,
-      [encrypted.ciphertext, encrypted.keyId, cipher.fingerprint(UPSTREAM_KEY), endpoint],
-    );
-    // The institution is new, so the use-case register enforces (issue 13): the key is bound to an
-    // approved use case that names the endpoint, and every request is checked against it.
-    // Inserted as a draft with a submitted version, then approved the way a regulator's review does (the register's
-    // triggers allow decisions only with app.cross_tenant = 'review').
-    const useCase = (
-      await client.query(`insert into use_cases (tenant_id, name, state, created_by) values ($1, 'bench use case', 'draft', 'gateway-bench') returning id`, [
-        tenant,
-      ])
-    ).rows[0].id;
-    await client.query(
-      `insert into use_case_versions (tenant_id, use_case_id, version, state, purpose, business_process, data_classification_ceiling, endpoint_ids,
-         risk_tier, human_oversight, owner, contact, created_by)
-       values ($1, $2, 1, 'submitted', 'gateway benchmark', 'benchmark', 'confidential', array[$3::uuid], 'low', 'none', 'bench', 'bench@example.invalid', 'gateway-bench')`,
-      [tenant, useCase, endpoint],
-    );
-    await client.query('begin');
-    await client.query(`select set_config('app.cross_tenant', 'review', true)`);
-    await client.query(
-      `update use_case_versions set state = 'approved', decided_by = 'gateway-bench', decided_at = now() where tenant_id = $1 and use_case_id = $2`,
-      [tenant, useCase],
-    );
-    await client.query(
-      `update use_cases set state = 'approved', serving_version = 1, approval_reference = 'BENCH-2026-001', valid_from = now() - interval '1 day',
-         valid_until = now() + interval '365 days', approved_by = 'gateway-bench', approved_at = now() where tenant_id = $1 and id = $2`,
-      [tenant, useCase],
-    );
-    await client.query('commit');
-    await client.query(
-      `insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by, use_case_id) values ($1, 'bench', $2, $3, 'gateway-bench', $4)`,
-      [tenant, apiKey.slice(0, 12), createHash('sha256').update(apiKey).digest(), useCase],
-    );
-  });
-  return apiKey;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The three targets
-
-async function startSimulator(dist) {
-  const record = startChild(
-    'model-simulator',
-    [
-      path.join(dist, 'apps/model-simulator/src/main.js'),
-      '--port',
-      '0',
-      '--models',
-      MODEL,
-      '--api-key',
-      UPSTREAM_KEY,
-      '--ttft-ms',
-      '0',
-      '--inter-token-ms',
-      '0',
-      '--output-tokens',
-      '16',
-    ],
-    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
-  );
-  const url = await waitFor('the simulator to listen', record, () => {
-    for (const line of record.lines) {
-      try {
-        const event = JSON.parse(line);
-        if (event.url) return event.url;
-      } catch {
-        // not JSON
-      }
-    }
-    return undefined;
-  });
-  return { record, url };
-}
-
-/** A stand-in OTLP collector in a process of its own (otlp-sink.mjs): the traced gateway exports to it. */
-async function startOtlpSink() {
-  const record = startChild('OTLP receiver', [path.join(here, 'otlp-sink.mjs')], { PATH: process.env.PATH, HOME: process.env.HOME });
-  const url = await waitFor('the OTLP receiver to listen', record, () => record.lines.map((line) => JSON.parse(line).url).find(Boolean));
-  return { record, url };
-}
-
-async function startGateway(dist, database, kek, { profileDir, withoutAudit = false, withoutUseCase = false, metrics = false, otlpEndpoint } = {}) {
-  const port = await freePort();
-  const metricsPort = metrics ? await freePort() : 0;
-  const nodeArgs = [
-    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    ...(withoutAudit ? ['-r', path.join(here, 'without-audit.cjs')] : []),
-    ...(withoutUseCase ? ['-r', path.join(here, 'without-use-case.cjs')] : []),
-  ];
-  const record = startChild(
-    withoutAudit ? 'ai-commons gateway (no audit record)' : withoutUseCase ? 'ai-commons gateway (no use-case lookup)' : 'ai-commons gateway',
-    [...nodeArgs, path.join(dist, 'apps/gateway/src/main.js')],
-    {
-      BENCH_GATEWAY_DIST: dist,
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: database.ownerUrl,
-      DATABASE_APP_URL: database.appUrl,
-      MIGRATE_ON_START: 'false',
-      CREDENTIAL_KEK: kek.toString('base64'),
-      // Production requires the audit keys: a fresh Ed25519 seed and content-HMAC secret per run.
-      AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
-      AUDIT_CONTENT_HMAC_SECRET: randomBytes(32).toString('base64'),
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: String(port),
-      // The audit sequencer runs in a process of its own, as the control plane runs it beside the
-      // gateways in a deployment (npm start: the control plane holds the sequencer's lock).
-      AUDIT_SEQUENCER_ENABLED: 'false',
-      GATEWAY_METRICS_PORT: String(metricsPort),
-      ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}),
-      ...OPTIONS.gatewayEnv,
-      // Defaults otherwise: usage recording on (flush every 200 ms, batches of 500), connect retries 2,
-      // the audit record of every request (the response waits for its admission record's group
-      // commit).
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  // A gateway takes ~25 s to be ready on a loaded 2-core machine (the third of them timed out at 30 s).
-  await waitFor('the gateway to be ready', record, async () => (await fetch(`${url}/health/ready`)).ok, 120_000);
-  if (metricsPort) {
-    // Scraped as Prometheus would, a little more often than its usual 15 s.
-    const scraper = setInterval(
-      () =>
-        fetch(`http://127.0.0.1:${metricsPort}/metrics`)
-          .then((response) => response.text())
-          .catch(() => undefined),
-      5_000,
-    );
-    scraper.unref();
-    record.child.once('exit', () => clearInterval(scraper));
-  }
-  return { record, url };
-}
-
-/** The audit sequencer as a control plane runs it: leaf indexes, Merkle nodes, a signed head every 10 s. */
-async function startSequencer(database) {
-  const record = startChild('audit sequencer', ['-r', path.join(root, 'tools/register-ts.cjs'), path.join(root, 'test/bench/audit/sequencer-runner.ts')], {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_APP_URL: database.appUrl,
-    AUDIT_SEQUENCER_INTERVAL_MS: '250',
-    AUDIT_TREE_HEAD_INTERVAL_MS: '10000',
-  });
-  await waitFor('the audit sequencer to start', record, async () => record.lines.some((line) => line.includes('sequencer.ready')));
-  return { record };
-}
+// The other targets
 
 async function startPortkey() {
   const packageDir = path.join(root, 'node_modules/@portkey-ai/gateway');
@@ -540,42 +238,6 @@ function cannon({ url, headers }, { connections, durationS, overallRate, paced =
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
     });
   });
-}
-
-/**
- * A fixed rate, spread evenly over time (`--rate-pacing paced`, the default). autocannon's own
- * `overallRate` lets every connection send its share back to back at the start of each second: a
- * burst of `rate` requests, `connections` at a time, then silence — which measures queueing behind
- * the burst, not the latency at that rate (`--rate-pacing burst` shows it). So each of the
- * `connections` connections gets a fixed slot instead: connection i sends at
- * t0 + i·(1000/rate) ms + k·(connections/rate) s. With the default 200 connections at 200 req/s,
- * one request leaves every 5 ms and each connection sends once a second; a slow response delays
- * only its own connection's next request, and only if it takes over a second (open loop).
- * Done through autocannon's public `setupClient` hook by deferring the client's `_doRequest`.
- */
-const PACE_LEAD_MS = 200;
-
-function pacer({ connections, overallRate }) {
-  const slotMs = 1000 / overallRate;
-  const periodMs = (1000 * connections) / overallRate;
-  const t0 = performance.now() + PACE_LEAD_MS; // let the connections open first
-  let index = 0;
-  return (client) => {
-    client.rate = 0; // no autocannon rate limiting for this client: the pacer decides
-    const send = client._doRequest.bind(client);
-    let next = t0 + index++ * slotMs;
-    let timer;
-    client._doRequest = (...args) => {
-      if (client.destroyed) return;
-      const wait = next - performance.now();
-      next += periodMs;
-      if (wait <= 0) return send(...args);
-      timer = setTimeout(() => {
-        if (!client.destroyed) send(...args);
-      }, wait);
-    };
-    client.once('done', () => clearTimeout(timer));
-  };
 }
 
 async function measure(kind, target, request, pids, settings) {
@@ -958,14 +620,17 @@ async function main() {
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
   log(`load average ${loadAtStart.map((v) => v.toFixed(2)).join(' ')}; ${os.availableParallelism()} CPUs; Node ${process.version}`);
-  if (OPTIONS.pin) pinSupportingProcesses('0');
+  if (OPTIONS.pin) {
+    pinning.enabled = true;
+    pinSupportingProcesses('0');
+  }
   const dist = snapshotDist();
   const kek = randomBytes(32);
   let database;
   let portkeyVersion;
   try {
     log(`creating database ${DATABASE_NAME}`);
-    database = await createBenchDatabase(dist);
+    database = await createBenchDatabase(dist, DATABASE_NAME);
     const simulator = await startSimulator(dist);
     log(`simulator at ${simulator.url}`);
     const apiKey = await seed(database, dist, simulator.url, kek);
@@ -1161,7 +826,7 @@ async function main() {
     log(`all 2xx: ${goals.allResponses2xx.met}`);
   } finally {
     await stopAll();
-    if (database) await dropBenchDatabase().catch((error) => log(`could not drop ${DATABASE_NAME}: ${error.message}`));
+    if (database) await dropBenchDatabase(DATABASE_NAME).catch((error) => log(`could not drop ${DATABASE_NAME}: ${error.message}`));
     rmSync(dist, { recursive: true, force: true });
     if (OPTIONS.pin) pinSupportingProcesses('0,1');
   }
