@@ -114,11 +114,37 @@ async function seed(db: TestDatabase): Promise<Omit<Fixture, 'db' | 'keys'>> {
        insert into endpoint_targets (tenant_id, endpoint_id, url) select tenant_id, id, $3 from e returning endpoint_id as id`,
       [tenants[0], offering.rows[0].id, simulatorUrl],
     );
+    // New institutions enforce the use-case register (issue 13): the key is bound to an approved use
+    // case naming the endpoint (approved the way a regulator's review does: app.cross_tenant = 'review').
+    const useCase = (
+      await client.query(`insert into use_cases (tenant_id, name, state, created_by) values ($1, 'bench use case', 'draft', 'bench') returning id`, [
+        tenants[0],
+      ])
+    ).rows[0].id;
+    await client.query(
+      `insert into use_case_versions (tenant_id, use_case_id, version, state, purpose, business_process, data_classification_ceiling, endpoint_ids,
+         risk_tier, human_oversight, owner, contact, created_by)
+       values ($1, $2, 1, 'submitted', 'audit benchmark', 'benchmark', 'confidential', array[$3::uuid], 'low', 'none', 'bench', 'bench@example.invalid', 'bench')`,
+      [tenants[0], useCase, endpoint.rows[0].id],
+    );
+    await client.query('begin');
+    await client.query(`select set_config('app.cross_tenant', 'review', true)`);
+    await client.query(`update use_case_versions set state = 'approved', decided_by = 'bench', decided_at = now() where tenant_id = $1 and use_case_id = $2`, [
+      tenants[0],
+      useCase,
+    ]);
+    await client.query(
+      `update use_cases set state = 'approved', serving_version = 1, approval_reference = 'BENCH-AUDIT-001', valid_from = now() - interval '1 day',
+         valid_until = now() + interval '365 days', approved_by = 'bench', approved_at = now() where tenant_id = $1 and id = $2`,
+      [tenants[0], useCase],
+    );
+    await client.query('commit');
     const apiKey = `aic_${randomBytes(32).toString('base64url')}`;
-    await client.query(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by) values ($1, 'bench', $2, $3, 'bench')`, [
+    await client.query(`insert into api_keys (tenant_id, name, key_prefix, secret_hash, created_by, use_case_id) values ($1, 'bench', $2, $3, 'bench', $4)`, [
       tenants[0],
       apiKey.slice(0, 12),
       createHash('sha256').update(apiKey).digest(),
+      useCase,
     ]);
     return { tenants, endpointId: endpoint.rows[0].id, apiKey };
   });
