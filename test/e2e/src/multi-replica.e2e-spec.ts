@@ -14,6 +14,9 @@ const HANDOVER_BOUND_MS = 3_000;
 const QUOTA_RPM = 30;
 /** The cluster's GATEWAY_INSTANCE_DEAD_AFTER_MS; recovery follows within a recovery interval and a leadership retry. */
 const DEAD_AFTER_MS = 2_000;
+// The deployment's preStop pause (5 s there, deploy/kubernetes/base/gateway.yaml), shortened: long enough for
+// connects already under way to the old gateway to be accepted.
+const PRE_STOP_PAUSE_MS = 500;
 
 type Answer = { status: number } | { error: string; sent: boolean };
 
@@ -302,11 +305,15 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
         }
       }
     });
-    // Replace every gateway, one at a time: a new one up, then the old one stopped (SIGTERM: it drains).
+    // Replace every gateway, one at a time: a new one up and taking the old one's traffic, then, after
+    // a pause (the deployment's preStop: the pod leaves the Service first), the old one stopped
+    // (SIGTERM: it drains). Without the pause a connection still in the old one's accept queue when
+    // it stops listening is reset by the kernel — what the pause is for.
     for (let index = 0; index < urls.length; index++) {
       const old = cluster.gateways[index]!;
       const replacement = await cluster.startGateway();
       urls[index] = replacement.url;
+      await new Promise((resolve) => setTimeout(resolve, PRE_STOP_PAUSE_MS));
       old.process.kill('SIGTERM');
       await old.exited;
     }
