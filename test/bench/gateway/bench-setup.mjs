@@ -5,7 +5,7 @@
 // children. Log lines are prefixed with the running script's name.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -137,6 +137,39 @@ export function cpuMs(pid) {
   } catch {
     return NaN;
   }
+}
+
+/** CPU time of each PostgreSQL process (postmaster, backends, WAL writer, checkpointer…) in ms, by pid. */
+export function postgresCpuMs() {
+  const byPid = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const ms = cpuMs(pid);
+    if (Number.isFinite(ms)) byPid.set(pid, ms);
+  }
+  return byPid;
+}
+
+/** PostgreSQL's CPU between two snapshots: processes that ended in between took their time with them, so new ones count from 0. */
+export function postgresCpuDeltaMs(before, after) {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * The whole machine's busy and idle CPU time in ms, from /proc/stat (all CPUs): busy is user, nice,
+ * system, irq, softirq and steal — the kernel's loopback TCP work included, whichever process it is for.
+ */
+export function machineCpuMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+  return { busy: (user + nice + system + irq + softirq + steal) * CLOCK_TICK_MS, idle: (idle + iowait) * CLOCK_TICK_MS };
 }
 
 // ---------------------------------------------------------------------------------------------

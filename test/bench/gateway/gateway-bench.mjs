@@ -31,6 +31,9 @@ import {
   UPSTREAM_KEY,
   cpuMs,
   createBenchDatabase,
+  machineCpuMs,
+  postgresCpuDeltaMs,
+  postgresCpuMs,
   dropBenchDatabase,
   freePort,
   log,
@@ -222,6 +225,9 @@ function median(values) {
  * One autocannon run. Latencies are taken from every 2xx response's own duration (float ms, from
  * process.hrtime) rather than autocannon's histogram, which keeps whole milliseconds only.
  */
+/** Processes that serve every target (their CPU is part of each run's machine budget). */
+const budgetPids = { sequencer: undefined };
+
 function cannon({ url, headers }, { connections, durationS, overallRate, paced = false }) {
   return new Promise((resolve, reject) => {
     const latencies = [];
@@ -244,13 +250,16 @@ async function measure(kind, target, request, pids, settings) {
   const load1Before = os.loadavg()[0];
   const startedAt = new Date().toISOString();
   const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const budgetBefore = { machine: machineCpuMs(), postgres: postgresCpuMs(), sequencer: cpuMs(budgetPids.sequencer) };
   const benchCpuBefore = process.cpuUsage();
   const { result, latencies, statusCounts } = await cannon(request, settings);
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const cpuAfter = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const budgetAfter = { machine: machineCpuMs(), postgres: postgresCpuMs(), sequencer: cpuMs(budgetPids.sequencer) };
   const sorted = Float64Array.from(latencies).sort();
   const ok = result['2xx'];
   const cpuPerRequestUs = Object.fromEntries(Object.keys(pids).map((name) => [name, ok ? ((cpuAfter[name] - cpuBefore[name]) * 1000) / ok : NaN]));
+  const perRequestUs = (before, after) => (ok ? ((after - before) * 1000) / ok : NaN);
   return {
     kind,
     target,
@@ -274,6 +283,13 @@ async function measure(kind, target, request, pids, settings) {
     serverCpuUsPerRequest: cpuPerRequestUs,
     serverRssMiBAfter: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMiB(pid)])),
     loadGeneratorCpuUsPerRequest: ok ? (benchCpu.user + benchCpu.system) / ok : NaN,
+    // Every CPU of the machine, per answered request: what the run cost all its processes together.
+    machineCpuUsPerRequest: {
+      busy: perRequestUs(budgetBefore.machine.busy, budgetAfter.machine.busy),
+      idle: perRequestUs(budgetBefore.machine.idle, budgetAfter.machine.idle),
+      postgres: perRequestUs(0, postgresCpuDeltaMs(budgetBefore.postgres, budgetAfter.postgres)),
+      sequencer: perRequestUs(budgetBefore.sequencer, budgetAfter.sequencer),
+    },
     load1: [load1Before, os.loadavg()[0]],
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -290,7 +306,8 @@ function describe(measurement) {
     // The target's own CPU per answered request: unlike req/s, it holds up roughly on a busy machine.
     (measurement.serverCpuUsPerRequest[measurement.target] === undefined
       ? ''
-      : `  CPU ${measurement.serverCpuUsPerRequest[measurement.target].toFixed(0)} µs/request`)
+      : `  CPU ${measurement.serverCpuUsPerRequest[measurement.target].toFixed(0)} µs/request`) +
+    `  machine ${fmt(measurement.machineCpuUsPerRequest.busy, 0)} µs/request (PostgreSQL ${fmt(measurement.machineCpuUsPerRequest.postgres, 0)}, sequencer ${fmt(measurement.machineCpuUsPerRequest.sequencer, 0)})`
   );
 }
 
@@ -399,6 +416,26 @@ function signed(value, digits = 2) {
   return Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
 }
 
+/**
+ * The machine's CPU per answered request, medians over runs, split by process: the target, the
+ * simulator, PostgreSQL (every postgres process: backends, WAL writer, checkpointer), the audit
+ * sequencer, the load generator, and the rest (kernel softirq work of loopback TCP, other processes).
+ */
+function cpuBudget(runs, target) {
+  const of = (pick) => median(runs.map(pick).filter(Number.isFinite));
+  const budget = {
+    busy: of((m) => m.machineCpuUsPerRequest?.busy),
+    idle: of((m) => m.machineCpuUsPerRequest?.idle),
+    target: target === 'direct' ? 0 : of((m) => m.serverCpuUsPerRequest[target]),
+    simulator: of((m) => m.serverCpuUsPerRequest.simulator),
+    postgres: of((m) => m.machineCpuUsPerRequest?.postgres),
+    sequencer: of((m) => m.machineCpuUsPerRequest?.sequencer),
+    loadGenerator: of((m) => m.loadGeneratorCpuUsPerRequest),
+  };
+  budget.rest = budget.busy - budget.target - budget.simulator - budget.postgres - budget.sequencer - budget.loadGenerator;
+  return budget;
+}
+
 function summarise(measurements) {
   const pick = (kind, target) => measurements.filter((m) => m.kind === kind && m.target === target);
   const summary = {};
@@ -416,6 +453,7 @@ function summarise(measurements) {
         max: median(runs.map((m) => m.latencyMs.max)),
         proxyCpuUs: target === 'direct' ? NaN : median(runs.map((m) => m.serverCpuUsPerRequest[target])),
         simulatorCpuUs: median(runs.map((m) => m.serverCpuUsPerRequest.simulator)),
+        budget: cpuBudget(runs, target),
         requests2xx: runs.reduce((sum, m) => sum + m.requests2xx, 0),
         non2xx: runs.reduce((sum, m) => sum + m.non2xx, 0),
         errors: runs.reduce((sum, m) => sum + m.errors, 0),
@@ -573,6 +611,23 @@ function renderMarkdown(run) {
     );
   }
   lines.push('');
+  lines.push(`## Where the machine's CPU goes at maximum throughput (µs of CPU per answered request, medians of ${o.repeats} runs)`, '');
+  lines.push(
+    `All ${run.machine.nproc} CPUs of the machine (\`/proc/stat\`), split by process (\`/proc/<pid>/stat\`). Throughput is bounded by the machine: ` +
+      `${run.machine.nproc} CPUs give ${(run.machine.nproc * 1e6).toLocaleString('en')} µs of CPU per second, so a target's maximum req/s is about that divided by (busy + idle) here. ` +
+      `PostgreSQL is every postgres process (other jobs' databases included, if any ran); "rest" is kernel work not charged to a process (loopback TCP softirq) and other processes.`,
+    '',
+  );
+  lines.push('| Target | req/s | machine busy | idle | target process | simulator | PostgreSQL | audit sequencer | load generator | rest |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const target of TARGETS) {
+    const s = summary.max[target];
+    const b = s.budget;
+    lines.push(
+      `| ${LABELS[target]} | ${fmt(s.reqPerS, 0)} | ${fmt(b.busy, 0)} | ${fmt(b.idle, 0)} | ${target === 'direct' ? '–' : fmt(b.target, 0)} | ${fmt(b.simulator, 0)} | ${fmt(b.postgres, 0)} | ${fmt(b.sequencer, 0)} | ${fmt(b.loadGenerator, 0)} | ${fmt(b.rest, 0)} |`,
+    );
+  }
+  lines.push('');
   lines.push('## Every run', '');
   lines.push(
     `Overhead paired by repetition at ${o.rate} req/s (proxy − direct of the same repetition): ` +
@@ -638,6 +693,7 @@ async function main() {
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const sequencer = await startSequencer(database);
     log(`audit sequencer running (pid ${sequencer.record.child.pid})`);
+    budgetPids.sequencer = sequencer.record.child.pid;
     const gateway = await startGateway(dist, database, kek, { profileDir });
     log(`ai-commons gateway at ${gateway.url}`);
     const gatewayCore = TARGETS.includes('gateway-core') && !OPTIONS.profile ? await startGateway(dist, database, kek, { withoutAudit: true }) : undefined;
