@@ -7,6 +7,7 @@ import { e2eDatabase, eventually, startControlPlane } from './support/environmen
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { createEndpointFixture } from './support/gateway-fixtures';
 import {
+  ConsoleSessions,
   CONSOLE_E2E_PORT,
   CONSOLE_ORIGIN,
   ensureConsoleBuilt,
@@ -14,7 +15,6 @@ import {
   launchChromium,
   screenshot,
   seriousAccessibilityViolations,
-  signInAs,
 } from './support/console-browser';
 
 // The console's administration pages in a real Chromium against the real stack (control plane serving
@@ -53,6 +53,8 @@ describe('console administration pages in a real browser (platform admin, member
   let controlPlane: ControlPlane;
   let simulator: SimulatorProcess;
   let browser: Browser;
+  /** Each user signs in once for this file; every test opens its pages in that user's browser context. */
+  let sessions: ConsoleSessions;
   const run = randomBytes(3).toString('hex');
   const ids: Record<string, string> = {};
 
@@ -70,16 +72,18 @@ describe('console administration pages in a real browser (platform admin, member
     await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: `down-${run}`, upstreamUrl: 'http://127.0.0.1:9', upstreamModel: 'sim-llama' });
     await createEndpointFixture({ tenantSlug: 'nuri-insurance', name: `nuri-${run}`, upstreamUrl: simulator.url, upstreamModel: 'sim-llama' });
     browser = await launchChromium();
+    sessions = new ConsoleSessions(browser);
   }, 180_000);
 
   afterAll(async () => {
+    await sessions?.close();
     await browser?.close();
     await controlPlane?.close();
     await simulator?.stop();
   });
 
   it('a platform admin adds an institution, then suspends, reactivates and offboards it, each after a confirmation dialog with a reason', async () => {
-    const { context, page } = await signInAs(browser, 'platform-admin', '/console/institutions');
+    const page = await sessions.open('platform-admin', '/console/institutions');
     try {
       const slug = `e2e-${run}`;
       const name = `시험기관 ${run} (Test Institution ${run})`;
@@ -156,7 +160,7 @@ describe('console administration pages in a real browser (platform admin, member
         return !document.querySelector('[aria-busy="true"]') && cells.length > 0 && cells.every((text) => text === '탈퇴');
       });
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
@@ -184,7 +188,7 @@ describe('console administration pages in a real browser (platform admin, member
       'query($p: ID!, $f: DateTime!, $t: DateTime!) { quotaSettlement(poolId: $p, from: $f, to: $t) { members { institutionId weight useShare tokens } } }',
       { p: pool.id, f: from, t: to },
     );
-    const { context, page } = await signInAs(browser, 'platform-admin', `/console/settlement?month=${month}&poolId=${pool.id}`);
+    const page = await sessions.open('platform-admin', `/console/settlement?month=${month}&poolId=${pool.id}`);
     try {
       await page.getByTestId('settlement-chart').waitFor();
       const option = JSON.parse((await page.getByTestId('settlement-chart').getAttribute('data-option'))!);
@@ -213,7 +217,7 @@ describe('console administration pages in a real browser (platform admin, member
       await page.getByLabel('정산 월').fill('2026-01');
       await page.waitForURL((url) => url.searchParams.get('month') === '2026-01');
     } finally {
-      await context.close();
+      await page.close();
       await superuser(`delete from usage_records where request_id like $1`, [`settle-${run}-%`]);
     }
   });
@@ -230,7 +234,7 @@ describe('console administration pages in a real browser (platform admin, member
       runId,
       checkId,
     ]);
-    const { context, page } = await signInAs(browser, 'platform-admin', '/console/isolation-runs');
+    const page = await sessions.open('platform-admin', '/console/isolation-runs');
     try {
       await page.getByTestId('isolation-runs-table').waitFor();
       await page.getByRole('button', { name: '지금 검증 실행' }).click();
@@ -260,7 +264,7 @@ describe('console administration pages in a real browser (platform admin, member
       const [alert] = await superuser<{ acknowledged_by: string | null }>('select acknowledged_by from isolation_alerts where check_id = $1', [checkId]);
       expect(alert!.acknowledged_by).toBeTruthy();
     } finally {
-      await context.close();
+      await page.close();
       await superuser('delete from isolation_alerts where check_id = $1', [checkId]);
     }
   });
@@ -268,7 +272,7 @@ describe('console administration pages in a real browser (platform admin, member
   it('a platform admin previews a draft policy version against a sample request, publishes it after confirming, and sees the diff', async () => {
     const { dataPolicy } = await gql<{ dataPolicy: { version: number } }>('platform-admin', '{ dataPolicy { version } }');
     const next = dataPolicy.version + 1;
-    const { context, page } = await signInAs(browser, 'platform-admin', '/console/data-policies');
+    const page = await sessions.open('platform-admin', '/console/data-policies');
     try {
       await page.getByLabel('정책 문서 (JSON)').waitFor();
       expect(JSON.parse(await page.getByLabel('정책 문서 (JSON)').inputValue()).version).toBe(next);
@@ -295,7 +299,7 @@ describe('console administration pages in a real browser (platform admin, member
       const [stored] = await superuser<{ note: string }>('select note from data_policy_versions where version = $1', [next]);
       expect(stored!.note).toBe(`e2e ${run}`);
     } finally {
-      await context.close();
+      await page.close();
       // Other suites expect the policy they found.
       await superuser('delete from data_policy_versions where version = $1', [next]);
     }
@@ -307,7 +311,7 @@ describe('console administration pages in a real browser (platform admin, member
       const rows = await superuser<{ name: string; health: string }>('select name, health from endpoints where name = any($1)', [[`up-${run}`, `down-${run}`]]);
       return rows.some((r) => r.name === `up-${run}` && r.health === 'healthy') && rows.some((r) => r.name === `down-${run}` && r.health === 'unhealthy');
     }, 30_000);
-    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/endpoints');
+    const page = await sessions.open('hanbit-bank-admin', '/console/endpoints');
     try {
       await page.getByTestId('endpoints-table').waitFor();
       await expect(page.getByTestId(`endpoint-up-${run}`).getByTestId('endpoint-health').textContent()).resolves.toBe('정상');
@@ -326,20 +330,20 @@ describe('console administration pages in a real browser (platform admin, member
       await page.getByTestId(`endpoint-up-${run}`).waitFor({ state: 'detached' });
       await page.getByTestId(`endpoint-down-${run}`).waitFor();
     } finally {
-      await context.close();
+      await page.close();
     }
-    const admin = await signInAs(browser, 'platform-admin', `/console/endpoints?institutionId=${ids['nuri-insurance']}`);
+    const admin = { page: await sessions.open('platform-admin', `/console/endpoints?institutionId=${ids['nuri-insurance']}`) };
     try {
       await admin.page.getByTestId(`endpoint-nuri-${run}`).waitFor();
       expect(await admin.page.getByTestId(`endpoint-up-${run}`).count()).toBe(0);
       expect(await admin.page.locator('select[name="institutionId"]').inputValue()).toBe(ids['nuri-insurance']);
     } finally {
-      await admin.context.close();
+      await admin.page.close();
     }
   });
 
   it('an institution admin reads and changes its own PII settings and classification floor', async () => {
-    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/data-settings');
+    const page = await sessions.open('hanbit-bank-admin', '/console/data-settings');
     try {
       await page.getByLabel('카드번호', { exact: true }).selectOption('block');
       await page.getByRole('button', { name: '개인정보 설정 저장' }).click();
@@ -356,7 +360,7 @@ describe('console administration pages in a real browser (platform admin, member
       await screenshot(page, 'tenant-admin-data-settings');
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     } finally {
-      await context.close();
+      await page.close();
       await superuser('delete from institution_pii_settings where tenant_id = $1', [ids['hanbit-bank']]);
       await superuser('delete from institution_classification_floors where tenant_id = $1', [ids['hanbit-bank']]);
     }

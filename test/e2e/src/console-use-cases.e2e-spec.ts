@@ -8,6 +8,7 @@ import { eventually, startControlPlane, startGateway } from './support/environme
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { createEndpointFixture } from './support/gateway-fixtures';
 import {
+  ConsoleSessions,
   CONSOLE_E2E_PORT,
   CONSOLE_ORIGIN,
   ensureConsoleBuilt,
@@ -15,7 +16,6 @@ import {
   launchChromium,
   screenshot,
   seriousAccessibilityViolations,
-  signInAs,
 } from './support/console-browser';
 
 // The console's use-case register, tree-head consistency check and analyst playground in a real
@@ -35,6 +35,8 @@ describe('console: use-case register, tree-head consistency, analyst playground 
   let gateway: Gateway;
   let simulator: SimulatorProcess;
   let browser: Browser;
+  /** Each user signs in once for this file; every test opens its pages in that user's browser context. */
+  let sessions: ConsoleSessions;
   const run = randomBytes(3).toString('hex');
   const model = `uc-console-${run}`;
 
@@ -56,9 +58,11 @@ describe('console: use-case register, tree-head consistency, analyst playground 
     );
     await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama' });
     browser = await launchChromium();
+    sessions = new ConsoleSessions(browser);
   }, 180_000);
 
   afterAll(async () => {
+    await sessions?.close();
     await browser?.close();
     await controlPlane?.close();
     await gateway?.close();
@@ -69,7 +73,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
     const name = `상담 요약 ${run}`;
     let useCaseId: string;
     {
-      const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/use-cases/new');
+      const page = await sessions.open('hanbit-bank-admin', '/console/use-cases/new');
       try {
         await page.getByLabel('이름', { exact: true }).fill(name);
         await page.getByLabel('목적', { exact: true }).fill('콜센터 상담 내용을 요약해 상담원의 후속 처리를 돕는다');
@@ -89,11 +93,11 @@ describe('console: use-case register, tree-head consistency, analyst playground 
         await screenshot(page, 'tenant-admin-use-case-submitted');
         expect(await seriousAccessibilityViolations(page)).toEqual([]);
       } finally {
-        await context.close();
+        await page.close();
       }
     }
     {
-      const { context, page } = await signInAs(browser, 'regulator', '/console/use-case-review');
+      const page = await sessions.open('regulator', '/console/use-case-review');
       try {
         await page.getByTestId(`queue-${name}`).waitFor();
         await screenshot(page, 'regulator-use-case-queue');
@@ -110,15 +114,16 @@ describe('console: use-case register, tree-head consistency, analyst playground 
         await page.getByRole('button', { name: '결정 기록' }).click();
         await page.waitForFunction(() => document.querySelector('[data-testid="use-case-state"]')?.textContent?.includes('승인'));
         await screenshot(page, 'regulator-use-case-approved');
-        await page.goto(`${CONSOLE_ORIGIN}/console/use-case-review`);
+        await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '활용 사례 심사', exact: true }).click();
+        await page.waitForURL((url) => url.pathname === '/console/use-case-review');
         await page.locator('[data-testid="review-queue"]').waitFor();
         expect(await page.getByTestId(`queue-${name}`).count()).toBe(0);
       } finally {
-        await context.close();
+        await page.close();
       }
     }
     {
-      const { context, page } = await signInAs(browser, 'hanbit-bank-admin', `/console/use-cases/${useCaseId}`);
+      const page = await sessions.open('hanbit-bank-admin', `/console/use-cases/${useCaseId}`);
       try {
         await page.getByTestId('use-case-history').waitFor();
         const history = await page.getByTestId('use-case-history').locator('tbody tr').allTextContents();
@@ -128,7 +133,8 @@ describe('console: use-case register, tree-head consistency, analyst playground 
         await screenshot(page, 'tenant-admin-use-case-history');
 
         // Issue 13: the new key runs under the approved use case.
-        await page.goto(`${CONSOLE_ORIGIN}/console/api-keys`);
+        await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: 'API 키', exact: true }).click();
+        await page.waitForURL((url) => url.pathname === '/console/api-keys');
         const keyName = `uc-key-${run}`;
         await page.getByLabel('이름').fill(keyName);
         await page.getByLabel('활용 사례').selectOption({ label: `${name} (승인)` });
@@ -141,7 +147,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
         const { apiKeys } = await gql<any>('hanbit-bank-admin', '{ apiKeys(first: 100) { edges { node { name useCaseId } } } }');
         expect(apiKeys.edges.find((edge: any) => edge.node.name === keyName).node.useCaseId).toBe(useCaseId);
       } finally {
-        await context.close();
+        await page.close();
       }
     }
   });
@@ -156,7 +162,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
       return new Set(heads.map((edge: any) => edge.node.treeSize).filter((size: number) => size > 1)).size >= 2;
     }, 20_000);
 
-    const { context, page } = await signInAs(browser, 'regulator', '/console/tree-heads');
+    const page = await sessions.open('regulator', '/console/tree-heads');
     try {
       await page.locator('[data-testid="tree-heads-table"] tbody tr').first().waitFor();
       // The newest head and an older one of another size, as the page shows them (heads keep coming).
@@ -189,7 +195,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
       await screenshot(page, 'regulator-tree-heads-consistency-failed');
       await page.unroute('**/graphql');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
@@ -204,7 +210,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
     expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([204, CONSOLE_ORIGIN]);
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
 
-    const { context, page } = await signInAs(browser, 'hanbit-bank-analyst', '/console/playground');
+    const page = await sessions.open('hanbit-bank-analyst', '/console/playground');
     try {
       await page.getByLabel('모델').selectOption(model);
       expect(await page.getByLabel('프롬프트').inputValue()).toContain('900101-1234568');
@@ -235,7 +241,7 @@ describe('console: use-case register, tree-head consistency, analyst playground 
         (await gql<any>('hanbit-bank-admin', 'query($id: String!) { playgroundCall(requestId: $id) { completed } }', { id: requestId })).playgroundCall,
       ).toBeNull();
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

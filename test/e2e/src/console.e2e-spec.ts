@@ -11,6 +11,7 @@ import { eventually, startControlPlane, startGateway } from './support/environme
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { createEndpointFixture } from './support/gateway-fixtures';
 import {
+  ConsoleSessions,
   CONSOLE_E2E_PORT,
   CONSOLE_ORIGIN,
   SCREENSHOTS,
@@ -72,6 +73,17 @@ async function navLabels(page: Page): Promise<string[]> {
   return page.locator('nav[aria-label="주 메뉴"] a').allTextContents();
 }
 
+/** Opens a page as a user does: the navigation link, then waits for that page's own content (not the previous page's). */
+async function follow(page: Page, label: string, consolePath: string): Promise<void> {
+  // A link to the page already shown keeps it (the home page a user lands on is the first link of some roles).
+  if (new URL(page.url()).pathname !== `/console${consolePath}`) {
+    await page.evaluate(() => document.querySelectorAll('main *').forEach((element) => element.setAttribute('data-previous-page', '')));
+  }
+  await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: label, exact: true }).click();
+  await page.waitForURL((url) => url.pathname === `/console${consolePath}`);
+  await page.locator('main h1:not([data-previous-page]), main .graphiql-container:not([data-previous-page])').first().waitFor();
+}
+
 // Real logins, a real browser and a shared 2-core machine: browser tests get more time than API tests.
 jest.setTimeout(180_000);
 
@@ -80,6 +92,8 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
   let gateway: Gateway;
   let simulator: SimulatorProcess;
   let browser: Browser;
+  /** Each user signs in once for this file; every test opens its pages in that user's browser context. */
+  let sessions: ConsoleSessions;
   const run = randomBytes(3).toString('hex');
   const model = `console-${run}`;
   const measurements: Record<string, number> = {};
@@ -101,9 +115,11 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     gateway = await startGateway();
     await createEndpointFixture({ tenantSlug: 'hanbit-bank', name: model, upstreamUrl: simulator.url, upstreamModel: 'sim-llama' });
     browser = await launchChromium();
+    sessions = new ConsoleSessions(browser);
   }, 180_000);
 
   afterAll(async () => {
+    await sessions?.close();
     await browser?.close();
     await gateway?.close();
     await controlPlane?.close();
@@ -142,16 +158,14 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     '%s signs in on Keycloak’s login page and sees only that role’s navigation; every page renders with no serious accessibility violation',
     async (role) => {
       const { username, labels, paths } = NAVIGATION[role]!;
-      const { context, page } = await signInAs(browser, username);
+      const page = await sessions.open(username);
       try {
         expect(await navLabels(page)).toEqual(labels);
         // Tokens stay in memory: nothing token-like in either storage.
         const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
         expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
-        for (const pagePath of paths) {
-          await page.goto(`${CONSOLE_ORIGIN}/console${pagePath}`);
-          await page.getByTestId('who').waitFor();
-          await page.locator('main h1, main .graphiql-container').first().waitFor();
+        for (const [index, pagePath] of paths.entries()) {
+          await follow(page, labels[index]!, pagePath);
           await page.waitForFunction(() => !document.querySelector('main [role="status"]')?.textContent?.includes('불러오는 중'));
           expect(await page.locator('main [role="alert"]').count()).toBe(0);
           await screenshot(page, `${role}${pagePath.replace(/\//g, '-')}`);
@@ -163,19 +177,18 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
           await expect(page.getByRole('alert').textContent()).resolves.toContain('권한이 없습니다');
         }
       } finally {
-        await context.close();
+        await page.close();
       }
     },
   );
 
   it('a tenant admin creates an API key (secret shown once), uses it through the gateway, sees the usage, revokes it, and the gateway refuses it', async () => {
-    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/api-keys');
+    const page = await sessions.open('hanbit-bank-admin', '/console/usage');
     try {
       page.on('dialog', (dialog) => void dialog.accept());
       // The usage total before the call (the database is shared with other suites).
-      await page.goto(`${CONSOLE_ORIGIN}/console/usage`);
       const usageBefore = await page.getByTestId('usage-total').textContent();
-      await page.goto(`${CONSOLE_ORIGIN}/console/api-keys`);
+      await follow(page, 'API 키', '/api-keys');
       const name = `console-key-${run}`;
       await page.getByLabel('이름').fill(name);
       await page.getByRole('button', { name: 'API 키 만들기' }).click();
@@ -204,7 +217,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       }, 15_000);
       await screenshot(page, 'tenant-admin-usage-after-call');
 
-      await page.goto(`${CONSOLE_ORIGIN}/console/api-keys`);
+      await follow(page, 'API 키', '/api-keys');
       await page.getByRole('button', { name: `폐기: ${name}` }).click();
       await page.waitForFunction((keyName) => document.querySelector(`[data-testid="api-key-${keyName}"]`)?.textContent?.includes('폐기됨'), name);
 
@@ -216,7 +229,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
         return refused === 401;
       }, 15_000);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
@@ -333,7 +346,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     ).institutions.edges
       .map((edge) => edge.node)
       .filter((entry) => entry.slug !== 'hanbit-bank');
-    const { context, page } = await signInAs(browser, 'hanbit-bank-admin', '/console/my-isolation');
+    const page = await sessions.open('hanbit-bank-admin', '/console/my-isolation');
     try {
       await page.getByTestId('my-isolation-run').waitFor();
       expect(await page.getByTestId('my-isolation-run').textContent()).toContain(runId);
@@ -352,7 +365,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
         expect(text).not.toContain(other.slug);
       }
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
@@ -360,7 +373,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
     const { id: runId } = (await gql<{ startIsolationVerification: { id: string } }>('regulator', 'mutation { startIsolationVerification { id } }'))
       .startIsolationVerification;
     const { auditPublicKey } = await gql<{ auditPublicKey: { pem: string } }>('regulator', '{ auditPublicKey { pem } }');
-    const { context, page } = await signInAs(browser, 'regulator', '/console/isolation');
+    const page = await sessions.open('regulator', '/console/isolation');
     try {
       const cell = page.getByTestId(`isolation-verify-${runId}`);
       await page.getByLabel('고정한 공개키 (PEM 또는 base64)').fill(auditPublicKey.pem);
@@ -390,12 +403,12 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await cell.getByRole('button', { name: `검증: ${runId}` }).click();
       await expect(cell.locator('.failed').getAttribute('data-check')).resolves.toBe('key-id');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
   it('a supervisor downloads an audit export bundle and sees the offline verification command', async () => {
-    const { context, page } = await signInAs(browser, 'regulator', '/console/audit-export');
+    const page = await sessions.open('regulator', '/console/audit-export');
     try {
       expect(await page.getByTestId('audit-export-command').textContent()).toContain('npm run verify:audit -- --bundle');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '묶음 내려받기 (tar)' }).click()]);
@@ -410,12 +423,12 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await screenshot(page, 'regulator-audit-export-downloaded');
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
   it('a platform admin edits a pool with the allocation preview, saves it, and the chart changes', async () => {
-    const { context, page } = await signInAs(browser, 'platform-admin', '/console/quota-pools');
+    const page = await sessions.open('platform-admin', '/console/quota-pools');
     try {
       const card = page.locator('article.card').first();
       await card.getByTestId('pool-chart').waitFor();
@@ -442,7 +455,7 @@ describe('web console in a real browser (Chromium, Keycloak login, real API)', (
       await card.getByRole('button', { name: '저장' }).click();
       await card.getByRole('status').filter({ hasText: '저장했습니다' }).waitFor();
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 

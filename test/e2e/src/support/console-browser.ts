@@ -101,6 +101,45 @@ export async function signInAs(browser: Browser, username: string, consolePath =
   return { context, page, signInMs: performance.now() - submitted };
 }
 
+/**
+ * One browser context per demo user for a spec file: the user's first page signs in on Keycloak's login
+ * page; later pages reuse that context's Keycloak session (its cookie), so the console's login redirect
+ * comes straight back without the form. The console keeps tokens in memory only, so every page still
+ * runs its own OIDC code flow against Keycloak. A page that lands on the form anyway (the session ended:
+ * a test signed out) signs in again.
+ */
+export class ConsoleSessions {
+  private readonly contexts = new Map<string, Promise<BrowserContext>>();
+
+  constructor(private readonly browser: Browser) {}
+
+  /** A new page of the user's context at consolePath, signed in (the console shows who). */
+  async open(username: string, consolePath = '/console/'): Promise<Page> {
+    let context = this.contexts.get(username);
+    if (!context) {
+      context = this.browser.newContext({ locale: 'ko-KR', timezoneId: 'Asia/Seoul', viewport: { width: 1366, height: 900 } });
+      this.contexts.set(username, context);
+    }
+    const page = await (await context).newPage();
+    await page.goto(`${CONSOLE_ORIGIN}${consolePath}`);
+    const who = page.getByTestId('who');
+    const loginForm = page.locator('#kc-login');
+    await who.or(loginForm).first().waitFor();
+    if (await loginForm.isVisible()) {
+      await page.fill('#username', username);
+      await page.fill('#password', DEMO_PASSWORD);
+      await loginForm.click();
+      await who.waitFor();
+    }
+    return page;
+  }
+
+  async close(): Promise<void> {
+    for (const context of this.contexts.values()) await (await context).close();
+    this.contexts.clear();
+  }
+}
+
 let axeSource: string | null = null;
 
 /** axe-core (bundled, evaluated in the page: no CDN, and the console's CSP allows no inline script). */
