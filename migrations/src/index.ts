@@ -13,6 +13,7 @@ import { UsageRecordsMonthlyPartitions1765800000000 } from './1765800000000-usag
 import { EndpointTargets1765900000000 } from './1765900000000-endpoint-targets';
 import { UsageDailyRollup1765910000000 } from './1765910000000-usage-daily-rollup';
 import { UsageRecovery1765920000000 } from './1765920000000-usage-recovery';
+import { IsolationRunOwner1765930000000 } from './1765930000000-isolation-run-owner';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const ALL_MIGRATIONS = [
@@ -31,5 +32,6 @@ export const ALL_MIGRATIONS = [
   EndpointTargets1765900000000,
   UsageDailyRollup1765910000000,
   UsageRecovery1765920000000,
+  IsolationRunOwner1765930000000,
 ];
 export { UseCaseRegister1765700000000 };

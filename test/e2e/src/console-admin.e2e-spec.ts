@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { graphqlRequest, userToken, withPg } from '@ai-commons/testing';
@@ -266,6 +266,26 @@ describe('console administration pages in a real browser (platform admin, member
     } finally {
       await page.close();
       await superuser('delete from isolation_alerts where check_id = $1', [checkId]);
+    }
+  });
+
+  it('a platform admin sees why a run ended in error (interrupted with its control plane)', async () => {
+    const id = randomUUID();
+    const reason = `interrupted: the control plane executing it (cp-${run}:1) stopped before the run finished`;
+    await superuser(
+      `insert into isolation_runs (id, trigger, requested_by, status, started_at, finished_at, summary, owner) values ($1, 'schedule', 'system', 'error', now(), now(), $2, $3)`,
+      [id, JSON.stringify({ error: reason, code: 'RUN_INTERRUPTED' }), `cp-${run}:1`],
+    );
+    const { context, page } = await signInAs(browser, 'platform-admin', '/console/isolation-runs');
+    try {
+      const row = page.getByTestId(`isolation-run-${id}`);
+      await row.waitFor();
+      expect(await row.getAttribute('data-status')).toBe('error');
+      expect(await row.textContent()).toContain(`오류로 종료: ${reason}`);
+      expect(await page.getByRole('button', { name: '지금 검증 실행' }).isEnabled()).toBe(true);
+    } finally {
+      await context.close();
+      await superuser('delete from isolation_runs where id = $1', [id]);
     }
   });
 

@@ -254,6 +254,7 @@ export const IsolationRunsDocument = graphql(`
           startedAt
           finishedAt
           reportSha256
+          error
           summary {
             pass
             warning

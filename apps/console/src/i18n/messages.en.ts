@@ -284,6 +284,7 @@ export const en: Record<MessageKey, string> = {
   'isolationRuns.status.failed': 'failed',
   'isolationRuns.status.error': 'error',
   'isolationRuns.duration': '{ms} ms',
+  'isolationRuns.endedInError': 'Ended in error: {reason}',
   'isolationRuns.report': 'Signed report',
   'isolationRuns.download': 'Download JSON',
   'isolationRuns.alerts': 'Alerts',

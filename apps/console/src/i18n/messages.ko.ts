@@ -282,6 +282,7 @@ export const ko = {
   'isolationRuns.status.failed': '실패',
   'isolationRuns.status.error': '오류',
   'isolationRuns.duration': '{ms} ms',
+  'isolationRuns.endedInError': '오류로 종료: {reason}',
   'isolationRuns.report': '서명된 보고서',
   'isolationRuns.download': 'JSON 내려받기',
   'isolationRuns.alerts': '경보',

@@ -70,7 +70,9 @@ export function IsolationPage() {
                     <tr key={run.id}>
                       <td>{formatDateTime(run.startedAt, locale)}</td>
                       <td>{run.status}</td>
-                      <td>{run.summary ? t('isolation.summary', { ...run.summary }) : '—'}</td>
+                      <td>
+                        {run.summary ? t('isolation.summary', { ...run.summary }) : run.error ? t('isolationRuns.endedInError', { reason: run.error }) : '—'}
+                      </td>
                       <td>
                         <code>{run.reportSha256?.slice(0, 16) ?? '—'}</code>
                       </td>

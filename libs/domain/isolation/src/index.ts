@@ -2,6 +2,8 @@ export * from './isolation.module';
 export * from './verification/verification-runner';
 export * from './verification/verification-read.service';
 export * from './verification/verification-records';
+export * from './verification/isolation-run-sweeper';
+export * from './verification/run-ownership';
 export * from './report-signing';
 export * from './isolation-errors';
 export * from './checks';

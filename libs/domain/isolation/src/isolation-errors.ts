@@ -5,6 +5,8 @@ const KIND = {
   INVALID_ID: 'bad-input',
   ALERT_NOT_FOUND: 'not-found',
   RUN_IN_PROGRESS: 'conflict',
+  /** The run lost its owner's lock session (see run-ownership.ts) and was closed by the sweep. */
+  RUN_INTERRUPTED: 'unavailable',
 } as const satisfies Record<string, ErrorKind>;
 
 export type IsolationErrorCode = keyof typeof KIND;

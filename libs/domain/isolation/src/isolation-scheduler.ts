@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { APP_CONFIG, type AppConfig } from '@ai-commons/config';
 import { RequestContext, SYSTEM_PRINCIPAL } from '@ai-commons/core';
 import { AdvisoryLockLeadership } from '@ai-commons/database';
+import { IsolationError } from './isolation-errors';
 import { VerificationRunner } from './verification/verification-runner';
 
 /**
@@ -45,7 +46,11 @@ export class IsolationScheduler implements OnApplicationBootstrap, OnApplication
     clearInterval(this.timer);
     this.timer = setInterval(() => {
       RequestContext.run({ requestId: 'isolation-schedule', principal: SYSTEM_PRINCIPAL }, () => this.runner.run(SYSTEM_PRINCIPAL, 'schedule')).catch(
-        (error: unknown) => this.logger.error(`scheduled verification failed: ${(error as Error).message}`),
+        (error: unknown) => {
+          // A run still in progress (an on-demand one, or a slow scheduled one) is not a failure: this tick has nothing to do.
+          if (error instanceof IsolationError && error.code === 'RUN_IN_PROGRESS') this.logger.log('scheduled verification skipped: a run is in progress');
+          else this.logger.error(`scheduled verification failed: ${(error as Error).message}`);
+        },
       );
     }, interval);
     this.timer.unref();

@@ -6,10 +6,11 @@ import { InstitutionEvidenceResolver } from './institution-evidence.resolver';
 import { InstitutionEvidenceService } from './institution-evidence.service';
 import { IsolationScheduler } from './isolation-scheduler';
 import { IsolationAlertService } from './verification/isolation-alert.service';
+import { IsolationRunSweeper } from './verification/isolation-run-sweeper';
 import { VerificationReadService } from './verification/verification-read.service';
 import { VerificationRunner } from './verification/verification-runner';
 
-/** Data-isolation verification (signed reports, alerts, schedule). */
+/** Data-isolation verification (signed reports, alerts, schedule, the sweep of interrupted runs). */
 @Module({
   imports: [CatalogModule],
   providers: [
@@ -18,10 +19,11 @@ import { VerificationRunner } from './verification/verification-runner';
     IsolationAlertService,
     IsolationResolver,
     IsolationScheduler,
+    IsolationRunSweeper,
     InstitutionEvidenceService,
     InstitutionEvidenceResolver,
   ],
   controllers: [IsolationReportController],
-  exports: [VerificationRunner, VerificationReadService],
+  exports: [VerificationRunner, VerificationReadService, IsolationRunSweeper],
 })
 export class IsolationModule {}

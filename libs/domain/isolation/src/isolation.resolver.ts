@@ -37,6 +37,11 @@ export class IsolationRunType {
   @Field(() => Date) startedAt!: Date;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => IsolationRunSummaryType, { nullable: true }) summary!: IsolationRunSummaryType | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the run ended in error (status error), e.g. interrupted because the control plane executing it stopped; null otherwise',
+  })
+  error!: string | null;
   @Field(() => String, { nullable: true, description: 'SHA-256 of the signed report (canonical JSON)' }) reportSha256!: string | null;
   @Field(() => String, { nullable: true }) signingKeyId!: string | null;
   @Field(() => [IsolationCheckResultType]) checks!: IsolationCheckResultType[];

@@ -193,6 +193,12 @@ export const configSchema = z
     /** How often the control plane runs a data-isolation verification on its own (ms); 0 turns it off. Default: daily. */
     ISOLATION_SCHEDULE_MS: z.coerce.number().int().min(0).default(86_400_000),
     /**
+     * Every control plane looks this often (ms) for isolation runs still `running` whose control plane
+     * no longer holds the run's advisory lock (killed, out of memory, node lost) and closes them as
+     * `error` (RUN_INTERRUPTED): the bound on how long such a run blocks "run now" in the console.
+     */
+    ISOLATION_RUN_SWEEP_MS: positiveInt.max(3_600_000).default(30_000),
+    /**
      * Periodic work of the control plane (isolation schedule, endpoint health probe, usage partition
      * maintenance) runs in one replica: the holder of the job's PostgreSQL advisory lock. Followers
      * try to take it this often (ms): the bound on a hand-over after the leader dies.

@@ -74,6 +74,14 @@ describe('gateway request edge', () => {
   });
 });
 
+describe('ISOLATION_RUN_SWEEP_MS', () => {
+  it('sweeps every 30 s by default, as configured otherwise, and refuses no sweep or a non-number at boot', () => {
+    expect(loadConfig(minimal).ISOLATION_RUN_SWEEP_MS).toBe(30_000);
+    expect(loadConfig({ ...minimal, ISOLATION_RUN_SWEEP_MS: '500' }).ISOLATION_RUN_SWEEP_MS).toBe(500);
+    for (const bad of ['0', '-1', 'soon', '3600001']) expect(() => loadConfig({ ...minimal, ISOLATION_RUN_SWEEP_MS: bad })).toThrow(/ISOLATION_RUN_SWEEP_MS/);
+  });
+});
+
 describe('CREDENTIAL_KEK', () => {
   it('must be 32 bytes and is required in production', () => {
     expect(() => loadConfig({ ...minimal, CREDENTIAL_KEK: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = {
   isolationVerificationRun: 'isolation.verification.run',
   isolationVerificationProbe: 'isolation.verification.probe',
   isolationAlertAcknowledge: 'isolation.alert.acknowledge',
+  isolationRunInterrupted: 'isolation.run-interrupted',
 
   dataPolicyPublish: 'data-policy.publish',
   dataPolicyClassificationFloorSet: 'data-policy.classification-floor.set',

@@ -14,5 +14,6 @@ export * from './reload/change-listener';
 export * from './reload/changed-table';
 export * from './reload/notified-reloader';
 export * from './leadership';
+export * from './held-advisory-lock';
 export * from './usage-partition-maintenance';
 export * from './metrics/database-pool-gauge';

@@ -167,9 +167,13 @@ async function startApp(
     audit,
     metricsUrl: metricsServer?.url,
     tracing,
-    /** Stops taking requests, then writes every queued audit record (refusals, authentication-failure windows). */
+    /**
+     * Stops taking requests, then writes every queued audit record (refusals, authentication-failure
+     * windows). An isolation run in progress is closed as interrupted first.
+     */
     close: async () => {
       await leaderJobs.stop();
+      await app.get(VerificationRunner).interruptForShutdown();
       await metricsServer?.close();
       // The app first: requests still running may record events (refusals) through the writer.
       await app.close();

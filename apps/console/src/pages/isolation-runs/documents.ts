@@ -12,6 +12,7 @@ export const IsolationRunsPageDocument = graphql(`
           startedAt
           finishedAt
           reportSha256
+          error
           summary {
             pass
             warning

@@ -124,7 +124,9 @@ export function IsolationRunsPage({ canAcknowledge }: { canAcknowledge: boolean 
                     <td>
                       {run.summary
                         ? `${t('isolation.summary', { ...run.summary })} · ${t('isolationRuns.duration', { ms: formatNumber(run.summary.durationMs, locale) })}`
-                        : '—'}
+                        : run.error
+                          ? t('isolationRuns.endedInError', { reason: run.error })
+                          : '—'}
                     </td>
                     <td>
                       {run.reportSha256 && (

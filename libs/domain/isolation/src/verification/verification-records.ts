@@ -1,6 +1,7 @@
 import type { DownloadedReportSignature } from '../report-signing';
 import type { ReportStatus } from '../report/check-tally';
 import type { RunTrigger } from '../report/isolation-report';
+import { runErrorOf } from './run-ownership';
 
 export type { RunTrigger } from '../report/isolation-report';
 export type RunStatus = 'running' | ReportStatus | 'error';
@@ -21,6 +22,8 @@ export interface VerificationRunRecord {
   finishedAt: Date | null;
   /** Null while running; a failed run stores `{ error }` instead of counts, shown as null. */
   summary: RunSummary | null;
+  /** Why the run ended in error (status `error`), e.g. interrupted when its control plane died; null otherwise. */
+  error: string | null;
   reportSha256: string | null;
   signingKeyId: string | null;
 }
@@ -65,7 +68,7 @@ export interface IsolationRunRow {
   status: RunStatus;
   started_at: Date;
   finished_at: Date | null;
-  summary: RunSummary | { error: string } | null;
+  summary: RunSummary | { error: string; code?: string } | null;
   report_sha256: string | null;
   signing_key_id: string | null;
 }
@@ -101,6 +104,7 @@ export function toRun(row: IsolationRunRow): VerificationRunRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     summary: row.summary && 'pass' in row.summary ? row.summary : null,
+    error: runErrorOf(row.status, row.summary),
     reportSha256: row.report_sha256,
     signingKeyId: row.signing_key_id,
   };

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_ACTIONS, AUDIT_SINK, RequestContext, SYSTEM_PRINCIPAL, type AuditSink, type Principal } from '@ai-commons/core';
-import { TenantDatabase, TenantScopes } from '@ai-commons/database';
+import { HeldAdvisoryLock, TenantDatabase, TenantScopes } from '@ai-commons/database';
 import { APP_CONFIG, serviceAccountSecret, type AppConfig } from '@ai-commons/config';
 import { AuditKeys } from '@ai-commons/audit';
 import { CREDENTIAL_CIPHER, type CredentialCipher } from '@ai-commons/catalog';
@@ -14,6 +15,8 @@ import { IsolationError } from '../isolation-errors';
 import { signReport } from '../report-signing';
 import { alertsFor } from '../report/isolation-alerts';
 import { assembleReport, type RunTrigger } from '../report/isolation-report';
+import { closeInterruptedRun, type InterruptedRun } from './isolation-run-sweeper';
+import { interruptedSummary, runLockKey, runOwner } from './run-ownership';
 import { VerificationReadService } from './verification-read.service';
 import type { VerificationRunView } from './verification-records';
 
@@ -23,12 +26,16 @@ const SYSTEM_REASON = 'data-isolation verification';
  * Data-isolation verification: runs every check as the application's own database role (so the
  * report shows what that role can and cannot reach), signs the report with the audit signing key
  * (Ed25519 over RFC 8785 canonical JSON), stores it with its check results, raises an alert per
- * failed check and records the run in the audit log.
+ * failed check and records the run in the audit log. For the run's whole duration this replica holds
+ * the run's advisory lock on a session of its own: if the replica dies, the lock goes with it and any
+ * control plane's sweep (IsolationRunSweeper) closes the run as interrupted.
  */
 @Injectable()
 export class VerificationRunner {
   private readonly logger = new Logger('IsolationVerification');
   private running?: Promise<unknown>;
+  /** The run this replica executes, once recorded. */
+  private current?: InterruptedRun;
   /** The control plane's own URL (known once it listens): the GraphQL probes' target. */
   controlPlaneUrl?: string;
   /** Overridable for tests: the checks a run executes. */
@@ -57,6 +64,23 @@ export class VerificationRunner {
     }
   }
 
+  /**
+   * A control plane shutting down mid-run closes its run as interrupted itself, while the database is
+   * still open (the work in flight then fails at its last write); without this, the run would wait for
+   * another replica's sweep — or, with no replica left, for the next control plane to start. Called by
+   * the control plane's close() before the app closes: Nest's own shutdown hooks come after the
+   * GraphQL server has waited for its requests, one of which may be this very run.
+   */
+  async interruptForShutdown(): Promise<void> {
+    const run = this.current;
+    if (!run) return;
+    const closed = await this.system((tx) => closeInterruptedRun(tx, this.audit, run, interruptedSummary(run.owner, 'shutdown'))).catch((error: unknown) => {
+      this.logger.warn(`verification run ${run.id}: could not close it at shutdown (${(error as Error).message}); the sweep will`);
+      return false;
+    });
+    if (closed) this.logger.warn(`verification run ${run.id} interrupted by shutdown; closed as error`);
+  }
+
   private system<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.scopes.runAsSystem(RequestContext.current()?.requestId ?? 'isolation-run', SYSTEM_REASON, work);
   }
@@ -67,16 +91,37 @@ export class VerificationRunner {
 
   private async execute(principal: Principal, trigger: RunTrigger): Promise<VerificationRunView> {
     const runId = randomUUID();
+    const owner = runOwner(hostname(), process.pid);
+    // Taken before the row exists and released after its last write: a sweep never sees the run
+    // 'running' without its lock while this replica is alive.
+    const lock = await HeldAdvisoryLock.acquire({
+      connectionString: this.config.DATABASE_APP_URL,
+      key: runLockKey(runId),
+      applicationName: `ai-commons-isolation-run-${process.pid}`,
+      keepAliveMs: this.config.LEADERSHIP_CHECK_MS,
+      onLost: (error) => this.logger.warn(`verification run ${runId}: lost its lock session (${error.message}); the sweep will close it as interrupted`),
+    });
+    try {
+      return await this.executeOwned(principal, trigger, runId, owner);
+    } finally {
+      this.current = undefined;
+      await lock.release();
+    }
+  }
+
+  private async executeOwned(principal: Principal, trigger: RunTrigger, runId: string, owner: string): Promise<VerificationRunView> {
     const startedAt = new Date();
     const started = performance.now();
     await this.system((tx) =>
-      tx.query(`insert into isolation_runs (id, trigger, requested_by, status, started_at) values ($1, $2, $3, 'running', $4)`, [
+      tx.query(`insert into isolation_runs (id, trigger, requested_by, status, started_at, owner) values ($1, $2, $3, 'running', $4, $5)`, [
         runId,
         trigger,
         principal.subject,
         startedAt,
+        owner,
       ]),
     );
+    this.current = { id: runId, owner };
     try {
       const context = await this.context(runId, startedAt);
       await this.auditProbedInstitutions(principal, trigger, context);
@@ -108,8 +153,10 @@ export class VerificationRunner {
       const signature = signReport(json, this.keys.signingKey, this.keys.keyId, this.keys.publicKeyPem);
       const alerts = alertsFor(results);
       await this.system(async (tx) => {
-        await tx.query(
-          `update isolation_runs set status = $2, finished_at = $3, summary = $4, report = $5, report_sha256 = $6, signature = $7, signing_key_id = $8, tree_head = $9 where id = $1`,
+        // Only while still running: a run whose lock session was lost may already be closed as interrupted.
+        const [closed] = (await tx.query(
+          `update isolation_runs set status = $2, finished_at = $3, summary = $4, report = $5, report_sha256 = $6, signature = $7, signing_key_id = $8, tree_head = $9
+            where id = $1 and status = 'running' returning id`,
           [
             runId,
             status,
@@ -121,7 +168,8 @@ export class VerificationRunner {
             signature.keyId,
             context.treeHead ? JSON.stringify(context.treeHead) : null,
           ],
-        );
+        )) as [{ id: string }[], number];
+        if (!closed.length) throw new IsolationError('RUN_INTERRUPTED', `Verification run ${runId} was closed as interrupted before it finished`, { runId });
         for (const result of results) {
           await tx.query(
             `insert into isolation_check_results (run_id, check_id, title, concern, status, summary, evidence, duration_ms) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -151,7 +199,7 @@ export class VerificationRunner {
       return this.reads.getRun(SYSTEM_PRINCIPAL, runId);
     } catch (error) {
       await this.system((tx) =>
-        tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1`, [
+        tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1 and status = 'running'`, [
           runId,
           JSON.stringify({ error: (error as Error).message }),
         ]),
