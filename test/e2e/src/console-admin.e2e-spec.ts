@@ -276,7 +276,7 @@ describe('console administration pages in a real browser (platform admin, member
       `insert into isolation_runs (id, trigger, requested_by, status, started_at, finished_at, summary, owner) values ($1, 'schedule', 'system', 'error', now(), now(), $2, $3)`,
       [id, JSON.stringify({ error: reason, code: 'RUN_INTERRUPTED' }), `cp-${run}:1`],
     );
-    const { context, page } = await signInAs(browser, 'platform-admin', '/console/isolation-runs');
+    const page = await sessions.open('platform-admin', '/console/isolation-runs');
     try {
       const row = page.getByTestId(`isolation-run-${id}`);
       await row.waitFor();
@@ -284,7 +284,7 @@ describe('console administration pages in a real browser (platform admin, member
       expect(await row.textContent()).toContain(`오류로 종료: ${reason}`);
       expect(await page.getByRole('button', { name: '지금 검증 실행' }).isEnabled()).toBe(true);
     } finally {
-      await context.close();
+      await page.close();
       await superuser('delete from isolation_runs where id = $1', [id]);
     }
   });
