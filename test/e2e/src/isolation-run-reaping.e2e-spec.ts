@@ -4,23 +4,13 @@ import type { ControlPlane } from '@ai-commons/control-plane-server';
 import { HeldAdvisoryLock } from '@ai-commons/database';
 import { runLockKey } from '@ai-commons/isolation';
 import { createTestDatabase, dropTestDatabase, graphqlRequest, userToken, withPg, type TestDatabase } from '@ai-commons/testing';
-import { e2eDatabase } from './support/environment';
+import { e2eDatabase, eventuallyValue } from './support/environment';
 import { startControlPlaneOn, startControlPlaneProcess, type GatewayProcess } from './support/audit-support';
 
 /** The control planes' ISOLATION_RUN_SWEEP_MS here. */
 const SWEEP_MS = 200;
 /** Stated bound from the owner's end to the run's closing: a sweep interval, plus the sweep itself and polling, on a shared machine. */
 const CLOSE_BOUND_MS = SWEEP_MS + 2_000;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * An isolation run whose control plane is gone (its advisory-lock session ended) is closed as
@@ -72,7 +62,7 @@ describe('isolation runs interrupted with their control plane are closed by the 
       );
       expect(n).toBe(1);
       const endedAt = Date.now();
-      await until(async () => (await statusOf(id)) === 'error', CLOSE_BOUND_MS, 'the run closed');
+      await eventuallyValue(async () => (await statusOf(id)) === 'error', CLOSE_BOUND_MS, 'the run closed');
       const closedAfterMs = Date.now() - endedAt;
       process.stdout.write(`owner session ended: run closed as interrupted after ${closedAfterMs} ms (sweep ${SWEEP_MS} ms)\n`);
       expect(lost).toHaveLength(1);
@@ -135,7 +125,7 @@ describe('isolation runs interrupted with their control plane are closed by the 
       await blocker.query('lock table data_policy_versions in access exclusive mode');
       try {
         const started = graphqlRequest(child.url, 'mutation { startIsolationVerification { id } }', { token: adminToken }).catch((error: Error) => error);
-        const [run] = await until(
+        const [run] = await eventuallyValue(
           async () => {
             const rows = await sql<{ id: string }>(`select id from isolation_runs where status = 'running' and owner = $1`, [
               `${hostname()}:${child.process.pid}`,
@@ -165,7 +155,7 @@ describe('isolation runs interrupted with their control plane are closed by the 
       child.process.kill('SIGKILL');
       const killedAt = Date.now();
       expect(await child.exited).toBe('SIGKILL');
-      await until(async () => (await statusOf(runId)) === 'error', CLOSE_BOUND_MS, 'the killed run closed');
+      await eventuallyValue(async () => (await statusOf(runId)) === 'error', CLOSE_BOUND_MS, 'the killed run closed');
       const closedAfterMs = Date.now() - killedAt;
       process.stdout.write(`control plane killed mid-run: its run closed as interrupted after ${closedAfterMs} ms (sweep ${SWEEP_MS} ms)\n`);
       expect(closedAfterMs).toBeLessThanOrEqual(CLOSE_BOUND_MS);
@@ -181,7 +171,7 @@ describe('isolation runs interrupted with their control plane are closed by the 
     children.push(child);
     await withRunHeldMidway(child, async (runId) => {
       child.process.kill('SIGTERM');
-      await until(async () => (await statusOf(runId)) === 'error', 5_000, 'the stopped run closed');
+      await eventuallyValue(async () => (await statusOf(runId)) === 'error', 5_000, 'the stopped run closed');
       const reason = await reasonOf(runId);
       expect(reason.code).toBe('RUN_INTERRUPTED');
       expect(reason.error).toMatch(/^interrupted: .* shut down before the run finished/);

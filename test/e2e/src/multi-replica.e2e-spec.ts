@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { withPg } from '@ai-commons/testing';
-import { e2eDatabase } from './support/environment';
+import { e2eDatabase, eventuallyValue } from './support/environment';
 import { startCluster, type Cluster } from './support/cluster';
 import { createApiKeyFixture, createEndpointFixture } from './support/gateway-fixtures';
 import { createPoolFixture } from './support/quota-fixtures';
@@ -42,16 +42,6 @@ function post(url: string, apiKey: string, model: string, requestId: string): Pr
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, sent: connected || error.code !== 'ECONNREFUSED' }));
     req.end(JSON.stringify({ model, messages: [{ role: 'user', content: 'replica test' }], max_tokens: 4 }));
   });
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const sql = <T = Record<string, unknown>>(text: string, parameters: unknown[] = []) =>
@@ -120,7 +110,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     });
     // Every gateway has loaded the new endpoints, keys and pool (change notifications).
     for (const gateway of cluster.gateways) {
-      await until(
+      await eventuallyValue(
         async () => ('status' in (await post(gateway.url, keys['hanbit-bank'], loadModel, `warm-${run}`)) ? true : false),
         30_000,
         'gateway routes the new endpoint',
@@ -133,7 +123,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
 
   it('runs each periodic job, and the audit sequencer, in exactly one replica — a control plane', async () => {
     const controlPlanePids = cluster.controlPlanes.map((child) => child.process.pid!);
-    const holders = await until(
+    const holders = await eventuallyValue(
       async () => {
         const current = await leaders();
         return JOBS.every((job) => current[job]?.length === 1) && current;
@@ -158,7 +148,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
   });
 
   it('runs one scheduled isolation verification at a time', async () => {
-    const runs = await until(
+    const runs = await eventuallyValue(
       async () => {
         const rows = await sql<{ started_at: Date; finished_at: Date | null }>(
           `select started_at, finished_at from isolation_runs where trigger = 'schedule' order by started_at`,
@@ -178,7 +168,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     const follower = cluster.controlPlanes.find((child) => child !== leader)!;
     const killedAt = Date.now();
     leader.process.kill('SIGKILL');
-    await until(
+    await eventuallyValue(
       async () => {
         const current = await leaders();
         return JOBS.every((job) => current[job]?.length === 1 && current[job]![0] === follower.process.pid) && current;
@@ -190,12 +180,12 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     process.stdout.write(`leader killed: every job led by the other control plane after ${handOverMs} ms\n`);
     expect(handOverMs).toBeLessThanOrEqual(HANDOVER_BOUND_MS);
     // The sequencer too: one holder again (its own retry is 2 s).
-    await until(async () => (await sequencerHolders()) === 1, 5_000, 'sequencer lock');
+    await eventuallyValue(async () => (await sequencerHolders()) === 1, 5_000, 'sequencer lock');
     // A scheduled run the leader was in the middle of (if it was) is closed as interrupted by the survivor's sweep.
     const leftRunning = async () =>
       (await sql<{ id: string }>(`select id from isolation_runs where status = 'running' and owner like $1`, [`%:${leaderPid}`])).map((row) => row.id);
     const interrupted = await leftRunning();
-    await until(async () => (await leftRunning()).length === 0, RUN_SWEEP_MS + 2_000, "the killed leader's run closed");
+    await eventuallyValue(async () => (await leftRunning()).length === 0, RUN_SWEEP_MS + 2_000, "the killed leader's run closed");
     for (const id of interrupted) {
       const [closed] = await sql<{ status: string; code: string }>(`select status, summary->>'code' as code from isolation_runs where id = $1`, [id]);
       expect(closed).toEqual({ status: 'error', code: 'RUN_INTERRUPTED' });
@@ -241,7 +231,7 @@ describe('several replicas: 2 control planes, 3 gateways, one PostgreSQL, one Re
     const lostBeforeRecovery = killedAnswered.filter((id) => !beforeRecovery.has(id)).length;
 
     // Recovery: the victim's row goes stale, the gateway leading usage-recovery writes what it owed.
-    const [instance] = await until(
+    const [instance] = await eventuallyValue(
       async () => {
         const rows = await sql<{ id: string; recovered_records: number }>(
           `select id, recovered_records from gateway_instances where host like $1 and recovered_at is not null`,

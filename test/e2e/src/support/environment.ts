@@ -45,6 +45,17 @@ export async function eventually(condition: () => Promise<boolean> | boolean, ti
   }
 }
 
+/** Polls `probe` until it returns a value (not undefined or false) and returns it; `what` names it in the timeout error. */
+export async function eventuallyValue<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /**
  * The demo consortium predates the AI use-case register: like existing members on migration, its
  * institutions serve in `report-only` mode (so the tests' unbound fixture keys keep working);
