@@ -1,4 +1,4 @@
-import { interruptedSummary, runErrorOf, runLockKey, runOwner } from '../src/verification/run-ownership';
+import { interruptedSummary, RUN_FAILED_REASON, runErrorOf, runLockKey, runOwner } from '../src/verification/run-ownership';
 import { toRun, type IsolationRunRow } from '../src/verification/verification-records';
 
 describe("a run's ownership", () => {
@@ -32,11 +32,13 @@ describe('why a run ended in error', () => {
     expect(interruptedSummary(null).error).toContain('owner not recorded');
   });
 
-  it("shows the stored reason for an 'error' run only", () => {
-    expect(runErrorOf('error', { error: 'connection refused' })).toBe('connection refused');
+  it("shows the platform's own reason (RUN_INTERRUPTED) for an 'error' run, a generic one for any other failure", () => {
+    // Another failure's stored message is internal (addresses, SQL): the API gives the generic reason.
+    expect(runErrorOf('error', { error: 'connect ECONNREFUSED 10.0.0.5:5432' })).toBe(RUN_FAILED_REASON);
+    expect(runErrorOf('error', { error: 'forged', code: 'OTHER' })).toBe(RUN_FAILED_REASON);
     expect(runErrorOf('error', interruptedSummary('h:1'))).toBe(interruptedSummary('h:1').error);
-    expect(runErrorOf('error', null)).toBe('the run ended in error (no reason recorded)');
-    expect(runErrorOf('error', { error: '' })).toBe('the run ended in error (no reason recorded)');
+    expect(runErrorOf('error', null)).toBe(RUN_FAILED_REASON);
+    expect(runErrorOf('error', { error: '', code: 'RUN_INTERRUPTED' })).toBe(RUN_FAILED_REASON);
     expect(runErrorOf('passed', { pass: 16, fail: 0, warning: 0, durationMs: 5 })).toBeNull();
     expect(runErrorOf('running', null)).toBeNull();
   });

@@ -40,9 +40,16 @@ export function interruptedSummary(owner: string | null, cause: InterruptionCaus
   };
 }
 
-/** Why a run ended in error, from its stored summary; null for any other run. */
+/** What the API says of a run that failed for any other reason: its raw message stays in the control plane's log. */
+export const RUN_FAILED_REASON = "the run failed with an internal error; the control plane's log has the details";
+
+/**
+ * Why a run ended in error, from its stored summary; null for any other run. Only reasons the
+ * platform wrote itself (RUN_INTERRUPTED) are shown: another failure's stored message is an internal
+ * error's text (addresses, SQL) and is not for the API's readers.
+ */
 export function runErrorOf(status: string, summary: unknown): string | null {
   if (status !== 'error') return null;
-  const error = summary && typeof summary === 'object' && 'error' in summary ? (summary as { error: unknown }).error : undefined;
-  return typeof error === 'string' && error ? error : 'the run ended in error (no reason recorded)';
+  const stored = summary && typeof summary === 'object' ? (summary as { error?: unknown; code?: unknown }) : {};
+  return stored.code === 'RUN_INTERRUPTED' && typeof stored.error === 'string' && stored.error ? stored.error : RUN_FAILED_REASON;
 }

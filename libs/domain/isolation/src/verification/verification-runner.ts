@@ -198,6 +198,8 @@ export class VerificationRunner {
       if (alerts.length) this.logger.warn(`verification run ${runId}: ${alerts.length} checks failed (${alerts.map((alert) => alert.checkId).join(', ')})`);
       return this.reads.getRun(SYSTEM_PRINCIPAL, runId);
     } catch (error) {
+      // The message stays in the log: the API shows a generic reason for it (runErrorOf).
+      this.logger.error(`verification run ${runId} failed: ${(error as Error).message}`);
       await this.system((tx) =>
         tx.query(`update isolation_runs set status = 'error', finished_at = now(), summary = $2 where id = $1 and status = 'running'`, [
           runId,
